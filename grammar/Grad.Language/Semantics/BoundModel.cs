@@ -1,0 +1,178 @@
+using System.Collections.Immutable;
+using Grad.Language.Syntax;
+
+namespace Grad.Language.Semantics;
+
+// The bound model: what a file means, with names resolved, `let` constants folded to numbers,
+// defaults filled in and every value checked. The runtime interprets only this model. A
+// declaration with an error in it is left out (its dependants too), so everything here is
+// valid and complete.
+
+public sealed record BoundProgram(
+    ImmutableArray<BoundCost> Costs,
+    ImmutableArray<BoundNetwork> Networks,
+    ImmutableArray<BoundData> Data,
+    ImmutableArray<BoundRun> Runs,
+    ImmutableDictionary<string, double> Constants)
+{
+    public static BoundProgram Empty { get; } = new([], [], [], [], ImmutableDictionary<string, double>.Empty);
+}
+
+// ---- costs -------------------------------------------------------------------------------
+
+public enum BinaryOperator { Add, Subtract, Multiply, Divide, Power }
+
+public enum MathFunction { Exp, Log, Sqrt, Abs, Sin, Cos, Tanh, Sigmoid, Relu, Softplus }
+
+/// <summary>A cost expression. Constants are already numbers; parameters are indices into the cost's parameter list.</summary>
+public abstract record BoundExpr;
+
+public sealed record BoundNumber(double Value) : BoundExpr;
+
+public sealed record BoundParameter(int Index, string Name) : BoundExpr;
+
+public sealed record BoundNegate(BoundExpr Operand) : BoundExpr;
+
+public sealed record BoundBinary(BinaryOperator Operator, BoundExpr Left, BoundExpr Right) : BoundExpr;
+
+public sealed record BoundCall(MathFunction Function, BoundExpr Argument) : BoundExpr;
+
+public sealed record BoundCost(string Name, ImmutableArray<string> Parameters, BoundExpr Body, CostDeclarationSyntax Syntax);
+
+// ---- networks ----------------------------------------------------------------------------
+
+public enum ActivationKind { Sigmoid, Tanh, Relu, LeakyRelu, Elu, Softplus, Gelu, Linear, Softmax }
+
+/// <summary>An activation; <paramref name="Parameter"/> is leaky_relu's slope (0.01) or elu's alpha (1).</summary>
+public sealed record Activation(ActivationKind Kind, double Parameter = 0)
+{
+    public string Name => Kind switch
+    {
+        ActivationKind.LeakyRelu => "leaky_relu",
+        _ => Kind.ToString().ToLowerInvariant(),
+    };
+}
+
+public enum InitKind { Normal, Uniform, Constant, XavierUniform, XavierNormal, HeUniform, HeNormal }
+
+/// <summary>
+/// A weight initialiser. <c>normal(mean = A, std = B)</c>, <c>uniform(low = A, high = B)</c>,
+/// <c>constant(value = A)</c>; the Xavier and He kinds take no arguments. Biases start at 0.
+/// </summary>
+public sealed record InitSpec(InitKind Kind, double A = 0, double B = 0)
+{
+    public static InitSpec Default { get; } = new(InitKind.XavierUniform);
+}
+
+public enum LossKind { Mse, Bce, CrossEntropy }
+
+/// <summary>
+/// One dense layer, numbered from 1 (the input is a^0). <paramref name="Weights"/> is
+/// [units, inputUnits] (rows = this layer's units) and <paramref name="Bias"/> [units] when given explicitly.
+/// </summary>
+public sealed record BoundLayer(
+    int Index,
+    int Units,
+    int InputUnits,
+    Activation Activation,
+    double[,]? Weights,
+    double[]? Bias,
+    string? Label,
+    DenseLayerSyntax Syntax,
+    RepeatItemSyntax? Repeat);
+
+public sealed record BoundNetwork(
+    string Name,
+    int InputWidth,
+    ImmutableArray<BoundLayer> Layers,
+    InitSpec Init,
+    LossKind Loss,
+    long Seed,
+    NetworkDeclarationSyntax Syntax)
+{
+    public int OutputWidth => Layers.Length == 0 ? InputWidth : Layers[^1].Units;
+}
+
+// ---- data --------------------------------------------------------------------------------
+
+public abstract record BoundData(string Name, DataDeclarationSyntax Syntax);
+
+/// <summary>Rows of samples: X[i] is sample i's features, Y[i] its target.</summary>
+public sealed record InlineBoundData(string Name, double[][] X, double[][] Y, DataDeclarationSyntax Syntax) : BoundData(Name, Syntax);
+
+public enum GeneratorKind { Xor, Circles, Moons, Spirals, Gaussians, Linear }
+
+/// <summary>A generated set. Only the arguments that the generator takes are meaningful; the others keep their defaults.</summary>
+public sealed record GeneratedBoundData(
+    string Name,
+    GeneratorKind Generator,
+    int N,
+    long Seed,
+    double Noise,
+    int Classes,
+    double Spread,
+    double Slope,
+    double Intercept,
+    DataDeclarationSyntax Syntax) : BoundData(Name, Syntax);
+
+/// <summary>A CSV file (absolute path), the column that is the target, and the others as features.</summary>
+public sealed record CsvBoundData(string Name, string Path, string Target, DataDeclarationSyntax Syntax) : BoundData(Name, Syntax);
+
+// ---- runs --------------------------------------------------------------------------------
+
+public enum RunKind { Minimize, Train }
+
+public enum OptimizerKind { Sgd, Adagrad, Rmsprop, Adadelta, Adam, AdamW }
+
+/// <summary>
+/// An optimizer with every hyperparameter at its effective value (PyTorch's defaults where the
+/// file gives none). <see cref="Arguments"/> holds what the file gave, in order, for display.
+/// </summary>
+public sealed record OptimizerSpec(
+    OptimizerKind Kind,
+    double Lr,
+    double Momentum = 0,
+    double Dampening = 0,
+    bool Nesterov = false,
+    double WeightDecay = 0,
+    double Eps = 0,
+    double InitialAccumulator = 0,
+    double Alpha = 0.99,
+    bool Centered = false,
+    double Rho = 0.9,
+    double Beta1 = 0.9,
+    double Beta2 = 0.999,
+    bool Amsgrad = false)
+{
+    public ImmutableArray<KeyValuePair<string, object>> Arguments { get; init; } = [];
+
+    public string Name => Kind == OptimizerKind.AdamW ? "adamw" : Kind.ToString().ToLowerInvariant();
+}
+
+public enum StopMetric { Change, Grad, Cost, Loss }
+
+/// <summary><c>until METRIC &lt; Threshold</c>. Grad is the largest absolute gradient component.</summary>
+public sealed record StopCondition(StopMetric Metric, double Threshold);
+
+/// <summary>
+/// A run. For <see cref="RunKind.Minimize"/>: Cost and Start (one value per cost parameter).
+/// For <see cref="RunKind.Train"/>: Network and Data. Steps counts parameter updates; when
+/// the file says <c>epochs</c>, Epochs is set and Steps is null. Batch null means the whole set.
+/// RecordEvery null means the default (every step up to 10,000 steps, then sampled). When
+/// the file gives neither steps nor epochs, Steps is 1000.
+/// </summary>
+public sealed record BoundRun(
+    string Name,
+    RunKind Kind,
+    BoundCost? Cost,
+    ImmutableArray<double> Start,
+    BoundNetwork? Network,
+    BoundData? Data,
+    OptimizerSpec Optimizer,
+    int? Steps,
+    int? Epochs,
+    int? Batch,
+    ImmutableArray<StopCondition> Until,
+    int? RecordEvery,
+    long Seed,
+    RunDeclarationSyntax Syntax);

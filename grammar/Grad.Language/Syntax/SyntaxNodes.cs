@@ -1,0 +1,162 @@
+using System.Collections.Immutable;
+using Grad.Language.Text;
+
+namespace Grad.Language.Syntax;
+
+// Our own immutable syntax model over the ANTLR tree. Every node knows its exact span; parts
+// that error recovery could not find are null (or empty), so the binder can check what is
+// there and skip what is not.
+
+public abstract record SyntaxNode(TextSpan Span);
+
+public sealed record Identifier(string Text, TextSpan Span) : SyntaxNode(Span)
+{
+    public override string ToString() => Text;
+}
+
+public sealed record GradFileSyntax(ImmutableArray<DeclarationSyntax> Declarations, TextSpan Span) : SyntaxNode(Span);
+
+// ---- declarations ------------------------------------------------------------------------
+
+public abstract record DeclarationSyntax(Identifier? Name, TextSpan KeywordSpan, TextSpan Span) : SyntaxNode(Span)
+{
+    /// <summary>The word users call this kind of declaration ("cost", "network", …).</summary>
+    public abstract string Kind { get; }
+}
+
+public sealed record LetDeclarationSyntax(Identifier? Name, ExpressionSyntax? Value, TextSpan KeywordSpan, TextSpan Span)
+    : DeclarationSyntax(Name, KeywordSpan, Span)
+{
+    public override string Kind => "let";
+}
+
+public sealed record CostDeclarationSyntax(Identifier? Name, ImmutableArray<Identifier> Parameters, ExpressionSyntax? Body, TextSpan KeywordSpan, TextSpan Span)
+    : DeclarationSyntax(Name, KeywordSpan, Span)
+{
+    public override string Kind => "cost";
+}
+
+public sealed record NetworkDeclarationSyntax(Identifier? Name, ImmutableArray<NetworkItemSyntax> Items, TextSpan KeywordSpan, TextSpan Span)
+    : DeclarationSyntax(Name, KeywordSpan, Span)
+{
+    public override string Kind => "network";
+}
+
+public abstract record DataDeclarationSyntax(Identifier? Name, TextSpan KeywordSpan, TextSpan Span) : DeclarationSyntax(Name, KeywordSpan, Span)
+{
+    public override string Kind => "data";
+}
+
+public sealed record InlineDataSyntax(Identifier? Name, ImmutableArray<DataFieldSyntax> Fields, TextSpan KeywordSpan, TextSpan Span)
+    : DataDeclarationSyntax(Name, KeywordSpan, Span);
+
+public sealed record DataFieldSyntax(Identifier Name, ListSyntax? Value, TextSpan Span) : SyntaxNode(Span);
+
+public sealed record GeneratedDataSyntax(Identifier? Name, CallSyntax? Generator, TextSpan KeywordSpan, TextSpan Span)
+    : DataDeclarationSyntax(Name, KeywordSpan, Span);
+
+public sealed record RunDeclarationSyntax(Identifier? Name, ImmutableArray<RunItemSyntax> Items, TextSpan KeywordSpan, TextSpan Span)
+    : DeclarationSyntax(Name, KeywordSpan, Span)
+{
+    public override string Kind => "run";
+}
+
+// ---- network items -----------------------------------------------------------------------
+
+public abstract record NetworkItemSyntax(TextSpan KeywordSpan, TextSpan Span) : SyntaxNode(Span);
+
+public sealed record InputItemSyntax(ExpressionSyntax? Width, TextSpan KeywordSpan, TextSpan Span) : NetworkItemSyntax(KeywordSpan, Span);
+
+public sealed record DenseLayerSyntax(
+    ExpressionSyntax? Units,
+    CallSyntax? Activation,
+    ListSyntax? Weights,
+    ListSyntax? Bias,
+    Identifier? Label,
+    ImmutableArray<LayerOptionSyntax> Options,
+    TextSpan KeywordSpan,
+    TextSpan Span) : NetworkItemSyntax(KeywordSpan, Span);
+
+/// <summary>A <c>weights</c>, <c>bias</c> or <c>as</c> option of a layer, kept to report duplicates.</summary>
+public sealed record LayerOptionSyntax(string Keyword, TextSpan KeywordSpan, TextSpan Span) : SyntaxNode(Span);
+
+public sealed record RepeatItemSyntax(ExpressionSyntax? Count, ImmutableArray<DenseLayerSyntax> Layers, TextSpan KeywordSpan, TextSpan Span)
+    : NetworkItemSyntax(KeywordSpan, Span);
+
+public sealed record InitItemSyntax(CallSyntax? Init, TextSpan KeywordSpan, TextSpan Span) : NetworkItemSyntax(KeywordSpan, Span);
+
+public sealed record LossItemSyntax(Identifier? Loss, TextSpan KeywordSpan, TextSpan Span) : NetworkItemSyntax(KeywordSpan, Span);
+
+public sealed record NetworkSeedItemSyntax(ExpressionSyntax? Seed, TextSpan KeywordSpan, TextSpan Span) : NetworkItemSyntax(KeywordSpan, Span);
+
+// ---- run items ---------------------------------------------------------------------------
+
+public abstract record RunItemSyntax(TextSpan KeywordSpan, TextSpan Span) : SyntaxNode(Span)
+{
+    /// <summary>The keyword that starts the item, as the user wrote it.</summary>
+    public abstract string Keyword { get; }
+}
+
+public sealed record MinimizeItemSyntax(Identifier? Cost, ImmutableArray<StartValueSyntax> Starts, TextSpan KeywordSpan, TextSpan Span)
+    : RunItemSyntax(KeywordSpan, Span)
+{
+    public override string Keyword => "minimize";
+}
+
+public sealed record StartValueSyntax(Identifier Parameter, ExpressionSyntax? Value, TextSpan Span) : SyntaxNode(Span);
+
+public sealed record TrainItemSyntax(Identifier? Network, Identifier? Data, TextSpan KeywordSpan, TextSpan Span)
+    : RunItemSyntax(KeywordSpan, Span)
+{
+    public override string Keyword => "train";
+}
+
+public sealed record OptimizerItemSyntax(CallSyntax? Optimizer, TextSpan KeywordSpan, TextSpan Span) : RunItemSyntax(KeywordSpan, Span)
+{
+    public override string Keyword => "optimizer";
+}
+
+/// <summary><c>steps</c>, <c>epochs</c>, <c>batch</c>, <c>record every</c> or <c>seed</c> with its number.</summary>
+public sealed record RunSettingSyntax(string Setting, ExpressionSyntax? Value, TextSpan KeywordSpan, TextSpan Span) : RunItemSyntax(KeywordSpan, Span)
+{
+    public override string Keyword => Setting;
+}
+
+public sealed record UntilItemSyntax(Identifier? Metric, ExpressionSyntax? Threshold, TextSpan KeywordSpan, TextSpan Span)
+    : RunItemSyntax(KeywordSpan, Span)
+{
+    public override string Keyword => "until";
+}
+
+// ---- calls and lists ---------------------------------------------------------------------
+
+/// <summary>A named thing with optional arguments: <c>sgd(lr = 0.5)</c>, <c>sigmoid</c>, <c>csv("a.csv", target = "y")</c>.</summary>
+public sealed record CallSyntax(Identifier Name, ImmutableArray<ArgumentSyntax> Arguments, bool HasParentheses, TextSpan Span) : SyntaxNode(Span);
+
+public sealed record ArgumentSyntax(Identifier? Name, ArgumentValueSyntax? Value, TextSpan Span) : SyntaxNode(Span);
+
+public abstract record ArgumentValueSyntax(TextSpan Span) : SyntaxNode(Span);
+
+public sealed record StringValueSyntax(string Value, TextSpan Span) : ArgumentValueSyntax(Span);
+
+public sealed record BoolValueSyntax(bool Value, TextSpan Span) : ArgumentValueSyntax(Span);
+
+public sealed record ExpressionValueSyntax(ExpressionSyntax Expression) : ArgumentValueSyntax(Expression.Span);
+
+public sealed record ListSyntax(ImmutableArray<SyntaxNode> Elements, TextSpan Span) : SyntaxNode(Span);
+
+// ---- expressions -------------------------------------------------------------------------
+
+public abstract record ExpressionSyntax(TextSpan Span) : SyntaxNode(Span);
+
+public sealed record NumberSyntax(double Value, string Text, TextSpan Span) : ExpressionSyntax(Span);
+
+public sealed record NameSyntax(Identifier Name) : ExpressionSyntax(Name.Span);
+
+public sealed record UnarySyntax(char Operator, ExpressionSyntax? Operand, TextSpan Span) : ExpressionSyntax(Span);
+
+public sealed record BinarySyntax(char Operator, ExpressionSyntax? Left, ExpressionSyntax? Right, TextSpan OperatorSpan, TextSpan Span) : ExpressionSyntax(Span);
+
+public sealed record FunctionCallSyntax(Identifier Function, ImmutableArray<ExpressionSyntax> Arguments, TextSpan Span) : ExpressionSyntax(Span);
+
+public sealed record ParenthesizedSyntax(ExpressionSyntax? Inner, TextSpan Span) : ExpressionSyntax(Span);
