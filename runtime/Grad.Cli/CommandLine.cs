@@ -1,0 +1,96 @@
+namespace Grad.Cli;
+
+/// <summary>Parses the command line and dispatches to a verb. Exit codes: 0 clean, 1 errors in the file, 2 bad usage or missing file.</summary>
+public static class CommandLine
+{
+    public const int Clean = 0;
+    public const int FileHasErrors = 1;
+    public const int UsageError = 2;
+
+    public const string Usage = """
+        usage: grad check FILE [--json PATH|-]
+               grad run FILE [--json PATH|-] [--plot DIR]
+               grad inspect FILE [--json PATH|-] [--plot DIR]
+        """;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            (args.Length == 0 ? stderr : stdout).WriteLine(Usage);
+            return args.Length == 0 ? UsageError : Clean;
+        }
+
+        if (!CommandOptions.TryParse(args[1..], out var options, out var error))
+        {
+            stderr.WriteLine($"grad: {error}");
+            stderr.WriteLine(Usage);
+            return UsageError;
+        }
+
+        if (!File.Exists(options.File))
+        {
+            stderr.WriteLine($"grad: file not found: {options.File}");
+            return UsageError;
+        }
+
+        return args[0] switch
+        {
+            "check" => CheckCommand.Execute(options, stdout, stderr),
+            "run" => RunCommand.Execute(options, stdout, stderr),
+            "inspect" => InspectCommand.Execute(options, stdout, stderr),
+            _ => UnknownVerb(args[0], stderr),
+        };
+    }
+
+    private static int UnknownVerb(string verb, TextWriter stderr)
+    {
+        stderr.WriteLine($"grad: unknown command '{verb}'");
+        stderr.WriteLine(Usage);
+        return UsageError;
+    }
+}
+
+/// <summary>FILE plus <c>--json PATH|-</c> and <c>--plot DIR</c>.</summary>
+public sealed record CommandOptions(string File, string? JsonPath, string? PlotDirectory)
+{
+    public static bool TryParse(string[] args, out CommandOptions options, out string error)
+    {
+        options = new CommandOptions("", null, null);
+        string? file = null, json = null, plot = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--json" or "--plot" when i + 1 >= args.Length:
+                    error = $"{args[i]} needs a value";
+                    return false;
+                case "--json":
+                    json = args[++i];
+                    break;
+                case "--plot":
+                    plot = args[++i];
+                    break;
+                case var flag when flag.StartsWith("--", StringComparison.Ordinal):
+                    error = $"unknown option '{flag}'";
+                    return false;
+                case var path when file is null:
+                    file = path;
+                    break;
+                default:
+                    error = $"unexpected argument '{args[i]}'";
+                    return false;
+            }
+        }
+
+        if (file is null)
+        {
+            error = "missing FILE";
+            return false;
+        }
+
+        options = new CommandOptions(file, json, plot);
+        error = "";
+        return true;
+    }
+}

@@ -1,0 +1,6 @@
+namespace Grad.LanguageServer;
+
+public static class Program
+{
+    public static int Main() => 0;
+}
