@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+using Grad.Language.Diagnostics;
+using Grad.Language.Parsing;
+using Grad.Language.Semantics;
+using Grad.Language.Syntax;
+using Grad.Language.Text;
+
+namespace Grad.Language;
+
+/// <summary>
+/// Everything the language knows about one version of one file: text, tokens, syntax, semantic
+/// model and diagnostics. Immutable; the CLI and the language server are both thin front ends
+/// over it, so they never disagree.
+/// </summary>
+public sealed class Compilation
+{
+    private Compilation(string? filePath, SourceText source, ParseResult parse, SemanticModel semantics)
+    {
+        FilePath = filePath;
+        Source = source;
+        Tokens = parse.Tokens;
+        Syntax = parse.Syntax;
+        Semantics = semantics;
+        Diagnostics = parse.Diagnostics.AddRange(semantics.Diagnostics)
+            .OrderBy(d => d.Span.Start).ThenBy(d => d.Code, StringComparer.Ordinal).ToImmutableArray();
+    }
+
+    /// <summary>The file's path, used to resolve <c>csv("…")</c> paths; null for an unsaved buffer.</summary>
+    public string? FilePath { get; }
+
+    public SourceText Source { get; }
+
+    public ImmutableArray<SyntaxToken> Tokens { get; }
+
+    public GradFileSyntax Syntax { get; }
+
+    public SemanticModel Semantics { get; }
+
+    /// <summary>Syntax and semantic diagnostics, in source order.</summary>
+    public ImmutableArray<Diagnostic> Diagnostics { get; }
+
+    public bool HasErrors => Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+
+    /// <summary>The valid part of the file, ready to run.</summary>
+    public BoundProgram Program => Semantics.Program;
+
+    public static Compilation Create(string text, string? filePath = null)
+    {
+        var source = new SourceText(text);
+        var parse = GradParserFacade.Parse(source);
+        var semantics = Binder.Bind(parse.Syntax, source, filePath);
+        return new Compilation(filePath, source, parse, semantics);
+    }
+}
