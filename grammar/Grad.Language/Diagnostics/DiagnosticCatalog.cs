@@ -31,7 +31,6 @@ public static class DiagnosticCatalog
     // Values (GRAD03xx)
     public static readonly DiagnosticDescriptor OutOfRange = Error("GRAD0300", "Value out of range");
     public static readonly DiagnosticDescriptor NotAnInteger = Error("GRAD0301", "Value must be a whole number");
-    public static readonly DiagnosticDescriptor NotConstant = Error("GRAD0302", "Value must be a constant");
 
     // Networks (GRAD031x)
     public static readonly DiagnosticDescriptor InputNotFirst = Error("GRAD0310", "`input` missing or not first");
@@ -42,7 +41,6 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor DuplicateItem = Error("GRAD0315", "Item given twice");
     public static readonly DiagnosticDescriptor MissingActivation = Error("GRAD0316", "Layer without an activation");
     public static readonly DiagnosticDescriptor NoLayers = Error("GRAD0317", "Network without layers");
-    public static readonly DiagnosticDescriptor CrossEntropyNeedsSoftmax = Error("GRAD0318", "cross_entropy without a softmax output");
 
     // Data (GRAD032x)
     public static readonly DiagnosticDescriptor RaggedRows = Error("GRAD0320", "Rows of different widths");

@@ -1,5 +1,6 @@
 using Antlr4.Runtime;
 using Antlr4.Runtime.Atn;
+using Grad.Language.Parsing.Generated;
 
 namespace Grad.Language.Parsing;
 
@@ -28,4 +29,26 @@ internal sealed class GradErrorStrategy : DefaultErrorStrategy
 
         base.Sync(recognizer);
     }
+
+    /// <summary>
+    /// Never skips a token that starts a declaration: an unfinished line (<c>let b = a +</c>)
+    /// must not swallow the declaration on the next line.
+    /// </summary>
+    public override void Recover(Parser recognizer, RecognitionException e)
+    {
+        if (AtDeclarationStart(recognizer))
+        {
+            BeginErrorCondition(recognizer);
+            return;
+        }
+
+        base.Recover(recognizer, e);
+    }
+
+    /// <summary>Nor does single-token deletion: <c>+ let c</c> must not become <c>+ c</c>.</summary>
+    protected override IToken? SingleTokenDeletion(Parser recognizer) =>
+        AtDeclarationStart(recognizer) ? null : base.SingleTokenDeletion(recognizer);
+
+    private static bool AtDeclarationStart(Parser recognizer) =>
+        ((ITokenStream)recognizer.InputStream).LA(1) is GradLexer.LET or GradLexer.COST or GradLexer.NETWORK or GradLexer.DATA or GradLexer.RUN;
 }

@@ -178,6 +178,17 @@ public static class GradParserFacade
             var parser = (Parser)recognizer;
             var span = SpanOf(offendingSymbol, parser);
             var expected = ExpectedDescription(parser);
+
+            // Something missing at the end of a line is reported there, after the last token, not
+            // at the start of the next line.
+            if (!msg.StartsWith("extraneous", StringComparison.Ordinal)
+                && PreviousToken(offendingSymbol, parser) is { } previous
+                && (offendingSymbol.Type == TokenConstants.EOF || source.GetLine(offendingSymbol.StartIndex) > source.GetLine(previous.StartIndex)))
+            {
+                Report(DiagnosticCatalog.SyntaxError, TextSpan.FromBounds(previous.StartIndex, previous.StopIndex + 1), $"expected {expected} after `{previous.Text}`");
+                return;
+            }
+
             var found = offendingSymbol.Type == TokenConstants.EOF ? "the end of the file" : $"`{offendingSymbol.Text}`";
             var message = msg.StartsWith("missing ", StringComparison.Ordinal)
                 ? $"expected {expected} before {found}"
@@ -196,17 +207,26 @@ public static class GradParserFacade
                 return TextSpan.FromBounds(token.StartIndex, token.StopIndex + 1);
             }
 
+            return PreviousToken(token, parser) is { } previous
+                ? new TextSpan(previous.StopIndex, 1)
+                : new TextSpan(0, Math.Min(1, source.Length));
+        }
+
+        /// <summary>The last real token on the default channel before this one (invented tokens have index −1).</summary>
+        private static IToken? PreviousToken(IToken token, Parser parser)
+        {
             var stream = (ITokenStream)parser.InputStream;
-            for (var i = Math.Min(token.TokenIndex, stream.Size) - 1; i >= 0; i--)
+            var index = token.TokenIndex >= 0 ? token.TokenIndex : stream.Index;
+            for (var i = Math.Min(index, stream.Size) - 1; i >= 0; i--)
             {
                 var previous = stream.Get(i);
                 if (previous.Channel == TokenConstants.DefaultChannel && previous.StartIndex >= 0)
                 {
-                    return new TextSpan(previous.StopIndex, 1);
+                    return previous;
                 }
             }
 
-            return new TextSpan(0, Math.Min(1, source.Length));
+            return null;
         }
 
         private static string ExpectedDescription(Parser parser)
@@ -223,6 +243,11 @@ public static class GradParserFacade
 
             var rule = parser.Context?.RuleIndex ?? -1;
             var types = expected.ToArray();
+            if (types.Contains(GradLexer.NUMBER) && types.Contains(GradLexer.ID) && types.Contains(GradLexer.LPAREN))
+            {
+                return "an expression (a number, a name or `(`)";
+            }
+
             if (types.Length > 5)
             {
                 return rule switch

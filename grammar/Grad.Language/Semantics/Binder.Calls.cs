@@ -95,7 +95,7 @@ public sealed partial class Binder
 
             if (parameter.Default is null)
             {
-                Report(DiagnosticCatalog.MissingArgument, call.Span, $"{builtin.Name} needs '{parameter.Name}': {builtin.Signature}");
+                ReportMissing(call, DiagnosticCatalog.MissingArgument, call.Span, $"{builtin.Name} needs '{parameter.Name}': {builtin.Signature}");
             }
             else
             {

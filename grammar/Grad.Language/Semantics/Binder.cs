@@ -43,9 +43,10 @@ public sealed partial class Binder
         new Binder(source, filePath, syntaxErrors ?? []).BindFile(syntax);
 
     /// <summary>Reports that something is missing from a declaration, unless a syntax error there explains it.</summary>
-    private void ReportMissing(DeclarationSyntax declaration, DiagnosticDescriptor descriptor, TextSpan span, string message)
+    private void ReportMissing(SyntaxNode region, DiagnosticDescriptor descriptor, TextSpan span, string message)
     {
-        if (!syntaxErrors.Any(e => e.Start >= declaration.Span.Start && e.Start <= declaration.Span.End))
+        var regionEnd = source.GetLineEnd(source.GetLine(region.Span.End));
+        if (!syntaxErrors.Any(e => e.Start >= region.Span.Start && e.Start <= regionEnd))
         {
             Report(descriptor, span, message);
         }
