@@ -89,6 +89,7 @@ public static class SymbolicDerivative
                     BoundNumber n => Number(-n.Value),
                     BoundNegate inner => inner.Operand,
                     BoundBinary { Operator: BinaryOperator.Multiply, Left: BoundNumber n } product => SimplifyMultiply(Number(-n.Value), product.Right),
+                    BoundBinary { Operator: BinaryOperator.Divide, Left: BoundNumber n } quotient => Div(Number(-n.Value), quotient.Right),
                     _ => new BoundNegate(operand),
                 };
             case BoundBinary binary:
