@@ -14,9 +14,6 @@ public sealed record DataLoadResult(DataSet? Data, string? Error)
 /// <summary>Turns a <see cref="BoundData"/> into a <see cref="DataSet"/>: inline rows, a generator or a CSV file.</summary>
 public static class DataLoader
 {
-    /// <summary>GRAD0400: the data a run needs could not be loaded (reported at the data declaration).</summary>
-    public static DiagnosticDescriptor DataFileProblem { get; } = new("GRAD0400", "data file problem", DiagnosticSeverity.Error);
-
     public static DataLoadResult Load(BoundData data) => data switch
     {
         InlineBoundData inline when inline.X.Length == 0 => DataLoadResult.Failure($"data {inline.Name} has no samples"),
@@ -26,7 +23,7 @@ public static class DataLoader
         _ => DataLoadResult.Failure($"unsupported data {data.GetType().Name}"),
     };
 
-    /// <summary>The diagnostic for a failed load, at the data declaration's span.</summary>
+    /// <summary>The diagnostic for a failed load (GRAD0400), at the data declaration's span.</summary>
     public static Diagnostic ToDiagnostic(BoundData data, string error) =>
-        Diagnostic.Create(DataFileProblem, data.Syntax.Span, error);
+        Diagnostic.Create(DiagnosticCatalog.DataFileProblem, data.Syntax.Span, error);
 }

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using Grad.Language.Semantics;
-using Grad.Language.Text;
+using Grad.Language.Diagnostics;
 
 namespace Grad.Runtime.Runs;
 
@@ -59,9 +59,15 @@ public sealed record TrainResult(
     IReadOnlyList<TrainTracePoint> Trace,
     double[] FinalParameters) : CompletedRunResult(Name, RunKind.Train, Optimizer, StepsTaken, StopReason);
 
-/// <summary>A run that could not start (its data could not be loaded or does not fit the network); <see cref="Span"/> is where to report it.</summary>
-public sealed record FailedRunResult(string Name, RunKind Kind, OptimizerSpec Optimizer, string Code, string Error, TextSpan Span)
-    : RunResult(Name, Kind, Optimizer);
+/// <summary>
+/// A run that could not start: its data could not be loaded (GRAD0400, at the data declaration)
+/// or, for a CSV file, does not fit the network (GRAD0322, at the run's data reference).
+/// </summary>
+public sealed record FailedRunResult(string Name, RunKind Kind, OptimizerSpec Optimizer, Diagnostic Diagnostic)
+    : RunResult(Name, Kind, Optimizer)
+{
+    public string Error => Diagnostic.Message;
+}
 
 /// <summary>How far a run has come, for progress bars.</summary>
 public readonly record struct RunProgress(string RunName, int Step, int TotalSteps);

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
+using Grad.Language.Syntax;
 using Grad.Runtime.Costs;
 using Grad.Runtime.Data;
 using Grad.Runtime.Networks;
@@ -137,7 +139,7 @@ public static class Runner
         var loaded = (options.LoadData ?? DataLoader.Load)(boundData);
         if (loaded.Data is not { } data)
         {
-            return new FailedRunResult(run.Name, run.Kind, run.Optimizer, DataLoader.DataFileProblem.Code, loaded.Error ?? "the data could not be loaded", boundData.Syntax.Span);
+            return new FailedRunResult(run.Name, run.Kind, run.Optimizer, DataLoader.ToDiagnostic(boundData, loaded.Error ?? "the data could not be loaded"));
         }
 
         var model = NetworkModel.FromBound(network);
@@ -147,7 +149,8 @@ public static class Runner
             var message = data.FeatureWidth != model.InputWidth
                 ? $"data {data.Name} has {data.FeatureWidth} feature(s) per sample but network {network.Name} takes {model.InputWidth} input(s)"
                 : $"data {data.Name} has {data.TargetWidth} target(s) per sample but network {network.Name} has {model.OutputWidth} output(s)";
-            return new FailedRunResult(run.Name, run.Kind, run.Optimizer, DataLoader.DataFileProblem.Code, message, boundData.Syntax.Span);
+            var span = run.Syntax.Items.OfType<TrainItemSyntax>().FirstOrDefault()?.Data?.Span ?? run.Syntax.Span;
+            return new FailedRunResult(run.Name, run.Kind, run.Optimizer, Diagnostic.Create(DiagnosticCatalog.DataWidthMismatch, span, message));
         }
 
         var parameters = NetworkModel.InitialParameters(network, model);
