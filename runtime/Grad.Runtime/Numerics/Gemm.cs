@@ -62,8 +62,8 @@ public static unsafe class Gemm
             return;
         }
 
-        var aBuffer = packedA ??= new double[(RowBlock + 16) * KBlock];
-        var bBuffer = packedB ??= new double[(ColumnBlock + 16) * KBlock];
+        var aBuffer = Buffer(ref packedA, (Math.Min(m, RowBlock) + 16) * Math.Min(k, KBlock));
+        var bBuffer = Buffer(ref packedB, (Math.Min(n, ColumnBlock) + 16) * Math.Min(k, KBlock));
         fixed (double* aBase = a, bBase = b, cBase = c, ap = aBuffer, bp = bBuffer)
         {
             for (var jc = 0; jc < n; jc += ColumnBlock)
@@ -82,6 +82,17 @@ public static unsafe class Gemm
                 }
             }
         }
+    }
+
+    /// <summary>A per-thread packing buffer, grown to the largest size asked for so far.</summary>
+    private static double[] Buffer(ref double[]? buffer, int length)
+    {
+        if (buffer is null || buffer.Length < length)
+        {
+            buffer = new double[length];
+        }
+
+        return buffer;
     }
 
     /// <summary>The reference order, for matrices too small to be worth packing.</summary>
