@@ -28,6 +28,8 @@ public static class Program
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mlp_us {Measure(() => mlp.Step(), 30):F1}"));
         if (args.Length > 1 && args[1] == "gemm")
         {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mlp_forward_backward_us {Measure(() => mlp.ForwardBackward(), 30):F1}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mlp_update_us {Measure(() => mlp.Update(), 30):F1}"));
             var a = new double[512 * 784];
             var b = new double[784 * 128];
             var c = new double[512 * 128];

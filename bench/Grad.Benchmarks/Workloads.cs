@@ -68,6 +68,16 @@ public sealed class MlpWorkload
         optimizer = Optimizer.Create(new OptimizerSpec(OptimizerKind.Sgd, 0.01), model.ParameterCount);
     }
 
+    /// <summary>Forward and backward only (no update), to see what the optimizer costs.</summary>
+    public double ForwardBackward() => backprop.Run(parameters, x, y, Batch, gradient);
+
+    /// <summary>The optimizer update only.</summary>
+    public double Update()
+    {
+        optimizer.Step(parameters, gradient);
+        return parameters[0];
+    }
+
     public double Step()
     {
         var loss = backprop.Run(parameters, x, y, Batch, gradient);
