@@ -69,7 +69,7 @@ internal static class RunCommand
                 PrintDiagnostics(compilation, runtimeDiagnostics, options.File, stdout);
                 foreach (var result in results)
                 {
-                    HumanReport.WriteRun(result, stdout);
+                    HumanReport.WriteRun(result, compilation.Program, stdout);
                 }
             }
 
