@@ -24,7 +24,7 @@ public sealed class LanguageServerHost : IDisposable
         options ??= new LanguageServerOptions();
         var formatter = new JsonMessageFormatter();
         ConfigureSerializer(formatter.JsonSerializer);
-        Rpc = new JsonRpc(new HeaderDelimitedMessageHandler(output, input, formatter))
+        Rpc = new LspJsonRpc(new HeaderDelimitedMessageHandler(output, input, formatter))
         {
             SynchronizationContext = new NonConcurrentSynchronizationContext(sticky: false),
             CancelLocallyInvokedMethodsWhenConnectionIsClosed = true,
