@@ -35,7 +35,7 @@ public static class Numbers
     {
         // Three significant digits, without trailing zeros: 0.61, 0.0021, 3.2, 1000.
         var digits = Math.Max(0, 2 - (int)Math.Floor(Math.Log10(Math.Abs(value))));
-        return Math.Round(value, Math.Min(digits, 15)).ToString("0.###############", CultureInfo.InvariantCulture);
+        return Math.Round(value, Math.Min(digits, 15), MidpointRounding.AwayFromZero).ToString("0.###############", CultureInfo.InvariantCulture);
     }
 
     public static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);
