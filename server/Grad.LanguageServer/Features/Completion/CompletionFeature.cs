@@ -42,13 +42,16 @@ public sealed class CompletionFeature
         await Task.Yield();
         var compilation = snapshot.Compilation;
         var offset = compilation.Source.ToOffset(request.Position);
-        return new CompletionList { Items = Items(compilation, TokenContext.Create(compilation.Tokens, offset)).ToArray() };
+        var caret = TokenContext.Create(compilation.Tokens, offset);
+        // Newlines are whitespace to the parser, but `init` on the line above does not make this line its argument.
+        var sameLine = caret.Previous() is { } previous && compilation.Source.GetLine(previous.Span.End) == compilation.Source.GetLine(offset);
+        return new CompletionList { Items = Items(compilation, caret, sameLine).ToArray() };
     }
 
-    private static IEnumerable<CompletionItem> Items(Compilation compilation, TokenContext caret)
+    private static IEnumerable<CompletionItem> Items(Compilation compilation, TokenContext caret, bool sameLine)
     {
         var previous = caret.Previous();
-        var previousText = previous?.Text;
+        var previousText = sameLine ? previous?.Text : null;
         var call = caret.EnclosingCall();
         if (call is { } inside)
         {
@@ -56,7 +59,7 @@ public sealed class CompletionFeature
         }
 
         // After `dense N`: an activation.
-        if (caret.Previous(2)?.Text == "dense" && previous?.Kind == Language.Syntax.TokenKind.Number)
+        if (sameLine && caret.Previous(2)?.Text == "dense" && previous?.Kind == Language.Syntax.TokenKind.Number)
         {
             return BuiltInItems(BuiltInKind.Activation);
         }
@@ -92,7 +95,7 @@ public sealed class CompletionFeature
                 .Concat(AfterLayer(caret) ? Keywords("weights", "bias", "as") : []),
             "repeat" => Keywords("dense").Concat(AfterLayer(caret) ? Keywords("weights", "bias", "as") : []),
             "run" => Keywords("minimize", "train", "optimizer", "steps", "epochs", "batch", "until", "record", "seed")
-                .Concat(previousText == "record" ? Keywords("every") : [])
+                .Concat(previous?.Text == "record" ? Keywords("every") : [])
                 .Concat(caret.Before.Count > 0 && caret.Before.Reverse().TakeWhile(t => t.Text != "{").Any(t => t.Text == "minimize") ? Keywords("from") : [])
                 .Concat(caret.Before.Count > 0 && caret.Before.Reverse().TakeWhile(t => t.Text != "{").Any(t => t.Text == "train") ? Keywords("on") : []),
             "data" => new[] { "x", "y" }.Select(f => new CompletionItem { Label = f, Kind = ValueKind, InsertText = $"{f}: [$1]", InsertTextFormat = SnippetFormat }),
