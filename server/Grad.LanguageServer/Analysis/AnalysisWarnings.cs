@@ -50,8 +50,8 @@ public static class AnalysisWarnings
             .Zip(report.Layers, (layer, numbers) => new RelatedLocation(
                 layer.Syntax.Activation?.Span ?? layer.Syntax.Span,
                 $"layer {layer.Index} of {last}: ‖δ{Superscript(layer.Index)}‖ = {Numbers.Format(numbers.DeltaNorm)}" +
-                (numbers.WeightFactor is { } w && numbers.DerivativeFactor is { } d && layer.Index < last
-                    ? $", w·g'(z) = {Numbers.Format(w * d)}"
+                (numbers.Chain.Gain is { } gain && layer.Index < last
+                    ? $", multiplies δ by {Numbers.Format(gain)}"
                     : "")))
             .ToImmutableArray();
 
@@ -71,8 +71,8 @@ public static class AnalysisWarnings
         var sigmoids = network.Layers.Count(l => l.Activation.Kind == ActivationKind.Sigmoid);
         var tanhs = network.Layers.Count(l => l.Activation.Kind == ActivationKind.Tanh);
         var factors = report.Layers.Take(report.Layers.Length - 1)
-            .Where(l => l.WeightFactor is not null && l.DerivativeFactor is not null)
-            .Select(l => Math.Abs(l.WeightFactor!.Value * l.DerivativeFactor!.Value))
+            .Select(l => l.Chain.Gain)
+            .OfType<double>()
             .ToArray();
         var typical = factors.Length > 0 ? Math.Exp(factors.Average(f => Math.Log(Math.Max(f, 1e-300)))) : double.NaN;
         var typicalText = double.IsNaN(typical) ? "" : $" (geometric mean here {Numbers.Format(typical)})";

@@ -24,11 +24,28 @@ public interface IAnalysisService
 public sealed record RunBudget(TimeSpan Time, long? MaxSteps = null);
 
 /// <summary>
-/// One layer at the initial weights. <see cref="WeightFactor"/> and <see cref="DerivativeFactor"/>
-/// are the chain rule's factors for this layer, δ^l = w^(l+1)·g'(z^l)·δ^(l+1): the next layer's
-/// weight (its norm when the layers are wider than one unit) and g'(z^l) (mean |g'| when wider).
-/// For the output layer WeightFactor is ∂C/∂a^L instead.
+/// The chain rule's numbers for one layer, δ^l = ((W^(l+1))ᵀ δ^(l+1)) ⊙ g'(z^l). The scalars are
+/// for the first sample and set only when this layer and the next have one unit each, so that
+/// Delta = NextWeight · ActivationDerivative · NextDelta exactly; for the output layer NextWeight
+/// and NextDelta are null and OutputGradient is ∂ℓ/∂a^L. For wider layers: ‖W^(l+1)‖_F and the
+/// mean |g'(z^l)|.
 /// </summary>
+public sealed record ChainRule(
+    double? NextWeight,
+    double? ActivationDerivative,
+    double? NextDelta,
+    double? Delta,
+    double? OutputGradient,
+    double? NextWeightNorm,
+    double MeanAbsActivationDerivative)
+{
+    /// <summary>How much this layer multiplies δ by on its way back: |w·g'(z)|, or ‖W‖·mean|g'| when wider.</summary>
+    public double? Gain => NextWeight is { } w && ActivationDerivative is { } d
+        ? Math.Abs(w * d)
+        : NextWeightNorm is { } norm ? norm * MeanAbsActivationDerivative : null;
+}
+
+/// <summary>One layer at the initial weights: mean per-sample ‖δ^l‖, ‖∂C/∂W^l‖_F and the chain rule's numbers.</summary>
 public sealed record LayerReport(
     int Index,
     int Units,
@@ -37,8 +54,7 @@ public sealed record LayerReport(
     string? Label,
     double DeltaNorm,
     double WeightGradNorm,
-    double? WeightFactor,
-    double? DerivativeFactor);
+    ChainRule Chain);
 
 /// <summary>A network's layers at the initial weights, and on what data they were measured.</summary>
 public sealed record NetworkReport(string Network, ImmutableArray<LayerReport> Layers, string DataDescription)

@@ -42,7 +42,11 @@ public sealed class FakeAnalysisService : IAnalysisService
         var layers = network.Layers.Select(l =>
         {
             var delta = 0.1 * Math.Pow(0.25, total - l.Index);
-            return new LayerReport(l.Index, l.Units, l.InputUnits, l.Activation.Name, l.Label, delta, delta * 0.5, l.Index == total ? 0.4 : 1.0, 0.25);
+            var nextDelta = 0.1 * Math.Pow(0.25, total - l.Index - 1);
+            var chain = l.Index == total
+                ? new ChainRule(null, 0.25, null, delta, 0.4, null, 0.25)
+                : new ChainRule(1.0, 0.25, nextDelta, delta, null, 1.0, 0.25);
+            return new LayerReport(l.Index, l.Units, l.InputUnits, l.Activation.Name, l.Label, delta, delta * 0.5, chain);
         }).ToImmutableArray();
         return new NetworkReport(network.Name, layers, "one test sample");
     }

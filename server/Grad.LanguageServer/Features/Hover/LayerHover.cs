@@ -75,27 +75,27 @@ public static class LayerHover
     public static string ChainRule(BoundLayer layer, LayerReport numbers, NetworkReport report, int total)
     {
         var l = Superscript(layer.Index);
+        var n = Superscript(layer.Index + 1);
         var derivative = SyntaxLocator.ActivationDerivative(layer.Activation.Kind);
-        if (numbers.WeightFactor is not { } weight || numbers.DerivativeFactor is not { } slope)
-        {
-            return "";
-        }
-
+        var chain = numbers.Chain;
         if (layer.Index == total)
         {
-            return $"δ{l} = ∂C/∂a{l}·{derivative}(z{l}) = {Numbers.Format(weight)} × {Numbers.Format(slope)} = {Numbers.Format(weight * slope)}";
+            return chain.OutputGradient is { } outputGradient && chain.ActivationDerivative is { } last && chain.Delta is { } outputDelta
+                ? $"δ{l} = ∂C/∂a{l}·{derivative}(z{l}) = {Numbers.Format(outputGradient)} × {Numbers.Format(last)} = {Numbers.Format(outputDelta)}"
+                : "";
         }
 
-        var next = report.Layers.FirstOrDefault(n => n.Index == layer.Index + 1);
-        if (next is null)
+        if (chain.NextWeight is { } weight && chain.ActivationDerivative is { } slope && chain.NextDelta is { } nextDelta && chain.Delta is { } delta)
         {
-            return "";
+            return $"δ{l} = w{n}·{derivative}(z{l})·δ{n} = {Numbers.Format(weight)} × {Numbers.Format(slope)} × {Numbers.Format(nextDelta)} = {Numbers.Format(delta)}";
         }
 
-        var n = Superscript(layer.Index + 1);
-        var product = Numbers.Format(weight * slope * next.DeltaNorm);
-        return layer.Units == 1 && next.Units == 1
-            ? $"δ{l} = w{n}·{derivative}(z{l})·δ{n} = {Numbers.Format(weight)} × {Numbers.Format(slope)} × {Numbers.Format(next.DeltaNorm)} = {product}"
-            : $"‖δ{l}‖ = ‖(W{n})ᵀδ{n}‖/‖δ{n}‖ · (gain of {derivative}(z{l})) · ‖δ{n}‖ = {Numbers.Format(weight)} × {Numbers.Format(slope)} × {Numbers.Format(next.DeltaNorm)} = {product}";
+        var next = report.Layers.FirstOrDefault(r => r.Index == layer.Index + 1);
+        if (chain.NextWeightNorm is { } norm && next is not null)
+        {
+            return $"‖δ{l}‖ ≲ ‖W{n}‖·mean|{derivative}(z{l})|·‖δ{n}‖ = {Numbers.Format(norm)} × {Numbers.Format(chain.MeanAbsActivationDerivative)} × {Numbers.Format(next.DeltaNorm)} = {Numbers.Format(norm * chain.MeanAbsActivationDerivative * next.DeltaNorm)} (measured: {Numbers.Format(numbers.DeltaNorm)})";
+        }
+
+        return "";
     }
 }
