@@ -362,8 +362,13 @@ async function main() {
       const toast = page.locator('.notification-toast', { hasText: 'plain:' }).first();
       const again = lenses.filter({ hasText: /Run again/ }).first();
       const failed = page.locator('.notification-toast', { hasText: /executeCommand failed|grad\.run/ }).first();
-      await Promise.race([toast.waitFor({ timeout: 90000 }), again.waitFor({ timeout: 90000 }),
-        failed.waitFor({ timeout: 90000 }).then(async () => { throw new Error(`the run failed: ${(await failed.innerText()).replace(/\s+/g, ' ')}`); })]);
+      // Poll (no racing waitFor()s left pending when one of them wins).
+      for (let waited = 0; ; waited += 250) {
+        if (await toast.isVisible() || await again.count() > 0) break;
+        if (await failed.isVisible()) throw new Error(`the run failed: ${(await failed.innerText()).replace(/\s+/g, ' ')}`);
+        if (waited > 90000) throw new Error('no run summary within 90 s (no notification, no "Run again" lens)');
+        await page.waitForTimeout(250);
+      }
       await page.waitForTimeout(500);
       const toastText = (await toast.isVisible()) ? (await toast.innerText()).split('\n')[0].trim() : null;
       const againText = (await again.count()) > 0 ? (await again.innerText()).trim() : null;
