@@ -48,7 +48,7 @@ public sealed class Compilation
     {
         var source = new SourceText(text);
         var parse = GradParserFacade.Parse(source);
-        var semantics = Binder.Bind(parse.Syntax, source, filePath);
+        var semantics = Binder.Bind(parse.Syntax, source, filePath, [.. parse.Diagnostics.Select(d => d.Span)]);
         return new Compilation(filePath, source, parse, semantics);
     }
 }

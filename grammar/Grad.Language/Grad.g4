@@ -111,7 +111,13 @@ argumentList
     ;
 
 argument
-    : (ID ASSIGN)? argumentValue
+    : (argumentName ASSIGN)? argumentValue
+    ;
+
+// `seed` is a keyword but also the name of every generator's seed argument.
+argumentName
+    : ID
+    | SEED
     ;
 
 argumentValue

@@ -1,0 +1,411 @@
+using System.Collections.Immutable;
+using Grad.Language.Diagnostics;
+using Grad.Language.Syntax;
+using Grad.Language.Text;
+
+namespace Grad.Language.Semantics;
+
+public sealed partial class Binder
+{
+    // ---- costs ------------------------------------------------------------------------------
+
+    private void BindCost(CostDeclarationSyntax cost)
+    {
+        if (cost.Name is not { } name || !IsPrimary(cost))
+        {
+            return;
+        }
+
+        var errorsBefore = ErrorCount;
+        var owner = declarationSymbols[cost];
+        var parameters = new Dictionary<string, (int Index, Symbol Symbol)>(StringComparer.Ordinal);
+        foreach (var parameter in cost.Parameters)
+        {
+            var symbol = new Symbol(parameter.Text, SymbolKind.Parameter, parameter.Span, cost, owner);
+            symbols.Add(symbol);
+            references.Add(new SymbolReference(symbol, parameter.Span, IsDeclaration: true));
+            if (parameters.TryGetValue(parameter.Text, out var first))
+            {
+                Report(DiagnosticCatalog.DuplicateName, parameter.Span, $"parameter '{parameter.Text}' appears twice in {name.Text}(…)", Related(first.Symbol.NameSpan, "first appears here"));
+                continue;
+            }
+
+            parameters[parameter.Text] = (parameters.Count, symbol);
+        }
+
+        var body = cost.Body is null ? null : BindExpression(cost.Body, parameters);
+        costs[name.Text] = body is null || ErrorCount > errorsBefore
+            ? null
+            : new BoundCost(name.Text, [.. parameters.OrderBy(p => p.Value.Index).Select(p => p.Key)], body, cost);
+    }
+
+    // ---- networks ---------------------------------------------------------------------------
+
+    private void BindNetwork(NetworkDeclarationSyntax network)
+    {
+        if (network.Name is not { } name || !IsPrimary(network))
+        {
+            return;
+        }
+
+        var errorsBefore = ErrorCount;
+        var owner = declarationSymbols[network];
+        int? inputWidth = null;
+        InputItemSyntax? input = null;
+        InitSpec? init = null;
+        LossKind? loss = null;
+        long seed = 0;
+        var seen = new Dictionary<string, NetworkItemSyntax>(StringComparer.Ordinal);
+        var layers = new List<(DenseLayerSyntax Syntax, RepeatItemSyntax? Repeat)>();
+
+        bool FirstOf(string keyword, NetworkItemSyntax item)
+        {
+            if (seen.TryGetValue(keyword, out var first))
+            {
+                Report(DiagnosticCatalog.DuplicateItem, item.KeywordSpan, $"`{keyword}` is given twice in network {name.Text}", Related(first.KeywordSpan, "first given here"));
+                return false;
+            }
+
+            seen[keyword] = item;
+            return true;
+        }
+
+        for (var i = 0; i < network.Items.Length; i++)
+        {
+            switch (network.Items[i])
+            {
+                case InputItemSyntax item:
+                    if (!FirstOf("input", item))
+                    {
+                        break;
+                    }
+
+                    input = item;
+                    if (i != 0)
+                    {
+                        Report(DiagnosticCatalog.InputNotFirst, item.KeywordSpan, $"`input` must be the first item of network {name.Text}");
+                    }
+
+                    inputWidth = WholeNumber(item.Width, "the input width", 1);
+                    break;
+                case DenseLayerSyntax layer:
+                    layers.Add((layer, null));
+                    break;
+                case RepeatItemSyntax repeat:
+                    var count = WholeNumber(repeat.Count, "the repeat count", 1);
+                    if (repeat.Layers.IsEmpty)
+                    {
+                        Report(DiagnosticCatalog.NoLayers, repeat.KeywordSpan, "this `repeat` has no layers inside its braces");
+                    }
+
+                    foreach (var labelled in repeat.Layers.Where(l => l.Label is not null))
+                    {
+                        Report(DiagnosticCatalog.DuplicateItem, labelled.Label!.Span, $"a label inside `repeat` would name {count ?? 0} layers; label a layer outside `repeat`");
+                    }
+
+                    for (var copy = 0; copy < (count ?? 0); copy++)
+                    {
+                        layers.AddRange(repeat.Layers.Select(l => (l, (RepeatItemSyntax?)repeat)));
+                    }
+
+                    break;
+                case InitItemSyntax item:
+                    if (FirstOf("init", item) && item.Init is { } initCall && BindCall(initCall, Builtins.Inits, BuiltinCategory.Init) is { } args)
+                    {
+                        init = BindInit(args, initCall);
+                    }
+
+                    break;
+                case LossItemSyntax item:
+                    if (FirstOf("loss", item) && item.Loss is { } lossName && ResolveBuiltin(lossName, Builtins.Losses, BuiltinCategory.Loss) is { } lossBuiltin)
+                    {
+                        loss = lossBuiltin.Name switch { "mse" => LossKind.Mse, "bce" => LossKind.Bce, _ => LossKind.CrossEntropy };
+                    }
+
+                    break;
+                case NetworkSeedItemSyntax item:
+                    if (FirstOf("seed", item))
+                    {
+                        seed = WholeNumber(item.Seed, "the seed", 0) ?? 0;
+                    }
+
+                    break;
+            }
+        }
+
+        if (input is null)
+        {
+            ReportMissing(network, DiagnosticCatalog.InputNotFirst, name.Span, $"network {name.Text} needs `input N` as its first item");
+        }
+
+        if (!seen.ContainsKey("loss"))
+        {
+            ReportMissing(network, DiagnosticCatalog.LossMissing, name.Span, $"network {name.Text} needs a loss: add `loss mse`, `loss bce` or `loss cross_entropy`");
+        }
+
+        if (layers.Count == 0)
+        {
+            ReportMissing(network, DiagnosticCatalog.NoLayers, name.Span, $"network {name.Text} has no `dense` layers");
+        }
+
+        var bound = ImmutableArray.CreateBuilder<BoundLayer>();
+        var previousWidth = inputWidth ?? 0;
+        var labels = new Dictionary<string, Symbol>(StringComparer.Ordinal);
+        var boundSyntax = new HashSet<DenseLayerSyntax>();
+        for (var i = 0; i < layers.Count; i++)
+        {
+            var (syntax, repeat) = layers[i];
+            var isLast = i == layers.Count - 1;
+            var firstCopy = boundSyntax.Add(syntax);
+            var layer = BindLayer(syntax, repeat, i + 1, previousWidth, isLast, loss, firstCopy, owner, labels);
+            if (layer is not null)
+            {
+                bound.Add(layer);
+                previousWidth = layer.Units;
+            }
+            else
+            {
+                previousWidth = 0;
+            }
+        }
+
+        networks[name.Text] = ErrorCount > errorsBefore || inputWidth is null || loss is null
+            ? null
+            : new BoundNetwork(name.Text, inputWidth.Value, bound.ToImmutable(), init ?? InitSpec.Default, loss.Value, seed, network);
+    }
+
+    private static InitSpec BindInit(BoundArguments args, CallSyntax call) => args.Builtin.Name switch
+    {
+        "normal" => new InitSpec(InitKind.Normal, args.Number("mean"), args.Number("std")),
+        "uniform" => new InitSpec(InitKind.Uniform, args.Number("low"), args.Number("high")),
+        "constant" => new InitSpec(InitKind.Constant, args.Number("value")),
+        "xavier_uniform" => new InitSpec(InitKind.XavierUniform),
+        "xavier_normal" => new InitSpec(InitKind.XavierNormal),
+        "he_uniform" => new InitSpec(InitKind.HeUniform),
+        _ => new InitSpec(InitKind.HeNormal),
+    };
+
+    /// <summary>
+    /// Binds one layer (one copy, for layers inside <c>repeat</c>). Problems with the layer's own
+    /// text are reported on its first copy only, so a typo inside <c>repeat 8</c> is one error.
+    /// </summary>
+    private BoundLayer? BindLayer(
+        DenseLayerSyntax syntax, RepeatItemSyntax? repeat, int index, int inputUnits, bool isLast, LossKind? loss,
+        bool firstCopy, Symbol owner, Dictionary<string, Symbol> labels)
+    {
+        var errorsBefore = ErrorCount;
+        int? units;
+        Activation? activation = null;
+        if (firstCopy)
+        {
+            units = WholeNumber(syntax.Units, "the number of units", 1);
+            foreach (var group in syntax.Options.GroupBy(o => o.Keyword).Where(g => g.Count() > 1))
+            {
+                Report(DiagnosticCatalog.DuplicateItem, group.ElementAt(1).KeywordSpan, $"`{group.Key}` is given twice on this layer");
+            }
+
+            if (syntax.Activation is null)
+            {
+                Report(DiagnosticCatalog.MissingActivation, TextSpan.FromBounds(syntax.KeywordSpan.Start, syntax.Units?.Span.End ?? syntax.KeywordSpan.End),
+                    $"expected an activation such as sigmoid or relu after `dense {(syntax.Units is null ? "N" : source[syntax.Units.Span])}`");
+            }
+            else if (BindCall(syntax.Activation, Builtins.Activations, BuiltinCategory.Activation) is { } args)
+            {
+                activation = BindActivation(args);
+            }
+
+            if (syntax.Label is { } label)
+            {
+                var symbol = new Symbol(label.Text, SymbolKind.Layer, label.Span, syntax, owner);
+                symbols.Add(symbol);
+                references.Add(new SymbolReference(symbol, label.Span, IsDeclaration: true));
+                if (!labels.TryAdd(label.Text, symbol))
+                {
+                    Report(DiagnosticCatalog.DuplicateName, label.Span, $"layer label '{label.Text}' is used twice in this network");
+                }
+            }
+        }
+        else
+        {
+            units = SilentWholeNumber(syntax.Units);
+            activation = syntax.Activation is { } call && Builtins.Find(Builtins.Activations, call.Name.Text) is not null
+                ? BindActivationSilently(call)
+                : null;
+        }
+
+        if (units is null || activation is null)
+        {
+            return null;
+        }
+
+        if (activation.Kind == ActivationKind.Softmax && (!isLast || loss is not null and not LossKind.CrossEntropy))
+        {
+            Report(DiagnosticCatalog.SoftmaxMisplaced, syntax.Activation!.Span, !isLast
+                ? $"softmax can only be the activation of the last layer (this is layer {index})"
+                : "softmax needs `loss cross_entropy`");
+        }
+
+        if (isLast && loss == LossKind.Bce && activation.Kind != ActivationKind.Sigmoid)
+        {
+            Report(DiagnosticCatalog.BceNeedsSigmoid, syntax.Activation!.Span, $"`loss bce` needs a sigmoid output layer, not {activation.Name}");
+        }
+
+        var weights = syntax.Weights is null ? null : Matrix(syntax.Weights, units.Value, inputUnits, report: inputUnits > 0);
+        var bias = syntax.Bias is null ? null : Vector(syntax.Bias, units.Value, report: true);
+        if (ErrorCount > errorsBefore || syntax.Weights is not null && weights is null || syntax.Bias is not null && bias is null)
+        {
+            return null;
+        }
+
+        return new BoundLayer(index, units.Value, inputUnits, activation, weights, bias, syntax.Label?.Text, syntax, repeat);
+    }
+
+    private static Activation BindActivation(BoundArguments args) => args.Builtin.Name switch
+    {
+        "leaky_relu" => new Activation(ActivationKind.LeakyRelu, args.Number("slope")),
+        "elu" => new Activation(ActivationKind.Elu, args.Number("alpha")),
+        var other => new Activation(Enum.Parse<ActivationKind>(other, ignoreCase: true)),
+    };
+
+    /// <summary>Binds a repeated layer's activation again without reporting (its first copy already did).</summary>
+    private Activation? BindActivationSilently(CallSyntax call)
+    {
+        var count = diagnostics.Count;
+        var args = BindCall(call, Builtins.Activations, BuiltinCategory.Activation);
+        diagnostics.RemoveRange(count, diagnostics.Count - count);
+        return args is null ? null : BindActivation(args);
+    }
+
+    private int? SilentWholeNumber(ExpressionSyntax? expression)
+    {
+        var count = diagnostics.Count;
+        var value = WholeNumber(expression, "", 1);
+        diagnostics.RemoveRange(count, diagnostics.Count - count);
+        return value;
+    }
+
+    /// <summary>Explicit weights: <paramref name="rows"/> lists of <paramref name="columns"/> numbers.</summary>
+    private double[,]? Matrix(ListSyntax list, int rows, int columns, bool report)
+    {
+        var count = diagnostics.Count;
+        var values = Rows(list, "weights");
+        if (values is null)
+        {
+            return null;
+        }
+
+        var width = values.Length == 0 ? 0 : values[0].Length;
+        if (values.Length != rows || width != columns)
+        {
+            if (report)
+            {
+                Report(DiagnosticCatalog.WrongShape, list.Span,
+                    $"weights must be {rows}×{columns} ({rows} row{(rows == 1 ? "" : "s")} of {columns}: one row per unit of this layer, one column per unit of the previous one), not {values.Length}×{width}");
+            }
+            else
+            {
+                diagnostics.RemoveRange(count, diagnostics.Count - count);
+            }
+
+            return null;
+        }
+
+        var matrix = new double[rows, columns];
+        for (var r = 0; r < rows; r++)
+        {
+            for (var c = 0; c < columns; c++)
+            {
+                matrix[r, c] = values[r][c];
+            }
+        }
+
+        return matrix;
+    }
+
+    private double[]? Vector(ListSyntax list, int length, bool report)
+    {
+        var values = Flat(list, "bias");
+        if (values is null)
+        {
+            return null;
+        }
+
+        if (values.Length != length)
+        {
+            if (report)
+            {
+                Report(DiagnosticCatalog.WrongShape, list.Span, $"bias must have {length} value{(length == 1 ? "" : "s")} (one per unit), not {values.Length}");
+            }
+
+            return null;
+        }
+
+        return values;
+    }
+
+    /// <summary>A list of numbers: <c>[1, 2, 3]</c>.</summary>
+    private double[]? Flat(ListSyntax list, string what)
+    {
+        var values = new double[list.Elements.Length];
+        var ok = true;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (list.Elements[i] is ExpressionSyntax expression && ConstantValue(expression) is { } value)
+            {
+                values[i] = value;
+            }
+            else
+            {
+                if (list.Elements[i] is ListSyntax nested)
+                {
+                    Report(DiagnosticCatalog.WrongShape, nested.Span, $"{what} must be a flat list of numbers");
+                }
+
+                ok = false;
+            }
+        }
+
+        return ok ? values : null;
+    }
+
+    /// <summary>
+    /// Rows of numbers. A flat list is one value per row (<c>x: [1, 2, 3]</c> is three samples);
+    /// a list of lists is one row per inner list. Rows must all have the same width.
+    /// </summary>
+    private double[][]? Rows(ListSyntax list, string what)
+    {
+        if (list.Elements.All(e => e is not ListSyntax))
+        {
+            return Flat(list, what)?.Select(v => new[] { v }).ToArray();
+        }
+
+        var rows = new double[list.Elements.Length][];
+        ListSyntax? firstRow = null;
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (list.Elements[i] is not ListSyntax row)
+            {
+                Report(DiagnosticCatalog.RaggedRows, list.Elements[i].Span, $"every row of {what} must be a list like the others");
+                return null;
+            }
+
+            if (Flat(row, what) is not { } values)
+            {
+                return null;
+            }
+
+            firstRow ??= row;
+            if (i > 0 && values.Length != rows[0].Length)
+            {
+                Report(DiagnosticCatalog.RaggedRows, row.Span,
+                    $"row {i + 1} of {what} has {values.Length} value{(values.Length == 1 ? "" : "s")} but row 1 has {rows[0].Length}",
+                    Related(firstRow.Span, "row 1"));
+                return null;
+            }
+
+            rows[i] = values;
+        }
+
+        return rows;
+    }
+}

@@ -1,0 +1,436 @@
+using System.Collections.Immutable;
+using Grad.Language.Diagnostics;
+using Grad.Language.Syntax;
+using Grad.Language.Text;
+
+namespace Grad.Language.Semantics;
+
+public sealed partial class Binder
+{
+    // ---- data -------------------------------------------------------------------------------
+
+    private void BindData(DataDeclarationSyntax declaration)
+    {
+        if (declaration.Name is not { } name || !IsPrimary(declaration))
+        {
+            return;
+        }
+
+        var errorsBefore = ErrorCount;
+        BoundData? bound = declaration switch
+        {
+            InlineDataSyntax inline => BindInlineData(name, inline),
+            GeneratedDataSyntax { Generator: { } call } generated => BindGeneratedData(name, call, generated),
+            _ => null,
+        };
+        data[name.Text] = ErrorCount > errorsBefore ? null : bound;
+    }
+
+    private InlineBoundData? BindInlineData(Identifier name, InlineDataSyntax inline)
+    {
+        DataFieldSyntax? x = null, y = null;
+        foreach (var field in inline.Fields)
+        {
+            switch (field.Name.Text)
+            {
+                case "x" when x is null:
+                    x = field;
+                    break;
+                case "y" when y is null:
+                    y = field;
+                    break;
+                case "x" or "y":
+                    Report(DiagnosticCatalog.DuplicateItem, field.Name.Span, $"`{field.Name.Text}:` is given twice in data {name.Text}");
+                    break;
+                default:
+                    Report(DiagnosticCatalog.DataFieldProblem, field.Name.Span, $"inline data has only `x:` and `y:`, not `{field.Name.Text}:`{NameSuggestions.DidYouMean(field.Name.Text, ["x", "y"])}");
+                    break;
+            }
+        }
+
+        if (x is null || y is null)
+        {
+            ReportMissing(inline, DiagnosticCatalog.DataFieldProblem, name.Span, $"data {name.Text} needs both `x: [...]` and `y: [...]`");
+            return null;
+        }
+
+        var xs = x.Value is null ? null : Rows(x.Value, "x");
+        var ys = y.Value is null ? null : Rows(y.Value, "y");
+        if (xs is null || ys is null)
+        {
+            return null;
+        }
+
+        if (xs.Length != ys.Length)
+        {
+            Report(DiagnosticCatalog.RowCountMismatch, y.Value!.Span, $"y has {ys.Length} row{(ys.Length == 1 ? "" : "s")} but x has {xs.Length}: one row of each per sample",
+                Related(x.Value!.Span, $"x has {xs.Length} rows"));
+            return null;
+        }
+
+        if (xs.Length == 0)
+        {
+            Report(DiagnosticCatalog.DataFieldProblem, x.Value!.Span, $"data {name.Text} has no samples");
+            return null;
+        }
+
+        return new InlineBoundData(name.Text, xs, ys, inline);
+    }
+
+    private BoundData? BindGeneratedData(Identifier name, CallSyntax call, GeneratedDataSyntax syntax)
+    {
+        if (BindCall(call, Builtins.Generators, BuiltinCategory.Generator) is not { } args)
+        {
+            return null;
+        }
+
+        if (args.Builtin.Name == "csv")
+        {
+            var relative = args.Text("path");
+            var directory = filePath is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(filePath)) ?? ".";
+            var fullPath = Path.GetFullPath(Path.Combine(directory, relative));
+            if (!File.Exists(fullPath))
+            {
+                var pathArgument = call.Arguments.FirstOrDefault(a => a.Name is null || a.Name.Text == "path");
+                ReportMissing(call, DiagnosticCatalog.CsvNotFound, pathArgument?.Value?.Span ?? call.Span, $"no file '{relative}' next to this .grad file (looked for {fullPath})");
+                return null;
+            }
+
+            return new CsvBoundData(name.Text, fullPath, args.Text("target"), syntax);
+        }
+
+        var generator = Enum.Parse<GeneratorKind>(args.Builtin.Name, ignoreCase: true);
+        return new GeneratedBoundData(
+            name.Text,
+            generator,
+            args.Integer("n"),
+            args.Integer("seed"),
+            args.Number("noise"),
+            args.Values.ContainsKey("classes") ? args.Integer("classes") : 2,
+            args.Values.ContainsKey("spread") ? args.Number("spread") : 1,
+            args.Values.ContainsKey("slope") ? args.Number("slope") : 1,
+            args.Number("intercept"),
+            syntax);
+    }
+
+    /// <summary>
+    /// The widths of a data set's x and y rows, when known before loading: inline sets and
+    /// generators (two-class generators give one 0/1 column; more classes give one-hot columns).
+    /// </summary>
+    public static (int X, int Y)? DataWidths(BoundData set) => set switch
+    {
+        InlineBoundData inline => (inline.X[0].Length, inline.Y[0].Length),
+        GeneratedBoundData { Generator: GeneratorKind.Linear } => (1, 1),
+        GeneratedBoundData g => (2, g.Classes > 2 ? g.Classes : 1),
+        _ => null,
+    };
+
+    // ---- runs -------------------------------------------------------------------------------
+
+    private BoundRun? BindRun(RunDeclarationSyntax run)
+    {
+        if (run.Name is not { } name || !IsPrimary(run))
+        {
+            return null;
+        }
+
+        var errorsBefore = ErrorCount;
+        var seen = new Dictionary<string, RunItemSyntax>(StringComparer.Ordinal);
+        RunItemSyntax? target = null;
+        OptimizerSpec? optimizer = null;
+        int? steps = null, epochs = null, batch = null, recordEvery = null;
+        long seed = 0;
+        var until = ImmutableArray.CreateBuilder<StopCondition>();
+
+        foreach (var item in run.Items)
+        {
+            var key = item is MinimizeItemSyntax or TrainItemSyntax ? "target" : item.Keyword;
+            if (key != "until" && seen.TryGetValue(key, out var first))
+            {
+                Report(DiagnosticCatalog.DuplicateItem, item.KeywordSpan, key == "target"
+                    ? $"run {name.Text} already says what it optimises (`{first.Keyword}`)"
+                    : $"`{item.Keyword}` is given twice in run {name.Text}", Related(first.KeywordSpan, "first given here"));
+                continue;
+            }
+
+            seen[key] = item;
+            switch (item)
+            {
+                case MinimizeItemSyntax or TrainItemSyntax:
+                    target = item;
+                    break;
+                case OptimizerItemSyntax { Optimizer: { } call }:
+                    if (BindCall(call, Builtins.Optimizers, BuiltinCategory.Optimizer) is { } args)
+                    {
+                        optimizer = BindOptimizer(args, call);
+                        if (optimizer.Nesterov && (optimizer.Momentum <= 0 || optimizer.Dampening != 0))
+                        {
+                            Report(DiagnosticCatalog.OutOfRange, call.Span, "nesterov needs momentum > 0 and dampening = 0 (as in torch.optim.SGD)");
+                        }
+                    }
+
+                    break;
+                case RunSettingSyntax setting:
+                    switch (setting.Setting)
+                    {
+                        case "steps":
+                            steps = WholeNumber(setting.Value, "steps", 1);
+                            break;
+                        case "epochs":
+                            epochs = WholeNumber(setting.Value, "epochs", 1);
+                            break;
+                        case "batch":
+                            batch = WholeNumber(setting.Value, "the batch size", 1);
+                            break;
+                        case "record every":
+                            recordEvery = WholeNumber(setting.Value, "record every", 1);
+                            break;
+                        case "seed":
+                            seed = WholeNumber(setting.Value, "the seed", 0) ?? 0;
+                            break;
+                    }
+
+                    break;
+                case UntilItemSyntax { Metric: { } metric } condition:
+                    if (BindStopCondition(metric, condition.Threshold) is { } stop)
+                    {
+                        until.Add(stop);
+                    }
+
+                    break;
+            }
+        }
+
+        if (seen.TryGetValue("steps", out var stepsItem) && seen.TryGetValue("epochs", out var epochsItem))
+        {
+            Report(DiagnosticCatalog.StepsAndEpochs, epochsItem.KeywordSpan, "give either `steps` or `epochs`, not both", Related(stepsItem.KeywordSpan, "steps given here"));
+        }
+
+        if (!seen.ContainsKey("optimizer"))
+        {
+            ReportMissing(run, DiagnosticCatalog.OptimizerMissing, name.Span, $"run {name.Text} needs an optimizer, for example `optimizer sgd(lr = 0.1)`");
+        }
+
+        BoundRun? bound = target switch
+        {
+            MinimizeItemSyntax minimize => BindMinimize(name, run, minimize, seen, until),
+            TrainItemSyntax train => BindTrain(run, train, batch),
+            _ => null,
+        } is { } partial && optimizer is not null
+            ? partial with
+            {
+                Name = name.Text,
+                Optimizer = optimizer,
+                Steps = epochs is null ? steps ?? 1000 : null,
+                Epochs = epochs,
+                Batch = batch,
+                Until = until.ToImmutable(),
+                RecordEvery = recordEvery,
+                Seed = seed,
+                Syntax = run,
+            }
+            : null;
+
+        if (target is null)
+        {
+            ReportMissing(run, DiagnosticCatalog.RunTargetMissing, name.Span, $"run {name.Text} needs `minimize COST from p = v, …` or `train NETWORK on DATA`");
+        }
+
+        return ErrorCount > errorsBefore ? null : bound;
+    }
+
+    private BoundRun? BindMinimize(Identifier runName, RunDeclarationSyntax run, MinimizeItemSyntax minimize, Dictionary<string, RunItemSyntax> seen, ImmutableArray<StopCondition>.Builder until)
+    {
+        foreach (var setting in new[] { "batch", "epochs", "seed" })
+        {
+            if (seen.TryGetValue(setting, out var item))
+            {
+                Report(DiagnosticCatalog.TrainingOnlySetting, item.KeywordSpan, setting == "epochs"
+                    ? "`epochs` is for training on data; a minimize run counts `steps`"
+                    : $"`{setting}` is for training on data; a minimize run has no data to {(setting == "batch" ? "batch" : "shuffle")}");
+            }
+        }
+
+        foreach (var condition in run.Items.OfType<UntilItemSyntax>())
+        {
+            if (condition.Metric?.Text == "loss")
+            {
+                Report(DiagnosticCatalog.WrongStopMetric, condition.Metric.Span, "a minimize run has a cost, not a loss: use `until cost < …`");
+            }
+        }
+
+        if (minimize.Cost is not { } costName || ResolveGlobal(costName, "a cost") is not { } symbol)
+        {
+            return null;
+        }
+
+        if (symbol.Declaration is not CostDeclarationSyntax costSyntax)
+        {
+            Report(DiagnosticCatalog.WrongDeclarationKind, costName.Span, $"'{costName.Text}' is a {symbol.KindName}; `minimize` needs a cost"
+                + (symbol.Kind == SymbolKind.Network ? $" (to fit a network, write `train {costName.Text} on DATA`)" : ""));
+            return null;
+        }
+
+        var parameterSymbols = symbols.Where(s => s.Kind == SymbolKind.Parameter && s.Container == symbol).ToList();
+        var starts = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var start in minimize.Starts)
+        {
+            var parameter = parameterSymbols.FirstOrDefault(p => p.Name == start.Parameter.Text);
+            if (parameter is null)
+            {
+                Report(DiagnosticCatalog.StartValueProblem, start.Parameter.Span,
+                    $"{costName.Text} has no parameter '{start.Parameter.Text}'{NameSuggestions.DidYouMean(start.Parameter.Text, costSyntax.Parameters.Select(p => p.Text))} (it has {string.Join(", ", costSyntax.Parameters.Select(p => p.Text))})");
+                continue;
+            }
+
+            AddReference(parameter, start.Parameter.Span);
+            if (starts.ContainsKey(parameter.Name))
+            {
+                Report(DiagnosticCatalog.DuplicateArgument, start.Span, $"'{parameter.Name}' is given a start value twice");
+                continue;
+            }
+
+            if (ConstantValue(start.Value) is { } value)
+            {
+                starts[parameter.Name] = value;
+            }
+        }
+
+        var missing = costSyntax.Parameters.Select(p => p.Text).Distinct().Where(p => !starts.ContainsKey(p) && minimize.Starts.All(s => s.Parameter.Text != p)).ToArray();
+        if (missing.Length > 0)
+        {
+            var span = minimize.Starts.IsEmpty ? TextSpan.FromBounds(minimize.KeywordSpan.Start, costName.Span.End) : minimize.Starts[^1].Span;
+            Report(DiagnosticCatalog.StartValueProblem, span,
+                $"give a start value for {string.Join(", ", missing)}: `from {string.Join(", ", costSyntax.Parameters.Select(p => $"{p.Text} = …"))}`");
+        }
+
+        if (!costs.TryGetValue(symbol.Name, out var cost) || cost is null || missing.Length > 0 || starts.Count != cost.Parameters.Length)
+        {
+            return null;
+        }
+
+        return Partial(RunKind.Minimize) with { Cost = cost, Start = [.. cost.Parameters.Select(p => starts[p])] };
+    }
+
+    private BoundRun? BindTrain(RunDeclarationSyntax run, TrainItemSyntax train, int? batch)
+    {
+        foreach (var condition in run.Items.OfType<UntilItemSyntax>())
+        {
+            if (condition.Metric?.Text == "cost")
+            {
+                Report(DiagnosticCatalog.WrongStopMetric, condition.Metric.Span, "a training run has a loss, not a cost: use `until loss < …`");
+            }
+        }
+
+        BoundNetwork? network = null;
+        BoundData? set = null;
+        var ok = true;
+        if (train.Network is { } networkName && ResolveGlobal(networkName, "a network") is { } networkSymbol)
+        {
+            if (networkSymbol.Kind != SymbolKind.Network)
+            {
+                Report(DiagnosticCatalog.WrongDeclarationKind, networkName.Span, $"'{networkName.Text}' is a {networkSymbol.KindName}; `train` needs a network"
+                    + (networkSymbol.Kind == SymbolKind.Cost ? $" (to optimise a cost, write `minimize {networkName.Text} from …`)" : ""));
+                ok = false;
+            }
+            else
+            {
+                network = networks.GetValueOrDefault(networkSymbol.Name);
+            }
+        }
+        else
+        {
+            ok = false;
+        }
+
+        if (train.Data is { } dataName && ResolveGlobal(dataName, "a data set") is { } dataSymbol)
+        {
+            if (dataSymbol.Kind != SymbolKind.Data)
+            {
+                Report(DiagnosticCatalog.WrongDeclarationKind, dataName.Span, $"'{dataName.Text}' is a {dataSymbol.KindName}; `train … on` needs a data set");
+                ok = false;
+            }
+            else
+            {
+                set = data.GetValueOrDefault(dataSymbol.Name);
+            }
+        }
+        else
+        {
+            ok = false;
+        }
+
+        if (!ok || network is null || set is null)
+        {
+            return null;
+        }
+
+        if (DataWidths(set) is { } widths)
+        {
+            if (widths.X != network.InputWidth)
+            {
+                Report(DiagnosticCatalog.DataWidthMismatch, train.Data!.Span,
+                    $"{set.Name}'s x rows have {widths.X} value{(widths.X == 1 ? "" : "s")} but network {network.Name} takes input {network.InputWidth}",
+                    Related(network.Syntax.Items.OfType<InputItemSyntax>().First().Span, "the network's input"));
+                return null;
+            }
+
+            var classIndex = network.Loss == LossKind.CrossEntropy && widths.Y == 1;
+            if (widths.Y != network.OutputWidth && !classIndex)
+            {
+                Report(DiagnosticCatalog.DataWidthMismatch, train.Data!.Span,
+                    $"{set.Name}'s y rows have {widths.Y} value{(widths.Y == 1 ? "" : "s")} but network {network.Name}'s last layer has {network.OutputWidth} unit{(network.OutputWidth == 1 ? "" : "s")}",
+                    Related(network.Layers[^1].Syntax.Span, "the last layer"));
+                return null;
+            }
+        }
+
+        return Partial(RunKind.Train) with { Network = network, Data = set, Batch = batch };
+    }
+
+    private StopCondition? BindStopCondition(Identifier metric, ExpressionSyntax? threshold)
+    {
+        StopMetric? kind = metric.Text switch
+        {
+            "change" => StopMetric.Change,
+            "grad" => StopMetric.Grad,
+            "cost" => StopMetric.Cost,
+            "loss" => StopMetric.Loss,
+            _ => null,
+        };
+        if (kind is null)
+        {
+            Report(DiagnosticCatalog.UnknownBuiltin, metric.Span,
+                $"unknown stop condition '{metric.Text}'{NameSuggestions.DidYouMean(metric.Text, ["change", "grad", "cost", "loss"])}; expected change, grad, cost or loss");
+            return null;
+        }
+
+        return ConstantValue(threshold) is { } value ? new StopCondition(kind.Value, value) : null;
+    }
+
+    private static OptimizerSpec BindOptimizer(BoundArguments args, CallSyntax call)
+    {
+        var kind = args.Builtin.Name == "adamw" ? OptimizerKind.AdamW : Enum.Parse<OptimizerKind>(args.Builtin.Name, ignoreCase: true);
+        return new OptimizerSpec(
+            kind,
+            Lr: args.Number("lr"),
+            Momentum: args.Number("momentum"),
+            Dampening: args.Number("dampening"),
+            Nesterov: args.Boolean("nesterov"),
+            WeightDecay: args.Number("weight_decay"),
+            Eps: args.Number("eps"),
+            InitialAccumulator: args.Number("initial_accumulator"),
+            Alpha: args.Values.ContainsKey("alpha") ? args.Number("alpha") : 0.99,
+            Centered: args.Boolean("centered"),
+            Rho: args.Values.ContainsKey("rho") ? args.Number("rho") : 0.9,
+            Beta1: args.Values.ContainsKey("beta1") ? args.Number("beta1") : 0.9,
+            Beta2: args.Values.ContainsKey("beta2") ? args.Number("beta2") : 0.999,
+            Amsgrad: args.Boolean("amsgrad"))
+        {
+            Arguments = args.Explicit,
+        };
+    }
+
+    private static BoundRun Partial(RunKind kind) =>
+        new("", kind, null, [], null, null, new OptimizerSpec(OptimizerKind.Sgd, 0), null, null, null, [], null, 0, null!);
+}

@@ -1,0 +1,25 @@
+using Grad.Language;
+using Grad.Language.Diagnostics;
+
+namespace Grad.Cli;
+
+/// <summary>Prints diagnostics as <c>FILE:LINE:COL: error GRAD0001: message</c> (1-based), as compilers do.</summary>
+public static class DiagnosticPrinter
+{
+    public static void Print(Compilation compilation, string displayPath, TextWriter writer)
+    {
+        foreach (var diagnostic in compilation.Diagnostics)
+        {
+            var start = compilation.Source.GetPosition(diagnostic.Span.Start);
+            writer.WriteLine($"{displayPath}:{start.Line + 1}:{start.Character + 1}: {SeverityWord(diagnostic.Severity)} {diagnostic.Code}: {diagnostic.Message}");
+        }
+    }
+
+    public static string SeverityWord(DiagnosticSeverity severity) => severity switch
+    {
+        DiagnosticSeverity.Error => "error",
+        DiagnosticSeverity.Warning => "warning",
+        DiagnosticSeverity.Information => "information",
+        _ => "hint",
+    };
+}
