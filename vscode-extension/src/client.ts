@@ -98,8 +98,12 @@ export class GradClient implements vscode.Disposable {
       this.updateStatus();
     });
     client.onDidChangeState((e) => {
-      if (e.newState === State.Stopped && this.client === client && this.serverState !== 'starting') {
+      if (this.client !== client) return;
+      // vscode-languageclient restarts a crashed server a few times on its own: follow it.
+      if (e.newState === State.Stopped && this.serverState !== 'starting') {
         this.setServerState('stopped', 'The Grad language server stopped; see its output, or run "Grad: Restart Language Server".');
+      } else if (e.newState === State.Running && this.serverState === 'stopped') {
+        this.setServerState('ready');
       }
     });
     try {

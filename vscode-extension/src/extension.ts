@@ -63,7 +63,7 @@ async function runFile(client: GradClient): Promise<void> {
   const document = activeGradDocument();
   const languageClient = document && runningClient(client);
   if (!document || !languageClient) return;
-  await document.save();
+  // The server runs the text it has (the editor's, saved or not): nothing to save first.
   const results = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Grad: running ${path.basename(document.fileName)}`, cancellable: true },
     (_progress, token) => languageClient.sendRequest(RunResultsRequest, { uri: document.uri.toString() }, token));

@@ -141,3 +141,50 @@ test('a server that fails to start: error message, status "stopped", restart com
   assert.equal(recorded.clients.length, 2);
   assert.match(statusText(), /Grad: ready$/);
 });
+
+const plainResult = { name: 'early', kind: 'minimize', optimizer: { name: 'sgd', lr: 0.5 }, stepsTaken: 2, stopReason: 'until',
+  final: { cost: 0.997, params: { w1: 0.998, w2: 0 } } };
+
+test('Run Experiment at Cursor sends grad.run with [uri, the run around the cursor] and shows its summary', async () => {
+  process.env[SERVER_PATH_ENV] = touch('bin', 'grad-language-server');
+  await extension.activate(context(path.join(tmp, 'ext')));
+  const text = fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'examples', 'seed.grad'), 'utf8');
+  setActiveEditor('grad', 'file:///w/seed.grad', text, text.indexOf('until change < 1e-3'));
+  recorded.clients[0].responses.set('workspace/executeCommand', plainResult);
+  await recorded.commands.get('grad.runAtCursor')!();
+  assert.deepEqual(recorded.clients[0].requestsSent, [{ method: 'workspace/executeCommand', params: { command: 'grad.run', arguments: ['file:///w/seed.grad', 'early'] } }]);
+  assert.deepEqual(recorded.infos, ['Grad ▸ early: 2 steps, stopped by until, cost 0.997, w1 = 0.998, w2 = 0']);
+});
+
+test('Run Experiment at Cursor outside a run block asks for one and sends nothing', async () => {
+  process.env[SERVER_PATH_ENV] = touch('bin', 'grad-language-server');
+  await extension.activate(context(path.join(tmp, 'ext')));
+  const text = 'network n {\n  input 1\n}\n';
+  setActiveEditor('grad', 'file:///w/n.grad', text, 5);
+  await recorded.commands.get('grad.runAtCursor')!();
+  assert.equal(recorded.clients[0].requestsSent.length, 0);
+  assert.equal(recorded.warnings.length, 1);
+  assert.match(recorded.warnings[0], /inside a `run NAME/);
+});
+
+test('the ▶ Run code lens (the server command grad.run) shows the run summary the server returns', async () => {
+  process.env[SERVER_PATH_ENV] = touch('bin', 'grad-language-server');
+  await extension.activate(context(path.join(tmp, 'ext')));
+  const middleware = recorded.clients[0].clientOptions.middleware;
+  const result = await middleware.executeCommand('grad.run', ['file:///w/seed.grad', 'early'], async () => plainResult);
+  assert.equal(result, plainResult, 'the result is passed through');
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(recorded.infos, ['Grad ▸ early: 2 steps, stopped by until, cost 0.997, w1 = 0.998, w2 = 0']);
+  await middleware.executeCommand('grad.other', [], async () => ({ name: 'x' }));
+  assert.equal(recorded.infos.length, 1, 'other commands show nothing');
+});
+
+test('Run File asks grad/runResults for the active file and summarises every run', async () => {
+  process.env[SERVER_PATH_ENV] = touch('bin', 'grad-language-server');
+  await extension.activate(context(path.join(tmp, 'ext')));
+  setActiveEditor('grad', 'file:///w/seed.grad', 'run early {\n}\n', 0);
+  recorded.clients[0].responses.set('grad/runResults', { file: 'seed.grad', diagnostics: [], runs: [plainResult] });
+  await recorded.commands.get('grad.runFile')!();
+  assert.deepEqual(recorded.clients[0].requestsSent, [{ method: 'grad/runResults', params: { uri: 'file:///w/seed.grad' } }]);
+  assert.deepEqual(recorded.infos, ['Grad ▸ early: 2 steps, stopped by until, cost 0.997, w1 = 0.998, w2 = 0']);
+});

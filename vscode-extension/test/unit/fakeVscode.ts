@@ -21,9 +21,11 @@ export const settings = new Map<string, unknown>();
 let configListeners: ((e: { affectsConfiguration(section: string): boolean }) => void)[] = [];
 let activeEditorListeners: (() => void)[] = [];
 
-export const fakeWindow = {
-  activeTextEditor: undefined as undefined | { document: { languageId: string; uri: { toString(): string } } },
-};
+export interface FakeEditor {
+  document: { languageId: string; uri: { toString(): string }; fileName?: string; getText?(): string; offsetAt?(p: unknown): number };
+  selection?: { active: unknown };
+}
+export const fakeWindow = { activeTextEditor: undefined as undefined | FakeEditor };
 
 export function resetRecorded(): void {
   recorded.errors.length = 0; recorded.infos.length = 0; recorded.warnings.length = 0;
@@ -39,8 +41,11 @@ export function changeConfiguration(...changed: string[]): void {
   for (const l of configListeners) l(e);
 }
 
-export function setActiveEditor(languageId: string, uri: string): void {
-  fakeWindow.activeTextEditor = { document: { languageId, uri: { toString: () => uri } } };
+export function setActiveEditor(languageId: string, uri: string, text = '', cursorOffset = 0): void {
+  fakeWindow.activeTextEditor = {
+    document: { languageId, uri: { toString: () => uri }, fileName: uri.replace('file://', ''), getText: () => text, offsetAt: (p) => p as number },
+    selection: { active: cursorOffset },
+  };
   for (const l of activeEditorListeners) l();
 }
 
@@ -91,6 +96,9 @@ export class FakeLanguageClient {
   started = false;
   stopped = false;
   readonly notificationsSent: { method: string; params: unknown }[] = [];
+  readonly requestsSent: { method: string; params: unknown }[] = [];
+  /** What sendRequest answers, by method. */
+  readonly responses = new Map<string, unknown>();
   readonly notificationHandlers = new Map<string, (params: unknown) => void>();
   /** Set by a test to make start() fail. */
   static failStartWith: Error | undefined;
@@ -109,7 +117,11 @@ export class FakeLanguageClient {
   }
   async stop() { this.stopped = true; this.state = 1; }
   async sendNotification(method: string, params: unknown) { this.notificationsSent.push({ method, params }); }
-  async sendRequest() { return null; }
+  async sendRequest(type: { method: string } | string, params: unknown) {
+    const method = typeof type === 'string' ? type : type.method;
+    this.requestsSent.push({ method, params });
+    return this.responses.get(method) ?? null;
+  }
 }
 
 const languageClientModule = {
