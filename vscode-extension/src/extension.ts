@@ -7,7 +7,7 @@ import { ExecuteCommandRequest } from 'vscode-languageclient/node';
 import { GradClient } from './client';
 import { RUN_COMMAND, RunResultsRequest } from './protocol';
 import { FileResults, renderGradientFlowHtml, RunResult, summarizeFile, summarizeRun } from './runResults';
-import { findRunAt } from './runLocator';
+import { findRunAt, findRunBlocks } from './runLocator';
 
 let gradClient: GradClient | undefined;
 let gradientFlowPanel: vscode.WebviewPanel | undefined;
@@ -19,6 +19,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   status.command = 'grad.showOutput';
   context.subscriptions.push(output, status);
 
+  context.subscriptions.push({ dispose: () => gradientFlowPanel?.dispose() });
   const client = new GradClient(context.extensionPath, output, status, (run) => void showRunSummary(run));
   gradClient = client;
   context.subscriptions.push(client);
@@ -64,10 +65,12 @@ async function runFile(client: GradClient): Promise<void> {
   const languageClient = document && runningClient(client);
   if (!document || !languageClient) return;
   // The server runs the text it has (the editor's, saved or not): nothing to save first.
+  // grad.run without a run name runs every run and answers the whole `grad run --json` object.
   const results = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Grad: running ${path.basename(document.fileName)}`, cancellable: true },
-    (_progress, token) => languageClient.sendRequest(RunResultsRequest, { uri: document.uri.toString() }, token));
-  if (!results) return;
+    (_progress, token) => languageClient.sendRequest(ExecuteCommandRequest.type,
+      { command: RUN_COMMAND, arguments: [document.uri.toString()] }, token)) as FileResults | null;
+  if (!results || !Array.isArray(results.runs)) return;
   client.output.info(summarizeFile(results));
   const choice = await vscode.window.showInformationMessage(`Grad ▸ ${summarizeFile(results)}`, 'Show Gradient Flow');
   if (choice) showGradientFlowPanel(results);
@@ -101,10 +104,17 @@ async function showGradientFlow(client: GradClient): Promise<void> {
   const document = activeGradDocument();
   const languageClient = document && runningClient(client);
   if (!document || !languageClient) return;
+  const uri = document.uri.toString();
   const results = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Grad: gradient flow of ${path.basename(document.fileName)}`, cancellable: true },
-    (_progress, token) => languageClient.sendRequest(RunResultsRequest, { uri: document.uri.toString() }, token));
-  if (results) showGradientFlowPanel(results);
+    async (_progress, token) => {
+      // The results the server has; when it has none for a file with runs, run them first.
+      const known = await languageClient.sendRequest(RunResultsRequest, { uri }, token);
+      if (known && known.runs.length > 0) return known;
+      if (findRunBlocks(document.getText()).length === 0) return known;
+      return await languageClient.sendRequest(ExecuteCommandRequest.type, { command: RUN_COMMAND, arguments: [uri] }, token) as FileResults | null;
+    });
+  if (results && Array.isArray(results.runs)) showGradientFlowPanel(results);
 }
 
 function showGradientFlowPanel(results: FileResults): void {

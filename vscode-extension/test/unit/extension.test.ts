@@ -179,12 +179,30 @@ test('the ▶ Run code lens (the server command grad.run) shows the run summary 
   assert.equal(recorded.infos.length, 1, 'other commands show nothing');
 });
 
-test('Run File asks grad/runResults for the active file and summarises every run', async () => {
+test('Run File runs every run (grad.run with [uri] only) and summarises them', async () => {
   process.env[SERVER_PATH_ENV] = touch('bin', 'grad-language-server');
   await extension.activate(context(path.join(tmp, 'ext')));
   setActiveEditor('grad', 'file:///w/seed.grad', 'run early {\n}\n', 0);
-  recorded.clients[0].responses.set('grad/runResults', { file: 'seed.grad', diagnostics: [], runs: [plainResult] });
+  recorded.clients[0].responses.set('workspace/executeCommand', { file: 'seed.grad', diagnostics: [], runs: [plainResult] });
   await recorded.commands.get('grad.runFile')!();
-  assert.deepEqual(recorded.clients[0].requestsSent, [{ method: 'grad/runResults', params: { uri: 'file:///w/seed.grad' } }]);
+  assert.deepEqual(recorded.clients[0].requestsSent, [{ method: 'workspace/executeCommand', params: { command: 'grad.run', arguments: ['file:///w/seed.grad'] } }]);
   assert.deepEqual(recorded.infos, ['Grad ▸ early: 2 steps, stopped by until, cost 0.997, w1 = 0.998, w2 = 0']);
+});
+
+test('Show Gradient Flow uses the results the server has, and runs the file when it has none', async () => {
+  process.env[SERVER_PATH_ENV] = touch('bin', 'grad-language-server');
+  await extension.activate(context(path.join(tmp, 'ext')));
+  setActiveEditor('grad', 'file:///w/seed.grad', 'run early {\n}\n', 0);
+  const client = recorded.clients[0];
+  client.responses.set('grad/runResults', { file: 'seed.grad', diagnostics: [], runs: [] });
+  client.responses.set('workspace/executeCommand', { file: 'seed.grad', diagnostics: [], runs: [plainResult] });
+  await recorded.commands.get('grad.showGradientFlow')!();
+  assert.deepEqual(client.requestsSent.map((r) => r.method), ['grad/runResults', 'workspace/executeCommand']);
+  assert.equal(recorded.panels.length, 1);
+  assert.match(recorded.panels[0].webview.html, /run early/);
+  client.requestsSent.length = 0;
+  client.responses.set('grad/runResults', { file: 'seed.grad', diagnostics: [], runs: [plainResult] });
+  await recorded.commands.get('grad.showGradientFlow')!();
+  assert.deepEqual(client.requestsSent.map((r) => r.method), ['grad/runResults'], 'known results are not run again');
+  assert.equal(recorded.panels.length, 1, 'the same panel is reused');
 });

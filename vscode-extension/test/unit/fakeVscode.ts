@@ -11,10 +11,11 @@ export interface Recorded {
   commands: Map<string, (...args: unknown[]) => unknown>;
   clients: FakeLanguageClient[];
   statusItems: { text: string; tooltip?: string; visible: boolean }[];
+  panels: { title: string; webview: { html: string; cspSource: string } }[];
   logs: string[];
 }
 
-export const recorded: Recorded = { errors: [], infos: [], warnings: [], commands: new Map(), clients: [], statusItems: [], logs: [] };
+export const recorded: Recorded = { errors: [], infos: [], warnings: [], commands: new Map(), clients: [], statusItems: [], panels: [], logs: [] };
 
 /** The `grad` section of the settings, by key (e.g. `analysis.debounceMs`). */
 export const settings = new Map<string, unknown>();
@@ -30,6 +31,7 @@ export const fakeWindow = { activeTextEditor: undefined as undefined | FakeEdito
 export function resetRecorded(): void {
   recorded.errors.length = 0; recorded.infos.length = 0; recorded.warnings.length = 0;
   recorded.commands.clear(); recorded.clients.length = 0; recorded.statusItems.length = 0; recorded.logs.length = 0;
+  recorded.panels.length = 0;
   settings.clear();
   configListeners = []; activeEditorListeners = [];
   fakeWindow.activeTextEditor = undefined;
@@ -75,6 +77,12 @@ const vscode = {
     showWarningMessage: async (m: string) => { recorded.warnings.push(m); return undefined; },
     showInformationMessage: async (m: string) => { recorded.infos.push(m); return undefined; },
     onDidChangeActiveTextEditor: (l: () => void) => { activeEditorListeners.push(l); return disposable; },
+    createWebviewPanel: (_type: string, title: string) => {
+      const panel = { title, webview: { html: '', cspSource: 'vscode-webview:' }, reveal() { /* nothing */ },
+        onDidDispose: () => disposable, dispose() { /* nothing */ } };
+      recorded.panels.push(panel);
+      return panel;
+    },
     withProgress: async (_o: unknown, task: (p: unknown, token: unknown) => Promise<unknown>) => task({}, {}),
   },
   workspace: {
