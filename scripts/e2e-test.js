@@ -11,7 +11,8 @@
 //  6. hover on the `dense … as out` layer of network `chain`: ‖δ‖ in the hover equals `grad inspect --json`'s
 //  7. the "▶ Run" code lens above `run plain`: the run's summary (notification, or the lens turns "Run again")
 //     agrees with `grad run --json`
-//  8. errors/bad.grad: a squiggle and a Problems entry
+//  8. Grad: Run File summarises every run; its "Show Gradient Flow" button opens the table, one row per layer
+//  9. errors/bad.grad: a squiggle and a Problems entry
 //  Screenshots + result.json in $OUT_DIR (default artifacts/e2e). Exit code 0 = every check passed.
 // Env: GRAD_E2E_DIR (default ~/.cache/grad-e2e; scripts/e2e-setup.sh fills it), VSIX, OUT_DIR, CHROMIUM,
 //      GRAD_CLI (command line of the CLI, e.g. "dotnet /path/grad.dll"; default: the built runtime/Grad.Cli),
@@ -384,7 +385,37 @@ async function main() {
       mark('code lens ran');
     });
 
-    // --- 8. diagnostics in a file with an error --------------------------------------------------------
+    // --- 8. Grad: Run File, then the gradient-flow table of the train run `deep` ------------------------
+    await section('gradient-flow', async () => {
+      await page.keyboard.press('Escape');
+      await page.locator(`${seed} .view-lines`).click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('F1');
+      const qi = page.locator('.quick-input-widget input');
+      await qi.waitFor({ timeout: 10000 });
+      await qi.fill('>Grad: Run File');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Grad: Run File' }).first().waitFor({ timeout: 10000 });
+      await page.keyboard.press('Enter');
+      const toast = page.locator('.notification-toast', { hasText: 'deep:' }).first();
+      await toast.waitFor({ timeout: 120000 });
+      const summary = (await toast.innerText()).split('\n')[0].trim();
+      console.log('run file:', JSON.stringify(summary));
+      softCheck('Grad: Run File summarises all four runs', ['plain:', 'early:', 'adaptive:', 'deep:'].every((r) => summary.includes(r)), summary);
+      await toast.locator('.monaco-button', { hasText: 'Show Gradient Flow' }).click();
+      const webview = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+      await webview.locator('h1', { hasText: 'Gradient flow' }).waitFor({ timeout: 20000 });
+      const deepRows = await webview.locator('h2:has-text("run deep") + p + table tbody tr').allInnerTexts();
+      result.gradientFlow = deepRows;
+      await page.waitForTimeout(300);
+      await shot('05-gradient-flow.png');
+      check('the gradient-flow table has one row per layer of chain (9)', deepRows.length === 9, JSON.stringify(deepRows.slice(0, 2)));
+      const deepRun = runJson && runJson.runs && runJson.runs.find((r) => r.name === 'deep');
+      const firstDelta = deepRows[0].split('\t')[3];
+      softCheck('its ‖δ¹‖ before training equals grad run --json\'s', !!deepRun && agreesToShownPrecision(firstDelta, deepRun.layers[0].deltaNorm.initial),
+        `table ${firstDelta}, grad run ${deepRun ? deepRun.layers[0].deltaNorm.initial : cliError}`);
+      mark('gradient flow shown');
+    });
+
+    // --- 9. diagnostics in a file with an error --------------------------------------------------------
     await section('diagnostics', async () => {
       await openFile('errors/bad.grad');
       const bad = editorFor('bad.grad');
