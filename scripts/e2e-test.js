@@ -394,9 +394,15 @@ async function main() {
       await qi.waitFor({ timeout: 10000 });
       await qi.fill('>Grad: Run File');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Grad: Run File' }).first().waitFor({ timeout: 10000 });
-      await page.keyboard.press('Enter');
       const toast = page.locator('.notification-toast', { hasText: 'deep:' }).first();
-      await toast.waitFor({ timeout: 120000 });
+      const failures = page.locator('.notification-toast', { hasText: /Grad: Run File failed/ });
+      const failuresBefore = await failures.count(); // only a new failure is this run's
+      await page.keyboard.press('Enter');
+      for (let waited = 0; !(await toast.isVisible()); waited += 250) {
+        if (await failures.count() > failuresBefore) throw new Error(`Run File failed: ${(await failures.last().innerText()).replace(/\s+/g, ' ')}`);
+        if (waited > 90000) throw new Error('no summary of Grad: Run File within 90 s');
+        await page.waitForTimeout(250);
+      }
       const summary = (await toast.innerText()).split('\n')[0].trim();
       console.log('run file:', JSON.stringify(summary));
       softCheck('Grad: Run File summarises all four runs', ['plain:', 'early:', 'adaptive:', 'deep:'].every((r) => summary.includes(r)), summary);

@@ -3,7 +3,7 @@
 // runResults, runLocator, status) with unit tests.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { ExecuteCommandRequest } from 'vscode-languageclient/node';
+import { ExecuteCommandRequest, LSPErrorCodes, ResponseError } from 'vscode-languageclient/node';
 import { GradClient } from './client';
 import { RUN_COMMAND, RunResultsRequest } from './protocol';
 import { FileResults, renderGradientFlowHtml, RunResult, summarizeFile, summarizeRun } from './runResults';
@@ -59,6 +59,24 @@ function runningClient(client: GradClient) {
   return languageClient;
 }
 
+/**
+ * Sends requests to the server under a cancellable progress notification. A failure (the server's
+ * error, or no answer) becomes one error message naming the action; a cancellation is silent.
+ */
+async function withServer<T>(client: GradClient, action: string, title: string,
+  task: (token: vscode.CancellationToken) => Promise<T>): Promise<T | undefined> {
+  try {
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      (_progress, token) => task(token));
+  } catch (e) {
+    if (e instanceof ResponseError && e.code === LSPErrorCodes.RequestCancelled) return undefined;
+    const message = e instanceof Error ? e.message : String(e);
+    client.output.error(`${action} failed: ${message}`);
+    void vscode.window.showErrorMessage(`Grad: ${action} failed: ${message}`, 'Show Log').then((choice) => { if (choice) client.output.show(true); });
+    return undefined;
+  }
+}
+
 /** Runs every run of the file in the server and shows a summary; the table is one click away. */
 async function runFile(client: GradClient): Promise<void> {
   const document = activeGradDocument();
@@ -66,10 +84,9 @@ async function runFile(client: GradClient): Promise<void> {
   if (!document || !languageClient) return;
   // The server runs the text it has (the editor's, saved or not): nothing to save first.
   // grad.run without a run name runs every run and answers the whole `grad run --json` object.
-  const results = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Grad: running ${path.basename(document.fileName)}`, cancellable: true },
-    (_progress, token) => languageClient.sendRequest(ExecuteCommandRequest.type,
-      { command: RUN_COMMAND, arguments: [document.uri.toString()] }, token)) as FileResults | null;
+  const results = await withServer(client, 'Run File', `Grad: running ${path.basename(document.fileName)}`,
+    (token) => languageClient.sendRequest(ExecuteCommandRequest.type,
+      { command: RUN_COMMAND, arguments: [document.uri.toString()] }, token)) as FileResults | null | undefined;
   if (!results || !Array.isArray(results.runs)) return;
   client.output.info(summarizeFile(results));
   const choice = await vscode.window.showInformationMessage(`Grad ▸ ${summarizeFile(results)}`, 'Show Gradient Flow');
@@ -87,9 +104,8 @@ async function runAtCursor(client: GradClient): Promise<void> {
     void vscode.window.showWarningMessage('Put the cursor inside a `run NAME { … }` block to run it.');
     return;
   }
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Grad: running ${run.name}`, cancellable: true },
-    (_progress, token) => languageClient.sendRequest(ExecuteCommandRequest.type,
+  const result = await withServer(client, `Run ${run.name}`, `Grad: running ${run.name}`,
+    (token) => languageClient.sendRequest(ExecuteCommandRequest.type,
       { command: RUN_COMMAND, arguments: [document.uri.toString(), run.name] }, token));
   if (result && typeof result === 'object' && 'name' in result) await showRunSummary(result as RunResult);
 }
@@ -105,9 +121,8 @@ async function showGradientFlow(client: GradClient): Promise<void> {
   const languageClient = document && runningClient(client);
   if (!document || !languageClient) return;
   const uri = document.uri.toString();
-  const results = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Grad: gradient flow of ${path.basename(document.fileName)}`, cancellable: true },
-    async (_progress, token) => {
+  const results = await withServer(client, 'Show Gradient Flow', `Grad: gradient flow of ${path.basename(document.fileName)}`,
+    async (token) => {
       // The results the server has; when it has none for a file with runs, run them first.
       const known = await languageClient.sendRequest(RunResultsRequest, { uri }, token);
       if (known && known.runs.length > 0) return known;

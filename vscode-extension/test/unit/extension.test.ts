@@ -1,7 +1,7 @@
 // activate() under a stubbed `vscode` and `vscode-languageclient/node`: what the extension hands to the
 // LanguageClient, which commands it registers, what it says when dotnet is missing, and what the status
 // bar shows. The fakes must be installed before the extension module is loaded.
-import { changeConfiguration, compiledSrc, FakeLanguageClient, recorded, resetRecorded, setActiveEditor, settings } from './fakeVscode';
+import { changeConfiguration, compiledSrc, FakeLanguageClient, FakeResponseError, recorded, resetRecorded, setActiveEditor, settings } from './fakeVscode';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -205,4 +205,18 @@ test('Show Gradient Flow uses the results the server has, and runs the file when
   await recorded.commands.get('grad.showGradientFlow')!();
   assert.deepEqual(client.requestsSent.map((r) => r.method), ['grad/runResults'], 'known results are not run again');
   assert.equal(recorded.panels.length, 1, 'the same panel is reused');
+});
+
+test('a run the server fails is one error message naming it; a cancelled one says nothing', async () => {
+  process.env[SERVER_PATH_ENV] = touch('bin', 'grad-language-server');
+  await extension.activate(context(path.join(tmp, 'ext')));
+  setActiveEditor('grad', 'file:///w/seed.grad', 'run early {\n}\n', 3);
+  const client = recorded.clients[0];
+  client.responses.set('workspace/executeCommand', new FakeResponseError(-32000, "run 'early' has errors; fix them before running it"));
+  await recorded.commands.get('grad.runAtCursor')!();
+  assert.deepEqual(recorded.errors, ["Grad: Run early failed: run 'early' has errors; fix them before running it"]);
+  client.responses.set('workspace/executeCommand', new FakeResponseError(-32800, 'cancelled'));
+  await recorded.commands.get('grad.runFile')!();
+  assert.equal(recorded.errors.length, 1, 'no message for a cancellation');
+  assert.deepEqual(recorded.infos, []);
 });

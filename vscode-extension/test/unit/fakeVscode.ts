@@ -99,6 +99,8 @@ const vscode = {
   },
 };
 
+export { ResponseError as FakeResponseError };
+
 export class FakeLanguageClient {
   state = 1; // Stopped
   started = false;
@@ -128,11 +130,19 @@ export class FakeLanguageClient {
   async sendRequest(type: { method: string } | string, params: unknown) {
     const method = typeof type === 'string' ? type : type.method;
     this.requestsSent.push({ method, params });
-    return this.responses.get(method) ?? null;
+    const response = this.responses.get(method);
+    if (response instanceof Error) throw response;
+    return response ?? null;
   }
 }
 
+class ResponseError extends Error {
+  constructor(public code: number, message: string) { super(message); }
+}
+
 const languageClientModule = {
+  ResponseError,
+  LSPErrorCodes: { RequestCancelled: -32800 },
   LanguageClient: FakeLanguageClient,
   State: { Stopped: 1, Running: 2, Starting: 3 },
   ExecuteCommandRequest: { type: { method: 'workspace/executeCommand' } },
