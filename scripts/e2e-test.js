@@ -323,7 +323,10 @@ async function main() {
       for (let attempt = 1; attempt <= 4 && !hoverVia; attempt++) {
         await page.mouse.move(box.x - 40, box.y + 80);
         await page.mouse.move(box.x, box.y, { steps: 5 });
-        try { await hover.first().waitFor({ state: 'visible', timeout: 6000 }); hoverVia = `mouse (attempt ${attempt})`; } catch (_) { /* again */ }
+        try { await hover.first().waitFor({ state: 'visible', timeout: 6000 }); hoverVia = `mouse (attempt ${attempt})`; } catch (_) {
+        const failed = page.locator('.notification-toast', { hasText: 'textDocument/hover failed' }).first();
+        if (await failed.isVisible()) throw new Error(`the server failed the hover: ${(await failed.innerText()).replace(/\s+/g, ' ')}`);
+      }
       }
       if (!hoverVia) {
         hoverVia = 'keyboard Ctrl+K Ctrl+I';
