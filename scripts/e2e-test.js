@@ -16,7 +16,8 @@
 //  Screenshots + result.json in $OUT_DIR (default artifacts/e2e). Exit code 0 = every check passed.
 // Env: GRAD_E2E_DIR (default ~/.cache/grad-e2e; scripts/e2e-setup.sh fills it), VSIX, OUT_DIR, CHROMIUM,
 //      GRAD_CLI (command line of the CLI, e.g. "dotnet /path/grad.dll"; default: the built runtime/Grad.Cli),
-//      E2E_KEEP=1 (keep the run dir), E2E_DEBUG=1 (more logging).
+//      E2E_KEEP=1 (keep the run dir), E2E_DEBUG=1 (more logging),
+//      E2E_SERVER=mock (checks the harness against scripts/e2e-mock-server.js instead of the real server).
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -135,6 +136,7 @@ async function main() {
   };
   delete env.VSCODE_IPC_HOOK_CLI;
   delete env.GRAD_LANGUAGE_SERVER_PATH; // the test is of the .vsix with its bundled server
+  const MOCK = process.env.E2E_SERVER === 'mock'; // harness self-check only: see scripts/e2e-mock-server.js
   process.env.TMPDIR = dirs.tmp; // Playwright's temporary Chromium profile
 
   fs.cpSync(path.join(ROOT, 'examples'), dirs.ws, { recursive: true });
@@ -149,6 +151,13 @@ async function main() {
     runJson = cliJson('run', seedFile, cliEnv);
   } catch (e) { cliError = e.message; }
   mark('CLI ran (grad inspect, grad run)');
+  if (MOCK) {
+    console.log('E2E_SERVER=mock: the extension talks to scripts/e2e-mock-server.js, NOT the Grad server (checks the harness only)');
+    fs.writeFileSync(path.join(run, 'inspect.json'), JSON.stringify(inspectJson ?? null));
+    fs.writeFileSync(path.join(run, 'run.json'), JSON.stringify(runJson ?? null));
+    Object.assign(env, { GRAD_LANGUAGE_SERVER_PATH: path.join(__dirname, 'e2e-mock-server.js'),
+      MOCK_INSPECT_JSON: path.join(run, 'inspect.json'), MOCK_RUN_JSON: path.join(run, 'run.json') });
+  }
 
   fs.mkdirSync(path.join(dirs.ud, 'User'), { recursive: true });
   fs.writeFileSync(path.join(dirs.ud, 'User', 'settings.json'), JSON.stringify({
@@ -200,7 +209,7 @@ async function main() {
   page.on('console', (m) => consoleLog.push(`[${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => consoleLog.push(`[pageerror] ${e.message}`));
   const shot = (name) => page.screenshot({ path: path.join(OUT, name) });
-  const result = { ok: false, checks, timings, runDir: run };
+  const result = { ok: false, server: MOCK ? 'MOCK (harness check only)' : 'bundled', checks, timings, runDir: run };
   /** A part of the test that later parts do not need: its failure is recorded (with a screenshot) and the test goes on. */
   const section = async (name, body) => {
     try { await body(); } catch (e) {
@@ -374,7 +383,7 @@ async function main() {
         await page.waitForTimeout(250);
       }
       await page.waitForTimeout(500);
-      const toastText = (await toast.isVisible()) ? (await toast.innerText()).split('\n')[0].trim() : null;
+      const toastText = (await toast.isVisible()) ? (await toast.locator('.notification-list-item-message').innerText()).trim() : null;
       const againText = (await again.count()) > 0 ? (await again.innerText()).trim() : null;
       result.runSummary = { notification: toastText, lens: againText };
       console.log('run summary:', JSON.stringify(result.runSummary));
@@ -406,7 +415,7 @@ async function main() {
         if (waited > 90000) throw new Error('no summary of Grad: Run File within 90 s');
         await page.waitForTimeout(250);
       }
-      const summary = (await toast.innerText()).split('\n')[0].trim();
+      const summary = (await toast.locator('.notification-list-item-message').innerText()).trim();
       console.log('run file:', JSON.stringify(summary));
       softCheck('Grad: Run File summarises all four runs', ['plain:', 'early:', 'adaptive:', 'deep:'].every((r) => summary.includes(r)), summary);
       await toast.locator('.monaco-button', { hasText: 'Show Gradient Flow' }).click();

@@ -112,12 +112,15 @@ function barWidth(value: JsonNumber | undefined, largest: number): number {
 /** The gradient-flow page: per train run a table of ‖δ^l‖ and ‖∂C/∂W^l‖ by layer; per minimize run its final point. */
 export function renderGradientFlowHtml(results: FileResults, cspSource: string): string {
   const sections: string[] = [];
+  const fileName = results.file.split(/[\\/]/).pop() ?? results.file;
+  // Training runs first: their per-layer table is the gradient flow; minimize runs follow.
+  const ordered = [...results.runs.filter((r) => r.kind === 'train'), ...results.runs.filter((r) => r.kind !== 'train')];
   const errors = (results.diagnostics ?? []).filter((d) => d.severity === 'error');
   if (errors.length > 0) {
     sections.push('<h2>Errors</h2><ul>' + errors.map((d) =>
       `<li>${escapeHtml(`${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code ?? ''} ${d.message}`)}</li>`).join('') + '</ul>');
   }
-  for (const run of results.runs) {
+  for (const run of ordered) {
     const title = `<h2>run ${escapeHtml(run.name)} <small>${escapeHtml(run.kind)}, ${escapeHtml(run.optimizer?.name ?? '')}, ${escapeHtml(stopText(run))}</small></h2>`;
     if (run.kind === 'train' && run.layers && run.layers.length > 0) {
       const largest = Math.max(...run.layers.flatMap((l) => [l.deltaNorm?.initial, l.deltaNorm?.final])
@@ -141,7 +144,7 @@ export function renderGradientFlowHtml(results: FileResults, cspSource: string):
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'unsafe-inline';">
-<title>Gradient flow: ${escapeHtml(results.file)}</title>
+<title>Gradient flow: ${escapeHtml(fileName)}</title>
 <style>
 body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); }
 table { border-collapse: collapse; margin-bottom: 1.5em; }
@@ -150,7 +153,7 @@ td.num { text-align: right; font-family: var(--vscode-editor-font-family); }
 td.bar { width: 160px; } td.bar div { height: 0.8em; background: var(--vscode-charts-blue, #3794ff); }
 h2 small { font-weight: normal; opacity: 0.7; }
 </style></head>
-<body><h1>Gradient flow: ${escapeHtml(results.file)}</h1>
+<body><h1>Gradient flow: ${escapeHtml(fileName)}</h1>
 ${sections.join('\n')}
 </body></html>`;
 }

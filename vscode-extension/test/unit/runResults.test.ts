@@ -58,4 +58,7 @@ test('the gradient-flow page has one row per layer with ‖δ^l‖ and ‖∂C/�
     assert.ok(html.includes(v), `page lacks ${v}`);
   }
   assert.ok(html.includes("default-src 'none'"), 'a strict content security policy');
+  assert.ok(html.indexOf('run deep') < html.indexOf('run plain'), 'training runs first');
+  const titled = renderGradientFlowHtml({ file: '/home/ada/work/seed.grad', runs: [] }, '');
+  assert.ok(titled.includes('<h1>Gradient flow: seed.grad</h1>'), 'the file name, not its path');
 });
