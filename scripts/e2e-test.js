@@ -121,7 +121,12 @@ async function main() {
   for (const f of fs.readdirSync(OUT)) if (/\.(png|json|log)$/.test(f)) fs.rmSync(path.join(OUT, f));
 
   // Short run-dir name: the extension host creates unix sockets in $TMPDIR, and their paths must stay < 108 bytes.
-  const run = path.join(E2E_DIR, 'runs', Date.now().toString(36));
+  const runs = path.join(E2E_DIR, 'runs');
+  const run = path.join(runs, Date.now().toString(36));
+  // A passing run removes its dir; keep only the 4 newest failed ones for their logs.
+  if (fs.existsSync(runs)) {
+    for (const old of fs.readdirSync(runs).sort().slice(0, -4)) fs.rmSync(path.join(runs, old), { recursive: true, force: true });
+  }
   const dirs = { home: path.join(run, 'home'), ud: path.join(run, 'ud'), ext: path.join(run, 'ext'), ws: path.join(run, 'ws'), tmp: path.join(run, 'tmp') };
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
   const env = {
