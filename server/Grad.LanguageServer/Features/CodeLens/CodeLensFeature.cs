@@ -1,0 +1,57 @@
+using Grad.Language.Syntax;
+using Grad.LanguageServer.Features.Common;
+using Grad.LanguageServer.Features.Runs;
+using Grad.LanguageServer.Hosting;
+using Grad.LanguageServer.Protocol;
+using Newtonsoft.Json.Linq;
+using StreamJsonRpc;
+
+namespace Grad.LanguageServer.Features.CodeLens;
+
+/// <summary>"▶ Run" above each run, or "Run again · summary" once it has a result; both run <c>grad.run</c>.</summary>
+public sealed class CodeLensFeature
+{
+    private readonly ServerContext context;
+
+    public CodeLensFeature(ServerContext context)
+    {
+        this.context = context;
+    }
+
+    [JsonRpcMethod("textDocument/codeLens", UseSingleObjectParameterDeserialization = true)]
+    public async Task<Protocol.CodeLens[]> CodeLensAsync(TextDocumentParams request)
+    {
+        var snapshot = context.Documents.TryGet(request.TextDocument.Uri);
+        if (snapshot is null)
+        {
+            return [];
+        }
+
+        await Task.Yield();
+        var compilation = snapshot.Compilation;
+        var lenses = new List<Protocol.CodeLens>();
+        foreach (var declaration in compilation.Syntax.Declarations.OfType<RunDeclarationSyntax>())
+        {
+            if (declaration.Name is null)
+            {
+                continue;
+            }
+
+            var run = compilation.Program.Runs.FirstOrDefault(r => r.Syntax == declaration);
+            var report = run is null ? null : context.Analyzer.GetCurrentRun(snapshot, run);
+            var title = run is null ? "▶ Run (fix the errors first)" : report is null ? "▶ Run" : $"Run again · {report.Summary}";
+            lenses.Add(new Protocol.CodeLens
+            {
+                Range = compilation.Source.ToRange(declaration.KeywordSpan.Cover(declaration.Name.Span)),
+                Command = new Command
+                {
+                    Title = title,
+                    CommandName = RunsFeature.RunCommand,
+                    Arguments = new JArray(snapshot.Uri, declaration.Name.Text),
+                },
+            });
+        }
+
+        return lenses.ToArray();
+    }
+}

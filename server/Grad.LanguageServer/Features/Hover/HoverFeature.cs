@@ -1,0 +1,85 @@
+using Grad.Language;
+using Grad.Language.Semantics;
+using Grad.Language.Syntax;
+using Grad.LanguageServer.Documents;
+using Grad.LanguageServer.Features.Common;
+using Grad.LanguageServer.Hosting;
+using Grad.LanguageServer.Protocol;
+using StreamJsonRpc;
+
+namespace Grad.LanguageServer.Features.Hover;
+
+/// <summary>
+/// Hover: layers (δ, ∂C/∂W, ratio, chain rule), costs (symbolic gradient; gradient, Hessian
+/// eigenvalues and condition number at a run's start), optimizers (update rule, effective
+/// values), runs (last result) and names (their declaration).
+/// </summary>
+public sealed class HoverFeature
+{
+    private readonly ServerContext context;
+
+    public HoverFeature(ServerContext context)
+    {
+        this.context = context;
+    }
+
+    [JsonRpcMethod("textDocument/hover", UseSingleObjectParameterDeserialization = true)]
+    public async Task<Protocol.Hover?> HoverAsync(TextDocumentPositionParams request, CancellationToken cancellationToken)
+    {
+        var snapshot = context.Documents.TryGet(request.TextDocument.Uri);
+        if (snapshot is null)
+        {
+            return null;
+        }
+
+        await Task.Yield();
+        return Compute(snapshot, request.Position, cancellationToken);
+    }
+
+    private Protocol.Hover? Compute(DocumentSnapshot snapshot, Position position, CancellationToken cancellationToken)
+    {
+        var compilation = snapshot.Compilation;
+        var offset = compilation.Source.ToOffset(position);
+        var reference = compilation.Semantics.FindReferenceAt(offset);
+        var markdown = reference?.Symbol.Kind switch
+        {
+            SymbolKind.Cost => CostHover.Markdown(context.Analyzer, compilation, reference.Symbol.Name, cancellationToken),
+            SymbolKind.Run => RunHover.Markdown(context.Analyzer, snapshot, reference.Symbol.Name),
+            SymbolKind.Layer when compilation.Program.Networks.SelectMany(n => n.Layers).FirstOrDefault(l => l.Syntax.Span.Contains(reference.Symbol.NameSpan.Start)) is { } labelled
+                => LayerHover.Markdown(context.Analyzer, snapshot, compilation.LayersAt(labelled.Syntax.Span.Start, out _), cancellationToken),
+            not null => DeclarationHover.Markdown(compilation, reference.Symbol),
+            null => null,
+        };
+
+        markdown ??= OptimizerHover.Markdown(compilation, offset);
+        if (markdown is null)
+        {
+            var layers = compilation.LayersAt(offset, out _);
+            if (layers.Count > 0)
+            {
+                markdown = LayerHover.Markdown(context.Analyzer, snapshot, layers, cancellationToken);
+            }
+        }
+
+        markdown ??= compilation.DeclarationAt(offset) switch
+        {
+            CostDeclarationSyntax { Name: { } name } cost when cost.KeywordSpan.Touches(offset) =>
+                CostHover.Markdown(context.Analyzer, compilation, name.Text, cancellationToken),
+            RunDeclarationSyntax { Name: { } name } run when run.KeywordSpan.Touches(offset) =>
+                RunHover.Markdown(context.Analyzer, snapshot, name.Text),
+            _ => null,
+        };
+
+        markdown ??= KeywordHover.Markdown(compilation, offset);
+        if (markdown is null)
+        {
+            return null;
+        }
+
+        return new Protocol.Hover
+        {
+            Contents = new MarkupContent { Kind = "markdown", Value = markdown },
+            Range = reference is not null ? compilation.Source.ToRange(reference.Span) : null,
+        };
+    }
+}

@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using Grad.Language.Diagnostics;
+using Grad.Language.Semantics;
+using Grad.LanguageServer.Analysis;
+using Grad.LanguageServer.Documents;
+using Grad.LanguageServer.Features.Common;
+using Grad.LanguageServer.Hosting;
+using Grad.LanguageServer.Protocol;
+using Newtonsoft.Json.Linq;
+using StreamJsonRpc;
+
+namespace Grad.LanguageServer.Features.Runs;
+
+/// <summary>
+/// <c>grad.run</c> (workspace/executeCommand, args [uri, runName?]): runs in the background within
+/// the budget, cancellable with <c>$/cancelRequest</c>, returns the run's JSON object (or, without a
+/// run name, the whole <c>grad run --json</c> object), then refreshes diagnostics, hovers, hints and
+/// lenses. <c>grad/runResults</c> {uri}: the whole object from the results the server has.
+/// </summary>
+public sealed class RunsFeature
+{
+    public const string RunCommand = "grad.run";
+
+    private readonly ServerContext context;
+    private readonly ConcurrentDictionary<(string Uri, string Run), CancellationTokenSource> active = new();
+
+    public RunsFeature(ServerContext context)
+    {
+        this.context = context;
+    }
+
+    [JsonRpcMethod("workspace/executeCommand", UseSingleObjectParameterDeserialization = true)]
+    public async Task<JToken?> ExecuteCommandAsync(ExecuteCommandParams request, CancellationToken cancellationToken)
+    {
+        if (request.Command != RunCommand)
+        {
+            throw new LocalRpcException($"unknown command '{request.Command}'; the server offers {RunCommand}") { ErrorCode = ErrorCodes.InvalidParams };
+        }
+
+        var arguments = request.Arguments ?? [];
+        if (arguments.Count < 1 || arguments[0] is not JValue { Type: JTokenType.String } uriToken)
+        {
+            throw new LocalRpcException($"{RunCommand} takes [uri, runName?]") { ErrorCode = ErrorCodes.InvalidParams };
+        }
+
+        var uri = uriToken.Value<string>()!;
+        var snapshot = context.Documents.TryGet(uri)
+            ?? throw new LocalRpcException($"{uri} is not open") { ErrorCode = ErrorCodes.InvalidParams };
+        await Task.Yield();
+
+        var program = snapshot.Compilation.Program;
+        var runName = arguments.Count > 1 && arguments[1] is JValue { Type: JTokenType.String } nameToken ? nameToken.Value<string>() : null;
+        if (runName is null)
+        {
+            foreach (var each in program.Runs)
+            {
+                await RunOneAsync(snapshot, each, cancellationToken).ConfigureAwait(false);
+            }
+
+            await AfterRunAsync(uri).ConfigureAwait(false);
+            return Results(snapshot);
+        }
+
+        var run = program.Runs.FirstOrDefault(r => r.Name == runName);
+        if (run is null)
+        {
+            var declared = snapshot.Compilation.Syntax.Declarations.Any(d => d.Kind == "run" && d.Name?.Text == runName);
+            throw new LocalRpcException(declared
+                ? $"run '{runName}' has errors; fix them before running it"
+                : $"there is no run named '{runName}' in {uri}") { ErrorCode = ErrorCodes.RequestFailed };
+        }
+
+        var report = await RunOneAsync(snapshot, run, cancellationToken).ConfigureAwait(false);
+        await AfterRunAsync(uri).ConfigureAwait(false);
+        return report.Json;
+    }
+
+    [JsonRpcMethod("grad/runResults", UseSingleObjectParameterDeserialization = true)]
+    public async Task<JObject> RunResultsAsync(RunResultsParams request)
+    {
+        var snapshot = context.Documents.TryGet(request.Uri)
+            ?? throw new LocalRpcException($"{request.Uri} is not open") { ErrorCode = ErrorCodes.InvalidParams };
+        await Task.Yield();
+        return Results(snapshot);
+    }
+
+    private async Task<RunReport> RunOneAsync(DocumentSnapshot snapshot, BoundRun run, CancellationToken cancellationToken)
+    {
+        var key = (snapshot.Uri, run.Name);
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // A new run of the same experiment replaces the one still going.
+        if (active.TryGetValue(key, out var previous))
+        {
+            await previous.CancelAsync().ConfigureAwait(false);
+        }
+
+        active[key] = cancellation;
+        try
+        {
+            context.Log.Info($"running {run.Name} in {snapshot.Uri}");
+            return await Task.Run(() => context.Analyzer.RunNow(snapshot, run, cancellation.Token), cancellation.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            active.TryRemove(new KeyValuePair<(string, string), CancellationTokenSource>(key, cancellation));
+        }
+    }
+
+    private async Task AfterRunAsync(string uri)
+    {
+        // Diagnostics that depend on results (a diverged run), then the views.
+        if (context.Documents.TryGet(uri) is { } current)
+        {
+            context.Scheduler.Schedule(current);
+        }
+
+        await context.Notifier.RefreshViewsAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The <c>grad run --json</c> object (LANGUAGE.md) from the results this server has.</summary>
+    private JObject Results(DocumentSnapshot snapshot)
+    {
+        var compilation = snapshot.Compilation;
+        var diagnostics = new JArray(compilation.Diagnostics.Select(d =>
+        {
+            var range = compilation.Source.ToRange(d.Span);
+            return new JObject
+            {
+                ["severity"] = d.Severity switch
+                {
+                    DiagnosticSeverity.Error => "error",
+                    DiagnosticSeverity.Warning => "warning",
+                    DiagnosticSeverity.Information => "information",
+                    _ => "hint",
+                },
+                ["code"] = d.Code,
+                ["message"] = d.Message,
+                ["range"] = new JObject
+                {
+                    ["start"] = new JObject { ["line"] = range.Start.Line, ["character"] = range.Start.Character },
+                    ["end"] = new JObject { ["line"] = range.End.Line, ["character"] = range.End.Character },
+                },
+            };
+        }));
+        var runs = new JArray(compilation.Program.Runs
+            .Select(r => context.Analyzer.GetCurrentRun(snapshot, r)?.Json)
+            .OfType<JObject>());
+        var file = snapshot.FilePath is { } path ? Path.GetFileName(path) : snapshot.Uri[(snapshot.Uri.LastIndexOf('/') + 1)..];
+        return new JObject { ["file"] = file, ["diagnostics"] = diagnostics, ["runs"] = runs };
+    }
+}

@@ -1,0 +1,50 @@
+using Grad.LanguageServer.Analysis;
+using Grad.LanguageServer.Documents;
+using Newtonsoft.Json.Linq;
+using StreamJsonRpc;
+
+namespace Grad.LanguageServer.Hosting;
+
+/// <summary>What every feature shares: the documents, the analysis, the settings and the connection.</summary>
+public sealed class ServerContext
+{
+    private ServerSettings settings;
+
+    public ServerContext(JsonRpc rpc, ServerLog log, IAnalysisService analysisService, ServerSettings initialSettings, IClientNotifier notifier)
+    {
+        Rpc = rpc;
+        Notifier = notifier;
+        Log = log;
+        settings = initialSettings;
+        Documents = new DocumentStore();
+        RunResults = new RunResultStore();
+        Analyzer = new DocumentAnalyzer(analysisService, RunResults, () => Settings);
+        Scheduler = new AnalysisScheduler(Analyzer, notifier, () => Settings, log);
+    }
+
+    public JsonRpc Rpc { get; }
+
+    public ServerLog Log { get; }
+
+    public IClientNotifier Notifier { get; }
+
+    public DocumentStore Documents { get; }
+
+    public RunResultStore RunResults { get; }
+
+    public DocumentAnalyzer Analyzer { get; }
+
+    public AnalysisScheduler Scheduler { get; }
+
+    public ServerSettings Settings
+    {
+        get => Volatile.Read(ref settings);
+        set => Volatile.Write(ref settings, value);
+    }
+
+    /// <summary>The client's capabilities from initialize (empty before).</summary>
+    public JObject ClientCapabilities { get; set; } = [];
+
+    public bool ClientSupports(string path) =>
+        ClientCapabilities.SelectToken(path) is JValue { Type: JTokenType.Boolean } value && value.Value<bool>();
+}

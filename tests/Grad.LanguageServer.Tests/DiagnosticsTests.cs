@@ -1,0 +1,139 @@
+using Grad.LanguageServer.Tests.Infrastructure;
+using Newtonsoft.Json.Linq;
+
+namespace Grad.LanguageServer.Tests;
+
+public sealed class DiagnosticsTests
+{
+    [Fact]
+    public async Task Diagnostics_appear_with_exact_ranges_and_clear_when_fixed_and_on_close()
+    {
+        await using var server = await TestServer.StartAsync();
+        var uri = server.NewUri();
+        var markup = Markup.Parse("let a = 1\ncost f(w) = [|b|] * w^2\n");
+        await server.OpenAsync(uri, markup.Text);
+        var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1);
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal(markup.Range, TestServer.FromLsp(diagnostic["range"]!));
+        Assert.Equal(1, (int)diagnostic["severity"]!);
+        Assert.StartsWith("GRAD", diagnostic["code"]!.ToString(), StringComparison.Ordinal);
+        Assert.Equal("grad", diagnostic["source"]!.ToString());
+
+        await server.ChangeAsync(uri, 2, "let a = 1\ncost f(w) = a * w^2\n");
+        Assert.Empty(await server.WaitForDiagnosticsAsync(uri, 2));
+
+        await server.ChangeAsync(uri, 3, markup.Text);
+        Assert.Single(await server.WaitForDiagnosticsAsync(uri, 3));
+        await server.CloseAsync(uri);
+        var cleared = await server.WaitForNotificationAsync("textDocument/publishDiagnostics",
+            p => p["uri"]!.ToString() == uri && p["version"] is null);
+        Assert.Empty((JArray)cleared["diagnostics"]!);
+    }
+
+    [Fact]
+    public async Task Syntax_error_is_published_and_the_rest_of_the_file_still_binds()
+    {
+        await using var server = await TestServer.StartAsync();
+        var uri = server.NewUri();
+        await server.OpenAsync(uri, "let a = \ncost f(w) = a * w^2\nrun r {\n  minimize f from w = 1\n  optimizer sgd(lr = 0.1)\n}\n");
+        var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1);
+        Assert.NotEmpty(diagnostics);
+        Assert.All(diagnostics, d => Assert.Equal(0, (int)d["range"]!["start"]!["line"]!));
+    }
+
+    [Fact]
+    public async Task Vanishing_delta_is_a_warning_on_the_network_with_ratio_cause_and_related_layers()
+    {
+        await using var server = await TestServer.StartAsync();
+        var uri = server.NewUri();
+        var markup = Markup.Parse("""
+            network [|chain|] {
+              input 1
+              repeat 8 { dense 1 sigmoid }
+              dense 1 sigmoid as out
+              loss mse
+            }
+            """);
+        await server.OpenAsync(uri, markup.Text);
+        var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Count > 0);
+        var warning = Assert.Single(diagnostics);
+        Assert.Equal("GRAD5001", warning["code"]!.ToString());
+        Assert.Equal(2, (int)warning["severity"]!);
+        Assert.Equal(markup.Range, TestServer.FromLsp(warning["range"]!));
+        var message = warning["message"]!.ToString();
+        Assert.Contains("‖δ¹‖/‖δ⁹‖ = ", message, StringComparison.Ordinal);
+        Assert.Contains("9 sigmoid layers, each multiplies δ by w·σ'(z) ≤ 0.25·|w|", message, StringComparison.Ordinal);
+        var related = (JArray)warning["relatedInformation"]!;
+        Assert.Equal(9, related.Count);
+        Assert.Equal(uri, related[0]!["location"]!["uri"]!.ToString());
+        Assert.Equal(2, (int)related[0]!["location"]!["range"]!["start"]!["line"]!);
+        Assert.Equal("chain", warning["data"]!["network"]!.ToString());
+    }
+
+    [Fact]
+    public async Task A_crash_in_the_analysis_becomes_one_diagnostic_and_the_server_keeps_serving()
+    {
+        var analysis = new FakeAnalysisService { NetworkFailure = new InvalidOperationException("analysis exploded") };
+        await using var server = await TestServer.StartAsync(analysis);
+        var uri = server.NewUri();
+        await server.OpenAsync(uri, Samples.TrainFile);
+        var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Count > 0);
+        var crash = Assert.Single(diagnostics);
+        Assert.Equal("GRAD5000", crash["code"]!.ToString());
+        Assert.Contains("analysis exploded", crash["message"]!.ToString(), StringComparison.Ordinal);
+        var state = await server.WaitForAnalysisAsync(uri, 1, "error");
+        Assert.Contains("analysis exploded", state["message"]!.ToString(), StringComparison.Ordinal);
+
+        analysis.NetworkFailure = null;
+        await server.ChangeAsync(uri, 2, Samples.TrainFile + "\n");
+        Assert.DoesNotContain(await server.WaitForDiagnosticsAsync(uri, 2), d => d["code"]!.ToString() == "GRAD5000");
+    }
+
+    [Fact]
+    public async Task Analysis_state_goes_from_analysing_to_ready_for_each_version()
+    {
+        await using var server = await TestServer.StartAsync();
+        var uri = server.NewUri();
+        await server.OpenAsync(uri, Samples.TrainFile);
+        await server.WaitForAnalysisAsync(uri, 1, "analysing");
+        await server.WaitForAnalysisAsync(uri, 1, "ready");
+    }
+
+    [Fact]
+    public async Task Ill_conditioned_stop_is_a_warning_on_until_with_the_condition_number()
+    {
+        await using var server = await TestServer.StartAsync();
+        var uri = server.NewUri();
+        var markup = Markup.Parse("""
+            cost bowl(w1, w2) = 0.001 * w1^2 + w2^2
+            run early {
+              minimize bowl from w1 = 1, w2 = 1
+              optimizer sgd(lr = 0.5)
+              steps 1000
+              [|until change < 1e-3|]
+            }
+            """);
+        await server.OpenAsync(uri, markup.Text);
+        var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Count > 0);
+        var warning = Assert.Single(diagnostics);
+        Assert.Equal("GRAD5004", warning["code"]!.ToString());
+        Assert.Equal(markup.Range, TestServer.FromLsp(warning["range"]!));
+        Assert.Contains("condition number is 1000", warning["message"]!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("stopped by `change < 0.001` at step 2", warning["message"]!.ToString(), StringComparison.Ordinal);
+        Assert.NotEmpty((JArray)warning["relatedInformation"]!);
+    }
+
+    [Fact]
+    public async Task A_diverged_training_run_is_a_warning_once_it_has_run()
+    {
+        await using var server = await TestServer.StartAsync();
+        var uri = server.NewUri();
+        var text = Samples.TrainFile.Replace("lr = 0.1", "lr = 1000", StringComparison.Ordinal);
+        await server.OpenAsync(uri, text);
+        await server.WaitForAnalysisAsync(uri, 1);
+        await server.RequestAsync<JObject>("workspace/executeCommand", new { command = "grad.run", arguments = new object[] { uri, "fit" } });
+        var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Any(x => x["code"]!.ToString() == "GRAD5003"));
+        var warning = diagnostics.First(d => d["code"]!.ToString() == "GRAD5003");
+        Assert.Contains("diverged at step 3", warning["message"]!.ToString(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Collections.Immutable;
+using Grad.Language.Semantics;
+using Grad.LanguageServer.Analysis;
+using Newtonsoft.Json.Linq;
+
+namespace Grad.LanguageServer.Tests.Infrastructure;
+
+/// <summary>
+/// A stand-in for the runtime whose numbers and timing tests control: layer l of L has
+/// ‖δˡ‖ = 0.1·0.25^(L−l) (every layer multiplies δ by w·σ' = 1 × 0.25).
+/// </summary>
+public sealed class FakeAnalysisService : IAnalysisService
+{
+    private int networkCalls;
+    private int runCalls;
+
+    public int NetworkCalls => Volatile.Read(ref networkCalls);
+
+    public int RunCalls => Volatile.Read(ref runCalls);
+
+    /// <summary>When set, AnalyzeNetwork throws it (a crash in the analysis).</summary>
+    public Exception? NetworkFailure { get; set; }
+
+    /// <summary>When set, Run throws it.</summary>
+    public Exception? RunFailure { get; set; }
+
+    /// <summary>When true, Run waits until it is cancelled.</summary>
+    public bool RunBlocksUntilCancelled { get; set; }
+
+    /// <summary>Set when a blocking run has started.</summary>
+    public TaskCompletionSource RunStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public NetworkReport AnalyzeNetwork(BoundProgram program, BoundNetwork network, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref networkCalls);
+        if (NetworkFailure is { } failure)
+        {
+            throw failure;
+        }
+
+        var total = network.Layers.Length;
+        var layers = network.Layers.Select(l =>
+        {
+            var delta = 0.1 * Math.Pow(0.25, total - l.Index);
+            var nextDelta = 0.1 * Math.Pow(0.25, total - l.Index - 1);
+            var chain = l.Index == total
+                ? new ChainRule(null, 0.25, null, delta, 0.4, null, 0.25)
+                : new ChainRule(1.0, 0.25, nextDelta, delta, null, 1.0, 0.25);
+            return new LayerReport(l.Index, l.Units, l.InputUnits, l.Activation.Name, l.Label, delta, delta * 0.5, chain);
+        }).ToImmutableArray();
+        return new NetworkReport(network.Name, layers, "one test sample");
+    }
+
+    public CostReport AnalyzeCost(BoundCost cost, ImmutableArray<double> point, CancellationToken cancellationToken)
+    {
+        // Pretends every cost is Σ cᵢ·pᵢ² with cᵢ = 10^(−3i): a diagonal, ill-conditioned bowl.
+        var n = cost.Parameters.Length;
+        var curvature = Enumerable.Range(0, n).Select(i => 2 * Math.Pow(1e-3, n - 1 - i)).ToArray();
+        var gradient = point.Select((p, i) => curvature[i] * p).ToImmutableArray();
+        var hessian = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Select(j => i == j ? curvature[i] : 0.0).ToImmutableArray()).ToImmutableArray();
+        return new CostReport(cost.Name, cost.Parameters, point, point.Select((p, i) => curvature[i] / 2 * p * p).Sum(), gradient, hessian,
+            curvature.Order().ToImmutableArray(), cost.Parameters.Select((p, i) => $"{curvature[i]}*{p}").ToImmutableArray());
+    }
+
+    public RunReport Run(BoundProgram program, BoundRun run, RunBudget budget, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref runCalls);
+        if (RunFailure is { } failure)
+        {
+            throw failure;
+        }
+
+        if (RunBlocksUntilCancelled && run.Kind == RunKind.Train)
+        {
+            RunStarted.TrySetResult();
+            cancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(30));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        if (run.Kind == RunKind.Minimize && run.Cost is not null)
+        {
+            var stoppedByUntil = !run.Until.IsEmpty;
+            var finalParams = run.Cost.Parameters.Select((p, i) => new KeyValuePair<string, double>(p, stoppedByUntil ? run.Start[i] * 0.998 : run.Start[i] * 0.25)).ToImmutableArray();
+            var json = new JObject
+            {
+                ["name"] = run.Name,
+                ["kind"] = "minimize",
+                ["stepsTaken"] = stoppedByUntil ? 2 : 1000,
+                ["stopReason"] = stoppedByUntil ? "until" : "steps",
+                ["final"] = new JObject { ["cost"] = 0.5, ["params"] = new JObject(finalParams.Select(p => new JProperty(p.Key, p.Value))) },
+            };
+            return new RunReport(run.Name, RunKind.Minimize, stoppedByUntil ? "until" : "steps", stoppedByUntil ? 2 : 1000, 0.5, null, finalParams,
+                finalParams.Select(p => new KeyValuePair<string, double>(p.Key, 0.001)).ToImmutableArray(), [], json);
+        }
+
+        var diverges = run.Optimizer.Lr >= 100;
+        var layers = run.Network!.Layers.Select(l => new TrainedLayerReport(l.Index, 0.01, 0.02, 0.005, 0.006)).ToImmutableArray();
+        var trainJson = new JObject
+        {
+            ["name"] = run.Name,
+            ["kind"] = "train",
+            ["stepsTaken"] = diverges ? 3 : 100,
+            ["stopReason"] = diverges ? "diverged" : "steps",
+            ["final"] = new JObject { ["loss"] = 0.0012 },
+        };
+        return new RunReport(run.Name, RunKind.Train, diverges ? "diverged" : "steps", diverges ? 3 : 100, null, 0.0012, [], [], layers, trainJson);
+    }
+}
