@@ -1,0 +1,99 @@
+using ScottPlot;
+
+namespace Grad.Cli.Output.Charts;
+
+/// <summary>Sizes, colours and the log-scale axis shared by every chart.</summary>
+internal static class ChartStyle
+{
+    public const int Width = 900;
+    public const int Height = 600;
+
+    private static readonly IPalette Palette = new ScottPlot.Palettes.Category10();
+
+    /// <summary>A plot in a sans-serif font when DejaVu Sans is installed (ScottPlot's own choice otherwise).</summary>
+    public static Plot NewPlot()
+    {
+        var plot = new Plot();
+        if (Fonts.GetTypeface(SansFont, bold: false, italic: false) is not null)
+        {
+            plot.Font.Set(SansFont);
+        }
+
+        return plot;
+    }
+
+    private const string SansFont = "DejaVu Sans";
+
+    /// <summary>Solid, dashed, dotted, …: overlapping paths of different runs stay visible.</summary>
+    public static LinePattern Pattern(int index) => (index % 3) switch
+    {
+        0 => LinePattern.Solid,
+        1 => LinePattern.Dashed,
+        _ => LinePattern.Dotted,
+    };
+
+    /// <summary>The colour of the i-th run (or series) of a chart; the same run keeps its colour across a cost's charts.</summary>
+    public static Color Series(int index) => Palette.GetColor(index);
+
+    /// <summary>
+    /// The values are drawn as log10, so label the axis with powers of ten (1e-3, not −3),
+    /// ticks on whole decades and minor ticks at 2…9 × the decade.
+    /// </summary>
+    public static void LogAxis(IAxis axis)
+    {
+        axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            IntegerTicksOnly = true,
+            LabelFormatter = exponent => $"1e{exponent:0}",
+        };
+    }
+
+    /// <summary>log10 of each value; zero, negative and non-finite values become NaN (a gap).</summary>
+    public static double[] Log10(IEnumerable<double> values) => [.. values.Select(v => v > 0 && double.IsFinite(v) ? Math.Log10(v) : double.NaN)];
+
+    /// <summary>
+    /// A line through the finite points only: the pieces between NaN gaps become separate lines in
+    /// one colour, the first carrying the legend text. Returns the pieces.
+    /// </summary>
+    public static List<ScottPlot.Plottables.Scatter> AddLine(Plot plot, double[] x, double[] y, Color color, string? legend, float width = 2)
+    {
+        var pieces = new List<ScottPlot.Plottables.Scatter>();
+        var start = 0;
+        for (var i = 0; i <= x.Length; i++)
+        {
+            var gap = i == x.Length || !double.IsFinite(x[i]) || !double.IsFinite(y[i]);
+            if (!gap)
+            {
+                continue;
+            }
+
+            if (i > start)
+            {
+                // A piece of one point has no line to draw: give it a marker (callers may restyle it).
+                var line = i - start == 1 ? plot.Add.Scatter(x[start..i], y[start..i], color) : plot.Add.ScatterLine(x[start..i], y[start..i], color);
+                line.LineWidth = width;
+                pieces.Add(line);
+            }
+
+            start = i + 1;
+        }
+
+        if (legend is not null && pieces.Count > 0)
+        {
+            pieces[0].LegendText = legend;
+        }
+
+        return pieces;
+    }
+
+    /// <summary>Writes the chart as NAME.png and NAME.svg in the directory; returns both paths.</summary>
+    public static IEnumerable<string> Save(Plot plot, string directory, string stem)
+    {
+        var png = Path.Combine(directory, stem + ".png");
+        var svg = Path.Combine(directory, stem + ".svg");
+        plot.SavePng(png, Width, Height);
+        plot.SaveSvg(svg, Width, Height);
+        return [png, svg];
+    }
+}

@@ -1,0 +1,37 @@
+using Grad.Runtime.Charts;
+using ScottPlot;
+
+namespace Grad.Cli.Output.Charts;
+
+/// <summary>
+/// Draws a <see cref="GradientFlowChart"/>: layer on x, log10 norm on y; ‖δ^l‖ solid with circles,
+/// ‖∂C/∂W^l‖ dashed with triangles; one colour per moment (initial, after each run).
+/// </summary>
+internal static class FlowPlot
+{
+    public static Plot Draw(GradientFlowChart chart)
+    {
+        var plot = ChartStyle.NewPlot();
+        var x = chart.Layers.Select(l => (double)l).ToArray();
+        var moments = chart.Series.Select(s => s.Moment).Distinct().ToList();
+        foreach (var series in chart.Series)
+        {
+            var color = ChartStyle.Series(moments.IndexOf(series.Moment));
+            var isDelta = series.Quantity == FlowQuantity.DeltaNorm;
+            foreach (var piece in ChartStyle.AddLine(plot, x, ChartStyle.Log10(series.Values), color, series.Name, width: isDelta ? 2 : 1.5f))
+            {
+                piece.MarkerShape = isDelta ? MarkerShape.FilledCircle : MarkerShape.OpenTriangleUp;
+                piece.MarkerSize = 8;
+                piece.LinePattern = isDelta ? LinePattern.Solid : LinePattern.Dashed;
+            }
+        }
+
+        ChartStyle.LogAxis(plot.Axes.Left);
+        plot.Axes.Bottom.SetTicks(x, chart.LayerNames);
+        plot.Title(chart.Title, size: 14);
+        plot.XLabel("layer l (1 = next to the input)");
+        plot.YLabel("norm (log scale)");
+        plot.ShowLegend(Alignment.LowerRight);
+        return plot;
+    }
+}

@@ -1,0 +1,43 @@
+using Grad.Runtime.Charts;
+using ScottPlot;
+
+namespace Grad.Cli.Output.Charts;
+
+/// <summary>Draws a <see cref="LineChart"/>; on a log scale the values are drawn as log10 with decade labels.</summary>
+internal static class LinePlot
+{
+    /// <summary>Series i has colour i: the runs on a cost are in the same order as the contour chart's paths, so a run keeps its colour.</summary>
+    public static Plot Draw(LineChart chart)
+    {
+        var plot = ChartStyle.NewPlot();
+        for (var s = 0; s < chart.Series.Count; s++)
+        {
+            var series = chart.Series[s];
+            var y = chart.LogY ? ChartStyle.Log10(series.Y) : series.Y;
+            var pieces = ChartStyle.AddLine(plot, series.X, y, ChartStyle.Series(s), Legend(chart, series));
+            foreach (var piece in pieces)
+            {
+                piece.MarkerSize = series.X.Length <= 60 || piece.Data.GetScatterPoints().Count == 1 ? 5 : 0;
+                piece.LinePattern = ChartStyle.Pattern(s);
+            }
+        }
+
+        if (chart.LogY)
+        {
+            ChartStyle.LogAxis(plot.Axes.Left);
+        }
+
+        plot.Title(chart.Title, size: 14);
+        plot.XLabel(chart.XLabel);
+        plot.YLabel(chart.LogY ? $"{chart.YLabel} (log scale)" : chart.YLabel);
+        plot.ShowLegend(Alignment.UpperRight);
+        return plot;
+    }
+
+    /// <summary>The series' name; on a log scale, says how many points are 0 (log10 0 = −∞ is not drawn).</summary>
+    private static string Legend(LineChart chart, ChartSeries series)
+    {
+        var zeros = series.Y.Count(v => v == 0);
+        return chart.LogY && zeros > 0 ? $"{series.Name} (0 at {zeros} of {series.Y.Length} points, not drawn)" : series.Name;
+    }
+}
