@@ -74,4 +74,16 @@ public sealed class ChartsCliTests : IDisposable
         Assert.Contains("<td>chain</td>", index, StringComparison.Ordinal);
         Assert.Contains("vanishing", index, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("bowl.grad")]
+    [InlineData("rosenbrock.grad")]
+    [InlineData("deep_chain.grad")]
+    [InlineData("spirals.grad")]
+    public void ThePictureExamplesCheckClean(string name)
+    {
+        var (exit, output, error) = Grad("check", Repo.PathOf(Path.Combine("examples", name)));
+        Assert.Equal(0, exit);
+        Assert.Equal("", output + error);
+    }
 }

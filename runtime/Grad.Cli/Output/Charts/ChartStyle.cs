@@ -83,8 +83,20 @@ internal static class ChartStyle
         {
             pieces[0].LegendText = legend;
         }
+        else if (legend is not null)
+        {
+            // Nothing to draw (every value 0 on a log scale, say): the legend still names the series.
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = legend, LineColor = color, LineWidth = width });
+        }
 
         return pieces;
+    }
+
+    /// <summary>A legend that says how many values are 0 (log10 0 = −∞ is not drawn on a log scale).</summary>
+    public static string LogLegend(string name, IReadOnlyCollection<double> values, string unit)
+    {
+        var zeros = values.Count(v => v == 0);
+        return zeros > 0 ? $"{name} (0 at {zeros} of {values.Count} {unit}, not drawn)" : name;
     }
 
     /// <summary>Writes the chart as NAME.png and NAME.svg in the directory; returns both paths.</summary>

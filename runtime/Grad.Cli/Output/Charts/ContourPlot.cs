@@ -28,8 +28,8 @@ internal static class ContourPlot
             foreach (var piece in pieces)
             {
                 piece.MarkerSize = path.X.Length <= 200 ? 4 : 0;
-                piece.LinePattern = ChartStyle.Pattern(r);
-                piece.LineWidth = 2.5f;
+                // Later runs are drawn on top and thinner, so a path that another one retraces stays visible.
+                piece.LineWidth = Math.Max(1.5f, 4.5f - r);
             }
 
             var finite = Enumerable.Range(0, path.X.Length).Where(i => double.IsFinite(path.X[i]) && double.IsFinite(path.Y[i])).ToList();
@@ -43,7 +43,7 @@ internal static class ContourPlot
 
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "start", MarkerShape = MarkerShape.OpenCircle, MarkerSize = 12, MarkerColor = Colors.Black, MarkerLineWidth = 2 });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "end", MarkerShape = MarkerShape.FilledSquare, MarkerSize = 9, MarkerColor = Colors.Black });
-        plot.ShowLegend(Edge.Right);
+        plot.ShowLegend(Edge.Bottom);
 
         plot.Axes.SetLimits(chart.Window.XMin, chart.Window.XMax, chart.Window.YMin, chart.Window.YMax);
         plot.Title(chart.Title, size: chart.Held.Count == 0 ? 16 : 12);

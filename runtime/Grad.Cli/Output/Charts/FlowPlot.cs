@@ -18,7 +18,7 @@ internal static class FlowPlot
         {
             var color = ChartStyle.Series(moments.IndexOf(series.Moment));
             var isDelta = series.Quantity == FlowQuantity.DeltaNorm;
-            foreach (var piece in ChartStyle.AddLine(plot, x, ChartStyle.Log10(series.Values), color, series.Name, width: isDelta ? 2 : 1.5f))
+            foreach (var piece in ChartStyle.AddLine(plot, x, ChartStyle.Log10(series.Values), color, ChartStyle.LogLegend(series.Name, series.Values, "layers"), width: isDelta ? 2 : 1.5f))
             {
                 piece.MarkerShape = isDelta ? MarkerShape.FilledCircle : MarkerShape.OpenTriangleUp;
                 piece.MarkerSize = 8;
@@ -31,7 +31,7 @@ internal static class FlowPlot
         plot.Title(chart.Title, size: 14);
         plot.XLabel("layer l (1 = next to the input)");
         plot.YLabel("norm (log scale)");
-        plot.ShowLegend(Alignment.LowerRight);
+        plot.ShowLegend(Edge.Bottom);
         return plot;
     }
 }

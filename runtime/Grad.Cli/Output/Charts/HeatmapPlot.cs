@@ -21,7 +21,8 @@ internal static class HeatmapPlot
 
         plot.Axes.Left.SetTicks([.. chart.Layers.Select(l => (double)l)], [.. chart.Layers.Select(l => $"{l}")]);
         plot.Axes.SetLimits(first, last, chart.Layers[0] - 0.5, chart.Layers[^1] + 0.5);
-        plot.Title(chart.Title, size: 14);
+        var gaps = chart.Log10Norms.Cast<double>().Any(double.IsNaN);
+        plot.Title(gaps ? $"{chart.Title} (white: ‖δ^l‖ = 0)" : chart.Title, size: 14);
         plot.XLabel("step");
         plot.YLabel("layer l");
         return plot;

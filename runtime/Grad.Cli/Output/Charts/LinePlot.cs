@@ -14,7 +14,7 @@ internal static class LinePlot
         {
             var series = chart.Series[s];
             var y = chart.LogY ? ChartStyle.Log10(series.Y) : series.Y;
-            var pieces = ChartStyle.AddLine(plot, series.X, y, ChartStyle.Series(s), Legend(chart, series));
+            var pieces = ChartStyle.AddLine(plot, series.X, y, ChartStyle.Series(s), chart.LogY ? ChartStyle.LogLegend(series.Name, series.Y, "points") : series.Name);
             foreach (var piece in pieces)
             {
                 piece.MarkerSize = series.X.Length <= 60 || piece.Data.GetScatterPoints().Count == 1 ? 5 : 0;
@@ -30,14 +30,7 @@ internal static class LinePlot
         plot.Title(chart.Title, size: 14);
         plot.XLabel(chart.XLabel);
         plot.YLabel(chart.LogY ? $"{chart.YLabel} (log scale)" : chart.YLabel);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Bottom);
         return plot;
-    }
-
-    /// <summary>The series' name; on a log scale, says how many points are 0 (log10 0 = −∞ is not drawn).</summary>
-    private static string Legend(LineChart chart, ChartSeries series)
-    {
-        var zeros = series.Y.Count(v => v == 0);
-        return chart.LogY && zeros > 0 ? $"{series.Name} (0 at {zeros} of {series.Y.Length} points, not drawn)" : series.Name;
     }
 }
