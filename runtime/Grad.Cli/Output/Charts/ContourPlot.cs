@@ -15,7 +15,7 @@ internal static class ContourPlot
         {
             // Low levels dark, high levels light: the valley stands out.
             var index = IndexOf(levels, line.Level);
-            var color = colormap.GetColor(levels.Count <= 1 ? 0 : 0.85 * index / (levels.Count - 1)).WithAlpha(0.7);
+            var color = colormap.GetColor(levels.Count <= 1 ? 0 : 0.8 * index / (levels.Count - 1)).WithAlpha(0.85);
             var scatter = plot.Add.ScatterLine(line.X, line.Y, color);
             scatter.LineWidth = 1;
         }
@@ -29,7 +29,7 @@ internal static class ContourPlot
             {
                 piece.MarkerSize = path.X.Length <= 200 ? 4 : 0;
                 // Later runs are drawn on top and thinner, so a path that another one retraces stays visible.
-                piece.LineWidth = Math.Max(1.5f, 4.5f - r);
+                piece.LineWidth = r switch { 0 => 6, 1 => 3, _ => 2 };
             }
 
             var finite = Enumerable.Range(0, path.X.Length).Where(i => double.IsFinite(path.X[i]) && double.IsFinite(path.Y[i])).ToList();
