@@ -24,13 +24,13 @@ internal static class ChartStyle
 
     private const string SansFont = "DejaVu Sans";
 
-    /// <summary>Solid, dashed, dotted, …: overlapping paths of different runs stay visible.</summary>
-    public static LinePattern Pattern(int index) => (index % 3) switch
-    {
-        0 => LinePattern.Solid,
-        1 => LinePattern.Dashed,
-        _ => LinePattern.Dotted,
-    };
+    /// <summary>
+    /// Line width of the i-th series: the first widest, later ones (drawn on top) thinner, so a
+    /// line that another one retraces stays visible. Lines are never dashed: Skia's SVG backend
+    /// cannot draw dashes (it draws them solid and complains on stderr).
+    /// </summary>
+    public static float LineWidth(int index) => index switch { 0 => 5, 1 => 3.5f, 2 => 2.5f, _ => 2 };
+
 
     /// <summary>The colour of the i-th run (or series) of a chart; the same run keeps its colour across a cost's charts.</summary>
     public static Color Series(int index) => Palette.GetColor(index);

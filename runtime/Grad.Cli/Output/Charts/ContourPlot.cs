@@ -28,8 +28,7 @@ internal static class ContourPlot
             foreach (var piece in pieces)
             {
                 piece.MarkerSize = path.X.Length <= 200 ? 4 : 0;
-                // Later runs are drawn on top and thinner, so a path that another one retraces stays visible.
-                piece.LineWidth = r switch { 0 => 6, 1 => 3, _ => 2 };
+                piece.LineWidth = ChartStyle.LineWidth(r);
             }
 
             var finite = Enumerable.Range(0, path.X.Length).Where(i => double.IsFinite(path.X[i]) && double.IsFinite(path.Y[i])).ToList();

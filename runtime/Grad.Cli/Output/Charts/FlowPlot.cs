@@ -4,8 +4,8 @@ using ScottPlot;
 namespace Grad.Cli.Output.Charts;
 
 /// <summary>
-/// Draws a <see cref="GradientFlowChart"/>: layer on x, log10 norm on y; ‖δ^l‖ solid with circles,
-/// ‖∂C/∂W^l‖ dashed with triangles; one colour per moment (initial, after each run).
+/// Draws a <see cref="GradientFlowChart"/>: layer on x, log10 norm on y; ‖δ^l‖ thick with filled circles,
+/// ‖∂C/∂W^l‖ thin with open triangles; one colour per moment (initial, after each run).
 /// </summary>
 internal static class FlowPlot
 {
@@ -18,11 +18,10 @@ internal static class FlowPlot
         {
             var color = ChartStyle.Series(moments.IndexOf(series.Moment));
             var isDelta = series.Quantity == FlowQuantity.DeltaNorm;
-            foreach (var piece in ChartStyle.AddLine(plot, x, ChartStyle.Log10(series.Values), color, ChartStyle.LogLegend(series.Name, series.Values, "layers"), width: isDelta ? 2 : 1.5f))
+            foreach (var piece in ChartStyle.AddLine(plot, x, ChartStyle.Log10(series.Values), color, ChartStyle.LogLegend(series.Name, series.Values, "layers"), width: isDelta ? 2.5f : 1))
             {
                 piece.MarkerShape = isDelta ? MarkerShape.FilledCircle : MarkerShape.OpenTriangleUp;
                 piece.MarkerSize = 8;
-                piece.LinePattern = isDelta ? LinePattern.Solid : LinePattern.Dashed;
             }
         }
 
