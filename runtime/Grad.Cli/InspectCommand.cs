@@ -90,7 +90,7 @@ internal static class InspectCommand
 
         if (options.PlotDirectory is { } plots)
         {
-            foreach (var written in Plots.WriteInspect(analyses, plots, options.File))
+            foreach (var written in Plots.WriteInspect(analyses, plots, options.File, stderr))
             {
                 stderr.WriteLine($"grad: wrote {written}");
             }

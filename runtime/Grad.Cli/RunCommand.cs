@@ -75,7 +75,7 @@ internal static class RunCommand
 
             if (options.PlotDirectory is { } plots)
             {
-                foreach (var written in Plots.WriteRun(compilation.Program, results, plots, options.File))
+                foreach (var written in Plots.WriteRun(compilation.Program, results, plots, options.File, stderr))
                 {
                     stderr.WriteLine($"grad: wrote {written}");
                 }

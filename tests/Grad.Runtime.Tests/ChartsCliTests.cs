@@ -86,4 +86,37 @@ public sealed class ChartsCliTests : IDisposable
         Assert.Equal(0, exit);
         Assert.Equal("", output + error);
     }
+
+    [Fact]
+    public void DivergedRunsAreDrawnWithoutBreakingTheOtherCharts()
+    {
+        var file = Path.Combine(directory, "wild.grad");
+        File.WriteAllText(file, """
+            cost f(x) = x^2
+            run boom {
+              minimize f from x = 1
+              optimizer sgd(lr = 10)
+              steps 1000
+            }
+            cost h(a, b) = (a*b - 1)^2
+            run blow {
+              minimize h from a = 3, b = 3
+              optimizer sgd(lr = 1)
+              steps 100
+            }
+            run calm {
+              minimize h from a = 3, b = 3
+              optimizer sgd(lr = 0.001)
+              steps 100
+            }
+            """);
+        var plots = Path.Combine(directory, "plots");
+        var (exit, output, error) = Grad("run", file, "--plot", plots);
+        Assert.Equal(0, exit);
+        Assert.Contains("diverged", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("could not draw", error, StringComparison.Ordinal);
+        string[] stems = ["f-profile", "f-cost", "boom-gradient", "h-contour", "h-cost", "blow-gradient", "calm-gradient"];
+        Assert.Equal(stems.SelectMany(s => new[] { s + ".png", s + ".svg" }).Append("index.html").Order(), Directory.GetFiles(plots).Select(Path.GetFileName).Order());
+        Assert.All(Directory.GetFiles(plots), path => Assert.True(new FileInfo(path).Length > 1000, path));
+    }
 }

@@ -363,7 +363,7 @@ public sealed class ChartsTests
     }
 
     [Fact]
-    public void AOneParameterCostHasCostCurvesButNoContour()
+    public void AOneParameterCostHasAProfileInsteadOfAContour()
     {
         var (program, results) = Run("""
             cost line(x) = (x - 3)^2
@@ -377,5 +377,70 @@ public sealed class ChartsTests
         Assert.Empty(charts.Contours);
         Assert.Contains(charts.Lines, l => l.FileStem == "line-cost");
         Assert.Contains(charts.Lines, l => l.FileStem == "go-gradient");
+
+        var run = (MinimizeResult)results[0];
+        var profile = Assert.Single(charts.Profiles);
+        Assert.Equal("line-profile", profile.FileStem);
+        var path = Assert.Single(profile.Paths);
+        Assert.Equal(run.Trace.Select(t => t.Parameters[0]), path.X);
+        Assert.Equal(run.Trace.Select(t => t.Cost), path.Cost);
+
+        // The window is the path's range (0 … ≈3) and 10% more each side; the curve is the cost there.
+        var xMax = run.Trace.Max(t => t.Parameters[0]);
+        Assert.Equal(-0.1 * xMax, profile.GridX[0], 12);
+        Assert.Equal(1.1 * xMax, profile.GridX[^1], 12);
+        Assert.All(profile.GridX.Zip(profile.Values), p => Assert.Equal((p.First - 3) * (p.First - 3), p.Second, 12));
+    }
+
+    [Fact]
+    public void ADivergedRunDoesNotShrinkTheOthersToADot()
+    {
+        var calm = new ContourPath("calm", new OptimizerSpec(OptimizerKind.Sgd, 0.1), [0, 1, 2], [1, 0.5, 0.2], [1, 0.6, 0.1]);
+        var wild = new ContourPath("wild", new OptimizerSpec(OptimizerKind.Sgd, 10), [0, 1, 2, 3], [1, -3, 40, 1e150], [1, 2, -50, double.PositiveInfinity]);
+        var window = ContourChart.WindowAround([calm, wild], [false, true]);
+
+        // Every point of the run that converged, and the diverged run's points near them (-3, 2), but not 40 or 1e150.
+        Assert.All(calm.X.Zip(calm.Y), p => Assert.True(window.Contains(p.First, p.Second)));
+        Assert.True(window.Contains(-3, 2));
+        Assert.False(window.Contains(40, -50));
+        Assert.Equal(-3 - (0.1 * 4), window.XMin, 12);
+
+        // Without the flags every finite point counts (1e150 is paired with an infinite y, so it is not one).
+        var all = ContourChart.WindowAround([calm, wild]);
+        Assert.True(all.Contains(40, -50));
+        Assert.Equal(40 + (0.1 * 43), all.XMax, 12);
+    }
+
+    [Fact]
+    public void TwoNetworksOrMoreAreComparedAtTheirInitialWeights()
+    {
+        var (program, _) = Run("""
+            network narrow {
+              input 1
+              repeat 5 { dense 1 sigmoid }
+              init normal(mean = 0, std = 1)
+              loss mse
+            }
+            network wide {
+              input 2
+              dense 8 relu
+              dense 8 relu
+              dense 1 linear
+              init he_normal
+              loss mse
+            }
+            """);
+        var analyses = program.Networks.Select(n => NetworkAnalyzer.AnalyzeInitial(program, n)!).ToList();
+        var comparison = ChartSet.FromAnalyses(analyses).FlowComparison;
+        Assert.NotNull(comparison);
+        Assert.Equal(["narrow", "wide"], comparison.Networks.Select(n => n.NetworkName));
+        foreach (var (network, analysis) in comparison.Networks.Zip(analyses))
+        {
+            Assert.Equal(analysis.Layers.Select(l => l.Index), network.Layers);
+            Assert.Equal(analysis.Layers.Select(l => l.DeltaNorm), network.DeltaNorms);
+        }
+
+        Assert.Null(ChartSet.FromAnalyses(analyses.Take(1).ToList()).FlowComparison);
+        Assert.Null(SeedCharts().FlowComparison);
     }
 }

@@ -16,51 +16,73 @@ internal static class Plots
 {
     public const string IndexFile = "index.html";
 
-    /// <summary><c>grad run --plot</c>: writes the files and returns their paths.</summary>
-    public static IReadOnlyList<string> WriteRun(BoundProgram program, IReadOnlyList<RunResult> results, string directory, string fileName)
+    /// <summary><c>grad run --plot</c>: writes the files and returns their paths; a chart that cannot be drawn is reported on <paramref name="stderr"/>.</summary>
+    public static IReadOnlyList<string> WriteRun(BoundProgram program, IReadOnlyList<RunResult> results, string directory, string fileName, TextWriter stderr)
     {
         var charts = ChartSet.FromRuns(program, results, network => NetworkAnalyzer.AnalyzeInitial(program, network));
-        return Write(charts, directory, index => IndexPage.Render(Path.GetFileName(fileName), "run", results, [], index));
+        return Write(charts, directory, index => IndexPage.Render(Path.GetFileName(fileName), "run", results, [], index), stderr);
     }
 
     /// <summary><c>grad inspect --plot</c>: each network's gradient flow at its initial weights.</summary>
-    public static IReadOnlyList<string> WriteInspect(IReadOnlyList<NetworkAnalysis> analyses, string directory, string fileName)
+    public static IReadOnlyList<string> WriteInspect(IReadOnlyList<NetworkAnalysis> analyses, string directory, string fileName, TextWriter stderr)
     {
         var charts = ChartSet.FromAnalyses(analyses);
-        return Write(charts, directory, index => IndexPage.Render(Path.GetFileName(fileName), "inspect", [], analyses, index));
+        return Write(charts, directory, index => IndexPage.Render(Path.GetFileName(fileName), "inspect", [], analyses, index), stderr);
     }
 
-    private static List<string> Write(ChartSet charts, string directory, Func<IReadOnlyList<ChartEntry>, string> index)
+    private static List<string> Write(ChartSet charts, string directory, Func<IReadOnlyList<ChartEntry>, string> index, TextWriter stderr)
     {
         Directory.CreateDirectory(directory);
         var written = new List<string>();
         var entries = new List<ChartEntry>();
 
-        void Add(Plot plot, string section, string stem, string caption)
+        void Add(Func<Plot> draw, string section, string stem, string caption)
         {
-            written.AddRange(ChartStyle.Save(plot, directory, stem));
-            entries.Add(new ChartEntry(section, stem, caption));
+            try
+            {
+                written.AddRange(ChartStyle.Save(draw(), directory, stem));
+                entries.Add(new ChartEntry(section, stem, caption));
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or OverflowException)
+            {
+                // ScottPlot refuses axes it cannot scale, e.g. a diverged run's 1e300 values: skip that chart, keep the others.
+                stderr.WriteLine($"grad: could not draw {stem}: {e.Message}");
+                foreach (var partial in new[] { ".png", ".svg" }.Select(ext => Path.Combine(directory, stem + ext)).Where(File.Exists))
+                {
+                    File.Delete(partial);
+                }
+            }
         }
 
         foreach (var contour in charts.Contours)
         {
-            Add(ContourPlot.Draw(contour), "Costs", $"{contour.CostName}-contour", contour.Title);
+            Add(() => ContourPlot.Draw(contour), "Costs", $"{contour.CostName}-contour", contour.Title);
+        }
+
+        foreach (var profile in charts.Profiles)
+        {
+            Add(() => ProfilePlot.Draw(profile), "Costs", profile.FileStem, profile.Title);
         }
 
         foreach (var line in charts.Lines)
         {
             var section = line.FileStem.EndsWith("-loss", StringComparison.Ordinal) ? "Training" : line.FileStem.EndsWith("-gradient", StringComparison.Ordinal) ? "Gradient components" : "Costs";
-            Add(LinePlot.Draw(line), section, line.FileStem, line.Title);
+            Add(() => LinePlot.Draw(line), section, line.FileStem, line.Title);
         }
 
         foreach (var flow in charts.Flows)
         {
-            Add(FlowPlot.Draw(flow), "Gradient flow", flow.FileStem, flow.Title);
+            Add(() => FlowPlot.Draw(flow), "Gradient flow", flow.FileStem, flow.Title);
+        }
+
+        if (charts.FlowComparison is { } comparison)
+        {
+            Add(() => FlowPlot.Draw(comparison), "Gradient flow", FlowComparisonChart.FileStem, FlowComparisonChart.Title);
         }
 
         foreach (var heatmap in charts.Heatmaps)
         {
-            Add(HeatmapPlot.Draw(heatmap), "Gradient flow", heatmap.FileStem, heatmap.Title);
+            Add(() => HeatmapPlot.Draw(heatmap), "Gradient flow", heatmap.FileStem, heatmap.Title);
         }
 
         var indexPath = Path.Combine(directory, IndexFile);

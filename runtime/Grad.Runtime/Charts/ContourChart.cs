@@ -47,6 +47,10 @@ public sealed record ContourChart(
         ? $"cost {CostName}: level sets and paths"
         : $"cost {CostName}: {YParameter} against {XParameter}, {string.Join(", ", Held.Select(h => $"{h.Name} = {ChartText.Number(h.Value)}"))} (final values of run {HeldFrom})";
 
+    /// <summary>The runs whose path leaves the window (only a diverged run's can).</summary>
+    public IEnumerable<string> PathsLeavingWindow =>
+        Paths.Where(p => p.X.Zip(p.Y).Any(q => double.IsFinite(q.First) && double.IsFinite(q.Second) && !Window.Contains(q.First, q.Second))).Select(p => p.RunName);
+
     /// <summary>The chart for the minimize runs on <paramref name="cost"/> (at least one; every one on this cost, of at least two parameters).</summary>
     public static ContourChart Build(BoundCost cost, IReadOnlyList<MinimizeResult> runs)
     {
@@ -62,7 +66,7 @@ public sealed record ContourChart(
             [.. r.Trace.Select(t => t.Step)],
             [.. r.Trace.Select(t => t.Parameters[xIndex])],
             [.. r.Trace.Select(t => t.Parameters[yIndex])])).ToList();
-        var window = WindowAround(paths);
+        var window = WindowAround(paths, [.. runs.Select(r => r.StopReason == StopReason.Diverged)]);
 
         var heldFrom = runs[0];
         var point = (double[])heldFrom.FinalParameters.Clone();
@@ -126,14 +130,37 @@ public sealed record ContourChart(
         return (chosen[0], chosen[1]);
     }
 
-    /// <summary>The bounding box of the paths' finite points with a margin on every side (a path that does not move in a coordinate gets ±0.5, or ±10% of its value).</summary>
-    public static ChartWindow WindowAround(IReadOnlyList<ContourPath> paths)
+    /// <summary>
+    /// The bounding box of the paths' finite points with a margin on every side (a coordinate that
+    /// does not move gets ±0.5, or ±10% of its value). A diverged run's points count only within
+    /// 10 half-widths of the centre of the other runs' points and every start point: its path may
+    /// leave the window, rather than shrink the others to a dot.
+    /// </summary>
+    public static ChartWindow WindowAround(IReadOnlyList<ContourPath> paths, IReadOnlyList<bool>? diverged = null)
     {
-        var (xMin, xMax) = Extent(paths.SelectMany(p => p.X.Zip(p.Y)).Where(Finite).Select(p => p.First));
-        var (yMin, yMax) = Extent(paths.SelectMany(p => p.X.Zip(p.Y)).Where(Finite).Select(p => p.Second));
-        return new ChartWindow(xMin, xMax, yMin, yMax);
-
         static bool Finite((double X, double Y) p) => double.IsFinite(p.X) && double.IsFinite(p.Y);
+        bool Diverged(int i) => diverged is not null && diverged[i];
+
+        var reference = paths
+            .SelectMany((p, i) => Diverged(i) ? p.X.Zip(p.Y).Take(1) : p.X.Zip(p.Y))
+            .Where(Finite)
+            .ToList();
+        var points = reference.ToList();
+        if (reference.Count > 0)
+        {
+            double xMin = reference.Min(p => p.First), xMax = reference.Max(p => p.First);
+            double yMin = reference.Min(p => p.Second), yMax = reference.Max(p => p.Second);
+            double xHalf = Math.Max((xMax - xMin) / 2, 0.5), yHalf = Math.Max((yMax - yMin) / 2, 0.5);
+            double xCentre = (xMin + xMax) / 2, yCentre = (yMin + yMax) / 2;
+            points.AddRange(paths
+                .Where((_, i) => Diverged(i))
+                .SelectMany(p => p.X.Zip(p.Y))
+                .Where(p => Finite(p) && Math.Abs(p.First - xCentre) <= 10 * xHalf && Math.Abs(p.Second - yCentre) <= 10 * yHalf));
+        }
+
+        var (windowXMin, windowXMax) = Extent(points.Select(p => p.First));
+        var (windowYMin, windowYMax) = Extent(points.Select(p => p.Second));
+        return new ChartWindow(windowXMin, windowXMax, windowYMin, windowYMax);
     }
 
     private static (double Min, double Max) Extent(IEnumerable<double> values)

@@ -18,6 +18,9 @@ public sealed record FlowSeries(FlowQuantity Quantity, string Moment, double[] V
 /// </summary>
 public sealed record GradientFlowChart(string NetworkName, int[] Layers, string[] LayerNames, IReadOnlyList<FlowSeries> Series)
 {
+    /// <summary>The moment of the series at the initial weights.</summary>
+    public const string Initial = "initial";
+
     public string FileStem => $"{NetworkName}-flow";
 
     public string Title => $"network {NetworkName}: gradient flow per layer";
@@ -36,8 +39,8 @@ public sealed record GradientFlowChart(string NetworkName, int[] Layers, string[
         var layers = runs[0].Layers;
         var series = new List<FlowSeries>
         {
-            new(FlowQuantity.DeltaNorm, "initial", [.. layers.Select(l => l.DeltaNorm.Initial)]),
-            new(FlowQuantity.WeightGradNorm, "initial", [.. layers.Select(l => l.WeightGradNorm.Initial)]),
+            new(FlowQuantity.DeltaNorm, Initial, [.. layers.Select(l => l.DeltaNorm.Initial)]),
+            new(FlowQuantity.WeightGradNorm, Initial, [.. layers.Select(l => l.WeightGradNorm.Initial)]),
         };
         foreach (var run in runs)
         {
@@ -55,8 +58,8 @@ public sealed record GradientFlowChart(string NetworkName, int[] Layers, string[
             [.. analysis.Layers.Select(l => l.Index)],
             [.. analysis.Layers.Select(l => LayerName(l.Index, l.Label))],
             [
-                new FlowSeries(FlowQuantity.DeltaNorm, "initial", [.. analysis.Layers.Select(l => l.DeltaNorm)]),
-                new FlowSeries(FlowQuantity.WeightGradNorm, "initial", [.. analysis.Layers.Select(l => l.WeightGradNorm)]),
+                new FlowSeries(FlowQuantity.DeltaNorm, Initial, [.. analysis.Layers.Select(l => l.DeltaNorm)]),
+                new FlowSeries(FlowQuantity.WeightGradNorm, Initial, [.. analysis.Layers.Select(l => l.WeightGradNorm)]),
             ]);
 
     private static string LayerName(int index, string? label) => label is null ? $"{index}" : $"{index} {label}";

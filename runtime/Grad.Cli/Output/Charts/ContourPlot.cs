@@ -45,7 +45,9 @@ internal static class ContourPlot
         plot.ShowLegend(Edge.Bottom);
 
         plot.Axes.SetLimits(chart.Window.XMin, chart.Window.XMax, chart.Window.YMin, chart.Window.YMax);
-        plot.Title(chart.Title, size: chart.Held.Count == 0 ? 16 : 12);
+        var leaving = chart.PathsLeavingWindow.ToList();
+        var title = leaving.Count == 0 ? chart.Title : $"{chart.Title}; {string.Join(", ", leaving)} diverged out of the window";
+        plot.Title(title, size: chart.Held.Count == 0 && leaving.Count == 0 ? 16 : 12);
         plot.XLabel(chart.XParameter);
         plot.YLabel(chart.YParameter);
         return plot;

@@ -33,4 +33,27 @@ internal static class FlowPlot
         plot.ShowLegend(Edge.Bottom);
         return plot;
     }
+
+    /// <summary>Draws a <see cref="FlowComparisonChart"/>: one line of ‖δ^l‖ per network, log scale.</summary>
+    public static Plot Draw(FlowComparisonChart chart)
+    {
+        var plot = ChartStyle.NewPlot();
+        for (var n = 0; n < chart.Networks.Count; n++)
+        {
+            var network = chart.Networks[n];
+            var x = network.Layers.Select(l => (double)l).ToArray();
+            foreach (var piece in ChartStyle.AddLine(plot, x, ChartStyle.Log10(network.DeltaNorms), ChartStyle.Series(n), ChartStyle.LogLegend(network.NetworkName, network.DeltaNorms, "layers"), width: 2.5f))
+            {
+                piece.MarkerShape = MarkerShape.FilledCircle;
+                piece.MarkerSize = 8;
+            }
+        }
+
+        ChartStyle.LogAxis(plot.Axes.Left);
+        plot.Title(FlowComparisonChart.Title, size: 14);
+        plot.XLabel("layer l (1 = next to the input)");
+        plot.YLabel("‖δ^l‖ (log scale)");
+        plot.ShowLegend(Edge.Bottom);
+        return plot;
+    }
 }
