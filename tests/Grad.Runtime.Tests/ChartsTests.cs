@@ -241,7 +241,8 @@ public sealed class ChartsTests
 
         var cost = Assert.Single(charts.Lines, l => l.FileStem == "bowl-cost");
         Assert.True(cost.LogY, "the bowl's cost falls by decades");
-        Assert.Equal(runs.Select(r => r.Name), cost.Series.Select(s => s.Name));
+        Assert.Equal(runs.Select(r => r.Name), cost.Series.Select(s => s.Group));
+        Assert.Equal(["plain: sgd(lr = 0.5)", "early: sgd(lr = 0.5)", "adaptive: adagrad(lr = 0.5)"], cost.Series.Select(s => s.Name));
         foreach (var (series, run) in cost.Series.Zip(runs))
         {
             Assert.Equal(run.Trace.Select(t => (double)t.Step), series.X);

@@ -39,7 +39,7 @@ public sealed record LineChart(string FileStem, string Title, string XLabel, str
     /// <summary>Cost against step for every minimize run on one cost: <c>COST-cost</c>.</summary>
     public static LineChart CostCurves(string costName, IReadOnlyList<MinimizeResult> runs)
     {
-        var series = runs.Select(r => new ChartSeries(r.Name, Steps(r.Trace.Select(t => t.Step)), [.. r.Trace.Select(t => t.Cost)], r.Name)).ToList();
+        var series = runs.Select(r => new ChartSeries($"{r.Name}: {OptimizerText(r.Optimizer)}", Steps(r.Trace.Select(t => t.Step)), [.. r.Trace.Select(t => t.Cost)], r.Name)).ToList();
         var log = SpansDecades(series.SelectMany(s => s.Y));
         return new LineChart($"{costName}-cost", $"cost {costName} against step", "step", "cost", log, series);
     }

@@ -50,6 +50,8 @@ internal static class FlowPlot
         }
 
         ChartStyle.LogAxis(plot.Axes.Left);
+        var layers = chart.Networks.SelectMany(n => n.Layers).Distinct().Order().Select(l => (double)l).ToArray();
+        plot.Axes.Bottom.SetTicks(layers, [.. layers.Select(l => $"{l}")]);
         plot.Title(FlowComparisonChart.Title, size: 14);
         plot.XLabel("layer l (1 = next to the input)");
         plot.YLabel("‖δ^l‖ (log scale)");
