@@ -106,6 +106,15 @@ internal static class ChartStyle
         var svg = Path.Combine(directory, stem + ".svg");
         plot.SavePng(png, Width, Height);
         plot.SaveSvg(svg, Width, Height);
+
+        // A heatmap is embedded as a bitmap of one pixel per cell (10 layers × 300 steps): browsers
+        // would blur the rows into each other when they scale it up, so ask for sharp pixels.
+        var text = File.ReadAllText(svg);
+        if (text.Contains("<image ", StringComparison.Ordinal))
+        {
+            File.WriteAllText(svg, text.Replace("<image ", "<image style=\"image-rendering: pixelated\" ", StringComparison.Ordinal));
+        }
+
         return [png, svg];
     }
 }
