@@ -1,10 +1,93 @@
+using Grad.Cli.Output;
+using Grad.Language;
+using Grad.Language.Diagnostics;
+using Grad.Language.Semantics;
+using Grad.Runtime.Analysis;
+using Grad.Runtime.Data;
+using Grad.Runtime.Json;
+using Newtonsoft.Json.Linq;
+
 namespace Grad.Cli;
 
+/// <summary>
+/// <c>grad inspect FILE [--json PATH|-]</c>: every network's per-layer ‖δ^l‖ and ‖∂C/∂W^l‖ at its
+/// initial weights, on the first batch of the first run that trains it (or one seeded
+/// standard-normal sample), without training. JSON: <c>{"file", "diagnostics", "networks": [...]}</c>.
+/// </summary>
 internal static class InspectCommand
 {
     public static int Execute(CommandOptions options, TextWriter stdout, TextWriter stderr)
     {
-        stderr.WriteLine("grad: 'inspect' is not implemented yet");
-        return CommandLine.UsageError;
+        var compilation = Compilation.Create(File.ReadAllText(options.File), options.File);
+        var jsonToStdout = options.JsonPath == "-";
+        if (compilation.HasErrors)
+        {
+            if (options.JsonPath is { } errorPath)
+            {
+                JsonReport.Write(JsonReport.Create(compilation, options.File), errorPath, stdout);
+            }
+
+            if (!jsonToStdout)
+            {
+                DiagnosticPrinter.Print(compilation, options.File, stdout);
+            }
+
+            return CommandLine.FileHasErrors;
+        }
+
+        var program = compilation.Program;
+        var cache = new Dictionary<BoundData, DataLoadResult>(ReferenceEqualityComparer.Instance);
+        DataLoadResult Load(BoundData data) => cache.TryGetValue(data, out var loaded) ? loaded : cache[data] = DataLoader.Load(data);
+
+        var analyses = new List<NetworkAnalysis>();
+        var problems = new List<Diagnostic>();
+        foreach (var network in program.Networks)
+        {
+            if (NetworkAnalyzer.AnalyzeInitial(program, network, Load) is { } analysis)
+            {
+                analyses.Add(analysis);
+            }
+            else if (NetworkAnalyzer.FirstTrainingRun(program, network) is { Data: { } data } && Load(data).Error is { } error)
+            {
+                if (!problems.Any(p => p.Span == data.Syntax.Span))
+                {
+                    problems.Add(DataLoader.ToDiagnostic(data, error));
+                }
+            }
+            else
+            {
+                stderr.WriteLine($"grad: network {network.Name}: its training data does not fit it");
+            }
+        }
+
+        if (options.JsonPath is { } path)
+        {
+            var report = JsonReport.Create(compilation, options.File);
+            var diagnostics = (JArray)report["diagnostics"]!;
+            foreach (var problem in problems)
+            {
+                diagnostics.Add(JsonReport.Diagnostic(compilation, problem));
+            }
+
+            report["networks"] = new JArray(analyses.Select(RunResultJson.Networks));
+            JsonReport.Write(report, path, stdout);
+        }
+
+        if (!jsonToStdout)
+        {
+            DiagnosticPrinter.Print(compilation, options.File, stdout);
+            RunCommand.PrintDiagnostics(compilation, problems, options.File, stdout);
+            foreach (var analysis in analyses)
+            {
+                HumanReport.WriteNetwork(analysis, stdout);
+            }
+
+            if (program.Networks.Length == 0)
+            {
+                stdout.WriteLine("no networks to inspect");
+            }
+        }
+
+        return problems.Count > 0 ? CommandLine.FileHasErrors : CommandLine.Clean;
     }
 }

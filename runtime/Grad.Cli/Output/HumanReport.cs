@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Text;
+using Grad.Language.Semantics;
+using Grad.Runtime.Analysis;
+using Grad.Runtime.Runs;
+
+namespace Grad.Cli.Output;
+
+/// <summary>
+/// The human-readable output of <c>grad run</c> and <c>grad inspect</c>: a summary per run and,
+/// for networks, a per-layer table of ‖δ^l‖ and ‖∂C/∂W^l‖ with a bar on a log scale, so a
+/// vanishing gradient shows as bars that shrink towards the input.
+/// </summary>
+internal static class HumanReport
+{
+    private const int BarWidth = 24;
+
+    public static void WriteRun(RunResult result, TextWriter writer)
+    {
+        switch (result)
+        {
+            case MinimizeResult minimize:
+                WriteMinimize(minimize, writer);
+                break;
+            case TrainResult train:
+                WriteTrain(train, writer);
+                break;
+            case FailedRunResult failed:
+                writer.WriteLine($"run {failed.Name}: not run: {failed.Error}");
+                break;
+        }
+
+        writer.WriteLine();
+    }
+
+    public static void WriteNetwork(NetworkAnalysis analysis, TextWriter writer)
+    {
+        var on = analysis.DataName is { } data
+            ? $"on {data} ({analysis.SampleCount} sample{(analysis.SampleCount == 1 ? "" : "s")}, the first batch of run {analysis.RunName})"
+            : "on one seeded standard-normal sample (no run trains it)";
+        writer.WriteLine($"network {analysis.NetworkName}: initial weights {on}, loss {Numbers.Format(analysis.Loss)}");
+        var rows = analysis.Layers.Select(l => new LayerRow(l.Index, l.Units, l.Activation, l.Label, l.DeltaNorm, l.WeightGradNorm, null, null)).ToList();
+        WriteLayerTable(rows, writer, withFinal: false);
+        writer.WriteLine($"  {Verdict(analysis)}");
+        writer.WriteLine();
+    }
+
+    public static string Verdict(NetworkAnalysis analysis) => analysis.Verdict switch
+    {
+        GradientVerdict.Vanishing => $"‖δ^1‖/‖δ^L‖ = {Numbers.Format(analysis.Ratio, 3)}: vanishing gradient (below {Numbers.Format(NetworkAnalyzer.VanishingThreshold)}), the first layers barely learn",
+        GradientVerdict.Exploding => $"‖δ^1‖/‖δ^L‖ = {Numbers.Format(analysis.Ratio, 3)}: exploding gradient (above {Numbers.Format(NetworkAnalyzer.ExplodingThreshold)})",
+        _ => $"‖δ^1‖/‖δ^L‖ = {Numbers.Format(analysis.Ratio, 3)}: no vanishing or exploding gradient",
+    };
+
+    private static void WriteMinimize(MinimizeResult result, TextWriter writer)
+    {
+        writer.WriteLine($"run {result.Name}: minimize {result.CostName} with {Optimizer(result.Optimizer)}");
+        writer.WriteLine($"  {Stopped(result)}");
+        writer.WriteLine($"  cost     {Numbers.Format(result.FinalCost, 9)}");
+        writer.WriteLine("  " + string.Join("   ", result.ParameterNames.Select((name, i) => $"{name} = {Numbers.Format(result.FinalParameters[i], 9)}")));
+        writer.WriteLine("  gradient " + string.Join("   ", result.ParameterNames.Select((name, i) => $"∂/∂{name} = {Numbers.Format(result.FinalGradient[i], 4)}")));
+    }
+
+    private static void WriteTrain(TrainResult result, TextWriter writer)
+    {
+        writer.WriteLine($"run {result.Name}: train {result.NetworkName} on {result.DataName} with {Optimizer(result.Optimizer)}");
+        writer.WriteLine($"  {Stopped(result)}");
+        writer.WriteLine($"  loss     {Numbers.Format(result.InitialLoss)} → {Numbers.Format(result.FinalLoss)}");
+        var rows = result.Layers.Select(l => new LayerRow(l.Index, l.Units, l.Activation, l.Label, l.DeltaNorm.Initial, l.WeightGradNorm.Initial, l.DeltaNorm.Final, l.WeightGradNorm.Final)).ToList();
+        WriteLayerTable(rows, writer, withFinal: true);
+        var first = result.Layers[0].DeltaNorm.Initial;
+        var last = result.Layers[^1].DeltaNorm.Initial;
+        writer.WriteLine($"  ‖δ^1‖/‖δ^L‖ at the start = {Numbers.Format(first / last, 3)}{(first / last < NetworkAnalyzer.VanishingThreshold ? ": vanishing gradient, the first layers barely learn" : first / last > NetworkAnalyzer.ExplodingThreshold ? ": exploding gradient" : "")}");
+    }
+
+    private static string Stopped(CompletedRunResult result) => result.StopReason switch
+    {
+        StopReason.Steps => $"{result.StepsTaken} steps (all of them)",
+        StopReason.Until => $"{result.StepsTaken} steps, stopped by its until condition",
+        StopReason.Diverged => $"diverged at step {result.StepsTaken} (a NaN or infinite value)",
+        StopReason.Cancelled => $"interrupted after {result.StepsTaken} steps",
+        _ => $"{result.StepsTaken} steps (budget reached)",
+    };
+
+    private static string Optimizer(OptimizerSpec spec) =>
+        $"{spec.Name}({string.Join(", ", spec.Arguments.Select(a => $"{a.Key} = {ArgumentText(a.Value)}"))})";
+
+    private static string ArgumentText(object value) => value switch
+    {
+        double number => Numbers.Format(number),
+        bool flag => flag ? "true" : "false",
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    };
+
+    private sealed record LayerRow(int Index, int Units, string Activation, string? Label, double Delta, double WeightGrad, double? FinalDelta, double? FinalWeightGrad);
+
+    private static void WriteLayerTable(IReadOnlyList<LayerRow> rows, TextWriter writer, bool withFinal)
+    {
+        var header = withFinal
+            ? new[] { "layer", "units", "activation", "‖δ‖ start", "‖δ‖ end", "‖∂C/∂W‖ start", "‖∂C/∂W‖ end" }
+            : new[] { "layer", "units", "activation", "‖δ‖", "‖∂C/∂W‖" };
+        var table = rows.Select(r =>
+        {
+            var name = r.Label is null ? r.Index.ToString(CultureInfo.InvariantCulture) : $"{r.Index} {r.Label}";
+            return withFinal
+                ? new[] { name, r.Units.ToString(CultureInfo.InvariantCulture), r.Activation, Numbers.Format(r.Delta, 3), Numbers.Format(r.FinalDelta ?? double.NaN, 3), Numbers.Format(r.WeightGrad, 3), Numbers.Format(r.FinalWeightGrad ?? double.NaN, 3) }
+                : new[] { name, r.Units.ToString(CultureInfo.InvariantCulture), r.Activation, Numbers.Format(r.Delta, 3), Numbers.Format(r.WeightGrad, 3) };
+        }).ToList();
+        var widths = header.Select((h, c) => Math.Max(h.Length, table.Count == 0 ? 0 : table.Max(row => row[c].Length))).ToArray();
+        var bars = LogBars(rows.Select(r => r.Delta).ToList());
+        writer.WriteLine("  " + Row(header, widths) + "  log ‖δ‖" + (withFinal ? " (start)" : ""));
+        for (var i = 0; i < table.Count; i++)
+        {
+            writer.WriteLine("  " + Row(table[i], widths) + "  " + bars[i]);
+        }
+    }
+
+    private static string Row(string[] cells, int[] widths)
+    {
+        var builder = new StringBuilder();
+        for (var c = 0; c < cells.Length; c++)
+        {
+            if (c > 0)
+            {
+                builder.Append("  ");
+            }
+
+            // Text columns left-aligned, numbers right-aligned.
+            builder.Append(c == 2 ? cells[c].PadRight(widths[c]) : cells[c].PadLeft(widths[c]));
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>One bar per value, its length linear in log10 of the value across the decades the values span (at least 1).</summary>
+    private static List<string> LogBars(IReadOnlyList<double> values)
+    {
+        var logs = values.Select(v => v > 0 && double.IsFinite(v) ? Math.Log10(v) : double.NaN).ToList();
+        var finite = logs.Where(double.IsFinite).ToList();
+        if (finite.Count == 0)
+        {
+            return [.. values.Select(_ => "")];
+        }
+
+        var low = Math.Floor(finite.Min()) - 1;
+        var high = Math.Max(Math.Ceiling(finite.Max()), low + 1);
+        return [.. logs.Select(log => double.IsFinite(log)
+            ? new string('█', Math.Max(1, (int)Math.Round((log - low) / (high - low) * BarWidth)))
+            : "")];
+    }
+}

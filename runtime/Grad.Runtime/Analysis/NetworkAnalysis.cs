@@ -1,0 +1,191 @@
+using Grad.Language.Semantics;
+using Grad.Runtime.Data;
+using Grad.Runtime.Networks;
+using Grad.Runtime.Numerics;
+using Grad.Runtime.Runs;
+
+namespace Grad.Runtime.Analysis;
+
+/// <summary>Whether the error signal survives the trip back to the first layer.</summary>
+public enum GradientVerdict { Healthy, Vanishing, Exploding }
+
+/// <summary>
+/// The numbers of the chain rule δ^l = ((W^(l+1))ᵀ δ^(l+1)) ⊙ g'(z^l) for one layer, for the hover.
+/// Scalars (<see cref="NextWeight"/>, <see cref="ActivationDerivative"/>, <see cref="NextDelta"/>,
+/// <see cref="Delta"/>) are for the first sample and are set only when this layer and the next
+/// both have one unit, so that Delta = NextWeight · ActivationDerivative · NextDelta exactly.
+/// For the last layer NextWeight and NextDelta are null, and <see cref="OutputGradient"/> is
+/// ∂ℓ/∂a^L of the first sample when it has one unit (δ^L = OutputGradient · g'(z^L) for mse).
+/// The norms describe wider layers: ‖W^(l+1)‖_F and the batch mean of |g'(z^l)|.
+/// </summary>
+public sealed record ChainFactors(
+    double? NextWeight,
+    double? ActivationDerivative,
+    double? NextDelta,
+    double? Delta,
+    double? OutputGradient,
+    double? NextWeightNorm,
+    double MeanAbsActivationDerivative);
+
+/// <summary>One layer at the analysed weights: mean per-sample ‖δ^l‖, ‖∂C/∂W^l‖_F, ‖δ^l‖/‖δ^L‖ and the chain-rule factors.</summary>
+public sealed record LayerAnalysis(
+    int Index,
+    int Units,
+    int InputUnits,
+    string Activation,
+    string? Label,
+    double DeltaNorm,
+    double WeightGradNorm,
+    double RatioToOutput,
+    ChainFactors Chain);
+
+/// <summary>
+/// A network's per-layer δ at given weights on a batch. <see cref="Ratio"/> is ‖δ^1‖/‖δ^L‖;
+/// the verdict is vanishing below 1e-3, exploding above 1e3. <see cref="DataName"/> is null when
+/// the batch was the seeded standard-normal sample (no run trains the network).
+/// </summary>
+public sealed record NetworkAnalysis(
+    string NetworkName,
+    string? DataName,
+    string? RunName,
+    int SampleCount,
+    double Loss,
+    IReadOnlyList<LayerAnalysis> Layers,
+    double Ratio,
+    GradientVerdict Verdict);
+
+/// <summary>Per-layer backprop analysis for the editor and <c>grad inspect</c>. Deterministic; one forward and backward pass.</summary>
+public static class NetworkAnalyzer
+{
+    public const double VanishingThreshold = 1e-3;
+    public const double ExplodingThreshold = 1e3;
+
+    public static GradientVerdict Classify(double ratio) =>
+        ratio < VanishingThreshold ? GradientVerdict.Vanishing : ratio > ExplodingThreshold ? GradientVerdict.Exploding : GradientVerdict.Healthy;
+
+    /// <summary>The first run of the program that trains this network, if any.</summary>
+    public static BoundRun? FirstTrainingRun(BoundProgram program, BoundNetwork network) =>
+        program.Runs.FirstOrDefault(r => r.Kind == RunKind.Train && r.Network is { } n && (ReferenceEquals(n, network) || n.Name == network.Name));
+
+    /// <summary>
+    /// The network at its initial weights, on the first batch of the first run that trains it
+    /// (the same batch and numbers as that run's step 0), or on one standard-normal sample drawn
+    /// with the network's seed when no run trains it (its target: a standard-normal row for
+    /// mse, a 0/1 row for bce, a class for cross_entropy). Null when that run's data cannot be
+    /// loaded or does not fit (the run reports why).
+    /// </summary>
+    public static NetworkAnalysis? AnalyzeInitial(BoundProgram program, BoundNetwork network, Func<BoundData, DataLoadResult>? loadData = null)
+    {
+        var model = NetworkModel.FromBound(network);
+        var parameters = NetworkModel.InitialParameters(network, model);
+        return AnalyzeAt(program, network, parameters, loadData);
+    }
+
+    /// <summary>Like <see cref="AnalyzeInitial"/> at other weights (e.g. a training run's final parameters).</summary>
+    public static NetworkAnalysis? AnalyzeAt(BoundProgram program, BoundNetwork network, double[] parameters, Func<BoundData, DataLoadResult>? loadData = null)
+    {
+        var model = NetworkModel.FromBound(network);
+        if (FirstTrainingRun(program, network) is { Data: { } boundData } run)
+        {
+            var loaded = (loadData ?? DataLoader.Load)(boundData);
+            if (loaded.Data is not { } data || data.FeatureWidth != model.InputWidth || data.TargetsFor(model.OutputWidth) is not { } targets)
+            {
+                return null;
+            }
+
+            var session = new TrainingSession(model, data.Features, targets, data.Count, run.Batch, run.Seed);
+            session.NextBatch();
+            var loss = session.Evaluate(parameters);
+            return Summarize(network.Name, data.Name, run.Name, model, session.Backprop, parameters, session.Gradient, loss);
+        }
+
+        var (x, y) = StandardNormalSample(network, model);
+        var backprop = new Backprop(model, 1);
+        var gradient = new double[model.ParameterCount];
+        var sampleLoss = backprop.Run(parameters, x, y, 1, gradient);
+        return Summarize(network.Name, null, null, model, backprop, parameters, gradient, sampleLoss);
+    }
+
+    /// <summary>The network on an explicit batch (row-major x and y).</summary>
+    public static NetworkAnalysis Analyze(BoundNetwork network, double[] parameters, double[] x, double[] y, int batch)
+    {
+        var model = NetworkModel.FromBound(network);
+        var backprop = new Backprop(model, batch);
+        var gradient = new double[model.ParameterCount];
+        var loss = backprop.Run(parameters, x, y, batch, gradient);
+        return Summarize(network.Name, null, null, model, backprop, parameters, gradient, loss);
+    }
+
+    private static (double[] X, double[] Y) StandardNormalSample(BoundNetwork network, NetworkModel model)
+    {
+        var rng = Rng.Derive(network.Seed, -1);
+        var x = new double[model.InputWidth];
+        for (var i = 0; i < x.Length; i++)
+        {
+            x[i] = rng.NextGaussian();
+        }
+
+        var y = new double[model.OutputWidth];
+        switch (model.Loss)
+        {
+            case LossKind.CrossEntropy:
+                y[rng.NextInt(y.Length)] = 1;
+                break;
+            case LossKind.Bce:
+                for (var i = 0; i < y.Length; i++)
+                {
+                    y[i] = rng.NextInt(2);
+                }
+
+                break;
+            default:
+                for (var i = 0; i < y.Length; i++)
+                {
+                    y[i] = rng.NextGaussian();
+                }
+
+                break;
+        }
+
+        return (x, y);
+    }
+
+    private static NetworkAnalysis Summarize(string name, string? dataName, string? runName, NetworkModel model, Backprop backprop, double[] parameters, double[] gradient, double loss)
+    {
+        var count = model.Layers.Length;
+        var deltaNorms = Enumerable.Range(0, count).Select(backprop.DeltaNorm).ToArray();
+        var outputNorm = deltaNorms[^1];
+        var layers = new List<LayerAnalysis>(count);
+        for (var l = 0; l < count; l++)
+        {
+            var shape = model.Layers[l];
+            var isLast = l == count - 1;
+            var next = isLast ? null : model.Layers[l + 1];
+            var scalar = shape.Units == 1 && (next is null || next.Units == 1);
+            var z = backprop.PreActivation(l)[0];
+            var a = backprop.Activation(l)[0];
+            var derivative = shape.Activation.Kind == ActivationKind.Softmax ? (double?)null : Activations.Derivative(shape.Activation, z, a);
+            var chain = new ChainFactors(
+                NextWeight: scalar && next is not null ? parameters[next.WeightOffset] : null,
+                ActivationDerivative: scalar ? derivative : null,
+                NextDelta: scalar && next is not null ? backprop.Delta(l + 1)[0] : null,
+                Delta: scalar ? backprop.Delta(l)[0] : null,
+                OutputGradient: isLast && shape.Units == 1 && derivative is { } d && d != 0 ? backprop.Delta(l)[0] / d : null,
+                NextWeightNorm: next is null ? null : Backprop.FrobeniusNorm(parameters.AsSpan(next.WeightOffset, next.WeightCount)),
+                MeanAbsActivationDerivative: backprop.MeanAbsActivationDerivative(l));
+            layers.Add(new LayerAnalysis(
+                shape.Index,
+                shape.Units,
+                shape.InputUnits,
+                shape.Activation.Name,
+                shape.Label,
+                deltaNorms[l],
+                Backprop.WeightGradNorm(model, gradient, l),
+                deltaNorms[l] / outputNorm,
+                chain));
+        }
+
+        var ratio = deltaNorms[0] / outputNorm;
+        return new NetworkAnalysis(name, dataName, runName, backprop.BatchSize, loss, layers, ratio, double.IsNaN(ratio) ? GradientVerdict.Healthy : Classify(ratio));
+    }
+}

@@ -1,0 +1,318 @@
+using Grad.Language.Semantics;
+using Grad.Runtime.Numerics;
+
+namespace Grad.Runtime.Networks;
+
+/// <summary>
+/// Batched forward and backward passes of a <see cref="NetworkModel"/> in float64, with all
+/// buffers allocated once. Matrices are row-major with one row per sample: Z^l and A^l are
+/// [batch, units]. After <see cref="Run"/>, <see cref="Delta"/> holds each sample's own error
+/// term δ^l = ∂ℓ_i/∂z^l (not divided by the batch size), and the gradient holds ∂C/∂W^l and
+/// ∂C/∂b^l of the batch-mean loss C = (1/B) Σ ℓ_i.
+/// </summary>
+public sealed class Backprop
+{
+    private readonly double[][] preActivations;
+    private readonly double[][] activations;
+    private readonly double[][] deltas;
+    private readonly double[] upstream;
+    private readonly double[] input;
+
+    public Backprop(NetworkModel model, int maxBatch)
+    {
+        Model = model;
+        MaxBatch = Math.Max(1, maxBatch);
+        var layers = model.Layers;
+        preActivations = [.. layers.Select(l => new double[MaxBatch * l.Units])];
+        activations = [.. layers.Select(l => new double[MaxBatch * l.Units])];
+        deltas = [.. layers.Select(l => new double[MaxBatch * l.Units])];
+        upstream = new double[MaxBatch * model.MaxWidth];
+        input = new double[MaxBatch * model.InputWidth];
+    }
+
+    public NetworkModel Model { get; }
+
+    public int MaxBatch { get; }
+
+    /// <summary>The batch size of the last pass.</summary>
+    public int BatchSize { get; private set; }
+
+    /// <summary>z^l of the last pass, [batch, units], for layer position 0 … L−1.</summary>
+    public ReadOnlySpan<double> PreActivation(int layer) => preActivations[layer].AsSpan(0, BatchSize * Model.Layers[layer].Units);
+
+    public ReadOnlySpan<double> Activation(int layer) => activations[layer].AsSpan(0, BatchSize * Model.Layers[layer].Units);
+
+    /// <summary>Each sample's δ^l of the last <see cref="Run"/>, [batch, units].</summary>
+    public ReadOnlySpan<double> Delta(int layer) => deltas[layer].AsSpan(0, BatchSize * Model.Layers[layer].Units);
+
+    /// <summary>The forward pass only; returns the batch-mean loss.</summary>
+    public double Forward(ReadOnlySpan<double> parameters, ReadOnlySpan<double> x, ReadOnlySpan<double> y, int batch)
+    {
+        Prepare(x, batch);
+        ForwardPass(parameters);
+        return LossAndOutputDelta(y, computeDelta: false);
+    }
+
+    /// <summary>Forward and backward passes; writes ∂C/∂θ of the batch-mean loss to <paramref name="gradient"/> and returns that loss.</summary>
+    public double Run(ReadOnlySpan<double> parameters, ReadOnlySpan<double> x, ReadOnlySpan<double> y, int batch, Span<double> gradient)
+    {
+        Prepare(x, batch);
+        ForwardPass(parameters);
+        var loss = LossAndOutputDelta(y, computeDelta: true);
+        BackwardPass(parameters, gradient);
+        return loss;
+    }
+
+    /// <summary>The mean over the batch's samples of ‖δ^l_i‖₂ (layer position 0 … L−1).</summary>
+    public double DeltaNorm(int layer)
+    {
+        var units = Model.Layers[layer].Units;
+        var delta = deltas[layer];
+        var total = 0.0;
+        for (var i = 0; i < BatchSize; i++)
+        {
+            var sum = 0.0;
+            for (var j = 0; j < units; j++)
+            {
+                var value = delta[i * units + j];
+                sum += value * value;
+            }
+
+            total += Math.Sqrt(sum);
+        }
+
+        return BatchSize == 0 ? 0 : total / BatchSize;
+    }
+
+    /// <summary>The mean over the batch of |g'(z^l)| (softmax: of the Jacobian's diagonal a(1 − a)).</summary>
+    public double MeanAbsActivationDerivative(int layer)
+    {
+        var shape = Model.Layers[layer];
+        var z = preActivations[layer];
+        var a = activations[layer];
+        var count = BatchSize * shape.Units;
+        var total = 0.0;
+        for (var i = 0; i < count; i++)
+        {
+            total += Math.Abs(shape.Activation.Kind == ActivationKind.Softmax ? a[i] * (1 - a[i]) : Activations.Derivative(shape.Activation, z[i], a[i]));
+        }
+
+        return count == 0 ? 0 : total / count;
+    }
+
+    /// <summary>‖∂C/∂W^l‖_F from a gradient vector.</summary>
+    public static double WeightGradNorm(NetworkModel model, ReadOnlySpan<double> gradient, int layer)
+    {
+        var shape = model.Layers[layer];
+        return FrobeniusNorm(gradient.Slice(shape.WeightOffset, shape.WeightCount));
+    }
+
+    public static double FrobeniusNorm(ReadOnlySpan<double> values)
+    {
+        var sum = 0.0;
+        foreach (var value in values)
+        {
+            sum += value * value;
+        }
+
+        return Math.Sqrt(sum);
+    }
+
+    private void Prepare(ReadOnlySpan<double> x, int batch)
+    {
+        if (batch < 1 || batch > MaxBatch)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batch), $"batch must be 1 … {MaxBatch}");
+        }
+
+        BatchSize = batch;
+        x[..(batch * Model.InputWidth)].CopyTo(input);
+    }
+
+    private ReadOnlySpan<double> LayerInput(int layer) =>
+        layer == 0 ? input.AsSpan(0, BatchSize * Model.InputWidth) : activations[layer - 1].AsSpan(0, BatchSize * Model.Layers[layer - 1].Units);
+
+    private void ForwardPass(ReadOnlySpan<double> parameters)
+    {
+        var batch = BatchSize;
+        for (var l = 0; l < Model.Layers.Length; l++)
+        {
+            var shape = Model.Layers[l];
+            var units = shape.Units;
+            var fanIn = shape.InputUnits;
+            var z = preActivations[l].AsSpan(0, batch * units);
+            var weights = parameters.Slice(shape.WeightOffset, shape.WeightCount);
+            var bias = parameters.Slice(shape.BiasOffset, units);
+
+            // Z = A^(l−1) · Wᵀ, then + b on every row.
+            Gemm.Multiply(batch, units, fanIn, LayerInput(l), fanIn, 1, weights, 1, fanIn, z, units);
+            var a = activations[l].AsSpan(0, batch * units);
+            for (var i = 0; i < batch; i++)
+            {
+                var row = z.Slice(i * units, units);
+                for (var j = 0; j < units; j++)
+                {
+                    row[j] += bias[j];
+                }
+
+                Activations.Forward(shape.Activation, row, a.Slice(i * units, units));
+            }
+        }
+    }
+
+    /// <summary>The batch-mean loss and, when asked, δ^L = ∂ℓ_i/∂z^L for every sample.</summary>
+    private double LossAndOutputDelta(ReadOnlySpan<double> y, bool computeDelta)
+    {
+        var last = Model.Layers.Length - 1;
+        var shape = Model.Layers[last];
+        var units = shape.Units;
+        var z = preActivations[last];
+        var a = activations[last];
+        var delta = deltas[last];
+        var total = 0.0;
+        Span<double> gradientOfOutput = units <= 256 ? stackalloc double[units] : new double[units];
+        Span<double> probabilities = units <= 256 ? stackalloc double[units] : new double[units];
+        for (var i = 0; i < BatchSize; i++)
+        {
+            var zi = z.AsSpan(i * units, units);
+            var ai = a.AsSpan(i * units, units);
+            var yi = y.Slice(i * units, units);
+            var di = delta.AsSpan(i * units, units);
+            switch (Model.Loss)
+            {
+                case LossKind.Mse:
+                    for (var j = 0; j < units; j++)
+                    {
+                        var difference = ai[j] - yi[j];
+                        total += 0.5 * difference * difference;
+                        gradientOfOutput[j] = difference;
+                    }
+
+                    if (computeDelta)
+                    {
+                        Activations.Backward(shape.Activation, zi, ai, gradientOfOutput, di);
+                    }
+
+                    break;
+                case LossKind.Bce when shape.Activation.Kind == ActivationKind.Sigmoid:
+                    // Stable from the logits: max(z, 0) − z·y + log(1 + e^−|z|); δ = σ(z) − y.
+                    for (var j = 0; j < units; j++)
+                    {
+                        total += Math.Max(zi[j], 0) - zi[j] * yi[j] + SpecialFunctions.LogOnePlus(Math.Exp(-Math.Abs(zi[j])));
+                        di[j] = ai[j] - yi[j];
+                    }
+
+                    break;
+                case LossKind.Bce:
+                    for (var j = 0; j < units; j++)
+                    {
+                        total -= yi[j] * Math.Log(ai[j]) + (1 - yi[j]) * Math.Log(1 - ai[j]);
+                        gradientOfOutput[j] = (ai[j] - yi[j]) / (ai[j] * (1 - ai[j]));
+                    }
+
+                    if (computeDelta)
+                    {
+                        Activations.Backward(shape.Activation, zi, ai, gradientOfOutput, di);
+                    }
+
+                    break;
+                default:
+                    // Cross-entropy of softmax(logits), the logits being z^L after softmax or
+                    // linear, a^L otherwise: ℓ = Σ y_j (logsumexp − logit_j); ∂ℓ/∂logit = p·Σy − y.
+                    var logitsAreZ = shape.Activation.Kind is ActivationKind.Softmax or ActivationKind.Linear;
+                    ReadOnlySpan<double> logits = logitsAreZ ? zi : ai;
+                    var max = double.NegativeInfinity;
+                    foreach (var logit in logits)
+                    {
+                        max = Math.Max(max, logit);
+                    }
+
+                    var sum = 0.0;
+                    for (var j = 0; j < units; j++)
+                    {
+                        probabilities[j] = Math.Exp(logits[j] - max);
+                        sum += probabilities[j];
+                    }
+
+                    var logSumExp = max + Math.Log(sum);
+                    var targetMass = 0.0;
+                    for (var j = 0; j < units; j++)
+                    {
+                        total += yi[j] * (logSumExp - logits[j]);
+                        targetMass += yi[j];
+                    }
+
+                    for (var j = 0; j < units; j++)
+                    {
+                        gradientOfOutput[j] = probabilities[j] / sum * targetMass - yi[j];
+                    }
+
+                    if (computeDelta)
+                    {
+                        if (logitsAreZ)
+                        {
+                            gradientOfOutput.CopyTo(di);
+                        }
+                        else
+                        {
+                            Activations.Backward(shape.Activation, zi, ai, gradientOfOutput, di);
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        return total / BatchSize;
+    }
+
+    private void BackwardPass(ReadOnlySpan<double> parameters, Span<double> gradient)
+    {
+        var batch = BatchSize;
+        var scale = 1.0 / batch;
+        for (var l = Model.Layers.Length - 1; l >= 0; l--)
+        {
+            var shape = Model.Layers[l];
+            var units = shape.Units;
+            var fanIn = shape.InputUnits;
+            var delta = deltas[l].AsSpan(0, batch * units);
+
+            // ∂C/∂W^l = (1/B) Δᵀ A^(l−1); ∂C/∂b^l = (1/B) Σ_i δ_i.
+            Gemm.Multiply(units, fanIn, batch, delta, 1, units, LayerInput(l), fanIn, 1, gradient.Slice(shape.WeightOffset, shape.WeightCount), fanIn, scale);
+            var biasGradient = gradient.Slice(shape.BiasOffset, units);
+            biasGradient.Clear();
+            for (var i = 0; i < batch; i++)
+            {
+                var row = delta.Slice(i * units, units);
+                for (var j = 0; j < units; j++)
+                {
+                    biasGradient[j] += row[j];
+                }
+            }
+
+            for (var j = 0; j < units; j++)
+            {
+                biasGradient[j] *= scale;
+            }
+
+            if (l == 0)
+            {
+                break;
+            }
+
+            // δ^(l−1) = (Δ W^l) ⊙ g'(z^(l−1)), row by row.
+            var previous = Model.Layers[l - 1];
+            var weights = parameters.Slice(shape.WeightOffset, shape.WeightCount);
+            var up = upstream.AsSpan(0, batch * fanIn);
+            Gemm.Multiply(batch, fanIn, units, delta, units, 1, weights, fanIn, 1, up, fanIn);
+            var z = preActivations[l - 1];
+            var a = activations[l - 1];
+            var previousDelta = deltas[l - 1];
+            for (var i = 0; i < batch; i++)
+            {
+                var offset = i * fanIn;
+                Activations.Backward(previous.Activation, z.AsSpan(offset, fanIn), a.AsSpan(offset, fanIn), up.Slice(offset, fanIn), previousDelta.AsSpan(offset, fanIn));
+            }
+        }
+    }
+}

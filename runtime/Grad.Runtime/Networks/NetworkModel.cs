@@ -1,0 +1,153 @@
+using System.Collections.Immutable;
+using Grad.Language.Semantics;
+using Grad.Runtime.Numerics;
+
+namespace Grad.Runtime.Networks;
+
+/// <summary>The shape of one dense layer and where its weights and bias sit in the flat parameter vector.</summary>
+public sealed record LayerShape(int Index, int Units, int InputUnits, Activation Activation, string? Label, int WeightOffset, int BiasOffset)
+{
+    public int WeightCount => Units * InputUnits;
+}
+
+/// <summary>
+/// A network's architecture and loss, with all parameters in one flat vector laid out layer by
+/// layer as W^l (row-major, [units, inputUnits]) then b^l, so optimizers see one vector.
+/// </summary>
+public sealed class NetworkModel
+{
+    public NetworkModel(string name, int inputWidth, ImmutableArray<LayerShape> layers, LossKind loss)
+    {
+        Name = name;
+        InputWidth = inputWidth;
+        Layers = layers;
+        Loss = loss;
+        ParameterCount = layers.Length == 0 ? 0 : layers[^1].BiasOffset + layers[^1].Units;
+    }
+
+    public string Name { get; }
+
+    public int InputWidth { get; }
+
+    public ImmutableArray<LayerShape> Layers { get; }
+
+    public LossKind Loss { get; }
+
+    public int ParameterCount { get; }
+
+    public int OutputWidth => Layers.Length == 0 ? InputWidth : Layers[^1].Units;
+
+    public int MaxWidth => Layers.Aggregate(InputWidth, (max, layer) => Math.Max(max, layer.Units));
+
+    /// <summary>The model of a bound network (shapes only; see <see cref="InitialParameters"/>).</summary>
+    public static NetworkModel FromBound(BoundNetwork network) =>
+        Create(network.Name, network.InputWidth, network.Layers.Select(l => (l.Units, l.Activation, l.Label)), network.Loss);
+
+    /// <summary>A model from layer widths and activations, e.g. for tests and benchmarks.</summary>
+    public static NetworkModel Create(string name, int inputWidth, IEnumerable<(int Units, Activation Activation, string? Label)> layers, LossKind loss)
+    {
+        var shapes = ImmutableArray.CreateBuilder<LayerShape>();
+        var offset = 0;
+        var previous = inputWidth;
+        var index = 1;
+        foreach (var (units, activation, label) in layers)
+        {
+            var shape = new LayerShape(index++, units, previous, activation, label, offset, offset + units * previous);
+            shapes.Add(shape);
+            offset = shape.BiasOffset + units;
+            previous = units;
+        }
+
+        return new NetworkModel(name, inputWidth, shapes.ToImmutable(), loss);
+    }
+
+    public Span<double> Weights(Span<double> parameters, int layer) => parameters.Slice(Layers[layer].WeightOffset, Layers[layer].WeightCount);
+
+    public Span<double> Bias(Span<double> parameters, int layer) => parameters.Slice(Layers[layer].BiasOffset, Layers[layer].Units);
+
+    /// <summary>
+    /// The initial parameters: explicit <c>weights</c>/<c>bias</c> where given, otherwise the
+    /// network's init with biases 0. Layer l draws from its own stream <c>Rng.Derive(seed, l)</c>,
+    /// so giving one layer explicit weights leaves the others' draws unchanged.
+    /// </summary>
+    public static double[] InitialParameters(BoundNetwork network, NetworkModel model)
+    {
+        var parameters = new double[model.ParameterCount];
+        for (var l = 0; l < model.Layers.Length; l++)
+        {
+            var bound = network.Layers[l];
+            var weights = model.Weights(parameters, l);
+            if (bound.Weights is { } explicitWeights)
+            {
+                for (var i = 0; i < bound.Units; i++)
+                {
+                    for (var j = 0; j < bound.InputUnits; j++)
+                    {
+                        weights[i * bound.InputUnits + j] = explicitWeights[i, j];
+                    }
+                }
+            }
+            else
+            {
+                Initialize(network.Init, bound.InputUnits, bound.Units, Rng.Derive(network.Seed, bound.Index), weights);
+            }
+
+            bound.Bias?.CopyTo(model.Bias(parameters, l));
+        }
+
+        return parameters;
+    }
+
+    /// <summary>
+    /// Fills a weight matrix with PyTorch's formulas (gain 1 for Xavier, √2 for He, fan_in =
+    /// inputs, fan_out = units): xavier_uniform U(±√(6/(fan_in+fan_out))), xavier_normal
+    /// N(0, 2/(fan_in+fan_out)), he_uniform U(±√(6/fan_in)), he_normal N(0, 2/fan_in).
+    /// </summary>
+    public static void Initialize(InitSpec init, int fanIn, int fanOut, Rng rng, Span<double> weights)
+    {
+        switch (init.Kind)
+        {
+            case InitKind.Normal:
+                FillNormal(rng, init.A, init.B, weights);
+                break;
+            case InitKind.Uniform:
+                FillUniform(rng, init.A, init.B, weights);
+                break;
+            case InitKind.Constant:
+                weights.Fill(init.A);
+                break;
+            case InitKind.XavierUniform:
+                var xavierBound = Math.Sqrt(6.0 / (fanIn + fanOut));
+                FillUniform(rng, -xavierBound, xavierBound, weights);
+                break;
+            case InitKind.XavierNormal:
+                FillNormal(rng, 0, Math.Sqrt(2.0 / (fanIn + fanOut)), weights);
+                break;
+            case InitKind.HeUniform:
+                var heBound = Math.Sqrt(2.0) * Math.Sqrt(3.0 / fanIn);
+                FillUniform(rng, -heBound, heBound, weights);
+                break;
+            case InitKind.HeNormal:
+                FillNormal(rng, 0, Math.Sqrt(2.0) / Math.Sqrt(fanIn), weights);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(init));
+        }
+    }
+
+    private static void FillNormal(Rng rng, double mean, double std, Span<double> values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = rng.NextGaussian(mean, std);
+        }
+    }
+
+    private static void FillUniform(Rng rng, double low, double high, Span<double> values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = rng.NextUniform(low, high);
+        }
+    }
+}

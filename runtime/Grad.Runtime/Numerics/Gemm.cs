@@ -1,0 +1,248 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Grad.Runtime.Numerics;
+
+/// <summary>
+/// Dense matrix product C (+)= α·A·B in float64, where A and B are read through strides so
+/// that transposes cost nothing: A(i, p) = a[i·aRow + p·aCol], B(p, j) = b[p·bRow + j·bCol].
+/// Blocked in the Goto/BLIS way (packed panels of A and B, a 6×8 register tile of fused
+/// multiply-adds in <see cref="Vector256{T}"/>). Every element is computed in one fixed order
+/// (k in blocks of <see cref="KBlock"/>, a fused multiply-add chain from 0 within a block, then
+/// C += α·sum), by the vector kernel and the small-matrix loop alike, so results are
+/// bit-identical whatever path or machine computes them. Single-threaded by design.
+/// </summary>
+public static unsafe class Gemm
+{
+    internal const int KBlock = 256;
+    private const int RowTile = 6;
+    private const int ColumnTile = 8;
+    private const int RowBlock = 96;
+    private const int ColumnBlock = 2048;
+    private const int SmallWork = 6 * 8 * 32;
+
+    [ThreadStatic]
+    private static double[]? packedA;
+
+    [ThreadStatic]
+    private static double[]? packedB;
+
+    /// <summary>C[m×n] (row stride ldc) = α·A·B, or += when <paramref name="accumulate"/>.</summary>
+    public static void Multiply(
+        int m, int n, int k,
+        ReadOnlySpan<double> a, int aRow, int aCol,
+        ReadOnlySpan<double> b, int bRow, int bCol,
+        Span<double> c, int ldc,
+        double alpha = 1, bool accumulate = false)
+    {
+        if (m <= 0 || n <= 0)
+        {
+            return;
+        }
+
+        if (!accumulate)
+        {
+            for (var i = 0; i < m; i++)
+            {
+                c.Slice(i * ldc, n).Clear();
+            }
+        }
+
+        if (k <= 0)
+        {
+            return;
+        }
+
+        if ((long)m * n * k <= SmallWork || m < 2 || n < 4)
+        {
+            MultiplySmall(m, n, k, a, aRow, aCol, b, bRow, bCol, c, ldc, alpha);
+            return;
+        }
+
+        var aBuffer = packedA ??= new double[RowBlock * KBlock];
+        var bBuffer = packedB ??= new double[ColumnBlock * KBlock];
+        fixed (double* aBase = a, bBase = b, cBase = c, ap = aBuffer, bp = bBuffer)
+        {
+            for (var jc = 0; jc < n; jc += ColumnBlock)
+            {
+                var nc = Math.Min(ColumnBlock, n - jc);
+                for (var pc = 0; pc < k; pc += KBlock)
+                {
+                    var kc = Math.Min(KBlock, k - pc);
+                    PackB(bBase, bRow, bCol, pc, jc, kc, nc, bp);
+                    for (var ic = 0; ic < m; ic += RowBlock)
+                    {
+                        var mc = Math.Min(RowBlock, m - ic);
+                        PackA(aBase, aRow, aCol, ic, pc, mc, kc, ap);
+                        MacroKernel(mc, nc, kc, ap, bp, cBase + ic * ldc + jc, ldc, alpha);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The reference order, for matrices too small to be worth packing.</summary>
+    private static void MultiplySmall(
+        int m, int n, int k,
+        ReadOnlySpan<double> a, int aRow, int aCol,
+        ReadOnlySpan<double> b, int bRow, int bCol,
+        Span<double> c, int ldc, double alpha)
+    {
+        for (var i = 0; i < m; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                var total = c[i * ldc + j];
+                for (var pc = 0; pc < k; pc += KBlock)
+                {
+                    var end = Math.Min(k, pc + KBlock);
+                    var sum = 0.0;
+                    for (var p = pc; p < end; p++)
+                    {
+                        sum = Math.FusedMultiplyAdd(a[i * aRow + p * aCol], b[p * bRow + j * bCol], sum);
+                    }
+
+                    total += alpha * sum;
+                }
+
+                c[i * ldc + j] = total;
+            }
+        }
+    }
+
+    private static void PackA(double* a, int aRow, int aCol, int ic, int pc, int mc, int kc, double* packed)
+    {
+        for (var strip = 0; strip < mc; strip += RowTile)
+        {
+            var rows = Math.Min(RowTile, mc - strip);
+            var destination = packed + strip * kc;
+            for (var p = 0; p < kc; p++)
+            {
+                var source = a + (ic + strip) * (long)aRow + (pc + p) * (long)aCol;
+                var r = 0;
+                for (; r < rows; r++)
+                {
+                    destination[r] = source[r * (long)aRow];
+                }
+
+                for (; r < RowTile; r++)
+                {
+                    destination[r] = 0;
+                }
+
+                destination += RowTile;
+            }
+        }
+    }
+
+    private static void PackB(double* b, int bRow, int bCol, int pc, int jc, int kc, int nc, double* packed)
+    {
+        for (var strip = 0; strip < nc; strip += ColumnTile)
+        {
+            var columns = Math.Min(ColumnTile, nc - strip);
+            var destination = packed + strip * kc;
+            for (var p = 0; p < kc; p++)
+            {
+                var source = b + (pc + p) * (long)bRow + (jc + strip) * (long)bCol;
+                if (bCol == 1 && columns == ColumnTile)
+                {
+                    Vector256.Store(Vector256.Load(source), destination);
+                    Vector256.Store(Vector256.Load(source + 4), destination + 4);
+                }
+                else
+                {
+                    var j = 0;
+                    for (; j < columns; j++)
+                    {
+                        destination[j] = source[j * (long)bCol];
+                    }
+
+                    for (; j < ColumnTile; j++)
+                    {
+                        destination[j] = 0;
+                    }
+                }
+
+                destination += ColumnTile;
+            }
+        }
+    }
+
+    private static void MacroKernel(int mc, int nc, int kc, double* ap, double* bp, double* c, int ldc, double alpha)
+    {
+        var edge = stackalloc double[RowTile * ColumnTile];
+        for (var jr = 0; jr < nc; jr += ColumnTile)
+        {
+            var columns = Math.Min(ColumnTile, nc - jr);
+            for (var ir = 0; ir < mc; ir += RowTile)
+            {
+                var rows = Math.Min(RowTile, mc - ir);
+                var tile = c + ir * ldc + jr;
+                if (rows == RowTile && columns == ColumnTile)
+                {
+                    MicroKernel(kc, ap + ir * kc, bp + jr * kc, tile, ldc, alpha);
+                }
+                else
+                {
+                    new Span<double>(edge, RowTile * ColumnTile).Clear();
+                    MicroKernel(kc, ap + ir * kc, bp + jr * kc, edge, ColumnTile, alpha);
+                    for (var i = 0; i < rows; i++)
+                    {
+                        for (var j = 0; j < columns; j++)
+                        {
+                            tile[i * ldc + j] += edge[i * ColumnTile + j];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>C[6×8] += α·(Ã·B̃) for one packed strip of each: twelve 4-wide accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MicroKernel(int kc, double* a, double* b, double* c, int ldc, double alpha)
+    {
+        Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<double> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (var p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 4);
+            var a0 = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(a0, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(a0, b1, c01);
+            var a1 = Vector256.Create(a[1]);
+            c10 = Vector256.FusedMultiplyAdd(a1, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(a1, b1, c11);
+            var a2 = Vector256.Create(a[2]);
+            c20 = Vector256.FusedMultiplyAdd(a2, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(a2, b1, c21);
+            var a3 = Vector256.Create(a[3]);
+            c30 = Vector256.FusedMultiplyAdd(a3, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(a3, b1, c31);
+            var a4 = Vector256.Create(a[4]);
+            c40 = Vector256.FusedMultiplyAdd(a4, b0, c40);
+            c41 = Vector256.FusedMultiplyAdd(a4, b1, c41);
+            var a5 = Vector256.Create(a[5]);
+            c50 = Vector256.FusedMultiplyAdd(a5, b0, c50);
+            c51 = Vector256.FusedMultiplyAdd(a5, b1, c51);
+            a += RowTile;
+            b += ColumnTile;
+        }
+
+        var scale = Vector256.Create(alpha);
+        AddRow(c, c00, c01, scale);
+        AddRow(c + ldc, c10, c11, scale);
+        AddRow(c + 2 * ldc, c20, c21, scale);
+        AddRow(c + 3 * ldc, c30, c31, scale);
+        AddRow(c + 4 * ldc, c40, c41, scale);
+        AddRow(c + 5 * ldc, c50, c51, scale);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRow(double* row, Vector256<double> left, Vector256<double> right, Vector256<double> scale)
+    {
+        Vector256.Store(Vector256.Load(row) + scale * left, row);
+        Vector256.Store(Vector256.Load(row + 4) + scale * right, row + 4);
+    }
+}

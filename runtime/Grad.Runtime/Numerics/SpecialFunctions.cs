@@ -1,0 +1,129 @@
+namespace Grad.Runtime.Numerics;
+
+/// <summary>Scalar functions shared by cost expressions and network activations, written to match PyTorch's definitions.</summary>
+public static class SpecialFunctions
+{
+    /// <summary>1/√π.</summary>
+    private const double InverseSqrtPi = 0.56418958354775628695;
+
+    /// <summary>Logistic sigmoid 1/(1+e^−x), evaluated without overflow for large |x|.</summary>
+    public static double Sigmoid(double x)
+    {
+        if (x >= 0)
+        {
+            return 1 / (1 + Math.Exp(-x));
+        }
+
+        var e = Math.Exp(x);
+        return e / (1 + e);
+    }
+
+    /// <summary>PyTorch's softplus (beta 1, threshold 20): x above the threshold, else log(1+e^x).</summary>
+    public static double Softplus(double x) => x > 20 ? x : LogOnePlusExp(x);
+
+    /// <summary>The derivative of <see cref="Softplus"/>, with PyTorch's threshold.</summary>
+    public static double SoftplusDerivative(double x) => x > 20 ? 1 : Sigmoid(x);
+
+    /// <summary>log(1 + e^x) without overflow or loss of precision for very negative x.</summary>
+    public static double LogOnePlusExp(double x) => x > 0 ? x + LogOnePlus(Math.Exp(-x)) : LogOnePlus(Math.Exp(x));
+
+    /// <summary>log(1 + x), accurate for small x.</summary>
+    public static double LogOnePlus(double x)
+    {
+        var u = 1 + x;
+        // Exact correction (Goldberg): log(u) * x / (u − 1) when 1 + x rounded.
+        return u == 1 ? x : Math.Log(u) * x / (u - 1);
+    }
+
+    /// <summary>e^x − 1, accurate for small x.</summary>
+    public static double ExpMinusOne(double x)
+    {
+        if (Math.Abs(x) > 0.5)
+        {
+            return Math.Exp(x) - 1;
+        }
+
+        // Kahan's trick: u = e^x rounded; (u − 1) · x / log(u) is accurate.
+        var u = Math.Exp(x);
+        if (u == 1)
+        {
+            return x;
+        }
+
+        var um1 = u - 1;
+        return um1 == -1 ? -1 : um1 * x / Math.Log(u);
+    }
+
+    /// <summary>
+    /// The error function. |x| ≤ 2.5: the series erf x = 2/√π e^(−x²) Σ 2ⁿ x^(2n+1) / (1·3·…·(2n+1)),
+    /// whose terms are all positive (no cancellation). Beyond: 1 − erfc x, with erfc from its continued fraction.
+    /// </summary>
+    public static double Erf(double x)
+    {
+        if (double.IsNaN(x))
+        {
+            return double.NaN;
+        }
+
+        var ax = Math.Abs(x);
+        double result;
+        if (ax <= 2.5)
+        {
+            var x2 = ax * ax;
+            var term = ax;
+            var sum = ax;
+            for (var n = 1; n < 200; n++)
+            {
+                term *= 2 * x2 / (2 * n + 1);
+                sum += term;
+                if (term < sum * 1e-17)
+                {
+                    break;
+                }
+            }
+
+            result = 2 * InverseSqrtPi * Math.Exp(-x2) * sum;
+        }
+        else
+        {
+            result = 1 - ErfcLarge(ax);
+        }
+
+        return x < 0 ? -result : result;
+    }
+
+    /// <summary>erfc for x &gt; 2.5: e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), by Lentz's method.</summary>
+    private static double ErfcLarge(double x)
+    {
+        if (x > 27)
+        {
+            return 0;
+        }
+
+        // Continued fraction K = x + a1/(x + a2/(x + …)) with a_k = k/2.
+        const double tiny = 1e-300;
+        var f = x;
+        var c = x;
+        var d = 0.0;
+        for (var k = 1; k < 500; k++)
+        {
+            var a = k * 0.5;
+            d = x + a * d;
+            d = d == 0 ? tiny : d;
+            c = x + a / c;
+            c = c == 0 ? tiny : c;
+            d = 1 / d;
+            var delta = c * d;
+            f *= delta;
+            if (Math.Abs(delta - 1) < 1e-16)
+            {
+                break;
+            }
+        }
+
+        return Math.Exp(-x * x) * InverseSqrtPi / f;
+    }
+
+    /// <summary>Standard normal density φ(x).</summary>
+    public static double NormalDensity(double x) => Math.Exp(-0.5 * x * x) * 0.3989422804014326779399;
+}

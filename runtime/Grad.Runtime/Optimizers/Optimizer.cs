@@ -1,0 +1,238 @@
+using Grad.Language.Semantics;
+
+namespace Grad.Runtime.Optimizers;
+
+/// <summary>
+/// A stateful optimizer over one flat parameter vector. Every rule is PyTorch's
+/// <c>torch.optim</c> single-tensor ("for-loop") implementation, operation for operation (PyTorch 1.13's
+/// formulas, fused multiply-adds where its kernels have them), so
+/// that a run agrees with PyTorch to rounding. All rules are element-wise, so one flat vector
+/// behaves exactly like PyTorch's list of tensors.
+/// </summary>
+public abstract class Optimizer
+{
+    protected Optimizer(OptimizerSpec spec, int parameterCount)
+    {
+        Spec = spec;
+        ParameterCount = parameterCount;
+    }
+
+    public OptimizerSpec Spec { get; }
+
+    public int ParameterCount { get; }
+
+    /// <summary>Number of steps taken so far.</summary>
+    public int StepCount { get; private set; }
+
+    public static Optimizer Create(OptimizerSpec spec, int parameterCount) => spec.Kind switch
+    {
+        OptimizerKind.Sgd => new Sgd(spec, parameterCount),
+        OptimizerKind.Adagrad => new Adagrad(spec, parameterCount),
+        OptimizerKind.Rmsprop => new Rmsprop(spec, parameterCount),
+        OptimizerKind.Adadelta => new Adadelta(spec, parameterCount),
+        OptimizerKind.Adam or OptimizerKind.AdamW => new Adam(spec, parameterCount, decoupledWeightDecay: spec.Kind == OptimizerKind.AdamW),
+        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "unknown optimizer"),
+    };
+
+    /// <summary>Updates <paramref name="parameters"/> in place from the gradient at them.</summary>
+    public void Step(Span<double> parameters, ReadOnlySpan<double> gradient)
+    {
+        if (parameters.Length != ParameterCount || gradient.Length != ParameterCount)
+        {
+            throw new ArgumentException($"expected {ParameterCount} parameters and gradient components");
+        }
+
+        StepCount++;
+        Update(parameters, gradient, StepCount);
+    }
+
+    protected abstract void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step);
+
+    /// <summary>
+    /// <c>self.add_(other, alpha)</c> and <c>addcdiv_</c>: self + α·other as one fused
+    /// multiply-add, the way PyTorch's CPU kernels are compiled (GCC contracts a + b·c); with
+    /// separate rounding the trajectories drift apart in the last bits after ~40 Rosenbrock steps.
+    /// </summary>
+    protected static double AddScaled(double self, double alpha, double other) => Math.FusedMultiplyAdd(alpha, other, self);
+
+    /// <summary><c>self.addcmul_(t1, t2, value)</c>: fma(value·t1, t2, self).</summary>
+    protected static double AddProduct(double self, double value, double t1, double t2) => Math.FusedMultiplyAdd(value * t1, t2, self);
+}
+
+/// <summary>torch.optim.SGD: the momentum buffer starts as the first gradient (not dampened).</summary>
+internal sealed class Sgd(OptimizerSpec spec, int parameterCount) : Optimizer(spec, parameterCount)
+{
+    private readonly double[] momentumBuffer = new double[parameterCount];
+
+    protected override void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step)
+    {
+        var s = Spec;
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            var g = gradient[i];
+            if (s.WeightDecay != 0)
+            {
+                g = AddScaled(g, s.WeightDecay, parameters[i]);
+            }
+
+            if (s.Momentum != 0)
+            {
+                var buffer = step == 1 ? g : AddScaled(momentumBuffer[i] * s.Momentum, 1 - s.Dampening, g);
+                momentumBuffer[i] = buffer;
+                g = s.Nesterov ? AddScaled(g, s.Momentum, buffer) : buffer;
+            }
+
+            parameters[i] = AddScaled(parameters[i], -s.Lr, g);
+        }
+    }
+}
+
+/// <summary>torch.optim.Adagrad (lr_decay 0): sum += g²; p −= lr · g / (√sum + eps).</summary>
+internal sealed class Adagrad : Optimizer
+{
+    private readonly double[] sum;
+
+    public Adagrad(OptimizerSpec spec, int parameterCount)
+        : base(spec, parameterCount)
+    {
+        sum = new double[parameterCount];
+        Array.Fill(sum, spec.InitialAccumulator);
+    }
+
+    protected override void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step)
+    {
+        var s = Spec;
+        var clr = s.Lr; // lr / (1 + (step − 1) · lr_decay) with lr_decay = 0
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            var g = gradient[i];
+            if (s.WeightDecay != 0)
+            {
+                g = AddScaled(g, s.WeightDecay, parameters[i]);
+            }
+
+            sum[i] = AddProduct(sum[i], 1, g, g);
+            var std = Math.Sqrt(sum[i]) + s.Eps;
+            parameters[i] = AddScaled(parameters[i], -clr, g / std);
+        }
+    }
+}
+
+/// <summary>torch.optim.RMSprop, with PyTorch's eps outside the square root and the centered variant.</summary>
+internal sealed class Rmsprop(OptimizerSpec spec, int parameterCount) : Optimizer(spec, parameterCount)
+{
+    private readonly double[] squareAverage = new double[parameterCount];
+    private readonly double[] gradientAverage = new double[parameterCount];
+    private readonly double[] momentumBuffer = new double[parameterCount];
+
+    protected override void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step)
+    {
+        var s = Spec;
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            var g = gradient[i];
+            if (s.WeightDecay != 0)
+            {
+                g = AddScaled(g, s.WeightDecay, parameters[i]);
+            }
+
+            squareAverage[i] = AddProduct(squareAverage[i] * s.Alpha, 1 - s.Alpha, g, g);
+            double average;
+            if (s.Centered)
+            {
+                gradientAverage[i] = AddScaled(gradientAverage[i] * s.Alpha, 1 - s.Alpha, g);
+                average = Math.Sqrt(AddProduct(squareAverage[i], -1, gradientAverage[i], gradientAverage[i]));
+            }
+            else
+            {
+                average = Math.Sqrt(squareAverage[i]);
+            }
+
+            average += s.Eps;
+            if (s.Momentum > 0)
+            {
+                momentumBuffer[i] = AddScaled(momentumBuffer[i] * s.Momentum, 1, g / average);
+                parameters[i] = AddScaled(parameters[i], -s.Lr, momentumBuffer[i]);
+            }
+            else
+            {
+                parameters[i] = AddScaled(parameters[i], -s.Lr, g / average);
+            }
+        }
+    }
+}
+
+/// <summary>torch.optim.Adadelta: delta = √(acc_delta + eps)/√(sq + eps) · g, then p −= lr · delta.</summary>
+internal sealed class Adadelta(OptimizerSpec spec, int parameterCount) : Optimizer(spec, parameterCount)
+{
+    private readonly double[] squareAverage = new double[parameterCount];
+    private readonly double[] accumulatedDelta = new double[parameterCount];
+
+    protected override void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step)
+    {
+        var s = Spec;
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            var g = gradient[i];
+            if (s.WeightDecay != 0)
+            {
+                g = AddScaled(g, s.WeightDecay, parameters[i]);
+            }
+
+            squareAverage[i] = AddProduct(squareAverage[i] * s.Rho, 1 - s.Rho, g, g);
+            var std = Math.Sqrt(squareAverage[i] + s.Eps);
+            var delta = Math.Sqrt(accumulatedDelta[i] + s.Eps);
+            delta = delta / std * g;
+            accumulatedDelta[i] = AddProduct(accumulatedDelta[i] * s.Rho, 1 - s.Rho, delta, delta);
+            parameters[i] = AddScaled(parameters[i], -s.Lr, delta);
+        }
+    }
+}
+
+/// <summary>
+/// torch.optim.Adam and AdamW: m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²;
+/// denom = √v/√(1 − β2^t) + eps; p −= lr/(1 − β1^t) · m/denom. Adam adds weight_decay·p to g;
+/// AdamW multiplies p by 1 − lr·weight_decay first. amsgrad uses the running maximum of v.
+/// </summary>
+internal sealed class Adam(OptimizerSpec spec, int parameterCount, bool decoupledWeightDecay) : Optimizer(spec, parameterCount)
+{
+    private readonly double[] firstMoment = new double[parameterCount];
+    private readonly double[] secondMoment = new double[parameterCount];
+    private readonly double[] maxSecondMoment = new double[parameterCount];
+
+    protected override void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step)
+    {
+        var s = Spec;
+        var biasCorrection1 = 1 - Math.Pow(s.Beta1, step);
+        var biasCorrection2 = 1 - Math.Pow(s.Beta2, step);
+        var stepSize = s.Lr / biasCorrection1;
+        var biasCorrection2Sqrt = Math.Sqrt(biasCorrection2);
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            var g = gradient[i];
+            if (decoupledWeightDecay)
+            {
+                parameters[i] *= 1 - s.Lr * s.WeightDecay;
+            }
+            else if (s.WeightDecay != 0)
+            {
+                g = AddScaled(g, s.WeightDecay, parameters[i]);
+            }
+
+            firstMoment[i] = AddScaled(firstMoment[i] * s.Beta1, 1 - s.Beta1, g);
+            secondMoment[i] = AddProduct(secondMoment[i] * s.Beta2, 1 - s.Beta2, g, g);
+            double denominator;
+            if (s.Amsgrad)
+            {
+                maxSecondMoment[i] = Math.Max(maxSecondMoment[i], secondMoment[i]);
+                denominator = Math.Sqrt(maxSecondMoment[i]) / biasCorrection2Sqrt + s.Eps;
+            }
+            else
+            {
+                denominator = Math.Sqrt(secondMoment[i]) / biasCorrection2Sqrt + s.Eps;
+            }
+
+            parameters[i] = AddScaled(parameters[i], -stepSize, firstMoment[i] / denominator);
+        }
+    }
+}

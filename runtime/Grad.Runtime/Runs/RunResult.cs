@@ -1,0 +1,93 @@
+using System.Collections.Immutable;
+using Grad.Language.Semantics;
+using Grad.Language.Diagnostics;
+
+namespace Grad.Runtime.Runs;
+
+/// <summary>
+/// Why a run stopped. LANGUAGE.md's three are steps, until and diverged; cancelled (Ctrl-C, a
+/// newer document version) and budget (the analysis API's step or time budget) are the
+/// front ends' own.
+/// </summary>
+public enum StopReason { Steps, Until, Diverged, Cancelled, Budget }
+
+/// <summary>The outcome of one run, as <c>grad run</c> prints it and the language server shows it.</summary>
+public abstract record RunResult(string Name, RunKind Kind, OptimizerSpec Optimizer)
+{
+    public static string StopReasonName(StopReason reason) => reason.ToString().ToLowerInvariant();
+}
+
+/// <summary>A run that finished (by steps, until, divergence, cancellation or budget).</summary>
+public abstract record CompletedRunResult(string Name, RunKind Kind, OptimizerSpec Optimizer, int StepsTaken, StopReason StopReason)
+    : RunResult(Name, Kind, Optimizer);
+
+/// <summary>A state of a minimize run: cost, parameters and gradient after <paramref name="Step"/> updates.</summary>
+public sealed record MinimizeTracePoint(int Step, double Cost, double[] Parameters, double[] Gradient);
+
+public sealed record MinimizeResult(
+    string Name,
+    OptimizerSpec Optimizer,
+    int StepsTaken,
+    StopReason StopReason,
+    string CostName,
+    ImmutableArray<string> ParameterNames,
+    double FinalCost,
+    double[] FinalParameters,
+    double[] FinalGradient,
+    IReadOnlyList<MinimizeTracePoint> Trace) : CompletedRunResult(Name, RunKind.Minimize, Optimizer, StepsTaken, StopReason);
+
+/// <summary>
+/// A state of a training run after <paramref name="Step"/> updates: the batch-mean loss, each
+/// layer's mean per-sample ‖δ^l‖ and ‖∂C/∂W^l‖_F (layer 1 first).
+/// </summary>
+public sealed record TrainTracePoint(int Step, double Loss, double[] DeltaNorms, double[] WeightGradNorms);
+
+public sealed record NormPair(double Initial, double Final);
+
+public sealed record LayerSummary(int Index, int Units, string Activation, string? Label, NormPair DeltaNorm, NormPair WeightGradNorm);
+
+public sealed record TrainResult(
+    string Name,
+    OptimizerSpec Optimizer,
+    int StepsTaken,
+    StopReason StopReason,
+    string NetworkName,
+    string DataName,
+    double InitialLoss,
+    double FinalLoss,
+    IReadOnlyList<LayerSummary> Layers,
+    IReadOnlyList<TrainTracePoint> Trace,
+    double[] FinalParameters) : CompletedRunResult(Name, RunKind.Train, Optimizer, StepsTaken, StopReason);
+
+/// <summary>
+/// A run that could not start: its data could not be loaded (GRAD0400, at the data declaration)
+/// or, for a CSV file, does not fit the network (GRAD0322, at the run's data reference).
+/// </summary>
+public sealed record FailedRunResult(string Name, RunKind Kind, OptimizerSpec Optimizer, Diagnostic Diagnostic)
+    : RunResult(Name, Kind, Optimizer)
+{
+    public string Error => Diagnostic.Message;
+}
+
+/// <summary>How far a run has come, for progress bars.</summary>
+public readonly record struct RunProgress(string RunName, int Step, int TotalSteps);
+
+/// <summary>Limits and hooks for one run. A budget stops the run early with <see cref="StopReason.Budget"/>.</summary>
+public sealed record RunOptions
+{
+    public static RunOptions Default { get; } = new();
+
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>At most this many updates (the analysis API's step budget), whatever the file says.</summary>
+    public int? MaxSteps { get; init; }
+
+    /// <summary>Stop once the run has taken this long.</summary>
+    public TimeSpan? TimeBudget { get; init; }
+
+    /// <summary>Called about every 50 ms while a run is going.</summary>
+    public Action<RunProgress>? Progress { get; init; }
+
+    /// <summary>Loads (or returns cached) data; defaults to <see cref="Data.DataLoader.Load"/>.</summary>
+    public Func<BoundData, Data.DataLoadResult>? LoadData { get; init; }
+}

@@ -1,0 +1,337 @@
+using System.Diagnostics;
+using Grad.Language.Diagnostics;
+using Grad.Language.Semantics;
+using Grad.Language.Syntax;
+using Grad.Runtime.Costs;
+using Grad.Runtime.Data;
+using Grad.Runtime.Networks;
+using Grad.Runtime.Optimizers;
+
+namespace Grad.Runtime.Runs;
+
+/// <summary>
+/// Executes runs. Step k of a trace is the state after k updates (step 0 is the start).
+/// <list type="bullet">
+/// <item>minimize: cost and gradient at the parameters after k updates.</item>
+/// <item>train: loss, δ norms and ∂C/∂W norms at the parameters after k updates, measured on
+/// the batch that update k+1 uses (the same set for full-batch training); the final state is
+/// measured on the batch of the last update, as LANGUAGE.md asks.</item>
+/// </list>
+/// <c>until</c> metrics after update k: change = max |θ_k − θ_(k−1)|, grad = max |∂C/∂θ| at θ_k,
+/// cost/loss = the cost or loss at θ_k. The run stops with "diverged" at the first k whose
+/// cost/loss or any parameter is NaN or infinite.
+/// </summary>
+public static class Runner
+{
+    private static readonly long ProgressInterval = Stopwatch.Frequency / 20;
+
+    /// <summary>Runs every run of a program in order.</summary>
+    public static IReadOnlyList<RunResult> ExecuteAll(BoundProgram program, RunOptions? options = null)
+    {
+        options ??= RunOptions.Default;
+        var cache = new Dictionary<BoundData, DataLoadResult>(ReferenceEqualityComparer.Instance);
+        var load = options.LoadData ?? DataLoader.Load;
+        var cached = options with { LoadData = data => cache.TryGetValue(data, out var r) ? r : cache[data] = load(data) };
+        var results = new List<RunResult>();
+        foreach (var run in program.Runs)
+        {
+            if (options.Cancellation.IsCancellationRequested)
+            {
+                break;
+            }
+
+            results.Add(Execute(run, cached));
+        }
+
+        return results;
+    }
+
+    public static RunResult Execute(BoundRun run, RunOptions? options = null)
+    {
+        options ??= RunOptions.Default;
+        return run.Kind == RunKind.Minimize ? Minimize(run, options) : Train(run, options);
+    }
+
+    /// <summary>The number of updates a run will take at most.</summary>
+    public static int PlannedSteps(BoundRun run, int sampleCount)
+    {
+        if (run.Epochs is { } epochs)
+        {
+            var batch = run.Batch is { } b && b > 0 && b < sampleCount ? b : sampleCount;
+            var perEpoch = (sampleCount + batch - 1) / Math.Max(1, batch);
+            return (int)Math.Min(int.MaxValue, (long)epochs * perEpoch);
+        }
+
+        return run.Steps ?? 1000;
+    }
+
+    private static MinimizeResult Minimize(BoundRun run, RunOptions options)
+    {
+        var cost = CompiledCost.Compile(run.Cost ?? throw new ArgumentException("a minimize run needs a cost", nameof(run)));
+        var n = cost.ParameterCount;
+        var parameters = run.Start.ToArray();
+        var previous = new double[n];
+        var gradient = new double[n];
+        var planned = run.Steps ?? 1000;
+        var total = options.MaxSteps is { } max ? Math.Min(max, planned) : planned;
+        var schedule = RecordSchedule.For(planned, run.RecordEvery);
+        var optimizer = Optimizer.Create(run.Optimizer, n);
+        var trace = new List<MinimizeTracePoint>();
+        var clock = new RunClock(run.Name, total, options);
+
+        var value = cost.EvaluateWithGradient(parameters, gradient);
+        trace.Add(new MinimizeTracePoint(0, value, [.. parameters], [.. gradient]));
+        var step = 0;
+        var reason = StopReason.Steps;
+        if (!IsFinite(value) || !AllFinite(parameters))
+        {
+            reason = StopReason.Diverged;
+        }
+        else
+        {
+            while (true)
+            {
+                if (step >= total)
+                {
+                    reason = total < planned ? StopReason.Budget : StopReason.Steps;
+                    break;
+                }
+
+                if (clock.Interrupted(step) is { } interruption)
+                {
+                    reason = interruption;
+                    break;
+                }
+
+                parameters.CopyTo(previous, 0);
+                optimizer.Step(parameters, gradient);
+                step++;
+                value = cost.EvaluateWithGradient(parameters, gradient);
+                var diverged = !IsFinite(value) || !AllFinite(parameters);
+                var satisfied = !diverged && UntilSatisfied(run.Until, MaxAbsDifference(parameters, previous), MaxAbs(gradient), value);
+                var last = diverged || satisfied || step == total;
+                if (schedule.ShouldRecord(step) || last)
+                {
+                    trace.Add(new MinimizeTracePoint(step, value, [.. parameters], [.. gradient]));
+                }
+
+                if (diverged)
+                {
+                    reason = StopReason.Diverged;
+                    break;
+                }
+
+                if (satisfied)
+                {
+                    reason = StopReason.Until;
+                    break;
+                }
+            }
+        }
+
+        return new MinimizeResult(run.Name, run.Optimizer, step, reason, cost.Name, cost.ParameterNames, value, parameters, gradient, trace);
+    }
+
+    private static RunResult Train(BoundRun run, RunOptions options)
+    {
+        var network = run.Network ?? throw new ArgumentException("a training run needs a network", nameof(run));
+        var boundData = run.Data ?? throw new ArgumentException("a training run needs data", nameof(run));
+        var loaded = (options.LoadData ?? DataLoader.Load)(boundData);
+        if (loaded.Data is not { } data)
+        {
+            return new FailedRunResult(run.Name, run.Kind, run.Optimizer, DataLoader.ToDiagnostic(boundData, loaded.Error ?? "the data could not be loaded"));
+        }
+
+        var model = NetworkModel.FromBound(network);
+        var targets = data.TargetsFor(model.OutputWidth);
+        if (data.FeatureWidth != model.InputWidth || targets is null)
+        {
+            var message = data.FeatureWidth != model.InputWidth
+                ? $"data {data.Name} has {data.FeatureWidth} feature(s) per sample but network {network.Name} takes {model.InputWidth} input(s)"
+                : $"data {data.Name} has {data.TargetWidth} target(s) per sample but network {network.Name} has {model.OutputWidth} output(s)";
+            var span = run.Syntax.Items.OfType<TrainItemSyntax>().FirstOrDefault()?.Data?.Span ?? run.Syntax.Span;
+            return new FailedRunResult(run.Name, run.Kind, run.Optimizer, Diagnostic.Create(DiagnosticCatalog.DataWidthMismatch, span, message));
+        }
+
+        var parameters = NetworkModel.InitialParameters(network, model);
+        var session = new TrainingSession(model, data.Features, targets, data.Count, run.Batch, run.Seed);
+        var planned = PlannedSteps(run, data.Count);
+        var total = options.MaxSteps is { } max ? Math.Min(max, planned) : planned;
+        var schedule = RecordSchedule.For(planned, run.RecordEvery);
+        var optimizer = Optimizer.Create(run.Optimizer, model.ParameterCount);
+        var previous = new double[model.ParameterCount];
+        var trace = new List<TrainTracePoint>();
+        var clock = new RunClock(run.Name, total, options);
+
+        session.NextBatch();
+        var loss = session.Evaluate(parameters);
+        var initial = session.Snapshot(0, loss);
+        trace.Add(initial);
+        var current = initial;
+        var step = 0;
+        var reason = StopReason.Steps;
+        if (!IsFinite(loss) || !AllFinite(parameters))
+        {
+            reason = StopReason.Diverged;
+        }
+        else
+        {
+            while (true)
+            {
+                if (step >= total)
+                {
+                    reason = total < planned ? StopReason.Budget : StopReason.Steps;
+                    break;
+                }
+
+                if (clock.Interrupted(step) is { } interruption)
+                {
+                    reason = interruption;
+                    break;
+                }
+
+                parameters.CopyTo(previous, 0);
+                optimizer.Step(parameters, session.Gradient);
+                step++;
+                var isLast = step == total;
+                if (!isLast)
+                {
+                    session.NextBatch();
+                }
+
+                loss = session.Evaluate(parameters);
+                var diverged = !IsFinite(loss) || !AllFinite(parameters);
+                var satisfied = !diverged && UntilSatisfied(run.Until, MaxAbsDifference(parameters, previous), MaxAbs(session.Gradient), loss);
+                if (satisfied && !isLast && session.IsMinibatch)
+                {
+                    // The final state is measured on the batch of the last update.
+                    session.PreviousBatch();
+                    loss = session.Evaluate(parameters);
+                }
+
+                var stopping = diverged || satisfied || isLast;
+                if (schedule.ShouldRecord(step) || stopping)
+                {
+                    current = session.Snapshot(step, loss);
+                    trace.Add(current);
+                }
+
+                if (diverged)
+                {
+                    reason = StopReason.Diverged;
+                    break;
+                }
+
+                if (satisfied)
+                {
+                    reason = StopReason.Until;
+                    break;
+                }
+            }
+        }
+
+        if (current.Step != step)
+        {
+            current = session.Snapshot(step, loss);
+        }
+
+        var layers = model.Layers.Select((shape, l) => new LayerSummary(
+            shape.Index,
+            shape.Units,
+            shape.Activation.Name,
+            shape.Label,
+            new NormPair(initial.DeltaNorms[l], current.DeltaNorms[l]),
+            new NormPair(initial.WeightGradNorms[l], current.WeightGradNorms[l]))).ToList();
+        return new TrainResult(run.Name, run.Optimizer, step, reason, network.Name, data.Name, initial.Loss, loss, layers, trace, parameters);
+    }
+
+    internal static bool UntilSatisfied(IEnumerable<StopCondition> conditions, double change, double gradient, double objective)
+    {
+        foreach (var condition in conditions)
+        {
+            var value = condition.Metric switch
+            {
+                StopMetric.Change => change,
+                StopMetric.Grad => gradient,
+                _ => objective,
+            };
+            if (value < condition.Threshold)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    internal static bool IsFinite(double value) => double.IsFinite(value);
+
+    internal static bool AllFinite(ReadOnlySpan<double> values)
+    {
+        foreach (var value in values)
+        {
+            if (!double.IsFinite(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    internal static double MaxAbs(ReadOnlySpan<double> values)
+    {
+        var max = 0.0;
+        foreach (var value in values)
+        {
+            max = Math.Max(max, Math.Abs(value));
+        }
+
+        return max;
+    }
+
+    private static double MaxAbsDifference(ReadOnlySpan<double> current, ReadOnlySpan<double> previous)
+    {
+        var max = 0.0;
+        for (var i = 0; i < current.Length; i++)
+        {
+            max = Math.Max(max, Math.Abs(current[i] - previous[i]));
+        }
+
+        return max;
+    }
+
+    /// <summary>Cancellation, time budget and progress reports, checked once per step.</summary>
+    private sealed class RunClock(string runName, int totalSteps, RunOptions options)
+    {
+        private readonly long started = Stopwatch.GetTimestamp();
+        private long lastReport = Stopwatch.GetTimestamp();
+
+        public StopReason? Interrupted(int step)
+        {
+            if (options.Cancellation.IsCancellationRequested)
+            {
+                return StopReason.Cancelled;
+            }
+
+            if (options.TimeBudget is null && options.Progress is null)
+            {
+                return null;
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            if (options.TimeBudget is { } budget && Stopwatch.GetElapsedTime(started, now) >= budget)
+            {
+                return StopReason.Budget;
+            }
+
+            if (options.Progress is { } progress && now - lastReport >= ProgressInterval)
+            {
+                lastReport = now;
+                progress(new RunProgress(runName, step, totalSteps));
+            }
+
+            return null;
+        }
+    }
+}

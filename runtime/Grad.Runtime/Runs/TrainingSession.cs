@@ -1,0 +1,116 @@
+using Grad.Runtime.Networks;
+using Grad.Runtime.Numerics;
+
+namespace Grad.Runtime.Runs;
+
+/// <summary>
+/// Batches and evaluations of one training run. With a batch smaller than the set, each epoch
+/// takes a fresh permutation of the samples (Fisher–Yates with <c>new Rng(run seed)</c>, one
+/// stream for the whole run) and cuts it into batches in order, the last one possibly smaller
+/// (PyTorch's DataLoader with shuffle=True, drop_last=False). Full-batch training keeps the file's order.
+/// </summary>
+internal sealed class TrainingSession
+{
+    private readonly NetworkModel model;
+    private readonly double[] features;
+    private readonly double[] targets;
+    private readonly int count;
+    private readonly int batchSize;
+    private readonly Rng rng;
+    private readonly int[] order;
+    private readonly Backprop backprop;
+    private double[] batchX;
+    private double[] batchY;
+    private double[] previousX;
+    private double[] previousY;
+    private int batchRows;
+    private int previousRows;
+    private int cursor;
+
+    public TrainingSession(NetworkModel model, double[] features, double[] targets, int count, int? batch, long seed)
+    {
+        this.model = model;
+        this.features = features;
+        this.targets = targets;
+        this.count = count;
+        batchSize = batch is { } b && b > 0 && b < count ? b : count;
+        rng = new Rng(seed);
+        order = [.. Enumerable.Range(0, count)];
+        cursor = count;
+        backprop = new Backprop(model, batchSize);
+        Gradient = new double[model.ParameterCount];
+        batchX = new double[batchSize * model.InputWidth];
+        batchY = new double[batchSize * model.OutputWidth];
+        previousX = new double[batchX.Length];
+        previousY = new double[batchY.Length];
+    }
+
+    public bool IsMinibatch => batchSize < count;
+
+    /// <summary>The gradient of the batch-mean loss from the last <see cref="Evaluate"/>.</summary>
+    public double[] Gradient { get; }
+
+    public Backprop Backprop => backprop;
+
+    public void NextBatch()
+    {
+        (previousX, batchX) = (batchX, previousX);
+        (previousY, batchY) = (batchY, previousY);
+        previousRows = batchRows;
+        if (!IsMinibatch)
+        {
+            features.AsSpan(0, count * model.InputWidth).CopyTo(batchX);
+            targets.AsSpan(0, count * model.OutputWidth).CopyTo(batchY);
+            batchRows = count;
+            return;
+        }
+
+        if (cursor >= count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                order[i] = i;
+            }
+
+            rng.Shuffle(order);
+            cursor = 0;
+        }
+
+        batchRows = Math.Min(batchSize, count - cursor);
+        var inputWidth = model.InputWidth;
+        var outputWidth = model.OutputWidth;
+        for (var r = 0; r < batchRows; r++)
+        {
+            var sample = order[cursor + r];
+            features.AsSpan(sample * inputWidth, inputWidth).CopyTo(batchX.AsSpan(r * inputWidth));
+            targets.AsSpan(sample * outputWidth, outputWidth).CopyTo(batchY.AsSpan(r * outputWidth));
+        }
+
+        cursor += batchRows;
+    }
+
+    /// <summary>Goes back to the batch before the current one.</summary>
+    public void PreviousBatch()
+    {
+        (previousX, batchX) = (batchX, previousX);
+        (previousY, batchY) = (batchY, previousY);
+        (previousRows, batchRows) = (batchRows, previousRows);
+    }
+
+    /// <summary>Forward and backward on the current batch; returns the batch-mean loss and fills <see cref="Gradient"/>.</summary>
+    public double Evaluate(double[] parameters) => backprop.Run(parameters, batchX, batchY, batchRows, Gradient);
+
+    public TrainTracePoint Snapshot(int step, double loss)
+    {
+        var layers = model.Layers.Length;
+        var deltaNorms = new double[layers];
+        var weightGradNorms = new double[layers];
+        for (var l = 0; l < layers; l++)
+        {
+            deltaNorms[l] = backprop.DeltaNorm(l);
+            weightGradNorms[l] = Backprop.WeightGradNorm(model, Gradient, l);
+        }
+
+        return new TrainTracePoint(step, loss, deltaNorms, weightGradNorms);
+    }
+}
