@@ -90,6 +90,21 @@ public sealed class DiagnosticsTests
     }
 
     [Fact]
+    public async Task A_slow_analysis_does_not_hold_back_the_compiler_diagnostics()
+    {
+        var analysis = new FakeAnalysisService { NetworkDelay = TimeSpan.FromSeconds(2) };
+        await using var server = await TestServer.StartAsync(analysis);
+        var uri = server.NewUri();
+        var text = "let x = \n" + Samples.TrainFile.Replace("repeat 3", "repeat 9", StringComparison.Ordinal);
+        await server.OpenAsync(uri, text);
+        var first = await server.WaitForDiagnosticsAsync(uri, 1);
+        Assert.All(first, d => Assert.StartsWith("GRAD0", d["code"]!.ToString(), StringComparison.Ordinal));
+        Assert.NotEmpty(first);
+        var later = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Any(x => x["code"]!.ToString() == "GRAD5001"));
+        Assert.True(later.Count > first.Count);
+    }
+
+    [Fact]
     public async Task Analysis_state_goes_from_analysing_to_ready_for_each_version()
     {
         await using var server = await TestServer.StartAsync();
