@@ -31,6 +31,18 @@ public sealed class DiagnosticsTests
     }
 
     [Fact]
+    public async Task Ranges_count_utf16_code_units_after_an_emoji_with_crlf_and_tabs()
+    {
+        await using var server = await TestServer.StartAsync();
+        var uri = server.NewUri();
+        var markup = Markup.Parse("// 😀😀\r\nlet\ta = 1 /* 😀 */ + [|missing|]\r\n");
+        await server.OpenAsync(uri, markup.Text);
+        var diagnostic = Assert.Single(await server.WaitForDiagnosticsAsync(uri, 1));
+        Assert.Equal(markup.Range, TestServer.FromLsp(diagnostic["range"]!));
+        Assert.Equal(new Grad.Language.Text.LineRange(new(1, 21), new(1, 28)), markup.Range); // the emoji counts two
+    }
+
+    [Fact]
     public async Task Syntax_error_is_published_and_the_rest_of_the_file_still_binds()
     {
         await using var server = await TestServer.StartAsync();
