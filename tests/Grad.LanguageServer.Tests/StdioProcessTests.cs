@@ -54,6 +54,13 @@ public sealed class StdioProcessTests
         await server.SendAsync("""{"jsonrpc":"2.0","id":42,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}""");
         var answered = await server.WaitForStdoutAsync("\"id\":42", TimeSpan.FromSeconds(20));
         Assert.True(answered || server.HasExited, "the server neither answered nor exited");
+        if (!answered)
+        {
+            // It exited: read everything it wrote before checking what it said.
+            await server.WaitForExitAsync(TimeSpan.FromSeconds(20));
+            await server.DrainAsync();
+        }
+
         Assert.False(string.IsNullOrWhiteSpace(server.Stderr), "the server did not report the bad input on stderr");
 
         server.CloseInput();
@@ -184,6 +191,9 @@ public sealed class StdioProcessTests
                 return false;
             }
         }
+
+        /// <summary>Waits until stdout and stderr have been read to their end (after the process exited).</summary>
+        public Task DrainAsync() => Task.WhenAll(stdoutPump, stderrPump).WaitAsync(TimeSpan.FromSeconds(10));
 
         public async ValueTask DisposeAsync()
         {

@@ -41,7 +41,11 @@ public sealed class LanguageServerHost : IDisposable
 
         Rpc.Disconnected += (_, e) =>
         {
-            if (e.Reason != DisconnectedReason.LocallyDisposed)
+            if (e.Reason is DisconnectedReason.ParseError or DisconnectedReason.StreamError or DisconnectedReason.FatalException)
+            {
+                Log.Error($"connection closed on bad input: {e.Reason}: {e.Description}");
+            }
+            else if (e.Reason != DisconnectedReason.LocallyDisposed)
             {
                 Log.Info($"connection closed: {e.Reason} {e.Description}");
             }
