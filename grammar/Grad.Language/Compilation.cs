@@ -47,7 +47,36 @@ public sealed class Compilation
     public static Compilation Create(string text, string? filePath = null)
     {
         var source = new SourceText(text);
-        var parse = GradParserFacade.Parse(source);
+        if (!NestingGuard.IsDeep(text))
+        {
+            return CreateCore(source, filePath);
+        }
+
+        // Parsing and binding recurse once per nesting level: give deeply nested text a thread
+        // with a stack large enough for any depth the guard lets through.
+        Compilation? result = null;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result = CreateCore(source, filePath);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        }, NestingGuard.LargeStackBytes);
+        thread.Start();
+        thread.Join();
+        return result ?? throw new InvalidOperationException("compilation failed", failure);
+    }
+
+    private static Compilation CreateCore(SourceText source, string? filePath)
+    {
+        var parse = NestingGuard.TooDeep(source) is { } tooDeep
+            ? new ParseResult(new GradFileSyntax([], new TextSpan(0, source.Length)), [], [tooDeep])
+            : GradParserFacade.Parse(source);
         var semantics = Binder.Bind(parse.Syntax, source, filePath, [.. parse.Diagnostics.Select(d => d.Span)]);
         return new Compilation(filePath, source, parse, semantics);
     }

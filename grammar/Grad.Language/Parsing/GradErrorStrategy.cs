@@ -12,6 +12,8 @@ namespace Grad.Language.Parsing;
 /// </summary>
 internal sealed class GradErrorStrategy : DefaultErrorStrategy
 {
+    private int keptDeclarationIndex = -1;
+
     public override void Sync(Parser recognizer)
     {
         var state = recognizer.Interpreter.atn.states[recognizer.State];
@@ -36,8 +38,12 @@ internal sealed class GradErrorStrategy : DefaultErrorStrategy
     /// </summary>
     public override void Recover(Parser recognizer, RecognitionException e)
     {
-        if (AtDeclarationStart(recognizer))
+        // Twice at the same token means the declaration itself cannot start here: then skip it
+        // as ANTLR would, or the parser would try the same declaration forever.
+        var index = recognizer.InputStream.Index;
+        if (AtDeclarationStart(recognizer) && index != keptDeclarationIndex)
         {
+            keptDeclarationIndex = index;
             BeginErrorCondition(recognizer);
             return;
         }

@@ -1,0 +1,63 @@
+namespace Grad.Language.Tests;
+
+public class RecoveryTests
+{
+    [Fact]
+    public void A_syntax_error_on_line_3_still_reports_an_undefined_name_on_line_20()
+    {
+        var lines = new string[22];
+        Array.Fill(lines, "");
+        lines[0] = "let a = 1";
+        lines[2] = "cost c(w) = w^2 + * a";
+        lines[19] = "let b = a + undefined_name";
+        var compilation = Compilation.Create(string.Join("\n", lines));
+
+        Assert.Collection(
+            compilation.Diagnostics,
+            d => Assert.Equal(("GRAD0001", 2), (d.Code, compilation.Source.GetLine(d.Span.Start))),
+            d => Assert.Equal(("GRAD0100", 19), (d.Code, compilation.Source.GetLine(d.Span.Start))));
+    }
+
+    [Fact]
+    public void A_misspelt_first_item_of_a_run_leaves_its_other_items_bound()
+    {
+        var compilation = Compilation.Create("""
+            cost c(w) = w^2
+            run r {
+              minimise c from w = 1
+              optimizer sgd(lr = -1)
+            }
+            """);
+        Assert.Equal(["GRAD0001", "GRAD0300"], compilation.Diagnostics.Select(d => d.Code));
+    }
+
+    [Fact]
+    public void Declarations_after_an_unfinished_line_are_kept()
+    {
+        var compilation = Compilation.Create("let a = 1 +\nlet b = 2\nlet c = b");
+        Assert.Equal("GRAD0001", Assert.Single(compilation.Diagnostics).Code);
+        Assert.Equal(2, compilation.Program.Constants["c"]);
+    }
+
+    [Fact]
+    public void The_seed_binds_every_declaration()
+    {
+        var path = Path.Combine(RepoPaths.Root, "examples", "seed.grad");
+        var compilation = Compilation.Create(File.ReadAllText(path), path);
+
+        Assert.Empty(compilation.Diagnostics);
+        var program = compilation.Program;
+        Assert.Equal(["plain", "early", "adaptive", "deep"], program.Runs.Select(r => r.Name));
+        Assert.Equal(0.001, program.Constants["a"]);
+        var chain = Assert.Single(program.Networks);
+        Assert.Equal(9, chain.Layers.Length);
+        Assert.Equal("out", chain.Layers[^1].Label);
+        Assert.Equal(new Semantics.InitSpec(Semantics.InitKind.Normal, 0, 1), chain.Init);
+        var early = program.Runs[1];
+        Assert.Equal([1.0, 1.0], early.Start.ToArray());
+        Assert.Equal(new Semantics.StopCondition(Semantics.StopMetric.Change, 1e-3), Assert.Single(early.Until));
+        Assert.Equal(0.5, early.Optimizer.Lr);
+        Assert.Equal(1e-10, program.Runs[2].Optimizer.Eps);
+        Assert.Equal((100, 7L), (program.Runs[3].Epochs!.Value, program.Runs[3].Seed));
+    }
+}
