@@ -88,6 +88,14 @@ internal static class InspectCommand
             }
         }
 
+        if (options.PlotDirectory is { } plots)
+        {
+            foreach (var analysis in analyses)
+            {
+                stderr.WriteLine($"grad: wrote {Plots.WriteNetwork(analysis, plots)}");
+            }
+        }
+
         return problems.Count > 0 ? CommandLine.FileHasErrors : CommandLine.Clean;
     }
 }

@@ -14,6 +14,7 @@ namespace Grad.Cli;
 /// each (or the LANGUAGE.md JSON). A file with errors prints its diagnostics as <c>grad check</c>
 /// does and runs nothing (exit 1); a run whose data cannot be loaded is reported as a GRAD0400
 /// diagnostic (exit 1). Ctrl-C stops the current run cleanly, prints what finished and exits 130.
+/// <c>--plot DIR</c> also writes PNG charts of every run's trace.
 /// </summary>
 internal static class RunCommand
 {
@@ -47,7 +48,7 @@ internal static class RunCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-            var results = RunAll(compilation.Program, cancellation.Token, interactive: !Console.IsErrorRedirected);
+            var results = RunAll(compilation.Program, cancellation.Token, interactive: !Console.IsErrorRedirected, stderr, out var failures);
             var runtimeDiagnostics = results.OfType<FailedRunResult>().Select(f => f.Diagnostic).ToList();
             if (options.JsonPath is { } path)
             {
@@ -68,7 +69,15 @@ internal static class RunCommand
                 PrintDiagnostics(compilation, runtimeDiagnostics, options.File, stdout);
                 foreach (var result in results)
                 {
-                    HumanReport.WriteRun(result, stdout);
+                    HumanReport.WriteRun(result, compilation.Program, stdout);
+                }
+            }
+
+            if (options.PlotDirectory is { } plots)
+            {
+                foreach (var written in results.SelectMany(r => Plots.WriteRun(r, plots)))
+                {
+                    stderr.WriteLine($"grad: wrote {written}");
                 }
             }
 
@@ -78,7 +87,7 @@ internal static class RunCommand
                 return Interrupted;
             }
 
-            return runtimeDiagnostics.Count > 0 ? CommandLine.FileHasErrors : CommandLine.Clean;
+            return runtimeDiagnostics.Count > 0 || failures > 0 ? CommandLine.FileHasErrors : CommandLine.Clean;
         }
         finally
         {
@@ -87,8 +96,9 @@ internal static class RunCommand
     }
 
     /// <summary>Every run in order, each with a progress bar when it is slow; stops starting runs once cancelled.</summary>
-    internal static List<RunResult> RunAll(BoundProgram program, CancellationToken cancellation, bool interactive)
+    internal static List<RunResult> RunAll(BoundProgram program, CancellationToken cancellation, bool interactive, TextWriter stderr, out int failures)
     {
+        failures = 0;
         var cache = new Dictionary<BoundData, DataLoadResult>(ReferenceEqualityComparer.Instance);
         var options = new RunOptions
         {
@@ -103,7 +113,16 @@ internal static class RunCommand
                 break;
             }
 
-            results.Add(ProgressDisplay.Run(o => Runner.Execute(run, o), options, interactive));
+            try
+            {
+                results.Add(ProgressDisplay.Run(o => Runner.Execute(run, o), options, interactive));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A bug in the runtime must not hide the other runs' results.
+                stderr.WriteLine($"grad: run {run.Name} failed: {e.Message}");
+                failures++;
+            }
         }
 
         return results;

@@ -15,12 +15,18 @@ internal static class HumanReport
 {
     private const int BarWidth = 24;
 
-    public static void WriteRun(RunResult result, TextWriter writer)
+    public static void WriteRun(RunResult result, BoundProgram program, TextWriter writer)
     {
         switch (result)
         {
             case MinimizeResult minimize:
                 WriteMinimize(minimize, writer);
+                if (program.Costs.FirstOrDefault(c => c.Name == minimize.CostName) is { } cost && CostAnalyzer.CheckEarlyStop(minimize, cost) is { } early)
+                {
+                    writer.WriteLine($"  note: the last step moved no parameter by more than {Numbers.Format(early.LastChange, 3)}, but the minimum of the local quadratic model");
+                    writer.WriteLine($"        is still {Numbers.Format(early.Distance, 3)} away in {early.Parameter}: small steps, not a minimum (Hessian condition number {Numbers.Format(early.Analysis.ConditionNumber, 3)})");
+                }
+
                 break;
             case TrainResult train:
                 WriteTrain(train, writer);

@@ -37,6 +37,9 @@ internal static class Numbers
             return $"{mantissa}e{(exponent < 0 ? "-" : "+")}{Math.Abs(exponent):00}";
         }
 
-        return value.ToString($"G{digits}", CultureInfo.InvariantCulture);
+        // Round to the significant digits, then print without an exponent (G would give 1E+03 for 1000 with 3 digits).
+        var scale = Math.Pow(10, digits - 1 - (int)Math.Floor(Math.Log10(magnitude)));
+        var rounded = Math.Round(value * scale) / scale;
+        return rounded.ToString("0.##########", CultureInfo.InvariantCulture);
     }
 }

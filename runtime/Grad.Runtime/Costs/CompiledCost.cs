@@ -51,12 +51,25 @@ public sealed class CompiledCost
         return EvaluateWithGradient(parameters, gradient, values, adjoints);
     }
 
-    internal double EvaluateWithGradient(ReadOnlySpan<double> parameters, Span<double> gradient, Real[] values, Real[] adjoints)
+    /// <summary>Buffers for repeated evaluations (one per thread), so a long run allocates nothing per step.</summary>
+    public Workspace CreateWorkspace() => new(tape.Length, ParameterCount);
+
+    /// <summary>Like <see cref="EvaluateWithGradient(ReadOnlySpan{double}, Span{double})"/> with the workspace's buffers.</summary>
+    public double EvaluateWithGradient(ReadOnlySpan<double> parameters, Span<double> gradient, Workspace workspace) =>
+        EvaluateWithGradient(parameters, gradient, workspace.Values, workspace.Adjoints, workspace.Inputs, workspace.Gradient);
+
+    private double EvaluateWithGradient(ReadOnlySpan<double> parameters, Span<double> gradient, Real[] values, Real[] adjoints)
+        => EvaluateWithGradient(parameters, gradient, values, adjoints, new Real[ParameterCount], new Real[ParameterCount]);
+
+    private double EvaluateWithGradient(ReadOnlySpan<double> parameters, Span<double> gradient, Real[] values, Real[] adjoints, Real[] inputs, Real[] gradientReals)
     {
         CheckArity(parameters.Length, gradient.Length);
-        var inputs = ToReals(parameters);
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = new Real(parameters[i]);
+        }
+
         var cost = Forward<Real>(inputs, values);
-        var gradientReals = new Real[ParameterCount];
         Backward<Real>(values, adjoints, gradientReals);
         for (var i = 0; i < gradient.Length; i++)
         {
@@ -305,6 +318,26 @@ public sealed class CompiledCost
 
         tape.Add(instruction);
         return tape.Count - 1;
+    }
+
+    /// <summary>Evaluation buffers for one cost; not thread-safe.</summary>
+    public sealed class Workspace
+    {
+        internal Workspace(int tapeLength, int parameterCount)
+        {
+            Values = new Real[tapeLength];
+            Adjoints = new Real[tapeLength];
+            Inputs = new Real[parameterCount];
+            Gradient = new Real[parameterCount];
+        }
+
+        internal Real[] Values { get; }
+
+        internal Real[] Adjoints { get; }
+
+        internal Real[] Inputs { get; }
+
+        internal Real[] Gradient { get; }
     }
 
     private enum Op : byte

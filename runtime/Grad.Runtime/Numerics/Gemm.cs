@@ -15,11 +15,14 @@ namespace Grad.Runtime.Numerics;
 public static unsafe class Gemm
 {
     internal const int KBlock = 256;
-    private const int RowTile = 6;
-    private const int ColumnTile = 8;
     private const int RowBlock = 96;
     private const int ColumnBlock = 2048;
     private const int SmallWork = 6 * 8 * 32;
+
+    /// <summary>The register tile: 8×16 with AVX-512 (sixteen 8-wide accumulators), else 6×8 with 4-wide vectors.</summary>
+    private static readonly bool Wide = Vector512.IsHardwareAccelerated;
+    private static readonly int RowTile = Wide ? 8 : 6;
+    private static readonly int ColumnTile = Wide ? 16 : 8;
 
     [ThreadStatic]
     private static double[]? packedA;
@@ -59,8 +62,8 @@ public static unsafe class Gemm
             return;
         }
 
-        var aBuffer = packedA ??= new double[RowBlock * KBlock];
-        var bBuffer = packedB ??= new double[ColumnBlock * KBlock];
+        var aBuffer = Buffer(ref packedA, (Math.Min(m, RowBlock) + 16) * Math.Min(k, KBlock));
+        var bBuffer = Buffer(ref packedB, (Math.Min(n, ColumnBlock) + 16) * Math.Min(k, KBlock));
         fixed (double* aBase = a, bBase = b, cBase = c, ap = aBuffer, bp = bBuffer)
         {
             for (var jc = 0; jc < n; jc += ColumnBlock)
@@ -79,6 +82,17 @@ public static unsafe class Gemm
                 }
             }
         }
+    }
+
+    /// <summary>A per-thread packing buffer, grown to the largest size asked for so far.</summary>
+    private static double[] Buffer(ref double[]? buffer, int length)
+    {
+        if (buffer is null || buffer.Length < length)
+        {
+            buffer = new double[length];
+        }
+
+        return buffer;
     }
 
     /// <summary>The reference order, for matrices too small to be worth packing.</summary>
@@ -146,8 +160,10 @@ public static unsafe class Gemm
                 var source = b + (pc + p) * (long)bRow + (jc + strip) * (long)bCol;
                 if (bCol == 1 && columns == ColumnTile)
                 {
-                    Vector256.Store(Vector256.Load(source), destination);
-                    Vector256.Store(Vector256.Load(source + 4), destination + 4);
+                    for (var j = 0; j < ColumnTile; j += 4)
+                    {
+                        Vector256.Store(Vector256.Load(source + j), destination + j);
+                    }
                 }
                 else
                 {
@@ -170,7 +186,7 @@ public static unsafe class Gemm
 
     private static void MacroKernel(int mc, int nc, int kc, double* ap, double* bp, double* c, int ldc, double alpha)
     {
-        var edge = stackalloc double[RowTile * ColumnTile];
+        var edge = stackalloc double[16 * 16];
         for (var jr = 0; jr < nc; jr += ColumnTile)
         {
             var columns = Math.Min(ColumnTile, nc - jr);
@@ -180,12 +196,12 @@ public static unsafe class Gemm
                 var tile = c + ir * ldc + jr;
                 if (rows == RowTile && columns == ColumnTile)
                 {
-                    MicroKernel(kc, ap + ir * kc, bp + jr * kc, tile, ldc, alpha);
+                    Kernel(kc, ap + ir * kc, bp + jr * kc, tile, ldc, alpha);
                 }
                 else
                 {
                     new Span<double>(edge, RowTile * ColumnTile).Clear();
-                    MicroKernel(kc, ap + ir * kc, bp + jr * kc, edge, ColumnTile, alpha);
+                    Kernel(kc, ap + ir * kc, bp + jr * kc, edge, ColumnTile, alpha);
                     for (var i = 0; i < rows; i++)
                     {
                         for (var j = 0; j < columns; j++)
@@ -196,6 +212,75 @@ public static unsafe class Gemm
                 }
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel(int kc, double* a, double* b, double* c, int ldc, double alpha)
+    {
+        if (Wide)
+        {
+            MicroKernel8x16(kc, a, b, c, ldc, alpha);
+        }
+        else
+        {
+            MicroKernel(kc, a, b, c, ldc, alpha);
+        }
+    }
+
+    /// <summary>C[8×16] += α·(Ã·B̃) with sixteen 8-wide accumulators (AVX-512).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MicroKernel8x16(int kc, double* a, double* b, double* c, int ldc, double alpha)
+    {
+        Vector512<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<double> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        for (var p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 8);
+            var a0 = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(a0, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(a0, b1, c01);
+            var a1 = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(a1, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(a1, b1, c11);
+            var a2 = Vector512.Create(a[2]);
+            c20 = Vector512.FusedMultiplyAdd(a2, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(a2, b1, c21);
+            var a3 = Vector512.Create(a[3]);
+            c30 = Vector512.FusedMultiplyAdd(a3, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(a3, b1, c31);
+            var a4 = Vector512.Create(a[4]);
+            c40 = Vector512.FusedMultiplyAdd(a4, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(a4, b1, c41);
+            var a5 = Vector512.Create(a[5]);
+            c50 = Vector512.FusedMultiplyAdd(a5, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(a5, b1, c51);
+            var a6 = Vector512.Create(a[6]);
+            c60 = Vector512.FusedMultiplyAdd(a6, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(a6, b1, c61);
+            var a7 = Vector512.Create(a[7]);
+            c70 = Vector512.FusedMultiplyAdd(a7, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(a7, b1, c71);
+            a += 8;
+            b += 16;
+        }
+
+        var scale = Vector512.Create(alpha);
+        AddRow512(c, c00, c01, scale);
+        AddRow512(c + ldc, c10, c11, scale);
+        AddRow512(c + 2 * ldc, c20, c21, scale);
+        AddRow512(c + 3 * ldc, c30, c31, scale);
+        AddRow512(c + 4 * ldc, c40, c41, scale);
+        AddRow512(c + 5 * ldc, c50, c51, scale);
+        AddRow512(c + 6 * ldc, c60, c61, scale);
+        AddRow512(c + 7 * ldc, c70, c71, scale);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRow512(double* row, Vector512<double> left, Vector512<double> right, Vector512<double> scale)
+    {
+        Vector512.Store(Vector512.Load(row) + scale * left, row);
+        Vector512.Store(Vector512.Load(row + 8) + scale * right, row + 8);
     }
 
     /// <summary>C[6×8] += α·(Ã·B̃) for one packed strip of each: twelve 4-wide accumulators.</summary>
@@ -226,8 +311,8 @@ public static unsafe class Gemm
             var a5 = Vector256.Create(a[5]);
             c50 = Vector256.FusedMultiplyAdd(a5, b0, c50);
             c51 = Vector256.FusedMultiplyAdd(a5, b1, c51);
-            a += RowTile;
-            b += ColumnTile;
+            a += 6;
+            b += 8;
         }
 
         var scale = Vector256.Create(alpha);

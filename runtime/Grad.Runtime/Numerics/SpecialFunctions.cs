@@ -55,7 +55,7 @@ public static class SpecialFunctions
     }
 
     /// <summary>
-    /// The error function. |x| ≤ 2.5: the series erf x = 2/√π e^(−x²) Σ 2ⁿ x^(2n+1) / (1·3·…·(2n+1)),
+    /// The error function. |x| ≤ 2: the series erf x = 2/√π e^(−x²) Σ 2ⁿ x^(2n+1) / (1·3·…·(2n+1)),
     /// whose terms are all positive (no cancellation). Beyond: 1 − erfc x, with erfc from its continued fraction.
     /// </summary>
     public static double Erf(double x)
@@ -67,22 +67,25 @@ public static class SpecialFunctions
 
         var ax = Math.Abs(x);
         double result;
-        if (ax <= 2.5)
+        if (ax <= 2)
         {
             var x2 = ax * ax;
             var term = ax;
             var sum = ax;
+            var compensation = 0.0;
             for (var n = 1; n < 200; n++)
             {
                 term *= 2 * x2 / (2 * n + 1);
-                sum += term;
+                var next = sum + term;
+                compensation += sum - next + term; // Kahan–Babuška: the part of term that the addition lost
+                sum = next;
                 if (term < sum * 1e-17)
                 {
                     break;
                 }
             }
 
-            result = 2 * InverseSqrtPi * Math.Exp(-x2) * sum;
+            result = 2 * InverseSqrtPi * Math.Exp(-x2) * (sum + compensation);
         }
         else
         {
@@ -92,7 +95,7 @@ public static class SpecialFunctions
         return x < 0 ? -result : result;
     }
 
-    /// <summary>erfc for x &gt; 2.5: e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), by Lentz's method.</summary>
+    /// <summary>erfc for x &gt; 2: e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), by Lentz's method.</summary>
     private static double ErfcLarge(double x)
     {
         if (x > 27)

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Grad.Language.Semantics;
 
 namespace Grad.Runtime.Optimizers;
@@ -67,6 +68,24 @@ internal sealed class Sgd(OptimizerSpec spec, int parameterCount) : Optimizer(sp
     protected override void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step)
     {
         var s = Spec;
+        if (s.WeightDecay == 0 && s.Momentum == 0)
+        {
+            // Plain gradient descent, vectorized; the same fused multiply-add per element as below.
+            var i = 0;
+            var scale = Vector<double>.One * -s.Lr;
+            for (; i <= parameters.Length - Vector<double>.Count; i += Vector<double>.Count)
+            {
+                Vector.FusedMultiplyAdd(scale, new Vector<double>(gradient[i..]), new Vector<double>(parameters[i..])).CopyTo(parameters[i..]);
+            }
+
+            for (; i < parameters.Length; i++)
+            {
+                parameters[i] = AddScaled(parameters[i], -s.Lr, gradient[i]);
+            }
+
+            return;
+        }
+
         for (var i = 0; i < parameters.Length; i++)
         {
             var g = gradient[i];

@@ -68,6 +68,7 @@ public static class Runner
     private static MinimizeResult Minimize(BoundRun run, RunOptions options)
     {
         var cost = CompiledCost.Compile(run.Cost ?? throw new ArgumentException("a minimize run needs a cost", nameof(run)));
+        var workspace = cost.CreateWorkspace();
         var n = cost.ParameterCount;
         var parameters = run.Start.ToArray();
         var previous = new double[n];
@@ -79,7 +80,7 @@ public static class Runner
         var trace = new List<MinimizeTracePoint>();
         var clock = new RunClock(run.Name, total, options);
 
-        var value = cost.EvaluateWithGradient(parameters, gradient);
+        var value = cost.EvaluateWithGradient(parameters, gradient, workspace);
         trace.Add(new MinimizeTracePoint(0, value, [.. parameters], [.. gradient]));
         var step = 0;
         var reason = StopReason.Steps;
@@ -106,7 +107,7 @@ public static class Runner
                 parameters.CopyTo(previous, 0);
                 optimizer.Step(parameters, gradient);
                 step++;
-                value = cost.EvaluateWithGradient(parameters, gradient);
+                value = cost.EvaluateWithGradient(parameters, gradient, workspace);
                 var diverged = !IsFinite(value) || !AllFinite(parameters);
                 var satisfied = !diverged && UntilSatisfied(run.Until, MaxAbsDifference(parameters, previous), MaxAbs(gradient), value);
                 var last = diverged || satisfied || step == total;

@@ -1,0 +1,87 @@
+using Grad.Language.Semantics;
+using Grad.Runtime.Networks;
+using Grad.Runtime.Numerics;
+using Grad.Runtime.Optimizers;
+
+namespace Grad.Benchmarks;
+
+/// <summary>
+/// The two workloads that bench/compare.sh also runs in PyTorch (bench/torch_bench.py), with
+/// the same shapes, float64 and one thread:
+/// <list type="bullet">
+/// <item>chain: forward and backward of a 50-layer chain of one sigmoid neuron each, one sample, mse.</item>
+/// <item>mlp: one SGD training step (forward, backward, update) of a 784-512-512-10 ReLU network with a
+/// linear output and cross-entropy, batch 128.</item>
+/// </list>
+/// </summary>
+public sealed class ChainWorkload
+{
+    public const int Layers = 50;
+    private readonly Backprop backprop;
+    private readonly double[] parameters;
+    private readonly double[] gradient;
+    private readonly double[] x = [0.5];
+    private readonly double[] y = [1.0];
+
+    public ChainWorkload()
+    {
+        var model = NetworkModel.Create("chain", 1, Enumerable.Range(0, Layers).Select(_ => (1, new Activation(ActivationKind.Sigmoid), (string?)null)), LossKind.Mse);
+        var rng = new Rng(1);
+        parameters = [.. Enumerable.Range(0, model.ParameterCount).Select(_ => rng.NextGaussian())];
+        gradient = new double[model.ParameterCount];
+        backprop = new Backprop(model, 1);
+    }
+
+    public double Run() => backprop.Run(parameters, x, y, 1, gradient);
+}
+
+public sealed class MlpWorkload
+{
+    public const int Batch = 128;
+    private readonly Backprop backprop;
+    private readonly double[] parameters;
+    private readonly double[] gradient;
+    private readonly double[] x;
+    private readonly double[] y;
+    private readonly Optimizer optimizer;
+
+    public MlpWorkload()
+    {
+        var relu = new Activation(ActivationKind.Relu);
+        var model = NetworkModel.Create("mlp", 784, [(512, relu, null), (512, relu, null), (10, new Activation(ActivationKind.Linear), null)], LossKind.CrossEntropy);
+        var rng = new Rng(2);
+        parameters = new double[model.ParameterCount];
+        for (var l = 0; l < model.Layers.Length; l++)
+        {
+            NetworkModel.Initialize(new InitSpec(InitKind.HeNormal), model.Layers[l].InputUnits, model.Layers[l].Units, rng, model.Weights(parameters, l));
+        }
+
+        gradient = new double[model.ParameterCount];
+        x = [.. Enumerable.Range(0, Batch * 784).Select(_ => rng.NextDouble())];
+        y = new double[Batch * 10];
+        for (var i = 0; i < Batch; i++)
+        {
+            y[i * 10 + rng.NextInt(10)] = 1;
+        }
+
+        backprop = new Backprop(model, Batch);
+        optimizer = Optimizer.Create(new OptimizerSpec(OptimizerKind.Sgd, 0.01), model.ParameterCount);
+    }
+
+    /// <summary>Forward and backward only (no update), to see what the optimizer costs.</summary>
+    public double ForwardBackward() => backprop.Run(parameters, x, y, Batch, gradient);
+
+    /// <summary>The optimizer update only.</summary>
+    public double Update()
+    {
+        optimizer.Step(parameters, gradient);
+        return parameters[0];
+    }
+
+    public double Step()
+    {
+        var loss = backprop.Run(parameters, x, y, Batch, gradient);
+        optimizer.Step(parameters, gradient);
+        return loss;
+    }
+}

@@ -1,0 +1,138 @@
+using Grad.Language.Semantics;
+using Grad.Runtime.Analysis;
+using Grad.Runtime.Json;
+using Grad.Runtime.Runs;
+using static Grad.Runtime.Tests.Fixtures;
+
+namespace Grad.Runtime.Tests;
+
+public class AnalysisTests
+{
+    private static BoundNetwork Chain(int layers, double weight) =>
+        Network("chain", 1, Enumerable.Range(1, layers).Select(i => Layer(i, 1, 1, new Activation(ActivationKind.Linear), Matrix([[weight]]), [0.0])), LossKind.Mse);
+
+    private static BoundProgram Program(BoundNetwork network, params BoundRun[] runs) =>
+        BoundProgram.Empty with { Networks = [network], Runs = [.. runs] };
+
+    [Theory]
+    [InlineData(0.1, GradientVerdict.Vanishing)]
+    [InlineData(1.0, GradientVerdict.Healthy)]
+    [InlineData(10.0, GradientVerdict.Exploding)]
+    public void LinearChainVerdictFollowsTheProductOfWeights(double weight, GradientVerdict verdict)
+    {
+        // Linear layers: δ^l = w^(l+1)·δ^(l+1), so ‖δ^1‖/‖δ^L‖ = w^(L−1) = w^5 here.
+        var network = Chain(6, weight);
+        var analysis = NetworkAnalyzer.AnalyzeInitial(Program(network), network)!;
+        Assert.Null(analysis.DataName);
+        AssertRelative(Math.Pow(weight, 5), analysis.Ratio, 1e-12, "ratio");
+        Assert.Equal(verdict, analysis.Verdict);
+        Assert.Equal(1.0, analysis.Layers[^1].RatioToOutput);
+    }
+
+    [Fact]
+    public void WideLayersGetNormsInsteadOfScalars()
+    {
+        var relu = new Activation(ActivationKind.Relu);
+        var network = Network("wide", 3, [Layer(1, 4, 3, relu), Layer(2, 2, 4, new Activation(ActivationKind.Linear))], LossKind.Mse, seed: 9);
+        var analysis = NetworkAnalyzer.AnalyzeInitial(Program(network), network)!;
+        var first = analysis.Layers[0].Chain;
+        Assert.Null(first.NextWeight);
+        Assert.Null(first.Delta);
+        Assert.NotNull(first.NextWeightNorm);
+        Assert.InRange(first.MeanAbsActivationDerivative, 0, 1);
+        Assert.Null(analysis.Layers[1].Chain.NextWeightNorm);
+    }
+
+    [Fact]
+    public void AnalysisIsDeterministic()
+    {
+        var network = Network("n", 2, [Layer(1, 5, 2, new Activation(ActivationKind.Tanh)), Layer(2, 1, 5, new Activation(ActivationKind.Sigmoid))], LossKind.Bce, seed: 4);
+        var first = NetworkAnalyzer.AnalyzeInitial(Program(network), network)!;
+        var second = NetworkAnalyzer.AnalyzeInitial(Program(network), network)!;
+        Assert.Equal(first.Layers.Select(l => l.DeltaNorm), second.Layers.Select(l => l.DeltaNorm));
+        Assert.Equal(first.Loss, second.Loss);
+    }
+
+    [Fact]
+    public void AfterTrainingAnalysisUsesTheFinalParameters()
+    {
+        var network = Chain(3, 0.5);
+        var data = Inline("d", [[1.0], [2.0]], [[3.0], [1.0]]);
+        var run = Train("t", network, data, Sgd(0.05), steps: 50);
+        var result = (TrainResult)Runner.Execute(run);
+        var program = Program(network, run) with { Data = [data] };
+        var after = NetworkAnalyzer.AnalyzeAt(program, network, result.FinalParameters)!;
+        // The run's final state is measured on the (full) batch of its last step: the same numbers.
+        Assert.Equal(result.FinalLoss, after.Loss);
+        Assert.Equal(result.Layers.Select(l => l.DeltaNorm.Final), after.Layers.Select(l => l.DeltaNorm));
+    }
+
+    [Fact]
+    public void TimeBudgetStopsALongRun()
+    {
+        var run = Minimize("long", Bowl(), [1, 1], Sgd(0.5), steps: int.MaxValue);
+        var result = (MinimizeResult)BudgetedRun.Execute(run, CancellationToken.None, timeBudget: TimeSpan.FromMilliseconds(50));
+        Assert.Equal(StopReason.Budget, result.StopReason);
+        Assert.True(result.StepsTaken > 0);
+        Assert.Equal("budget", (string)RunResultJson.Run(result)["stopReason"]!);
+    }
+
+    [Fact]
+    public void StepBudgetStopsTraining()
+    {
+        var network = Chain(2, 0.5);
+        var data = Inline("d", [[1.0], [2.0], [3.0]], [[1.0], [0.0], [1.0]]);
+        var result = (TrainResult)BudgetedRun.Execute(Train("t", network, data, Sgd(0.1), epochs: 100, batch: 2, seed: 3), CancellationToken.None, maxSteps: 7);
+        Assert.Equal(StopReason.Budget, result.StopReason);
+        Assert.Equal(7, result.StepsTaken);
+        Assert.Equal(7, result.Trace[^1].Step);
+    }
+
+    [Fact]
+    public void MinibatchTrainingCoversEveryEpochAndIsSeeded()
+    {
+        var network = Chain(2, 0.5);
+        var data = Inline("d", [[1.0], [2.0], [3.0], [4.0], [5.0]], [[1.0], [0.0], [1.0], [0.0], [1.0]]);
+        var a = (TrainResult)Runner.Execute(Train("t", network, data, Sgd(0.1), epochs: 4, batch: 2, seed: 3));
+        var b = (TrainResult)Runner.Execute(Train("t", network, data, Sgd(0.1), epochs: 4, batch: 2, seed: 3));
+        var c = (TrainResult)Runner.Execute(Train("t", network, data, Sgd(0.1), epochs: 4, batch: 2, seed: 4));
+        Assert.Equal(12, a.StepsTaken); // 4 epochs × ⌈5/2⌉ batches
+        Assert.Equal(a.FinalParameters, b.FinalParameters);
+        Assert.NotEqual(a.FinalParameters, c.FinalParameters);
+    }
+
+    [Fact]
+    public void UntilLossStopsTraining()
+    {
+        var network = Chain(1, 0.0);
+        var data = Inline("d", [[1.0]], [[2.0]]);
+        var result = (TrainResult)Runner.Execute(Train("t", network, data, Sgd(0.1), steps: 10_000, until: [new StopCondition(StopMetric.Loss, 1e-6)]));
+        Assert.Equal(StopReason.Until, result.StopReason);
+        Assert.True(result.FinalLoss < 1e-6);
+        Assert.True(result.Trace[^2].Loss >= 1e-6 || result.Trace.Count == 2);
+    }
+}
+
+public class EarlyStopTests
+{
+    [Fact]
+    public void EarlyIsFlaggedAsSmallStepsNotAMinimum()
+    {
+        var bowl = Bowl();
+        var result = (MinimizeResult)Runner.Execute(Minimize("early", bowl, [1, 1], Sgd(0.5), until: [new StopCondition(StopMetric.Change, 1e-3)]));
+        var finding = CostAnalyzer.CheckEarlyStop(result, bowl)!;
+        Assert.Equal("w1", finding.Parameter);
+        AssertRelative(0.998001, finding.Distance, 1e-12, "distance");
+        AssertRelative(0.000999, finding.LastChange, 1e-9, "change");
+        Assert.True(finding.Ratio > 900);
+    }
+
+    [Fact]
+    public void AWellConditionedRunStoppedByUntilIsNotFlagged()
+    {
+        var round = Cost("round", ["x", "y"], Add(Pow(P(0, "x"), N(2)), Pow(P(1, "y"), N(2))));
+        var result = (MinimizeResult)Runner.Execute(Minimize("r", round, [1, 1], Sgd(0.1), until: [new StopCondition(StopMetric.Change, 1e-3)]));
+        Assert.Equal(StopReason.Until, result.StopReason);
+        Assert.Null(CostAnalyzer.CheckEarlyStop(result, round));
+    }
+}
