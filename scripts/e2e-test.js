@@ -1,0 +1,488 @@
+#!/usr/bin/env node
+// End-to-end test of the Grad extension in a real VS Code (code-server 4.100.3 = VS Code 1.100.3) in
+// headless Chromium, driven by playwright-core. Follows ../shared/vscode-e2e's recipe (rig-test.js).
+//  1. fresh HOME / TMPDIR / user-data / extensions dirs under $GRAD_E2E_DIR/runs/<base36 time>, a
+//     workspace with a copy of examples/ (seed.grad, errors/bad.grad)
+//  2. code-server --install-extension vscode-extension/grad-<version>.vsix (the .vsix a user installs,
+//     with the bundled server: nothing here points the extension at the repository's build)
+//  3. code-server on 127.0.0.1:<free port>, --auth none; Chromium opens the workbench
+//  4. seed.grad: keywords carry TextMate colours (semantic highlighting is off, so the colours are the grammar's)
+//  5. the status bar item says "Grad: ready" (the language client has started the server)
+//  6. hover on the `dense … as out` layer of network `chain`: ‖δ‖ in the hover equals `grad inspect --json`'s
+//  7. the "▶ Run" code lens above `run plain`: the run's summary (notification, or the lens turns "Run again")
+//     agrees with `grad run --json`
+//  8. Grad: Run File summarises every run; its "Show Gradient Flow" button opens the table, one row per layer
+//  9. errors/bad.grad: a squiggle and a Problems entry
+//  Screenshots + result.json in $OUT_DIR (default artifacts/e2e). Exit code 0 = every check passed.
+// Env: GRAD_E2E_DIR (default ~/.cache/grad-e2e; scripts/e2e-setup.sh fills it), VSIX, OUT_DIR, CHROMIUM,
+//      GRAD_CLI (command line of the CLI, e.g. "dotnet /path/grad.dll"; default: the built runtime/Grad.Cli),
+//      E2E_KEEP=1 (keep the run dir), E2E_DEBUG=1 (more logging),
+//      E2E_SERVER=mock (checks the harness against scripts/e2e-mock-server.js instead of the real server).
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const net = require('net');
+const { spawn, execFileSync, spawnSync } = require('child_process');
+
+const ROOT = path.resolve(__dirname, '..');
+const E2E_DIR = process.env.GRAD_E2E_DIR || path.join(os.homedir(), '.cache', 'grad-e2e');
+const CODE_SERVER = path.join(E2E_DIR, 'cs/node_modules/code-server/out/node/entry.js');
+const PLAYWRIGHT = path.join(E2E_DIR, 'tools/node_modules/playwright-core');
+const EXT_VERSION = require(path.join(ROOT, 'vscode-extension/package.json')).version;
+const VSIX = process.env.VSIX || path.join(ROOT, 'vscode-extension', `grad-${EXT_VERSION}.vsix`);
+const OUT = path.resolve(process.env.OUT_DIR || path.join(ROOT, 'artifacts/e2e'));
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const DEBUG = process.env.E2E_DEBUG === '1';
+
+const t0 = Date.now();
+const timings = {};
+const mark = (name) => { timings[name] = +((Date.now() - t0) / 1000).toFixed(1); console.log(`[${timings[name].toFixed(1)}s] ${name}`); };
+const checks = []; // { name, ok, detail }
+/** A check the rest of the test depends on: a failure stops the test. */
+const check = (name, ok, detail) => {
+  checks.push({ name, ok: !!ok, detail });
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ': ' + detail : ''}`);
+  if (!ok) throw new Error(`${name}: ${detail}`);
+};
+/** A check the later steps do not depend on: a failure is reported and the test goes on (and fails at the end). */
+const softCheck = (name, ok, detail) => {
+  checks.push({ name, ok: !!ok, detail });
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ': ' + detail : ''}`);
+};
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
+// --- the CLI: the numbers the editor must agree with --------------------------------------------
+function cliCommand() {
+  if (process.env.GRAD_CLI) { const parts = process.env.GRAD_CLI.split(' ').filter(Boolean); return { cmd: parts[0], args: parts.slice(1) }; }
+  for (const config of ['Release', 'Debug']) {
+    const dll = path.join(ROOT, 'runtime/Grad.Cli/bin', config, 'net10.0/grad.dll');
+    if (fs.existsSync(dll)) return { cmd: 'dotnet', args: [dll] };
+  }
+  return { cmd: 'dotnet', args: ['run', '--project', path.join(ROOT, 'runtime/Grad.Cli'), '-c', 'Release', '--'] };
+}
+
+/** Runs `grad <verb> <file> --json -` and parses stdout (exit code 0 or 1 both carry JSON). */
+function cliJson(verb, file, env) {
+  const { cmd, args } = cliCommand();
+  const r = spawnSync(cmd, [...args, verb, file, '--json', '-'], { encoding: 'utf8', env, timeout: 180000 });
+  const text = (r.stdout || '').trim();
+  try { return JSON.parse(text); } catch (_) {
+    throw new Error(`grad ${verb} ${file} --json - (exit ${r.status}) did not print JSON: ${text.slice(0, 300)} ${String(r.stderr || '').slice(0, 500)}`);
+  }
+}
+
+/** Finds network `name`'s layer (by index, or the last one) anywhere in `grad inspect --json`'s object; returns its ‖δ‖. */
+function inspectDeltaNorm(inspect, networkName, layerIndex) {
+  const networks = [];
+  (function walk(v) {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      if (v.name === networkName && Array.isArray(v.layers)) networks.push(v);
+      Object.values(v).forEach(walk);
+    }
+  })(inspect);
+  if (networks.length === 0) throw new Error(`no network "${networkName}" with layers in grad inspect's JSON: ${JSON.stringify(inspect).slice(0, 400)}`);
+  const layers = networks[0].layers;
+  const layer = layers.find((l) => l.index === layerIndex) ?? layers[layers.length - 1];
+  const d = layer.deltaNorm;
+  const value = typeof d === 'object' && d !== null ? (d.initial ?? d.value) : d;
+  if (typeof value !== 'number') throw new Error(`layer ${layerIndex} of ${networkName} has no numeric deltaNorm: ${JSON.stringify(layer)}`);
+  return value;
+}
+
+/** The number after ‖δ‖, ‖δ^l‖ or ‖δ⁹‖ (superscripts) in the hover text. */
+function hoverDeltaNorm(text) {
+  const m = /(?<!\/)‖δ(?:\^?[0-9A-Za-zˡᴸ⁰¹²³⁴⁵⁶⁷⁸⁹]*)‖(?!\s*\/)[\s|:=]*(-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?)/.exec(text);
+  return m ? { shown: m[1], value: Number(m[1]) } : null;
+}
+
+/** Whether `value` rounds to what the hover shows, within half a unit of the last digit shown. */
+function agreesToShownPrecision(shown, value) {
+  const [mantissa, exponent = '0'] = shown.toLowerCase().replace(/^-/, '').split('e');
+  const decimals = (mantissa.split('.')[1] || '').length;
+  const unit = 10 ** (Number(exponent) - decimals);
+  return Math.abs(Math.abs(Number(shown)) - Math.abs(value)) <= 0.5 * unit * 1.0001 && Math.sign(Number(shown)) === Math.sign(value);
+}
+
+async function main() {
+  for (const [what, p] of [['code-server', CODE_SERVER], ['playwright-core', PLAYWRIGHT], ['chromium', CHROMIUM], ['the .vsix (npm run package)', VSIX]]) {
+    if (!fs.existsSync(p)) throw new Error(`${what} not found at ${p}; run scripts/e2e-setup.sh${what.includes('vsix') ? ' and npm run package' : ''}`);
+  }
+  const { chromium } = require(PLAYWRIGHT);
+  fs.mkdirSync(OUT, { recursive: true });
+  for (const f of fs.readdirSync(OUT)) if (/\.(png|json|log)$/.test(f)) fs.rmSync(path.join(OUT, f));
+
+  // Short run-dir name: the extension host creates unix sockets in $TMPDIR, and their paths must stay < 108 bytes.
+  const runs = path.join(E2E_DIR, 'runs');
+  const run = path.join(runs, Date.now().toString(36));
+  // A passing run removes its dir; keep only the 4 newest failed ones for their logs.
+  if (fs.existsSync(runs)) {
+    for (const old of fs.readdirSync(runs).sort().slice(0, -4)) fs.rmSync(path.join(runs, old), { recursive: true, force: true });
+  }
+  const dirs = { home: path.join(run, 'home'), ud: path.join(run, 'ud'), ext: path.join(run, 'ext'), ws: path.join(run, 'ws'), tmp: path.join(run, 'tmp') };
+  for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
+  const env = {
+    ...process.env,
+    HOME: dirs.home,
+    XDG_CONFIG_HOME: path.join(dirs.home, '.config'),
+    XDG_DATA_HOME: path.join(dirs.home, '.local/share'),
+    XDG_CACHE_HOME: path.join(dirs.home, '.cache'),
+    TMPDIR: dirs.tmp,
+    DOTNET_CLI_TELEMETRY_OPTOUT: '1',
+    DOTNET_NOLOGO: '1',
+  };
+  delete env.VSCODE_IPC_HOOK_CLI;
+  delete env.GRAD_LANGUAGE_SERVER_PATH; // the test is of the .vsix with its bundled server
+  const MOCK = process.env.E2E_SERVER === 'mock'; // harness self-check only: see scripts/e2e-mock-server.js
+  process.env.TMPDIR = dirs.tmp; // Playwright's temporary Chromium profile
+
+  fs.cpSync(path.join(ROOT, 'examples'), dirs.ws, { recursive: true });
+  const seedFile = path.join(dirs.ws, 'seed.grad');
+  const badFile = path.join(dirs.ws, 'errors', 'bad.grad');
+
+  // The numbers the editor must show, from the CLI (run on the same files, before the editor starts).
+  const cliEnv = { ...env, HOME: process.env.HOME, TMPDIR: os.tmpdir() };
+  let inspectJson; let runJson; let cliError = null;
+  try {
+    inspectJson = cliJson('inspect', seedFile, cliEnv);
+    runJson = cliJson('run', seedFile, cliEnv);
+  } catch (e) { cliError = e.message; }
+  mark('CLI ran (grad inspect, grad run)');
+  if (MOCK) {
+    console.log('E2E_SERVER=mock: the extension talks to scripts/e2e-mock-server.js, NOT the Grad server (checks the harness only)');
+    fs.writeFileSync(path.join(run, 'inspect.json'), JSON.stringify(inspectJson ?? null));
+    fs.writeFileSync(path.join(run, 'run.json'), JSON.stringify(runJson ?? null));
+    Object.assign(env, { GRAD_LANGUAGE_SERVER_PATH: path.join(__dirname, 'e2e-mock-server.js'),
+      MOCK_INSPECT_JSON: path.join(run, 'inspect.json'), MOCK_RUN_JSON: path.join(run, 'run.json') });
+  }
+
+  fs.mkdirSync(path.join(dirs.ud, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(dirs.ud, 'User', 'settings.json'), JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'security.workspace.trust.enabled': false,
+    'workbench.colorTheme': 'Default Dark Modern',
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'workbench.enableExperiments': false,
+    'workbench.tips.enabled': false,
+    'chat.disableAIFeatures': true,
+    'editor.hover.delay': 300,
+    'editor.minimap.enabled': false,
+    'editor.semanticHighlighting.enabled': false, // colours come from the TextMate grammar only
+    'grad.analysis.debounceMs': 0,
+  }, null, 2));
+
+  const common = ['--user-data-dir', dirs.ud, '--extensions-dir', dirs.ext, '--disable-telemetry'];
+  execFileSync(process.execPath, [CODE_SERVER, ...common, '--install-extension', VSIX], { env, stdio: DEBUG ? 'inherit' : 'pipe' });
+  const installed = fs.readdirSync(dirs.ext).filter((d) => d.startsWith('grad-lang.grad-'));
+  check('the .vsix installs with --install-extension', installed.length === 1 &&
+    fs.existsSync(path.join(dirs.ext, installed[0], 'server', 'Grad.LanguageServer.dll')), installed.join(', '));
+  mark('extension installed');
+
+  const port = await freePort();
+  const csLog = fs.openSync(path.join(run, 'code-server.log'), 'w');
+  const cs = spawn(process.execPath, [CODE_SERVER, ...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
+    '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', dirs.ws],
+  { env, stdio: ['ignore', csLog, csLog], detached: true });
+  const killServer = () => { try { process.kill(-cs.pid, 'SIGTERM'); } catch (_) { /* gone */ } };
+  process.on('exit', killServer);
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try { const r = await fetch(base + '/healthz'); if (r.ok) break; } catch (_) { /* not up yet */ }
+    if (i > 300) throw new Error('code-server did not come up; see ' + path.join(run, 'code-server.log'));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  mark('code-server listening');
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM, headless: true, env,
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const consoleLog = [];
+  page.on('console', (m) => consoleLog.push(`[${m.type()}] ${m.text()}`));
+  page.on('pageerror', (e) => consoleLog.push(`[pageerror] ${e.message}`));
+  const shot = (name) => page.screenshot({ path: path.join(OUT, name) });
+  const result = { ok: false, server: MOCK ? 'MOCK (harness check only)' : 'bundled', checks, timings, runDir: run };
+  /** A part of the test that later parts do not need: its failure is recorded (with a screenshot) and the test goes on. */
+  const section = async (name, body) => {
+    try { await body(); } catch (e) {
+      checks.push({ name: `${name} section`, ok: false, detail: e.message.split('\n')[0] });
+      console.log(`FAIL ${name}: ${e.message.split('\n').slice(0, 3).join(' | ')}`);
+      await shot(`failure-${name}.png`).catch(() => {});
+      await page.keyboard.press('Escape').catch(() => {});
+    }
+  };
+
+  try {
+    await page.goto(`${base}/?folder=${encodeURIComponent(dirs.ws)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60000 });
+    mark('workbench loaded');
+
+    const editorFor = (name) => `.editor-instance .monaco-editor[data-uri$="/${name}"]`;
+    const openFile = async (relative) => {
+      const name = path.basename(relative);
+      await page.keyboard.press('Control+P');
+      const qi = page.locator('.quick-input-widget input');
+      await qi.waitFor({ timeout: 10000 });
+      await qi.fill(relative);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15000 });
+      await page.keyboard.press('Enter');
+      await page.locator(editorFor(name)).waitFor({ timeout: 15000 });
+    };
+    const seed = editorFor('seed.grad');
+    await page.locator('.monaco-workbench').click({ position: { x: 640, y: 300 } }).catch(() => {});
+    await openFile('seed.grad');
+    await page.locator(`${seed} .view-lines`, { hasText: 'network' }).waitFor({ timeout: 15000 });
+    mark('seed.grad open');
+
+    // --- 4. TextMate colours -------------------------------------------------------------------------
+    // All on the first screen of seed.grad (lines below it are not in the DOM).
+    const keywords = ['let', 'cost', 'run', 'minimize', 'from', 'optimizer', 'steps', 'until', 'network', 'input', 'repeat', 'dense', 'sgd', 'adagrad', 'sigmoid'];
+    const probe = () => page.evaluate(({ sel, keywords }) => {
+      const ed = document.querySelector(sel);
+      const plainColor = getComputedStyle(ed.querySelector('.view-lines')).color; // the editor's default foreground
+      const spans = [...ed.querySelectorAll('.view-line span span')];
+      const text = (x) => x.textContent.replace(/\u00a0/g, ' '); // the editor renders spaces as no-break spaces
+      const out = {};
+      for (const k of keywords) {
+        const s = spans.find((x) => x.textContent === k);
+        if (s) out[k] = { cls: s.className, color: getComputedStyle(s).color };
+      }
+      const comment = spans.find((x) => text(x).includes('stop once'));
+      const number = spans.find((x) => x.textContent === '0.001');
+      return { plainColor, keywords: out, comment: comment && getComputedStyle(comment).color, number: number && getComputedStyle(number).color,
+        language: document.getElementById('status.editor.mode')?.textContent.trim() };
+    }, { sel: seed, keywords });
+    let tok = null;
+    const coloured = (t) => t && keywords.every((k) => t.keywords[k] && t.keywords[k].color !== t.plainColor && t.keywords[k].cls !== 'mtk1') &&
+      t.comment && t.comment !== t.plainColor && t.number && t.number !== t.plainColor;
+    for (let i = 0; i < 150 && !coloured(tok); i++) { tok = await probe(); if (!coloured(tok)) await page.waitForTimeout(100); }
+    if (DEBUG) console.log('tokens:', JSON.stringify(tok));
+    check('the language of seed.grad is Grad', tok && tok.language === 'Grad', tok && tok.language);
+    check('keywords, a comment and a number are coloured by the grammar (not the default foreground)', coloured(tok),
+      tok && `${keywords.map((k) => `${k}=${tok.keywords[k] ? tok.keywords[k].color : 'missing'}`).join(' ')} comment=${tok.comment} number=${tok.number} plain=${tok.plainColor}`);
+    check('declaration keywords and layer keywords are told apart', tok.keywords.network.color !== tok.keywords.sigmoid.color,
+      `network ${tok.keywords.network.color}, sigmoid ${tok.keywords.sigmoid.color}`);
+    await shot('01-highlighting.png');
+    mark('syntax highlighting checked');
+
+    // --- 5. the language client has started the bundled server -----------------------------------------
+    // Read the item's text in the page: it changes often (analysing → ready), so no locator that could go stale.
+    const readStatus = () => page.evaluate(() => {
+      const item = [...document.querySelectorAll('.statusbar-item')].find((e) => /Grad: /.test(e.textContent));
+      return item ? item.textContent.trim() : null;
+    });
+    let statusText = null;
+    const statusSeen = [];
+    for (let i = 0; i < 600 && !/Grad: (ready|stopped)/.test(statusText || ''); i++) {
+      statusText = await readStatus();
+      if (statusText && statusSeen[statusSeen.length - 1] !== statusText) statusSeen.push(statusText);
+      await page.waitForTimeout(100);
+    }
+    result.statusSeen = statusSeen;
+    console.log('status bar:', statusSeen.join(' → '));
+    check('the language client started the bundled server (status bar not "Grad: stopped")', !/Grad: stopped/.test(statusText), statusText);
+    softCheck('the status bar says "Grad: ready" for seed.grad (analysis up to date)', /Grad: ready/.test(statusText), statusText);
+    mark('language server ready');
+
+    if (cliError) console.log(`note: the CLI could not give the reference numbers: ${cliError}`);
+
+    // --- 6. hover on a layer of `chain`: ‖δ‖ equals grad inspect's ------------------------------------
+    await section('hover', async () => {
+      // Code lenses insert lines above runs and move the text: wait for them before measuring positions.
+      await page.locator(`${seed} .codelens-decoration a`, { hasText: /Run/ }).first().waitFor({ timeout: 60000 });
+      mark('code lenses shown');
+      const lineText = 'dense 1 sigmoid as out';
+      const wordBox = async () => page.evaluate(({ sel, lineText }) => {
+        const ed = document.querySelector(sel);
+        const line = [...ed.querySelectorAll('.view-line')].find((l) => l.textContent.replace(/\u00a0/g, ' ').includes(lineText));
+        if (!line) return null;
+        for (const span of line.querySelectorAll('span span')) {
+          const node = span.firstChild;
+          const i = node && node.textContent.indexOf('dense');
+          if (node && i >= 0) {
+            const r = document.createRange(); r.setStart(node, i + 1); r.setEnd(node, i + 4);
+            const b = r.getBoundingClientRect();
+            return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+          }
+        }
+        return null;
+      }, { sel: seed, lineText });
+      let box = await wordBox();
+      if (!box) {
+        // The line may be scrolled out of view: put the cursor on it with Go to Line, then measure again.
+        const lineNumber = fs.readFileSync(seedFile, 'utf8').split('\n').findIndex((l) => l.includes(lineText)) + 1;
+        await page.keyboard.press('Control+G');
+        await page.keyboard.type(String(lineNumber));
+        await page.keyboard.press('Enter');
+        await page.waitForTimeout(300);
+        box = await wordBox();
+      }
+      if (!box) throw new Error(`line "${lineText}" not found in the editor DOM`);
+      const hover = page.locator('.monaco-hover', { hasText: '‖δ' });
+      let hoverVia = null;
+      for (let attempt = 1; attempt <= 4 && !hoverVia; attempt++) {
+        await page.mouse.move(box.x - 40, box.y + 80);
+        await page.mouse.move(box.x, box.y, { steps: 5 });
+        try { await hover.first().waitFor({ state: 'visible', timeout: 6000 }); hoverVia = `mouse (attempt ${attempt})`; } catch (_) {
+        const failed = page.locator('.notification-toast', { hasText: 'textDocument/hover failed' }).first();
+        if (await failed.isVisible()) throw new Error(`the server failed the hover: ${(await failed.innerText()).replace(/\s+/g, ' ')}`);
+      }
+      }
+      if (!hoverVia) {
+        hoverVia = 'keyboard Ctrl+K Ctrl+I';
+        await page.mouse.click(box.x, box.y);
+        await page.keyboard.press('Control+K');
+        await page.keyboard.press('Control+I');
+        await hover.first().waitFor({ state: 'visible', timeout: 10000 });
+      }
+      const hoverText = (await hover.first().innerText()).trim();
+      result.hoverText = hoverText;
+      console.log(`hover (${hoverVia}):`, JSON.stringify(hoverText));
+      await shot('02-hover-layer.png');
+      const shown = hoverDeltaNorm(hoverText);
+      check('the layer hover shows ‖δ‖ with a number', shown !== null, hoverText.slice(0, 200));
+      softCheck('the hover names the layer as the last of 9 in chain', /\b9\b[^\n]*\b9\b|layer 9 of 9/.test(hoverText), hoverText.split('\n')[0]);
+      let expectedDelta = null;
+      try { if (cliError) throw new Error(cliError); expectedDelta = inspectDeltaNorm(inspectJson, 'chain', 9); } catch (e) { cliError = e.message; }
+      result.delta = { hover: shown.shown, inspect: expectedDelta };
+      softCheck(`the hover's ‖δ‖ equals grad inspect's (layer 9 of chain)`, expectedDelta !== null && agreesToShownPrecision(shown.shown, expectedDelta),
+        expectedDelta === null ? `hover ${shown.shown}; grad inspect gave no number: ${cliError}` : `hover ${shown.shown}, grad inspect ${expectedDelta}`);
+      mark('hover checked');
+    });
+
+    // --- 7. the "▶ Run" code lens of `run plain` ---------------------------------------------------------
+    await section('code-lens', async () => {
+      await page.keyboard.press('Escape');
+      await page.mouse.move(5, 400);
+      const lenses = page.locator(`${seed} .codelens-decoration a`);
+      const lensTexts = await lenses.allInnerTexts();
+      if (DEBUG) console.log('code lenses:', lensTexts);
+      // Only the lenses of lines on screen are in the DOM (plain, early, adaptive; not deep).
+      check('the runs on screen have "▶ Run" code lenses, the first one above run plain', lensTexts.filter((t) => /Run/.test(t)).length >= 3 &&
+        /▶ Run/.test(lensTexts[0]), JSON.stringify(lensTexts));
+      await lenses.filter({ hasText: /Run/ }).first().click();
+      const plainRun = runJson && runJson.runs && runJson.runs.find((r) => r.name === 'plain');
+      // Either signal counts: our notification "Grad ▸ plain: …", or the server's lens turning into "Run again · …".
+      const toast = page.locator('.notification-toast', { hasText: 'plain:' }).first();
+      const again = lenses.filter({ hasText: /Run again/ }).first();
+      const failed = page.locator('.notification-toast', { hasText: /executeCommand failed|grad\.run/ }).first();
+      // Poll (no racing waitFor()s left pending when one of them wins).
+      for (let waited = 0; ; waited += 250) {
+        if (await toast.isVisible() || await again.count() > 0) break;
+        if (await failed.isVisible()) throw new Error(`the run failed: ${(await failed.innerText()).replace(/\s+/g, ' ')}`);
+        if (waited > 90000) throw new Error('no run summary within 90 s (no notification, no "Run again" lens)');
+        await page.waitForTimeout(250);
+      }
+      await page.waitForTimeout(500);
+      const toastText = (await toast.isVisible()) ? (await toast.locator('.notification-list-item-message').innerText()).trim() : null;
+      const againText = (await again.count()) > 0 ? (await again.innerText()).trim() : null;
+      result.runSummary = { notification: toastText, lens: againText };
+      console.log('run summary:', JSON.stringify(result.runSummary));
+      await shot('03-code-lens-run.png');
+      const summary = toastText || againText || '';
+      check('the run shows its summary', /plain|Run again/.test(summary) && /\d/.test(summary), summary);
+      if (toastText) {
+        softCheck(`the summary's step count is grad run's (${plainRun ? plainRun.stepsTaken : '?'})`, !!plainRun && toastText.includes(`${plainRun.stepsTaken} step`),
+          plainRun ? toastText : `grad run gave no result for plain: ${cliError}`);
+      }
+      mark('code lens ran');
+    });
+
+    // --- 8. Grad: Run File, then the gradient-flow table of the train run `deep` ------------------------
+    await section('gradient-flow', async () => {
+      await page.keyboard.press('Escape');
+      await page.locator(`${seed} .view-lines`).click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('F1');
+      const qi = page.locator('.quick-input-widget input');
+      await qi.waitFor({ timeout: 10000 });
+      await qi.fill('>Grad: Run File');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Grad: Run File' }).first().waitFor({ timeout: 10000 });
+      const toast = page.locator('.notification-toast', { hasText: 'deep:' }).first();
+      const failures = page.locator('.notification-toast', { hasText: /Grad: Run File failed/ });
+      const failuresBefore = await failures.count(); // only a new failure is this run's
+      await page.keyboard.press('Enter');
+      for (let waited = 0; !(await toast.isVisible()); waited += 250) {
+        if (await failures.count() > failuresBefore) throw new Error(`Run File failed: ${(await failures.last().innerText()).replace(/\s+/g, ' ')}`);
+        if (waited > 90000) throw new Error('no summary of Grad: Run File within 90 s');
+        await page.waitForTimeout(250);
+      }
+      const summary = (await toast.locator('.notification-list-item-message').innerText()).trim();
+      console.log('run file:', JSON.stringify(summary));
+      softCheck('Grad: Run File summarises all four runs', ['plain:', 'early:', 'adaptive:', 'deep:'].every((r) => summary.includes(r)), summary);
+      await toast.locator('.monaco-button', { hasText: 'Show Gradient Flow' }).click();
+      const webview = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+      await webview.locator('h1', { hasText: 'Gradient flow' }).waitFor({ timeout: 20000 });
+      const deepRows = await webview.locator('h2:has-text("run deep") + p + table tbody tr').allInnerTexts();
+      result.gradientFlow = deepRows;
+      await page.waitForTimeout(300);
+      await shot('05-gradient-flow.png');
+      check('the gradient-flow table has one row per layer of chain (9)', deepRows.length === 9, JSON.stringify(deepRows.slice(0, 2)));
+      const deepRun = runJson && runJson.runs && runJson.runs.find((r) => r.name === 'deep');
+      const firstDelta = deepRows[0].split('\t')[3];
+      softCheck('its ‖δ¹‖ before training equals grad run --json\'s', !!deepRun && agreesToShownPrecision(firstDelta, deepRun.layers[0].deltaNorm.initial),
+        `table ${firstDelta}, grad run ${deepRun ? deepRun.layers[0].deltaNorm.initial : cliError}`);
+      mark('gradient flow shown');
+    });
+
+    // --- 9. diagnostics in a file with an error --------------------------------------------------------
+    await section('diagnostics', async () => {
+      await openFile('errors/bad.grad');
+      const bad = editorFor('bad.grad');
+      await page.locator(`${bad} .squiggly-error`).first().waitFor({ timeout: 60000 });
+      await page.keyboard.press('Control+Shift+M');
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: /sigmod|GRAD\d{4}/ }).first();
+      await row.waitFor({ timeout: 20000 });
+      const problem = (await row.innerText()).replace(/\s+/g, ' ').trim();
+      result.problem = problem;
+      await shot('04-diagnostics.png');
+      check('bad.grad has a squiggle and a Problems entry from the server', /GRAD\d{4}/.test(problem) || /sigmod/.test(problem), problem);
+      mark('diagnostics checked');
+    });
+    result.ok = checks.every((c) => c.ok);
+    if (!result.ok) process.exitCode = 1;
+  } catch (e) {
+    result.error = e.message;
+    await shot('failure.png').catch(() => {});
+    console.error(`FAIL: ${e.stack}\nscreenshots: ${OUT}\ncode-server log and extension host logs (ud/logs/*/exthost1/): ${run}`);
+    process.exitCode = 1;
+  } finally {
+    fs.writeFileSync(path.join(OUT, 'console.log'), consoleLog.join('\n'));
+    fs.writeFileSync(path.join(OUT, 'result.json'), JSON.stringify(result, null, 2));
+    // Keep the extension host log with the artefacts: it has the language client's output.
+    try {
+      const logs = path.join(dirs.ud, 'logs');
+      for (const session of fs.readdirSync(logs)) {
+        const exthost = path.join(logs, session, 'exthost1');
+        if (!fs.existsSync(exthost)) continue;
+        for (const f of fs.readdirSync(exthost, { recursive: true })) {
+          if (String(f).endsWith('.log') && (String(f).includes('Grad') || String(f).includes('exthost'))) {
+            fs.copyFileSync(path.join(exthost, String(f)), path.join(OUT, 'exthost-' + path.basename(String(f)).replace(/\s+/g, '_')));
+          }
+        }
+      }
+    } catch (_) { /* no logs */ }
+    await browser.close();
+    killServer();
+    if (result.ok && process.env.E2E_KEEP !== '1') fs.rmSync(run, { recursive: true, force: true });
+  }
+  const failed = checks.filter((c) => !c.ok);
+  console.log(result.ok ? `PASS: ${checks.length} checks in ${((Date.now() - t0) / 1000).toFixed(1)}s`
+    : `FAILED: ${failed.length} of ${checks.length} checks failed${result.error ? ' (stopped early)' : ''}: ${failed.map((c) => c.name).join('; ')}`);
+}
+
+module.exports = { hoverDeltaNorm, agreesToShownPrecision, inspectDeltaNorm };
+if (require.main === module) main().catch((e) => { console.error(e); process.exitCode = 1; });
