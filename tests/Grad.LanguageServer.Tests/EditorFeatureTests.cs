@@ -243,6 +243,7 @@ public sealed class EditorFeatureTests
         Assert.Equal("fit", all["runs"]![0]!["name"]!.ToString());
         Assert.NotNull(all["diagnostics"]);
         Assert.EndsWith(".grad", all["file"]!.ToString(), StringComparison.Ordinal);
+        Assert.Null(await server.RequestAsync<JObject?>("grad/runResults", new { uri = server.NewUri("not-open") }));
     }
 
     [Fact]
