@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using System.Text;
 using Grad.Language;
 using Grad.Language.Semantics;
@@ -62,7 +63,11 @@ public static class ContentKeys
     private static string Finish(StringBuilder builder, Compilation compilation) =>
         builder.Append(Shared.GetValue(compilation, RenderShared)).ToString();
 
-    /// <summary>Every constant (a declaration may use any of them) and the file path (csv paths are relative to it), rendered once per compilation.</summary>
+    /// <summary>
+    /// Every constant (a declaration may use any of them) and the file path (csv paths are
+    /// relative to it), as a SHA-256 computed once per compilation: keys stay short in a file of
+    /// thousands of constants.
+    /// </summary>
     private static readonly ConditionalWeakTable<Compilation, string> Shared = new();
 
     private static string RenderShared(Compilation compilation)
@@ -73,6 +78,7 @@ public static class ContentKeys
             builder.Append(constant.Key).Append('=').Append(constant.Value.ToString("R", CultureInfo.InvariantCulture)).Append(';');
         }
 
-        return builder.Append('\n').Append(compilation.FilePath).ToString();
+        builder.Append('\n').Append(compilation.FilePath);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(builder.ToString())));
     }
 }
