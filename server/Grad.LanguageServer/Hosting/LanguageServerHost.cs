@@ -34,6 +34,7 @@ public sealed class LanguageServerHost : IDisposable
         var notifier = new ClientNotifier(this);
         Context = new ServerContext(Rpc, Log, options.AnalysisService ?? new RuntimeAnalysisService(), options.Settings, notifier);
         Lifecycle = new LifecycleFeature(Context, exit);
+        ((LspJsonRpc)Rpc).IsShutDown = () => Lifecycle.ShutdownRequested;
         foreach (var feature in FeatureList.Create(Context, Lifecycle))
         {
             Rpc.AddLocalRpcTarget(feature, new JsonRpcTargetOptions { NotifyClientOfEvents = false, DisposeOnDisconnect = false });
