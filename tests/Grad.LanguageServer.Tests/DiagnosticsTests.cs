@@ -83,6 +83,33 @@ public sealed class DiagnosticsTests
     }
 
     [Fact]
+    public async Task Exploding_delta_is_a_warning_with_init_quick_fixes()
+    {
+        await using var server = await TestServer.StartAsync(new FakeAnalysisService { LayerFactor = 4 });
+        var uri = server.NewUri();
+        await server.OpenAsync(uri, """
+            network wide {
+              input 1
+              repeat 6 { dense 1 tanh }
+              dense 1 linear
+              init normal(mean = 0, std = 16)
+              loss mse
+            }
+            """);
+        var warning = Assert.Single(await server.WaitForDiagnosticsAsync(uri, 1, d => d.Count > 0));
+        Assert.Equal("GRAD5002", warning["code"]!.ToString());
+        Assert.Contains("δ explodes towards the input of `wide`: ‖δ¹‖/‖δ⁷‖ = 4096 at the initial weights (above 1000)", warning["message"]!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("the initial weights are large", warning["message"]!.ToString(), StringComparison.Ordinal);
+        var actions = await server.RequestAsync<JArray>("textDocument/codeAction", new
+        {
+            textDocument = new { uri },
+            range = TestServer.ToLsp(new Grad.Language.Text.LineRange(new(0, 8), new(0, 8))),
+            context = new { diagnostics = new JArray(warning) },
+        });
+        Assert.Equal(["Initialise `wide` with xavier_uniform", "Initialise `wide` with he_normal"], actions.Select(a => a["title"]!.ToString()));
+    }
+
+    [Fact]
     public async Task A_crash_in_the_analysis_becomes_one_diagnostic_and_the_server_keeps_serving()
     {
         var analysis = new FakeAnalysisService { NetworkFailure = new InvalidOperationException("analysis exploded") };

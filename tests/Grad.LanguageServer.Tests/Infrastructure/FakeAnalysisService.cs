@@ -21,6 +21,9 @@ public sealed class FakeAnalysisService : IAnalysisService
     /// <summary>When set, AnalyzeNetwork throws it (a crash in the analysis).</summary>
     public Exception? NetworkFailure { get; set; }
 
+    /// <summary>What each layer multiplies δ by on its way back (0.25: vanishing over many layers; 4: exploding).</summary>
+    public double LayerFactor { get; set; } = 0.25;
+
     /// <summary>How long each network analysis takes.</summary>
     public TimeSpan NetworkDelay { get; set; }
 
@@ -55,11 +58,11 @@ public sealed class FakeAnalysisService : IAnalysisService
         var total = network.Layers.Length;
         var layers = network.Layers.Select(l =>
         {
-            var delta = 0.1 * Math.Pow(0.25, total - l.Index);
-            var nextDelta = 0.1 * Math.Pow(0.25, total - l.Index - 1);
+            var delta = 0.1 * Math.Pow(LayerFactor, total - l.Index);
+            var nextDelta = 0.1 * Math.Pow(LayerFactor, total - l.Index - 1);
             var chain = l.Index == total
                 ? new ChainRule(null, 0.25, null, delta, 0.4, null, 0.25)
-                : new ChainRule(1.0, 0.25, nextDelta, delta, null, 1.0, 0.25);
+                : new ChainRule(LayerFactor / 0.25, 0.25, nextDelta, delta, null, LayerFactor / 0.25, 0.25);
             return new LayerReport(l.Index, l.Units, l.InputUnits, l.Activation.Name, l.Label, delta, delta * 0.5, chain);
         }).ToImmutableArray();
         return new NetworkReport(network.Name, layers, "one test sample");
