@@ -146,6 +146,12 @@ public sealed class LifecycleTests
         Assert.Equal(5, server.Host.Context.Settings.DebounceMs);
         Assert.Equal(3, server.Host.Context.Settings.BudgetSeconds);
         Assert.Equal("verbose", server.Host.Log.Trace);
+
+        // With the trace on, the analysis reports its timing as $/logTrace.
+        var uri = server.NewUri();
+        await server.OpenAsync(uri, "let a = 1\n");
+        var trace = await server.WaitForNotificationAsync("$/logTrace", p => p["message"]!.ToString().Contains(uri, StringComparison.Ordinal));
+        Assert.Contains("analysed", trace["message"]!.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
