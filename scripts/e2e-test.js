@@ -214,6 +214,17 @@ async function main() {
   page.on('console', (m) => consoleLog.push(`[${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => consoleLog.push(`[pageerror] ${e.message}`));
   const shot = (name) => page.screenshot({ path: path.join(OUT, name) });
+  /** Lines of the extension's output channel ("Grad Language Server") matching a pattern, from the extension host's log file. */
+  const gradLogLines = (pattern) => {
+    const lines = [];
+    const logs = path.join(dirs.ud, 'logs');
+    if (!fs.existsSync(logs)) return lines;
+    for (const f of fs.readdirSync(logs, { recursive: true })) {
+      if (!String(f).endsWith('Grad Language Server.log')) continue;
+      for (const line of fs.readFileSync(path.join(logs, String(f)), 'utf8').split('\n')) if (pattern.test(line)) lines.push(line);
+    }
+    return lines;
+  };
   const result = { ok: false, server: MOCK ? 'MOCK (harness check only)' : 'bundled', checks, timings, runDir: run };
   /** A part of the test that later parts do not need: its failure is recorded (with a screenshot) and the test goes on. */
   const section = async (name, body) => {
@@ -374,6 +385,7 @@ async function main() {
       // Only the lenses of lines on screen are in the DOM (plain, early, adaptive; not deep).
       check('the runs on screen have "▶ Run" code lenses, the first one above run plain', lensTexts.filter((t) => /Run/.test(t)).length >= 3 &&
         /▶ Run/.test(lensTexts[0]), JSON.stringify(lensTexts));
+      const lensFailuresBefore = gradLogLines(/Request workspace\/executeCommand failed/).length;
       await lenses.filter({ hasText: /Run/ }).first().click();
       const plainRun = runJson && runJson.runs && runJson.runs.find((r) => r.name === 'plain');
       // Either signal counts: our notification "Grad ▸ plain: …", or the server's lens turning into "Run again · …".
@@ -384,6 +396,9 @@ async function main() {
       for (let waited = 0; ; waited += 250) {
         if (await toast.isVisible() || await again.count() > 0) break;
         if (await failed.isVisible()) throw new Error(`the run failed: ${(await failed.innerText()).replace(/\s+/g, ' ')}`);
+        if (gradLogLines(/Request workspace\/executeCommand failed/).length > lensFailuresBefore) {
+          throw new Error(`the run failed: ${gradLogLines(/Message: /).pop() || 'see the Grad Language Server log'}`);
+        }
         if (waited > 90000) throw new Error('no run summary within 90 s (no notification, no "Run again" lens)');
         await page.waitForTimeout(250);
       }
@@ -412,11 +427,13 @@ async function main() {
       await qi.fill('>Grad: Run File');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Grad: Run File' }).first().waitFor({ timeout: 10000 });
       const toast = page.locator('.notification-toast', { hasText: 'deep:' }).first();
-      const failures = page.locator('.notification-toast', { hasText: /Grad: Run File failed/ });
-      const failuresBefore = await failures.count(); // only a new failure is this run's
+      // A failure shows as an error notification, but VS Code does not always pop it up as a toast
+      // (after earlier errors it may only light the bell): read the extension's log instead.
+      const failuresBefore = gradLogLines(/Run File failed/).length;
       await page.keyboard.press('Enter');
       for (let waited = 0; !(await toast.isVisible()); waited += 250) {
-        if (await failures.count() > failuresBefore) throw new Error(`Run File failed: ${(await failures.last().innerText()).replace(/\s+/g, ' ')}`);
+        const failures = gradLogLines(/Run File failed/);
+        if (failures.length > failuresBefore) throw new Error(failures[failures.length - 1].replace(/^.*?\[error\] /, ''));
         if (waited > 90000) throw new Error('no summary of Grad: Run File within 90 s');
         await page.waitForTimeout(250);
       }
