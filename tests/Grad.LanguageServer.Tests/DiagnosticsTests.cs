@@ -69,7 +69,7 @@ public sealed class DiagnosticsTests
         await server.OpenAsync(uri, markup.Text);
         var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Count > 0);
         var warning = Assert.Single(diagnostics);
-        Assert.Equal("GRAD5001", warning["code"]!.ToString());
+        Assert.Equal("GRAD0500", warning["code"]!.ToString());
         Assert.Equal(2, (int)warning["severity"]!);
         Assert.Equal(markup.Range, TestServer.FromLsp(warning["range"]!));
         var message = warning["message"]!.ToString();
@@ -97,7 +97,7 @@ public sealed class DiagnosticsTests
             }
             """);
         var warning = Assert.Single(await server.WaitForDiagnosticsAsync(uri, 1, d => d.Count > 0));
-        Assert.Equal("GRAD5002", warning["code"]!.ToString());
+        Assert.Equal("GRAD0501", warning["code"]!.ToString());
         Assert.Contains("δ explodes towards the input of `wide`: ‖δ¹‖/‖δ⁷‖ = 4096 at the initial weights (above 1000)", warning["message"]!.ToString(), StringComparison.Ordinal);
         Assert.Contains("the initial weights are large", warning["message"]!.ToString(), StringComparison.Ordinal);
         var actions = await server.RequestAsync<JArray>("textDocument/codeAction", new
@@ -118,14 +118,14 @@ public sealed class DiagnosticsTests
         await server.OpenAsync(uri, Samples.TrainFile);
         var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Count > 0);
         var crash = Assert.Single(diagnostics);
-        Assert.Equal("GRAD5000", crash["code"]!.ToString());
+        Assert.Equal("GRAD0504", crash["code"]!.ToString());
         Assert.Contains("analysis exploded", crash["message"]!.ToString(), StringComparison.Ordinal);
         var state = await server.WaitForAnalysisAsync(uri, 1, "error");
         Assert.Contains("analysis exploded", state["message"]!.ToString(), StringComparison.Ordinal);
 
         analysis.NetworkFailure = null;
         await server.ChangeAsync(uri, 2, Samples.TrainFile + "\n");
-        Assert.DoesNotContain(await server.WaitForDiagnosticsAsync(uri, 2), d => d["code"]!.ToString() == "GRAD5000");
+        Assert.DoesNotContain(await server.WaitForDiagnosticsAsync(uri, 2), d => d["code"]!.ToString() == "GRAD0504");
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed class DiagnosticsTests
         var first = await server.WaitForDiagnosticsAsync(uri, 1);
         Assert.All(first, d => Assert.StartsWith("GRAD0", d["code"]!.ToString(), StringComparison.Ordinal));
         Assert.NotEmpty(first);
-        var later = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Any(x => x["code"]!.ToString() == "GRAD5001"));
+        var later = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Any(x => x["code"]!.ToString() == "GRAD0500"));
         Assert.True(later.Count > first.Count);
     }
 
@@ -170,7 +170,7 @@ public sealed class DiagnosticsTests
         await server.OpenAsync(uri, markup.Text);
         var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Count > 0);
         var warning = Assert.Single(diagnostics);
-        Assert.Equal("GRAD5004", warning["code"]!.ToString());
+        Assert.Equal("GRAD0503", warning["code"]!.ToString());
         Assert.Equal(markup.Range, TestServer.FromLsp(warning["range"]!));
         Assert.Contains("condition number is 1000", warning["message"]!.ToString(), StringComparison.Ordinal);
         Assert.Contains("stopped by `change < 0.001` at step 2", warning["message"]!.ToString(), StringComparison.Ordinal);
@@ -186,8 +186,8 @@ public sealed class DiagnosticsTests
         await server.OpenAsync(uri, text);
         await server.WaitForAnalysisAsync(uri, 1);
         await server.RequestAsync<JObject>("workspace/executeCommand", new { command = "grad.run", arguments = new object[] { uri, "fit" } });
-        var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Any(x => x["code"]!.ToString() == "GRAD5003"));
-        var warning = diagnostics.First(d => d["code"]!.ToString() == "GRAD5003");
+        var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Any(x => x["code"]!.ToString() == "GRAD0502"));
+        var warning = diagnostics.First(d => d["code"]!.ToString() == "GRAD0502");
         Assert.Contains("diverged at step 3", warning["message"]!.ToString(), StringComparison.Ordinal);
     }
 }

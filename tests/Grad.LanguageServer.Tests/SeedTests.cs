@@ -77,12 +77,12 @@ public sealed class SeedTests
         await server.OpenAsync(uri, Repo.SeedText);
         var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Count >= 2);
         var codes = diagnostics.Select(d => d["code"]!.ToString()).Order().ToArray();
-        Assert.Equal(["GRAD5001", "GRAD5004"], codes);
-        var early = diagnostics.First(d => d["code"]!.ToString() == "GRAD5004")["message"]!.ToString();
+        Assert.Equal(["GRAD0500", "GRAD0503"], codes);
+        var early = diagnostics.First(d => d["code"]!.ToString() == "GRAD0503")["message"]!.ToString();
         Assert.Contains("run `early` stopped by `change < 0.001` at step 2", early, StringComparison.Ordinal);
         Assert.Contains("w1 = 0.998", early, StringComparison.Ordinal);
         Assert.Contains("condition number is 1000", early, StringComparison.Ordinal);
-        var chain = diagnostics.First(d => d["code"]!.ToString() == "GRAD5001")["message"]!.ToString();
+        var chain = diagnostics.First(d => d["code"]!.ToString() == "GRAD0500")["message"]!.ToString();
         Assert.Contains("9 sigmoid layers", chain, StringComparison.Ordinal);
     }
 

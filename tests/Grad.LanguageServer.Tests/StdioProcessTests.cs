@@ -25,7 +25,7 @@ public sealed class StdioProcessTests
         var result = JObject.Parse(run.Stdout.Trim().Split('\n')[^1]);
         Assert.Equal("grad-language-server", result["serverName"]!.ToString());
         Assert.True((bool)result["hoverProvider"]!);
-        Assert.Contains(result["diagnostics"]!, d => d["code"]!.ToString() == "GRAD5001" && (int)d["line"]! == 25);
+        Assert.Contains(result["diagnostics"]!, d => d["code"]!.ToString() == "GRAD0500" && (int)d["line"]! == 25);
         Assert.Contains("**layer 9 of 9**", result["hover"]!.ToString(), StringComparison.Ordinal);
         Assert.Contains("‖δ⁹‖", result["hover"]!.ToString(), StringComparison.Ordinal);
         Assert.Equal(0, (int)result["exitCode"]!);
