@@ -382,15 +382,17 @@ async function main() {
       const lenses = page.locator(`${seed} .codelens-decoration a`);
       const lensTexts = await lenses.allInnerTexts();
       if (DEBUG) console.log('code lenses:', lensTexts);
-      // Only the lenses of lines on screen are in the DOM (plain, early, adaptive; not deep).
-      check('the runs on screen have "▶ Run" code lenses, the first one above run plain', lensTexts.filter((t) => /Run/.test(t)).length >= 3 &&
-        /▶ Run/.test(lensTexts[0]), JSON.stringify(lensTexts));
+      // Only the lenses of lines on screen are in the DOM (plain, early, adaptive; not deep). The server may
+      // already have run the cheap minimize runs in the background: then the lenses say "Run again · …".
+      check('the runs on screen have "▶ Run" / "Run again" code lenses', lensTexts.filter((t) => /▶ Run|Run again/.test(t)).length >= 3,
+        JSON.stringify(lensTexts));
+      const lensBefore = lensTexts[0];
       const lensFailuresBefore = gradLogLines(/Request workspace\/executeCommand failed/).length;
       await lenses.filter({ hasText: /Run/ }).first().click();
       const plainRun = runJson && runJson.runs && runJson.runs.find((r) => r.name === 'plain');
-      // Either signal counts: our notification "Grad ▸ plain: …", or the server's lens turning into "Run again · …".
+      // Either signal counts: our notification "Grad ▸ plain: …", or the server's lens turning from "▶ Run" into "Run again · …".
       const toast = page.locator('.notification-toast', { hasText: 'plain:' }).first();
-      const again = lenses.filter({ hasText: /Run again/ }).first();
+      const again = /Run again/.test(lensBefore) ? page.locator('#no-such-element') : lenses.filter({ hasText: /Run again/ }).first();
       const failed = page.locator('.notification-toast', { hasText: /executeCommand failed|grad\.run/ }).first();
       // Poll (no racing waitFor()s left pending when one of them wins).
       for (let waited = 0; ; waited += 250) {
