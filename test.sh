@@ -14,7 +14,5 @@ dotnet build Dsl.sln -c Release -nologo -v:q
 echo "== dotnet test"
 dotnet test Dsl.sln -c Release --no-build -nologo -v:q
 
-if npm run --silent 2>/dev/null | grep -q "test:extension"; then
-  echo "== extension tests"
-  npm run test:extension
-fi
+echo "== extension tests (and the end-to-end test in VS Code when scripts/e2e-setup.sh has installed code-server)"
+bash scripts/test-all-node.sh

@@ -31,6 +31,18 @@ public sealed class DiagnosticsTests
     }
 
     [Fact]
+    public async Task Ranges_count_utf16_code_units_after_an_emoji_with_crlf_and_tabs()
+    {
+        await using var server = await TestServer.StartAsync();
+        var uri = server.NewUri();
+        var markup = Markup.Parse("// 😀😀\r\nlet\ta = 1 /* 😀 */ + [|missing|]\r\n");
+        await server.OpenAsync(uri, markup.Text);
+        var diagnostic = Assert.Single(await server.WaitForDiagnosticsAsync(uri, 1));
+        Assert.Equal(markup.Range, TestServer.FromLsp(diagnostic["range"]!));
+        Assert.Equal(new Grad.Language.Text.LineRange(new(1, 21), new(1, 28)), markup.Range); // the emoji counts two
+    }
+
+    [Fact]
     public async Task Syntax_error_is_published_and_the_rest_of_the_file_still_binds()
     {
         await using var server = await TestServer.StartAsync();
@@ -87,6 +99,21 @@ public sealed class DiagnosticsTests
         analysis.NetworkFailure = null;
         await server.ChangeAsync(uri, 2, Samples.TrainFile + "\n");
         Assert.DoesNotContain(await server.WaitForDiagnosticsAsync(uri, 2), d => d["code"]!.ToString() == "GRAD5000");
+    }
+
+    [Fact]
+    public async Task A_slow_analysis_does_not_hold_back_the_compiler_diagnostics()
+    {
+        var analysis = new FakeAnalysisService { NetworkDelay = TimeSpan.FromSeconds(2) };
+        await using var server = await TestServer.StartAsync(analysis);
+        var uri = server.NewUri();
+        var text = "let x = \n" + Samples.TrainFile.Replace("repeat 3", "repeat 9", StringComparison.Ordinal);
+        await server.OpenAsync(uri, text);
+        var first = await server.WaitForDiagnosticsAsync(uri, 1);
+        Assert.All(first, d => Assert.StartsWith("GRAD0", d["code"]!.ToString(), StringComparison.Ordinal));
+        Assert.NotEmpty(first);
+        var later = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Any(x => x["code"]!.ToString() == "GRAD5001"));
+        Assert.True(later.Count > first.Count);
     }
 
     [Fact]

@@ -92,7 +92,7 @@ public sealed partial class Binder
             if (!File.Exists(fullPath))
             {
                 var pathArgument = call.Arguments.FirstOrDefault(a => a.Name is null || a.Name.Text == "path");
-                ReportMissing(call, DiagnosticCatalog.CsvNotFound, pathArgument?.Value?.Span ?? call.Span, $"no file '{relative}' next to this .grad file (looked for {fullPath})");
+                ReportMissing(call, DiagnosticCatalog.CsvNotFound, pathArgument?.Value?.Span ?? call.Span, $"no file '{relative}' next to this .grad file");
                 return null;
             }
 

@@ -6,10 +6,11 @@ namespace Grad.Runtime.Numerics;
 /// <summary>
 /// Dense matrix product C (+)= α·A·B in float64, where A and B are read through strides so
 /// that transposes cost nothing: A(i, p) = a[i·aRow + p·aCol], B(p, j) = b[p·bRow + j·bCol].
-/// Blocked in the Goto/BLIS way (packed panels of A and B, a 6×8 register tile of fused
-/// multiply-adds in <see cref="Vector256{T}"/>). Every element is computed in one fixed order
-/// (k in blocks of <see cref="KBlock"/>, a fused multiply-add chain from 0 within a block, then
-/// C += α·sum), by the vector kernel and the small-matrix loop alike, so results are
+/// Blocked in the Goto/BLIS way: packed panels of A and B and a register tile of fused
+/// multiply-adds, 8×16 in <see cref="Vector512{T}"/> where AVX-512 runs, else 6×8 in
+/// <see cref="Vector256{T}"/>. Every element is computed in one fixed order (k in blocks of
+/// <see cref="KBlock"/>, a fused multiply-add chain from 0 within a block, then C += α·sum), by
+/// either kernel and the small-matrix loop alike, so results are
 /// bit-identical whatever path or machine computes them. Single-threaded by design.
 /// </summary>
 public static unsafe class Gemm
@@ -20,9 +21,7 @@ public static unsafe class Gemm
     private const int SmallWork = 6 * 8 * 32;
 
     /// <summary>The register tile: 8×16 with AVX-512 (sixteen 8-wide accumulators), else 6×8 with 4-wide vectors.</summary>
-    private static readonly bool Wide = Vector512.IsHardwareAccelerated;
-    private static readonly int RowTile = Wide ? 8 : 6;
-    private static readonly int ColumnTile = Wide ? 16 : 8;
+    internal static readonly bool WideByDefault = Vector512.IsHardwareAccelerated;
 
     [ThreadStatic]
     private static double[]? packedA;
@@ -36,7 +35,16 @@ public static unsafe class Gemm
         ReadOnlySpan<double> a, int aRow, int aCol,
         ReadOnlySpan<double> b, int bRow, int bCol,
         Span<double> c, int ldc,
-        double alpha = 1, bool accumulate = false)
+        double alpha = 1, bool accumulate = false) =>
+        Multiply(m, n, k, a, aRow, aCol, b, bRow, bCol, c, ldc, alpha, accumulate, WideByDefault);
+
+    /// <summary>As above with the register tile chosen explicitly (tests run both kernels on any machine).</summary>
+    internal static void Multiply(
+        int m, int n, int k,
+        ReadOnlySpan<double> a, int aRow, int aCol,
+        ReadOnlySpan<double> b, int bRow, int bCol,
+        Span<double> c, int ldc,
+        double alpha, bool accumulate, bool wide)
     {
         if (m <= 0 || n <= 0)
         {
@@ -72,12 +80,12 @@ public static unsafe class Gemm
                 for (var pc = 0; pc < k; pc += KBlock)
                 {
                     var kc = Math.Min(KBlock, k - pc);
-                    PackB(bBase, bRow, bCol, pc, jc, kc, nc, bp);
+                    PackB(bBase, bRow, bCol, pc, jc, kc, nc, bp, wide ? 16 : 8);
                     for (var ic = 0; ic < m; ic += RowBlock)
                     {
                         var mc = Math.Min(RowBlock, m - ic);
-                        PackA(aBase, aRow, aCol, ic, pc, mc, kc, ap);
-                        MacroKernel(mc, nc, kc, ap, bp, cBase + ic * ldc + jc, ldc, alpha);
+                        PackA(aBase, aRow, aCol, ic, pc, mc, kc, ap, wide ? 8 : 6);
+                        MacroKernel(mc, nc, kc, ap, bp, cBase + ic * ldc + jc, ldc, alpha, wide);
                     }
                 }
             }
@@ -124,11 +132,11 @@ public static unsafe class Gemm
         }
     }
 
-    private static void PackA(double* a, int aRow, int aCol, int ic, int pc, int mc, int kc, double* packed)
+    private static void PackA(double* a, int aRow, int aCol, int ic, int pc, int mc, int kc, double* packed, int rowTile)
     {
-        for (var strip = 0; strip < mc; strip += RowTile)
+        for (var strip = 0; strip < mc; strip += rowTile)
         {
-            var rows = Math.Min(RowTile, mc - strip);
+            var rows = Math.Min(rowTile, mc - strip);
             var destination = packed + strip * kc;
             for (var p = 0; p < kc; p++)
             {
@@ -139,28 +147,28 @@ public static unsafe class Gemm
                     destination[r] = source[r * (long)aRow];
                 }
 
-                for (; r < RowTile; r++)
+                for (; r < rowTile; r++)
                 {
                     destination[r] = 0;
                 }
 
-                destination += RowTile;
+                destination += rowTile;
             }
         }
     }
 
-    private static void PackB(double* b, int bRow, int bCol, int pc, int jc, int kc, int nc, double* packed)
+    private static void PackB(double* b, int bRow, int bCol, int pc, int jc, int kc, int nc, double* packed, int columnTile)
     {
-        for (var strip = 0; strip < nc; strip += ColumnTile)
+        for (var strip = 0; strip < nc; strip += columnTile)
         {
-            var columns = Math.Min(ColumnTile, nc - strip);
+            var columns = Math.Min(columnTile, nc - strip);
             var destination = packed + strip * kc;
             for (var p = 0; p < kc; p++)
             {
                 var source = b + (pc + p) * (long)bRow + (jc + strip) * (long)bCol;
-                if (bCol == 1 && columns == ColumnTile)
+                if (bCol == 1 && columns == columnTile)
                 {
-                    for (var j = 0; j < ColumnTile; j += 4)
+                    for (var j = 0; j < columnTile; j += 4)
                     {
                         Vector256.Store(Vector256.Load(source + j), destination + j);
                     }
@@ -173,40 +181,42 @@ public static unsafe class Gemm
                         destination[j] = source[j * (long)bCol];
                     }
 
-                    for (; j < ColumnTile; j++)
+                    for (; j < columnTile; j++)
                     {
                         destination[j] = 0;
                     }
                 }
 
-                destination += ColumnTile;
+                destination += columnTile;
             }
         }
     }
 
-    private static void MacroKernel(int mc, int nc, int kc, double* ap, double* bp, double* c, int ldc, double alpha)
+    private static void MacroKernel(int mc, int nc, int kc, double* ap, double* bp, double* c, int ldc, double alpha, bool wide)
     {
+        var rowTile = wide ? 8 : 6;
+        var columnTile = wide ? 16 : 8;
         var edge = stackalloc double[16 * 16];
-        for (var jr = 0; jr < nc; jr += ColumnTile)
+        for (var jr = 0; jr < nc; jr += columnTile)
         {
-            var columns = Math.Min(ColumnTile, nc - jr);
-            for (var ir = 0; ir < mc; ir += RowTile)
+            var columns = Math.Min(columnTile, nc - jr);
+            for (var ir = 0; ir < mc; ir += rowTile)
             {
-                var rows = Math.Min(RowTile, mc - ir);
+                var rows = Math.Min(rowTile, mc - ir);
                 var tile = c + ir * ldc + jr;
-                if (rows == RowTile && columns == ColumnTile)
+                if (rows == rowTile && columns == columnTile)
                 {
-                    Kernel(kc, ap + ir * kc, bp + jr * kc, tile, ldc, alpha);
+                    Kernel(kc, ap + ir * kc, bp + jr * kc, tile, ldc, alpha, wide);
                 }
                 else
                 {
-                    new Span<double>(edge, RowTile * ColumnTile).Clear();
-                    Kernel(kc, ap + ir * kc, bp + jr * kc, edge, ColumnTile, alpha);
+                    new Span<double>(edge, rowTile * columnTile).Clear();
+                    Kernel(kc, ap + ir * kc, bp + jr * kc, edge, columnTile, alpha, wide);
                     for (var i = 0; i < rows; i++)
                     {
                         for (var j = 0; j < columns; j++)
                         {
-                            tile[i * ldc + j] += edge[i * ColumnTile + j];
+                            tile[i * ldc + j] += edge[i * columnTile + j];
                         }
                     }
                 }
@@ -215,9 +225,9 @@ public static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel(int kc, double* a, double* b, double* c, int ldc, double alpha)
+    private static void Kernel(int kc, double* a, double* b, double* c, int ldc, double alpha, bool wide)
     {
-        if (Wide)
+        if (wide)
         {
             MicroKernel8x16(kc, a, b, c, ldc, alpha);
         }

@@ -26,6 +26,11 @@ public static class AnalysisWarnings
 
     public static IEnumerable<Diagnostic> ForNetwork(BoundNetwork network, NetworkReport report)
     {
+        if (report.Problem is { } problem)
+        {
+            yield return problem;
+        }
+
         if (report.Layers.Length < 2)
         {
             yield break;
@@ -94,6 +99,11 @@ public static class AnalysisWarnings
 
     public static IEnumerable<Diagnostic> ForRun(BoundRun run, RunReport report)
     {
+        if (report.Problem is { } problem)
+        {
+            yield return problem;
+        }
+
         if (!report.Diverged)
         {
             yield break;

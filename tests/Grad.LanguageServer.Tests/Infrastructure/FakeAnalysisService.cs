@@ -21,6 +21,9 @@ public sealed class FakeAnalysisService : IAnalysisService
     /// <summary>When set, AnalyzeNetwork throws it (a crash in the analysis).</summary>
     public Exception? NetworkFailure { get; set; }
 
+    /// <summary>How long each network analysis takes.</summary>
+    public TimeSpan NetworkDelay { get; set; }
+
     /// <summary>When set, Run throws it.</summary>
     public Exception? RunFailure { get; set; }
 
@@ -30,9 +33,20 @@ public sealed class FakeAnalysisService : IAnalysisService
     /// <summary>Set when a blocking run has started.</summary>
     public TaskCompletionSource RunStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Set when a blocking run saw its cancellation.</summary>
+    public TaskCompletionSource RunCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The budget of the last run.</summary>
+    public RunBudget? LastBudget { get; private set; }
+
     public NetworkReport AnalyzeNetwork(BoundProgram program, BoundNetwork network, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref networkCalls);
+        if (NetworkDelay > TimeSpan.Zero)
+        {
+            Task.Delay(NetworkDelay, cancellationToken).GetAwaiter().GetResult();
+        }
+
         if (NetworkFailure is { } failure)
         {
             throw failure;
@@ -65,6 +79,7 @@ public sealed class FakeAnalysisService : IAnalysisService
     public RunReport Run(BoundProgram program, BoundRun run, RunBudget budget, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref runCalls);
+        LastBudget = budget;
         if (RunFailure is { } failure)
         {
             throw failure;
@@ -74,6 +89,11 @@ public sealed class FakeAnalysisService : IAnalysisService
         {
             RunStarted.TrySetResult();
             cancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(30));
+            if (cancellationToken.IsCancellationRequested)
+            {
+                RunCancelled.TrySetResult();
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
         }
 
