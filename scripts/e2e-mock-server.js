@@ -65,6 +65,7 @@ conn.onRequest('textDocument/codeLens', (p) => {
 conn.onRequest('workspace/executeCommand', (p) => {
   const [uri, name] = p.arguments;
   if (!runs) throw new Error('mock: no MOCK_RUN_JSON');
+  if (process.env.MOCK_FAIL_RUNS === '1') throw new Error('mock: runs fail (MOCK_FAIL_RUNS=1)');
   if (name === undefined) { runs.runs.forEach((r) => ran.add(r.name)); return runs; }
   ran.add(name);
   void uri;

@@ -2,7 +2,7 @@
 # Installs what the end-to-end test of the VS Code extension needs, into a cache dir outside the repo:
 #   code-server 4.100.3 (real VS Code 1.100.3 workbench, from npm), playwright-core (driver only, it
 #   never downloads a browser: the test uses Debian's /usr/bin/chromium) and @vscode/vsce (packages
-#   the .vsix offline). Follows ../shared/vscode-e2e/README.md's recipe: apt packages for the native
+#   the .vsix offline). The offline recipe: apt packages for the native
 #   builds, Debian's ripgrep seeded into @vscode/ripgrep's download cache (its postinstall would
 #   otherwise fetch rg from GitHub), and npm_config_* settings that let node-gyp/npx work offline.
 #

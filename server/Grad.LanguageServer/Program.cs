@@ -19,7 +19,7 @@ public static class Program
             return 2;
         }
 
-        // stdout is the protocol channel: anything else that writes to Console.Out goes to stderr.
+        // stdout is the protocol channel: any stray console output goes to stderr instead.
         var input = Console.OpenStandardInput();
         var output = Console.OpenStandardOutput();
         Console.SetOut(Console.Error);

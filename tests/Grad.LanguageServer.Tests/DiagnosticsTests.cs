@@ -31,6 +31,18 @@ public sealed class DiagnosticsTests
     }
 
     [Fact]
+    public async Task Ranges_count_utf16_code_units_after_an_emoji_with_crlf_and_tabs()
+    {
+        await using var server = await TestServer.StartAsync();
+        var uri = server.NewUri();
+        var markup = Markup.Parse("// 😀😀\r\nlet\ta = 1 /* 😀 */ + [|missing|]\r\n");
+        await server.OpenAsync(uri, markup.Text);
+        var diagnostic = Assert.Single(await server.WaitForDiagnosticsAsync(uri, 1));
+        Assert.Equal(markup.Range, TestServer.FromLsp(diagnostic["range"]!));
+        Assert.Equal(new Grad.Language.Text.LineRange(new(1, 21), new(1, 28)), markup.Range); // the emoji counts two
+    }
+
+    [Fact]
     public async Task Syntax_error_is_published_and_the_rest_of_the_file_still_binds()
     {
         await using var server = await TestServer.StartAsync();
@@ -57,7 +69,7 @@ public sealed class DiagnosticsTests
         await server.OpenAsync(uri, markup.Text);
         var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Count > 0);
         var warning = Assert.Single(diagnostics);
-        Assert.Equal("GRAD5001", warning["code"]!.ToString());
+        Assert.Equal("GRAD0500", warning["code"]!.ToString());
         Assert.Equal(2, (int)warning["severity"]!);
         Assert.Equal(markup.Range, TestServer.FromLsp(warning["range"]!));
         var message = warning["message"]!.ToString();
@@ -71,6 +83,33 @@ public sealed class DiagnosticsTests
     }
 
     [Fact]
+    public async Task Exploding_delta_is_a_warning_with_init_quick_fixes()
+    {
+        await using var server = await TestServer.StartAsync(new FakeAnalysisService { LayerFactor = 4 });
+        var uri = server.NewUri();
+        await server.OpenAsync(uri, """
+            network wide {
+              input 1
+              repeat 6 { dense 1 tanh }
+              dense 1 linear
+              init normal(mean = 0, std = 16)
+              loss mse
+            }
+            """);
+        var warning = Assert.Single(await server.WaitForDiagnosticsAsync(uri, 1, d => d.Count > 0));
+        Assert.Equal("GRAD0501", warning["code"]!.ToString());
+        Assert.Contains("δ explodes towards the input of `wide`: ‖δ¹‖/‖δ⁷‖ = 4096 at the initial weights (above 1000)", warning["message"]!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("the initial weights are large", warning["message"]!.ToString(), StringComparison.Ordinal);
+        var actions = await server.RequestAsync<JArray>("textDocument/codeAction", new
+        {
+            textDocument = new { uri },
+            range = TestServer.ToLsp(new Grad.Language.Text.LineRange(new(0, 8), new(0, 8))),
+            context = new { diagnostics = new JArray(warning) },
+        });
+        Assert.Equal(["Initialise `wide` with xavier_uniform", "Initialise `wide` with he_normal"], actions.Select(a => a["title"]!.ToString()));
+    }
+
+    [Fact]
     public async Task A_crash_in_the_analysis_becomes_one_diagnostic_and_the_server_keeps_serving()
     {
         var analysis = new FakeAnalysisService { NetworkFailure = new InvalidOperationException("analysis exploded") };
@@ -79,14 +118,29 @@ public sealed class DiagnosticsTests
         await server.OpenAsync(uri, Samples.TrainFile);
         var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Count > 0);
         var crash = Assert.Single(diagnostics);
-        Assert.Equal("GRAD5000", crash["code"]!.ToString());
+        Assert.Equal("GRAD0504", crash["code"]!.ToString());
         Assert.Contains("analysis exploded", crash["message"]!.ToString(), StringComparison.Ordinal);
         var state = await server.WaitForAnalysisAsync(uri, 1, "error");
         Assert.Contains("analysis exploded", state["message"]!.ToString(), StringComparison.Ordinal);
 
         analysis.NetworkFailure = null;
         await server.ChangeAsync(uri, 2, Samples.TrainFile + "\n");
-        Assert.DoesNotContain(await server.WaitForDiagnosticsAsync(uri, 2), d => d["code"]!.ToString() == "GRAD5000");
+        Assert.DoesNotContain(await server.WaitForDiagnosticsAsync(uri, 2), d => d["code"]!.ToString() == "GRAD0504");
+    }
+
+    [Fact]
+    public async Task A_slow_analysis_does_not_hold_back_the_compiler_diagnostics()
+    {
+        var analysis = new FakeAnalysisService { NetworkDelay = TimeSpan.FromSeconds(2) };
+        await using var server = await TestServer.StartAsync(analysis);
+        var uri = server.NewUri();
+        var text = "let x = \n" + Samples.TrainFile.Replace("repeat 3", "repeat 9", StringComparison.Ordinal);
+        await server.OpenAsync(uri, text);
+        var first = await server.WaitForDiagnosticsAsync(uri, 1);
+        Assert.All(first, d => Assert.StartsWith("GRAD0", d["code"]!.ToString(), StringComparison.Ordinal));
+        Assert.NotEmpty(first);
+        var later = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Any(x => x["code"]!.ToString() == "GRAD0500"));
+        Assert.True(later.Count > first.Count);
     }
 
     [Fact]
@@ -116,7 +170,7 @@ public sealed class DiagnosticsTests
         await server.OpenAsync(uri, markup.Text);
         var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Count > 0);
         var warning = Assert.Single(diagnostics);
-        Assert.Equal("GRAD5004", warning["code"]!.ToString());
+        Assert.Equal("GRAD0503", warning["code"]!.ToString());
         Assert.Equal(markup.Range, TestServer.FromLsp(warning["range"]!));
         Assert.Contains("condition number is 1000", warning["message"]!.ToString(), StringComparison.Ordinal);
         Assert.Contains("stopped by `change < 0.001` at step 2", warning["message"]!.ToString(), StringComparison.Ordinal);
@@ -132,8 +186,8 @@ public sealed class DiagnosticsTests
         await server.OpenAsync(uri, text);
         await server.WaitForAnalysisAsync(uri, 1);
         await server.RequestAsync<JObject>("workspace/executeCommand", new { command = "grad.run", arguments = new object[] { uri, "fit" } });
-        var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Any(x => x["code"]!.ToString() == "GRAD5003"));
-        var warning = diagnostics.First(d => d["code"]!.ToString() == "GRAD5003");
+        var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Any(x => x["code"]!.ToString() == "GRAD0502"));
+        var warning = diagnostics.First(d => d["code"]!.ToString() == "GRAD0502");
         Assert.Contains("diverged at step 3", warning["message"]!.ToString(), StringComparison.Ordinal);
     }
 }

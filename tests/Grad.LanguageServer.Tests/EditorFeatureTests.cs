@@ -243,6 +243,53 @@ public sealed class EditorFeatureTests
         Assert.Equal("fit", all["runs"]![0]!["name"]!.ToString());
         Assert.NotNull(all["diagnostics"]);
         Assert.EndsWith(".grad", all["file"]!.ToString(), StringComparison.Ordinal);
+        Assert.Null(await server.RequestAsync<JObject?>("grad/runResults", new { uri = server.NewUri("not-open") }));
+    }
+
+    [Fact]
+    public async Task Grad_run_without_a_run_name_runs_every_run_and_bad_arguments_are_errors()
+    {
+        var analysis = new FakeAnalysisService();
+        await using var server = await TestServer.StartAsync(analysis);
+        var uri = server.NewUri();
+        await server.OpenAsync(uri, "cost f(w) = w^2\nrun a {\n  minimize f from w = 1\n  optimizer sgd(lr = 0.1)\n}\n" + Samples.TrainFile);
+        var all = await server.RequestAsync<JObject>("workspace/executeCommand", new { command = "grad.run", arguments = new object[] { uri } });
+        Assert.Equal(["a", "fit"], all["runs"]!.Select(r => r["name"]!.ToString()));
+        Assert.Empty((JArray)all["diagnostics"]!);
+
+        await Assert.ThrowsAsync<StreamJsonRpc.RemoteInvocationException>(() =>
+            server.RequestAsync<JObject>("workspace/executeCommand", new { command = "grad.run", arguments = new object[] { uri, "nope" } }));
+        await Assert.ThrowsAnyAsync<StreamJsonRpc.RemoteRpcException>(() =>
+            server.RequestAsync<JObject>("workspace/executeCommand", new { command = "grad.other", arguments = new object[] { uri } }));
+        await Assert.ThrowsAnyAsync<StreamJsonRpc.RemoteRpcException>(() =>
+            server.RequestAsync<JObject>("workspace/executeCommand", new { command = "grad.run", arguments = new object[] { 5 } }));
+    }
+
+    [Fact]
+    public async Task Quick_fix_replaces_an_existing_init()
+    {
+        await using var server = await TestServer.StartAsync();
+        var uri = server.NewUri();
+        var markup = Markup.Parse("""
+            network chain {
+              input 1
+              repeat 8 { dense 1 sigmoid }
+              dense 1 sigmoid
+              init [|normal(mean = 0, std = 1)|]
+              loss mse
+            }
+            """);
+        await server.OpenAsync(uri, markup.Text);
+        var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Count == 1);
+        var actions = await server.RequestAsync<JArray>("textDocument/codeAction", new
+        {
+            textDocument = Doc(uri),
+            range = TestServer.ToLsp(new LineRange(new(0, 8), new(0, 8))),
+            context = new { diagnostics },
+        });
+        var xavier = (JArray)actions.First(a => a["title"]!.ToString() == "Initialise `chain` with xavier_uniform")["edit"]!["changes"]![uri]!;
+        Assert.Equal(markup.Range, TestServer.FromLsp(xavier[0]!["range"]!));
+        Assert.Equal("xavier_uniform", xavier[0]!["newText"]!.ToString());
     }
 
     [Fact]

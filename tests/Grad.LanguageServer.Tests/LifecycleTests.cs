@@ -40,6 +40,20 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task Requests_after_shutdown_answer_InvalidRequest()
+    {
+        var server = await TestServer.StartAsync();
+        var uri = server.NewUri();
+        await server.OpenAsync(uri, "let a = 1\n");
+        await server.RequestAsync<JToken?>("shutdown", null);
+        var error = await Assert.ThrowsAnyAsync<RemoteRpcException>(() => server.HoverAsync(uri, new(0, 4)));
+        Assert.Equal((int)JsonRpcErrorCode.InvalidRequest, (int)error.ErrorCode!);
+        await server.NotifyAsync("exit", null);
+        Assert.Equal(0, await server.HostRun.WaitAsync(TestServer.Timeout));
+        await server.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Exit_without_shutdown_ends_with_code_1()
     {
         var server = await TestServer.StartAsync();
@@ -132,6 +146,12 @@ public sealed class LifecycleTests
         Assert.Equal(5, server.Host.Context.Settings.DebounceMs);
         Assert.Equal(3, server.Host.Context.Settings.BudgetSeconds);
         Assert.Equal("verbose", server.Host.Log.Trace);
+
+        // With the trace on, the analysis reports its timing as $/logTrace.
+        var uri = server.NewUri();
+        await server.OpenAsync(uri, "let a = 1\n");
+        var trace = await server.WaitForNotificationAsync("$/logTrace", p => p["message"]!.ToString().Contains(uri, StringComparison.Ordinal));
+        Assert.Contains("analysed", trace["message"]!.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,6 +20,26 @@ public sealed class SyncTests
     }
 
     [Fact]
+    public async Task Several_changes_in_one_notification_apply_in_order()
+    {
+        await using var server = await TestServer.StartAsync();
+        var uri = server.NewUri();
+        await server.OpenAsync(uri, "let a = 1\n");
+        await server.NotifyAsync("textDocument/didChange", new
+        {
+            textDocument = new { uri, version = 2 },
+            contentChanges = new object[]
+            {
+                new { range = TestServer.ToLsp(new LineRange(new(0, 8), new(0, 9))), text = "2" },
+                new { range = TestServer.ToLsp(new LineRange(new(1, 0), new(1, 0))), text = "let b = a\n" },
+                new { range = TestServer.ToLsp(new LineRange(new(1, 4), new(1, 5))), text = "c" },
+            },
+        });
+        Assert.Contains("(constant) `a` = 2", await server.HoverAsync(uri, new(1, 8)), StringComparison.Ordinal);
+        Assert.Equal("let a = 2\nlet c = a\n", server.Host.Context.Documents.TryGet(uri)!.Text);
+    }
+
+    [Fact]
     public async Task Change_then_immediate_hover_sees_the_new_text()
     {
         await using var server = await TestServer.StartAsync();

@@ -13,6 +13,9 @@ namespace Grad.LanguageServer.Analysis;
 /// </summary>
 public sealed class AnalysisScheduler
 {
+    /// <summary>How long the compiler's diagnostics wait for the analysis' warnings before going out alone.</summary>
+    private static readonly TimeSpan CompilerDiagnosticsGrace = TimeSpan.FromMilliseconds(100);
+
     private readonly ConcurrentDictionary<string, Worker> workers = new(StringComparer.Ordinal);
     private readonly DocumentAnalyzer analyzer;
     private readonly IClientNotifier client;
@@ -131,14 +134,37 @@ public sealed class AnalysisScheduler
             _ = snapshot.Compilation;
             await client.AnalysisStateAsync(snapshot, "analysing").ConfigureAwait(false);
 
+            // The compiler's diagnostics must not wait for a slow analysis (a large network):
+            // if the analysis takes longer than a moment, they are published first, on their own.
+            var analysis = Task.Run(() => analyzer.Analyze(snapshot, cancellationToken), cancellationToken);
+            if (await Task.WhenAny(analysis, Task.Delay(CompilerDiagnosticsGrace, cancellationToken)).ConfigureAwait(false) != analysis)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await client.PublishAsync(snapshot, []).ConfigureAwait(false);
+            }
+
             ImmutableArray<Diagnostic> warnings;
             try
             {
-                warnings = analyzer.Analyze(snapshot, cancellationToken);
+                warnings = await analysis.ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 throw;
+            }
+            catch (OperationCanceledException)
+            {
+                // A result this analysis shared with a request that was cancelled: try again,
+                // unless a newer version is already waiting.
+                if (workers.TryGetValue(snapshot.Uri, out var worker))
+                {
+                    lock (worker.Gate)
+                    {
+                        worker.Pending ??= snapshot;
+                    }
+                }
+
+                return;
             }
             catch (Exception exception)
             {

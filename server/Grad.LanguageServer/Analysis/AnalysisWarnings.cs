@@ -11,11 +11,12 @@ namespace Grad.LanguageServer.Analysis;
 /// </summary>
 public static class AnalysisWarnings
 {
-    public static readonly DiagnosticDescriptor AnalysisFailed = new("GRAD5000", "The analysis failed", DiagnosticSeverity.Warning);
-    public static readonly DiagnosticDescriptor Vanishing = new("GRAD5001", "Vanishing gradient", DiagnosticSeverity.Warning);
-    public static readonly DiagnosticDescriptor Exploding = new("GRAD5002", "Exploding gradient", DiagnosticSeverity.Warning);
-    public static readonly DiagnosticDescriptor Diverged = new("GRAD5003", "The run diverged", DiagnosticSeverity.Warning);
-    public static readonly DiagnosticDescriptor IllConditioned = new("GRAD5004", "Stopped on an ill-conditioned cost", DiagnosticSeverity.Warning);
+    // The codes live in the language's catalogue with the others (docs/diagnostics.md).
+    public static readonly DiagnosticDescriptor AnalysisFailed = DiagnosticCatalog.AnalysisFailed;
+    public static readonly DiagnosticDescriptor Vanishing = DiagnosticCatalog.VanishingGradient;
+    public static readonly DiagnosticDescriptor Exploding = DiagnosticCatalog.ExplodingGradient;
+    public static readonly DiagnosticDescriptor Diverged = DiagnosticCatalog.RunDiverges;
+    public static readonly DiagnosticDescriptor IllConditioned = DiagnosticCatalog.IllConditionedStop;
 
     public const double VanishingRatio = 1e-3;
     public const double ExplodingRatio = 1e3;
@@ -26,6 +27,11 @@ public static class AnalysisWarnings
 
     public static IEnumerable<Diagnostic> ForNetwork(BoundNetwork network, NetworkReport report)
     {
+        if (report.Problem is { } problem)
+        {
+            yield return problem;
+        }
+
         if (report.Layers.Length < 2)
         {
             yield break;
@@ -94,6 +100,11 @@ public static class AnalysisWarnings
 
     public static IEnumerable<Diagnostic> ForRun(BoundRun run, RunReport report)
     {
+        if (report.Problem is { } problem)
+        {
+            yield return problem;
+        }
+
         if (!report.Diverged)
         {
             yield break;

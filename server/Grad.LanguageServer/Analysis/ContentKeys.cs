@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using System.Text;
 using Grad.Language;
 using Grad.Language.Semantics;
@@ -58,15 +60,25 @@ public static class ContentKeys
         return builder.ToString();
     }
 
-    private static string Finish(StringBuilder builder, Compilation compilation)
+    private static string Finish(StringBuilder builder, Compilation compilation) =>
+        builder.Append(Shared.GetValue(compilation, RenderShared)).ToString();
+
+    /// <summary>
+    /// Every constant (a declaration may use any of them) and the file path (csv paths are
+    /// relative to it), as a SHA-256 computed once per compilation: keys stay short in a file of
+    /// thousands of constants.
+    /// </summary>
+    private static readonly ConditionalWeakTable<Compilation, string> Shared = new();
+
+    private static string RenderShared(Compilation compilation)
     {
+        var builder = new StringBuilder();
         foreach (var constant in compilation.Program.Constants.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
             builder.Append(constant.Key).Append('=').Append(constant.Value.ToString("R", CultureInfo.InvariantCulture)).Append(';');
         }
 
-        // csv paths are relative to the file.
         builder.Append('\n').Append(compilation.FilePath);
-        return builder.ToString();
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(builder.ToString())));
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
 using Newtonsoft.Json.Linq;
 
@@ -59,6 +60,9 @@ public sealed record LayerReport(
 /// <summary>A network's layers at the initial weights, and on what data they were measured.</summary>
 public sealed record NetworkReport(string Network, ImmutableArray<LayerReport> Layers, string DataDescription)
 {
+    /// <summary>Why there are no numbers (for example a CSV file that cannot be read), as a diagnostic to publish.</summary>
+    public Diagnostic? Problem { get; init; }
+
     public double OutputDeltaNorm => Layers.IsEmpty ? 0 : Layers[^1].DeltaNorm;
 
     /// <summary>‖δ^1‖ / ‖δ^L‖ (the vanishing/exploding measure); NaN when undefined.</summary>
@@ -113,6 +117,9 @@ public sealed record RunReport(
     JObject Json,
     bool StoppedByBudget = false)
 {
+    /// <summary>Why the run could not start (its data), as a diagnostic to publish.</summary>
+    public Diagnostic? Problem { get; init; }
+
     public bool Diverged => StopReason == "diverged";
 
     /// <summary>A one-line summary for code lenses and hovers.</summary>

@@ -1,17 +1,93 @@
 using System.Collections.Immutable;
 using Grad.Language.Semantics;
+using Grad.Runtime.Analysis;
+using Grad.Runtime.Data;
+using Grad.Runtime.Json;
+using Grad.Runtime.Runs;
 
 namespace Grad.LanguageServer.Analysis;
 
-/// <summary>The analysis on Grad.Runtime: the same numbers as <c>grad inspect</c> and <c>grad run</c>.</summary>
+/// <summary>
+/// The analysis on Grad.Runtime's analysis API: the same calls as <c>grad inspect</c> and
+/// <c>grad run</c>, so the editor and the CLI show the same numbers.
+/// </summary>
 public sealed class RuntimeAnalysisService : IAnalysisService
 {
-    public NetworkReport AnalyzeNetwork(BoundProgram program, BoundNetwork network, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("the runtime's network analysis is not available in this build yet");
+    public NetworkReport AnalyzeNetwork(BoundProgram program, BoundNetwork network, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var analysis = NetworkAnalyzer.AnalyzeInitial(program, network);
+        if (analysis is null)
+        {
+            // The training data could not be loaded, or does not fit the network.
+            var data = NetworkAnalyzer.FirstTrainingRun(program, network)?.Data;
+            var error = data is null ? null : DataLoader.Load(data).Error;
+            return new NetworkReport(network.Name, [], "no data")
+            {
+                Problem = data is not null && error is not null ? DataLoader.ToDiagnostic(data, error) : null,
+            };
+        }
 
-    public CostReport AnalyzeCost(BoundCost cost, ImmutableArray<double> point, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("the runtime's cost analysis is not available in this build yet");
+        var layers = analysis.Layers.Select(l => new LayerReport(
+            l.Index,
+            l.Units,
+            l.InputUnits,
+            l.Activation,
+            l.Label,
+            l.DeltaNorm,
+            l.WeightGradNorm,
+            new ChainRule(
+                l.Chain.NextWeight,
+                l.Chain.ActivationDerivative,
+                l.Chain.NextDelta,
+                l.Chain.Delta,
+                l.Chain.OutputGradient,
+                l.Chain.NextWeightNorm,
+                l.Chain.MeanAbsActivationDerivative))).ToImmutableArray();
+        var description = analysis.DataName is null
+            ? "one seeded standard-normal sample (no run trains this network)"
+            : $"the first batch of `{analysis.DataName}` ({analysis.SampleCount} sample{(analysis.SampleCount == 1 ? "" : "s")}, as run `{analysis.RunName}` starts)";
+        return new NetworkReport(network.Name, layers, description);
+    }
 
-    public RunReport Run(BoundProgram program, BoundRun run, RunBudget budget, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("the runtime's runs are not available in this build yet");
+    public CostReport AnalyzeCost(BoundCost cost, ImmutableArray<double> point, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var analysis = CostAnalyzer.Analyze(cost, point.AsSpan());
+        var n = analysis.Gradient.Length;
+        var hessian = Enumerable.Range(0, n)
+            .Select(i => Enumerable.Range(0, n).Select(j => analysis.Hessian[i, j]).ToImmutableArray())
+            .ToImmutableArray();
+        // The runtime writes "∂bowl/∂w1 = 0.002*w1"; the hover wants the right-hand side.
+        var symbolic = analysis.SymbolicGradient
+            .Select(line => line.IndexOf(" = ", StringComparison.Ordinal) is var at and >= 0 ? line[(at + 3)..] : line)
+            .ToImmutableArray();
+        return new CostReport(cost.Name, cost.Parameters, point, analysis.Value, [.. analysis.Gradient], hessian, [.. analysis.Eigenvalues], symbolic);
+    }
+
+    public RunReport Run(BoundProgram program, BoundRun run, RunBudget budget, CancellationToken cancellationToken)
+    {
+        var result = BudgetedRun.Execute(run, cancellationToken, budget.MaxSteps is { } steps ? (int)Math.Min(steps, int.MaxValue) : null, budget.Time);
+        var json = RunResultJson.Run(result);
+        switch (result)
+        {
+            case CompletedRunResult { StopReason: StopReason.Cancelled }:
+                throw new OperationCanceledException(cancellationToken);
+            case MinimizeResult minimize:
+                return new RunReport(run.Name, RunKind.Minimize, RunResult.StopReasonName(minimize.StopReason), minimize.StepsTaken,
+                    minimize.FinalCost, null,
+                    minimize.ParameterNames.Zip(minimize.FinalParameters, KeyValuePair.Create).ToImmutableArray(),
+                    minimize.ParameterNames.Zip(minimize.FinalGradient, KeyValuePair.Create).ToImmutableArray(),
+                    [], json, minimize.StopReason == StopReason.Budget);
+            case TrainResult train:
+                return new RunReport(run.Name, RunKind.Train, RunResult.StopReasonName(train.StopReason), train.StepsTaken,
+                    null, train.FinalLoss, [], [],
+                    train.Layers.Select(l => new TrainedLayerReport(l.Index, l.DeltaNorm.Initial, l.DeltaNorm.Final, l.WeightGradNorm.Initial, l.WeightGradNorm.Final)).ToImmutableArray(),
+                    json, train.StopReason == StopReason.Budget);
+            case FailedRunResult failed:
+                return new RunReport(run.Name, run.Kind, "failed", 0, null, null, [], [], [], json) { Problem = failed.Diagnostic };
+            default:
+                throw new InvalidOperationException($"unexpected run result {result.GetType().Name}");
+        }
+    }
 }

@@ -34,6 +34,7 @@ public sealed class LanguageServerHost : IDisposable
         var notifier = new ClientNotifier(this);
         Context = new ServerContext(Rpc, Log, options.AnalysisService ?? new RuntimeAnalysisService(), options.Settings, notifier);
         Lifecycle = new LifecycleFeature(Context, exit);
+        ((LspJsonRpc)Rpc).IsShutDown = () => Lifecycle.ShutdownRequested;
         foreach (var feature in FeatureList.Create(Context, Lifecycle))
         {
             Rpc.AddLocalRpcTarget(feature, new JsonRpcTargetOptions { NotifyClientOfEvents = false, DisposeOnDisconnect = false });
@@ -41,7 +42,11 @@ public sealed class LanguageServerHost : IDisposable
 
         Rpc.Disconnected += (_, e) =>
         {
-            if (e.Reason != DisconnectedReason.LocallyDisposed)
+            if (e.Reason is DisconnectedReason.ParseError or DisconnectedReason.StreamError or DisconnectedReason.FatalException)
+            {
+                Log.Error($"connection closed on bad input: {e.Reason}: {e.Description}");
+            }
+            else if (e.Reason != DisconnectedReason.LocallyDisposed)
             {
                 Log.Info($"connection closed: {e.Reason} {e.Description}");
             }

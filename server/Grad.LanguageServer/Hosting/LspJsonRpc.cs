@@ -15,6 +15,23 @@ internal sealed class LspJsonRpc : JsonRpc
     {
     }
 
+    /// <summary>True once <c>shutdown</c> was answered: every request but <c>exit</c> is then an InvalidRequest.</summary>
+    public Func<bool> IsShutDown { get; set; } = () => false;
+
+    protected override ValueTask<JsonRpcMessage> DispatchRequestAsync(JsonRpcRequest request, TargetMethod targetMethod, CancellationToken cancellationToken)
+    {
+        if (IsShutDown() && request.IsResponseExpected && request.Method != "shutdown")
+        {
+            return new ValueTask<JsonRpcMessage>(new JsonRpcError
+            {
+                RequestId = request.RequestId,
+                Error = new JsonRpcError.ErrorDetail { Code = JsonRpcErrorCode.InvalidRequest, Message = $"{request.Method}: the server is shutting down" },
+            });
+        }
+
+        return base.DispatchRequestAsync(request, targetMethod, cancellationToken);
+    }
+
     protected override JsonRpcError.ErrorDetail CreateErrorDetails(JsonRpcRequest request, Exception exception)
     {
         if (IsBadParams(exception))

@@ -21,6 +21,12 @@ public sealed class FakeAnalysisService : IAnalysisService
     /// <summary>When set, AnalyzeNetwork throws it (a crash in the analysis).</summary>
     public Exception? NetworkFailure { get; set; }
 
+    /// <summary>What each layer multiplies δ by on its way back (0.25: vanishing over many layers; 4: exploding).</summary>
+    public double LayerFactor { get; set; } = 0.25;
+
+    /// <summary>How long each network analysis takes.</summary>
+    public TimeSpan NetworkDelay { get; set; }
+
     /// <summary>When set, Run throws it.</summary>
     public Exception? RunFailure { get; set; }
 
@@ -30,9 +36,20 @@ public sealed class FakeAnalysisService : IAnalysisService
     /// <summary>Set when a blocking run has started.</summary>
     public TaskCompletionSource RunStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Set when a blocking run saw its cancellation.</summary>
+    public TaskCompletionSource RunCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The budget of the last run.</summary>
+    public RunBudget? LastBudget { get; private set; }
+
     public NetworkReport AnalyzeNetwork(BoundProgram program, BoundNetwork network, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref networkCalls);
+        if (NetworkDelay > TimeSpan.Zero)
+        {
+            Task.Delay(NetworkDelay, cancellationToken).GetAwaiter().GetResult();
+        }
+
         if (NetworkFailure is { } failure)
         {
             throw failure;
@@ -41,11 +58,11 @@ public sealed class FakeAnalysisService : IAnalysisService
         var total = network.Layers.Length;
         var layers = network.Layers.Select(l =>
         {
-            var delta = 0.1 * Math.Pow(0.25, total - l.Index);
-            var nextDelta = 0.1 * Math.Pow(0.25, total - l.Index - 1);
+            var delta = 0.1 * Math.Pow(LayerFactor, total - l.Index);
+            var nextDelta = 0.1 * Math.Pow(LayerFactor, total - l.Index - 1);
             var chain = l.Index == total
                 ? new ChainRule(null, 0.25, null, delta, 0.4, null, 0.25)
-                : new ChainRule(1.0, 0.25, nextDelta, delta, null, 1.0, 0.25);
+                : new ChainRule(LayerFactor / 0.25, 0.25, nextDelta, delta, null, LayerFactor / 0.25, 0.25);
             return new LayerReport(l.Index, l.Units, l.InputUnits, l.Activation.Name, l.Label, delta, delta * 0.5, chain);
         }).ToImmutableArray();
         return new NetworkReport(network.Name, layers, "one test sample");
@@ -65,6 +82,7 @@ public sealed class FakeAnalysisService : IAnalysisService
     public RunReport Run(BoundProgram program, BoundRun run, RunBudget budget, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref runCalls);
+        LastBudget = budget;
         if (RunFailure is { } failure)
         {
             throw failure;
@@ -74,6 +92,11 @@ public sealed class FakeAnalysisService : IAnalysisService
         {
             RunStarted.TrySetResult();
             cancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(30));
+            if (cancellationToken.IsCancellationRequested)
+            {
+                RunCancelled.TrySetResult();
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
         }
 

@@ -1,6 +1,7 @@
 using Grad.Language;
 using Grad.Language.Semantics;
 using Grad.Language.Syntax;
+using Grad.Language.Text;
 using Grad.LanguageServer.Documents;
 using Grad.LanguageServer.Features.Common;
 using Grad.LanguageServer.Hosting;
@@ -52,12 +53,14 @@ public sealed class HoverFeature
         };
 
         markdown ??= OptimizerHover.Markdown(compilation, offset);
+        TextSpan? span = reference?.Span;
         if (markdown is null)
         {
             var layers = compilation.LayersAt(offset, out _);
             if (layers.Count > 0)
             {
                 markdown = LayerHover.Markdown(context.Analyzer, snapshot, layers, cancellationToken);
+                span = layers.Count == 1 ? layers[0].Syntax.Span : layers[0].Repeat?.Span;
             }
         }
 
@@ -79,7 +82,7 @@ public sealed class HoverFeature
         return new Protocol.Hover
         {
             Contents = new MarkupContent { Kind = "markdown", Value = markdown },
-            Range = reference is not null ? compilation.Source.ToRange(reference.Span) : null,
+            Range = span is { } covered ? compilation.Source.ToRange(covered) : null,
         };
     }
 }

@@ -55,7 +55,7 @@ public static class LayerHover
 
         var repeat = layers[0].Repeat;
         text.Append($"**{(repeat is null ? "layers" : "repeat")} · layers {layers[0].Index}–{layers[^1].Index} of {total}** in `{network.Name}`\n\n");
-        text.Append("| l | shape | activation | ‖δˡ‖ | ‖∂C/∂Wˡ‖ | ‖δˡ‖/‖δᴸ‖ |\n|---|---|---|---|---|---|\n");
+        text.Append("| l | shape | activation | ‖δˡ‖ | ‖∂C/∂Wˡ‖ | ‖δˡ‖/‖δᴸ‖ | δ multiplied by |\n|---|---|---|---|---|---|---|\n");
         foreach (var layer in layers)
         {
             var numbers = report.Layers.FirstOrDefault(n => n.Index == layer.Index);
@@ -64,9 +64,10 @@ public static class LayerHover
                 continue;
             }
 
-            text.Append($"| {layer.Index} | {layer.InputUnits} → {layer.Units} | {layer.Activation.Name} | {Numbers.Format(numbers.DeltaNorm)} | {Numbers.Format(numbers.WeightGradNorm)} | {Numbers.Format(output == 0 ? double.NaN : numbers.DeltaNorm / output)} |\n");
+            text.Append($"| {layer.Index} | {layer.InputUnits} → {layer.Units} | {layer.Activation.Name} | {Numbers.Format(numbers.DeltaNorm)} | {Numbers.Format(numbers.WeightGradNorm)} | {Numbers.Format(output == 0 ? double.NaN : numbers.DeltaNorm / output)} | {(numbers.Chain.Gain is { } gain && layer.Index < total ? Numbers.Format(gain) : "")} |\n");
         }
 
+        text.Append($"\nEach layer multiplies δ on its way back by w·{SyntaxLocator.ActivationDerivative(layers[0].Activation.Kind)}(z) (‖W‖·mean|g'| when wider); their product is the ratio.\n");
         text.Append($"\n_at the initial weights, measured on {report.DataDescription}_");
         return text.ToString();
     }

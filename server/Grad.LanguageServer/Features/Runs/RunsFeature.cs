@@ -76,10 +76,15 @@ public sealed class RunsFeature
     }
 
     [JsonRpcMethod("grad/runResults", UseSingleObjectParameterDeserialization = true)]
-    public async Task<JObject> RunResultsAsync(RunResultsParams request)
+    public async Task<JObject?> RunResultsAsync(RunResultsParams request)
     {
-        var snapshot = context.Documents.TryGet(request.Uri)
-            ?? throw new LocalRpcException($"{request.Uri} is not open") { ErrorCode = ErrorCodes.InvalidParams };
+        // null for a document the server does not have open (the extension treats it as "no results").
+        var snapshot = context.Documents.TryGet(request.Uri);
+        if (snapshot is null)
+        {
+            return null;
+        }
+
         await Task.Yield();
         return Results(snapshot);
     }

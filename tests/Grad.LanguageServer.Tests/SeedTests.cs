@@ -1,0 +1,107 @@
+using Grad.Language;
+using Grad.LanguageServer.Analysis;
+using Grad.LanguageServer.Tests.Infrastructure;
+using Grad.Runtime.Analysis;
+using Newtonsoft.Json.Linq;
+
+namespace Grad.LanguageServer.Tests;
+
+/// <summary>The seed file with the real runtime: the editor shows the CLI's numbers.</summary>
+public sealed class SeedTests
+{
+    private static async Task<TestServer> StartWithRuntimeAsync() => await TestServer.StartAsync(new RuntimeAnalysisService());
+
+    /// <summary>A URI of its own for each test, in the seed's folder (so relative paths would resolve the same).</summary>
+    private static string SeedUri => new Uri(Path.Combine(Path.GetDirectoryName(Repo.SeedPath)!, $"seed-{Guid.NewGuid():N}.grad")).AbsoluteUri;
+
+    [Fact]
+    public async Task Hover_on_a_seed_layer_shows_the_same_delta_as_grad_inspect_json()
+    {
+        var inspect = await Processes.RunAsync("dotnet", [Processes.CliDll, "inspect", Repo.SeedPath, "--json", "-"]);
+        Assert.True(inspect.ExitCode == 0, inspect.Stderr);
+        var layers = (JArray)JObject.Parse(inspect.Stdout)["networks"]!.First(n => n["name"]!.ToString() == "chain")["layers"]!;
+        Assert.Equal(9, layers.Count);
+
+        await using var server = await StartWithRuntimeAsync();
+        var uri = SeedUri;
+        var text = Repo.SeedText;
+        await server.OpenAsync(uri, text);
+        var lines = text.Split('\n');
+        var outLine = Array.FindIndex(lines, l => l.Contains("as out", StringComparison.Ordinal));
+        var repeatLine = Array.FindIndex(lines, l => l.Contains("repeat 8", StringComparison.Ordinal));
+
+        var hover = await server.HoverAsync(uri, new(outLine, lines[outLine].IndexOf("dense", StringComparison.Ordinal) + 1));
+        Assert.NotNull(hover);
+        Assert.Contains("**layer 9 of 9**", hover, StringComparison.Ordinal);
+        Assert.Contains($"| ‖δ⁹‖ | {Numbers.Format((double)layers[8]!["deltaNorm"]!)} |", hover, StringComparison.Ordinal);
+        Assert.Contains($"| ‖∂C/∂W⁹‖ | {Numbers.Format((double)layers[8]!["weightGradNorm"]!)} |", hover, StringComparison.Ordinal);
+        Assert.Contains("δ⁹ = ∂C/∂a⁹·σ'(z⁹) = ", hover, StringComparison.Ordinal);
+
+        var repeat = await server.HoverAsync(uri, new(repeatLine, lines[repeatLine].IndexOf("repeat", StringComparison.Ordinal) + 1));
+        Assert.NotNull(repeat);
+        for (var l = 1; l <= 8; l++)
+        {
+            Assert.Contains($"| {l} | 1 → 1 | sigmoid | {Numbers.Format((double)layers[l - 1]!["deltaNorm"]!)} |", repeat, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Seed_chain_rule_product_uses_the_runtime_numbers()
+    {
+        var compilation = Compilation.Create(Repo.SeedText, Repo.SeedPath);
+        var network = compilation.Program.Networks.Single(n => n.Name == "chain");
+        var analysis = NetworkAnalyzer.AnalyzeInitial(compilation.Program, network)!;
+
+        await using var server = await StartWithRuntimeAsync();
+        var uri = SeedUri;
+        await server.OpenAsync(uri, Repo.SeedText);
+        var lines = Repo.SeedText.Split('\n');
+        var outLine = Array.FindIndex(lines, l => l.Contains("as out", StringComparison.Ordinal));
+        var report = new RuntimeAnalysisService().AnalyzeNetwork(compilation.Program, network, CancellationToken.None);
+        Assert.Equal(analysis.Layers.Select(l => l.DeltaNorm), report.Layers.Select(l => l.DeltaNorm));
+        Assert.True(report.InputToOutputRatio < AnalysisWarnings.VanishingRatio);
+
+        // Inside the repeat the hover is a table; the chain rule of layer 8 shows on a separate single-layer network.
+        var chain8 = analysis.Layers[7].Chain;
+        var expected = $"δ⁸ = w⁹·σ'(z⁸)·δ⁹ = {Numbers.Format(chain8.NextWeight!.Value)} × {Numbers.Format(chain8.ActivationDerivative!.Value)} × {Numbers.Format(chain8.NextDelta!.Value)} = {Numbers.Format(chain8.Delta!.Value)}";
+        var layer8 = Grad.LanguageServer.Features.Hover.LayerHover.ChainRule(network.Layers[7], report.Layers[7], report, 9);
+        Assert.Equal(expected, layer8);
+        _ = outLine;
+    }
+
+    [Fact]
+    public async Task Seed_diagnostics_warn_about_the_chain_and_the_early_stop()
+    {
+        await using var server = await StartWithRuntimeAsync();
+        var uri = SeedUri;
+        await server.OpenAsync(uri, Repo.SeedText);
+        var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Count >= 2);
+        var codes = diagnostics.Select(d => d["code"]!.ToString()).Order().ToArray();
+        Assert.Equal(["GRAD0500", "GRAD0503"], codes);
+        var early = diagnostics.First(d => d["code"]!.ToString() == "GRAD0503")["message"]!.ToString();
+        Assert.Contains("run `early` stopped by `change < 0.001` at step 2", early, StringComparison.Ordinal);
+        Assert.Contains("w1 = 0.998", early, StringComparison.Ordinal);
+        Assert.Contains("condition number is 1000", early, StringComparison.Ordinal);
+        var chain = diagnostics.First(d => d["code"]!.ToString() == "GRAD0500")["message"]!.ToString();
+        Assert.Contains("9 sigmoid layers", chain, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Seed_runs_from_the_code_lens_and_shows_the_results()
+    {
+        await using var server = await StartWithRuntimeAsync();
+        var uri = SeedUri;
+        await server.OpenAsync(uri, Repo.SeedText);
+        var plain = await server.RequestAsync<JObject>("workspace/executeCommand", new { command = "grad.run", arguments = new object[] { uri, "plain" } });
+        Assert.Equal(0.367695424770964, (double)plain["final"]!["params"]!["w1"]!, 1e-9);
+        var deep = await server.RequestAsync<JObject>("workspace/executeCommand", new { command = "grad.run", arguments = new object[] { uri, "deep" } });
+        Assert.Equal("train", deep["kind"]!.ToString());
+        Assert.Equal(9, ((JArray)deep["layers"]!).Count);
+
+        var lenses = await server.RequestAsync<JArray>("textDocument/codeLens", new { textDocument = new { uri } });
+        Assert.StartsWith("Run again · 100 steps", lenses.Last()!["command"]!["title"]!.ToString(), StringComparison.Ordinal);
+        var results = await server.RequestAsync<JObject>("grad/runResults", new { uri });
+        Assert.StartsWith("seed-", results["file"]!.ToString(), StringComparison.Ordinal);
+        Assert.Contains(results["runs"]!, r => r["name"]!.ToString() == "deep");
+    }
+}
