@@ -70,14 +70,14 @@ internal static class Plots
             Add(() => LinePlot.Draw(line), section, line.FileStem, line.Title);
         }
 
-        foreach (var flow in charts.Flows)
-        {
-            Add(() => FlowPlot.Draw(flow), "Gradient flow", flow.FileStem, flow.Title);
-        }
-
         if (charts.FlowComparison is { } comparison)
         {
             Add(() => FlowPlot.Draw(comparison), "Gradient flow", FlowComparisonChart.FileStem, FlowComparisonChart.Title);
+        }
+
+        foreach (var flow in charts.Flows)
+        {
+            Add(() => FlowPlot.Draw(flow), "Gradient flow", flow.FileStem, flow.Title);
         }
 
         foreach (var heatmap in charts.Heatmaps)
