@@ -31,7 +31,6 @@ internal static class ChartStyle
     /// </summary>
     public static float LineWidth(int index) => index switch { 0 => 5, 1 => 3.5f, 2 => 2.5f, _ => 2 };
 
-
     /// <summary>The colour of the i-th run (or series) of a chart; the same run keeps its colour across a cost's charts.</summary>
     public static Color Series(int index) => Palette.GetColor(index);
 
