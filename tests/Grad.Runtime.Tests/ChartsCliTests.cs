@@ -119,4 +119,15 @@ public sealed class ChartsCliTests : IDisposable
         Assert.Equal(stems.SelectMany(s => new[] { s + ".png", s + ".svg" }).Append("index.html").Order(), Directory.GetFiles(plots).Select(Path.GetFileName).Order());
         Assert.All(Directory.GetFiles(plots), path => Assert.True(new FileInfo(path).Length > 1000, path));
     }
+
+    [Fact]
+    public void ADirectoryThatCannotBeWrittenIsReportedAfterTheResults()
+    {
+        var blocker = Path.Combine(directory, "taken");
+        File.WriteAllText(blocker, "a file, not a directory");
+        var (exit, output, error) = Grad("run", Repo.PathOf("examples/seed.grad"), "--plot", blocker);
+        Assert.Equal(0, exit);
+        Assert.Contains("run plain", output, StringComparison.Ordinal);
+        Assert.Contains($"grad: cannot write the charts to {blocker}", error, StringComparison.Ordinal);
+    }
 }

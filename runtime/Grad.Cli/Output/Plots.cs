@@ -32,8 +32,23 @@ internal static class Plots
 
     private static List<string> Write(ChartSet charts, string directory, Func<IReadOnlyList<ChartEntry>, string> index, TextWriter stderr)
     {
-        Directory.CreateDirectory(directory);
         var written = new List<string>();
+        try
+        {
+            WriteFiles(charts, directory, index, stderr, written);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The results are already printed; a directory that cannot be written must not hide them.
+            stderr.WriteLine($"grad: cannot write the charts to {directory}: {e.Message}");
+        }
+
+        return written;
+    }
+
+    private static void WriteFiles(ChartSet charts, string directory, Func<IReadOnlyList<ChartEntry>, string> index, TextWriter stderr, List<string> written)
+    {
+        Directory.CreateDirectory(directory);
         var entries = new List<ChartEntry>();
 
         void Add(Func<Plot> draw, string section, string stem, string caption)
@@ -88,6 +103,5 @@ internal static class Plots
         var indexPath = Path.Combine(directory, IndexFile);
         File.WriteAllText(indexPath, index(entries));
         written.Add(indexPath);
-        return written;
     }
 }
