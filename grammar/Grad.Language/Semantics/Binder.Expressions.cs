@@ -21,11 +21,12 @@ public sealed partial class Binder
             return known;
         }
 
-        if (!evaluating.Add(name.Text))
+        if (evaluating.Contains(name.Text))
         {
             return null;
         }
 
+        evaluating.Add(name.Text);
         double? value = null;
         if (let.Value is { } expression && BindExpression(expression, parameters: null) is { } bound)
         {
@@ -160,7 +161,7 @@ public sealed partial class Binder
 
         if (evaluating.Contains(name.Text))
         {
-            var cycle = string.Join(" → ", evaluating.Append(name.Text));
+            var cycle = string.Join(" → ", evaluating.Skip(evaluating.IndexOf(name.Text)).Append(name.Text));
             Report(DiagnosticCatalog.LetCycle, name.Span, $"constants depend on each other in a cycle: {cycle}", Related(symbol.NameSpan, $"'{name.Text}' is declared here"));
             return null;
         }

@@ -22,7 +22,7 @@ public sealed partial class Binder
 
     // Constants: folded values, and the ones being evaluated (for cycle detection).
     private readonly Dictionary<string, double?> constantValues = new(StringComparer.Ordinal);
-    private readonly HashSet<string> evaluating = new(StringComparer.Ordinal);
+    private readonly List<string> evaluating = []; // in order, to name the cycle
 
     private readonly Dictionary<string, BoundCost?> costs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, BoundNetwork?> networks = new(StringComparer.Ordinal);
