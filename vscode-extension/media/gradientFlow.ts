@@ -186,7 +186,7 @@ function heatmapChart(chart: HeatmapChart, target: HTMLElement, width: number, t
   ]);
   const readout = document.createElement('div');
   readout.className = 'grad-readout';
-  readout.textContent = 'Hover a cell for its step, layer and ‖δ^l‖.';
+  readout.textContent = 'Hover a cell for its step, layer and ‖δˡ‖.';
   const draw = (u: uPlot) => {
     const { ctx } = u;
     const { left, top, width: w, height: h } = u.bbox;
@@ -215,7 +215,7 @@ function heatmapChart(chart: HeatmapChart, target: HTMLElement, width: number, t
     const layer = Math.round(u.posToVal(topPx, 'layer')) - 1;
     if (layer < 0 || layer >= layers) return;
     const norm = chart.norms[layer][i];
-    readout.textContent = `step ${steps[i]} · layer ${chart.layerLabels[layer]} · ‖δ^l‖ = ${format(norm)}` +
+    readout.textContent = `step ${steps[i]} · layer ${chart.layerLabels[layer]} · ‖δˡ‖ = ${format(norm)}` +
       (norm !== null && norm > 0 ? ` (log10 ${Math.log10(norm).toFixed(2)})` : '');
   };
   const options: uPlot.Options = {
@@ -232,7 +232,7 @@ function heatmapChart(chart: HeatmapChart, target: HTMLElement, width: number, t
     series: [
       { label: 'step' },
       // Only for the cursor: the cells are painted by the draw hook.
-      { label: '‖δ^l‖', scale: 'layer', paths: () => null, points: { show: false } },
+      { label: '‖δˡ‖', scale: 'layer', paths: () => null, points: { show: false } },
     ],
     legend: { show: false },
     cursor: { drag: { x: true, y: false, setScale: true }, points: { show: false } },
@@ -244,7 +244,7 @@ function heatmapChart(chart: HeatmapChart, target: HTMLElement, width: number, t
   return plot;
 }
 
-/** The heatmap's colour scale: a gradient from the smallest to the largest log10 ‖δ^l‖. */
+/** The heatmap's colour scale: a gradient from the smallest to the largest log10 ‖δˡ‖. */
 function colourBar(chart: HeatmapChart): HTMLElement {
   const bar = document.createElement('div');
   bar.className = 'grad-colourbar';
@@ -259,7 +259,7 @@ function colourBar(chart: HeatmapChart): HTMLElement {
     }
   }
   const low = document.createElement('span');
-  low.textContent = `log10 ‖δ^l‖ ${chart.log10Min.toFixed(1)}`;
+  low.textContent = `log10 ‖δˡ‖ ${chart.log10Min.toFixed(1)}`;
   const high = document.createElement('span');
   high.textContent = chart.log10Max.toFixed(1);
   bar.append(low, canvas, high);

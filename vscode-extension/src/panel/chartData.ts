@@ -26,7 +26,7 @@ export interface LineChart {
   note?: string;
 }
 
-/** log10 ‖δ^l‖ per layer and step, drawn as coloured cells. */
+/** log10 ‖δˡ‖ per layer and step, drawn as coloured cells. */
 export interface HeatmapChart {
   kind: 'heatmap';
   id: string;
@@ -158,10 +158,10 @@ function layerNorms(run: RunResult, id: string): LineChart | undefined {
   if (layers.length === 0) return undefined;
   const xs = layers.map((l) => l.index);
   const series: LineSeries[] = [
-    { label: '‖δ^l‖ initial', values: layers.map((l) => finiteNumber(l.deltaNorm?.initial)) },
-    { label: '‖δ^l‖ after training', values: layers.map((l) => finiteNumber(l.deltaNorm?.final)) },
-    { label: '‖∂C/∂W^l‖ initial', values: layers.map((l) => finiteNumber(l.weightGradNorm?.initial)) },
-    { label: '‖∂C/∂W^l‖ after training', values: layers.map((l) => finiteNumber(l.weightGradNorm?.final)) },
+    { label: '‖δˡ‖ initial', values: layers.map((l) => finiteNumber(l.deltaNorm?.initial)) },
+    { label: '‖δˡ‖ after training', values: layers.map((l) => finiteNumber(l.deltaNorm?.final)) },
+    { label: '‖∂C/∂Wˡ‖ initial', values: layers.map((l) => finiteNumber(l.weightGradNorm?.initial)) },
+    { label: '‖∂C/∂Wˡ‖ after training', values: layers.map((l) => finiteNumber(l.weightGradNorm?.final)) },
   ];
   return lineChart(id, `run ${run.name}: gradient flow per layer`, 'layer l', 'norm', xs, series,
     { xTicks: layers.map((l) => ({ value: l.index, label: layerLabel(l) })) });
@@ -189,7 +189,7 @@ function deltaHeatmap(run: RunResult, id: string): HeatmapChart | undefined {
     const layer = run.layers?.find((l) => l.index === i + 1);
     return layer ? layerLabel(layer) : String(i + 1);
   });
-  return { kind: 'heatmap', id, title: `run ${run.name}: log10 ‖δ^l‖ over training`, steps: points.map((p) => p.step as number),
+  return { kind: 'heatmap', id, title: `run ${run.name}: log10 ‖δˡ‖ over training`, steps: points.map((p) => p.step as number),
     layerLabels, norms, log10Min, log10Max };
 }
 
@@ -199,18 +199,21 @@ export function chartData(results: FileResults): PanelData {
   const minimizeRuns = results.runs.filter((r) => r.kind === 'minimize');
   const trainRuns = results.runs.filter((r) => r.kind === 'train');
 
+  // The runs side by side: cost curves (one chart per cost, told apart by its parameters) and loss curves.
+  const compared: Chart[] = [];
   const groups = new Map<string, RunResult[]>();
   for (const run of minimizeRuns) groups.set(parameterKey(run), [...(groups.get(parameterKey(run)) ?? []), run]);
   let groupIndex = 0;
   for (const [params, runs] of groups) {
     const { xs, series } = runsAgainstStep(runs, (p) => finiteNumber(p.cost));
     const title = groups.size > 1 ? `Cost against step (${params})` : 'Cost against step';
-    sections.push({ title, charts: [lineChart(`cost-${groupIndex++}`, title, 'step', 'cost', xs, series)] });
+    compared.push(lineChart(`cost-${groupIndex++}`, title, 'step', 'cost', xs, series));
   }
   if (trainRuns.length > 0) {
     const { xs, series } = runsAgainstStep(trainRuns, (p) => finiteNumber(p.loss));
-    sections.push({ title: 'Loss against step', charts: [lineChart('loss', 'Loss against step', 'step', 'loss', xs, series)] });
+    compared.push(lineChart('loss', 'Loss against step', 'step', 'loss', xs, series));
   }
+  if (compared.length > 0) sections.push({ title: 'Runs compared', charts: compared });
   // Training runs first: their per-layer picture is the gradient flow; minimize runs follow.
   results.runs.forEach((run, i) => {
     if (run.kind !== 'train') return;

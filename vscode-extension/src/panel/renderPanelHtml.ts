@@ -48,8 +48,8 @@ function runNumbers(run: RunResult): string {
       `<td>${l.index}${l.label ? ` <code>${escapeHtml(l.label)}</code>` : ''}</td><td>${l.units}</td><td>${escapeHtml(l.activation)}</td>` +
       cell(l.deltaNorm?.initial) + cell(l.deltaNorm?.final) + cell(l.weightGradNorm?.initial) + cell(l.weightGradNorm?.final) + '</tr>').join('\n');
     return heading + `<p>final loss ${escapeHtml(formatNumber(run.final?.loss))}</p>` +
-      '<table><thead><tr><th>layer l</th><th>units</th><th>activation</th><th>‖δ^l‖ initial</th><th>‖δ^l‖ after training</th>' +
-      '<th>‖∂C/∂W^l‖ initial</th><th>‖∂C/∂W^l‖ after training</th></tr></thead><tbody>\n' + rows + '\n</tbody></table>';
+      '<table><thead><tr><th>layer l</th><th>units</th><th>activation</th><th>‖δˡ‖ initial</th><th>‖δˡ‖ after training</th>' +
+      '<th>‖∂C/∂Wˡ‖ initial</th><th>‖∂C/∂Wˡ‖ after training</th></tr></thead><tbody>\n' + rows + '\n</tbody></table>';
   }
   const params = Object.keys({ ...run.final?.params, ...run.final?.gradient });
   const rows = params.map((p) => `<tr><td>${escapeHtml(p)}</td>${cell(run.final?.params?.[p])}${cell(run.final?.gradient?.[p])}</tr>`).join('\n');

@@ -1,4 +1,4 @@
-// The gradient-flow panel's chart data: the series are the runs' traces, the heatmap cells the traced ‖δ^l‖,
+// The gradient-flow panel's chart data: the series are the runs' traces, the heatmap cells the traced ‖δˡ‖,
 // and the log-scale decision. The sample is the committed output of `grad run examples/seed.grad --json`.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -23,7 +23,7 @@ function points(c: LineChart, label: string): [number, number][] {
 
 test('the seed gives one cost chart, one loss chart, per-layer norms and a heatmap for deep, gradient components per minimize run', () => {
   const data = chartData(seed);
-  assert.deepEqual(data.sections.map((s) => s.title), ['Cost against step', 'Loss against step', 'run deep', 'run plain', 'run early', 'run adaptive']);
+  assert.deepEqual(data.sections.map((s) => s.title), ['Runs compared', 'run deep', 'run plain', 'run early', 'run adaptive']);
   assert.deepEqual(charts(seed).map((c) => `${c.kind}:${c.id}`),
     ['line:cost-0', 'line:loss', 'line:layers-3', 'heatmap:heatmap-3', 'line:gradient-0', 'line:gradient-1', 'line:gradient-2']);
   assert.deepEqual((chart<LineChart>(seed, 'cost-0')).series.map((s) => s.label), ['plain', 'early', 'adaptive']);
@@ -61,20 +61,20 @@ test('the loss curve is the train run\'s traced loss, on a linear axis when it s
   assert.deepEqual(points(loss, 'deep'), trace('deep').map((p) => [p.step, p.loss]));
 });
 
-test('per-layer norms are the layers\' ‖δ^l‖ and ‖∂C/∂W^l‖, initial and after training, labelled 1 … 9 out', () => {
+test('per-layer norms are the layers\' ‖δˡ‖ and ‖∂C/∂Wˡ‖, initial and after training, labelled 1 … 9 out', () => {
   const layers = chart<LineChart>(seed, 'layers-3');
   const deep = seed.runs.find((r) => r.name === 'deep')!;
   assert.equal(layers.logY, true);
   assert.deepEqual(layers.xs, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
   assert.deepEqual(layers.xTicks!.map((t) => t.label), ['1', '2', '3', '4', '5', '6', '7', '8', '9 out']);
-  assert.deepEqual(layers.series.map((s) => s.label), ['‖δ^l‖ initial', '‖δ^l‖ after training', '‖∂C/∂W^l‖ initial', '‖∂C/∂W^l‖ after training']);
+  assert.deepEqual(layers.series.map((s) => s.label), ['‖δˡ‖ initial', '‖δˡ‖ after training', '‖∂C/∂Wˡ‖ initial', '‖∂C/∂Wˡ‖ after training']);
   assert.deepEqual(layers.series[0].values, deep.layers!.map((l) => l.deltaNorm!.initial));
   assert.deepEqual(layers.series[1].values, deep.layers!.map((l) => l.deltaNorm!.final));
   assert.deepEqual(layers.series[2].values, deep.layers!.map((l) => l.weightGradNorm!.initial));
   assert.deepEqual(layers.series[3].values, deep.layers!.map((l) => l.weightGradNorm!.final));
 });
 
-test('heatmap cells are the traced ‖δ^l‖ per layer and step; the colour scale spans their log10', () => {
+test('heatmap cells are the traced ‖δˡ‖ per layer and step; the colour scale spans their log10', () => {
   const heatmap = chart<HeatmapChart>(seed, 'heatmap-3');
   const points = trace('deep');
   assert.deepEqual(heatmap.steps, points.map((p) => p.step));
@@ -113,8 +113,8 @@ test('minimize runs over different parameters get one cost chart each', () => {
   const a: RunResult = { name: 'a', kind: 'minimize', trace: [{ step: 0, cost: 1, params: { x: 1 } }] };
   const b: RunResult = { name: 'b', kind: 'minimize', trace: [{ step: 0, cost: 2, params: { y: 1, z: 2 } }] };
   const c: RunResult = { name: 'c', kind: 'minimize', trace: [{ step: 0, cost: 3, params: { x: 0 } }] };
-  const sections = chartData({ file: 'm.grad', runs: [a, b, c] }).sections;
-  assert.deepEqual(sections.slice(0, 2).map((s) => [s.title, (s.charts[0] as LineChart).series.map((x) => x.label)]),
+  const compared = chartData({ file: 'm.grad', runs: [a, b, c] }).sections[0].charts as LineChart[];
+  assert.deepEqual(compared.map((c) => [c.title, c.series.map((x) => x.label)]),
     [['Cost against step (x)', ['a', 'c']], ['Cost against step (y, z)', ['b']]]);
 });
 
