@@ -8,7 +8,8 @@
 //  3. code-server on 127.0.0.1:<free port>, --auth none; Chromium opens the workbench
 //  4. seed.grad: keywords carry TextMate colours (semantic highlighting is off, so the colours are the grammar's)
 //  5. the status bar item says "Grad: ready" (the language client has started the server)
-//  6. hover on the `dense … as out` layer of network `chain`: ‖δ‖ in the hover equals `grad inspect --json`'s
+//  6. hover on the `dense … as out` layer of network `chain`: ‖δ‖ in the hover equals `grad inspect --json`'s;
+//     hover on its `repeat` line: a row per layer, the vanishing ‖δ¹‖ equal to grad inspect's
 //  7. the "▶ Run" code lens above `run plain`: the run's summary (notification, or the lens turns "Run again")
 //     agrees with `grad run --json`
 //  8. Grad: Run File summarises every run; its "Show Gradient Flow" button opens the table, one row per layer
@@ -316,53 +317,59 @@ async function main() {
       // Code lenses insert lines above runs and move the text: wait for them before measuring positions.
       await page.locator(`${seed} .codelens-decoration a`, { hasText: /Run/ }).first().waitFor({ timeout: 60000 });
       mark('code lenses shown');
-      const lineText = 'dense 1 sigmoid as out';
-      const wordBox = async () => page.evaluate(({ sel, lineText }) => {
-        const ed = document.querySelector(sel);
-        const line = [...ed.querySelectorAll('.view-line')].find((l) => l.textContent.replace(/\u00a0/g, ' ').includes(lineText));
-        if (!line) return null;
-        for (const span of line.querySelectorAll('span span')) {
-          const node = span.firstChild;
-          const i = node && node.textContent.indexOf('dense');
-          if (node && i >= 0) {
-            const r = document.createRange(); r.setStart(node, i + 1); r.setEnd(node, i + 4);
-            const b = r.getBoundingClientRect();
-            return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+      /** Hovers `word` on the line containing `lineText` with the mouse (Ctrl+K Ctrl+I as a last resort); the hover's text. */
+      const hoverOn = async (lineText, word, expected) => {
+        const wordBox = async () => page.evaluate(({ sel, lineText, word }) => {
+          const ed = document.querySelector(sel);
+          const line = [...ed.querySelectorAll('.view-line')].find((l) => l.textContent.replace(/\u00a0/g, ' ').includes(lineText));
+          if (!line) return null;
+          for (const span of line.querySelectorAll('span span')) {
+            const node = span.firstChild;
+            const i = node && node.textContent.indexOf(word);
+            if (node && i >= 0) {
+              const r = document.createRange(); r.setStart(node, i + 1); r.setEnd(node, i + word.length - 1);
+              const b = r.getBoundingClientRect();
+              return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+            }
+          }
+          return null;
+        }, { sel: seed, lineText, word });
+        let box = await wordBox();
+        if (!box) {
+          // The line may be scrolled out of view: put the cursor on it with Go to Line, then measure again.
+          const lineNumber = fs.readFileSync(seedFile, 'utf8').split('\n').findIndex((l) => l.includes(lineText)) + 1;
+          await page.keyboard.press('Control+G');
+          await page.keyboard.type(String(lineNumber));
+          await page.keyboard.press('Enter');
+          await page.waitForTimeout(300);
+          box = await wordBox();
+        }
+        if (!box) throw new Error(`line "${lineText}" not found in the editor DOM`);
+        await page.keyboard.press('Escape');
+        const hover = page.locator('.monaco-hover', { hasText: expected });
+        let via = null;
+        for (let attempt = 1; attempt <= 4 && !via; attempt++) {
+          await page.mouse.move(box.x - 40, box.y + 80);
+          await page.mouse.move(box.x, box.y, { steps: 5 });
+          try { await hover.first().waitFor({ state: 'visible', timeout: 6000 }); via = `mouse (attempt ${attempt})`; } catch (_) {
+            const failed = page.locator('.notification-toast', { hasText: 'textDocument/hover failed' }).first();
+            if (await failed.isVisible()) throw new Error(`the server failed the hover: ${(await failed.innerText()).replace(/\s+/g, ' ')}`);
           }
         }
-        return null;
-      }, { sel: seed, lineText });
-      let box = await wordBox();
-      if (!box) {
-        // The line may be scrolled out of view: put the cursor on it with Go to Line, then measure again.
-        const lineNumber = fs.readFileSync(seedFile, 'utf8').split('\n').findIndex((l) => l.includes(lineText)) + 1;
-        await page.keyboard.press('Control+G');
-        await page.keyboard.type(String(lineNumber));
-        await page.keyboard.press('Enter');
-        await page.waitForTimeout(300);
-        box = await wordBox();
-      }
-      if (!box) throw new Error(`line "${lineText}" not found in the editor DOM`);
-      const hover = page.locator('.monaco-hover', { hasText: '‖δ' });
-      let hoverVia = null;
-      for (let attempt = 1; attempt <= 4 && !hoverVia; attempt++) {
-        await page.mouse.move(box.x - 40, box.y + 80);
-        await page.mouse.move(box.x, box.y, { steps: 5 });
-        try { await hover.first().waitFor({ state: 'visible', timeout: 6000 }); hoverVia = `mouse (attempt ${attempt})`; } catch (_) {
-        const failed = page.locator('.notification-toast', { hasText: 'textDocument/hover failed' }).first();
-        if (await failed.isVisible()) throw new Error(`the server failed the hover: ${(await failed.innerText()).replace(/\s+/g, ' ')}`);
-      }
-      }
-      if (!hoverVia) {
-        hoverVia = 'keyboard Ctrl+K Ctrl+I';
-        await page.mouse.click(box.x, box.y);
-        await page.keyboard.press('Control+K');
-        await page.keyboard.press('Control+I');
-        await hover.first().waitFor({ state: 'visible', timeout: 10000 });
-      }
-      const hoverText = (await hover.first().innerText()).trim();
+        if (!via) {
+          via = 'keyboard Ctrl+K Ctrl+I';
+          await page.mouse.click(box.x, box.y);
+          await page.keyboard.press('Control+K');
+          await page.keyboard.press('Control+I');
+          await hover.first().waitFor({ state: 'visible', timeout: 10000 });
+        }
+        const text = (await hover.first().innerText()).trim();
+        console.log(`hover on ${word} of "${lineText}" (${via}):`, JSON.stringify(text));
+        return text;
+      };
+
+      const hoverText = await hoverOn('dense 1 sigmoid as out', 'dense', '‖δ');
       result.hoverText = hoverText;
-      console.log(`hover (${hoverVia}):`, JSON.stringify(hoverText));
       await shot('02-hover-layer.png');
       const shown = hoverDeltaNorm(hoverText);
       check('the layer hover shows ‖δ‖ with a number', shown !== null, hoverText.slice(0, 200));
@@ -372,6 +379,23 @@ async function main() {
       result.delta = { hover: shown.shown, inspect: expectedDelta };
       softCheck(`the hover's ‖δ‖ equals grad inspect's (layer 9 of chain)`, expectedDelta !== null && agreesToShownPrecision(shown.shown, expectedDelta),
         expectedDelta === null ? `hover ${shown.shown}; grad inspect gave no number: ${cliError}` : `hover ${shown.shown}, grad inspect ${expectedDelta}`);
+
+      // The vanishing gradient itself: the repeat line's hover has one row per layer; layer 1's ‖δ¹‖ is grad inspect's.
+      const repeatText = await hoverOn('repeat 8 { dense 1 sigmoid }', 'repeat', 'sigmoid');
+      result.repeatHoverText = repeatText;
+      await shot('02b-hover-repeat.png');
+      const cells = repeatText.split('\n').map((l) => l.split('\t').map((c) => c.trim()));
+      const header = cells.find((c) => c[0] === 'l') ?? [];
+      const deltaColumn = header.findIndex((c) => /^‖δ[^‖]*‖$/.test(c)); // ‖δˡ‖, not ‖δˡ‖/‖δᴸ‖
+      const rows = cells.filter((c) => /^[1-8]$/.test(c[0]));
+      result.repeatRows = rows.length;
+      const firstDelta = deltaColumn > 0 ? rows.find((c) => c[0] === '1')?.[deltaColumn] : undefined;
+      let expectedFirst = null;
+      try { expectedFirst = inspectDeltaNorm(inspectJson, 'chain', 1); } catch (_) { /* reported below */ }
+      softCheck('the repeat hover has a row for each of its 8 layers', rows.length === 8, `${rows.length} rows`);
+      softCheck(`its ‖δ¹‖ equals grad inspect's (the vanishing first layer)`, !!firstDelta && expectedFirst !== null && agreesToShownPrecision(firstDelta, expectedFirst),
+        `hover ${firstDelta}, grad inspect ${expectedFirst}`);
+      await page.keyboard.press('Escape');
       mark('hover checked');
     });
 
