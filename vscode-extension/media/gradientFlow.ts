@@ -18,6 +18,9 @@ const saveZoom = () => webviewApi?.setState({ zoom });
 
 const PLOT_HEIGHT = 260;
 
+/** Steps are whole numbers: ticks 1, 2, 5, 10, 20, 50, … apart, never 0.1. */
+const STEP_INCREMENTS = Array.from({ length: 8 }, (_, e) => [1, 2, 5].map((m) => m * 10 ** e)).flat();
+
 interface Theme {
   foreground: string;
   muted: string;
@@ -134,7 +137,7 @@ function lineChart(chart: LineChart, target: HTMLElement, width: number, theme: 
     axes: [
       axis(theme, chart.xLabel, chart.xTicks
         ? { splits: () => chart.xTicks!.map((t) => t.value), values: (_u, splits) => splits.map((s) => xLabels.get(s) ?? '') }
-        : {}),
+        : { incrs: STEP_INCREMENTS }),
       axis(theme, chart.logY ? `${chart.yLabel} (log scale)` : chart.yLabel, {
         size: 72,
         ...(chart.logY ? {
@@ -222,7 +225,7 @@ function heatmapChart(chart: HeatmapChart, target: HTMLElement, width: number, t
     width, height: Math.max(180, Math.min(PLOT_HEIGHT + 40, 40 + layers * 26)),
     scales: { x: { time: false }, layer: { auto: false, range: [0.5, layers + 0.5] } },
     axes: [
-      axis(theme, 'step', { grid: { show: false } }),
+      axis(theme, 'step', { grid: { show: false }, incrs: STEP_INCREMENTS }),
       axis(theme, 'layer l', {
         scale: 'layer', size: 64, grid: { show: false },
         splits: () => chart.layerLabels.map((_, i) => i + 1),
