@@ -482,7 +482,7 @@ async function main() {
       // The charts: the bundled uPlot script ran under the webview's Content-Security-Policy and drew all of them.
       const drawn = await webview.locator('body[data-charts-drawn]').getAttribute('data-charts-drawn', { timeout: 10000 }).catch(() => null);
       const canvases = await webview.locator('figure.grad-chart canvas').count();
-      softCheck('the gradient-flow panel draws its 7 charts (uPlot canvases)', drawn === '7' && canvases >= 7, `data-charts-drawn ${drawn}, ${canvases} canvases`);
+      softCheck('the gradient-flow panel draws its 8 charts (uPlot canvases)', drawn === '8' && canvases >= 8, `data-charts-drawn ${drawn}, ${canvases} canvases`);
       mark('gradient flow shown');
     });
 

@@ -4,7 +4,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './gradientFlow.css';
-import type { HeatmapChart, LineChart, PanelData } from '../src/panel/chartData';
+import type { HeatmapChart, LineChart, PanelData, PathChart } from '../src/panel/chartData';
 import { formatNumber } from '../src/runResults';
 
 interface WebviewApi { getState(): unknown; setState(state: unknown): void }
@@ -167,6 +167,74 @@ function lineChart(chart: LineChart, target: HTMLElement, width: number, theme: 
   return new uPlot(options, [chart.xs, ...chart.series.map((s) => s.values)] as uPlot.AlignedData, target);
 }
 
+/** Runs' paths through parameter space (uPlot's faceted mode: x and y per series); start ●, end ○. */
+function pathChart(chart: PathChart, target: HTMLElement, width: number, theme: Theme): uPlot {
+  const readout = document.createElement('div');
+  readout.className = 'grad-readout';
+  readout.textContent = `Hover a path for the step and (${chart.xParam}, ${chart.yParam}). ● start, ○ end.`;
+  const colour = (i: number) => theme.series[i % theme.series.length];
+  const markEnds = (u: uPlot) => {
+    const { ctx } = u;
+    ctx.save();
+    chart.series.forEach((s, i) => {
+      const ends = [s.xs.findIndex((x, k) => x !== null && s.ys[k] !== null), s.xs.length - 1];
+      ends.forEach((k, end) => {
+        const x = s.xs[k];
+        const y = s.ys[k];
+        if (k < 0 || x === null || y === null) return;
+        ctx.beginPath();
+        ctx.arc(u.valToPos(x, 'x', true), u.valToPos(y, 'y', true), 5 * devicePixelRatio, 0, 2 * Math.PI);
+        ctx.lineWidth = 2 * devicePixelRatio;
+        ctx.strokeStyle = colour(i);
+        ctx.fillStyle = colour(i);
+        if (end === 0) ctx.fill(); else ctx.stroke();
+      });
+    });
+    ctx.restore();
+  };
+  // The point nearest to the pointer over all paths, in pixels.
+  const showNearest = (u: uPlot) => {
+    const left = u.cursor.left ?? -1;
+    const top = u.cursor.top ?? -1;
+    if (left < 0 || top < 0) return;
+    let best: { run: number; k: number; d: number } | undefined;
+    chart.series.forEach((s, run) => s.xs.forEach((x, k) => {
+      const y = s.ys[k];
+      if (x === null || y === null) return;
+      const d = (u.valToPos(x, 'x') - left) ** 2 + (u.valToPos(y, 'y') - top) ** 2;
+      if (!best || d < best.d) best = { run, k, d };
+    }));
+    if (!best) return;
+    const s = chart.series[best.run];
+    readout.textContent = `${s.label} · step ${s.steps[best.k]} · ${chart.xParam} = ${format(s.xs[best.k])}, ${chart.yParam} = ${format(s.ys[best.k])}`;
+  };
+  const options: uPlot.Options = {
+    mode: 2,
+    width, height: PLOT_HEIGHT,
+    scales: { x: { time: false }, y: {} },
+    axes: [
+      axis(theme, chart.xParam, { values: (_u, splits) => splits.map((v) => format(v)) }),
+      axis(theme, chart.yParam, { size: 72, values: (_u, splits) => splits.map((v) => format(v)) }),
+    ],
+    series: [
+      {},
+      ...chart.series.map((s, i) => ({
+        label: s.label, stroke: colour(i), width: 1.75,
+        facets: [{ scale: 'x', auto: true }, { scale: 'y', auto: true }],
+        paths: uPlot.paths.linear!(),
+        points: { show: false },
+      } as uPlot.Series)),
+    ],
+    legend: { live: false },
+    cursor: { drag: { x: true, y: true, setScale: true }, points: { show: false }, dataIdx: () => null as unknown as number },
+    hooks: { draw: [markEnds], setCursor: [showNearest] },
+  };
+  const data = [null, ...chart.series.map((s) => [s.xs, s.ys])] as unknown as uPlot.AlignedData;
+  const plot = new uPlot(options, data, target);
+  target.append(readout);
+  return plot;
+}
+
 // viridis, sampled: readable on dark and light backgrounds, and in grey.
 const VIRIDIS: [number, number, number][] = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
 
@@ -283,10 +351,10 @@ function render(data: PanelData): void {
     const target = figure?.querySelector<HTMLElement>('.grad-plot');
     if (!figure || !target) continue;
     target.replaceChildren();
-    const plot = chart.kind === 'heatmap'
-      ? heatmapChart(chart, target, plotWidth(figure), theme)
-      : lineChart(chart, target, plotWidth(figure), theme);
-    if (chart.kind === 'line' && chart.note) {
+    const plot = chart.kind === 'heatmap' ? heatmapChart(chart, target, plotWidth(figure), theme)
+      : chart.kind === 'path' ? pathChart(chart, target, plotWidth(figure), theme)
+        : lineChart(chart, target, plotWidth(figure), theme);
+    if (chart.kind !== 'heatmap' && chart.note) {
       const note = document.createElement('div');
       note.className = 'grad-note';
       note.textContent = chart.note;

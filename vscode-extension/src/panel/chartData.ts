@@ -41,7 +41,19 @@ export interface HeatmapChart {
   log10Max: number;
 }
 
-export type Chart = LineChart | HeatmapChart;
+/** Minimize runs' paths through parameter space: one line per run, from its start (step 0) to its end. */
+export interface PathChart {
+  kind: 'path';
+  id: string;
+  title: string;
+  /** The parameters on the axes. */
+  xParam: string;
+  yParam: string;
+  series: { label: string; steps: number[]; xs: (number | null)[]; ys: (number | null)[] }[];
+  note?: string;
+}
+
+export type Chart = LineChart | HeatmapChart | PathChart;
 
 export interface ChartSection {
   /** `Cost against step`, or the run it belongs to. */
@@ -135,6 +147,32 @@ function parameterKey(run: RunResult): string {
   return Object.keys(params).sort().join(', ');
 }
 
+/**
+ * The paths of runs over the same parameters, on the two parameters that move most (over all these runs),
+ * in the order the trace names them. Undefined for a cost of one parameter.
+ */
+function parameterPaths(runs: RunResult[], id: string): PathChart | undefined {
+  const names = Object.keys((tracePoints(runs[0])[0]?.params as Record<string, unknown> | undefined) ?? runs[0].final?.params ?? {});
+  if (names.length < 2) return undefined;
+  const value = (p: TracePoint, name: string) => finiteNumber((p.params as Record<string, JsonNumber> | undefined)?.[name]);
+  const movement = (name: string) => {
+    const values = runs.flatMap((r) => tracePoints(r).map((p) => value(p, name))).filter((v): v is number => v !== null);
+    return values.length === 0 ? 0 : Math.max(...values) - Math.min(...values);
+  };
+  const chosen = [...names].sort((a, b) => movement(b) - movement(a)).slice(0, 2);
+  const [xParam, yParam] = names.filter((n) => chosen.includes(n));
+  const others = names.filter((n) => !chosen.includes(n));
+  const chart: PathChart = {
+    kind: 'path', id, title: `Paths in the (${xParam}, ${yParam}) plane`, xParam, yParam,
+    series: runs.map((run) => {
+      const points = tracePoints(run);
+      return { label: run.name, steps: points.map((p) => p.step as number), xs: points.map((p) => value(p, xParam)), ys: points.map((p) => value(p, yParam)) };
+    }),
+  };
+  if (others.length > 0) chart.note = `The two parameters that move most; ${others.join(', ')} not shown.`;
+  return chart;
+}
+
 function layerLabel(layer: { index: number; label?: string | null }): string {
   return layer.label ? `${layer.index} ${layer.label}` : String(layer.index);
 }
@@ -207,7 +245,9 @@ export function chartData(results: FileResults): PanelData {
   for (const [params, runs] of groups) {
     const { xs, series } = runsAgainstStep(runs, (p) => finiteNumber(p.cost));
     const title = groups.size > 1 ? `Cost against step (${params})` : 'Cost against step';
+    const paths = parameterPaths(runs, `paths-${groupIndex}`);
     compared.push(lineChart(`cost-${groupIndex++}`, title, 'step', 'cost', xs, series));
+    if (paths) compared.push(paths);
   }
   if (trainRuns.length > 0) {
     const { xs, series } = runsAgainstStep(trainRuns, (p) => finiteNumber(p.loss));

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { chartData, HeatmapChart, LineChart, MAX_LOG_DECADES, shouldUseLogScale } from '../../src/panel/chartData';
+import { chartData, HeatmapChart, LineChart, MAX_LOG_DECADES, PathChart, shouldUseLogScale } from '../../src/panel/chartData';
 import type { FileResults, RunResult } from '../../src/runResults';
 
 const fixture = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'seed-run.json');
@@ -12,7 +12,7 @@ const seed = JSON.parse(fs.readFileSync(fixture, 'utf8')) as FileResults;
 type Point = { step: number; cost?: number; loss?: number; gradient?: Record<string, number>; deltaNorms?: number[] };
 const trace = (run: string) => seed.runs.find((r) => r.name === run)!.trace as Point[];
 const charts = (results: FileResults) => chartData(results).sections.flatMap((s) => s.charts);
-const chart = <T extends LineChart | HeatmapChart>(results: FileResults, id: string) => charts(results).find((c) => c.id === id) as T;
+const chart = <T extends LineChart | HeatmapChart | PathChart>(results: FileResults, id: string) => charts(results).find((c) => c.id === id) as T;
 
 /** A line's points as [x, y] pairs, gaps left out. */
 function points(c: LineChart, label: string): [number, number][] {
@@ -25,7 +25,7 @@ test('the seed gives one cost chart, one loss chart, per-layer norms and a heatm
   const data = chartData(seed);
   assert.deepEqual(data.sections.map((s) => s.title), ['Runs compared', 'run deep', 'run plain', 'run early', 'run adaptive']);
   assert.deepEqual(charts(seed).map((c) => `${c.kind}:${c.id}`),
-    ['line:cost-0', 'line:loss', 'line:layers-3', 'heatmap:heatmap-3', 'line:gradient-0', 'line:gradient-1', 'line:gradient-2']);
+    ['line:cost-0', 'path:paths-0', 'line:loss', 'line:layers-3', 'heatmap:heatmap-3', 'line:gradient-0', 'line:gradient-1', 'line:gradient-2']);
   assert.deepEqual((chart<LineChart>(seed, 'cost-0')).series.map((s) => s.label), ['plain', 'early', 'adaptive']);
   assert.deepEqual((chart<LineChart>(seed, 'loss')).series.map((s) => s.label), ['deep']);
 });
@@ -41,6 +41,31 @@ test('cost curves are the minimize runs\' traced costs on one step axis (zeros l
   assert.ok(trace('adaptive').some((p) => p.cost === 0), 'the sample has a zero cost');
   assert.match(cost.note ?? '', /Zeros are not drawn/);
   assert.equal(cost.xs.length, new Set(['plain', 'early', 'adaptive'].flatMap((r) => trace(r).map((p) => p.step))).size, 'the union of the steps');
+});
+
+test('parameter paths are the minimize runs\' traced parameters, start to end', () => {
+  const paths = chart<PathChart>(seed, 'paths-0');
+  assert.equal(paths.title, 'Paths in the (w1, w2) plane');
+  assert.deepEqual(paths.series.map((s) => s.label), ['plain', 'early', 'adaptive']);
+  for (const s of paths.series) {
+    type P = { step: number; params: Record<string, number> };
+    const points = trace(s.label) as unknown as P[];
+    assert.deepEqual(s.steps, points.map((p) => p.step));
+    assert.deepEqual(s.xs, points.map((p) => p.params.w1), `${s.label} w1`);
+    assert.deepEqual(s.ys, points.map((p) => p.params.w2), `${s.label} w2`);
+  }
+  assert.equal(paths.note, undefined);
+});
+
+test('with more than two parameters the paths show the two that move most, in the trace\'s order', () => {
+  const run: RunResult = { name: 'r', kind: 'minimize', trace: [
+    { step: 0, cost: 1, params: { a: 0, b: 5, c: 1 } }, { step: 1, cost: 0.5, params: { a: 0.1, b: 1, c: 3 } }] };
+  const paths = chart<PathChart>({ file: 'r.grad', runs: [run] }, 'paths-0');
+  assert.deepEqual([paths.xParam, paths.yParam], ['b', 'c']);
+  assert.deepEqual(paths.series[0].xs, [5, 1]);
+  assert.match(paths.note!, /a not shown/);
+  const one: RunResult = { name: 'o', kind: 'minimize', trace: [{ step: 0, cost: 1, params: { x: 1 } }] };
+  assert.equal(chart({ file: 'o.grad', runs: [one] }, 'paths-0'), undefined, 'one parameter: no plane');
 });
 
 test('gradient components are |∂f/∂p| of the trace, per parameter', () => {
@@ -113,7 +138,7 @@ test('minimize runs over different parameters get one cost chart each', () => {
   const a: RunResult = { name: 'a', kind: 'minimize', trace: [{ step: 0, cost: 1, params: { x: 1 } }] };
   const b: RunResult = { name: 'b', kind: 'minimize', trace: [{ step: 0, cost: 2, params: { y: 1, z: 2 } }] };
   const c: RunResult = { name: 'c', kind: 'minimize', trace: [{ step: 0, cost: 3, params: { x: 0 } }] };
-  const compared = chartData({ file: 'm.grad', runs: [a, b, c] }).sections[0].charts as LineChart[];
+  const compared = chartData({ file: 'm.grad', runs: [a, b, c] }).sections[0].charts.filter((x) => x.kind === 'line') as LineChart[];
   assert.deepEqual(compared.map((c) => [c.title, c.series.map((x) => x.label)]),
     [['Cost against step (x)', ['a', 'c']], ['Cost against step (y, z)', ['b']]]);
 });

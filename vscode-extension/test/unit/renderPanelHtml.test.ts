@@ -55,7 +55,7 @@ test('nothing remote: every URL in the page is the webview\'s own', () => {
 });
 
 test('one placeholder per chart, in the data\'s order; the body class only when a theme is given', () => {
-  const ids = [...html.matchAll(/<figure class="grad-chart grad-chart-(line|heatmap)" id="chart-([^"]+)"/g)].map((m) => m[2]);
+  const ids = [...html.matchAll(/<figure class="grad-chart grad-chart-(line|heatmap|path)" id="chart-([^"]+)"/g)].map((m) => m[2]);
   assert.deepEqual(ids, chartData(seed).sections.flatMap((s) => s.charts.map((c) => c.id)));
   assert.ok(html.includes('<body>'));
   assert.ok(renderPanelHtml(seed, { ...options, theme: 'dark' }).includes('<body class="vscode-dark">'));

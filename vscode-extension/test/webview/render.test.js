@@ -125,7 +125,7 @@ async function legend(id) {
 
 test('every chart is drawn: a canvas of non-zero size with ink in several colours', { skip: missing }, async () => {
   assert.equal(await page.evaluate(() => document.body.dataset.chartsDrawn), String(chartIds().length));
-  assert.equal(chartIds().length, 7, 'seed: cost, loss, per-layer norms, heatmap, three gradient charts');
+  assert.equal(chartIds().length, 8, 'seed: cost, paths, loss, per-layer norms, heatmap, three gradient charts');
   assert.equal(await page.locator('figure.grad-chart canvas').count() >= chartIds().length, true);
   for (const id of chartIds()) {
     const ink = await canvasInk(id);
@@ -143,6 +143,8 @@ test('the legends name the runs and the series', { skip: missing }, async () => 
   assert.deepEqual((await legend('layers-3')).map(([label]) => label),
     ['layer', '‖δˡ‖ initial', '‖δˡ‖ after training', '‖∂C/∂Wˡ‖ initial', '‖∂C/∂Wˡ‖ after training']);
   assert.deepEqual((await legend('gradient-0')).map(([label]) => label), ['step', '|∂f/∂w1|', '|∂f/∂w2|']);
+  const pathLabels = await page.$$eval('#chart-paths-0 .u-legend .u-series th', (ths) => ths.map((th) => th.textContent.trim()).filter(Boolean));
+  assert.deepEqual(pathLabels, ['plain', 'early', 'adaptive']);
   const captions = await page.locator('figure.grad-chart figcaption').allInnerTexts();
   assert.ok(captions.includes('run deep: log10 ‖δˡ‖ over training'), captions.join(' | '));
 });
@@ -179,6 +181,19 @@ test('hovering a heatmap cell shows its step, layer and the traced ‖δˡ‖', 
   assert.equal(value, formatNumber(point.deltaNorms[0]), text);
   await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.05); // the top row
   assert.match(await page.locator('#chart-heatmap-3 .grad-readout').innerText(), /layer 9 out/);
+});
+
+test('hovering a parameter path shows the run, the step and the traced parameters', { skip: missing }, async () => {
+  const box = await plotArea('paths-0');
+  // The right end of the w1 axis at w2 = 0: plain and early after their first step.
+  await page.mouse.move(box.x + box.width - 3, box.y + box.height - 3);
+  const text = await page.locator('#chart-paths-0 .grad-readout').innerText();
+  const match = text.match(/^(\w+) · step (\d+) · w1 = (\S+), w2 = (\S+)$/);
+  assert.ok(match, text);
+  const [, run, step, w1, w2] = match;
+  const point = sample.result.runs.find((r) => r.name === run).trace.find((p) => p.step === Number(step));
+  assert.deepEqual([w1, w2], [formatNumber(point.params.w1), formatNumber(point.params.w2)], text);
+  assert.equal(w2, '0');
 });
 
 test('dragging zooms into steps, the wheel zooms, a double-click zooms out; the zoom is kept in the webview state', { skip: missing }, async () => {
