@@ -90,9 +90,9 @@ internal static class InspectCommand
 
         if (options.PlotDirectory is { } plots)
         {
-            foreach (var analysis in analyses)
+            foreach (var written in Plots.WriteInspect(analyses, plots, options.File, stderr))
             {
-                stderr.WriteLine($"grad: wrote {Plots.WriteNetwork(analysis, plots)}");
+                stderr.WriteLine($"grad: wrote {written}");
             }
         }
 

@@ -14,7 +14,7 @@ namespace Grad.Cli;
 /// each (or the LANGUAGE.md JSON). A file with errors prints its diagnostics as <c>grad check</c>
 /// does and runs nothing (exit 1); a run whose data cannot be loaded is reported as a GRAD0400
 /// diagnostic (exit 1). Ctrl-C stops the current run cleanly, prints what finished and exits 130.
-/// <c>--plot DIR</c> also writes PNG charts of every run's trace.
+/// <c>--plot DIR</c> also writes the charts of docs/pictures.md (PNG, SVG and an index.html).
 /// </summary>
 internal static class RunCommand
 {
@@ -75,7 +75,7 @@ internal static class RunCommand
 
             if (options.PlotDirectory is { } plots)
             {
-                foreach (var written in results.SelectMany(r => Plots.WriteRun(r, plots)))
+                foreach (var written in Plots.WriteRun(compilation.Program, results, plots, options.File, stderr))
                 {
                     stderr.WriteLine($"grad: wrote {written}");
                 }

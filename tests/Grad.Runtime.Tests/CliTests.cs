@@ -197,16 +197,4 @@ public sealed class CliTests : IDisposable
         Assert.Equal(["index", "units", "activation", "label", "deltaNorm", "weightGradNorm"], ((JObject)layers[0]).Properties().Select(p => p.Name));
         Assert.True((double)layers[0]["deltaNorm"]! < (double)layers[6]["deltaNorm"]!);
     }
-
-    [Fact]
-    public void PlotWritesPngChartsOfEveryRun()
-    {
-        var plots = Path.Combine(directory, "plots");
-        var (exit, _, error) = Grad("run", Repo.PathOf("examples/seed.grad"), "--plot", plots);
-        Assert.Equal(0, exit);
-        string[] expected = ["plain-cost.png", "plain-params.png", "early-cost.png", "early-params.png", "adaptive-cost.png", "adaptive-params.png", "deep-loss.png", "deep-deltas.png"];
-        Assert.Equal(expected.Order(), Directory.GetFiles(plots).Select(Path.GetFileName).Order());
-        Assert.All(Directory.GetFiles(plots), file => Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(file)[..4]));
-        Assert.Contains("wrote", error, StringComparison.Ordinal);
-    }
 }

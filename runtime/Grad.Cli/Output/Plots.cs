@@ -1,88 +1,107 @@
+using Grad.Cli.Output.Charts;
+using Grad.Language.Semantics;
 using Grad.Runtime.Analysis;
+using Grad.Runtime.Charts;
 using Grad.Runtime.Runs;
 using ScottPlot;
 
 namespace Grad.Cli.Output;
 
 /// <summary>
-/// <c>--plot DIR</c>: PNG charts of each run's trace (and, for inspect, each network's δ per
-/// layer). Values that span decades are drawn as log10, so the vanishing gradient shows as
-/// evenly spaced lines.
+/// <c>--plot DIR</c>: every chart of <see cref="ChartSet"/> as NAME.png and NAME.svg, plus an
+/// <c>index.html</c> that shows them with the run summaries. The data comes from
+/// <c>Grad.Runtime.Charts</c> (tested there); this class only draws it with ScottPlot.
 /// </summary>
 internal static class Plots
 {
-    private const int Width = 800;
-    private const int Height = 500;
+    public const string IndexFile = "index.html";
 
-    /// <summary>Writes the run's charts and returns their paths.</summary>
-    public static IReadOnlyList<string> WriteRun(RunResult result, string directory)
+    /// <summary><c>grad run --plot</c>: writes the files and returns their paths; a chart that cannot be drawn is reported on <paramref name="stderr"/>.</summary>
+    public static IReadOnlyList<string> WriteRun(BoundProgram program, IReadOnlyList<RunResult> results, string directory, string fileName, TextWriter stderr)
     {
-        Directory.CreateDirectory(directory);
-        var written = new List<string>();
-        switch (result)
-        {
-            case MinimizeResult minimize:
-            {
-                var steps = minimize.Trace.Select(t => (double)t.Step).ToArray();
-                written.Add(Save(Line($"run {minimize.Name}: cost", "step", "log10 cost", [("cost", steps, Log10(minimize.Trace.Select(t => t.Cost)))]), directory, $"{minimize.Name}-cost.png"));
-                var series = minimize.ParameterNames.Select((name, i) => (name, steps, minimize.Trace.Select(t => t.Parameters[i]).ToArray())).ToList();
-                written.Add(Save(Line($"run {minimize.Name}: parameters", "step", "value", series), directory, $"{minimize.Name}-params.png"));
-                break;
-            }
+        var charts = ChartSet.FromRuns(program, results, network => NetworkAnalyzer.AnalyzeInitial(program, network));
+        return Write(charts, directory, index => IndexPage.Render(Path.GetFileName(fileName), "run", results, [], index), stderr);
+    }
 
-            case TrainResult train:
-            {
-                var steps = train.Trace.Select(t => (double)t.Step).ToArray();
-                written.Add(Save(Line($"run {train.Name}: loss", "step", "log10 loss", [("loss", steps, Log10(train.Trace.Select(t => t.Loss)))]), directory, $"{train.Name}-loss.png"));
-                var deltas = train.Layers.Select((layer, l) => ($"layer {layer.Index}{(layer.Label is null ? "" : " " + layer.Label)}", steps, Log10(train.Trace.Select(t => t.DeltaNorms[l])))).ToList();
-                written.Add(Save(Line($"run {train.Name}: ‖δ^l‖ per layer", "step", "log10 ‖δ‖", deltas), directory, $"{train.Name}-deltas.png"));
-                break;
-            }
+    /// <summary><c>grad inspect --plot</c>: each network's gradient flow at its initial weights.</summary>
+    public static IReadOnlyList<string> WriteInspect(IReadOnlyList<NetworkAnalysis> analyses, string directory, string fileName, TextWriter stderr)
+    {
+        var charts = ChartSet.FromAnalyses(analyses);
+        return Write(charts, directory, index => IndexPage.Render(Path.GetFileName(fileName), "inspect", [], analyses, index), stderr);
+    }
+
+    private static List<string> Write(ChartSet charts, string directory, Func<IReadOnlyList<ChartEntry>, string> index, TextWriter stderr)
+    {
+        var written = new List<string>();
+        try
+        {
+            WriteFiles(charts, directory, index, stderr, written);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The results are already printed; a directory that cannot be written must not hide them.
+            stderr.WriteLine($"grad: cannot write the charts to {directory}: {e.Message}");
         }
 
         return written;
     }
 
-    public static string WriteNetwork(NetworkAnalysis analysis, string directory)
+    private static void WriteFiles(ChartSet charts, string directory, Func<IReadOnlyList<ChartEntry>, string> index, TextWriter stderr, List<string> written)
     {
         Directory.CreateDirectory(directory);
-        var plot = new Plot();
-        var values = Log10(analysis.Layers.Select(l => l.DeltaNorm));
-        var bars = plot.Add.Bars(analysis.Layers.Select(l => (double)l.Index).ToArray(), values);
-        bars.Color = Colors.SteelBlue;
-        plot.Title($"network {analysis.NetworkName}: ‖δ^l‖ at the initial weights");
-        plot.XLabel("layer");
-        plot.YLabel("log10 ‖δ‖");
-        return Save(plot, directory, $"{analysis.NetworkName}-deltas.png");
-    }
+        var entries = new List<ChartEntry>();
 
-    private static Plot Line(string title, string xLabel, string yLabel, IReadOnlyList<(string Name, double[] X, double[] Y)> series)
-    {
-        var plot = new Plot();
-        foreach (var (name, x, y) in series)
+        void Add(Func<Plot> draw, string section, string stem, string caption)
         {
-            var line = plot.Add.ScatterLine(x, y);
-            line.LegendText = name;
+            try
+            {
+                written.AddRange(ChartStyle.Save(draw(), directory, stem));
+                entries.Add(new ChartEntry(section, stem, caption));
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or OverflowException)
+            {
+                // ScottPlot refuses axes it cannot scale, e.g. a diverged run's 1e300 values: skip that chart, keep the others.
+                stderr.WriteLine($"grad: could not draw {stem}: {e.Message}");
+                foreach (var partial in new[] { ".png", ".svg" }.Select(ext => Path.Combine(directory, stem + ext)).Where(File.Exists))
+                {
+                    File.Delete(partial);
+                }
+            }
         }
 
-        plot.Title(title);
-        plot.XLabel(xLabel);
-        plot.YLabel(yLabel);
-        if (series.Count > 1)
+        foreach (var contour in charts.Contours)
         {
-            plot.ShowLegend(Alignment.UpperRight);
+            Add(() => ContourPlot.Draw(contour), "Costs", $"{contour.CostName}-contour", contour.Title);
         }
 
-        return plot;
-    }
+        foreach (var profile in charts.Profiles)
+        {
+            Add(() => ProfilePlot.Draw(profile), "Costs", profile.FileStem, profile.Title);
+        }
 
-    /// <summary>log10 of each value; non-positive or non-finite values become NaN (a gap).</summary>
-    private static double[] Log10(IEnumerable<double> values) => [.. values.Select(v => v > 0 && double.IsFinite(v) ? Math.Log10(v) : double.NaN)];
+        foreach (var line in charts.Lines)
+        {
+            var section = line.FileStem.EndsWith("-loss", StringComparison.Ordinal) ? "Training" : line.FileStem.EndsWith("-gradient", StringComparison.Ordinal) ? "Gradient components" : "Costs";
+            Add(() => LinePlot.Draw(line), section, line.FileStem, line.Title);
+        }
 
-    private static string Save(Plot plot, string directory, string fileName)
-    {
-        var path = Path.Combine(directory, fileName);
-        plot.SavePng(path, Width, Height);
-        return path;
+        if (charts.FlowComparison is { } comparison)
+        {
+            Add(() => FlowPlot.Draw(comparison), "Gradient flow", FlowComparisonChart.FileStem, FlowComparisonChart.Title);
+        }
+
+        foreach (var flow in charts.Flows)
+        {
+            Add(() => FlowPlot.Draw(flow), "Gradient flow", flow.FileStem, flow.Title);
+        }
+
+        foreach (var heatmap in charts.Heatmaps)
+        {
+            Add(() => HeatmapPlot.Draw(heatmap), "Gradient flow", heatmap.FileStem, heatmap.Title);
+        }
+
+        var indexPath = Path.Combine(directory, IndexFile);
+        File.WriteAllText(indexPath, index(entries));
+        written.Add(indexPath);
     }
 }
