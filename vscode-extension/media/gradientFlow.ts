@@ -334,6 +334,11 @@ function colourBar(chart: HeatmapChart): HTMLElement {
   const high = document.createElement('span');
   high.textContent = chart.log10Max.toFixed(1);
   bar.append(low, canvas, high);
+  if (chart.norms.some((row) => row.some((v) => v === null || !(v > 0)))) {
+    const zero = document.createElement('span');
+    zero.textContent = '· grey: 0 (a dead layer) or not finite';
+    bar.append(zero);
+  }
   return bar;
 }
 
