@@ -12,7 +12,8 @@
 //     hover on its `repeat` line: a row per layer, the vanishing ‖δ¹‖ equal to grad inspect's
 //  7. the "▶ Run" code lens above `run plain`: the run's summary (notification, or the lens turns "Run again")
 //     agrees with `grad run --json`
-//  8. Grad: Run File summarises every run; its "Show Gradient Flow" button opens the table, one row per layer
+//  8. Grad: Run File summarises every run; its "Show Gradient Flow" button opens the panel: the table, one row
+//     per layer, and the charts drawn
 //  9. errors/bad.grad: a squiggle and a Problems entry
 //  Screenshots + result.json in $OUT_DIR (default artifacts/e2e). Exit code 0 = every check passed.
 // Env: GRAD_E2E_DIR (default ~/.cache/grad-e2e; scripts/e2e-setup.sh fills it), VSIX, OUT_DIR, CHROMIUM,
@@ -478,6 +479,10 @@ async function main() {
       const firstDelta = deepRows[0].split('\t')[3];
       softCheck('its ‖δ¹‖ before training equals grad run --json\'s', !!deepRun && agreesToShownPrecision(firstDelta, deepRun.layers[0].deltaNorm.initial),
         `table ${firstDelta}, grad run ${deepRun ? deepRun.layers[0].deltaNorm.initial : cliError}`);
+      // The charts: the bundled uPlot script ran under the webview's Content-Security-Policy and drew all of them.
+      const drawn = await webview.locator('body[data-charts-drawn]').getAttribute('data-charts-drawn', { timeout: 10000 }).catch(() => null);
+      const canvases = await webview.locator('figure.grad-chart canvas').count();
+      softCheck('the gradient-flow panel draws its 8 charts (uPlot canvases)', drawn === '8' && canvases >= 8, `data-charts-drawn ${drawn}, ${canvases} canvases`);
       mark('gradient flow shown');
     });
 

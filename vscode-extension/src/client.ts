@@ -48,6 +48,8 @@ export class GradClient implements vscode.Disposable {
   private serverState: StatusState = 'starting';
   private serverMessage: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Also told every `grad/analysisState` notification (the gradient-flow panel refreshes on "ready"). */
+  onAnalysisState: ((params: AnalysisStateParams) => void) | undefined;
 
   constructor(
     private readonly extensionPath: string,
@@ -96,6 +98,7 @@ export class GradClient implements vscode.Disposable {
     client.onNotification(AnalysisStateNotification, (params) => {
       this.analysisStates.set(params.uri, params);
       this.updateStatus();
+      this.onAnalysisState?.(params);
     });
     client.onDidChangeState((e) => {
       if (this.client !== client) return;

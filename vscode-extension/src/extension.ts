@@ -6,11 +6,12 @@ import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LSPErrorCodes, ResponseError } from 'vscode-languageclient/node';
 import { GradClient } from './client';
 import { RUN_COMMAND, RunResultsRequest } from './protocol';
-import { FileResults, renderGradientFlowHtml, RunResult, summarizeFile, summarizeRun } from './runResults';
+import { FileResults, RunResult, summarizeFile, summarizeRun } from './runResults';
 import { findRunAt, findRunBlocks } from './runLocator';
+import { GradientFlowPanel } from './panel/gradientFlowPanel';
 
 let gradClient: GradClient | undefined;
-let gradientFlowPanel: vscode.WebviewPanel | undefined;
+let gradientFlowPanel: GradientFlowPanel | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Grad Language Server', { log: true });
@@ -19,10 +20,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   status.command = 'grad.showOutput';
   context.subscriptions.push(output, status);
 
-  context.subscriptions.push({ dispose: () => gradientFlowPanel?.dispose() });
-  const client = new GradClient(context.extensionPath, output, status, (run) => void showRunSummary(run));
+  const client = new GradClient(context.extensionPath, output, status, (run) => {
+    void showRunSummary(run);
+    panel.refreshSoon();
+  });
   gradClient = client;
-  context.subscriptions.push(client);
+  // The charts follow their document: a new analysis (after an edit, or after a run) may bring new results.
+  const panel = new GradientFlowPanel(context.extensionPath,
+    async (uri) => (await client.languageClient?.sendRequest(RunResultsRequest, { uri })) ?? null);
+  gradientFlowPanel = panel;
+  client.onAnalysisState = (state) => { if (state.state === 'ready') panel.refreshSoon(state.uri); };
+  context.subscriptions.push(client, panel);
 
   context.subscriptions.push(
     vscode.commands.registerCommand('grad.restartServer', () => client.restart()),
@@ -89,8 +97,10 @@ async function runFile(client: GradClient): Promise<void> {
       { command: RUN_COMMAND, arguments: [document.uri.toString()] }, token)) as FileResults | null | undefined;
   if (!results || !Array.isArray(results.runs)) return;
   client.output.info(summarizeFile(results));
+  const uri = document.uri.toString();
+  if (gradientFlowPanel?.uri === uri) gradientFlowPanel.show(results, uri);
   const choice = await vscode.window.showInformationMessage(`Grad ▸ ${summarizeFile(results)}`, 'Show Gradient Flow');
-  if (choice) showGradientFlowPanel(results);
+  if (choice) showGradientFlowPanel(results, uri);
 }
 
 /** Runs the `run` block around the cursor, the same way the "▶ Run" code lens does. */
@@ -112,10 +122,12 @@ async function runAtCursor(client: GradClient): Promise<void> {
 
 async function showRunSummary(run: RunResult): Promise<void> {
   const choice = await vscode.window.showInformationMessage(`Grad ▸ ${summarizeRun(run)}`, 'Show Gradient Flow');
-  if (choice) showGradientFlowPanel({ file: `run ${run.name}`, runs: [run] });
+  // The whole file's charts (the server has this run's result now), or this run's alone without an editor.
+  if (choice && gradClient && vscode.window.activeTextEditor?.document.languageId === 'grad') await showGradientFlow(gradClient);
+  else if (choice) showGradientFlowPanel({ file: `run ${run.name}`, runs: [run] });
 }
 
-/** Until the pictures panel exists: the file's run results as tables (‖δ^l‖ and ‖∂C/∂W^l‖ per layer). */
+/** The file's run results as charts (cost, gradients, ‖δ^l‖ per layer and over training) in a panel beside the editor. */
 async function showGradientFlow(client: GradClient): Promise<void> {
   const document = activeGradDocument();
   const languageClient = document && runningClient(client);
@@ -129,16 +141,9 @@ async function showGradientFlow(client: GradClient): Promise<void> {
       if (findRunBlocks(document.getText()).length === 0) return known;
       return await languageClient.sendRequest(ExecuteCommandRequest.type, { command: RUN_COMMAND, arguments: [uri] }, token) as FileResults | null;
     });
-  if (results && Array.isArray(results.runs)) showGradientFlowPanel(results);
+  if (results && Array.isArray(results.runs)) showGradientFlowPanel(results, uri);
 }
 
-function showGradientFlowPanel(results: FileResults): void {
-  if (!gradientFlowPanel) {
-    gradientFlowPanel = vscode.window.createWebviewPanel('grad.gradientFlow', 'Grad: Gradient Flow', vscode.ViewColumn.Beside,
-      { enableScripts: false });
-    gradientFlowPanel.onDidDispose(() => { gradientFlowPanel = undefined; });
-  }
-  gradientFlowPanel.title = `Gradient Flow: ${path.basename(results.file)}`;
-  gradientFlowPanel.webview.html = renderGradientFlowHtml(results, gradientFlowPanel.webview.cspSource);
-  gradientFlowPanel.reveal(undefined, true);
+function showGradientFlowPanel(results: FileResults, uri?: string): void {
+  gradientFlowPanel?.show(results, uri);
 }

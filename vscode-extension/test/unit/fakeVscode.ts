@@ -11,7 +11,7 @@ export interface Recorded {
   commands: Map<string, (...args: unknown[]) => unknown>;
   clients: FakeLanguageClient[];
   statusItems: { text: string; tooltip?: string; visible: boolean }[];
-  panels: { title: string; webview: { html: string; cspSource: string } }[];
+  panels: { title: string; options?: unknown; webview: { html: string; cspSource: string } }[];
   logs: string[];
 }
 
@@ -58,7 +58,14 @@ const vscode = {
   ProgressLocation: { Notification: 15 },
   ViewColumn: { Beside: -2 },
   ThemeColor: class { constructor(public id: string) {} },
-  Uri: { parse: (s: string) => ({ toString: () => s }) },
+  Uri: {
+    parse: (s: string) => ({ toString: () => s }),
+    file: (p: string) => ({ fsPath: p, toString: () => `file://${p}` }),
+    joinPath: (base: { fsPath: string }, ...parts: string[]) => {
+      const p = path.join(base.fsPath, ...parts);
+      return { fsPath: p, toString: () => `file://${p}` };
+    },
+  },
   env: { openExternal: async () => true },
   window: {
     get activeTextEditor() { return fakeWindow.activeTextEditor; },
@@ -77,8 +84,9 @@ const vscode = {
     showWarningMessage: async (m: string) => { recorded.warnings.push(m); return undefined; },
     showInformationMessage: async (m: string) => { recorded.infos.push(m); return undefined; },
     onDidChangeActiveTextEditor: (l: () => void) => { activeEditorListeners.push(l); return disposable; },
-    createWebviewPanel: (_type: string, title: string) => {
-      const panel = { title, webview: { html: '', cspSource: 'vscode-webview:' }, reveal() { /* nothing */ },
+    createWebviewPanel: (_type: string, title: string, _column: unknown, options?: unknown) => {
+      const panel = { title, options, webview: { html: '', cspSource: 'vscode-webview:',
+        asWebviewUri: (uri: { fsPath: string }) => ({ toString: () => `vscode-webview://resource${uri.fsPath}` }) }, reveal() { /* nothing */ },
         onDidDispose: () => disposable, dispose() { /* nothing */ } };
       recorded.panels.push(panel);
       return panel;
