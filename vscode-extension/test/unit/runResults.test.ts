@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FileResults, formatNumber, renderGradientFlowHtml, RunResult, summarizeFile, summarizeRun } from '../../src/runResults';
+import { FileResults, formatNumber, RunResult, summarizeFile, summarizeRun } from '../../src/runResults';
 
 test('formatNumber: four significant digits, exponents for tiny and huge values, non-finite as given', () => {
   assert.equal(formatNumber(0.3677), '0.3677');
@@ -48,17 +48,3 @@ test('a file summary joins the runs; a file with errors says nothing ran', () =>
   'bad.grad: 1 error, nothing ran');
 });
 
-test('the gradient-flow page has one row per layer with ‖δ^l‖ and ‖∂C/∂W^l‖, and escapes names', () => {
-  const html = renderGradientFlowHtml({ file: 'a<b>.grad', runs: [deep, plain] }, 'vscode-resource:');
-  assert.ok(html.includes('Gradient flow: a&lt;b&gt;.grad'));
-  assert.ok(!html.includes('<b>'));
-  const rows = html.match(/<tr><td>\d/g) ?? [];
-  assert.equal(rows.length, 2, 'two layer rows');
-  for (const v of ['1.2e-5', '1.1e-5', '9e-6', '8.1e-6', '0.02', '0.011', '<code>out</code>', '0.3677', '7.35e-4']) {
-    assert.ok(html.includes(v), `page lacks ${v}`);
-  }
-  assert.ok(html.includes("default-src 'none'"), 'a strict content security policy');
-  assert.ok(html.indexOf('run deep') < html.indexOf('run plain'), 'training runs first');
-  const titled = renderGradientFlowHtml({ file: '/home/ada/work/seed.grad', runs: [] }, '');
-  assert.ok(titled.includes('<h1>Gradient flow: seed.grad</h1>'), 'the file name, not its path');
-});
