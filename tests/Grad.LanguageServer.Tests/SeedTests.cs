@@ -104,4 +104,65 @@ public sealed class SeedTests
         Assert.StartsWith("seed-", results["file"]!.ToString(), StringComparison.Ordinal);
         Assert.Contains(results["runs"]!, r => r["name"]!.ToString() == "deep");
     }
+
+    [Fact]
+    public async Task Run_results_carry_the_contour_chart_of_bowl_behind_the_minimize_paths()
+    {
+        await using var server = await StartWithRuntimeAsync();
+        var uri = SeedUri;
+        await server.OpenAsync(uri, Repo.SeedText);
+        foreach (var run in new[] { "plain", "early", "adaptive" })
+        {
+            await server.RequestAsync<JObject>("workspace/executeCommand", new { command = "grad.run", arguments = new object[] { uri, run } });
+        }
+
+        var results = await server.RequestAsync<JObject>("grad/runResults", new { uri });
+        var contour = (JObject)Assert.Single((JArray)results["contours"]!)!;
+        Assert.Equal("bowl", contour["cost"]!.ToString());
+        Assert.Equal(("w1", "w2"), (contour["xParameter"]!.ToString(), contour["yParameter"]!.ToString()));
+        Assert.Equal("cost bowl: level sets and paths", contour["title"]!.ToString());
+        Assert.Empty((JArray)contour["held"]!);
+
+        // Increasing and log-spaced: one ratio between neighbours (the cost is positive, so the base is 0).
+        var levels = contour["levels"]!.Select(l => (double)l!).ToArray();
+        Assert.InRange(levels.Length, 10, 30);
+        Assert.True(levels[0] > 0);
+        var ratios = levels.Zip(levels.Skip(1), (low, high) => high / low).ToArray();
+        Assert.All(ratios, r => Assert.Equal(ratios[0], r, ratios[0] * 1e-4));
+        Assert.True(ratios[0] > 1);
+
+        // The window holds every point of every path.
+        var window = contour["window"]!;
+        double xMin = (double)window["xMin"]!, xMax = (double)window["xMax"]!, yMin = (double)window["yMin"]!, yMax = (double)window["yMax"]!;
+        var runs = ((JArray)results["runs"]!).Where(r => r["kind"]!.ToString() == "minimize").ToList();
+        Assert.Equal(["plain", "early", "adaptive"], runs.Select(r => r["name"]!.ToString()));
+        foreach (var point in runs.SelectMany(r => r["trace"]!))
+        {
+            var (w1, w2) = ((double)point["params"]!["w1"]!, (double)point["params"]!["w2"]!);
+            Assert.InRange(w1, xMin, xMax);
+            Assert.InRange(w2, yMin, yMax);
+        }
+
+        // Every line lies on its level of 0.001*w1^2 + w2^2, inside the window: within 2% of the
+        // level, plus what linear interpolation along a cell edge of the 161×161 grid can miss of a
+        // quadratic (h²·f''/8 per axis), which matters only for the smallest ellipses.
+        var (hx, hy) = ((xMax - xMin) / 160, (yMax - yMin) / 160);
+        var interpolation = (hx * hx * 0.002 / 8) + (hy * hy * 2 / 8);
+        var lines = (JArray)contour["lines"]!;
+        Assert.NotEmpty(lines);
+        foreach (var line in lines)
+        {
+            var level = (double)line["level"]!;
+            Assert.Contains(level, levels);
+            var points = (JArray)line["points"]!;
+            Assert.True(points.Count >= 2);
+            foreach (var point in points)
+            {
+                var (w1, w2) = ((double)point[0]!, (double)point[1]!);
+                Assert.InRange(w1, xMin, xMax);
+                Assert.InRange(w2, yMin, yMax);
+                Assert.Equal(level, (0.001 * w1 * w1) + (w2 * w2), (0.02 * level) + interpolation);
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
+using Grad.Runtime.Runs;
 using Newtonsoft.Json.Linq;
 
 namespace Grad.LanguageServer.Analysis;
@@ -119,6 +120,9 @@ public sealed record RunReport(
 {
     /// <summary>Why the run could not start (its data), as a diagnostic to publish.</summary>
     public Diagnostic? Problem { get; init; }
+
+    /// <summary>The runtime's result of a minimize run (its trace in full), for the contour charts; null otherwise.</summary>
+    public MinimizeResult? Minimize { get; init; }
 
     public bool Diverged => StopReason == "diverged";
 

@@ -78,7 +78,7 @@ public sealed class RuntimeAnalysisService : IAnalysisService
                     minimize.FinalCost, null,
                     minimize.ParameterNames.Zip(minimize.FinalParameters, KeyValuePair.Create).ToImmutableArray(),
                     minimize.ParameterNames.Zip(minimize.FinalGradient, KeyValuePair.Create).ToImmutableArray(),
-                    [], json, minimize.StopReason == StopReason.Budget);
+                    [], json, minimize.StopReason == StopReason.Budget) { Minimize = minimize };
             case TrainResult train:
                 return new RunReport(run.Name, RunKind.Train, RunResult.StopReasonName(train.StopReason), train.StepsTaken,
                     null, train.FinalLoss, [], [],

@@ -6,6 +6,7 @@ using Grad.LanguageServer.Documents;
 using Grad.LanguageServer.Features.Common;
 using Grad.LanguageServer.Hosting;
 using Grad.LanguageServer.Protocol;
+using Grad.Runtime.Runs;
 using Newtonsoft.Json.Linq;
 using StreamJsonRpc;
 
@@ -15,7 +16,8 @@ namespace Grad.LanguageServer.Features.Runs;
 /// <c>grad.run</c> (workspace/executeCommand, args [uri, runName?]): runs in the background within
 /// the budget, cancellable with <c>$/cancelRequest</c>, returns the run's JSON object (or, without a
 /// run name, the whole <c>grad run --json</c> object), then refreshes diagnostics, hovers, hints and
-/// lenses. <c>grad/runResults</c> {uri}: the whole object from the results the server has.
+/// lenses. <c>grad/runResults</c> {uri}: the whole object from the results the server has, with
+/// the contour charts of its minimize runs' costs (<see cref="ContourJson"/>).
 /// </summary>
 public sealed class RunsFeature
 {
@@ -147,10 +149,14 @@ public sealed class RunsFeature
                 },
             };
         }));
-        var runs = new JArray(compilation.Program.Runs
-            .Select(r => context.Analyzer.GetCurrentRun(snapshot, r)?.Json)
-            .OfType<JObject>());
+        var reports = compilation.Program.Runs
+            .Select(r => context.Analyzer.GetCurrentRun(snapshot, r))
+            .OfType<RunReport>()
+            .ToList();
+        var runs = new JArray(reports.Select(r => r.Json));
+        // Beyond the CLI's object: the contour charts of the costs with minimize runs, drawn behind the paths.
+        var contours = ContourJson.Build(compilation.Program.Costs, reports.Select(r => r.Minimize).OfType<MinimizeResult>());
         var file = snapshot.FilePath is { } path ? Path.GetFileName(path) : snapshot.Uri[(snapshot.Uri.LastIndexOf('/') + 1)..];
-        return new JObject { ["file"] = file, ["diagnostics"] = diagnostics, ["runs"] = runs };
+        return new JObject { ["file"] = file, ["diagnostics"] = diagnostics, ["runs"] = runs, ["contours"] = contours };
     }
 }
