@@ -18,6 +18,10 @@ const saveZoom = () => webviewApi?.setState({ zoom });
 
 const PLOT_HEIGHT = 260;
 
+/** Level lines are thin and muted: the paths in front of them are the point. */
+const CONTOUR_ALPHA = 0.55;
+const CONTOUR_WIDTH = 1;
+
 /** Steps are whole numbers: ticks 1, 2, 5, 10, 20, 50, … apart, never 0.1. */
 const STEP_INCREMENTS = Array.from({ length: 8 }, (_, e) => [1, 2, 5].map((m) => m * 10 ** e)).flat();
 
@@ -25,6 +29,8 @@ interface Theme {
   foreground: string;
   muted: string;
   grid: string;
+  /** The level lines of a contour chart (drawn with CONTOUR_ALPHA). */
+  contour: string;
   font: string;
   series: string[];
 }
@@ -45,6 +51,7 @@ function readTheme(): Theme {
     foreground: css('--vscode-editor-foreground', light ? '#333333' : '#cccccc'),
     muted: css('--vscode-descriptionForeground', light ? '#717171' : '#9d9d9d'),
     grid: light ? 'rgba(0, 0, 0, 0.10)' : 'rgba(255, 255, 255, 0.10)',
+    contour: css('--vscode-editorLineNumber-foreground', light ? '#237893' : '#858585'),
     font: `${size} ${family}`,
     series: palette.map(([name, dark, lightColour]) => css(name, light ? lightColour : dark)),
   };
@@ -208,26 +215,57 @@ function pathChart(chart: PathChart, target: HTMLElement, width: number, theme: 
     const s = chart.series[best.run];
     readout.textContent = `${s.label} · step ${s.steps[best.k]} · ${chart.xParam} = ${format(s.xs[best.k])}, ${chart.yParam} = ${format(s.ys[best.k])}`;
   };
+  // The cost's level sets, behind the paths (uPlot's drawAxes hook runs after the grid, before the series).
+  const contour = chart.contour;
+  const drawContour = (u: uPlot) => {
+    if (!contour) return;
+    const { ctx } = u;
+    const { left, top, width: w, height: h } = u.bbox;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, top, w, h);
+    ctx.clip();
+    ctx.globalAlpha = CONTOUR_ALPHA;
+    ctx.strokeStyle = theme.contour;
+    ctx.lineWidth = CONTOUR_WIDTH * devicePixelRatio;
+    ctx.lineJoin = 'round';
+    ctx.beginPath();
+    for (const line of contour.lines) {
+      line.xs.forEach((x, k) => {
+        const px = u.valToPos(x, 'x', true);
+        const py = u.valToPos(line.ys[k], 'y', true);
+        if (k === 0) ctx.moveTo(px, py); else ctx.lineTo(px, py);
+      });
+    }
+    ctx.stroke();
+    ctx.restore();
+    target.dataset.contourLines = String(contour.lines.length);
+    countContourLines();
+  };
+  const windowRange = (min: number, max: number) => ({ auto: false, range: [min, max] as uPlot.Range.MinMax });
   const options: uPlot.Options = {
     mode: 2,
     width, height: PLOT_HEIGHT,
-    scales: { x: { time: false }, y: {} },
+    scales: contour
+      ? { x: { time: false, ...windowRange(contour.window.xMin, contour.window.xMax) }, y: windowRange(contour.window.yMin, contour.window.yMax) }
+      : { x: { time: false }, y: {} },
     axes: [
-      axis(theme, chart.xParam, { values: (_u, splits) => splits.map((v) => format(v)) }),
-      axis(theme, chart.yParam, { size: 72, values: (_u, splits) => splits.map((v) => format(v)) }),
+      // Behind level lines a grid of the same grey would read as more levels: the ticks stay, the grid goes.
+      axis(theme, chart.xParam, { values: (_u, splits) => splits.map((v) => format(v)), ...(contour ? { grid: { show: false } } : {}) }),
+      axis(theme, chart.yParam, { size: 72, values: (_u, splits) => splits.map((v) => format(v)), ...(contour ? { grid: { show: false } } : {}) }),
     ],
     series: [
       {},
       ...chart.series.map((s, i) => ({
         label: s.label, stroke: colour(i), width: 1.75,
-        facets: [{ scale: 'x', auto: true }, { scale: 'y', auto: true }],
+        facets: [{ scale: 'x', auto: !contour }, { scale: 'y', auto: !contour }],
         paths: uPlot.paths.linear!(),
         points: { show: false },
       } as uPlot.Series)),
     ],
     legend: { live: false },
     cursor: { drag: { x: true, y: true, setScale: true }, points: { show: false }, dataIdx: () => null as unknown as number },
-    hooks: { draw: [markEnds], setCursor: [showNearest] },
+    hooks: { drawAxes: [drawContour], draw: [markEnds], setCursor: [showNearest] },
   };
   const data = [null, ...chart.series.map((s) => [s.xs, s.ys])] as unknown as uPlot.AlignedData;
   const plot = new uPlot(options, data, target);
@@ -344,6 +382,12 @@ function colourBar(chart: HeatmapChart): HTMLElement {
 
 const plots: { figure: HTMLElement; plot: uPlot }[] = [];
 
+/** The level lines drawn, over all contour charts, on the body (tests read it; each chart's plot element has its own count). */
+function countContourLines(): void {
+  document.body.dataset.contourLines = String([...document.querySelectorAll<HTMLElement>('.grad-plot[data-contour-lines]')]
+    .reduce((sum, e) => sum + Number(e.dataset.contourLines), 0));
+}
+
 function plotWidth(figure: HTMLElement): number {
   return Math.max(240, Math.floor(figure.clientWidth - 16));
 }
@@ -356,6 +400,7 @@ function render(data: PanelData): void {
     const target = figure?.querySelector<HTMLElement>('.grad-plot');
     if (!figure || !target) continue;
     target.replaceChildren();
+    delete target.dataset.contourLines;
     const plot = chart.kind === 'heatmap' ? heatmapChart(chart, target, plotWidth(figure), theme)
       : chart.kind === 'path' ? pathChart(chart, target, plotWidth(figure), theme)
         : lineChart(chart, target, plotWidth(figure), theme);
@@ -368,6 +413,7 @@ function render(data: PanelData): void {
     plots.push({ figure, plot });
   }
   document.body.dataset.chartsDrawn = String(plots.length);
+  countContourLines();
 }
 
 function main(): void {

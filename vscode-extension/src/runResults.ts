@@ -31,10 +31,28 @@ export interface Diagnostic {
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
 }
 
+/**
+ * The CLI's contour chart of a cost with minimize runs (`grad/runResults` adds these to the `grad run --json`
+ * object; the CLI's JSON has none): log-spaced levels and their level sets as polylines over the window.
+ */
+export interface ContourResult {
+  cost: string;
+  xParameter: string;
+  yParameter: string;
+  title?: string;
+  /** The parameters held fixed (a cost of more than two parameters). */
+  held?: { name: string; value: JsonNumber }[];
+  window: { xMin: number; xMax: number; yMin: number; yMax: number };
+  levels: number[];
+  lines: { level: number; points: [number, number][] }[];
+}
+
 export interface FileResults {
   file: string;
   diagnostics?: Diagnostic[];
   runs: RunResult[];
+  /** From the language server only. */
+  contours?: ContourResult[];
 }
 
 /** Four significant digits; exponent notation for very small or large magnitudes (as the hovers write them). */

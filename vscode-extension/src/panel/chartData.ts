@@ -1,6 +1,7 @@
 // The gradient-flow panel's charts as data: which charts, their series and their scales, shaped from
 // LANGUAGE.md's `grad run --json` object. Pure (no VS Code, no DOM): the webview script only draws.
-import type { FileResults, JsonNumber, RunResult } from '../runResults';
+import { formatNumber } from '../runResults';
+import type { ContourResult, FileResults, JsonNumber, RunResult } from '../runResults';
 
 /** One line of a line chart; `values[i]` belongs to the chart's `xs[i]` (null: no point there). */
 export interface LineSeries {
@@ -50,7 +51,17 @@ export interface PathChart {
   xParam: string;
   yParam: string;
   series: { label: string; steps: number[]; xs: (number | null)[]; ys: (number | null)[] }[];
+  /** The cost's level sets behind the paths (from the language server), as the CLI draws them. */
+  contour?: PathContour;
   note?: string;
+}
+
+/** A contour chart's level lines: each a polyline (xs[i], ys[i]) at one level; the window is the axes' range. */
+export interface PathContour {
+  cost: string;
+  levels: number[];
+  lines: { level: number; xs: number[]; ys: number[] }[];
+  window: { xMin: number; xMax: number; yMin: number; yMax: number };
 }
 
 export type Chart = LineChart | HeatmapChart | PathChart;
@@ -147,11 +158,37 @@ function parameterKey(run: RunResult): string {
   return Object.keys(params).sort().join(', ');
 }
 
+/** A finite window with some width and height, or undefined. */
+function contourWindow(contour: ContourResult): PathContour['window'] | undefined {
+  const w = contour.window;
+  const [xMin, xMax, yMin, yMax] = [w?.xMin, w?.xMax, w?.yMin, w?.yMax].map(finiteNumber);
+  return xMin !== null && xMax !== null && yMin !== null && yMax !== null && xMax > xMin && yMax > yMin ? { xMin, xMax, yMin, yMax } : undefined;
+}
+
+/**
+ * The contour chart of these runs' cost: the one whose parameters (axes and held) are the runs' parameters.
+ * The JSON names no cost, so when two costs over the same parameters both have one, neither is used.
+ */
+function contourFor(contours: ContourResult[] | undefined, params: string): ContourResult | undefined {
+  const matching = (contours ?? []).filter((c) =>
+    [c.xParameter, c.yParameter, ...(c.held ?? []).map((h) => h.name)].sort().join(', ') === params && contourWindow(c) !== undefined);
+  return matching.length === 1 ? matching[0] : undefined;
+}
+
+function pathContour(contour: ContourResult): PathContour {
+  const lines = (contour.lines ?? []).map((line) => {
+    const points = (line.points ?? []).filter((p) => finiteNumber(p?.[0]) !== null && finiteNumber(p?.[1]) !== null);
+    return { level: line.level, xs: points.map((p) => p[0]), ys: points.map((p) => p[1]) };
+  }).filter((line) => finiteNumber(line.level) !== null && line.xs.length >= 2);
+  return { cost: contour.cost, levels: (contour.levels ?? []).filter((l) => finiteNumber(l) !== null), lines, window: contourWindow(contour)! };
+}
+
 /**
  * The paths of runs over the same parameters, on the two parameters that move most (over all these runs),
- * in the order the trace names them. Undefined for a cost of one parameter.
+ * in the order the trace names them, or on the axes of their cost's contour chart when there is one (then
+ * with its level sets behind them). Undefined for a cost of one parameter.
  */
-function parameterPaths(runs: RunResult[], id: string): PathChart | undefined {
+function parameterPaths(runs: RunResult[], id: string, contour?: ContourResult): PathChart | undefined {
   const names = Object.keys((tracePoints(runs[0])[0]?.params as Record<string, unknown> | undefined) ?? runs[0].final?.params ?? {});
   if (names.length < 2) return undefined;
   const value = (p: TracePoint, name: string) => finiteNumber((p.params as Record<string, JsonNumber> | undefined)?.[name]);
@@ -159,17 +196,25 @@ function parameterPaths(runs: RunResult[], id: string): PathChart | undefined {
     const values = runs.flatMap((r) => tracePoints(r).map((p) => value(p, name))).filter((v): v is number => v !== null);
     return values.length === 0 ? 0 : Math.max(...values) - Math.min(...values);
   };
-  const chosen = [...names].sort((a, b) => movement(b) - movement(a)).slice(0, 2);
-  const [xParam, yParam] = names.filter((n) => chosen.includes(n));
+  const chosen = contour ? [contour.xParameter, contour.yParameter] : [...names].sort((a, b) => movement(b) - movement(a)).slice(0, 2);
+  const [xParam, yParam] = contour ? chosen : names.filter((n) => chosen.includes(n));
   const others = names.filter((n) => !chosen.includes(n));
   const chart: PathChart = {
-    kind: 'path', id, title: `Paths in the (${xParam}, ${yParam}) plane`, xParam, yParam,
+    kind: 'path', id, title: contour?.title || `Paths in the (${xParam}, ${yParam}) plane`, xParam, yParam,
     series: runs.map((run) => {
       const points = tracePoints(run);
       return { label: run.name, steps: points.map((p) => p.step as number), xs: points.map((p) => value(p, xParam)), ys: points.map((p) => value(p, yParam)) };
     }),
   };
-  if (others.length > 0) chart.note = `The two parameters that move most; ${others.join(', ')} not shown.`;
+  if (contour) {
+    chart.contour = pathContour(contour);
+    const levels = chart.contour.levels;
+    if (levels.length > 0) {
+      chart.note = `Grey lines: level sets of ${contour.cost}, ${levels.length} levels log-spaced from ${formatNumber(levels[0])} to ${formatNumber(levels[levels.length - 1])}.`;
+    }
+  } else if (others.length > 0) {
+    chart.note = `The two parameters that move most; ${others.join(', ')} not shown.`;
+  }
   return chart;
 }
 
@@ -245,7 +290,7 @@ export function chartData(results: FileResults): PanelData {
   for (const [params, runs] of groups) {
     const { xs, series } = runsAgainstStep(runs, (p) => finiteNumber(p.cost));
     const title = groups.size > 1 ? `Cost against step (${params})` : 'Cost against step';
-    const paths = parameterPaths(runs, `paths-${groupIndex}`);
+    const paths = parameterPaths(runs, `paths-${groupIndex}`, contourFor(results.contours, params));
     compared.push(lineChart(`cost-${groupIndex++}`, title, 'step', 'cost', xs, series));
     if (paths) compared.push(paths);
   }

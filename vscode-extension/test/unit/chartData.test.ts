@@ -5,10 +5,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { chartData, HeatmapChart, LineChart, MAX_LOG_DECADES, PathChart, shouldUseLogScale } from '../../src/panel/chartData';
-import type { FileResults, RunResult } from '../../src/runResults';
+import type { ContourResult, FileResults, RunResult } from '../../src/runResults';
 
 const fixture = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'seed-run.json');
 const seed = JSON.parse(fs.readFileSync(fixture, 'utf8')) as FileResults;
+/** The language server's contours for the seed's minimize runs (`grad/runResults` adds them; `grad run --json` has none). */
+const contours = (JSON.parse(fs.readFileSync(path.join(fixture, '..', 'seed-contours.json'), 'utf8')) as { contours: ContourResult[] }).contours;
 type Point = { step: number; cost?: number; loss?: number; gradient?: Record<string, number>; deltaNorms?: number[] };
 const trace = (run: string) => seed.runs.find((r) => r.name === run)!.trace as Point[];
 const charts = (results: FileResults) => chartData(results).sections.flatMap((s) => s.charts);
@@ -55,6 +57,51 @@ test('parameter paths are the minimize runs\' traced parameters, start to end', 
     assert.deepEqual(s.ys, points.map((p) => p.params.w2), `${s.label} w2`);
   }
   assert.equal(paths.note, undefined);
+});
+
+test('with the server\'s contour the paths chart has the level lines of bowl, its window and its title', () => {
+  const paths = chart<PathChart>({ ...seed, contours }, 'paths-0');
+  const bowl = contours[0];
+  assert.equal(paths.title, 'cost bowl: level sets and paths');
+  assert.deepEqual([paths.xParam, paths.yParam], ['w1', 'w2']);
+  assert.deepEqual(paths.series.map((s) => s.label), ['plain', 'early', 'adaptive'], 'the paths are still there');
+  assert.deepEqual(paths.series, chart<PathChart>(seed, 'paths-0').series, 'the same paths as without the contour');
+  const contour = paths.contour!;
+  assert.equal(contour.cost, 'bowl');
+  assert.deepEqual(contour.window, bowl.window);
+  assert.deepEqual(contour.levels, bowl.levels);
+  assert.ok(contour.levels.length >= 10 && contour.levels.every((l, i) => i === 0 || l > contour.levels[i - 1]), 'increasing');
+  assert.equal(contour.lines.length, bowl.lines.length);
+  contour.lines.forEach((line, i) => {
+    assert.equal(line.level, bowl.lines[i].level);
+    assert.deepEqual(line.xs, bowl.lines[i].points.map((p) => p[0]));
+    assert.deepEqual(line.ys, bowl.lines[i].points.map((p) => p[1]));
+  });
+  // Every traced point lies in the window the axes show.
+  const { xMin, xMax, yMin, yMax } = contour.window;
+  for (const s of paths.series) s.xs.forEach((x, k) => assert.ok(x! >= xMin && x! <= xMax && s.ys[k]! >= yMin && s.ys[k]! <= yMax, `${s.label} step ${s.steps[k]}`));
+  assert.match(paths.note!, /^Grey lines: level sets of bowl, 23 levels log-spaced from 6\.256e-6 to 1\.211\.$/);
+  assert.equal(chart<PathChart>(seed, 'paths-0').contour, undefined, 'no contours (the CLI\'s JSON): paths only');
+});
+
+test('a contour is used only for runs over exactly its parameters, axes and held; the contour\'s axes win', () => {
+  const run: RunResult = { name: 'r', kind: 'minimize', trace: [
+    { step: 0, cost: 1, params: { a: 0, b: 5, c: 1 } }, { step: 1, cost: 0.5, params: { a: 0.1, b: 1, c: 3 } }] };
+  const contour = (over: Partial<ContourResult>): ContourResult => ({
+    cost: 'f', xParameter: 'a', yParameter: 'c', title: 'cost f: c against a, b = 1 (final values of run r)', held: [{ name: 'b', value: 1 }],
+    window: { xMin: -1, xMax: 1, yMin: 0, yMax: 4 }, levels: [0.1, 1],
+    lines: [{ level: 0.1, points: [[0, 1], [0.5, 1.5]] }, { level: 1, points: [[0, 2]] }], ...over,
+  });
+  const paths = chart<PathChart>({ file: 'r.grad', runs: [run], contours: [contour({})] }, 'paths-0');
+  assert.deepEqual([paths.xParam, paths.yParam], ['a', 'c'], 'not b and c, the two that move most: the contour\'s plane');
+  assert.deepEqual(paths.series[0].xs, [0, 0.1]);
+  assert.equal(paths.title, 'cost f: c against a, b = 1 (final values of run r)');
+  assert.deepEqual(paths.contour!.lines, [{ level: 0.1, xs: [0, 0.5], ys: [1, 1.5] }], 'a line of one point is left out');
+  const without = (contours: ContourResult[]) => chart<PathChart>({ file: 'r.grad', runs: [run], contours }, 'paths-0');
+  assert.equal(without([contour({ held: [] })]).contour, undefined, 'other parameters');
+  assert.equal(without([contour({}), contour({ cost: 'g' })]).contour, undefined, 'two costs over these parameters: which one is unknown');
+  assert.equal(without([contour({ window: { xMin: 1, xMax: 1, yMin: 0, yMax: 4 } })]).contour, undefined, 'an empty window');
+  assert.equal(without([]).title, 'Paths in the (b, c) plane');
 });
 
 test('with more than two parameters the paths show the two that move most, in the trace\'s order', () => {

@@ -2,7 +2,8 @@
 // headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core from scripts/e2e-setup.sh's cache;
 // no browser is ever downloaded). Checks that every chart is drawn, the legends name the runs, hovering shows
 // the traced values, dragging and scrolling zoom, the theme switch redraws, and the CSP holds with nothing
-// loaded from anywhere but the page's own files. Saves screenshots to artifacts/webview/.
+// loaded from anywhere but the page's own files, and the cost's level sets are drawn behind the paths (the
+// contours grad/runResults adds: test/fixtures/seed-contours.json). Saves screenshots to artifacts/webview/.
 // Needs: npm run build (dist/webview) and npm run build:tests (out/src). Skips when playwright-core or Chromium is missing.
 // Env: GRAD_E2E_DIR (default ~/.cache/grad-e2e), CHROMIUM, GRAD_CLI ("dotnet /path/grad.dll"; default the built
 //      runtime/Grad.Cli when there is one, else the committed fixture), OUT_DIR (default artifacts/webview),
@@ -59,7 +60,10 @@ before(async () => {
   const { chartData } = require(path.join(EXT, 'out/src/panel/chartData.js'));
   ({ formatNumber } = require(path.join(EXT, 'out/src/runResults.js')));
   sample = sampleResult();
-  console.log(`sample result: ${sample.source}`);
+  // `grad run --json` has no contours; the language server's grad/runResults adds them. The committed ones are
+  // the server's for the seed's minimize runs (tests/Grad.LanguageServer.Tests SeedTests checks how they are made).
+  sample.result.contours = JSON.parse(fs.readFileSync(path.join(EXT, 'test', 'fixtures', 'seed-contours.json'), 'utf8')).contours;
+  console.log(`sample result: ${sample.source} with the contours of test/fixtures/seed-contours.json`);
   data = chartData(sample.result);
 
   // The page as the webview gets it, with the webview's URIs replaced by files in a temp dir.
@@ -147,6 +151,46 @@ test('the legends name the runs and the series', { skip: missing }, async () => 
   assert.deepEqual(pathLabels, ['plain', 'early', 'adaptive']);
   const captions = await page.locator('figure.grad-chart figcaption').allInnerTexts();
   assert.ok(captions.includes('run deep: log10 ‖δˡ‖ over training'), captions.join(' | '));
+});
+
+test('the paths chart draws the level sets of bowl behind the paths, over the contour\'s window', { skip: missing }, async () => {
+  const contour = sample.result.contours[0];
+  const chart = chartById('paths-0');
+  assert.equal(chart.title, 'cost bowl: level sets and paths');
+  assert.equal(chart.contour.lines.length, contour.lines.length);
+  const count = String(contour.lines.length);
+  assert.ok(contour.lines.length >= 10, `${count} level lines`);
+  assert.equal(await page.evaluate(() => document.body.dataset.contourLines), count);
+  assert.equal(await page.$eval('#chart-paths-0 .grad-plot', (e) => e.dataset.contourLines), count);
+  const captions = await page.locator('figure.grad-chart figcaption').allInnerTexts();
+  assert.ok(captions.includes('cost bowl: level sets and paths'), captions.join(' | '));
+  assert.match(await page.locator('#chart-paths-0 .grad-note').innerText(), /level sets of bowl, \d+ levels log-spaced/);
+
+  // Points of the level lines away from the paths (w2 = 0, w1 = 1 and the diagonal) have ink at their pixel.
+  const { xMin, xMax, yMin, yMax } = contour.window;
+  const samples = contour.lines.flatMap((l) => l.points.filter((_, k) => k % 7 === 0))
+    .filter(([x, y]) => Math.abs(y) > 0.05 && Math.abs(x - 1) > 0.05 && Math.abs(x - y) > 0.05);
+  assert.ok(samples.length > 50, `${samples.length} sample points`);
+  // And between the two highest levels, above the paths, there is none (no grid behind the level lines either).
+  const [below, above] = contour.levels.slice(-2);
+  const between = [0.2, 0.3, 0.4, 0.5].map((x) => [x, Math.sqrt(Math.sqrt(below * above) - 0.001 * x * x)]);
+  const inkAt = (points) => page.evaluate(({ samples, xMin, xMax, yMin, yMax }) => {
+    const canvas = document.querySelector('#chart-paths-0 canvas');
+    const over = document.querySelector('#chart-paths-0 .u-over').getBoundingClientRect();
+    const at = canvas.getBoundingClientRect();
+    const scale = canvas.width / at.width;
+    const ctx = canvas.getContext('2d');
+    return samples.filter(([x, y]) => {
+      const px = Math.round((over.left - at.left + ((x - xMin) / (xMax - xMin)) * over.width) * scale);
+      const py = Math.round((over.top - at.top + ((yMax - y) / (yMax - yMin)) * over.height) * scale);
+      const pixels = ctx.getImageData(px - 1, py - 1, 3, 3).data;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) return true;
+      return false;
+    }).length;
+  }, { samples: points, xMin, xMax, yMin, yMax });
+  const inked = await inkAt(samples);
+  assert.ok(inked >= 0.95 * samples.length, `${inked} of ${samples.length} level-line points drawn`);
+  assert.equal(await inkAt(between), 0, `nothing drawn between the levels ${below} and ${above}: ${JSON.stringify(between)}`);
 });
 
 test('hovering a curve shows the step and the traced values in the legend', { skip: missing }, async () => {
