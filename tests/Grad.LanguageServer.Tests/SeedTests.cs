@@ -117,6 +117,8 @@ public sealed class SeedTests
         }
 
         var results = await server.RequestAsync<JObject>("grad/runResults", new { uri });
+        var again = await server.RequestAsync<JObject>("grad/runResults", new { uri });
+        Assert.True(JToken.DeepEquals(results["contours"], again["contours"]), "the same chart again (from the server's cache)");
         var contour = (JObject)Assert.Single((JArray)results["contours"]!)!;
         Assert.Equal("bowl", contour["cost"]!.ToString());
         Assert.Equal(("w1", "w2"), (contour["xParameter"]!.ToString(), contour["yParameter"]!.ToString()));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Grad.Language.Semantics;
 using Grad.Runtime.Charts;
 using Grad.Runtime.Runs;
@@ -16,6 +17,15 @@ public static class ContourJson
     /// <summary>Significant digits of the coordinates and levels (the payload stays modest).</summary>
     public const int Digits = 6;
 
+    /// <summary>
+    /// Charts already built, by the first of their runs' results: <c>grad/runResults</c> is asked after
+    /// every analysis, while the results change only when a run runs again (a new result object).
+    /// An entry goes with its result.
+    /// </summary>
+    private static readonly ConditionalWeakTable<MinimizeResult, Built> Cache = new();
+
+    private sealed record Built(MinimizeResult[] Runs, JObject Chart);
+
     /// <summary>One chart per cost, in the order of the costs' first runs, as <see cref="ChartSet"/> groups them.</summary>
     public static JArray Build(IEnumerable<BoundCost> costs, IEnumerable<MinimizeResult> results)
     {
@@ -23,10 +33,20 @@ public static class ContourJson
         var byName = costs.ToDictionary(c => c.Name);
         foreach (var group in results.GroupBy(r => r.CostName))
         {
-            if (byName.TryGetValue(group.Key, out var cost) && cost.Parameters.Length >= 2)
+            if (!byName.TryGetValue(group.Key, out var cost) || cost.Parameters.Length < 2)
             {
-                charts.Add(Build(ContourChart.Build(cost, [.. group])));
+                continue;
             }
+
+            MinimizeResult[] runs = [.. group];
+            if (!Cache.TryGetValue(runs[0], out var built) || !built.Runs.SequenceEqual(runs, ReferenceEqualityComparer.Instance))
+            {
+                built = new Built(runs, Build(ContourChart.Build(cost, runs)));
+                Cache.AddOrUpdate(runs[0], built);
+            }
+
+            // A copy: the cached object stays out of the response's tree.
+            charts.Add(built.Chart.DeepClone());
         }
 
         return charts;
