@@ -210,7 +210,7 @@ function parameterPaths(runs: RunResult[], id: string, contour?: ContourResult):
     chart.contour = pathContour(contour);
     const levels = chart.contour.levels;
     if (levels.length > 0) {
-      chart.note = `Grey lines: level sets of ${contour.cost}, ${levels.length} levels log-spaced from ${formatNumber(levels[0])} to ${formatNumber(levels[levels.length - 1])}.`;
+      chart.note = `Thin lines: level sets of ${contour.cost}, ${levels.length} levels log-spaced from ${formatNumber(levels[0])} to ${formatNumber(levels[levels.length - 1])}.`;
     }
   } else if (others.length > 0) {
     chart.note = `The two parameters that move most; ${others.join(', ')} not shown.`;

@@ -80,7 +80,7 @@ test('with the server\'s contour the paths chart has the level lines of bowl, it
   // Every traced point lies in the window the axes show.
   const { xMin, xMax, yMin, yMax } = contour.window;
   for (const s of paths.series) s.xs.forEach((x, k) => assert.ok(x! >= xMin && x! <= xMax && s.ys[k]! >= yMin && s.ys[k]! <= yMax, `${s.label} step ${s.steps[k]}`));
-  assert.match(paths.note!, /^Grey lines: level sets of bowl, 23 levels log-spaced from 6\.256e-6 to 1\.211\.$/);
+  assert.match(paths.note!, /^Thin lines: level sets of bowl, 23 levels log-spaced from 6\.256e-6 to 1\.211\.$/);
   assert.equal(chart<PathChart>(seed, 'paths-0').contour, undefined, 'no contours (the CLI\'s JSON): paths only');
 });
 
