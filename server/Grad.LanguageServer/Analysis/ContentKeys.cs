@@ -22,6 +22,7 @@ public static class ContentKeys
         if (data is not null)
         {
             builder.Append(compilation.Source[data.Syntax.Span]).Append('\n');
+            AppendDataFile(builder, data);
         }
 
         return Finish(builder, compilation);
@@ -44,6 +45,7 @@ public static class ContentKeys
         if (run.Data is not null)
         {
             builder.Append(compilation.Source[run.Data.Syntax.Span]).Append('\n');
+            AppendDataFile(builder, run.Data);
         }
 
         return Finish(builder, compilation);
@@ -58,6 +60,39 @@ public static class ContentKeys
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>
+    /// A CSV file's last-write time and length (file metadata only: nothing is read), and how many
+    /// times the client reported it changed, so that editing the file on disk makes a new key.
+    /// </summary>
+    private static void AppendDataFile(StringBuilder builder, BoundData data)
+    {
+        if (data is not CsvBoundData csv)
+        {
+            return;
+        }
+
+        builder.Append("file ").Append(csv.Path).Append(' ');
+        try
+        {
+            var file = new FileInfo(csv.Path);
+            if (file.Exists)
+            {
+                builder.Append(file.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture)).Append(' ')
+                    .Append(file.Length.ToString(CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                builder.Append("missing");
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            builder.Append("unreadable");
+        }
+
+        builder.Append(" #").Append(DataFileChanges.Generation(csv.Path).ToString(CultureInfo.InvariantCulture)).Append('\n');
     }
 
     private static string Finish(StringBuilder builder, Compilation compilation) =>

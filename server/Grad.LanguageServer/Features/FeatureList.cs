@@ -23,6 +23,7 @@ public static class FeatureList
     [
         lifecycle,
         new TextDocumentSyncFeature(context),
+        new DataFileWatchFeature(context),
         new HoverFeature(context),
         new InlayHintFeature(context),
         new CompletionFeature(context),

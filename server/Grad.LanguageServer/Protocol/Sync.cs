@@ -75,3 +75,16 @@ public sealed class AnalysisStateParams
 
     public string? Message { get; set; }
 }
+
+public sealed class DidChangeWatchedFilesParams
+{
+    public FileEvent[] Changes { get; set; } = [];
+}
+
+public sealed class FileEvent
+{
+    public string Uri { get; set; } = "";
+
+    /// <summary>1 created, 2 changed, 3 deleted.</summary>
+    public int Type { get; set; }
+}

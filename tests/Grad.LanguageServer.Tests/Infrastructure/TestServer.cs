@@ -228,6 +228,13 @@ public sealed class TestServer : IAsyncDisposable
             return null;
         }
 
+        [JsonRpcMethod("client/registerCapability", UseSingleObjectParameterDeserialization = true)]
+        public object? RegisterCapability(JToken arguments)
+        {
+            Record("client/registerCapability", arguments);
+            return null;
+        }
+
         private void Record(string method, JToken arguments)
         {
             owner.notifications.Enqueue((method, arguments));

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Grad.LanguageServer.Features.Sync;
 using Grad.LanguageServer.Hosting;
 using Grad.LanguageServer.Protocol;
 using Newtonsoft.Json.Linq;
@@ -46,6 +47,7 @@ public sealed class LifecycleFeature
     public void Initialized(JToken? request)
     {
         _ = request;
+        _ = DataFileWatchFeature.RegisterAsync(context);
     }
 
     [JsonRpcMethod("shutdown")]
