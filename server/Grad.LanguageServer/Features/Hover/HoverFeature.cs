@@ -13,7 +13,8 @@ namespace Grad.LanguageServer.Features.Hover;
 /// <summary>
 /// Hover: layers (δ, ∂C/∂W, ratio, chain rule), costs (symbolic gradient; gradient, Hessian
 /// eigenvalues and condition number at a run's start), optimizers (update rule, effective
-/// values), runs (last result) and names (their declaration).
+/// values), run and network settings (what they do, effective value), runs (last result) and
+/// names (their declaration).
 /// </summary>
 public sealed class HoverFeature
 {
@@ -53,6 +54,7 @@ public sealed class HoverFeature
         };
 
         markdown ??= OptimizerHover.Markdown(compilation, offset);
+        markdown ??= SettingHover.Markdown(compilation, offset);
         TextSpan? span = reference?.Span;
         if (markdown is null)
         {
@@ -60,6 +62,10 @@ public sealed class HoverFeature
             if (layers.Count > 0)
             {
                 markdown = LayerHover.Markdown(context.Analyzer, snapshot, layers, cancellationToken);
+                if (SettingHover.Repeat(compilation, offset) is { } repeat)
+                {
+                    markdown = repeat + (markdown is null ? "" : "\n\n" + markdown);
+                }
                 span = layers.Count == 1 ? layers[0].Syntax.Span : layers[0].Repeat?.Span;
             }
         }
