@@ -164,7 +164,7 @@ public static class SettingHover
         {
             "change" => $"stops when no parameter moved more than {epsilon} in the last step (the largest |Δθ| of the step < {epsilon}). " +
                 "A small step is not a minimum: with a small learning rate, or along a flat direction, the parameters creep while the gradient is still far from zero " +
-                "(in the seed's bowl, `until change < 1e-3` stops after two steps at w1 = 0.998, far from the minimum at 0).",
+                "(for `0.001*w1^2 + w2^2` with `sgd(lr = 0.5)` from (1, 1), `until change < 1e-3` stops after two steps at w1 = 0.998, far from the minimum at 0).",
             "grad" => $"stops when every gradient component is smaller than {epsilon} in size (max |∂C/∂θ| < {epsilon}). " +
                 "A small gradient is not a minimum either: along a flat direction the gradient is tiny far from the optimum.",
             "cost" => $"stops when the cost falls below {epsilon} (a minimize run).",
@@ -182,8 +182,9 @@ public static class SettingHover
             case InputItemSyntax input:
             {
                 var width = network?.InputWidth.ToString(CultureInfo.InvariantCulture) ?? Text(compilation, input.Width);
-                return $"**input {width}** — the input width: each sample has {width} feature{(width == "1" ? "" : "s")} (a⁰ has {width} units), " +
-                    $"so the data's `x` rows must have {width} value{(width == "1" ? "" : "s")}. Required, first in the network.";
+                var one = width == "1";
+                return $"**input {width}** — the input width: each sample has {width} feature{(one ? "" : "s")} (a⁰ has {width} unit{(one ? "" : "s")}), " +
+                    $"so the data's `x` rows must have {width} value{(one ? "" : "s")}. Required, first in the network.";
             }
 
             case InitItemSyntax init:
