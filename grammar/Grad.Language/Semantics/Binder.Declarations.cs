@@ -186,51 +186,41 @@ public sealed partial class Binder
     };
 
     /// <summary>
-    /// Binds one layer (one copy, for layers inside <c>repeat</c>). Problems with the layer's own
-    /// text are reported on its first copy only, so a typo inside <c>repeat 8</c> is one error.
+    /// Binds one layer (one copy, for layers inside <c>repeat</c>). Every copy reports the same
+    /// problems with the layer's text, which the file's diagnostics keep once, so a typo inside
+    /// <c>repeat 8</c> is one error; only the first copy declares the layer's label.
     /// </summary>
     private BoundLayer? BindLayer(
         DenseLayerSyntax syntax, RepeatItemSyntax? repeat, int index, int inputUnits, bool isLast, LossKind? loss,
         bool firstCopy, Symbol owner, Dictionary<string, Symbol> labels)
     {
         var errorsBefore = ErrorCount;
-        int? units;
-        Activation? activation = null;
-        if (firstCopy)
+        var units = WholeNumber(syntax.Units, "the number of units", 1);
+        foreach (var group in syntax.Options.GroupBy(o => o.Keyword).Where(g => g.Count() > 1))
         {
-            units = WholeNumber(syntax.Units, "the number of units", 1);
-            foreach (var group in syntax.Options.GroupBy(o => o.Keyword).Where(g => g.Count() > 1))
-            {
-                Report(DiagnosticCatalog.DuplicateItem, group.ElementAt(1).KeywordSpan, $"`{group.Key}` is given twice on this layer");
-            }
-
-            if (syntax.Activation is null)
-            {
-                Report(DiagnosticCatalog.MissingActivation, TextSpan.FromBounds(syntax.KeywordSpan.Start, syntax.Units?.Span.End ?? syntax.KeywordSpan.End),
-                    $"expected an activation such as sigmoid or relu after `dense {(syntax.Units is null ? "N" : source[syntax.Units.Span])}`");
-            }
-            else if (BindCall(syntax.Activation, Builtins.Activations, BuiltinCategory.Activation) is { } args)
-            {
-                activation = BindActivation(args);
-            }
-
-            if (syntax.Label is { } label)
-            {
-                var symbol = new Symbol(label.Text, SymbolKind.Layer, label.Span, syntax, owner);
-                symbols.Add(symbol);
-                references.Add(new SymbolReference(symbol, label.Span, IsDeclaration: true));
-                if (!labels.TryAdd(label.Text, symbol))
-                {
-                    Report(DiagnosticCatalog.DuplicateName, label.Span, $"layer label '{label.Text}' is used twice in this network");
-                }
-            }
+            Report(DiagnosticCatalog.DuplicateItem, group.ElementAt(1).KeywordSpan, $"`{group.Key}` is given twice on this layer");
         }
-        else
+
+        Activation? activation = null;
+        if (syntax.Activation is null)
         {
-            units = SilentWholeNumber(syntax.Units);
-            activation = syntax.Activation is { } call && Builtins.Find(Builtins.Activations, call.Name.Text) is not null
-                ? BindActivationSilently(call)
-                : null;
+            Report(DiagnosticCatalog.MissingActivation, TextSpan.FromBounds(syntax.KeywordSpan.Start, syntax.Units?.Span.End ?? syntax.KeywordSpan.End),
+                $"expected an activation such as sigmoid or relu after `dense {(syntax.Units is null ? "N" : source[syntax.Units.Span])}`");
+        }
+        else if (BindCall(syntax.Activation, Builtins.Activations, BuiltinCategory.Activation) is { } args)
+        {
+            activation = BindActivation(args);
+        }
+
+        if (firstCopy && syntax.Label is { } label)
+        {
+            var symbol = new Symbol(label.Text, SymbolKind.Layer, label.Span, syntax, owner);
+            symbols.Add(symbol);
+            references.Add(new SymbolReference(symbol, label.Span, IsDeclaration: true));
+            if (!labels.TryAdd(label.Text, symbol))
+            {
+                Report(DiagnosticCatalog.DuplicateName, label.Span, $"layer label '{label.Text}' is used twice in this network");
+            }
         }
 
         if (units is null || activation is null)
@@ -266,23 +256,6 @@ public sealed partial class Binder
         "elu" => new Activation(ActivationKind.Elu, args.Number("alpha")),
         var other => new Activation(Enum.Parse<ActivationKind>(other, ignoreCase: true)),
     };
-
-    /// <summary>Binds a repeated layer's activation again without reporting (its first copy already did).</summary>
-    private Activation? BindActivationSilently(CallSyntax call)
-    {
-        var count = diagnostics.Count;
-        var args = BindCall(call, Builtins.Activations, BuiltinCategory.Activation);
-        diagnostics.RemoveRange(count, diagnostics.Count - count);
-        return args is null ? null : BindActivation(args);
-    }
-
-    private int? SilentWholeNumber(ExpressionSyntax? expression)
-    {
-        var count = diagnostics.Count;
-        var value = WholeNumber(expression, "", 1);
-        diagnostics.RemoveRange(count, diagnostics.Count - count);
-        return value;
-    }
 
     /// <summary>Explicit weights: <paramref name="rows"/> lists of <paramref name="columns"/> numbers.</summary>
     private double[,]? Matrix(ListSyntax list, int rows, int columns, bool report)

@@ -211,24 +211,14 @@ public sealed partial class Binder
             ReportMissing(run, DiagnosticCatalog.OptimizerMissing, name.Span, $"run {name.Text} needs an optimizer, for example `optimizer sgd(lr = 0.1)`");
         }
 
-        BoundRun? bound = target switch
+        var bound = target switch
         {
-            MinimizeItemSyntax minimize => BindMinimize(name, run, minimize, seen, until),
-            TrainItemSyntax train => BindTrain(run, train, batch),
+            MinimizeItemSyntax minimize => BindMinimize(run, minimize, seen),
+            TrainItemSyntax train => BindTrain(run, train),
             _ => null,
-        } is { } partial && optimizer is not null
-            ? partial with
-            {
-                Name = name.Text,
-                Optimizer = optimizer,
-                Steps = epochs is null ? steps ?? 1000 : null,
-                Epochs = epochs,
-                Batch = batch,
-                Until = until.ToImmutable(),
-                RecordEvery = recordEvery,
-                Seed = seed,
-                Syntax = run,
-            }
+        } is { } what && optimizer is not null
+            ? new BoundRun(name.Text, what.Kind, what.Cost, what.Start, what.Network, what.Data, optimizer,
+                Steps: epochs is null ? steps ?? 1000 : null, epochs, batch, until.ToImmutable(), recordEvery, seed, run)
             : null;
 
         if (target is null)
@@ -239,7 +229,7 @@ public sealed partial class Binder
         return ErrorCount > errorsBefore ? null : bound;
     }
 
-    private BoundRun? BindMinimize(Identifier runName, RunDeclarationSyntax run, MinimizeItemSyntax minimize, Dictionary<string, RunItemSyntax> seen, ImmutableArray<StopCondition>.Builder until)
+    private RunTarget? BindMinimize(RunDeclarationSyntax run, MinimizeItemSyntax minimize, Dictionary<string, RunItemSyntax> seen)
     {
         foreach (var setting in new[] { "batch", "epochs", "seed" })
         {
@@ -309,10 +299,10 @@ public sealed partial class Binder
             return null;
         }
 
-        return Partial(RunKind.Minimize) with { Cost = cost, Start = [.. cost.Parameters.Select(p => starts[p])] };
+        return new RunTarget(RunKind.Minimize, cost, [.. cost.Parameters.Select(p => starts[p])], null, null);
     }
 
-    private BoundRun? BindTrain(RunDeclarationSyntax run, TrainItemSyntax train, int? batch)
+    private RunTarget? BindTrain(RunDeclarationSyntax run, TrainItemSyntax train)
     {
         foreach (var condition in run.Items.OfType<UntilItemSyntax>())
         {
@@ -385,7 +375,7 @@ public sealed partial class Binder
             }
         }
 
-        return Partial(RunKind.Train) with { Network = network, Data = set, Batch = batch };
+        return new RunTarget(RunKind.Train, null, [], network, set);
     }
 
     private StopCondition? BindStopCondition(Identifier metric, ExpressionSyntax? threshold)
@@ -431,6 +421,6 @@ public sealed partial class Binder
         };
     }
 
-    private static BoundRun Partial(RunKind kind) =>
-        new("", kind, null, [], null, null, new OptimizerSpec(OptimizerKind.Sgd, 0), null, null, null, [], null, 0, null!);
+    /// <summary>What a run optimises: a cost from start values, or a network on data.</summary>
+    private sealed record RunTarget(RunKind Kind, BoundCost? Cost, ImmutableArray<double> Start, BoundNetwork? Network, BoundData? Data);
 }

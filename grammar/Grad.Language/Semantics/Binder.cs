@@ -141,7 +141,8 @@ public sealed partial class Binder
 
     // ---- diagnostics helpers ----------------------------------------------------------------
 
-    private int ErrorCount => diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
+    // Everything the binder reports is an error (warnings come from the analysis), so counting is O(1).
+    private int ErrorCount => diagnostics.Count;
 
     private void Report(DiagnosticDescriptor descriptor, TextSpan span, string message, params RelatedLocation[] related) =>
         diagnostics.Add(Diagnostic.Create(descriptor, span, message) with { Related = [.. related] });
