@@ -82,53 +82,19 @@ public static class Runner
 
         var value = cost.EvaluateWithGradient(parameters, gradient, workspace);
         trace.Add(new MinimizeTracePoint(0, value, [.. parameters], [.. gradient]));
-        var step = 0;
-        var reason = StopReason.Steps;
-        if (!IsFinite(value) || !AllFinite(parameters))
+        var (step, reason) = Drive(IsFinite(value) && AllFinite(parameters), total, planned, clock, step =>
         {
-            reason = StopReason.Diverged;
-        }
-        else
-        {
-            while (true)
+            parameters.CopyTo(previous, 0);
+            optimizer.Step(parameters, gradient);
+            value = cost.EvaluateWithGradient(parameters, gradient, workspace);
+            var outcome = Outcome(run.Until, value, parameters, previous, gradient);
+            if (schedule.ShouldRecord(step) || outcome.Stops || step == total)
             {
-                if (step >= total)
-                {
-                    reason = total < planned ? StopReason.Budget : StopReason.Steps;
-                    break;
-                }
-
-                if (clock.Interrupted(step) is { } interruption)
-                {
-                    reason = interruption;
-                    break;
-                }
-
-                parameters.CopyTo(previous, 0);
-                optimizer.Step(parameters, gradient);
-                step++;
-                value = cost.EvaluateWithGradient(parameters, gradient, workspace);
-                var diverged = !IsFinite(value) || !AllFinite(parameters);
-                var satisfied = !diverged && UntilSatisfied(run.Until, MaxAbsDifference(parameters, previous), MaxAbs(gradient), value);
-                var last = diverged || satisfied || step == total;
-                if (schedule.ShouldRecord(step) || last)
-                {
-                    trace.Add(new MinimizeTracePoint(step, value, [.. parameters], [.. gradient]));
-                }
-
-                if (diverged)
-                {
-                    reason = StopReason.Diverged;
-                    break;
-                }
-
-                if (satisfied)
-                {
-                    reason = StopReason.Until;
-                    break;
-                }
+                trace.Add(new MinimizeTracePoint(step, value, [.. parameters], [.. gradient]));
             }
-        }
+
+            return outcome;
+        });
 
         return new MinimizeResult(run.Name, run.Optimizer, step, reason, cost.Name, cost.ParameterNames, value, parameters, gradient, trace);
     }
@@ -169,67 +135,33 @@ public static class Runner
         var initial = session.Snapshot(0, loss);
         trace.Add(initial);
         var current = initial;
-        var step = 0;
-        var reason = StopReason.Steps;
-        if (!IsFinite(loss) || !AllFinite(parameters))
+        var (step, reason) = Drive(IsFinite(loss) && AllFinite(parameters), total, planned, clock, step =>
         {
-            reason = StopReason.Diverged;
-        }
-        else
-        {
-            while (true)
+            parameters.CopyTo(previous, 0);
+            optimizer.Step(parameters, session.Gradient);
+            var isLast = step == total;
+            if (!isLast)
             {
-                if (step >= total)
-                {
-                    reason = total < planned ? StopReason.Budget : StopReason.Steps;
-                    break;
-                }
-
-                if (clock.Interrupted(step) is { } interruption)
-                {
-                    reason = interruption;
-                    break;
-                }
-
-                parameters.CopyTo(previous, 0);
-                optimizer.Step(parameters, session.Gradient);
-                step++;
-                var isLast = step == total;
-                if (!isLast)
-                {
-                    session.NextBatch();
-                }
-
-                loss = session.Evaluate(parameters);
-                var diverged = !IsFinite(loss) || !AllFinite(parameters);
-                var satisfied = !diverged && UntilSatisfied(run.Until, MaxAbsDifference(parameters, previous), MaxAbs(session.Gradient), loss);
-                if (satisfied && !isLast && session.IsMinibatch)
-                {
-                    // The final state is measured on the batch of the last update.
-                    session.PreviousBatch();
-                    loss = session.Evaluate(parameters);
-                }
-
-                var stopping = diverged || satisfied || isLast;
-                if (schedule.ShouldRecord(step) || stopping)
-                {
-                    current = session.Snapshot(step, loss);
-                    trace.Add(current);
-                }
-
-                if (diverged)
-                {
-                    reason = StopReason.Diverged;
-                    break;
-                }
-
-                if (satisfied)
-                {
-                    reason = StopReason.Until;
-                    break;
-                }
+                session.NextBatch();
             }
-        }
+
+            loss = session.Evaluate(parameters);
+            var outcome = Outcome(run.Until, loss, parameters, previous, session.Gradient);
+            if (outcome.Satisfied && !isLast && session.IsMinibatch)
+            {
+                // The final state is measured on the batch of the last update.
+                session.PreviousBatch();
+                loss = session.Evaluate(parameters);
+            }
+
+            if (schedule.ShouldRecord(step) || outcome.Stops || isLast)
+            {
+                current = session.Snapshot(step, loss);
+                trace.Add(current);
+            }
+
+            return outcome;
+        });
 
         if (current.Step != step)
         {
@@ -244,6 +176,55 @@ public static class Runner
             new NormPair(initial.DeltaNorms[l], current.DeltaNorms[l]),
             new NormPair(initial.WeightGradNorms[l], current.WeightGradNorms[l]))).ToList();
         return new TrainResult(run.Name, run.Optimizer, step, reason, network.Name, data.Name, initial.Loss, loss, layers, trace, parameters);
+    }
+
+    /// <summary>What one update did: made the run diverge, or met an <c>until</c> condition.</summary>
+    private readonly record struct StepOutcome(bool Diverged, bool Satisfied)
+    {
+        public bool Stops => Diverged || Satisfied;
+    }
+
+    private static StepOutcome Outcome(IEnumerable<StopCondition> until, double objective, double[] parameters, double[] previous, ReadOnlySpan<double> gradient)
+    {
+        var diverged = !IsFinite(objective) || !AllFinite(parameters);
+        return new StepOutcome(diverged, !diverged && UntilSatisfied(until, MaxAbsDifference(parameters, previous), MaxAbs(gradient), objective));
+    }
+
+    /// <summary>
+    /// The loop both kinds of run share: take updates 1, 2, … until the planned steps or the
+    /// budget are used up, the run is cancelled, or an update diverges or meets an <c>until</c>
+    /// condition. A start that is already not finite stops at once as diverged.
+    /// </summary>
+    private static (int Steps, StopReason Reason) Drive(bool finiteStart, int total, int planned, RunClock clock, Func<int, StepOutcome> update)
+    {
+        if (!finiteStart)
+        {
+            return (0, StopReason.Diverged);
+        }
+
+        for (var step = 0; ; )
+        {
+            if (step >= total)
+            {
+                return (step, total < planned ? StopReason.Budget : StopReason.Steps);
+            }
+
+            if (clock.Interrupted(step) is { } interruption)
+            {
+                return (step, interruption);
+            }
+
+            var outcome = update(++step);
+            if (outcome.Diverged)
+            {
+                return (step, StopReason.Diverged);
+            }
+
+            if (outcome.Satisfied)
+            {
+                return (step, StopReason.Until);
+            }
+        }
     }
 
     internal static bool UntilSatisfied(IEnumerable<StopCondition> conditions, double change, double gradient, double objective)
