@@ -8,8 +8,8 @@ namespace Grad.Runtime.Analysis;
 
 /// <summary>
 /// A cost at a point: value, exact gradient and Hessian, the Hessian's eigenvalues (ascending),
-/// condition number |λ|max/|λ|min, the simplified symbolic gradient (one line per parameter,
-/// <c>∂bowl/∂w1 = 0.002*w1</c>) and, when the Hessian is positive definite, the Newton step
+/// condition number |λ|max/|λ|min, the simplified symbolic derivative per parameter
+/// (<c>0.002*w1</c>) and, when the Hessian is positive definite, the Newton step
 /// −H⁻¹∇f: how far the minimum of the local quadratic model is in each parameter.
 /// </summary>
 public sealed record CostAnalysis(
@@ -21,8 +21,13 @@ public sealed record CostAnalysis(
     double[,] Hessian,
     double[] Eigenvalues,
     double ConditionNumber,
-    IReadOnlyList<string> SymbolicGradient,
-    double[]? NewtonStep);
+    IReadOnlyList<string> Derivatives,
+    double[]? NewtonStep)
+{
+    /// <summary>One line per parameter: <c>∂bowl/∂w1 = 0.002*w1</c>.</summary>
+    public IReadOnlyList<string> SymbolicGradient =>
+        [.. ParameterNames.Zip(Derivatives, (name, derivative) => SymbolicDerivative.GradientLine(CostName, name, derivative))];
+}
 
 /// <summary>
 /// A minimize run that <c>until</c> stopped far from the minimum: the local quadratic model's
@@ -94,7 +99,7 @@ public static class CostAnalyzer
         }
 
         return new CostAnalysis(cost.Name, cost.Parameters, point.ToArray(), value, gradient, hessian, eigenvalues,
-            SymmetricEigen.ConditionNumber(eigenvalues), SymbolicDerivative.GradientLines(cost), newton);
+            SymmetricEigen.ConditionNumber(eigenvalues), [.. cost.Parameters.Select((_, i) => SymbolicDerivative.DerivativeText(cost, i))], newton);
     }
 
     /// <summary>The cost at the start point of the first run that minimizes it, or null when none does.</summary>

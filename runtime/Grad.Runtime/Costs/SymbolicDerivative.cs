@@ -19,7 +19,9 @@ public static class SymbolicDerivative
 
     /// <summary>One line per parameter: <c>∂bowl/∂w1 = 0.002*w1</c>.</summary>
     public static IReadOnlyList<string> GradientLines(BoundCost cost) =>
-        [.. cost.Parameters.Select((name, i) => $"∂{cost.Name}/∂{name} = {DerivativeText(cost, i)}")];
+        [.. cost.Parameters.Select((name, i) => GradientLine(cost.Name, name, DerivativeText(cost, i)))];
+
+    public static string GradientLine(string costName, string parameter, string derivative) => $"∂{costName}/∂{parameter} = {derivative}";
 
     private static BoundExpr Derive(BoundExpr expression, int k)
     {

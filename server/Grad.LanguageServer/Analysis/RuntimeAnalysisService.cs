@@ -16,12 +16,14 @@ public sealed class RuntimeAnalysisService : IAnalysisService
     public NetworkReport AnalyzeNetwork(BoundProgram program, BoundNetwork network, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var analysis = NetworkAnalyzer.AnalyzeInitial(program, network);
+        // Keep what the analysis loaded, so that a load error is reported without reading the file again.
+        DataLoadResult? loaded = null;
+        var analysis = NetworkAnalyzer.AnalyzeInitial(program, network, data => loaded = DataLoader.Load(data));
         if (analysis is null)
         {
             // The training data could not be loaded, or does not fit the network.
             var data = NetworkAnalyzer.FirstTrainingRun(program, network)?.Data;
-            var error = data is null ? null : DataLoader.Load(data).Error;
+            var error = loaded?.Error;
             return new NetworkReport(network.Name, [], "no data")
             {
                 Problem = data is not null && error is not null ? DataLoader.ToDiagnostic(data, error) : null,
@@ -58,11 +60,7 @@ public sealed class RuntimeAnalysisService : IAnalysisService
         var hessian = Enumerable.Range(0, n)
             .Select(i => Enumerable.Range(0, n).Select(j => analysis.Hessian[i, j]).ToImmutableArray())
             .ToImmutableArray();
-        // The runtime writes "∂bowl/∂w1 = 0.002*w1"; the hover wants the right-hand side.
-        var symbolic = analysis.SymbolicGradient
-            .Select(line => line.IndexOf(" = ", StringComparison.Ordinal) is var at and >= 0 ? line[(at + 3)..] : line)
-            .ToImmutableArray();
-        return new CostReport(cost.Name, cost.Parameters, point, analysis.Value, [.. analysis.Gradient], hessian, [.. analysis.Eigenvalues], symbolic);
+        return new CostReport(cost.Name, cost.Parameters, point, analysis.Value, [.. analysis.Gradient], hessian, [.. analysis.Eigenvalues], [.. analysis.Derivatives]);
     }
 
     public RunReport Run(BoundProgram program, BoundRun run, RunBudget budget, CancellationToken cancellationToken)
