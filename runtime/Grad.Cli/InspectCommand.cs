@@ -18,21 +18,11 @@ internal static class InspectCommand
 {
     public static int Execute(CommandOptions options, TextWriter stdout, TextWriter stderr)
     {
-        var compilation = Compilation.Create(File.ReadAllText(options.File), options.File);
+        var compilation = CheckCommand.Compile(options);
         var jsonToStdout = options.JsonPath == "-";
         if (compilation.HasErrors)
         {
-            if (options.JsonPath is { } errorPath)
-            {
-                JsonReport.Write(JsonReport.Create(compilation, options.File), errorPath, stdout);
-            }
-
-            if (!jsonToStdout)
-            {
-                DiagnosticPrinter.Print(compilation, options.File, stdout);
-            }
-
-            return CommandLine.FileHasErrors;
+            return CheckCommand.Report(compilation, options, stdout);
         }
 
         var program = compilation.Program;

@@ -22,21 +22,11 @@ internal static class RunCommand
 
     public static int Execute(CommandOptions options, TextWriter stdout, TextWriter stderr)
     {
-        var compilation = Compilation.Create(File.ReadAllText(options.File), options.File);
+        var compilation = CheckCommand.Compile(options);
         var jsonToStdout = options.JsonPath == "-";
         if (compilation.HasErrors)
         {
-            if (options.JsonPath is { } path)
-            {
-                JsonReport.Write(JsonReport.Create(compilation, options.File), path, stdout);
-            }
-
-            if (!jsonToStdout)
-            {
-                DiagnosticPrinter.Print(compilation, options.File, stdout);
-            }
-
-            return CommandLine.FileHasErrors;
+            return CheckCommand.Report(compilation, options, stdout);
         }
 
         using var cancellation = new CancellationTokenSource();
