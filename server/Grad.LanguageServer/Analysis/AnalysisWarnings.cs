@@ -54,7 +54,7 @@ public static class AnalysisWarnings
 
         var related = network.Layers
             .Zip(report.Layers, (layer, numbers) => new RelatedLocation(
-                layer.Syntax.Activation?.Span ?? layer.Syntax.Span,
+                (layer.Syntax as DenseLayerSyntax)?.Activation?.Span ?? layer.Syntax.Span,
                 $"layer {layer.Index} of {last}: ‖δ{Superscript(layer.Index)}‖ = {Numbers.Format(numbers.DeltaNorm)}" +
                 (numbers.Chain.Gain is { } gain && layer.Index < last
                     ? $", multiplies δ by {Numbers.Format(gain)}"
