@@ -72,7 +72,7 @@ internal static class HumanReport
         writer.WriteLine($"run {result.Name}: train {result.NetworkName} on {result.DataName} with {Optimizer(result.Optimizer)}");
         writer.WriteLine($"  {Stopped(result)}");
         writer.WriteLine($"  loss     {Numbers.Format(result.InitialLoss)} → {Numbers.Format(result.FinalLoss)}");
-        var rows = result.Layers.Select(l => new LayerRow(l.Index, l.Units, l.Activation, l.Label, l.DeltaNorm.Initial, l.WeightGradNorm.Initial, l.DeltaNorm.Final, l.WeightGradNorm.Final)).ToList();
+        var rows = result.Layers.Select(l => new LayerRow(l.Index, l.Units, l.Activation ?? l.Kind, l.Label, l.DeltaNorm.Initial, l.WeightGradNorm.Initial, l.DeltaNorm.Final, l.WeightGradNorm.Final)).ToList();
         WriteLayerTable(rows, writer, withFinal: true);
         var first = result.Layers[0].DeltaNorm.Initial;
         var last = result.Layers[^1].DeltaNorm.Initial;

@@ -92,13 +92,13 @@ public static class RunResultJson
             ["params"] = ByName(result.ParameterNames, result.FinalParameters),
             ["gradient"] = ByName(result.ParameterNames, result.FinalGradient),
         },
-        ["trace"] = new JArray(result.Trace.Select(point => new JObject
+        ["trace"] = new JArray(result.Trace.Select(point => WithCures(new JObject
         {
             ["step"] = point.Step,
             ["cost"] = Number(point.Cost),
             ["params"] = ByName(result.ParameterNames, point.Parameters),
             ["gradient"] = ByName(result.ParameterNames, point.Gradient),
-        })),
+        }, point))),
     };
 
     private static JObject Train(TrainResult result) => new()
@@ -118,14 +118,35 @@ public static class RunResultJson
             ["deltaNorm"] = Pair(layer.DeltaNorm),
             ["weightGradNorm"] = Pair(layer.WeightGradNorm),
         })),
-        ["trace"] = new JArray(result.Trace.Select(point => new JObject
+        ["trace"] = new JArray(result.Trace.Select(point => WithCures(new JObject
         {
             ["step"] = point.Step,
             ["loss"] = Number(point.Loss),
             ["deltaNorms"] = Numbers(point.DeltaNorms),
             ["weightGradNorms"] = Numbers(point.WeightGradNorms),
-        })),
+        }, point))),
     };
+
+    /// <summary>A trace point's <c>lr</c> (runs with a schedule), <c>gradNorm</c> and <c>clipped</c> (runs with clipping).</summary>
+    private static JObject WithCures(JObject json, IScheduledTracePoint point)
+    {
+        if (point.Lr is { } lr)
+        {
+            json["lr"] = Number(lr);
+        }
+
+        if (point.GradNorm is { } norm)
+        {
+            json["gradNorm"] = Number(norm);
+        }
+
+        if (point.Clipped is { } clipped)
+        {
+            json["clipped"] = clipped;
+        }
+
+        return json;
+    }
 
     private static JObject Pair(NormPair pair) => new() { ["initial"] = Number(pair.Initial), ["final"] = Number(pair.Final) };
 
