@@ -106,7 +106,9 @@ public static unsafe class Gemm
         {
             var start = (int)((long)tiles * band / bands) * tile;
             var end = Math.Min(length, (int)((long)tiles * (band + 1) / bands) * tile);
-            var (aPointer, bPointer, cPointer) = ((double*)aAddress, (double*)bAddress, (double*)cAddress);
+            var aPointer = (double*)aAddress;
+            var bPointer = (double*)bAddress;
+            var cPointer = (double*)cAddress;
             if (byRows)
             {
                 MultiplyAdd(end - start, n, k, aPointer + (long)start * aRow, aRow, aCol, bPointer, bRow, bCol, cPointer + (long)start * ldc, ldc, alpha, wide);
