@@ -19,10 +19,12 @@ public sealed partial class Backprop
     private readonly double[] input;
     private readonly Cures? cures;
 
-    public Backprop(NetworkModel model, int maxBatch)
+    /// <param name="threads">Threads for the matrix products large enough to share (results are the same bits for any count).</param>
+    public Backprop(NetworkModel model, int maxBatch, int threads = 1)
     {
         Model = model;
         MaxBatch = Math.Max(1, maxBatch);
+        Threads = Math.Max(1, threads);
         var layers = model.Layers;
         preActivations = [.. layers.Select(l => new double[MaxBatch * l.Units])];
         activations = [.. layers.Select(l => new double[MaxBatch * l.Units])];
@@ -35,6 +37,8 @@ public sealed partial class Backprop
     public NetworkModel Model { get; }
 
     public int MaxBatch { get; }
+
+    public int Threads { get; }
 
     /// <summary>The batch size of the last pass.</summary>
     public int BatchSize { get; private set; }
@@ -172,7 +176,7 @@ public sealed partial class Backprop
             var bias = parameters.Slice(shape.BiasOffset, units);
 
             // Z = A^(l−1) · Wᵀ, then + b on every row.
-            Gemm.Multiply(batch, units, fanIn, LayerInput(l), fanIn, 1, weights, 1, fanIn, z, units);
+            Gemm.Multiply(batch, units, fanIn, LayerInput(l), fanIn, 1, weights, 1, fanIn, z, units, threads: Threads);
             var a = activations[l].AsSpan(0, batch * units);
             for (var i = 0; i < batch; i++)
             {
@@ -317,7 +321,7 @@ public sealed partial class Backprop
             }
 
             // ∂C/∂W^l = (1/B) Δᵀ A^(l−1); ∂C/∂b^l = (1/B) Σ_i δ_i.
-            Gemm.Multiply(units, fanIn, batch, delta, 1, units, LayerInput(l), fanIn, 1, gradient.Slice(shape.WeightOffset, shape.WeightCount), fanIn, scale);
+            Gemm.Multiply(units, fanIn, batch, delta, 1, units, LayerInput(l), fanIn, 1, gradient.Slice(shape.WeightOffset, shape.WeightCount), fanIn, scale, threads: Threads);
             var biasGradient = gradient.Slice(shape.BiasOffset, units);
             biasGradient.Clear();
             for (var i = 0; i < batch; i++)
@@ -341,7 +345,7 @@ public sealed partial class Backprop
 
             // δ^(l−1) = (Δ W^l) ⊙ g'(z^(l−1)), row by row.
             var weights = parameters.Slice(shape.WeightOffset, shape.WeightCount);
-            Gemm.Multiply(batch, fanIn, units, delta, units, 1, weights, fanIn, 1, upstream.AsSpan(0, batch * fanIn), fanIn);
+            Gemm.Multiply(batch, fanIn, units, delta, units, 1, weights, fanIn, 1, upstream.AsSpan(0, batch * fanIn), fanIn, threads: Threads);
             PreviousDelta(l, batch);
         }
     }

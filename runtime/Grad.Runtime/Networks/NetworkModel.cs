@@ -10,11 +10,12 @@ namespace Grad.Runtime.Networks;
 /// last layer of a residual block, <see cref="ResidualFrom"/> is the index of the layer whose
 /// output is added to this layer's (0 = the network's input).
 /// </summary>
+/// <remarks>Every count and offset fits an <c>int</c> (the parameters are one array): <see cref="NetworkModel.Create"/> checks the sums in 64 bits.</remarks>
 public sealed record LayerShape(
     int Index, int Units, int InputUnits, Activation Activation, string? Label, int WeightOffset, int BiasOffset,
     LayerKind Kind = LayerKind.Dense, int? ResidualFrom = null)
 {
-    public int WeightCount => Kind == LayerKind.Dense ? Units * InputUnits : Units;
+    public int WeightCount => Kind == LayerKind.Dense ? checked(Units * InputUnits) : Units;
 
     public bool IsNorm => Kind != LayerKind.Dense;
 }
@@ -33,6 +34,9 @@ public sealed class NetworkModel
         Loss = loss;
         ParameterCount = layers.Length == 0 ? 0 : layers[^1].BiasOffset + layers[^1].Units;
     }
+
+    /// <summary>The most parameters one network can have: they live in one array of doubles.</summary>
+    public static readonly long MaxParameters = Array.MaxLength;
 
     public string Name { get; }
 
@@ -65,16 +69,24 @@ public sealed class NetworkModel
     private static NetworkModel Build(
         string name, int inputWidth, IEnumerable<(int Units, Activation Activation, string? Label, LayerKind Kind, int? ResidualFrom)> layers, LossKind loss)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(inputWidth);
         var shapes = ImmutableArray.CreateBuilder<LayerShape>();
-        var offset = 0;
+        var offset = 0L;
         var previous = inputWidth;
         var index = 1;
         foreach (var (units, activation, label, kind, residualFrom) in layers)
         {
-            var weightCount = kind == LayerKind.Dense ? units * previous : units;
-            var shape = new LayerShape(index++, units, previous, activation, label, offset, offset + weightCount, kind, residualFrom);
+            ArgumentOutOfRangeException.ThrowIfNegative(units);
+            var biasOffset = offset + (kind == LayerKind.Dense ? (long)units * previous : units);
+            var end = biasOffset + units;
+            if (end > MaxParameters)
+            {
+                throw new ArgumentOutOfRangeException(nameof(layers), $"network '{name}' has more than {MaxParameters} parameters (layer {index} ends at {end})");
+            }
+
+            var shape = new LayerShape(index++, units, previous, activation, label, (int)offset, (int)biasOffset, kind, residualFrom);
             shapes.Add(shape);
-            offset = shape.BiasOffset + units;
+            offset = end;
             previous = units;
         }
 
