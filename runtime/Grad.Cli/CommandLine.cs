@@ -8,8 +8,8 @@ public static class CommandLine
     public const int UsageError = 2;
 
     public const string Usage = """
-        usage: grad check FILE [--json PATH|-]
-               grad run FILE [--json PATH|-] [--plot DIR]
+        usage: grad check FILE [--json PATH|-] [--warnings-as-errors] [--no-analysis]
+               grad run FILE [--json PATH|-] [--plot DIR] [--warnings-as-errors] [--no-analysis]
                grad inspect FILE [--json PATH|-] [--plot DIR]
         """;
 
@@ -51,13 +51,21 @@ public static class CommandLine
     }
 }
 
-/// <summary>FILE plus <c>--json PATH|-</c> and <c>--plot DIR</c>.</summary>
+/// <summary>
+/// FILE plus <c>--json PATH|-</c>, <c>--plot DIR</c>, <c>--warnings-as-errors</c> (a warning, such as
+/// an analysis finding, makes the exit code 1) and <c>--no-analysis</c> (no GRAD05xx findings).
+/// </summary>
 public sealed record CommandOptions(string File, string? JsonPath, string? PlotDirectory)
 {
+    public bool WarningsAsErrors { get; init; }
+
+    public bool NoAnalysis { get; init; }
+
     public static bool TryParse(string[] args, out CommandOptions options, out string error)
     {
         options = new CommandOptions("", null, null);
         string? file = null, json = null, plot = null;
+        bool warningsAsErrors = false, noAnalysis = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -70,6 +78,12 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
                     break;
                 case "--plot":
                     plot = args[++i];
+                    break;
+                case "--warnings-as-errors":
+                    warningsAsErrors = true;
+                    break;
+                case "--no-analysis":
+                    noAnalysis = true;
                     break;
                 case var flag when flag.StartsWith("--", StringComparison.Ordinal):
                     error = $"unknown option '{flag}'";
@@ -89,7 +103,7 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
             return false;
         }
 
-        options = new CommandOptions(file, json, plot);
+        options = new CommandOptions(file, json, plot) { WarningsAsErrors = warningsAsErrors, NoAnalysis = noAnalysis };
         error = "";
         return true;
     }
