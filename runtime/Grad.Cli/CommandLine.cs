@@ -9,7 +9,7 @@ public static class CommandLine
 
     public const string Usage = """
         usage: grad check FILE [--json PATH|-] [--warnings-as-errors] [--no-analysis]
-               grad run FILE [--json PATH|-] [--plot DIR] [--warnings-as-errors] [--no-analysis]
+               grad run FILE [--json PATH|-] [--plot DIR] [--threads N] [--warnings-as-errors] [--no-analysis]
                grad inspect FILE [--json PATH|-] [--plot DIR]
         """;
 
@@ -52,11 +52,15 @@ public static class CommandLine
 }
 
 /// <summary>
-/// FILE plus <c>--json PATH|-</c>, <c>--plot DIR</c>, <c>--warnings-as-errors</c> (a warning, such as
-/// an analysis finding, makes the exit code 1) and <c>--no-analysis</c> (no GRAD05xx findings).
+/// FILE plus <c>--json PATH|-</c>, <c>--plot DIR</c>, <c>--threads N</c> (threads for large
+/// matrix products; default: every core, since any count gives the same bits),
+/// <c>--warnings-as-errors</c> (a warning, such as an analysis finding, makes the exit code 1)
+/// and <c>--no-analysis</c> (no GRAD05xx findings).
 /// </summary>
-public sealed record CommandOptions(string File, string? JsonPath, string? PlotDirectory)
+public sealed record CommandOptions(string File, string? JsonPath, string? PlotDirectory, int Threads = 1)
 {
+    public const int MaxThreads = 256;
+
     public bool WarningsAsErrors { get; init; }
 
     public bool NoAnalysis { get; init; }
@@ -65,12 +69,13 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
     {
         options = new CommandOptions("", null, null);
         string? file = null, json = null, plot = null;
+        var threads = Environment.ProcessorCount;
         bool warningsAsErrors = false, noAnalysis = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
-                case "--json" or "--plot" when i + 1 >= args.Length:
+                case "--json" or "--plot" or "--threads" when i + 1 >= args.Length:
                     error = $"{args[i]} needs a value";
                     return false;
                 case "--json":
@@ -84,6 +89,14 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
                     break;
                 case "--no-analysis":
                     noAnalysis = true;
+                    break;
+                case "--threads":
+                    if (!int.TryParse(args[++i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out threads) || threads is < 1 or > MaxThreads)
+                    {
+                        error = $"--threads needs a whole number from 1 to {MaxThreads}, got '{args[i]}'";
+                        return false;
+                    }
+
                     break;
                 case var flag when flag.StartsWith("--", StringComparison.Ordinal):
                     error = $"unknown option '{flag}'";
@@ -103,7 +116,7 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
             return false;
         }
 
-        options = new CommandOptions(file, json, plot) { WarningsAsErrors = warningsAsErrors, NoAnalysis = noAnalysis };
+        options = new CommandOptions(file, json, plot, threads) { WarningsAsErrors = warningsAsErrors, NoAnalysis = noAnalysis };
         error = "";
         return true;
     }
