@@ -100,6 +100,9 @@ public sealed record BoundLayer(
 
     public bool IsNorm => Kind != LayerKind.Dense;
 
+    /// <summary>The activation as written (<c>dense 4 relu</c>); null for a norm layer.</summary>
+    public CallSyntax? ActivationSyntax => (Syntax as DenseLayerSyntax)?.Activation;
+
     /// <summary>The word users write for the layer's kind: "dense", "norm layer" or "norm batch".</summary>
     public string KindName => Kind switch
     {

@@ -76,6 +76,19 @@ public sealed partial class Backprop
     /// </summary>
     public void CommitRunningStatistics() => cures?.CommitRunningStatistics(BatchSize);
 
+    /// <summary>Copies running estimates (of another pass's training) into this one's <c>norm batch</c> layers, for evaluation mode.</summary>
+    public void SetRunningStatistics(IReadOnlyList<(double[] Mean, double[] Variance)?> statistics)
+    {
+        for (var l = 0; l < statistics.Count && cures is not null; l++)
+        {
+            if (statistics[l] is var (mean, variance) && cures.Running[l] is var (ownMean, ownVariance))
+            {
+                mean.CopyTo(ownMean, 0);
+                variance.CopyTo(ownVariance, 0);
+            }
+        }
+    }
+
     /// <summary>Forward and backward passes; writes ∂C/∂θ of the batch-mean loss to <paramref name="gradient"/> and returns that loss.</summary>
     public double Run(ReadOnlySpan<double> parameters, ReadOnlySpan<double> x, ReadOnlySpan<double> y, int batch, Span<double> gradient)
     {

@@ -142,15 +142,11 @@ public static class Runner
                 session.NextBatch();
             }
 
+            // After update k the loss is measured on the batch that update k+1 would use (as a
+            // PyTorch loop computes it before its next step); when it meets `until`, that value
+            // is the one reported, as the final loss and the last trace point.
             loss = session.Evaluate(parameters);
             var outcome = Outcome(run.Until, loss, parameters, previous, session.Gradient);
-            if (outcome.Satisfied && !isLast && session.IsMinibatch)
-            {
-                // The final state is measured on the batch of the last update.
-                session.PreviousBatch();
-                loss = session.Evaluate(parameters);
-            }
-
             if (schedule.ShouldRecord(step) || outcome.Stops || isLast)
             {
                 current = cures.Annotate(session.Snapshot(step, loss), session.Gradient);
@@ -178,8 +174,12 @@ public static class Runner
         var running = session.Backprop.RunningStatistics
             .Select((estimates, l) => estimates is var (mean, variance) ? new RunningEstimates(l + 1, [.. mean], [.. variance]) : null)
             .OfType<RunningEstimates>().ToList();
+        var (dataLoss, accuracy) = WholeDataSet.Evaluate(model, parameters, data.Features, targets, data.Count, session.Backprop.RunningStatistics);
         return new TrainResult(run.Name, run.Optimizer, step, reason, network.Name, data.Name, initial.Loss, loss, layers, trace, parameters)
         {
+            DataLoss = dataLoss,
+            Accuracy = accuracy,
+            StepsPerEpoch = PlannedSteps(run with { Epochs = 1 }, data.Count),
             RunningEstimates = running,
         };
     }
