@@ -1,5 +1,5 @@
 using Grad.Language;
-using Grad.Language.Diagnostics;
+using Grad.Runtime.Contracts;
 
 namespace Grad.Cli;
 
@@ -11,15 +11,7 @@ public static class DiagnosticPrinter
         foreach (var diagnostic in compilation.Diagnostics)
         {
             var start = compilation.Source.GetPosition(diagnostic.Span.Start);
-            writer.WriteLine($"{displayPath}:{start.Line + 1}:{start.Character + 1}: {SeverityWord(diagnostic.Severity)} {diagnostic.Code}: {diagnostic.Message}");
+            writer.WriteLine($"{displayPath}:{start.Line + 1}:{start.Character + 1}: {ReportDiagnostic.SeverityWord(diagnostic.Severity)} {diagnostic.Code}: {diagnostic.Message}");
         }
     }
-
-    public static string SeverityWord(DiagnosticSeverity severity) => severity switch
-    {
-        DiagnosticSeverity.Error => "error",
-        DiagnosticSeverity.Warning => "warning",
-        DiagnosticSeverity.Information => "information",
-        _ => "hint",
-    };
 }

@@ -3,9 +3,8 @@ using Grad.Language;
 using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
 using Grad.Runtime.Data;
-using Grad.Runtime.Json;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
-using Newtonsoft.Json.Linq;
 
 namespace Grad.Cli;
 
@@ -39,18 +38,10 @@ internal static class RunCommand
         try
         {
             var results = RunAll(compilation.Program, cancellation.Token, interactive: !Console.IsErrorRedirected, stderr, out var failures);
-            var runtimeDiagnostics = results.OfType<FailedRunResult>().Select(f => f.Diagnostic).ToList();
+            var runtimeDiagnostics = results.OfType<FailedRunResult>().Select(f => f.Diagnostic!).ToList();
             if (options.JsonPath is { } path)
             {
-                var report = JsonReport.Create(compilation, options.File);
-                var diagnostics = (JArray)report["diagnostics"]!;
-                foreach (var diagnostic in runtimeDiagnostics)
-                {
-                    diagnostics.Add(JsonReport.Diagnostic(compilation, diagnostic));
-                }
-
-                report["runs"] = RunResultJson.Runs(results);
-                JsonReport.Write(report, path, stdout);
+                JsonReport.Write(JsonReport.Create(compilation, options.File, runtimeDiagnostics) with { Runs = results }, path, stdout);
             }
 
             if (!jsonToStdout)
@@ -123,7 +114,7 @@ internal static class RunCommand
         foreach (var diagnostic in diagnostics)
         {
             var start = compilation.Source.GetPosition(diagnostic.Span.Start);
-            writer.WriteLine($"{displayPath}:{start.Line + 1}:{start.Character + 1}: {DiagnosticPrinter.SeverityWord(diagnostic.Severity)} {diagnostic.Code}: {diagnostic.Message}");
+            writer.WriteLine($"{displayPath}:{start.Line + 1}:{start.Character + 1}: {ReportDiagnostic.SeverityWord(diagnostic.Severity)} {diagnostic.Code}: {diagnostic.Message}");
         }
     }
 }

@@ -37,9 +37,9 @@ public sealed class CliTests : IDisposable
         Assert.Equal(4, runs.Count);
 
         var plain = (JObject)runs[0];
-        Assert.Equal(["name", "kind", "optimizer", "stepsTaken", "stopReason", "final", "trace"], plain.Properties().Select(p => p.Name));
+        Assert.Equal(["name", "kind", "cost", "optimizer", "stepsTaken", "stopReason", "final", "trace"], plain.Properties().Select(p => p.Name));
         Assert.Equal("minimize", (string)plain["kind"]!);
-        Assert.True(JToken.DeepEquals(JToken.Parse("""{"name": "sgd", "lr": 0.5}"""), plain["optimizer"]), plain["optimizer"]!.ToString());
+        Assert.True(JToken.DeepEquals(JToken.Parse("""{"name": "sgd", "lr": 0.5, "momentum": 0.0, "dampening": 0.0, "nesterov": false, "weight_decay": 0.0}"""), plain["optimizer"]), plain["optimizer"]!.ToString());
         Assert.Equal(1000, (int)plain["stepsTaken"]!);
         Assert.Equal("steps", (string)plain["stopReason"]!);
         Assert.Equal(0.367695424770964, (double)plain["final"]!["params"]!["w1"]!, 12);
@@ -54,7 +54,7 @@ public sealed class CliTests : IDisposable
         Assert.Equal(2, (int)early["stepsTaken"]!);
 
         var deep = (JObject)runs[3];
-        Assert.Equal(["name", "kind", "optimizer", "stepsTaken", "stopReason", "final", "layers", "trace"], deep.Properties().Select(p => p.Name));
+        Assert.Equal(["name", "kind", "network", "data", "optimizer", "stepsTaken", "stopReason", "final", "layers", "trace"], deep.Properties().Select(p => p.Name));
         Assert.Equal("train", (string)deep["kind"]!);
         var layer = (JObject)deep["layers"]![0]!;
         Assert.Equal(["index", "units", "activation", "label", "deltaNorm", "weightGradNorm"], layer.Properties().Select(p => p.Name));

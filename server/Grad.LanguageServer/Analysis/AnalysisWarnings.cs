@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
+using Grad.Runtime.Contracts;
 using Grad.Language.Syntax;
 
 namespace Grad.LanguageServer.Analysis;
@@ -130,7 +131,7 @@ public static class AnalysisWarnings
     /// </summary>
     public static IEnumerable<Diagnostic> ForStoppedRun(BoundRun run, RunReport report, CostReport atStop)
     {
-        if (run.Kind != RunKind.Minimize || report.StopReason != "until" || run.Cost is null)
+        if (run.Kind != RunKind.Minimize || report.StopReason != StopReason.Until || run.Cost is null)
         {
             yield break;
         }
