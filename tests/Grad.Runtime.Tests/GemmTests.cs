@@ -65,4 +65,23 @@ public class GemmTests
         Gemm.Multiply(2, 2, 2, [1, 2, 3, 4], 2, 1, [5, 6, 7, 8], 2, 1, c, 2);
         Assert.Equal([19.0, 22, 43, 50], c);
     }
+
+    /// <summary>The pointer kernels never run on a shape larger than the arrays: a wrong size is an exception at entry.</summary>
+    [Theory]
+    [InlineData(8, 8, 8, 63, 64, 64, 8)]   // A one element short
+    [InlineData(8, 8, 8, 64, 63, 64, 8)]   // B one element short
+    [InlineData(8, 8, 8, 64, 64, 63, 8)]   // C one element short
+    [InlineData(8, 8, 8, 64, 64, 64, 4)]   // rows of C overlap
+    [InlineData(-1, 8, 8, 64, 64, 64, 8)]  // negative size
+    [InlineData(65536, 65537, 1, 65536, 65537, 16, 65537)] // 65536·65537 elements of C do not fit an int, and C has 16
+    public void A_shape_beyond_the_arrays_is_rejected_before_any_work(int m, int n, int k, int aLength, int bLength, int cLength, int ldc)
+    {
+        foreach (var wide in new[] { false, true })
+        {
+            var c = new double[cLength];
+            Assert.Throws<ArgumentOutOfRangeException>(() =>
+                Gemm.Multiply(m, n, k, new double[aLength], k, 1, new double[bLength], n, 1, c, ldc, 1, accumulate: true, wide));
+            Assert.All(c, v => Assert.Equal(0, v));
+        }
+    }
 }

@@ -46,7 +46,8 @@ public static unsafe class Gemm
         Span<double> c, int ldc,
         double alpha, bool accumulate, bool wide)
     {
-        if (m <= 0 || n <= 0)
+        CheckBounds(m, n, k, a.Length, aRow, aCol, b.Length, bRow, bCol, c.Length, ldc);
+        if (m == 0 || n == 0)
         {
             return;
         }
@@ -88,6 +89,44 @@ public static unsafe class Gemm
                         MacroKernel(mc, nc, kc, ap, bp, cBase + ic * ldc + jc, ldc, alpha, wide);
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The pointer kernels below read and write without bounds checks: every element they can
+    /// touch is checked here first, in 64-bit arithmetic, so a wrong shape is an exception and
+    /// never a read past an array.
+    /// </summary>
+    private static void CheckBounds(int m, int n, int k, int aLength, int aRow, int aCol, int bLength, int bRow, int bCol, int cLength, int ldc)
+    {
+        if (m < 0 || n < 0 || k < 0 || aRow < 0 || aCol < 0 || bRow < 0 || bCol < 0 || ldc < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(m), $"GEMM sizes and strides must not be negative (m={m}, n={n}, k={k}, strides {aRow},{aCol} {bRow},{bCol} {ldc})");
+        }
+
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (k > 0)
+        {
+            Require("A", (m - 1L) * aRow + (k - 1L) * aCol, aLength);
+            Require("B", (k - 1L) * bRow + (n - 1L) * bCol, bLength);
+        }
+
+        Require("C", (m - 1L) * ldc + (n - 1L), cLength);
+        if (n > ldc && m > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ldc), $"GEMM: rows of C ({n} wide) overlap with a row stride of {ldc}");
+        }
+
+        static void Require(string matrix, long lastIndex, int length)
+        {
+            if (lastIndex >= length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(matrix), $"GEMM: {matrix} has {length} elements but the shape reaches element {lastIndex}");
             }
         }
     }
