@@ -21,7 +21,7 @@ internal static class InspectCommand
         var jsonToStdout = options.JsonPath == "-";
         if (compilation.HasErrors)
         {
-            return CheckCommand.Report(compilation, options, stdout);
+            return CheckCommand.Report(compilation, CheckCommand.Findings(compilation, options), options, stdout);
         }
 
         var program = compilation.Program;
@@ -51,14 +51,13 @@ internal static class InspectCommand
 
         if (options.JsonPath is { } path)
         {
-            var report = JsonReport.Create(compilation, options.File, problems) with { Networks = [.. analyses.Select(InspectedNetwork.From)] };
+            var report = JsonReport.Create(compilation, options.File, CheckCommand.InOrder(compilation, problems)) with { Networks = [.. analyses.Select(InspectedNetwork.From)] };
             JsonReport.Write(report, path, stdout);
         }
 
         if (!jsonToStdout)
         {
-            DiagnosticPrinter.Print(compilation, options.File, stdout);
-            RunCommand.PrintDiagnostics(compilation, problems, options.File, stdout);
+            DiagnosticPrinter.Print(compilation, CheckCommand.InOrder(compilation, problems), options.File, stdout);
             foreach (var analysis in analyses)
             {
                 HumanReport.WriteNetwork(analysis, stdout);

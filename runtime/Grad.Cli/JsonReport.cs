@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Text;
 using Grad.Language;
 using Grad.Language.Diagnostics;
@@ -9,9 +8,9 @@ namespace Grad.Cli;
 /// <summary>The <c>--json</c> report: <see cref="GradReport"/> written by the runtime's one <see cref="ResultSerializer"/>.</summary>
 public static class JsonReport
 {
-    /// <summary><c>{"file", "diagnostics"}</c>: the file's diagnostics followed by <paramref name="more"/> (those found while running).</summary>
-    public static GradReport Create(Compilation compilation, string displayPath, IEnumerable<Diagnostic>? more = null) =>
-        new(displayPath, [.. compilation.Diagnostics.Concat(more ?? []).Select(d => ReportDiagnostic.From(compilation.Source, d))]);
+    /// <summary><c>{"file", "diagnostics"}</c> with exactly <paramref name="diagnostics"/> (the file's, findings, data problems, in order).</summary>
+    public static GradReport Create(Compilation compilation, string displayPath, IEnumerable<Diagnostic> diagnostics) =>
+        new(displayPath, [.. diagnostics.Select(d => ReportDiagnostic.From(compilation.Source, d))]);
 
     /// <summary>Writes the report to a file, or to stdout for <c>-</c>, as it is serialized (nothing is built in memory first).</summary>
     public static void Write(GradReport report, string path, TextWriter stdout)

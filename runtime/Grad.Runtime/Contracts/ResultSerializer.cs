@@ -181,6 +181,7 @@ public static class ResultSerializer
         json.WritePropertyName("gradient");
         ByName(json, result.ParameterNames, result.FinalGradient);
         json.WriteEndObject();
+        WriteFindings(json, result.Findings);
 
         json.WritePropertyName("trace");
         json.WriteStartArray();
@@ -207,6 +208,17 @@ public static class ResultSerializer
         json.WritePropertyName("final");
         json.WriteStartObject();
         NumberProperty(json, "loss", result.FinalLoss);
+        NumberProperty(json, "dataLoss", result.DataLoss);
+        json.WritePropertyName("accuracy");
+        if (result.Accuracy is { } accuracy)
+        {
+            Number(json, accuracy);
+        }
+        else
+        {
+            json.WriteNull();
+        }
+
         json.WritePropertyName("network");
         json.WriteStartObject();
         json.WritePropertyName("layers");
@@ -231,6 +243,7 @@ public static class ResultSerializer
         json.WriteEndArray();
         json.WriteEndObject();
         json.WriteEndObject();
+        WriteFindings(json, result.Findings);
 
         json.WritePropertyName("layers");
         json.WriteStartArray();
@@ -262,6 +275,74 @@ public static class ResultSerializer
             Numbers(json, trace.DeltaNorms(i));
             json.WritePropertyName("weightGradNorms");
             Numbers(json, trace.WeightGradNorms(i));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    /// <summary>
+    /// LANGUAGE.md's <c>findings</c>: severity, code, message and range as a diagnostic's, then
+    /// <c>step</c> and <c>layers</c> when they apply, the <c>numbers</c> behind the message, and the
+    /// verified <c>fixes</c> (title, kind and predicted figure; their edits stay in the editor).
+    /// </summary>
+    private static void WriteFindings(JsonWriter json, ImmutableArray<Finding> findings)
+    {
+        json.WritePropertyName("findings");
+        json.WriteStartArray();
+        foreach (var finding in findings)
+        {
+            json.WriteStartObject();
+            Property(json, "severity", ReportDiagnostic.SeverityWord(finding.Severity));
+            Property(json, "code", finding.Code);
+            Property(json, "message", finding.Message);
+            json.WritePropertyName("range");
+            Range(json, finding.Range);
+            if (finding.Step is { } step)
+            {
+                Property(json, "step", step);
+            }
+
+            if (!finding.Layers.IsEmpty)
+            {
+                json.WritePropertyName("layers");
+                json.WriteStartArray();
+                foreach (var layer in finding.Layers)
+                {
+                    json.WriteValue(layer);
+                }
+
+                json.WriteEndArray();
+            }
+
+            if (!finding.Numbers.IsEmpty)
+            {
+                json.WritePropertyName("numbers");
+                json.WriteStartObject();
+                foreach (var (name, value) in finding.Numbers)
+                {
+                    NumberProperty(json, name, value);
+                }
+
+                json.WriteEndObject();
+            }
+
+            if (!finding.Fixes.IsEmpty)
+            {
+                json.WritePropertyName("fixes");
+                json.WriteStartArray();
+                foreach (var fix in finding.Fixes)
+                {
+                    json.WriteStartObject();
+                    Property(json, "title", fix.Title);
+                    Property(json, "kind", fix.Kind);
+                    NumberProperty(json, "predicted", fix.Predicted);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
             json.WriteEndObject();
         }
 
@@ -301,12 +382,17 @@ public static class ResultSerializer
         Property(json, "code", diagnostic.Code);
         Property(json, "message", diagnostic.Message);
         json.WritePropertyName("range");
+        Range(json, diagnostic.Range);
+        json.WriteEndObject();
+    }
+
+    private static void Range(JsonWriter json, LineRange range)
+    {
         json.WriteStartObject();
         json.WritePropertyName("start");
-        Position(json, diagnostic.Range.Start);
+        Position(json, range.Start);
         json.WritePropertyName("end");
-        Position(json, diagnostic.Range.End);
-        json.WriteEndObject();
+        Position(json, range.End);
         json.WriteEndObject();
     }
 
@@ -412,7 +498,10 @@ public static class ResultSerializer
             }
 
             return new MinimizeResult(name, optimizer, steps, reason, Text(json, "cost"), names,
-                ReadNumber(Required(final, "cost")), ByName(Required(final, "params"), names), ByName(Required(final, "gradient"), names), minimizeTrace);
+                ReadNumber(Required(final, "cost")), ByName(Required(final, "params"), names), ByName(Required(final, "gradient"), names), minimizeTrace)
+            {
+                Findings = ReadFindings(json),
+            };
         }
 
         var layers = RequiredArray(json, "layers").Select(l => new LayerSummary(
@@ -431,7 +520,12 @@ public static class ResultSerializer
         var network = new NetworkWeights([.. RequiredArray(Required(final, "network"), "layers").Select(ReadLayerWeights)]);
         var initialLoss = trainTrace.Count > 0 ? trainTrace.Loss(0) : double.NaN;
         return new TrainResult(name, optimizer, steps, reason, Text(json, "network"), Text(json, "data"),
-            initialLoss, ReadNumber(Required(final, "loss")), layers, trainTrace, network);
+            initialLoss, ReadNumber(Required(final, "loss")), layers, trainTrace, network)
+        {
+            DataLoss = ReadNumber(Required(final, "dataLoss")),
+            Accuracy = final["accuracy"] is { Type: not JTokenType.Null } accuracy ? ReadNumber(accuracy) : null,
+            Findings = ReadFindings(json),
+        };
     }
 
     public static double ReadNumber(JToken token) => token.Type switch
@@ -446,6 +540,29 @@ public static class ResultSerializer
         },
         _ => throw new FormatException($"{token.Path} is not a number"),
     };
+
+    /// <summary>
+    /// A run's findings as the JSON has them. The JSON has no text spans (its ranges are lines and
+    /// columns) and no fix edits, so a finding read back has an empty span and fixes without edits.
+    /// </summary>
+    private static ImmutableArray<Finding> ReadFindings(JToken run) =>
+        [.. RequiredArray(run, "findings").Select(f =>
+        {
+            var code = Text(f, "code");
+            var descriptor = DiagnosticCatalog.All.FirstOrDefault(d => d.Code == code) ?? throw new FormatException($"unknown finding code '{code}'");
+            var range = Required(f, "range");
+            return new Finding(descriptor, default, new LineRange(ReadPosition(Required(range, "start")), ReadPosition(Required(range, "end"))), Text(f, "message"))
+            {
+                Step = f["step"] is { } step ? (int)step : null,
+                Layers = f["layers"] is JArray layers ? [.. layers.Select(l => (int)l)] : [],
+                Numbers = f["numbers"] is JObject numbers
+                    ? numbers.Properties().ToImmutableSortedDictionary(p => p.Name, p => ReadNumber(p.Value), StringComparer.Ordinal)
+                    : ImmutableSortedDictionary<string, double>.Empty,
+                Fixes = f["fixes"] is JArray fixes
+                    ? [.. fixes.Select(x => new VerifiedFix(Text(x, "title"), Text(x, "kind"), [], ReadNumber(Required(x, "predicted"))))]
+                    : [],
+            };
+        })];
 
     private static StopReason ReadStopReason(string name) =>
         Enum.GetValues<StopReason>().FirstOrDefault(r => StopReasonName(r) == name, (StopReason)(-1)) is var reason && Enum.IsDefined(reason)

@@ -14,9 +14,16 @@ public enum StopReason { Steps, Until, Diverged, Cancelled, Budget }
 /// <summary>The outcome of one run, as <c>grad run</c> prints it and the language server shows it.</summary>
 public abstract record RunResult(string Name, RunKind Kind, OptimizerSpec Optimizer);
 
-/// <summary>A run that finished (by steps, until, divergence, cancellation or budget).</summary>
+/// <summary>
+/// A run that finished (by steps, until, divergence, cancellation or budget). <see cref="Findings"/>
+/// are the analysis' judgement of the run (GRAD0502, 0503, 0505 and what developed during
+/// training), set by <see cref="Analysis.Analyzer.JudgeRun"/>.
+/// </summary>
 public abstract record CompletedRunResult(string Name, RunKind Kind, OptimizerSpec Optimizer, int StepsTaken, StopReason StopReason)
-    : RunResult(Name, Kind, Optimizer);
+    : RunResult(Name, Kind, Optimizer)
+{
+    public ImmutableArray<Analysis.Finding> Findings { get; init; } = [];
+}
 
 /// <summary>A state of a minimize run: cost, parameters and gradient after <paramref name="Step"/> updates.</summary>
 public sealed record MinimizeTracePoint(int Step, double Cost, double[] Parameters, double[] Gradient);
@@ -58,6 +65,15 @@ public sealed record TrainResult(
 {
     /// <summary>Every parameter after the last update, in the runtime's flat layout (W^1, b^1, W^2, …).</summary>
     public double[] FinalParameters => FinalNetwork.Flatten();
+
+    /// <summary>The batch-mean loss over the whole data set at the final parameters (PyTorch: the loss of one pass over all samples).</summary>
+    public double DataLoss { get; init; } = double.NaN;
+
+    /// <summary>Updates per epoch: ⌈samples / batch⌉.</summary>
+    public int StepsPerEpoch { get; init; }
+
+    /// <summary>For bce and cross_entropy: the fraction of correct predictions over the whole data set at the final parameters; null for mse.</summary>
+    public double? Accuracy { get; init; }
 }
 
 /// <summary>

@@ -3,6 +3,7 @@ using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
 using Grad.Runtime.Contracts;
 using Grad.Language.Syntax;
+using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Analysis;
 

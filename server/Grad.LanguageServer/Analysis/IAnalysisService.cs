@@ -4,6 +4,7 @@ using Grad.Language.Semantics;
 using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 using Newtonsoft.Json.Linq;
+using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Analysis;
 
