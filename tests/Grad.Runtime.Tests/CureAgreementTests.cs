@@ -1,6 +1,8 @@
 using Grad.Language;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 using Newtonsoft.Json.Linq;
+
 
 namespace Grad.Runtime.Tests;
 
@@ -67,6 +69,30 @@ public class CureAgreementTests
         }
 
         Assert.Contains(result.Trace, p => p.Clipped == true);
+    }
+
+    [Fact]
+    public void TheJsonHasLrGradNormClippedAndTheNormLayersGainBiasAndRunningEstimates()
+    {
+        var reference = TorchReference.Json["cures"]!.Single(c => (string)c["name"]! == "every cure, adam")!;
+        var result = (TrainResult)Runner.Execute(Compilation.Create((string)reference["source"]!).Program.Runs[0]);
+        var json = ResultSerializer.ToJson(result);
+
+        var point = json["trace"]![3]!;
+        Assert.Equal(result.Trace[3].Lr!.Value, (double)point["lr"]!);
+        Assert.Equal((double)reference["trace"]![3]!["gradNorm"]!, (double)point["gradNorm"]!, 1e-12);
+        Assert.Equal((double)reference["trace"]![3]!["gradNorm"]! > 0.5, (bool)point["clipped"]!);
+
+        // Layers: dense 4 relu, then twice (dense 4 relu, norm layer) in residual blocks, dense 4 tanh, norm batch, dense 1 sigmoid.
+        var layers = (JArray)json["layers"]!;
+        Assert.Equal(JTokenType.Null, layers[2]!["activation"]!.Type);
+        Assert.Equal("relu", (string)layers[1]!["activation"]!);
+        var network = (JArray)json["final"]!["network"]!["layers"]!;
+        Assert.Equal(4, network[2]!["gain"]!.Count());
+        Assert.Null(network[2]!["runningMean"]);
+        var running = (JArray)reference["running"]![0]!;
+        Close(TorchReference.Vector(running[0]!), TorchReference.Vector(network[6]!["runningMean"]!), "runningMean in JSON");
+        Close(TorchReference.Vector(running[1]!), TorchReference.Vector(network[6]!["runningVar"]!), "runningVar in JSON");
     }
 
     /// <summary>Relative error per element against max(|expected|, 1e-3·max|expected|), as in <see cref="TorchAgreementTests"/>.</summary>

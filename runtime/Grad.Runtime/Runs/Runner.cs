@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
 using Grad.Language.Syntax;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Costs;
 using Grad.Runtime.Data;
 using Grad.Runtime.Networks;
@@ -68,11 +69,11 @@ public static class Runner
         var schedule = RecordSchedule.For(planned, run.RecordEvery);
         var optimizer = Optimizer.Create(run.Optimizer, n);
         var cures = new StepCures(run, optimizer, [(0, n)]);
-        var trace = new List<MinimizeTracePoint>();
+        var trace = new MinimizeTrace(n);
         var clock = new RunClock(run.Name, total, options);
 
         var value = cost.EvaluateWithGradient(parameters, gradient, workspace);
-        trace.Add(cures.Annotate(new MinimizeTracePoint(0, value, [.. parameters], [.. gradient]), gradient));
+        trace.Add(0, value, parameters, gradient, cures.Measure(gradient));
         var (step, reason) = Drive(IsFinite(value) && AllFinite(parameters), total, planned, clock, step =>
         {
             parameters.CopyTo(previous, 0);
@@ -83,7 +84,7 @@ public static class Runner
             var outcome = Outcome(run.Until, value, parameters, previous, gradient);
             if (schedule.ShouldRecord(step) || outcome.Stops || step == total)
             {
-                trace.Add(cures.Annotate(new MinimizeTracePoint(step, value, [.. parameters], [.. gradient]), gradient));
+                trace.Add(step, value, parameters, gradient, cures.Measure(gradient));
             }
 
             return outcome;
@@ -121,7 +122,7 @@ public static class Runner
         var optimizer = Optimizer.Create(run.Optimizer, model.ParameterCount);
         var cures = new StepCures(run, optimizer, model.Layers.SelectMany(l => new[] { (l.WeightOffset, l.WeightCount), (l.BiasOffset, l.Units) }));
         var previous = new double[model.ParameterCount];
-        var trace = new List<TrainTracePoint>();
+        var trace = new TrainTrace(model.Layers.Length);
         var clock = new RunClock(run.Name, total, options);
 
         session.NextBatch();
@@ -175,7 +176,7 @@ public static class Runner
             .Select((estimates, l) => estimates is var (mean, variance) ? new RunningEstimates(l + 1, [.. mean], [.. variance]) : null)
             .OfType<RunningEstimates>().ToList();
         var (dataLoss, accuracy) = WholeDataSet.Evaluate(model, parameters, data.Features, targets, data.Count, session.Backprop.RunningStatistics);
-        return new TrainResult(run.Name, run.Optimizer, step, reason, network.Name, data.Name, initial.Loss, loss, layers, trace, parameters)
+        return new TrainResult(run.Name, run.Optimizer, step, reason, network.Name, data.Name, initial.Loss, loss, layers, trace, NetworkWeights.From(model, parameters, running))
         {
             DataLoss = dataLoss,
             Accuracy = accuracy,
@@ -193,23 +194,21 @@ public static class Runner
         private readonly LearningRateSchedule? schedule = Start(run, optimizer);
         private readonly (int Offset, int Length)[] tensors = [.. tensors];
 
-        public T Annotate<T>(T point, ReadOnlySpan<double> gradient)
-            where T : class, IScheduledTracePoint
+        /// <summary>What the trace records at a point: the lr of the next update, the gradient's norm before clipping and whether clipping changes it.</summary>
+        public TraceCures? Measure(ReadOnlySpan<double> gradient)
         {
             if (schedule is null && run.Clip is null)
             {
-                return point;
+                return null;
             }
 
             double? norm = run.Clip is null ? null : GradientClipping.TotalNorm(tensors, gradient);
             bool? clipped = run.Clip is { } clip ? GradientClipping.WouldClip(clip, gradient, norm!.Value) : null;
-            return point switch
-            {
-                TrainTracePoint train => (T)(object)(train with { Lr = schedule?.Current, GradNorm = norm, Clipped = clipped }),
-                MinimizeTracePoint minimize => (T)(object)(minimize with { Lr = schedule?.Current, GradNorm = norm, Clipped = clipped }),
-                _ => point,
-            };
+            return new TraceCures(schedule?.Current, norm, clipped);
         }
+
+        public TrainTracePoint Annotate(TrainTracePoint point, ReadOnlySpan<double> gradient) =>
+            Measure(gradient) is { } measured ? point with { Lr = measured.Lr, GradNorm = measured.GradNorm, Clipped = measured.Clipped } : point;
 
         public void Clip(Span<double> gradient)
         {
