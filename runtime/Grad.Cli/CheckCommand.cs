@@ -8,7 +8,7 @@ internal static class CheckCommand
     public static int Execute(CommandOptions options, TextWriter stdout, TextWriter stderr) =>
         Report(Compile(options), options, stdout);
 
-    public static Compilation Compile(CommandOptions options) => Compilation.Create(File.ReadAllText(options.File), options.File);
+    public static Compilation Compile(CommandOptions options) => Compilation.Create(File.ReadAllText(options.File), options.File, options.CompilationOptions);
 
     /// <summary>
     /// The file's diagnostics as text on stdout and, with <c>--json</c>, as the JSON report (on

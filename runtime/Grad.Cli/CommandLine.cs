@@ -1,3 +1,7 @@
+using Grad.Language;
+using Grad.Language.Resources;
+using Grad.Runtime.Files;
+
 namespace Grad.Cli;
 
 /// <summary>Parses the command line and dispatches to a verb. Exit codes: 0 clean, 1 errors in the file, 2 bad usage or missing file.</summary>
@@ -8,9 +12,10 @@ public static class CommandLine
     public const int UsageError = 2;
 
     public const string Usage = """
-        usage: grad check FILE [--json PATH|-]
-               grad run FILE [--json PATH|-] [--plot DIR]
-               grad inspect FILE [--json PATH|-] [--plot DIR]
+        usage: grad check FILE [--json PATH|-] [--limit NAME=N]…
+               grad run FILE [--json PATH|-] [--plot DIR] [--limit NAME=N]…
+               grad inspect FILE [--json PATH|-] [--plot DIR] [--limit NAME=N]…
+        --limit raises (or lowers) a resource limit, e.g. --limit parameters=1e8 (docs/limits.md)
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -51,18 +56,22 @@ public static class CommandLine
     }
 }
 
-/// <summary>FILE plus <c>--json PATH|-</c> and <c>--plot DIR</c>.</summary>
-public sealed record CommandOptions(string File, string? JsonPath, string? PlotDirectory)
+/// <summary>FILE plus <c>--json PATH|-</c>, <c>--plot DIR</c> and any number of <c>--limit NAME=N</c>.</summary>
+public sealed record CommandOptions(string File, string? JsonPath, string? PlotDirectory, ResourceLimits Limits)
 {
+    /// <summary>What the file may use: these limits, and data files anywhere the user can read (regular files only).</summary>
+    public CompilationOptions CompilationOptions => new(Limits, DiskFileResolver.Anywhere);
+
     public static bool TryParse(string[] args, out CommandOptions options, out string error)
     {
-        options = new CommandOptions("", null, null);
+        options = new CommandOptions("", null, null, ResourceLimits.Default);
         string? file = null, json = null, plot = null;
+        var limits = ResourceLimits.Default;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
-                case "--json" or "--plot" when i + 1 >= args.Length:
+                case "--json" or "--plot" or "--limit" when i + 1 >= args.Length:
                     error = $"{args[i]} needs a value";
                     return false;
                 case "--json":
@@ -70,6 +79,13 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
                     break;
                 case "--plot":
                     plot = args[++i];
+                    break;
+                case "--limit":
+                    if (!limits.TryWith(args[++i], out limits, out error))
+                    {
+                        return false;
+                    }
+
                     break;
                 case var flag when flag.StartsWith("--", StringComparison.Ordinal):
                     error = $"unknown option '{flag}'";
@@ -89,7 +105,7 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
             return false;
         }
 
-        options = new CommandOptions(file, json, plot);
+        options = new CommandOptions(file, json, plot, limits);
         error = "";
         return true;
     }
