@@ -12,8 +12,8 @@ public static class CommandLine
     public const int UsageError = 2;
 
     public const string Usage = """
-        usage: grad check FILE [--json PATH|-] [--limit NAME=N]…
-               grad run FILE [--json PATH|-] [--plot DIR] [--limit NAME=N]…
+        usage: grad check FILE [--json PATH|-] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]…
+               grad run FILE [--json PATH|-] [--plot DIR] [--threads N] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]…
                grad inspect FILE [--json PATH|-] [--plot DIR] [--limit NAME=N]…
         --limit raises (or lowers) a resource limit, e.g. --limit parameters=1e8 (docs/limits.md)
         """;
@@ -56,22 +56,37 @@ public static class CommandLine
     }
 }
 
-/// <summary>FILE plus <c>--json PATH|-</c>, <c>--plot DIR</c> and any number of <c>--limit NAME=N</c>.</summary>
-public sealed record CommandOptions(string File, string? JsonPath, string? PlotDirectory, ResourceLimits Limits)
+/// <summary>
+/// FILE plus <c>--json PATH|-</c>, <c>--plot DIR</c>, <c>--threads N</c> (threads for large
+/// matrix products; default: every core, since any count gives the same bits),
+/// <c>--warnings-as-errors</c> (a warning, such as an analysis finding, makes the exit code 1),
+/// <c>--no-analysis</c> (no GRAD05xx findings) and any number of <c>--limit NAME=N</c> (docs/limits.md).
+/// </summary>
+public sealed record CommandOptions(string File, string? JsonPath, string? PlotDirectory, int Threads = 1)
 {
+    public const int MaxThreads = 256;
+
+    public bool WarningsAsErrors { get; init; }
+
+    public bool NoAnalysis { get; init; }
+
+    public ResourceLimits Limits { get; init; } = ResourceLimits.Default;
+
     /// <summary>What the file may use: these limits, and data files anywhere the user can read (regular files only).</summary>
     public CompilationOptions CompilationOptions => new(Limits, DiskFileResolver.Anywhere);
 
     public static bool TryParse(string[] args, out CommandOptions options, out string error)
     {
-        options = new CommandOptions("", null, null, ResourceLimits.Default);
+        options = new CommandOptions("", null, null);
         string? file = null, json = null, plot = null;
+        var threads = Environment.ProcessorCount;
+        bool warningsAsErrors = false, noAnalysis = false;
         var limits = ResourceLimits.Default;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
-                case "--json" or "--plot" or "--limit" when i + 1 >= args.Length:
+                case "--json" or "--plot" or "--threads" or "--limit" when i + 1 >= args.Length:
                     error = $"{args[i]} needs a value";
                     return false;
                 case "--json":
@@ -83,6 +98,20 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
                 case "--limit":
                     if (!limits.TryWith(args[++i], out limits, out error))
                     {
+                        return false;
+                    }
+
+                    break;
+                case "--warnings-as-errors":
+                    warningsAsErrors = true;
+                    break;
+                case "--no-analysis":
+                    noAnalysis = true;
+                    break;
+                case "--threads":
+                    if (!int.TryParse(args[++i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out threads) || threads is < 1 or > MaxThreads)
+                    {
+                        error = $"--threads needs a whole number from 1 to {MaxThreads}, got '{args[i]}'";
                         return false;
                     }
 
@@ -105,7 +134,7 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
             return false;
         }
 
-        options = new CommandOptions(file, json, plot, limits);
+        options = new CommandOptions(file, json, plot, threads) { WarningsAsErrors = warningsAsErrors, NoAnalysis = noAnalysis, Limits = limits };
         error = "";
         return true;
     }

@@ -4,8 +4,7 @@ using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
 using Grad.Runtime.Analysis;
 using Grad.Runtime.Data;
-using Grad.Runtime.Json;
-using Newtonsoft.Json.Linq;
+using Grad.Runtime.Contracts;
 
 namespace Grad.Cli;
 
@@ -22,7 +21,7 @@ internal static class InspectCommand
         var jsonToStdout = options.JsonPath == "-";
         if (compilation.HasErrors)
         {
-            return CheckCommand.Report(compilation, options, stdout);
+            return CheckCommand.Report(compilation, CheckCommand.Findings(compilation, options), options, stdout);
         }
 
         var program = compilation.Program;
@@ -52,21 +51,13 @@ internal static class InspectCommand
 
         if (options.JsonPath is { } path)
         {
-            var report = JsonReport.Create(compilation, options.File);
-            var diagnostics = (JArray)report["diagnostics"]!;
-            foreach (var problem in problems)
-            {
-                diagnostics.Add(JsonReport.Diagnostic(compilation, problem));
-            }
-
-            report["networks"] = new JArray(analyses.Select(RunResultJson.Networks));
+            var report = JsonReport.Create(compilation, options.File, CheckCommand.InOrder(compilation, problems)) with { Networks = [.. analyses.Select(InspectedNetwork.From)] };
             JsonReport.Write(report, path, stdout);
         }
 
         if (!jsonToStdout)
         {
-            DiagnosticPrinter.Print(compilation, options.File, stdout);
-            RunCommand.PrintDiagnostics(compilation, problems, options.File, stdout);
+            DiagnosticPrinter.Print(compilation, CheckCommand.InOrder(compilation, problems), options.File, stdout);
             foreach (var analysis in analyses)
             {
                 HumanReport.WriteNetwork(analysis, stdout);

@@ -1,6 +1,6 @@
 using Grad.Language.Semantics;
 using Grad.Runtime.Analysis;
-using Grad.Runtime.Json;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 using static Grad.Runtime.Tests.Fixtures;
 
@@ -74,7 +74,7 @@ public class AnalysisTests
         var result = (MinimizeResult)BudgetedRun.Execute(run, CancellationToken.None, timeBudget: TimeSpan.FromMilliseconds(50));
         Assert.Equal(StopReason.Budget, result.StopReason);
         Assert.True(result.StepsTaken > 0);
-        Assert.Equal("budget", (string)RunResultJson.Run(result)["stopReason"]!);
+        Assert.Equal("budget", (string)ResultSerializer.ToJson(result)["stopReason"]!);
     }
 
     [Fact]
@@ -110,29 +110,5 @@ public class AnalysisTests
         Assert.Equal(StopReason.Until, result.StopReason);
         Assert.True(result.FinalLoss < 1e-6);
         Assert.True(result.Trace[^2].Loss >= 1e-6 || result.Trace.Count == 2);
-    }
-}
-
-public class EarlyStopTests
-{
-    [Fact]
-    public void EarlyIsFlaggedAsSmallStepsNotAMinimum()
-    {
-        var bowl = Bowl();
-        var result = (MinimizeResult)Runner.Execute(Minimize("early", bowl, [1, 1], Sgd(0.5), until: [new StopCondition(StopMetric.Change, 1e-3)]));
-        var finding = CostAnalyzer.CheckEarlyStop(result, bowl)!;
-        Assert.Equal("w1", finding.Parameter);
-        AssertRelative(0.998001, finding.Distance, 1e-12, "distance");
-        AssertRelative(0.000999, finding.LastChange, 1e-9, "change");
-        Assert.True(finding.Ratio > 900);
-    }
-
-    [Fact]
-    public void AWellConditionedRunStoppedByUntilIsNotFlagged()
-    {
-        var round = Cost("round", ["x", "y"], Add(Pow(P(0, "x"), N(2)), Pow(P(1, "y"), N(2))));
-        var result = (MinimizeResult)Runner.Execute(Minimize("r", round, [1, 1], Sgd(0.1), until: [new StopCondition(StopMetric.Change, 1e-3)]));
-        Assert.Equal(StopReason.Until, result.StopReason);
-        Assert.Null(CostAnalyzer.CheckEarlyStop(result, round));
     }
 }

@@ -32,14 +32,25 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, exit);
         var json = JObject.Parse(output);
         Assert.EndsWith("seed.grad", (string)json["file"]!);
-        Assert.Empty((JArray)json["diagnostics"]!);
+        // The file's static findings: only the chain's vanishing δ (on its name, line 26).
+        var diagnostics = (JArray)json["diagnostics"]!;
+        Assert.Equal(["GRAD0500"], diagnostics.Select(d => (string)d["code"]!));
+        Assert.Equal(25, (int)diagnostics[0]["range"]!["start"]!["line"]!);
+        Assert.Equal("warning", (string)diagnostics[0]["severity"]!);
         var runs = (JArray)json["runs"]!;
         Assert.Equal(4, runs.Count);
 
+        // LANGUAGE.md's seed: a small gradient is not a minimum (plain), small steps are not one either (early).
+        Assert.Equal(["GRAD0505"], runs[0]["findings"]!.Select(f => (string)f["code"]!));
+        Assert.Equal(["GRAD0503"], runs[1]["findings"]!.Select(f => (string)f["code"]!));
+        Assert.Empty((JArray)runs[2]["findings"]!);
+        Assert.Equal(1000, (int)runs[0]["findings"]![0]!["step"]!);
+        Assert.Equal(16, (int)runs[1]["findings"]![0]!["range"]!["start"]!["line"]!);
+
         var plain = (JObject)runs[0];
-        Assert.Equal(["name", "kind", "optimizer", "stepsTaken", "stopReason", "final", "trace"], plain.Properties().Select(p => p.Name));
+        Assert.Equal(["name", "kind", "cost", "optimizer", "stepsTaken", "stopReason", "final", "findings", "trace"], plain.Properties().Select(p => p.Name));
         Assert.Equal("minimize", (string)plain["kind"]!);
-        Assert.True(JToken.DeepEquals(JToken.Parse("""{"name": "sgd", "lr": 0.5}"""), plain["optimizer"]), plain["optimizer"]!.ToString());
+        Assert.True(JToken.DeepEquals(JToken.Parse("""{"name": "sgd", "lr": 0.5, "momentum": 0.0, "dampening": 0.0, "nesterov": false, "weight_decay": 0.0}"""), plain["optimizer"]), plain["optimizer"]!.ToString());
         Assert.Equal(1000, (int)plain["stepsTaken"]!);
         Assert.Equal("steps", (string)plain["stopReason"]!);
         Assert.Equal(0.367695424770964, (double)plain["final"]!["params"]!["w1"]!, 12);
@@ -54,7 +65,11 @@ public sealed class CliTests : IDisposable
         Assert.Equal(2, (int)early["stepsTaken"]!);
 
         var deep = (JObject)runs[3];
-        Assert.Equal(["name", "kind", "optimizer", "stepsTaken", "stopReason", "final", "layers", "trace"], deep.Properties().Select(p => p.Name));
+        Assert.Equal(["name", "kind", "network", "data", "optimizer", "stepsTaken", "stopReason", "final", "findings", "layers", "trace"], deep.Properties().Select(p => p.Name));
+        Assert.Equal(["loss", "dataLoss", "accuracy", "network"], ((JObject)deep["final"]!).Properties().Select(p => p.Name));
+        Assert.Equal(JTokenType.Null, deep["final"]!["accuracy"]!.Type);
+        // One sample, full batch: the loss over the data set is the final batch loss after the last update.
+        Assert.Equal((double)deep["trace"]!.Last!["loss"]!, (double)deep["final"]!["dataLoss"]!, 15);
         Assert.Equal("train", (string)deep["kind"]!);
         var layer = (JObject)deep["layers"]![0]!;
         Assert.Equal(["index", "units", "activation", "label", "deltaNorm", "weightGradNorm"], layer.Properties().Select(p => p.Name));
@@ -66,6 +81,47 @@ public sealed class CliTests : IDisposable
         Assert.Equal(9, ((JArray)trace[0]["deltaNorms"]!).Count);
         Assert.Equal(9, ((JArray)trace[0]["weightGradNorms"]!).Count);
         Assert.True((double)deep["final"]!["loss"]! < (double)trace[0]["loss"]!);
+    }
+
+    /// <summary>Threads share only the large matrix products, cut into fixed bands: every number is the same bit for bit.</summary>
+    [Fact]
+    public void ThreadCountChangesNoBitOfTheResults()
+    {
+        var path = Write("wide.grad", """
+            network wide {
+              input 2
+              dense 160 tanh
+              dense 160 relu
+              dense 3 softmax
+              init xavier_uniform
+              loss cross_entropy
+              seed 4
+            }
+            data blobs = gaussians(n = 300, classes = 3, spread = 0.5, seed = 1)
+            run fit {
+              train wide on blobs
+              optimizer adam(lr = 0.01)
+              steps 6
+            }
+            """);
+        var (oneExit, one, _) = Grad("run", path, "--json", "-", "--threads", "1");
+        var (twoExit, two, _) = Grad("run", path, "--json", "-", "--threads", "2");
+        Assert.Equal(0, oneExit);
+        Assert.Equal(0, twoExit);
+        Assert.True((300L * 160 * 160) >= Numerics.Gemm.ParallelWork, "the hidden product must be large enough to be shared");
+        Assert.Equal(one.Replace(path, ""), two.Replace(path, ""));
+        Assert.Equal(6, (int)JObject.Parse(one)["runs"]![0]!["stepsTaken"]!);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("two")]
+    [InlineData("-1")]
+    public void ThreadsMustBeAPositiveWholeNumber(string value)
+    {
+        var (exit, _, error) = Grad("run", Repo.PathOf("examples/seed.grad"), "--threads", value);
+        Assert.Equal(CommandLine.UsageError, exit);
+        Assert.Contains($"--threads needs a whole number from 1 to {CommandOptions.MaxThreads}, got '{value}'", error);
     }
 
     [Fact]

@@ -4,27 +4,37 @@ namespace Grad.Runtime.Tests;
 
 public class GemmTests
 {
-    public static TheoryData<int, int, int, bool, bool, bool> Shapes()
+    public static TheoryData<int, int, int, bool, bool, bool, int> Shapes()
     {
-        var data = new TheoryData<int, int, int, bool, bool, bool>();
+        var data = new TheoryData<int, int, int, bool, bool, bool, int>();
         foreach (var wide in new[] { false, true })
         {
-            data.Add(1, 1, 1, false, false, wide);
-            data.Add(3, 5, 7, false, true, wide);
-            data.Add(13, 17, 300, true, false, wide);
-            data.Add(64, 40, 520, false, true, wide);
-            data.Add(100, 2100, 33, true, true, wide);
-            data.Add(7, 9, 600, false, false, wide);
+            data.Add(1, 1, 1, false, false, wide, 1);
+            data.Add(3, 5, 7, false, true, wide, 1);
+            data.Add(13, 17, 300, true, false, wide, 1);
+            data.Add(64, 40, 520, false, true, wide, 1);
+            data.Add(100, 2100, 33, true, true, wide, 1);
+            data.Add(7, 9, 600, false, false, wide, 1);
+
+            // Above Gemm.ParallelWork: bands along n (the longer side), along m, uneven and more threads than tiles.
+            data.Add(100, 2100, 33, true, true, wide, 2);
+            data.Add(64, 40, 520, false, true, wide, 3);
+            data.Add(301, 45, 130, true, false, wide, 2);
+            data.Add(9, 400, 700, false, false, wide, 64);
         }
 
         return data;
     }
 
-    /// <summary>Both register tiles (AVX-512 8×16 and 6×8), whatever this machine prefers, give the documented order's bits.</summary>
+    /// <summary>
+    /// Both register tiles (AVX-512 8×16 and 6×8), whatever this machine prefers, and any thread
+    /// count give the documented order's bits.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void BlockedProductEqualsTheReferenceOrderBitForBit(int m, int n, int k, bool transposeA, bool transposeB, bool wide)
+    public void BlockedProductEqualsTheReferenceOrderBitForBit(int m, int n, int k, bool transposeA, bool transposeB, bool wide, int threads)
     {
+        Assert.True(threads == 1 || (long)m * n * k >= Gemm.ParallelWork, "a threaded case must be large enough to use its threads");
         var rng = new Rng(m * 1000 + n * 10 + k);
         var a = Enumerable.Range(0, m * k).Select(_ => rng.NextGaussian()).ToArray();
         var b = Enumerable.Range(0, k * n).Select(_ => rng.NextGaussian()).ToArray();
@@ -32,7 +42,7 @@ public class GemmTests
         var (bRow, bCol) = transposeB ? (1, k) : (n, 1);
         var c = Enumerable.Range(0, m * n).Select(_ => rng.NextGaussian()).ToArray();
         var expected = (double[])c.Clone();
-        Gemm.Multiply(m, n, k, a, aRow, aCol, b, bRow, bCol, c, n, 0.5, accumulate: true, wide);
+        Gemm.Multiply(m, n, k, a, aRow, aCol, b, bRow, bCol, c, n, 0.5, accumulate: true, wide, threads);
 
         // The documented order: per element, blocks of 256 along k, a fused multiply-add chain from 0 in each, then C += α·sum.
         for (var i = 0; i < m; i++)

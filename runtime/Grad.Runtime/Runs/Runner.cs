@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
 using Grad.Language.Syntax;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Costs;
 using Grad.Runtime.Data;
 using Grad.Runtime.Networks;
@@ -77,11 +78,11 @@ public static class Runner
         var total = options.MaxSteps is { } max ? Math.Min(max, planned) : planned;
         var schedule = RecordSchedule.For(planned, run.RecordEvery);
         var optimizer = Optimizer.Create(run.Optimizer, n);
-        var trace = new List<MinimizeTracePoint>();
+        var trace = new MinimizeTrace(n);
         var clock = new RunClock(run.Name, total, options);
 
         var value = cost.EvaluateWithGradient(parameters, gradient, workspace);
-        trace.Add(new MinimizeTracePoint(0, value, [.. parameters], [.. gradient]));
+        trace.Add(0, value, parameters, gradient);
         var (step, reason) = Drive(IsFinite(value) && AllFinite(parameters), total, planned, clock, step =>
         {
             parameters.CopyTo(previous, 0);
@@ -90,7 +91,7 @@ public static class Runner
             var outcome = Outcome(run.Until, value, parameters, previous, gradient);
             if (schedule.ShouldRecord(step) || outcome.Stops || step == total)
             {
-                trace.Add(new MinimizeTracePoint(step, value, [.. parameters], [.. gradient]));
+                trace.Add(step, value, parameters, gradient);
             }
 
             return outcome;
@@ -121,13 +122,13 @@ public static class Runner
         }
 
         var parameters = NetworkModel.InitialParameters(network, model);
-        var session = new TrainingSession(model, data.Features, targets, data.Count, run.Batch, run.Seed);
+        var session = new TrainingSession(model, data.Features, targets, data.Count, run.Batch, run.Seed, options.Threads);
         var planned = PlannedSteps(run, data.Count);
         var total = options.MaxSteps is { } max ? Math.Min(max, planned) : planned;
         var schedule = RecordSchedule.For(planned, run.RecordEvery);
         var optimizer = Optimizer.Create(run.Optimizer, model.ParameterCount);
         var previous = new double[model.ParameterCount];
-        var trace = new List<TrainTracePoint>();
+        var trace = new TrainTrace(model.Layers.Length);
         var clock = new RunClock(run.Name, total, options);
 
         session.NextBatch();
@@ -145,15 +146,11 @@ public static class Runner
                 session.NextBatch();
             }
 
+            // After update k the loss is measured on the batch that update k+1 would use (as a
+            // PyTorch loop computes it before its next step); when it meets `until`, that value
+            // is the one reported, as the final loss and the last trace point.
             loss = session.Evaluate(parameters);
             var outcome = Outcome(run.Until, loss, parameters, previous, session.Gradient);
-            if (outcome.Satisfied && !isLast && session.IsMinibatch)
-            {
-                // The final state is measured on the batch of the last update.
-                session.PreviousBatch();
-                loss = session.Evaluate(parameters);
-            }
-
             if (schedule.ShouldRecord(step) || outcome.Stops || isLast)
             {
                 current = session.Snapshot(step, loss);
@@ -175,7 +172,13 @@ public static class Runner
             shape.Label,
             new NormPair(initial.DeltaNorms[l], current.DeltaNorms[l]),
             new NormPair(initial.WeightGradNorms[l], current.WeightGradNorms[l]))).ToList();
-        return new TrainResult(run.Name, run.Optimizer, step, reason, network.Name, data.Name, initial.Loss, loss, layers, trace, parameters);
+        var (dataLoss, accuracy) = WholeDataSet.Evaluate(model, parameters, data.Features, targets, data.Count);
+        return new TrainResult(run.Name, run.Optimizer, step, reason, network.Name, data.Name, initial.Loss, loss, layers, trace, NetworkWeights.From(model, parameters))
+        {
+            DataLoss = dataLoss,
+            Accuracy = accuracy,
+            StepsPerEpoch = PlannedSteps(run with { Epochs = 1 }, data.Count),
+        };
     }
 
     /// <summary>What one update did: made the run diverge, or met an <c>until</c> condition.</summary>
