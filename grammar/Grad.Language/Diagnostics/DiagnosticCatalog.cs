@@ -63,6 +63,9 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ScheduleLongerThanRun = Warning("GRAD0337", "Schedule longer than the run");
     public static readonly DiagnosticDescriptor ScheduleOrder = Error("GRAD0338", "Only a warmup can come before `then`");
 
+    // Limits (GRAD034x): checked before any work (docs/limits.md).
+    public static readonly DiagnosticDescriptor ResourceLimit = Error("GRAD0340", "The file asks for more than a resource limit");
+
     // Running (GRAD04xx): found when the runtime loads data or runs.
     public static readonly DiagnosticDescriptor DataFileProblem = Error("GRAD0400", "Data file problem");
 

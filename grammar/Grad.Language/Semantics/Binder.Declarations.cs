@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Grad.Language.Diagnostics;
+using Grad.Language.Resources;
 using Grad.Language.Syntax;
 using Grad.Language.Text;
 
@@ -33,7 +34,7 @@ public sealed partial class Binder
             parameters[parameter.Text] = (parameters.Count, symbol);
         }
 
-        var body = cost.Body is null ? null : BindExpression(cost.Body, parameters);
+        var body = cost.Body is null || !WithinExpressionLimit(cost.Body, $"cost {name.Text}") ? null : BindExpression(cost.Body, parameters);
         costs[name.Text] = body is null || ErrorCount > errorsBefore
             ? null
             : new BoundCost(name.Text, [.. parameters.OrderBy(p => p.Value.Index).Select(p => p.Key)], body, cost);
@@ -57,6 +58,7 @@ public sealed partial class Binder
         long seed = 0;
         var seen = new Dictionary<string, NetworkItemSyntax>(StringComparer.Ordinal);
         var layers = new List<LayerEntry>();
+        var tooLarge = false;
 
         bool FirstOf(string keyword, NetworkItemSyntax item)
         {
@@ -89,7 +91,16 @@ public sealed partial class Binder
                     inputWidth = WholeNumber(item.Width, "the input width", 1);
                     break;
                 case DenseLayerSyntax or NormLayerSyntax or ResidualBlockSyntax:
-                    FlattenLayers([network.Items[i]], null, null, layers);
+                    var layerItem = network.Items[i];
+                    if (!tooLarge && WithinLimit(LimitKind.Layers, Plus(layers.Count, LayerCount([layerItem])), layerItem.KeywordSpan, $"network {name.Text} has {{0}} layers"))
+                    {
+                        FlattenLayers([layerItem], null, null, layers);
+                    }
+                    else
+                    {
+                        tooLarge = true;
+                    }
+
                     break;
                 case RepeatItemSyntax repeat:
                     var count = WholeNumber(repeat.Count, "the repeat count", 1);
@@ -101,6 +112,13 @@ public sealed partial class Binder
                     foreach (var labelled in DenseLayersIn(repeat.Layers).Where(l => l.Label is not null))
                     {
                         Report(DiagnosticCatalog.DuplicateItem, labelled.Label!.Span, $"a label inside `repeat` would name {count ?? 0} layers; label a layer outside `repeat`");
+                    }
+
+                    if (tooLarge || !WithinLimit(LimitKind.Layers, Plus(layers.Count, Times(count ?? 0, LayerCount(repeat.Layers))), repeat.Count?.Span ?? repeat.KeywordSpan,
+                            $"network {name.Text} has {{0}} layers with this `repeat`"))
+                    {
+                        tooLarge = true;
+                        break;
                     }
 
                     for (var copy = 0; copy < (count ?? 0); copy++)
@@ -143,7 +161,7 @@ public sealed partial class Binder
             ReportMissing(network, DiagnosticCatalog.LossMissing, name.Span, $"network {name.Text} needs a loss: add `loss mse`, `loss bce` or `loss cross_entropy`");
         }
 
-        if (layers.Count == 0)
+        if (layers.Count == 0 && !tooLarge)
         {
             ReportMissing(network, DiagnosticCatalog.NoLayers, name.Span, $"network {name.Text} has no `dense` layers");
         }
@@ -159,7 +177,8 @@ public sealed partial class Binder
         widths[0] = inputWidth ?? 0;
         var labels = new Dictionary<string, Symbol>(StringComparer.Ordinal);
         var boundSyntax = new HashSet<NetworkItemSyntax>();
-        for (var i = 0; i < layers.Count; i++)
+        var parameterCount = 0L;
+        for (var i = 0; i < layers.Count && !tooLarge; i++)
         {
             var entry = layers[i];
             var isLast = i == layers.Count - 1;
@@ -188,6 +207,9 @@ public sealed partial class Binder
 
             if (layer is not null)
             {
+                parameterCount = Plus(parameterCount, Plus(layer.IsNorm ? layer.Units : Times(layer.Units, layer.InputUnits), layer.Units));
+                tooLarge = !WithinLimit(LimitKind.Parameters, parameterCount, (entry.Syntax as DenseLayerSyntax)?.Units?.Span ?? entry.Syntax.KeywordSpan,
+                    $"network {name.Text} has {{0}} parameters up to layer {i + 1}");
                 bound.Add(layer with { Residual = entry.Residual });
                 widths[i + 1] = layer.Units;
             }
@@ -235,6 +257,15 @@ public sealed partial class Binder
             }
         }
     }
+
+    /// <summary>How many layers of the numbering <paramref name="items"/> make (one copy).</summary>
+    private static long LayerCount(IEnumerable<NetworkItemSyntax> items) =>
+        items.Sum(item => item switch
+        {
+            DenseLayerSyntax or NormLayerSyntax => 1L,
+            ResidualBlockSyntax block => LayerCount(block.Layers),
+            _ => 0L,
+        });
 
     private static IEnumerable<DenseLayerSyntax> DenseLayersIn(IEnumerable<NetworkItemSyntax> items) =>
         items.SelectMany(item => item switch
