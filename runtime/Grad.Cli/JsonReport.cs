@@ -31,7 +31,7 @@ public static class JsonReport
     }
 
     /// <summary>Writes the report to a file, or to stdout for <c>-</c>.</summary>
-    public static void Write(JObject report, string path, TextWriter stdout)
+    public static void Write(JToken report, string path, TextWriter stdout)
     {
         var text = report.ToString(Formatting.Indented);
         if (path == "-")

@@ -13,7 +13,8 @@ namespace Grad.Cli;
 /// <c>grad run FILE [--json PATH|-]</c>: runs every run in file order and prints a summary of
 /// each (or the LANGUAGE.md JSON). A file with errors prints its diagnostics as <c>grad check</c>
 /// does and runs nothing (exit 1); a run whose data cannot be loaded is reported as a GRAD0400
-/// diagnostic (exit 1). Ctrl-C stops the current run cleanly, prints what finished and exits 130.
+/// diagnostic (exit 1). Each run's summary prints (and is flushed) when that run finishes.
+/// Ctrl-C stops the current run cleanly, prints what finished and exits 130.
 /// <c>--plot DIR</c> also writes the charts of docs/pictures.md (PNG, SVG and an index.html).
 /// </summary>
 internal static class RunCommand
@@ -38,7 +39,35 @@ internal static class RunCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-            var results = RunAll(compilation.Program, cancellation.Token, interactive: !Console.IsErrorRedirected, stderr, options.Threads, out var failures);
+            if (!jsonToStdout)
+            {
+                DiagnosticPrinter.Print(compilation, options.File, stdout, options.Quiet);
+            }
+
+            // Each run's summary is printed (and flushed, for output redirected to a file) as soon
+            // as that run finishes, so a long file shows its results as they come.
+            void Finished(RunResult result)
+            {
+                if (jsonToStdout)
+                {
+                    return;
+                }
+
+                if (result is FailedRunResult failed)
+                {
+                    DiagnosticPrinter.Print(compilation, [failed.Diagnostic], options.File, stdout, options.Quiet);
+                }
+
+                if (!options.Quiet)
+                {
+                    HumanReport.WriteRun(result, compilation.Program, stdout);
+                }
+
+                stdout.Flush();
+            }
+
+            var interactive = !Console.IsErrorRedirected && !options.Quiet;
+            var results = RunAll(compilation.Program, cancellation.Token, interactive, stderr, options.Threads, Finished, out var failures);
             var runtimeDiagnostics = results.OfType<FailedRunResult>().Select(f => f.Diagnostic).ToList();
             if (options.JsonPath is { } path)
             {
@@ -53,22 +82,9 @@ internal static class RunCommand
                 JsonReport.Write(report, path, stdout);
             }
 
-            if (!jsonToStdout)
-            {
-                DiagnosticPrinter.Print(compilation, options.File, stdout);
-                PrintDiagnostics(compilation, runtimeDiagnostics, options.File, stdout);
-                foreach (var result in results)
-                {
-                    HumanReport.WriteRun(result, compilation.Program, stdout);
-                }
-            }
-
             if (options.PlotDirectory is { } plots)
             {
-                foreach (var written in Plots.WriteRun(compilation.Program, results, plots, options.File, stderr))
-                {
-                    stderr.WriteLine($"grad: wrote {written}");
-                }
+                Plots.ReportWritten(Plots.WriteRun(compilation.Program, results, plots, options.File, stderr), options.Quiet, stderr);
             }
 
             if (cancellation.IsCancellationRequested)
@@ -85,8 +101,11 @@ internal static class RunCommand
         }
     }
 
-    /// <summary>Every run in order, each with a progress bar when it is slow; stops starting runs once cancelled.</summary>
-    internal static List<RunResult> RunAll(BoundProgram program, CancellationToken cancellation, bool interactive, TextWriter stderr, int threads, out int failures)
+    /// <summary>
+    /// Every run in order, each with a progress bar when it is slow, handing each result to
+    /// <paramref name="finished"/> as soon as it is there; stops starting runs once cancelled.
+    /// </summary>
+    internal static List<RunResult> RunAll(BoundProgram program, CancellationToken cancellation, bool interactive, TextWriter stderr, int threads, Action<RunResult> finished, out int failures)
     {
         failures = 0;
         var cache = new Dictionary<BoundData, DataLoadResult>(ReferenceEqualityComparer.Instance);
@@ -106,7 +125,9 @@ internal static class RunCommand
 
             try
             {
-                results.Add(ProgressDisplay.Run(o => Runner.Execute(run, o), options, interactive));
+                var result = ProgressDisplay.Run(o => Runner.Execute(run, o), options, interactive);
+                results.Add(result);
+                finished(result);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -117,14 +138,5 @@ internal static class RunCommand
         }
 
         return results;
-    }
-
-    internal static void PrintDiagnostics(Compilation compilation, IEnumerable<Diagnostic> diagnostics, string displayPath, TextWriter writer)
-    {
-        foreach (var diagnostic in diagnostics)
-        {
-            var start = compilation.Source.GetPosition(diagnostic.Span.Start);
-            writer.WriteLine($"{displayPath}:{start.Line + 1}:{start.Character + 1}: {DiagnosticPrinter.SeverityWord(diagnostic.Severity)} {diagnostic.Code}: {diagnostic.Message}");
-        }
     }
 }
