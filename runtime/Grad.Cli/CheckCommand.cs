@@ -1,37 +1,51 @@
 using Grad.Language;
-using Newtonsoft.Json;
+using Grad.Language.Diagnostics;
+using Grad.Runtime.Analysis;
 using Newtonsoft.Json.Linq;
 
 namespace Grad.Cli;
 
-/// <summary><c>grad check FILE|DIR [--json PATH|-]</c>: diagnostics only.</summary>
+/// <summary>
+/// <c>grad check FILE|DIR [--json PATH|-] [--warnings-as-errors] [--no-analysis]</c>: the file's
+/// diagnostics and the analysis' static findings (GRAD0500/0501/0506/0507 at the initial
+/// weights, GRAD0508), without running anything. Exit 0 when nothing is an error.
+/// </summary>
 internal static class CheckCommand
 {
-    public static int Execute(CommandOptions options, TextWriter stdout, TextWriter stderr) =>
-        Report(Compile(options), options, stdout);
+    public static int Execute(CommandOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        var compilation = Compile(options);
+        return Report(compilation, Findings(compilation, options), options, stdout);
+    }
 
     /// <summary>The file (or standard input's text, whose relative data paths start at the current directory).</summary>
     public static Compilation Compile(CommandOptions options) => options.StandardInput is { } text
         ? Compilation.Create(text)
         : Compilation.Create(File.ReadAllText(options.File), options.File);
 
+    /// <summary>The static findings as diagnostics, unless <c>--no-analysis</c>.</summary>
+    public static IReadOnlyList<Diagnostic> Findings(Compilation compilation, CommandOptions options) =>
+        options.NoAnalysis ? [] : [.. new Analyzer().Check(compilation).Findings.Select(f => f.ToDiagnostic())];
+
     /// <summary>
-    /// The file's diagnostics as text on stdout and, with <c>--json</c>, as the JSON report (on
-    /// stdout instead of the text for <c>--json -</c>). Every verb reports a file with errors this way.
+    /// The file's diagnostics and <paramref name="extra"/> (findings, data problems) in source order,
+    /// as text on stdout and, with <c>--json</c>, as the JSON report (on stdout instead of the text
+    /// for <c>--json -</c>). Every verb reports a file with errors this way.
     /// </summary>
-    public static int Report(Compilation compilation, CommandOptions options, TextWriter stdout)
+    public static int Report(Compilation compilation, IReadOnlyList<Diagnostic> extra, CommandOptions options, TextWriter stdout)
     {
+        var all = InOrder(compilation, extra);
         if (options.JsonPath is { } json)
         {
-            JsonReport.Write(JsonReport.Create(compilation, options.File), json, stdout);
+            JsonReport.Write(JsonReport.Create(compilation, options.File, all), json, stdout);
         }
 
         if (options.JsonPath != "-")
         {
-            DiagnosticPrinter.Print(compilation, options.File, stdout, options.Quiet);
+            DiagnosticPrinter.Print(compilation, Shown(all, options), options.File, stdout);
         }
 
-        return compilation.HasErrors ? CommandLine.FileHasErrors : CommandLine.Clean;
+        return ExitCode(all, options);
     }
 
     /// <summary>
@@ -55,15 +69,16 @@ internal static class CheckCommand
         foreach (var file in files)
         {
             var compilation = Compilation.Create(File.ReadAllText(file), file);
-            withErrors += compilation.HasErrors ? 1 : 0;
+            var all = InOrder(compilation, Findings(compilation, options));
+            withErrors += ExitCode(all, options) == CommandLine.FileHasErrors ? 1 : 0;
             if (options.JsonPath is not null)
             {
-                reports.Add(JsonReport.Create(compilation, file));
+                reports.Add(JsonReport.Create(compilation, file, all));
             }
 
             if (options.JsonPath != "-")
             {
-                DiagnosticPrinter.Print(compilation, file, stdout, options.Quiet);
+                DiagnosticPrinter.Print(compilation, Shown(all, options), file, stdout);
             }
         }
 
@@ -79,4 +94,18 @@ internal static class CheckCommand
 
         return withErrors > 0 ? CommandLine.FileHasErrors : CommandLine.Clean;
     }
+
+    public static IReadOnlyList<Diagnostic> InOrder(Compilation compilation, IEnumerable<Diagnostic> extra) =>
+        [.. compilation.Diagnostics.Concat(extra).OrderBy(d => d.Span.Start).ThenBy(d => d.Code, StringComparer.Ordinal)];
+
+    /// <summary>What is printed: everything, or with <c>--quiet</c> only what counts as an error.</summary>
+    public static IEnumerable<Diagnostic> Shown(IEnumerable<Diagnostic> diagnostics, CommandOptions options) =>
+        options.Quiet ? diagnostics.Where(d => IsError(d, options)) : diagnostics;
+
+    /// <summary>1 when a diagnostic is an error (or, with <c>--warnings-as-errors</c>, a warning), else 0.</summary>
+    public static int ExitCode(IEnumerable<Diagnostic> diagnostics, CommandOptions options) =>
+        diagnostics.Any(d => IsError(d, options)) ? CommandLine.FileHasErrors : CommandLine.Clean;
+
+    private static bool IsError(Diagnostic diagnostic, CommandOptions options) =>
+        diagnostic.Severity == DiagnosticSeverity.Error || (options.WarningsAsErrors && diagnostic.Severity == DiagnosticSeverity.Warning);
 }

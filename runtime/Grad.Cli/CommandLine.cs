@@ -15,8 +15,8 @@ public static class CommandLine
     public const string StandardInputName = "<stdin>";
 
     public const string Usage = """
-        usage: grad check FILE|DIR [--json PATH|-] [--quiet]
-               grad run FILE [--json PATH|-] [--plot DIR] [--threads N] [--quiet]
+        usage: grad check FILE|DIR [--json PATH|-] [--warnings-as-errors] [--no-analysis] [--quiet]
+               grad run FILE [--json PATH|-] [--plot DIR] [--threads N] [--warnings-as-errors] [--no-analysis] [--quiet]
                grad inspect FILE [--json PATH|-] [--plot DIR] [--quiet]
                grad help [COMMAND]   grad COMMAND --help   grad --version
         """;
@@ -146,14 +146,18 @@ public static class CommandLine
         ("--json", "--json PATH|-", "also write the result as one JSON object (LANGUAGE.md) to PATH, or to standard output for -"),
         ("--plot", "--plot DIR", "write PNG and SVG charts and an index.html to DIR (prints the index page's path)"),
         ("--threads", "--threads N", "threads for large matrix products (default: every core; the results are the same)"),
+        ("--warnings-as-errors", "--warnings-as-errors", "count warnings (findings) as errors: exit 1 when there is one"),
+        ("--no-analysis", "--no-analysis", "skip the gradient analysis (no GRAD05xx findings)"),
         ("--quiet", "--quiet", "print only errors: no warnings, summaries, tables or progress (the exit code and --json are unchanged)"),
         ("--help", "--help", "print this help"),
     ];
 }
 
 /// <summary>
-/// FILE plus <c>--json PATH|-</c>, <c>--plot DIR</c> and <c>--threads N</c> (threads for large
-/// matrix products; default: every core, since any count gives the same bits).
+/// FILE plus <c>--json PATH|-</c>, <c>--plot DIR</c>, <c>--threads N</c> (threads for large
+/// matrix products; default: every core, since any count gives the same bits),
+/// <c>--warnings-as-errors</c> (a warning, such as an analysis finding, makes the exit code 1)
+/// and <c>--no-analysis</c> (no GRAD05xx findings).
 /// </summary>
 public sealed record CommandOptions(string File, string? JsonPath, string? PlotDirectory, int Threads = 1)
 {
@@ -165,12 +169,17 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
 
     public const int MaxThreads = 256;
 
+    public bool WarningsAsErrors { get; init; }
+
+    public bool NoAnalysis { get; init; }
+
     public static bool TryParse(string[] args, out CommandOptions options, out string error)
     {
         options = new CommandOptions("", null, null);
         string? file = null, json = null, plot = null;
         var quiet = false;
         var threads = Environment.ProcessorCount;
+        bool warningsAsErrors = false, noAnalysis = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -183,6 +192,12 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
                     break;
                 case "--plot":
                     plot = args[++i];
+                    break;
+                case "--warnings-as-errors":
+                    warningsAsErrors = true;
+                    break;
+                case "--no-analysis":
+                    noAnalysis = true;
                     break;
                 case "--threads":
                     if (!int.TryParse(args[++i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out threads) || threads is < 1 or > MaxThreads)
@@ -213,7 +228,7 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
             return false;
         }
 
-        options = new CommandOptions(file, json, plot, threads) { Quiet = quiet };
+        options = new CommandOptions(file, json, plot, threads) { WarningsAsErrors = warningsAsErrors, NoAnalysis = noAnalysis, Quiet = quiet };
         error = "";
         return true;
     }

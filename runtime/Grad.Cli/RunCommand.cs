@@ -1,11 +1,10 @@
 using Grad.Cli.Output;
 using Grad.Language;
-using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
+using Grad.Runtime.Analysis;
 using Grad.Runtime.Data;
 using Grad.Runtime.Json;
 using Grad.Runtime.Runs;
-using Newtonsoft.Json.Linq;
 
 namespace Grad.Cli;
 
@@ -27,7 +26,7 @@ internal static class RunCommand
         var jsonToStdout = options.JsonPath == "-";
         if (compilation.HasErrors)
         {
-            return CheckCommand.Report(compilation, options, stdout);
+            return CheckCommand.Report(compilation, CheckCommand.Findings(compilation, options), options, stdout);
         }
 
         using var cancellation = new CancellationTokenSource();
@@ -39,45 +38,59 @@ internal static class RunCommand
         Console.CancelKeyPress += onCancel;
         try
         {
+            var staticFindings = CheckCommand.Findings(compilation, options);
             if (!jsonToStdout)
             {
-                DiagnosticPrinter.Print(compilation, options.File, stdout, options.Quiet);
+                DiagnosticPrinter.Print(compilation, CheckCommand.Shown(CheckCommand.InOrder(compilation, staticFindings), options), options.File, stdout);
             }
 
-            // Each run's summary is printed (and flushed, for output redirected to a file) as soon
-            // as that run finishes, so a long file shows its results as they come.
-            void Finished(RunResult result)
+            var analyzer = options.NoAnalysis ? null : new Analyzer();
+
+            // Each run is judged and its summary printed (and flushed, for output redirected to a
+            // file) as soon as that run finishes, so a long file shows its results as they come.
+            RunResult Finished(RunResult result)
             {
+                if (analyzer is not null && compilation.Program.Runs.FirstOrDefault(run => run.Name == result.Name) is { } bound)
+                {
+                    result = analyzer.JudgeRun(compilation, bound, result);
+                }
+
                 if (jsonToStdout)
                 {
-                    return;
+                    return result;
                 }
 
                 if (result is FailedRunResult failed)
                 {
-                    DiagnosticPrinter.Print(compilation, [failed.Diagnostic], options.File, stdout, options.Quiet);
+                    DiagnosticPrinter.Print(compilation, CheckCommand.Shown([failed.Diagnostic], options), options.File, stdout);
                 }
 
                 if (!options.Quiet)
                 {
-                    HumanReport.WriteRun(result, compilation.Program, stdout);
+                    HumanReport.WriteRun(result, stdout);
+                }
+
+                if (result is CompletedRunResult { Findings: { IsEmpty: false } findings })
+                {
+                    DiagnosticPrinter.Print(compilation, CheckCommand.Shown(findings.Select(f => f.ToDiagnostic()), options), options.File, stdout);
+                }
+
+                if (!options.Quiet)
+                {
+                    stdout.WriteLine();
                 }
 
                 stdout.Flush();
+                return result;
             }
 
             var interactive = !Console.IsErrorRedirected && !options.Quiet;
             var results = RunAll(compilation.Program, cancellation.Token, interactive, stderr, options.Threads, Finished, out var failures);
             var runtimeDiagnostics = results.OfType<FailedRunResult>().Select(f => f.Diagnostic).ToList();
+            var diagnostics = CheckCommand.InOrder(compilation, runtimeDiagnostics.Concat(staticFindings));
             if (options.JsonPath is { } path)
             {
-                var report = JsonReport.Create(compilation, options.File);
-                var diagnostics = (JArray)report["diagnostics"]!;
-                foreach (var diagnostic in runtimeDiagnostics)
-                {
-                    diagnostics.Add(JsonReport.Diagnostic(compilation, diagnostic));
-                }
-
+                var report = JsonReport.Create(compilation, options.File, diagnostics);
                 report["runs"] = RunResultJson.Runs(results);
                 JsonReport.Write(report, path, stdout);
             }
@@ -93,7 +106,8 @@ internal static class RunCommand
                 return Interrupted;
             }
 
-            return runtimeDiagnostics.Count > 0 || failures > 0 ? CommandLine.FileHasErrors : CommandLine.Clean;
+            var runFindings = results.OfType<CompletedRunResult>().SelectMany(r => r.Findings).Select(f => f.ToDiagnostic());
+            return failures > 0 ? CommandLine.FileHasErrors : CheckCommand.ExitCode(diagnostics.Concat(runFindings), options);
         }
         finally
         {
@@ -102,10 +116,10 @@ internal static class RunCommand
     }
 
     /// <summary>
-    /// Every run in order, each with a progress bar when it is slow, handing each result to
-    /// <paramref name="finished"/> as soon as it is there; stops starting runs once cancelled.
+    /// Every run in order, each with a progress bar when it is slow; each result goes through
+    /// <paramref name="finished"/> (judged, printed) as soon as it is there. Stops starting runs once cancelled.
     /// </summary>
-    internal static List<RunResult> RunAll(BoundProgram program, CancellationToken cancellation, bool interactive, TextWriter stderr, int threads, Action<RunResult> finished, out int failures)
+    internal static List<RunResult> RunAll(BoundProgram program, CancellationToken cancellation, bool interactive, TextWriter stderr, int threads, Func<RunResult, RunResult> finished, out int failures)
     {
         failures = 0;
         var cache = new Dictionary<BoundData, DataLoadResult>(ReferenceEqualityComparer.Instance);
@@ -125,9 +139,7 @@ internal static class RunCommand
 
             try
             {
-                var result = ProgressDisplay.Run(o => Runner.Execute(run, o), options, interactive);
-                results.Add(result);
-                finished(result);
+                results.Add(finished(ProgressDisplay.Run(o => Runner.Execute(run, o), options, interactive)));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
