@@ -1,7 +1,7 @@
 using Grad.Language;
 using Grad.Language.Diagnostics;
 using Grad.Runtime.Analysis;
-using Newtonsoft.Json.Linq;
+using Grad.Runtime.Contracts;
 
 namespace Grad.Cli;
 
@@ -64,7 +64,7 @@ internal static class CheckCommand
             return CommandLine.UsageError;
         }
 
-        var reports = new JArray();
+        var reports = new List<GradReport>();
         var withErrors = 0;
         foreach (var file in files)
         {
@@ -84,7 +84,7 @@ internal static class CheckCommand
 
         if (options.JsonPath is { } json)
         {
-            JsonReport.Write(reports, json, stdout);
+            JsonReport.WriteAll(reports, json, stdout);
         }
 
         if (!options.Quiet)

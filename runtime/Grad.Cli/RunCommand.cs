@@ -3,7 +3,7 @@ using Grad.Language;
 using Grad.Language.Semantics;
 using Grad.Runtime.Analysis;
 using Grad.Runtime.Data;
-using Grad.Runtime.Json;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 
 namespace Grad.Cli;
@@ -62,7 +62,7 @@ internal static class RunCommand
 
                 if (result is FailedRunResult failed)
                 {
-                    DiagnosticPrinter.Print(compilation, CheckCommand.Shown([failed.Diagnostic], options), options.File, stdout);
+                    DiagnosticPrinter.Print(compilation, CheckCommand.Shown([failed.Diagnostic!], options), options.File, stdout);
                 }
 
                 if (!options.Quiet)
@@ -86,13 +86,11 @@ internal static class RunCommand
 
             var interactive = !Console.IsErrorRedirected && !options.Quiet;
             var results = RunAll(compilation.Program, cancellation.Token, interactive, stderr, options.Threads, Finished, out var failures);
-            var runtimeDiagnostics = results.OfType<FailedRunResult>().Select(f => f.Diagnostic).ToList();
+            var runtimeDiagnostics = results.OfType<FailedRunResult>().Select(f => f.Diagnostic!).ToList();
             var diagnostics = CheckCommand.InOrder(compilation, runtimeDiagnostics.Concat(staticFindings));
             if (options.JsonPath is { } path)
             {
-                var report = JsonReport.Create(compilation, options.File, diagnostics);
-                report["runs"] = RunResultJson.Runs(results);
-                JsonReport.Write(report, path, stdout);
+                JsonReport.Write(JsonReport.Create(compilation, options.File, diagnostics) with { Runs = results }, path, stdout);
             }
 
             if (options.PlotDirectory is { } plots)
