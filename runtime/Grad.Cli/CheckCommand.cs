@@ -20,8 +20,8 @@ internal static class CheckCommand
 
     /// <summary>The file (or standard input's text, whose relative data paths start at the current directory).</summary>
     public static Compilation Compile(CommandOptions options) => options.StandardInput is { } text
-        ? Compilation.Create(text)
-        : Compilation.Create(File.ReadAllText(options.File), options.File);
+        ? Compilation.Create(text, null, options.CompilationOptions)
+        : Compilation.Create(File.ReadAllText(options.File), options.File, options.CompilationOptions);
 
     /// <summary>The static findings as diagnostics, unless <c>--no-analysis</c>.</summary>
     public static IReadOnlyList<Diagnostic> Findings(Compilation compilation, CommandOptions options) =>
@@ -68,7 +68,7 @@ internal static class CheckCommand
         var withErrors = 0;
         foreach (var file in files)
         {
-            var compilation = Compilation.Create(File.ReadAllText(file), file);
+            var compilation = Compilation.Create(File.ReadAllText(file), file, options.CompilationOptions);
             var all = InOrder(compilation, Findings(compilation, options));
             withErrors += ExitCode(all, options) == CommandLine.FileHasErrors ? 1 : 0;
             if (options.JsonPath is not null)

@@ -1,3 +1,7 @@
+using Grad.Language;
+using Grad.Language.Resources;
+using Grad.Runtime.Files;
+
 namespace Grad.Cli;
 
 /// <summary>
@@ -15,10 +19,11 @@ public static class CommandLine
     public const string StandardInputName = "<stdin>";
 
     public const string Usage = """
-        usage: grad check FILE|DIR [--json PATH|-] [--warnings-as-errors] [--no-analysis] [--quiet]
-               grad run FILE [--json PATH|-] [--plot DIR] [--threads N] [--warnings-as-errors] [--no-analysis] [--quiet]
-               grad inspect FILE [--json PATH|-] [--plot DIR] [--quiet]
+        usage: grad check FILE|DIR [--json PATH|-] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]… [--quiet]
+               grad run FILE [--json PATH|-] [--plot DIR] [--threads N] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]… [--quiet]
+               grad inspect FILE [--json PATH|-] [--plot DIR] [--limit NAME=N]… [--quiet]
                grad help [COMMAND]   grad COMMAND --help   grad --version
+        --limit raises (or lowers) a resource limit, e.g. --limit parameters=1e8 (docs/limits.md)
         """;
 
     internal sealed record Verb(string Name, string Summary, Func<CommandOptions, TextWriter, TextWriter, int> Execute);
@@ -148,6 +153,7 @@ public static class CommandLine
         ("--threads", "--threads N", "threads for large matrix products (default: every core; the results are the same)"),
         ("--warnings-as-errors", "--warnings-as-errors", "count warnings (findings) as errors: exit 1 when there is one"),
         ("--no-analysis", "--no-analysis", "skip the gradient analysis (no GRAD05xx findings)"),
+        ("--limit", "--limit NAME=N", "raise (or lower) a resource limit, e.g. --limit parameters=1e8 (docs/limits.md); may be repeated"),
         ("--quiet", "--quiet", "print only errors: no warnings, summaries, tables or progress (the exit code and --json are unchanged)"),
         ("--help", "--help", "print this help"),
     ];
@@ -156,8 +162,8 @@ public static class CommandLine
 /// <summary>
 /// FILE plus <c>--json PATH|-</c>, <c>--plot DIR</c>, <c>--threads N</c> (threads for large
 /// matrix products; default: every core, since any count gives the same bits),
-/// <c>--warnings-as-errors</c> (a warning, such as an analysis finding, makes the exit code 1)
-/// and <c>--no-analysis</c> (no GRAD05xx findings).
+/// <c>--warnings-as-errors</c> (a warning, such as an analysis finding, makes the exit code 1),
+/// <c>--no-analysis</c> (no GRAD05xx findings) and any number of <c>--limit NAME=N</c> (docs/limits.md).
 /// </summary>
 public sealed record CommandOptions(string File, string? JsonPath, string? PlotDirectory, int Threads = 1)
 {
@@ -173,6 +179,11 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
 
     public bool NoAnalysis { get; init; }
 
+    public ResourceLimits Limits { get; init; } = ResourceLimits.Default;
+
+    /// <summary>What the file may use: these limits, and data files anywhere the user can read (regular files only).</summary>
+    public CompilationOptions CompilationOptions => new(Limits, DiskFileResolver.Anywhere);
+
     public static bool TryParse(string[] args, out CommandOptions options, out string error)
     {
         options = new CommandOptions("", null, null);
@@ -180,11 +191,12 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
         var quiet = false;
         var threads = Environment.ProcessorCount;
         bool warningsAsErrors = false, noAnalysis = false;
+        var limits = ResourceLimits.Default;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
-                case "--json" or "--plot" or "--threads" when i + 1 >= args.Length:
+                case "--json" or "--plot" or "--threads" or "--limit" when i + 1 >= args.Length:
                     error = $"{args[i]} needs a value";
                     return false;
                 case "--json":
@@ -192,6 +204,13 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
                     break;
                 case "--plot":
                     plot = args[++i];
+                    break;
+                case "--limit":
+                    if (!limits.TryWith(args[++i], out limits, out error))
+                    {
+                        return false;
+                    }
+
                     break;
                 case "--warnings-as-errors":
                     warningsAsErrors = true;
@@ -228,7 +247,7 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
             return false;
         }
 
-        options = new CommandOptions(file, json, plot, threads) { WarningsAsErrors = warningsAsErrors, NoAnalysis = noAnalysis, Quiet = quiet };
+        options = new CommandOptions(file, json, plot, threads) { WarningsAsErrors = warningsAsErrors, NoAnalysis = noAnalysis, Limits = limits, Quiet = quiet };
         error = "";
         return true;
     }
