@@ -4,7 +4,8 @@ namespace Grad.Language.Tests;
 
 /// <summary>
 /// Parse + bind must never throw, whatever the text: truncations, spliced tokens and random
-/// bytes of every example and golden case, generated with a fixed seed so a failure reproduces.
+/// bytes of every example and golden case (the cures' too: residual, norm, schedule, clip),
+/// generated with a fixed seed so a failure reproduces.
 /// </summary>
 public class RobustnessTests
 {
@@ -16,6 +17,9 @@ public class RobustnessTests
         "1", "0", "-1", "1e-3", ".5", "1e999", "2.5E+4", "\"", "\"a.csv\"", "\"\\x\"", "//", "/*", "*/", "😀", "\uD83D", "§",
         "sigmoid", "relu", "softmax", "sgd", "adam(lr = 0.1)", "xor(n = 4)", "csv(\"x.csv\", target = \"y\")", "x:", "y:",
         "w1", "bowl", "chain", "point", "repeat 3 { dense 1 sigmoid }", "change", "grad",
+        "residual", "norm", "layer", "schedule", "then", "clip", "value", "residual { dense 4 relu  norm layer }", "norm batch",
+        "repeat 2 { residual { dense 2 tanh } }", "schedule warmup(steps = 5) then cosine(period = 10)", "step(every = 3)",
+        "exponential(gamma = 0.9)", "clip norm 1.0", "clip value -1",
     ];
 
     public static IEnumerable<string> Seeds() =>
