@@ -106,8 +106,12 @@ export interface MinimizePoint {
   cost: JsonNumber;
   params: JsonNumbersByName;
   gradient: JsonNumbersByName;
-  /** Reserved (v2 schedules): the learning rate of this step. */
+  /** Runs with a schedule (v2): the learning rate of the next update (scheduler.get_last_lr() after this many steps). */
   lr?: JsonNumber;
+  /** Runs with clip (v2): the gradient's total L2 norm at this point, before clipping. */
+  gradNorm?: JsonNumber;
+  /** Runs with clip (v2): whether clipping changes this gradient. */
+  clipped?: boolean;
 }
 
 export interface NormPair {
@@ -130,11 +134,11 @@ export interface LayerWeights {
   /** A dense layer's weights, rows = units (as nn.Linear.weight). */
   weights?: JsonNumbers[];
   bias?: JsonNumbers;
-  /** Reserved (v2 norm layers): the norm's gain. */
+  /** A norm layer's gain (v2; it then has no weights). */
   gain?: JsonNumbers;
-  /** Reserved (v2 norm batch): running mean. */
+  /** norm batch (v2): BatchNorm1d's running mean after training. */
   runningMean?: JsonNumbers;
-  /** Reserved (v2 norm batch): running (unbiased) variance. */
+  /** norm batch (v2): BatchNorm1d's running (unbiased) variance after training. */
   runningVar?: JsonNumbers;
 }
 
@@ -174,10 +178,12 @@ export interface TrainPoint {
   deltaNorms: JsonNumbers;
   /** ‖∂C/∂W^l‖_F, layer 1 first. */
   weightGradNorms: JsonNumbers;
-  /** Reserved (v2 schedules): the learning rate of this step. */
+  /** Runs with a schedule (v2): the learning rate of the next update (scheduler.get_last_lr() after this many steps). */
   lr?: JsonNumber;
-  /** Reserved (v2 clipping): the total gradient norm before clipping. */
+  /** Runs with clip (v2): the gradient's total L2 norm at this point (per-tensor norms combined, as clip_grad_norm_), before clipping. */
   gradNorm?: JsonNumber;
+  /** Runs with clip (v2): whether clipping changes this gradient. */
+  clipped?: boolean;
 }
 
 export interface FailedRun {
