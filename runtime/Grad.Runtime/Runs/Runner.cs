@@ -75,9 +75,8 @@ public static class Runner
         var gradient = new double[n];
         var planned = run.Steps ?? 1000;
         var total = options.MaxSteps is { } max ? Math.Min(max, planned) : planned;
-        var schedule = RecordSchedule.For(planned, run.RecordEvery);
+        var trace = new TraceRecorder<MinimizeTracePoint>(RecordSchedule.For(planned, run.RecordEvery), options.MaxTracePoints, p => p.Step);
         var optimizer = Optimizer.Create(run.Optimizer, n);
-        var trace = new List<MinimizeTracePoint>();
         var clock = new RunClock(run.Name, total, options);
 
         var value = cost.EvaluateWithGradient(parameters, gradient, workspace);
@@ -88,7 +87,7 @@ public static class Runner
             optimizer.Step(parameters, gradient);
             value = cost.EvaluateWithGradient(parameters, gradient, workspace);
             var outcome = Outcome(run.Until, value, parameters, previous, gradient);
-            if (schedule.ShouldRecord(step) || outcome.Stops || step == total)
+            if (trace.ShouldRecord(step) || outcome.Stops || step == total)
             {
                 trace.Add(new MinimizeTracePoint(step, value, [.. parameters], [.. gradient]));
             }
@@ -96,7 +95,7 @@ public static class Runner
             return outcome;
         });
 
-        return new MinimizeResult(run.Name, run.Optimizer, step, reason, cost.Name, cost.ParameterNames, value, parameters, gradient, trace);
+        return new MinimizeResult(run.Name, run.Optimizer, step, reason, cost.Name, cost.ParameterNames, value, parameters, gradient, trace.Points);
     }
 
     private static RunResult Train(BoundRun run, RunOptions options)
@@ -124,10 +123,9 @@ public static class Runner
         var session = new TrainingSession(model, data.Features, targets, data.Count, run.Batch, run.Seed, options.Threads);
         var planned = PlannedSteps(run, data.Count);
         var total = options.MaxSteps is { } max ? Math.Min(max, planned) : planned;
-        var schedule = RecordSchedule.For(planned, run.RecordEvery);
         var optimizer = Optimizer.Create(run.Optimizer, model.ParameterCount);
         var previous = new double[model.ParameterCount];
-        var trace = new List<TrainTracePoint>();
+        var trace = new TraceRecorder<TrainTracePoint>(RecordSchedule.For(planned, run.RecordEvery), options.MaxTracePoints, p => p.Step);
         var clock = new RunClock(run.Name, total, options);
 
         session.NextBatch();
@@ -154,7 +152,7 @@ public static class Runner
                 loss = session.Evaluate(parameters);
             }
 
-            if (schedule.ShouldRecord(step) || outcome.Stops || isLast)
+            if (trace.ShouldRecord(step) || outcome.Stops || isLast)
             {
                 current = session.Snapshot(step, loss);
                 trace.Add(current);
@@ -175,7 +173,7 @@ public static class Runner
             shape.Label,
             new NormPair(initial.DeltaNorms[l], current.DeltaNorms[l]),
             new NormPair(initial.WeightGradNorms[l], current.WeightGradNorms[l]))).ToList();
-        return new TrainResult(run.Name, run.Optimizer, step, reason, network.Name, data.Name, initial.Loss, loss, layers, trace, parameters);
+        return new TrainResult(run.Name, run.Optimizer, step, reason, network.Name, data.Name, initial.Loss, loss, layers, trace.Points, parameters);
     }
 
     /// <summary>What one update did: made the run diverge, or met an <c>until</c> condition.</summary>
