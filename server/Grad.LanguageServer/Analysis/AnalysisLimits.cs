@@ -24,8 +24,6 @@ public static class AnalysisLimits
     /// <summary>How long past the time budget the scheduler waits for work that does not check for cancellation.</summary>
     public static readonly TimeSpan Overrun = TimeSpan.FromSeconds(1);
 
-    private static readonly DiagnosticDescriptor AnalysisSkipped = new("GRAD0510", "Analysis skipped: limits", DiagnosticSeverity.Warning);
-
     /// <summary>The text, or its first <paramref name="max"/> characters and a note saying it was cut.</summary>
     public static string Cap(string text, int max, string what)
     {
@@ -40,12 +38,12 @@ public static class AnalysisLimits
 
     /// <summary>GRAD0510: the analysis used up its time budget; the compiler's diagnostics still apply.</summary>
     public static Diagnostic TimeLimit(TimeSpan budget) =>
-        Diagnostic.Create(AnalysisSkipped, new TextSpan(0, 0),
+        Diagnostic.Create(DiagnosticCatalog.AnalysisSkipped, new TextSpan(0, 0),
             string.Create(CultureInfo.InvariantCulture, $"The gradient analysis stopped at its time limit of {budget.TotalSeconds:0.##} s (data loading, the analysis at the initial weights and the minimize runs together); syntax and name checks still apply. Raise `grad.analysis.budgetSeconds` to allow more, or make the file ask for less (fewer samples, steps or layers)."));
 
     /// <summary>GRAD0510: the analysis ran out of memory or stack; the compiler's diagnostics still apply.</summary>
     public static Diagnostic ResourceLimit(Exception exception) =>
-        Diagnostic.Create(AnalysisSkipped, new TextSpan(0, 0),
+        Diagnostic.Create(DiagnosticCatalog.AnalysisSkipped, new TextSpan(0, 0),
             $"The gradient analysis stopped: the file asks for more {(exception is OutOfMemoryException ? "memory" : "nesting")} than the server can give it; syntax and name checks still apply. Make the file ask for less (fewer samples, units, layers or steps); the limits are listed in docs/limits.md.");
 
     /// <summary>Exceptions that mean "the file asks for too much", not "Grad has a bug" (GRAD0510, not GRAD0504).</summary>
