@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
 using Grad.Language.Syntax;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Costs;
 using Grad.Runtime.Data;
 using Grad.Runtime.Networks;
@@ -75,27 +76,29 @@ public static class Runner
         var gradient = new double[n];
         var planned = run.Steps ?? 1000;
         var total = options.MaxSteps is { } max ? Math.Min(max, planned) : planned;
-        var trace = new TraceRecorder<MinimizeTracePoint>(RecordSchedule.For(planned, run.RecordEvery), options.MaxTracePoints, p => p.Step);
+        var schedule = new TraceSampler(RecordSchedule.For(planned, run.RecordEvery), options.MaxTracePoints);
         var optimizer = Optimizer.Create(run.Optimizer, n);
+        var trace = new MinimizeTrace(n);
         var clock = new RunClock(run.Name, total, options);
 
         var value = cost.EvaluateWithGradient(parameters, gradient, workspace);
-        trace.Add(new MinimizeTracePoint(0, value, [.. parameters], [.. gradient]));
+        trace.Add(0, value, parameters, gradient);
         var (step, reason) = Drive(IsFinite(value) && AllFinite(parameters), total, planned, clock, step =>
         {
             parameters.CopyTo(previous, 0);
             optimizer.Step(parameters, gradient);
             value = cost.EvaluateWithGradient(parameters, gradient, workspace);
             var outcome = Outcome(run.Until, value, parameters, previous, gradient);
-            if (trace.ShouldRecord(step) || outcome.Stops || step == total)
+            if (schedule.ShouldRecord(step) || outcome.Stops || step == total)
             {
-                trace.Add(new MinimizeTracePoint(step, value, [.. parameters], [.. gradient]));
+                schedule.MakeRoom(trace, step);
+                trace.Add(step, value, parameters, gradient);
             }
 
             return outcome;
         });
 
-        return new MinimizeResult(run.Name, run.Optimizer, step, reason, cost.Name, cost.ParameterNames, value, parameters, gradient, trace.Points);
+        return new MinimizeResult(run.Name, run.Optimizer, step, reason, cost.Name, cost.ParameterNames, value, parameters, gradient, trace);
     }
 
     private static RunResult Train(BoundRun run, RunOptions options)
@@ -123,9 +126,10 @@ public static class Runner
         var session = new TrainingSession(model, data.Features, targets, data.Count, run.Batch, run.Seed, options.Threads);
         var planned = PlannedSteps(run, data.Count);
         var total = options.MaxSteps is { } max ? Math.Min(max, planned) : planned;
+        var schedule = new TraceSampler(RecordSchedule.For(planned, run.RecordEvery), options.MaxTracePoints);
         var optimizer = Optimizer.Create(run.Optimizer, model.ParameterCount);
         var previous = new double[model.ParameterCount];
-        var trace = new TraceRecorder<TrainTracePoint>(RecordSchedule.For(planned, run.RecordEvery), options.MaxTracePoints, p => p.Step);
+        var trace = new TrainTrace(model.Layers.Length);
         var clock = new RunClock(run.Name, total, options);
 
         session.NextBatch();
@@ -148,9 +152,10 @@ public static class Runner
             // is the one reported, as the final loss and the last trace point.
             loss = session.Evaluate(parameters);
             var outcome = Outcome(run.Until, loss, parameters, previous, session.Gradient);
-            if (trace.ShouldRecord(step) || outcome.Stops || isLast)
+            if (schedule.ShouldRecord(step) || outcome.Stops || isLast)
             {
                 current = session.Snapshot(step, loss);
+                schedule.MakeRoom(trace, step);
                 trace.Add(current);
             }
 
@@ -170,7 +175,7 @@ public static class Runner
             new NormPair(initial.DeltaNorms[l], current.DeltaNorms[l]),
             new NormPair(initial.WeightGradNorms[l], current.WeightGradNorms[l]))).ToList();
         var (dataLoss, accuracy) = WholeDataSet.Evaluate(model, parameters, data.Features, targets, data.Count);
-        return new TrainResult(run.Name, run.Optimizer, step, reason, network.Name, data.Name, initial.Loss, loss, layers, trace.Points, parameters)
+        return new TrainResult(run.Name, run.Optimizer, step, reason, network.Name, data.Name, initial.Loss, loss, layers, trace, NetworkWeights.From(model, parameters))
         {
             DataLoss = dataLoss,
             Accuracy = accuracy,

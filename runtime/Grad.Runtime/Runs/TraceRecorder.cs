@@ -1,43 +1,44 @@
+using Grad.Runtime.Contracts;
+
 namespace Grad.Runtime.Runs;
 
 /// <summary>
-/// A run's trace as <see cref="RecordSchedule"/> picks its steps, optionally capped at a fixed
-/// number of points whatever <c>record every</c> says (the editor's memory does not grow with
-/// the steps): when the cap is reached, every other point is dropped and the stride doubles,
-/// so the trace keeps step 0, evenly spaced steps, and the last step.
+/// Which steps of a run go into its trace: those <see cref="RecordSchedule"/> picks, optionally
+/// capped at a fixed number of points whatever <c>record every</c> says (the editor's memory does
+/// not grow with the steps): when the trace is full, every other point is dropped and the stride
+/// doubles, so the trace keeps step 0, evenly spaced steps, and the last step.
 /// </summary>
-internal sealed class TraceRecorder<T>
-    where T : class
+internal sealed class TraceSampler
 {
-    private readonly List<T> points = [];
-    private readonly Func<T, int> stepOf;
     private readonly int? maxPoints;
     private long every;
 
-    public TraceRecorder(RecordSchedule schedule, int? maxPoints, Func<T, int> stepOf)
+    public TraceSampler(RecordSchedule schedule, int? maxPoints)
     {
         every = schedule.Every;
         this.maxPoints = maxPoints is { } max ? Math.Max(2, max) : null;
-        this.stepOf = stepOf;
     }
-
-    public List<T> Points => points;
 
     public bool ShouldRecord(int step) => step % every == 0;
 
-    public void Add(T point)
+    /// <summary>Called before a point of this step is added: thins a full trace.</summary>
+    public void MakeRoom(IThinnableTrace trace, int step)
     {
-        if (maxPoints is { } max && points.Count >= max)
+        if (maxPoints is not { } max || trace.Count < max)
         {
-            every *= 2;
-            points.RemoveAll(p => stepOf(p) % every != 0);
-            if (!ShouldRecord(stepOf(point)) && points.Count >= max)
-            {
-                // Only the last point of a run arrives off the stride: make room for it.
-                points.RemoveAt(points.Count - 1);
-            }
+            return;
         }
 
-        points.Add(point);
+        every *= 2;
+        var stride = every;
+        trace.KeepOnly(s => s % stride == 0);
+        if (trace.Count >= max)
+        {
+            // Only the last point of a run arrives off the stride, and only when every kept point
+            // is on it: drop the latest to make room.
+            var count = trace.Count;
+            var index = 0;
+            trace.KeepOnly(_ => ++index < count);
+        }
     }
 }
