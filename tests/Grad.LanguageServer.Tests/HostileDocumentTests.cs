@@ -14,16 +14,28 @@ public sealed class HostileDocumentTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>Before the limits: 2.7 GB within seconds and never given back (a trace point per step for 100,000,000 steps).</summary>
+    /// <summary>
+    /// Within the binder's limits (3,000,000 steps × 5 recorded values ≤ traceValues), yet a trace
+    /// point per step: before the editor's trace cap, hundreds of MB per analysis, kept after close.
+    /// </summary>
     private const string HugeTrace = """
         cost bowl(w1, w2) = w1^2 + w2^2
         run crawl {
           minimize bowl from w1 = 1, w2 = 1
           optimizer sgd(lr = 0.0000001)
-          steps 100000000
+          steps 3000000
           record every 1
         }
         """;
+
+    /// <summary>Each took the server down or held it for minutes with gigabytes before the limits; now one error each, at once.</summary>
+    private static readonly string[] OverLimits =
+    [
+        "cost bowl(w1, w2) = w1^2 + w2^2\nrun crawl {\n  minimize bowl from w1 = 1, w2 = 1\n  optimizer sgd(lr = 0.1)\n  steps 100000000\n  record every 1\n}\n",
+        "network deep {\n  input 1\n  repeat 1000000 { dense 1 sigmoid }\n  loss mse\n}\n",
+        "network wide {\n  input 1\n  dense 100000000 relu\n  dense 1 sigmoid\n  loss mse\n}\n",
+        "data s = spirals(n = 1e8, noise = 0.1, seed = 3)\nnetwork c {\n  input 2\n  dense 4 tanh\n  dense 1 sigmoid\n  loss bce\n}\nrun fit {\n  train c on s\n  optimizer adam(lr = 0.01)\n  steps 10\n}\n",
+    ];
 
     [Fact]
     public async Task Hostile_documents_leave_a_normal_one_served_and_memory_bounded_then_released()
@@ -45,6 +57,31 @@ public sealed class HostileDocumentTests
                 await Task.Delay(50);
             }
         });
+
+        // Over the limits: one error each (GRAD0340), no analysis.
+        for (var i = 0; i < OverLimits.Length; i++)
+        {
+            var uri = $"file:///tmp/grad-hostile/over{i}.grad";
+            await server.SendAsync(Notification("textDocument/didOpen", OpenParams(uri, OverLimits[i])));
+            var over = await server.WaitForMessageAsync(m => IsDiagnostics(m, uri) && m["params"]!["diagnostics"]!.Any(), Timeout);
+            Assert.Contains(over!["params"]!["diagnostics"]!, d => (string?)d["code"] == "GRAD0340");
+        }
+
+        // A data file that is a FIFO with no writer: refused by its type, never waited on.
+        var folder = Directory.CreateTempSubdirectory("grad-fifo-");
+        try
+        {
+            var fifo = Path.Combine(folder.FullName, "pipe.csv");
+            Assert.Equal(0, (await Processes.RunAsync("mkfifo", [fifo])).ExitCode);
+            var fifoUri = new Uri(Path.Combine(folder.FullName, "fifo.grad")).AbsoluteUri;
+            await server.SendAsync(Notification("textDocument/didOpen", OpenParams(fifoUri, Samples.TrainFile.Replace("data point { x: [1.0]  y: [0.5] }", "data point = csv(\"pipe.csv\", target = \"y\")"))));
+            var refused = await server.WaitForMessageAsync(m => IsDiagnostics(m, fifoUri) && m["params"]!["diagnostics"]!.Any(d => d["message"]!.ToString().Contains("not a regular file", StringComparison.Ordinal)), Timeout);
+            Assert.NotNull(refused);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
 
         // One busy analysis per core at most (the machine has two): the normal document gets the other.
         var hostile = new[] { "file:///tmp/grad-hostile/trace.grad" };
