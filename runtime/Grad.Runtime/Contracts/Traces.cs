@@ -32,9 +32,10 @@ internal sealed class TraceRows
         return chunks[index / rowsPerChunk].AsSpan(index % rowsPerChunk * Width, Width);
     }
 
-    /// <summary>Keeps only the rows whose step passes <paramref name="keep"/>, in order (no new arrays).</summary>
-    public void KeepOnly(Func<int, bool> keep)
+    /// <summary>Keeps only the rows whose step passes <paramref name="keep"/>, in order (no new arrays); returns the kept rows' old indices.</summary>
+    public List<int> KeepOnly(Func<int, bool> keep)
     {
+        var indices = new List<int>();
         var kept = 0;
         for (var i = 0; i < Count; i++)
         {
@@ -43,6 +44,7 @@ internal sealed class TraceRows
                 continue;
             }
 
+            indices.Add(i);
             if (kept != i)
             {
                 Row(i).CopyTo(chunks[kept / rowsPerChunk].AsSpan(kept % rowsPerChunk * Width, Width));
@@ -55,6 +57,7 @@ internal sealed class TraceRows
         steps.RemoveRange(kept, steps.Count - kept);
         var chunksNeeded = (kept + rowsPerChunk - 1) / rowsPerChunk;
         chunks.RemoveRange(chunksNeeded, chunks.Count - chunksNeeded);
+        return indices;
     }
 
     /// <summary>Appends a row made of <paramref name="head"/> followed by the parts, in order.</summary>
@@ -87,10 +90,51 @@ internal interface IThinnableTrace
     void KeepOnly(Func<int, bool> keep);
 }
 
+/// <summary>
+/// What a trace point records of a schedule and of clipping (v2): the lr of the next update (runs
+/// with a schedule), the gradient's total norm before clipping and whether clipping changes it
+/// (runs with <c>clip</c>). JSON: the optional <c>lr</c>, <c>gradNorm</c> and <c>clipped</c> of a trace point.
+/// </summary>
+public readonly record struct TraceCures(double? Lr, double? GradNorm, bool? Clipped);
+
+/// <summary>The <see cref="TraceCures"/> of a trace's points, kept only for runs that have a schedule or clipping.</summary>
+internal sealed class TraceCuresColumn
+{
+    private List<TraceCures>? values;
+
+    public void Add(int index, TraceCures? cures)
+    {
+        if (cures is not { } value)
+        {
+            return;
+        }
+
+        values ??= [];
+        while (values.Count < index)
+        {
+            values.Add(default);
+        }
+
+        values.Add(value);
+    }
+
+    public TraceCures At(int index) => values is not null && index < values.Count ? values[index] : default;
+
+    /// <summary>Keeps the values of these points (ascending indices), as the trace's rows were thinned.</summary>
+    public void KeepOnly(List<int> kept)
+    {
+        if (values is { } all)
+        {
+            values = [.. kept.TakeWhile(i => i < all.Count).Select(i => all[i])];
+        }
+    }
+}
+
 /// <summary>The recorded states of a minimize run (step 0 first), kept compactly; each point is read as a <see cref="MinimizeTracePoint"/>.</summary>
 public sealed class MinimizeTrace : IReadOnlyList<MinimizeTracePoint>, IThinnableTrace
 {
     private readonly TraceRows rows;
+    private readonly TraceCuresColumn cures = new();
 
     public MinimizeTrace(int parameterCount)
     {
@@ -102,7 +146,14 @@ public sealed class MinimizeTrace : IReadOnlyList<MinimizeTracePoint>, IThinnabl
 
     public int Count => rows.Count;
 
-    public MinimizeTracePoint this[int index] => new(Step(index), Cost(index), Parameters(index).ToArray(), Gradient(index).ToArray());
+    public MinimizeTracePoint this[int index] => new(Step(index), Cost(index), Parameters(index).ToArray(), Gradient(index).ToArray())
+    {
+        Lr = Cures(index).Lr,
+        GradNorm = Cures(index).GradNorm,
+        Clipped = Cures(index).Clipped,
+    };
+
+    public TraceCures Cures(int index) => cures.At(index);
 
     public int Step(int index) => rows.Step(index);
 
@@ -117,16 +168,22 @@ public sealed class MinimizeTrace : IReadOnlyList<MinimizeTracePoint>, IThinnabl
         var trace = new MinimizeTrace(parameterCount);
         foreach (var point in points)
         {
-            trace.Add(point.Step, point.Cost, point.Parameters, point.Gradient);
+            trace.Add(point.Step, point.Cost, point.Parameters, point.Gradient, Measured(point));
         }
 
         return trace;
     }
 
-    public void Add(int step, double cost, ReadOnlySpan<double> parameters, ReadOnlySpan<double> gradient) =>
+    public void Add(int step, double cost, ReadOnlySpan<double> parameters, ReadOnlySpan<double> gradient, TraceCures? measured = null)
+    {
+        cures.Add(Count, measured);
         rows.Add(step, cost, parameters, gradient);
+    }
 
-    void IThinnableTrace.KeepOnly(Func<int, bool> keep) => rows.KeepOnly(keep);
+    internal static TraceCures? Measured(IScheduledTracePoint point) =>
+        point.Lr is null && point.GradNorm is null && point.Clipped is null ? null : new TraceCures(point.Lr, point.GradNorm, point.Clipped);
+
+    void IThinnableTrace.KeepOnly(Func<int, bool> keep) => cures.KeepOnly(rows.KeepOnly(keep));
 
     public IEnumerator<MinimizeTracePoint> GetEnumerator()
     {
@@ -141,12 +198,12 @@ public sealed class MinimizeTrace : IReadOnlyList<MinimizeTracePoint>, IThinnabl
 
 /// <summary>
 /// The recorded states of a training run (step 0 first), kept compactly; each point is read as a
-/// <see cref="TrainTracePoint"/>. Room is left for more per-step columns (issue 12's <c>lr</c> and
-/// <c>gradNorm</c>) as optional fields of the JSON trace points.
+/// <see cref="TrainTracePoint"/>. A run with a schedule or clipping also keeps each point's <see cref="TraceCures"/>.
 /// </summary>
 public sealed class TrainTrace : IReadOnlyList<TrainTracePoint>, IThinnableTrace
 {
     private readonly TraceRows rows;
+    private readonly TraceCuresColumn cures = new();
 
     public TrainTrace(int layerCount)
     {
@@ -158,7 +215,14 @@ public sealed class TrainTrace : IReadOnlyList<TrainTracePoint>, IThinnableTrace
 
     public int Count => rows.Count;
 
-    public TrainTracePoint this[int index] => new(Step(index), Loss(index), DeltaNorms(index).ToArray(), WeightGradNorms(index).ToArray());
+    public TrainTracePoint this[int index] => new(Step(index), Loss(index), DeltaNorms(index).ToArray(), WeightGradNorms(index).ToArray())
+    {
+        Lr = Cures(index).Lr,
+        GradNorm = Cures(index).GradNorm,
+        Clipped = Cures(index).Clipped,
+    };
+
+    public TraceCures Cures(int index) => cures.At(index);
 
     public int Step(int index) => rows.Step(index);
 
@@ -179,12 +243,15 @@ public sealed class TrainTrace : IReadOnlyList<TrainTracePoint>, IThinnableTrace
         return trace;
     }
 
-    public void Add(TrainTracePoint point) => Add(point.Step, point.Loss, point.DeltaNorms, point.WeightGradNorms);
+    public void Add(TrainTracePoint point) => Add(point.Step, point.Loss, point.DeltaNorms, point.WeightGradNorms, MinimizeTrace.Measured(point));
 
-    public void Add(int step, double loss, ReadOnlySpan<double> deltaNorms, ReadOnlySpan<double> weightGradNorms) =>
+    public void Add(int step, double loss, ReadOnlySpan<double> deltaNorms, ReadOnlySpan<double> weightGradNorms, TraceCures? measured = null)
+    {
+        cures.Add(Count, measured);
         rows.Add(step, loss, deltaNorms, weightGradNorms);
+    }
 
-    void IThinnableTrace.KeepOnly(Func<int, bool> keep) => rows.KeepOnly(keep);
+    void IThinnableTrace.KeepOnly(Func<int, bool> keep) => cures.KeepOnly(rows.KeepOnly(keep));
 
     public IEnumerator<TrainTracePoint> GetEnumerator()
     {
