@@ -4,8 +4,7 @@ using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
 using Grad.Runtime.Analysis;
 using Grad.Runtime.Data;
-using Grad.Runtime.Json;
-using Newtonsoft.Json.Linq;
+using Grad.Runtime.Contracts;
 
 namespace Grad.Cli;
 
@@ -52,31 +51,30 @@ internal static class InspectCommand
 
         if (options.JsonPath is { } path)
         {
-            var report = JsonReport.Create(compilation, options.File, CheckCommand.InOrder(compilation, problems));
-            report["networks"] = new JArray(analyses.Select(RunResultJson.Networks));
+            var report = JsonReport.Create(compilation, options.File, CheckCommand.InOrder(compilation, problems)) with { Networks = [.. analyses.Select(InspectedNetwork.From)] };
             JsonReport.Write(report, path, stdout);
         }
 
         if (!jsonToStdout)
         {
-            DiagnosticPrinter.Print(compilation, CheckCommand.InOrder(compilation, problems), options.File, stdout);
-            foreach (var analysis in analyses)
+            DiagnosticPrinter.Print(compilation, CheckCommand.Shown(CheckCommand.InOrder(compilation, problems), options), options.File, stdout);
+            if (!options.Quiet)
             {
-                HumanReport.WriteNetwork(analysis, stdout);
-            }
+                foreach (var analysis in analyses)
+                {
+                    HumanReport.WriteNetwork(analysis, stdout);
+                }
 
-            if (program.Networks.Length == 0)
-            {
-                stdout.WriteLine("no networks to inspect");
+                if (program.Networks.Length == 0)
+                {
+                    stdout.WriteLine("no networks to inspect");
+                }
             }
         }
 
         if (options.PlotDirectory is { } plots)
         {
-            foreach (var written in Plots.WriteInspect(analyses, plots, options.File, stderr))
-            {
-                stderr.WriteLine($"grad: wrote {written}");
-            }
+            Plots.ReportWritten(Plots.WriteInspect(analyses, plots, options.File, stderr), options.Quiet, stderr);
         }
 
         return problems.Count > 0 ? CommandLine.FileHasErrors : CommandLine.Clean;

@@ -2,6 +2,7 @@ using Grad.Cli.Output.Charts;
 using Grad.Language.Semantics;
 using Grad.Runtime.Analysis;
 using Grad.Runtime.Charts;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 using ScottPlot;
 
@@ -28,6 +29,19 @@ internal static class Plots
     {
         var charts = ChartSet.FromAnalyses(analyses);
         return Write(charts, directory, index => IndexPage.Render(Path.GetFileName(fileName), "inspect", [], analyses, index), stderr);
+    }
+
+    /// <summary>One line for the files <c>--plot</c> wrote: the index page, which links every chart.</summary>
+    public static void ReportWritten(IReadOnlyList<string> written, bool quiet, TextWriter stderr)
+    {
+        var index = written.FirstOrDefault(w => Path.GetFileName(w) == IndexFile);
+        if (quiet || index is null)
+        {
+            return;
+        }
+
+        var charts = written.Count(w => w.EndsWith(".png", StringComparison.Ordinal));
+        stderr.WriteLine($"grad: wrote {index} ({charts} chart{(charts == 1 ? "" : "s")}, PNG and SVG)");
     }
 
     private static List<string> Write(ChartSet charts, string directory, Func<IReadOnlyList<ChartEntry>, string> index, TextWriter stderr)

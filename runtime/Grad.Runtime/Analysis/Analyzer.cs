@@ -4,6 +4,7 @@ using Grad.Language;
 using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
 using Grad.Runtime.Data;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 
 namespace Grad.Runtime.Analysis;
@@ -190,7 +191,7 @@ public sealed class Analyzer
     /// <summary>The edited file analysed again: null when the finding (or another of its family) is still there, else the predicted figure.</summary>
     private (double Predicted, string Figure, double Rank)? Recheck(Compilation compilation, IReadOnlyList<Language.Syntax.DeclarationSyntax>? kept, Finding finding, Candidate candidate)
     {
-        var edited = Compilation.Create(Edited(compilation, kept, candidate.Edits), compilation.FilePath);
+        var edited = Compilation.Create(Edited(compilation, kept, candidate.Edits), compilation.FilePath, compilation.Options);
         if (edited.HasErrors)
         {
             return null;

@@ -5,6 +5,7 @@ using Grad.Language.Semantics;
 using Grad.LanguageServer.Documents;
 using Grad.LanguageServer.Hosting;
 using Grad.Runtime.Analysis;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Data;
 
 namespace Grad.LanguageServer.Analysis;

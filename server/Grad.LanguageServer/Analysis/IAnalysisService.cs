@@ -3,6 +3,7 @@ using Grad.Language;
 using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
 using Grad.Runtime.Analysis;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 using Newtonsoft.Json.Linq;
 
@@ -35,14 +36,14 @@ public sealed record RunBudget(TimeSpan Time, long? MaxSteps = null);
 public sealed record TrainedLayerReport(int Index, double DeltaNormInitial, double DeltaNormFinal, double WeightGradNormInitial, double WeightGradNormFinal);
 
 /// <summary>
-/// The result of one run as the server keeps it. <see cref="Json"/> is the run's object in
+/// The result of one run as the server keeps it (<see cref="StopReason"/> null when it could not start). <see cref="Json"/> is the run's object in
 /// <c>grad run --json</c> (LANGUAGE.md), which <c>grad.run</c> returns as it is; <see cref="Findings"/>
 /// are the runtime's judgement of the run.
 /// </summary>
 public sealed record RunReport(
     string Name,
     RunKind Kind,
-    string StopReason,
+    StopReason? StopReason,
     int StepsTaken,
     double? FinalCost,
     double? FinalLoss,
@@ -64,7 +65,7 @@ public sealed record RunReport(
     /// <summary>Where the run's declaration started when it ran (findings are moved with it).</summary>
     public int DeclarationStart { get; init; }
 
-    public bool Diverged => StopReason == "diverged";
+    public bool Diverged => StopReason == Runtime.Contracts.StopReason.Diverged;
 
     /// <summary>A one-line summary for code lenses and hovers.</summary>
     public string Summary
@@ -74,7 +75,7 @@ public sealed record RunReport(
             var value = Kind == RunKind.Minimize
                 ? FinalCost is { } cost ? $"cost {Numbers.Format(cost)}" : ""
                 : FinalLoss is { } loss ? $"loss {Numbers.Format(loss)}" : "";
-            var reason = StoppedByBudget ? "stopped by the time budget" : StopReason;
+            var reason = StoppedByBudget ? "stopped by the time budget" : StopReason is { } stop ? ResultSerializer.StopReasonName(stop) : "failed";
             return $"{StepsTaken} steps, {reason}" + (value.Length > 0 ? $", {value}" : "");
         }
     }
