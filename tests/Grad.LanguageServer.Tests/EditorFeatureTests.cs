@@ -341,7 +341,7 @@ public sealed class EditorFeatureTests
         Assert.Equal(new LineRange(new(3, 12), new(3, 25)), TestServer.FromLsp(edit["range"]!));
         var edited = Compilation.Create(TestServer.Apply(text, new JArray(edit)));
         var run = edited.Program.Runs[0];
-        var after = (Grad.Runtime.Runs.CompletedRunResult)new Analyzer().JudgeRun(edited, run, Grad.Runtime.Runs.Runner.Execute(run));
+        var after = (Grad.Runtime.Contracts.CompletedRunResult)new Analyzer().JudgeRun(edited, run, Grad.Runtime.Runs.Runner.Execute(run));
         Assert.Empty(after.Findings);
     }
 }

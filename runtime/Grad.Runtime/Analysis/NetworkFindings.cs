@@ -111,7 +111,7 @@ public static class NetworkFindings
         var last = analysis.Layers.Count;
         return [.. network.Layers
             .Zip(analysis.Layers, (layer, numbers) => (Layer: layer, Numbers: numbers))
-            .GroupBy(x => x.Layer.Syntax.Activation?.Span ?? x.Layer.Syntax.Span)
+            .GroupBy(x => x.Layer.ActivationSyntax?.Span ?? x.Layer.Syntax.Span)
             .Select(group => new RelatedLocation(group.Key, RelatedMessage([.. group], last)))];
     }
 
