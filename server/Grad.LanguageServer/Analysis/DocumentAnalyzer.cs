@@ -43,7 +43,7 @@ public sealed class DocumentAnalyzer
     /// <summary>A network's numbers and findings (moved to where the network is now).</summary>
     public NetworkJudgement GetNetwork(Compilation compilation, BoundNetwork network, CancellationToken cancellationToken)
     {
-        var placed = Shared(networks, ContentKeys.Network(compilation, network),
+        var placed = Shared(networks, ContentKeys.Network(compilation, network), compilation.FilePath,
             () => new Placed<NetworkJudgement>(Service.JudgeNetwork(compilation, network, cancellationToken), network.Syntax.Span.Start), cancellationToken);
         var delta = network.Syntax.Span.Start - placed.Start;
         return delta == 0 ? placed.Value : placed.Value with { Findings = [.. placed.Value.Findings.Select(f => f.Shifted(delta, compilation.Source))] };
@@ -54,7 +54,7 @@ public sealed class DocumentAnalyzer
 
     private ImmutableArray<Finding> GetRunBeforeRunning(Compilation compilation, BoundRun run, CancellationToken cancellationToken)
     {
-        var placed = Shared(runsBeforeRunning, ContentKeys.Run(compilation, run),
+        var placed = Shared(runsBeforeRunning, ContentKeys.Run(compilation, run), compilation.FilePath,
             () => new Placed<ImmutableArray<Finding>>(Service.JudgeRunBeforeRunning(compilation, run, cancellationToken), run.Syntax.Span.Start), cancellationToken);
         return Shift(placed.Value, run.Syntax.Span.Start - placed.Start, compilation);
     }
@@ -64,14 +64,14 @@ public sealed class DocumentAnalyzer
     /// started computing it is cancelled (a newer version), the others compute it again rather
     /// than fail with its cancellation.
     /// </summary>
-    private static T Shared<T>(AnalysisCache<T> cache, string key, Func<T> compute, CancellationToken cancellationToken)
+    private static T Shared<T>(AnalysisCache<T> cache, string key, string? owner, Func<T> compute, CancellationToken cancellationToken)
         where T : class
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                return cache.GetOrAdd(key, compute);
+                return cache.GetOrAdd(key, owner, compute);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && attempt < 3)
             {
@@ -149,10 +149,33 @@ public sealed class DocumentAnalyzer
         }
 
         var budget = settings().Budget < MinimizeBudget ? settings().Budget : MinimizeBudget;
-        var report = minimizeRuns.GetOrAdd(key, () => Service.Run(snapshot.Compilation, run, new RunBudget(budget), cancellationToken));
+        var report = minimizeRuns.GetOrAdd(key, snapshot.FilePath, () => Service.Run(snapshot.Compilation, run, new RunBudget(budget), cancellationToken));
         RunResults.Set(snapshot.Uri, run.Name, key, report);
         return report;
     }
+
+    /// <summary>
+    /// Drops what was computed for a closed document (its networks' and minimize runs' results, its
+    /// runs' stored results); with no document left open, every cached result.
+    /// </summary>
+    public void Forget(DocumentSnapshot closed, bool anyDocumentOpen)
+    {
+        RunResults.Clear(closed.Uri);
+        networks.Evict(closed.FilePath);
+        runsBeforeRunning.Evict(closed.FilePath);
+        minimizeRuns.Evict(closed.FilePath);
+        costs.Evict(closed.FilePath);
+        if (!anyDocumentOpen)
+        {
+            networks.Clear();
+            runsBeforeRunning.Clear();
+            minimizeRuns.Clear();
+            costs.Clear();
+        }
+    }
+
+    /// <summary>Results held in the caches (for tests of eviction).</summary>
+    public int CachedResults => networks.Count + runsBeforeRunning.Count + minimizeRuns.Count + costs.Count;
 
     /// <summary>Runs one run now (a code lens, the command, or autoRun) and keeps its result.</summary>
     public RunReport RunNow(DocumentSnapshot snapshot, BoundRun run, CancellationToken cancellationToken)

@@ -33,7 +33,7 @@ public sealed class RuntimeAnalysisService : IAnalysisService
 
     public RunReport Run(Compilation compilation, BoundRun run, RunBudget budget, CancellationToken cancellationToken)
     {
-        var executed = BudgetedRun.Execute(run, cancellationToken, budget.MaxSteps is { } steps ? (int)Math.Min(steps, int.MaxValue) : null, budget.Time);
+        var executed = BudgetedRun.Execute(run, cancellationToken, budget.MaxSteps is { } steps ? (int)Math.Min(steps, int.MaxValue) : null, budget.Time, maxTracePoints: AnalysisLimits.TracePoints);
         if (executed is CompletedRunResult { StopReason: StopReason.Cancelled })
         {
             throw new OperationCanceledException(cancellationToken);

@@ -31,6 +31,20 @@ public sealed class FakeAnalysisService : IAnalysisService
     /// <summary>How long each network analysis takes.</summary>
     public TimeSpan NetworkDelay { get; set; }
 
+    /// <summary>
+    /// A network of this name blocks its analysis, deaf to cancellation, until <see cref="ReleaseBlocked"/>
+    /// is set (as a read from a FIFO would).
+    /// </summary>
+    public string? BlockingNetwork { get; set; }
+
+    public ManualResetEventSlim ReleaseBlocked { get; } = new(false);
+
+    /// <summary>Whether any network analysis ran on a thread-pool thread.</summary>
+    public bool AnalysedOnThreadPool { get; private set; }
+
+    /// <summary>When set, the symbolic derivative of every parameter is this text.</summary>
+    public string? SymbolicDerivative { get; set; }
+
     /// <summary>When set, Run throws it.</summary>
     public Exception? RunFailure { get; set; }
 
@@ -49,6 +63,12 @@ public sealed class FakeAnalysisService : IAnalysisService
     public NetworkJudgement JudgeNetwork(Compilation compilation, BoundNetwork network, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref networkCalls);
+        AnalysedOnThreadPool |= Thread.CurrentThread.IsThreadPoolThread;
+        if (network.Name == BlockingNetwork)
+        {
+            ReleaseBlocked.Wait();
+        }
+
         if (NetworkDelay > TimeSpan.Zero)
         {
             Task.Delay(NetworkDelay, cancellationToken).GetAwaiter().GetResult();
@@ -91,7 +111,7 @@ public sealed class FakeAnalysisService : IAnalysisService
 
         var eigenvalues = curvature.Order().ToArray();
         return new CostAnalysis(cost.Name, cost.Parameters, [.. point], point.Select((p, i) => curvature[i] / 2 * p * p).Sum(), gradient, hessian,
-            eigenvalues, eigenvalues.Length == 0 ? double.NaN : eigenvalues[^1] / eigenvalues[0], [.. cost.Parameters.Select((p, i) => $"{curvature[i]}*{p}")], null);
+            eigenvalues, eigenvalues.Length == 0 ? double.NaN : eigenvalues[^1] / eigenvalues[0], [.. cost.Parameters.Select((p, i) => SymbolicDerivative ?? $"{curvature[i]}*{p}")], null);
     }
 
     public RunReport Run(Compilation compilation, BoundRun run, RunBudget budget, CancellationToken cancellationToken)
