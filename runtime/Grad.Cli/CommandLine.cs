@@ -11,6 +11,7 @@ public static class CommandLine
         usage: grad check FILE [--json PATH|-]
                grad run FILE [--json PATH|-] [--plot DIR]
                grad inspect FILE [--json PATH|-] [--plot DIR]
+               grad export FILE --to pytorch [--run NAME] [-o OUT.py]
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -19,6 +20,11 @@ public static class CommandLine
         {
             (args.Length == 0 ? stderr : stdout).WriteLine(Usage);
             return args.Length == 0 ? UsageError : Clean;
+        }
+
+        if (args[0] == "export")
+        {
+            return ExportCommand.Execute(args[1..], stdout, stderr);
         }
 
         if (!CommandOptions.TryParse(args[1..], out var options, out var error))
