@@ -6,6 +6,7 @@
 # Env:   GRAD_E2E_DIR (default $HOME/.cache/grad-e2e); E2E=0 skips the e2e test even when installed,
 #        WEBVIEW=0 the webview render test.
 set -euo pipefail
+skip() { echo "$1"; [ -n "${GRAD_SKIPPED_LOG:-}" ] && echo "$1" >> "$GRAD_SKIPPED_LOG"; return 0; }
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 E2E_DIR="${GRAD_E2E_DIR:-$HOME/.cache/grad-e2e}"
 cd "$ROOT"
@@ -16,17 +17,17 @@ echo "=== e2e helper tests"
 node --test scripts/test
 echo "=== gradient-flow webview in headless Chromium"
 if [ "${WEBVIEW:-1}" = 0 ]; then
-  echo "skipped webview render test: WEBVIEW=0"
+  skip "skipped webview render test: WEBVIEW=0"
 elif [ -d "$E2E_DIR/tools/node_modules/playwright-core" ] && [ -x /usr/bin/chromium ]; then
   GRAD_E2E_DIR="$E2E_DIR" npm run --silent test:webview -w vscode-extension
 else
-  echo "skipped webview render test: playwright-core not in $E2E_DIR/tools or no /usr/bin/chromium; run scripts/e2e-setup.sh"
+  skip "skipped webview render test: playwright-core not in $E2E_DIR/tools or no /usr/bin/chromium; run scripts/e2e-setup.sh"
 fi
 echo "=== e2e"
 if [ "${E2E:-1}" = 0 ]; then
-  echo "skipped e2e: E2E=0"
+  skip "skipped e2e: E2E=0"
 elif [ -f "$E2E_DIR/cs/node_modules/code-server/out/node/entry.js" ] && [ -d "$E2E_DIR/tools/node_modules/playwright-core" ] && [ -x /usr/bin/chromium ]; then
   bash scripts/e2e.sh
 else
-  echo "skipped e2e: code-server not installed in $E2E_DIR; run scripts/e2e-setup.sh"
+  skip "skipped e2e: code-server not installed in $E2E_DIR; run scripts/e2e-setup.sh"
 fi

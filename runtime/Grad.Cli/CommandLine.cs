@@ -9,7 +9,7 @@ public static class CommandLine
 
     public const string Usage = """
         usage: grad check FILE [--json PATH|-]
-               grad run FILE [--json PATH|-] [--plot DIR]
+               grad run FILE [--json PATH|-] [--plot DIR] [--threads N]
                grad inspect FILE [--json PATH|-] [--plot DIR]
                grad export FILE --to pytorch [--run NAME] [-o OUT.py]
         """;
@@ -57,18 +57,24 @@ public static class CommandLine
     }
 }
 
-/// <summary>FILE plus <c>--json PATH|-</c> and <c>--plot DIR</c>.</summary>
-public sealed record CommandOptions(string File, string? JsonPath, string? PlotDirectory)
+/// <summary>
+/// FILE plus <c>--json PATH|-</c>, <c>--plot DIR</c> and <c>--threads N</c> (threads for large
+/// matrix products; default: every core, since any count gives the same bits).
+/// </summary>
+public sealed record CommandOptions(string File, string? JsonPath, string? PlotDirectory, int Threads = 1)
 {
+    public const int MaxThreads = 256;
+
     public static bool TryParse(string[] args, out CommandOptions options, out string error)
     {
         options = new CommandOptions("", null, null);
         string? file = null, json = null, plot = null;
+        var threads = Environment.ProcessorCount;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
-                case "--json" or "--plot" when i + 1 >= args.Length:
+                case "--json" or "--plot" or "--threads" when i + 1 >= args.Length:
                     error = $"{args[i]} needs a value";
                     return false;
                 case "--json":
@@ -76,6 +82,14 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
                     break;
                 case "--plot":
                     plot = args[++i];
+                    break;
+                case "--threads":
+                    if (!int.TryParse(args[++i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out threads) || threads is < 1 or > MaxThreads)
+                    {
+                        error = $"--threads needs a whole number from 1 to {MaxThreads}, got '{args[i]}'";
+                        return false;
+                    }
+
                     break;
                 case var flag when flag.StartsWith("--", StringComparison.Ordinal):
                     error = $"unknown option '{flag}'";
@@ -95,7 +109,7 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
             return false;
         }
 
-        options = new CommandOptions(file, json, plot);
+        options = new CommandOptions(file, json, plot, threads);
         error = "";
         return true;
     }

@@ -38,7 +38,7 @@ internal static class RunCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-            var results = RunAll(compilation.Program, cancellation.Token, interactive: !Console.IsErrorRedirected, stderr, out var failures);
+            var results = RunAll(compilation.Program, cancellation.Token, interactive: !Console.IsErrorRedirected, stderr, options.Threads, out var failures);
             var runtimeDiagnostics = results.OfType<FailedRunResult>().Select(f => f.Diagnostic).ToList();
             if (options.JsonPath is { } path)
             {
@@ -86,13 +86,14 @@ internal static class RunCommand
     }
 
     /// <summary>Every run in order, each with a progress bar when it is slow; stops starting runs once cancelled.</summary>
-    internal static List<RunResult> RunAll(BoundProgram program, CancellationToken cancellation, bool interactive, TextWriter stderr, out int failures)
+    internal static List<RunResult> RunAll(BoundProgram program, CancellationToken cancellation, bool interactive, TextWriter stderr, int threads, out int failures)
     {
         failures = 0;
         var cache = new Dictionary<BoundData, DataLoadResult>(ReferenceEqualityComparer.Instance);
         var options = new RunOptions
         {
             Cancellation = cancellation,
+            Threads = threads,
             LoadData = data => cache.TryGetValue(data, out var loaded) ? loaded : cache[data] = DataLoader.Load(data),
         };
         var results = new List<RunResult>();

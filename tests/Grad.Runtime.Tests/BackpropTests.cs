@@ -128,4 +128,17 @@ public class BackpropTests
         Assert.Equal(data.Targets, data.TargetsFor(1)!);
         Assert.Null(data.TargetsFor(2));
     }
+
+    /// <summary>65536·65537 weights overflowed the int weight count (a native crash in the GEMM); the sums are 64-bit and checked.</summary>
+    [Fact]
+    public void A_network_with_more_parameters_than_an_array_holds_is_refused_not_wrapped()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => NetworkModel.Create("wide", 1, [(65536, new Activation(ActivationKind.Relu), null), (65537, new Activation(ActivationKind.Relu), null)], LossKind.Mse));
+        Assert.Contains("more than", error.Message, StringComparison.Ordinal);
+
+        var fits = NetworkModel.Create("fits", 3, [(4, new Activation(ActivationKind.Relu), null), (2, new Activation(ActivationKind.Linear), null)], LossKind.Mse);
+        Assert.Equal([0, 16], fits.Layers.Select(l => l.WeightOffset));
+        Assert.Equal([12, 24], fits.Layers.Select(l => l.BiasOffset));
+        Assert.Equal(26, fits.ParameterCount);
+    }
 }

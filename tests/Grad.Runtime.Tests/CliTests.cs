@@ -68,6 +68,47 @@ public sealed class CliTests : IDisposable
         Assert.True((double)deep["final"]!["loss"]! < (double)trace[0]["loss"]!);
     }
 
+    /// <summary>Threads share only the large matrix products, cut into fixed bands: every number is the same bit for bit.</summary>
+    [Fact]
+    public void ThreadCountChangesNoBitOfTheResults()
+    {
+        var path = Write("wide.grad", """
+            network wide {
+              input 2
+              dense 160 tanh
+              dense 160 relu
+              dense 3 softmax
+              init xavier_uniform
+              loss cross_entropy
+              seed 4
+            }
+            data blobs = gaussians(n = 300, classes = 3, spread = 0.5, seed = 1)
+            run fit {
+              train wide on blobs
+              optimizer adam(lr = 0.01)
+              steps 6
+            }
+            """);
+        var (oneExit, one, _) = Grad("run", path, "--json", "-", "--threads", "1");
+        var (twoExit, two, _) = Grad("run", path, "--json", "-", "--threads", "2");
+        Assert.Equal(0, oneExit);
+        Assert.Equal(0, twoExit);
+        Assert.True((300L * 160 * 160) >= Numerics.Gemm.ParallelWork, "the hidden product must be large enough to be shared");
+        Assert.Equal(one.Replace(path, ""), two.Replace(path, ""));
+        Assert.Equal(6, (int)JObject.Parse(one)["runs"]![0]!["stepsTaken"]!);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("two")]
+    [InlineData("-1")]
+    public void ThreadsMustBeAPositiveWholeNumber(string value)
+    {
+        var (exit, _, error) = Grad("run", Repo.PathOf("examples/seed.grad"), "--threads", value);
+        Assert.Equal(CommandLine.UsageError, exit);
+        Assert.Contains($"--threads needs a whole number from 1 to {CommandOptions.MaxThreads}, got '{value}'", error);
+    }
+
     [Fact]
     public void DivergenceIsReportedWithNonFiniteNumbersAsStrings()
     {

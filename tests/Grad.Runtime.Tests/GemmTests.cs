@@ -4,27 +4,37 @@ namespace Grad.Runtime.Tests;
 
 public class GemmTests
 {
-    public static TheoryData<int, int, int, bool, bool, bool> Shapes()
+    public static TheoryData<int, int, int, bool, bool, bool, int> Shapes()
     {
-        var data = new TheoryData<int, int, int, bool, bool, bool>();
+        var data = new TheoryData<int, int, int, bool, bool, bool, int>();
         foreach (var wide in new[] { false, true })
         {
-            data.Add(1, 1, 1, false, false, wide);
-            data.Add(3, 5, 7, false, true, wide);
-            data.Add(13, 17, 300, true, false, wide);
-            data.Add(64, 40, 520, false, true, wide);
-            data.Add(100, 2100, 33, true, true, wide);
-            data.Add(7, 9, 600, false, false, wide);
+            data.Add(1, 1, 1, false, false, wide, 1);
+            data.Add(3, 5, 7, false, true, wide, 1);
+            data.Add(13, 17, 300, true, false, wide, 1);
+            data.Add(64, 40, 520, false, true, wide, 1);
+            data.Add(100, 2100, 33, true, true, wide, 1);
+            data.Add(7, 9, 600, false, false, wide, 1);
+
+            // Above Gemm.ParallelWork: bands along n (the longer side), along m, uneven and more threads than tiles.
+            data.Add(100, 2100, 33, true, true, wide, 2);
+            data.Add(64, 40, 520, false, true, wide, 3);
+            data.Add(301, 45, 130, true, false, wide, 2);
+            data.Add(9, 400, 700, false, false, wide, 64);
         }
 
         return data;
     }
 
-    /// <summary>Both register tiles (AVX-512 8×16 and 6×8), whatever this machine prefers, give the documented order's bits.</summary>
+    /// <summary>
+    /// Both register tiles (AVX-512 8×16 and 6×8), whatever this machine prefers, and any thread
+    /// count give the documented order's bits.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void BlockedProductEqualsTheReferenceOrderBitForBit(int m, int n, int k, bool transposeA, bool transposeB, bool wide)
+    public void BlockedProductEqualsTheReferenceOrderBitForBit(int m, int n, int k, bool transposeA, bool transposeB, bool wide, int threads)
     {
+        Assert.True(threads == 1 || (long)m * n * k >= Gemm.ParallelWork, "a threaded case must be large enough to use its threads");
         var rng = new Rng(m * 1000 + n * 10 + k);
         var a = Enumerable.Range(0, m * k).Select(_ => rng.NextGaussian()).ToArray();
         var b = Enumerable.Range(0, k * n).Select(_ => rng.NextGaussian()).ToArray();
@@ -32,7 +42,7 @@ public class GemmTests
         var (bRow, bCol) = transposeB ? (1, k) : (n, 1);
         var c = Enumerable.Range(0, m * n).Select(_ => rng.NextGaussian()).ToArray();
         var expected = (double[])c.Clone();
-        Gemm.Multiply(m, n, k, a, aRow, aCol, b, bRow, bCol, c, n, 0.5, accumulate: true, wide);
+        Gemm.Multiply(m, n, k, a, aRow, aCol, b, bRow, bCol, c, n, 0.5, accumulate: true, wide, threads);
 
         // The documented order: per element, blocks of 256 along k, a fused multiply-add chain from 0 in each, then C += α·sum.
         for (var i = 0; i < m; i++)
@@ -64,5 +74,24 @@ public class GemmTests
         double[] c = [double.NaN, double.NaN, double.NaN, double.NaN];
         Gemm.Multiply(2, 2, 2, [1, 2, 3, 4], 2, 1, [5, 6, 7, 8], 2, 1, c, 2);
         Assert.Equal([19.0, 22, 43, 50], c);
+    }
+
+    /// <summary>The pointer kernels never run on a shape larger than the arrays: a wrong size is an exception at entry.</summary>
+    [Theory]
+    [InlineData(8, 8, 8, 63, 64, 64, 8)]   // A one element short
+    [InlineData(8, 8, 8, 64, 63, 64, 8)]   // B one element short
+    [InlineData(8, 8, 8, 64, 64, 63, 8)]   // C one element short
+    [InlineData(8, 8, 8, 64, 64, 64, 4)]   // rows of C overlap
+    [InlineData(-1, 8, 8, 64, 64, 64, 8)]  // negative size
+    [InlineData(65536, 65537, 1, 65536, 65537, 16, 65537)] // 65536·65537 elements of C do not fit an int, and C has 16
+    public void A_shape_beyond_the_arrays_is_rejected_before_any_work(int m, int n, int k, int aLength, int bLength, int cLength, int ldc)
+    {
+        foreach (var wide in new[] { false, true })
+        {
+            var c = new double[cLength];
+            Assert.Throws<ArgumentOutOfRangeException>(() =>
+                Gemm.Multiply(m, n, k, new double[aLength], k, 1, new double[bLength], n, 1, c, ldc, 1, accumulate: true, wide));
+            Assert.All(c, v => Assert.Equal(0, v));
+        }
     }
 }

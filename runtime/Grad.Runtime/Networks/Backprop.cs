@@ -18,10 +18,12 @@ public sealed class Backprop
     private readonly double[] upstream;
     private readonly double[] input;
 
-    public Backprop(NetworkModel model, int maxBatch)
+    /// <param name="threads">Threads for the matrix products large enough to share (results are the same bits for any count).</param>
+    public Backprop(NetworkModel model, int maxBatch, int threads = 1)
     {
         Model = model;
         MaxBatch = Math.Max(1, maxBatch);
+        Threads = Math.Max(1, threads);
         var layers = model.Layers;
         preActivations = [.. layers.Select(l => new double[MaxBatch * l.Units])];
         activations = [.. layers.Select(l => new double[MaxBatch * l.Units])];
@@ -33,6 +35,8 @@ public sealed class Backprop
     public NetworkModel Model { get; }
 
     public int MaxBatch { get; }
+
+    public int Threads { get; }
 
     /// <summary>The batch size of the last pass.</summary>
     public int BatchSize { get; private set; }
@@ -145,7 +149,7 @@ public sealed class Backprop
             var bias = parameters.Slice(shape.BiasOffset, units);
 
             // Z = A^(l−1) · Wᵀ, then + b on every row.
-            Gemm.Multiply(batch, units, fanIn, LayerInput(l), fanIn, 1, weights, 1, fanIn, z, units);
+            Gemm.Multiply(batch, units, fanIn, LayerInput(l), fanIn, 1, weights, 1, fanIn, z, units, threads: Threads);
             var a = activations[l].AsSpan(0, batch * units);
             for (var i = 0; i < batch; i++)
             {
@@ -278,7 +282,7 @@ public sealed class Backprop
             var delta = deltas[l].AsSpan(0, batch * units);
 
             // ∂C/∂W^l = (1/B) Δᵀ A^(l−1); ∂C/∂b^l = (1/B) Σ_i δ_i.
-            Gemm.Multiply(units, fanIn, batch, delta, 1, units, LayerInput(l), fanIn, 1, gradient.Slice(shape.WeightOffset, shape.WeightCount), fanIn, scale);
+            Gemm.Multiply(units, fanIn, batch, delta, 1, units, LayerInput(l), fanIn, 1, gradient.Slice(shape.WeightOffset, shape.WeightCount), fanIn, scale, threads: Threads);
             var biasGradient = gradient.Slice(shape.BiasOffset, units);
             biasGradient.Clear();
             for (var i = 0; i < batch; i++)
@@ -304,7 +308,7 @@ public sealed class Backprop
             var previous = Model.Layers[l - 1];
             var weights = parameters.Slice(shape.WeightOffset, shape.WeightCount);
             var up = upstream.AsSpan(0, batch * fanIn);
-            Gemm.Multiply(batch, fanIn, units, delta, units, 1, weights, fanIn, 1, up, fanIn);
+            Gemm.Multiply(batch, fanIn, units, delta, units, 1, weights, fanIn, 1, up, fanIn, threads: Threads);
             var z = preActivations[l - 1];
             var a = activations[l - 1];
             var previousDelta = deltas[l - 1];

@@ -5,9 +5,10 @@ using Grad.Runtime.Numerics;
 namespace Grad.Runtime.Networks;
 
 /// <summary>The shape of one dense layer and where its weights and bias sit in the flat parameter vector.</summary>
+/// <remarks>Every count and offset fits an <c>int</c> (the parameters are one array): <see cref="NetworkModel.Create"/> checks the sums in 64 bits.</remarks>
 public sealed record LayerShape(int Index, int Units, int InputUnits, Activation Activation, string? Label, int WeightOffset, int BiasOffset)
 {
-    public int WeightCount => Units * InputUnits;
+    public int WeightCount => checked(Units * InputUnits);
 }
 
 /// <summary>
@@ -24,6 +25,9 @@ public sealed class NetworkModel
         Loss = loss;
         ParameterCount = layers.Length == 0 ? 0 : layers[^1].BiasOffset + layers[^1].Units;
     }
+
+    /// <summary>The most parameters one network can have: they live in one array of doubles.</summary>
+    public static readonly long MaxParameters = Array.MaxLength;
 
     public string Name { get; }
 
@@ -46,15 +50,24 @@ public sealed class NetworkModel
     /// <summary>A model from layer widths and activations, e.g. for tests and benchmarks.</summary>
     public static NetworkModel Create(string name, int inputWidth, IEnumerable<(int Units, Activation Activation, string? Label)> layers, LossKind loss)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(inputWidth);
         var shapes = ImmutableArray.CreateBuilder<LayerShape>();
-        var offset = 0;
+        var offset = 0L;
         var previous = inputWidth;
         var index = 1;
         foreach (var (units, activation, label) in layers)
         {
-            var shape = new LayerShape(index++, units, previous, activation, label, offset, offset + units * previous);
+            ArgumentOutOfRangeException.ThrowIfNegative(units);
+            var biasOffset = offset + (long)units * previous;
+            var end = biasOffset + units;
+            if (end > MaxParameters)
+            {
+                throw new ArgumentOutOfRangeException(nameof(layers), $"network '{name}' has more than {MaxParameters} parameters (layer {index} ends at {end})");
+            }
+
+            var shape = new LayerShape(index++, units, previous, activation, label, (int)offset, (int)biasOffset);
             shapes.Add(shape);
-            offset = shape.BiasOffset + units;
+            offset = end;
             previous = units;
         }
 

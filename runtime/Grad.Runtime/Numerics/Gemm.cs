@@ -11,7 +11,10 @@ namespace Grad.Runtime.Numerics;
 /// <see cref="Vector256{T}"/>. Every element is computed in one fixed order (k in blocks of
 /// <see cref="KBlock"/>, a fused multiply-add chain from 0 within a block, then C += α·sum), by
 /// either kernel and the small-matrix loop alike, so results are
-/// bit-identical whatever path or machine computes them. Single-threaded by design.
+/// bit-identical whatever path or machine computes them. With several threads, a product of at
+/// least <see cref="ParallelWork"/> multiply-adds is cut into bands of whole register tiles along
+/// its longer side of C, one band per thread; each element is still computed in the same order by
+/// one thread, so the result is bit-identical for any thread count.
 /// </summary>
 public static unsafe class Gemm
 {
@@ -19,6 +22,9 @@ public static unsafe class Gemm
     private const int RowBlock = 96;
     private const int ColumnBlock = 2048;
     private const int SmallWork = 6 * 8 * 32;
+
+    /// <summary>Products with fewer multiply-adds than this stay on one thread (a band would cost more to hand over than to compute).</summary>
+    internal const long ParallelWork = 1L << 20;
 
     /// <summary>The register tile: 8×16 with AVX-512 (sixteen 8-wide accumulators), else 6×8 with 4-wide vectors.</summary>
     internal static readonly bool WideByDefault = Vector512.IsHardwareAccelerated;
@@ -29,14 +35,17 @@ public static unsafe class Gemm
     [ThreadStatic]
     private static double[]? packedB;
 
-    /// <summary>C[m×n] (row stride ldc) = α·A·B, or += when <paramref name="accumulate"/>.</summary>
+    /// <summary>
+    /// C[m×n] (row stride ldc) = α·A·B, or += when <paramref name="accumulate"/>, on up to
+    /// <paramref name="threads"/> threads (the same bits for any count).
+    /// </summary>
     public static void Multiply(
         int m, int n, int k,
         ReadOnlySpan<double> a, int aRow, int aCol,
         ReadOnlySpan<double> b, int bRow, int bCol,
         Span<double> c, int ldc,
-        double alpha = 1, bool accumulate = false) =>
-        Multiply(m, n, k, a, aRow, aCol, b, bRow, bCol, c, ldc, alpha, accumulate, WideByDefault);
+        double alpha = 1, bool accumulate = false, int threads = 1) =>
+        Multiply(m, n, k, a, aRow, aCol, b, bRow, bCol, c, ldc, alpha, accumulate, WideByDefault, threads);
 
     /// <summary>As above with the register tile chosen explicitly (tests run both kernels on any machine).</summary>
     internal static void Multiply(
@@ -44,9 +53,10 @@ public static unsafe class Gemm
         ReadOnlySpan<double> a, int aRow, int aCol,
         ReadOnlySpan<double> b, int bRow, int bCol,
         Span<double> c, int ldc,
-        double alpha, bool accumulate, bool wide)
+        double alpha, bool accumulate, bool wide, int threads = 1)
     {
-        if (m <= 0 || n <= 0)
+        CheckBounds(m, n, k, a.Length, aRow, aCol, b.Length, bRow, bCol, c.Length, ldc);
+        if (m == 0 || n == 0)
         {
             return;
         }
@@ -64,15 +74,64 @@ public static unsafe class Gemm
             return;
         }
 
+        if (threads > 1 && (long)m * n * k >= ParallelWork)
+        {
+            fixed (double* aBase = a, bBase = b, cBase = c)
+            {
+                MultiplyInBands(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha, wide, threads);
+            }
+
+            return;
+        }
+
+        fixed (double* aBase = a, bBase = b, cBase = c)
+        {
+            MultiplyAdd(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha, wide);
+        }
+    }
+
+    /// <summary>
+    /// C += α·A·B cut into one band per thread along C's longer side, each band a whole number of
+    /// register tiles; the calling thread computes the first band.
+    /// </summary>
+    private static void MultiplyInBands(int m, int n, int k, double* a, int aRow, int aCol, double* b, int bRow, int bCol, double* c, int ldc, double alpha, bool wide, int threads)
+    {
+        var byRows = m > n;
+        var tile = byRows ? (wide ? 8 : 6) : (wide ? 16 : 8);
+        var length = byRows ? m : n;
+        var tiles = (length + tile - 1) / tile;
+        var bands = Math.Min(threads, tiles);
+        var (aAddress, bAddress, cAddress) = ((nint)a, (nint)b, (nint)c);
+        Parallel.For(0, bands, new ParallelOptions { MaxDegreeOfParallelism = bands }, band =>
+        {
+            var start = (int)((long)tiles * band / bands) * tile;
+            var end = Math.Min(length, (int)((long)tiles * (band + 1) / bands) * tile);
+            var aPointer = (double*)aAddress;
+            var bPointer = (double*)bAddress;
+            var cPointer = (double*)cAddress;
+            if (byRows)
+            {
+                MultiplyAdd(end - start, n, k, aPointer + (long)start * aRow, aRow, aCol, bPointer, bRow, bCol, cPointer + (long)start * ldc, ldc, alpha, wide);
+            }
+            else
+            {
+                MultiplyAdd(m, end - start, k, aPointer, aRow, aCol, bPointer + (long)start * bCol, bRow, bCol, cPointer + start, ldc, alpha, wide);
+            }
+        });
+    }
+
+    /// <summary>C += α·A·B on this thread: the reference loop for small products, else packed panels and the register tile.</summary>
+    private static void MultiplyAdd(int m, int n, int k, double* aBase, int aRow, int aCol, double* bBase, int bRow, int bCol, double* cBase, int ldc, double alpha, bool wide)
+    {
         if ((long)m * n * k <= SmallWork || m < 2 || n < 4)
         {
-            MultiplySmall(m, n, k, a, aRow, aCol, b, bRow, bCol, c, ldc, alpha);
+            MultiplySmall(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha);
             return;
         }
 
         var aBuffer = Buffer(ref packedA, (Math.Min(m, RowBlock) + 16) * Math.Min(k, KBlock));
         var bBuffer = Buffer(ref packedB, (Math.Min(n, ColumnBlock) + 16) * Math.Min(k, KBlock));
-        fixed (double* aBase = a, bBase = b, cBase = c, ap = aBuffer, bp = bBuffer)
+        fixed (double* ap = aBuffer, bp = bBuffer)
         {
             for (var jc = 0; jc < n; jc += ColumnBlock)
             {
@@ -92,6 +151,44 @@ public static unsafe class Gemm
         }
     }
 
+    /// <summary>
+    /// The pointer kernels below read and write without bounds checks: every element they can
+    /// touch is checked here first, in 64-bit arithmetic, so a wrong shape is an exception and
+    /// never a read past an array.
+    /// </summary>
+    private static void CheckBounds(int m, int n, int k, int aLength, int aRow, int aCol, int bLength, int bRow, int bCol, int cLength, int ldc)
+    {
+        if (m < 0 || n < 0 || k < 0 || aRow < 0 || aCol < 0 || bRow < 0 || bCol < 0 || ldc < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(m), $"GEMM sizes and strides must not be negative (m={m}, n={n}, k={k}, strides {aRow},{aCol} {bRow},{bCol} {ldc})");
+        }
+
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (k > 0)
+        {
+            Require("A", (m - 1L) * aRow + (k - 1L) * aCol, aLength);
+            Require("B", (k - 1L) * bRow + (n - 1L) * bCol, bLength);
+        }
+
+        Require("C", (m - 1L) * ldc + (n - 1L), cLength);
+        if (n > ldc && m > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ldc), $"GEMM: rows of C ({n} wide) overlap with a row stride of {ldc}");
+        }
+
+        static void Require(string matrix, long lastIndex, int length)
+        {
+            if (lastIndex >= length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(matrix), $"GEMM: {matrix} has {length} elements but the shape reaches element {lastIndex}");
+            }
+        }
+    }
+
     /// <summary>A per-thread packing buffer, grown to the largest size asked for so far.</summary>
     private static double[] Buffer(ref double[]? buffer, int length)
     {
@@ -104,30 +201,26 @@ public static unsafe class Gemm
     }
 
     /// <summary>The reference order, for matrices too small to be worth packing.</summary>
-    private static void MultiplySmall(
-        int m, int n, int k,
-        ReadOnlySpan<double> a, int aRow, int aCol,
-        ReadOnlySpan<double> b, int bRow, int bCol,
-        Span<double> c, int ldc, double alpha)
+    private static void MultiplySmall(int m, int n, int k, double* a, int aRow, int aCol, double* b, int bRow, int bCol, double* c, int ldc, double alpha)
     {
         for (var i = 0; i < m; i++)
         {
             for (var j = 0; j < n; j++)
             {
-                var total = c[i * ldc + j];
+                var total = c[i * (long)ldc + j];
                 for (var pc = 0; pc < k; pc += KBlock)
                 {
                     var end = Math.Min(k, pc + KBlock);
                     var sum = 0.0;
                     for (var p = pc; p < end; p++)
                     {
-                        sum = Math.FusedMultiplyAdd(a[i * aRow + p * aCol], b[p * bRow + j * bCol], sum);
+                        sum = Math.FusedMultiplyAdd(a[i * (long)aRow + p * (long)aCol], b[p * (long)bRow + j * (long)bCol], sum);
                     }
 
                     total += alpha * sum;
                 }
 
-                c[i * ldc + j] = total;
+                c[i * (long)ldc + j] = total;
             }
         }
     }

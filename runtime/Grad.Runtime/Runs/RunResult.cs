@@ -88,6 +88,9 @@ public sealed record RunOptions
     /// <summary>Called about every 50 ms while a run is going.</summary>
     public Action<RunProgress>? Progress { get; init; }
 
+    /// <summary>Threads for large matrix products (1 by default); any count gives the same bits.</summary>
+    public int Threads { get; init; } = 1;
+
     /// <summary>Loads (or returns cached) data; defaults to <see cref="Data.DataLoader.Load"/>.</summary>
     public Func<BoundData, Data.DataLoadResult>? LoadData { get; init; }
 }

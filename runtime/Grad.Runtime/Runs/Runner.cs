@@ -121,7 +121,7 @@ public static class Runner
         }
 
         var parameters = NetworkModel.InitialParameters(network, model);
-        var session = new TrainingSession(model, data.Features, targets, data.Count, run.Batch, run.Seed);
+        var session = new TrainingSession(model, data.Features, targets, data.Count, run.Batch, run.Seed, options.Threads);
         var planned = PlannedSteps(run, data.Count);
         var total = options.MaxSteps is { } max ? Math.Min(max, planned) : planned;
         var schedule = RecordSchedule.For(planned, run.RecordEvery);

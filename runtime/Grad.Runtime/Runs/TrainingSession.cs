@@ -25,7 +25,7 @@ internal sealed class TrainingSession
     private int previousRows;
     private int cursor;
 
-    public TrainingSession(NetworkModel model, double[] features, double[] targets, int count, int? batch, long seed)
+    public TrainingSession(NetworkModel model, double[] features, double[] targets, int count, int? batch, long seed, int threads = 1)
     {
         this.model = model;
         this.features = features;
@@ -35,7 +35,7 @@ internal sealed class TrainingSession
         shuffler = new EpochShuffler(seed);
         order = [.. Enumerable.Range(0, count)];
         cursor = count;
-        backprop = new Backprop(model, batchSize);
+        backprop = new Backprop(model, batchSize, threads);
         Gradient = new double[model.ParameterCount];
         batchX = new double[batchSize * model.InputWidth];
         batchY = new double[batchSize * model.OutputWidth];

@@ -4,7 +4,8 @@
 import { compiledSrc, recorded, resetRecorded, setActiveEditor } from './fakeVscode';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { afterEach, beforeEach, mock, test } from 'node:test';
+import { afterEach, beforeEach, test } from 'node:test';
+import * as fakeTimers from './fakeTimers';
 import type { FileResults, RunResult } from '../../src/runResults';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -21,7 +22,7 @@ const flush = () => new Promise((resolve) => setImmediate(resolve));
 const uri = 'file:///w/seed.grad';
 
 beforeEach(() => resetRecorded());
-afterEach(() => mock.timers.reset());
+afterEach(() => fakeTimers.reset());
 
 test('the panel opens beside the editor with scripts on, resources only from dist/webview and media, the bundled script by nonce', () => {
   const panel = new GradientFlowPanel('/ext', async () => null);
@@ -42,12 +43,12 @@ test('the panel opens beside the editor with scripts on, resources only from dis
 });
 
 test('refreshes are debounced, only for the shown document, and keep the last charts while the server has no results', async () => {
-  mock.timers.enable({ apis: ['setTimeout'] });
+  fakeTimers.enable();
   const fetched: string[] = [];
   let answer: FileResults | null = results([{ ...plain, name: 'second' }]);
   const panel = new GradientFlowPanel('/ext', async (u) => { fetched.push(u); return answer; });
   panel.refreshSoon(uri);
-  mock.timers.tick(REFRESH_DEBOUNCE_MS);
+  fakeTimers.tick(REFRESH_DEBOUNCE_MS);
   await flush();
   assert.deepEqual(fetched, [], 'no panel, nothing to refresh');
 
@@ -57,24 +58,24 @@ test('refreshes are debounced, only for the shown document, and keep the last ch
   panel.refreshSoon(uri);
   panel.refreshSoon(uri);
   panel.refreshSoon(); // a run finished somewhere
-  mock.timers.tick(REFRESH_DEBOUNCE_MS - 1);
+  fakeTimers.tick(REFRESH_DEBOUNCE_MS - 1);
   await flush();
   assert.deepEqual(fetched, []);
-  mock.timers.tick(1);
+  fakeTimers.tick(1);
   await flush();
   assert.deepEqual(fetched, [uri], 'one request for the burst, for the shown document only');
   assert.match(html(), /run second/);
 
   answer = results([]); // edited: the server has no results for the new text yet
   panel.refreshSoon(uri);
-  mock.timers.tick(REFRESH_DEBOUNCE_MS);
+  fakeTimers.tick(REFRESH_DEBOUNCE_MS);
   await flush();
   assert.match(html(), /run second/, 'the last charts stay');
   assert.ok(html().includes(STALE_NOTICE.replace(/"/g, '&quot;')));
 
   answer = { ...results([]), diagnostics: [{ severity: 'error', code: 'GRAD0001', message: 'oops', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } }] };
   panel.refreshSoon(uri);
-  mock.timers.tick(REFRESH_DEBOUNCE_MS);
+  fakeTimers.tick(REFRESH_DEBOUNCE_MS);
   await flush();
   assert.match(html(), /oops/, 'errors replace the charts');
   assert.ok(!/run second/.test(html()));
@@ -92,16 +93,16 @@ test('in the extension: the server\'s "ready" for the shown document asks grad/r
     assert.equal(recorded.panels.length, 1);
     assert.match(recorded.panels[0].webview.html, /id="chart-cost-0"/);
     client.requestsSent.length = 0;
-    mock.timers.enable({ apis: ['setTimeout'] });
+    fakeTimers.enable();
     client.responses.set('grad/runResults', results([{ ...plain, name: 'edited' }]));
     const notify = client.notificationHandlers.get('grad/analysisState')!;
     notify({ uri, state: 'analysing' });
     notify({ uri: 'file:///w/other.grad', state: 'ready' });
-    mock.timers.tick(REFRESH_DEBOUNCE_MS);
+    fakeTimers.tick(REFRESH_DEBOUNCE_MS);
     await flush();
     assert.deepEqual(client.requestsSent, [], 'not for "analysing", nor for another document');
     notify({ uri, state: 'ready' });
-    mock.timers.tick(REFRESH_DEBOUNCE_MS);
+    fakeTimers.tick(REFRESH_DEBOUNCE_MS);
     await flush();
     assert.deepEqual(client.requestsSent, [{ method: 'grad/runResults', params: { uri } }]);
     assert.match(recorded.panels[0].webview.html, /run edited/);

@@ -1,0 +1,83 @@
+#!/usr/bin/python3
+"""Checks that the committed torch_reference.json is what this machine's PyTorch computes: runs
+make_reference.py in a scratch directory and compares every number with the committed file
+(relative 1e-12 for gradients and 1e-10 for optimizer trajectories, as the C# tests; absolute 1e-15 near zero). Run by ./test.sh when python3-torch is installed.
+
+    /usr/bin/python3 tests/reference/check_reference.py
+"""
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def tolerance(path):
+    # The tolerances TorchAgreementTests uses: gradients to 1e-12; a 100-step optimizer trajectory to
+    # 1e-10 (rounding differences between BLAS builds grow along a trajectory).
+    return 1e-10 if path.startswith("$.optimizers") else 1e-12
+
+
+def compare(path, a, b, problems):
+    if isinstance(a, dict) and isinstance(b, dict):
+        if set(a) != set(b):
+            problems.append(f"{path}: keys differ: {sorted(set(a) ^ set(b))}")
+        for key in set(a) & set(b):
+            compare(f"{path}.{key}", a[key], b[key], problems)
+    elif isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            problems.append(f"{path}: {len(a)} items, regenerated {len(b)}")
+        for i, (x, y) in enumerate(zip(a, b)):
+            compare(f"{path}[{i}]", x, y, problems)
+    elif isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        if math.isnan(a) and math.isnan(b):
+            return
+        if abs(a - b) > max(tolerance(path) * max(abs(a), abs(b)), 1e-15):
+            problems.append(f"{path}: committed {a!r}, PyTorch now {b!r}")
+    elif a != b:
+        problems.append(f"{path}: committed {a!r}, PyTorch now {b!r}")
+
+
+def main():
+    with tempfile.TemporaryDirectory() as scratch:
+        shutil.copy(os.path.join(HERE, "make_reference.py"), scratch)
+        subprocess.run([sys.executable, os.path.join(scratch, "make_reference.py")], check=True,
+                       stdout=subprocess.DEVNULL)
+        with open(os.path.join(scratch, "torch_reference.json")) as f:
+            regenerated = json.load(f)
+    with open(os.path.join(HERE, "torch_reference.json")) as f:
+        committed = json.load(f)
+    committed.pop("torch", None)
+    version = regenerated.pop("torch", "?")
+    # The init cases are sample statistics of draws from torch's unseeded global generator (the
+    # tests compare them with Grad's within a statistical tolerance): they differ on every run.
+    committed.pop("inits", None)
+    regenerated.pop("inits", None)
+    problems = []
+    compare("$", committed, regenerated, problems)
+    count = sum(1 for _ in walk(committed))
+    if problems:
+        print(f"torch_reference.json differs from PyTorch {version} in {len(problems)} places:")
+        for p in problems[:20]:
+            print("  " + p)
+        sys.exit(1)
+    print(f"torch_reference.json: {count} numbers equal PyTorch {version}'s (gradients to 1e-12, optimizer trajectories to 1e-10)")
+
+
+def walk(v):
+    if isinstance(v, dict):
+        for x in v.values():
+            yield from walk(x)
+    elif isinstance(v, list):
+        for x in v:
+            yield from walk(x)
+    elif isinstance(v, (int, float)) and not isinstance(v, bool):
+        yield v
+
+
+if __name__ == "__main__":
+    main()
