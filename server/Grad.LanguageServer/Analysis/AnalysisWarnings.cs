@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
 using Grad.Language.Syntax;
+using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Analysis;
 

@@ -4,6 +4,7 @@ using Grad.LanguageServer.Analysis;
 using Grad.LanguageServer.Documents;
 using Grad.LanguageServer.Features.Common;
 using static Grad.LanguageServer.Analysis.AnalysisWarnings;
+using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Features.Hover;
 

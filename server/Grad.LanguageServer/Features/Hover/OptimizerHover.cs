@@ -3,6 +3,7 @@ using Grad.Language;
 using Grad.Language.Syntax;
 using Grad.LanguageServer.Analysis;
 using Grad.LanguageServer.Features.Common;
+using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Features.Hover;
 

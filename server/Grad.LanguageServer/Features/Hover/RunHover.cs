@@ -2,6 +2,7 @@ using System.Text;
 using Grad.Language.Semantics;
 using Grad.LanguageServer.Analysis;
 using Grad.LanguageServer.Documents;
+using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Features.Hover;
 
