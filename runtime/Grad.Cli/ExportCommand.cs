@@ -31,7 +31,7 @@ internal static class ExportCommand
         var compilation = Compilation.Create(File.ReadAllText(options.File), options.File);
         if (compilation.HasErrors)
         {
-            DiagnosticPrinter.Print(compilation, options.File, stdout);
+            DiagnosticPrinter.Print(compilation, compilation.Diagnostics, options.File, stdout);
             return CommandLine.FileHasErrors;
         }
 
