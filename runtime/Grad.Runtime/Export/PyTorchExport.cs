@@ -1,7 +1,7 @@
 using System.Text;
 using Grad.Language.Semantics;
 using Grad.Runtime.Data;
-using Grad.Runtime.Json;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Networks;
 using Grad.Runtime.Runs;
 using Newtonsoft.Json.Linq;
@@ -131,6 +131,7 @@ internal sealed class ExportedRuns(Func<BoundData, DataLoadResult> loadData)
             ? new JArray(EpochShuffler.Orders(set.Count, run.Seed, Epochs(planned, set.Count, size)).Select(order => new JArray(order)))
             : null;
         runs.Add(Common(run, planned, [
+            new JProperty("networkName", network.Name),
             new JProperty("network", Network(network, model)),
             new JProperty("layers", new JArray(model.Layers.Select(layer => new JObject
             {
@@ -177,7 +178,7 @@ internal sealed class ExportedRuns(Func<BoundData, DataLoadResult> loadData)
             ["name"] = run.Name,
             ["kind"] = run.Kind == RunKind.Minimize ? "minimize" : "train",
             ["optimizer"] = Optimizer(run.Optimizer),
-            ["optimizerJson"] = RunResultJson.Optimizer(run.Optimizer),
+            ["optimizerJson"] = OptimizerJson(run.Optimizer),
             ["steps"] = steps,
             ["recordEvery"] = RecordSchedule.For(steps, run.RecordEvery).Every,
             ["until"] = new JArray(run.Until.Select(c => new JArray(c.Metric.ToString().ToLowerInvariant(), c.Threshold))),
@@ -188,6 +189,14 @@ internal sealed class ExportedRuns(Func<BoundData, DataLoadResult> loadData)
         }
 
         return json;
+    }
+
+    /// <summary>The run's <c>"optimizer"</c> as Grad's JSON writes it.</summary>
+    private static JToken OptimizerJson(OptimizerSpec spec)
+    {
+        using var json = new JTokenWriter();
+        ResultSerializer.WriteOptimizer(json, spec);
+        return json.Token!;
     }
 
     /// <summary>Every hyperparameter at the value Grad used, under torch.optim's names (the script's make_optimizer).</summary>

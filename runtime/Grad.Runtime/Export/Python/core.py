@@ -101,7 +101,8 @@ class Chain(nn.Module):
         zs, a = [], x
         for linear, g in zip(self.linears, self.activations):
             z = linear(a)
-            z.retain_grad()
+            if z.requires_grad:
+                z.retain_grad()
             zs.append(z)
             a = g(z)
         return zs, a
@@ -267,9 +268,25 @@ def train(run, data, device="cpu", rank=0, world=1):
               for i, layer in enumerate(run["layers"])]
     final_network = [{"index": i + 1, "weights": matrix(linear.weight), "bias": numbers(linear.bias.tolist())}
                      for i, linear in enumerate(model.linears)]
-    return {"name": run["name"], "kind": "train", "optimizer": run["optimizerJson"], "stepsTaken": steps,
-            "stopReason": reason, "final": {"loss": number(state["loss"]), "network": {"layers": final_network}},
+    data_loss, accuracy = whole_data_set(model, spec["loss"], output_activation, batches.x, batches.y)
+    return {"name": run["name"], "kind": "train", "network": run["networkName"], "data": run["data"],
+            "optimizer": run["optimizerJson"], "stepsTaken": steps, "stopReason": reason,
+            "final": {"loss": number(state["loss"]), "dataLoss": number(data_loss), "accuracy": accuracy,
+                      "network": {"layers": final_network}},
             "layers": layers, "trace": trace}
+
+
+def whole_data_set(model, loss, output_activation, x, y):
+    """The mean loss over every sample at the final weights and, for bce and cross_entropy, the
+    accuracy: (z > 0) == y per output, or argmax z == argmax y per sample."""
+    with torch.no_grad():
+        zs, a = model(x)
+        mean = summed_loss(loss, output_activation, zs[-1], a, y).item() / len(x)
+        if loss == "bce":
+            return mean, ((zs[-1] > 0).to(DTYPE) == y).to(DTYPE).mean().item()
+        if loss == "cross_entropy":
+            return mean, (zs[-1].argmax(dim=1) == y.argmax(dim=1)).to(DTYPE).mean().item()
+        return mean, None
 
 
 def minimize(run, device="cpu"):
@@ -302,7 +319,7 @@ def minimize(run, device="cpu"):
         return diverged, satisfied
 
     steps, reason = drive(run, finite(value) and torch.isfinite(theta).all().item(), update)
-    return {"name": run["name"], "kind": "minimize", "optimizer": run["optimizerJson"], "stepsTaken": steps,
+    return {"name": run["name"], "kind": "minimize", "cost": run["cost"], "optimizer": run["optimizerJson"], "stepsTaken": steps,
             "stopReason": reason, "final": {"cost": number(state["value"]), "params": by_name(names, theta),
                                             "gradient": by_name(names, theta.grad)},
             "trace": trace}
