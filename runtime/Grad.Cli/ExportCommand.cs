@@ -28,7 +28,7 @@ internal static class ExportCommand
             return CommandLine.UsageError;
         }
 
-        var compilation = Compilation.Create(File.ReadAllText(options.File), options.File);
+        var compilation = Compilation.Create(File.ReadAllText(options.File), options.File, new CommandOptions(options.File, null, null).CompilationOptions);
         if (compilation.HasErrors)
         {
             DiagnosticPrinter.Print(compilation, compilation.Diagnostics, options.File, stdout);
