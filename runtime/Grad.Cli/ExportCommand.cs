@@ -13,8 +13,22 @@ internal static class ExportCommand
 {
     public const string Usage = "grad export FILE --to pytorch [--run NAME] [-o OUT.py]";
 
+    public static int Help(TextWriter stdout)
+    {
+        stdout.WriteLine($"usage: {Usage}");
+        stdout.WriteLine();
+        stdout.WriteLine("Write a standalone PyTorch script (float64, torch only) that reproduces the file's runs, writes Grad's JSON");
+        stdout.WriteLine("and checks itself against grad run --json; it also trains data-parallel and on a GPU. See docs/scale-out.md.");
+        return CommandLine.Clean;
+    }
+
     public static int Execute(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        if (args.Any(a => a is "-h" or "--help"))
+        {
+            return Help(stdout);
+        }
+
         if (!ExportOptions.TryParse(args, out var options, out var error))
         {
             stderr.WriteLine($"grad: {error}");
