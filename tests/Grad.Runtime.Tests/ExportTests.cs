@@ -236,3 +236,45 @@ public sealed class TorchCostTests
         Assert.Equal($"def cost_f({parameters.Replace("lambda", "lambda_", StringComparison.Ordinal)}):\n    return {expected}\n", definition);
     }
 }
+
+/// <summary>What the PyTorch export does not write yet is refused by name, not exported wrongly.</summary>
+public sealed class ExportRefusalTests
+{
+    [Theory]
+    [InlineData("dense 4 relu\n  norm layer", "", "'norm layer' (layer 2 of network n) is not exported to PyTorch yet")]
+    [InlineData("dense 4 relu\n  residual { dense 4 relu  dense 4 linear }", "", "a residual block (network n) is not exported to PyTorch yet")]
+    [InlineData("dense 4 relu", "schedule exponential(gamma = 0.9)", "'schedule' is not exported to PyTorch yet")]
+    [InlineData("dense 4 relu", "clip norm 1.0", "'clip' is not exported to PyTorch yet")]
+    public void V2ConstructsAreRefusedByName(string layers, string runItem, string message)
+    {
+        var directory = Directory.CreateTempSubdirectory("grad-export-").FullName;
+        try
+        {
+            var path = Path.Combine(directory, "cures.grad");
+            File.WriteAllText(path, $$"""
+                network n {
+                  input 2
+                  {{layers}}
+                  dense 1 sigmoid
+                  loss bce
+                }
+                data d = circles(n = 8, noise = 0.1, seed = 1)
+                run r {
+                  train n on d
+                  optimizer sgd(lr = 0.1)
+                  {{runItem}}
+                  epochs 2
+                }
+                """);
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            var exit = CommandLine.Run(["export", path, "--to", "pytorch"], stdout, stderr);
+            Assert.True(exit == CommandLine.FileHasErrors, stdout + stderr.ToString());
+            Assert.Contains($"run r: {message}", stderr.ToString());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}
