@@ -55,13 +55,22 @@ public sealed class ExportTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
+    // The export does not write the cures (residual blocks, norm layers, schedules, clipping) yet
+    // and refuses them by name, so an example that uses them (cures.grad) is not exported here.
     public static TheoryData<string> ExamplesWithTraining() =>
     [
         .. Directory.GetFiles(Repo.PathOf("examples"), "*.grad")
-            .Where(path => File.ReadAllText(path).Contains("\n  train ", StringComparison.Ordinal))
+            .Where(path => File.ReadAllText(path).Contains("\n  train ", StringComparison.Ordinal) && !UsesCures(File.ReadAllText(path)))
             .Select(path => Path.GetFileName(path))
             .Order(StringComparer.Ordinal),
     ];
+
+    private static bool UsesCures(string text)
+    {
+        var program = Language.Compilation.Create(text).Program;
+        return program.Networks.Any(n => n.Layers.Any(l => l.IsNorm || l.ResidualFrom is not null))
+            || program.Runs.Any(r => r.Schedule is not null || r.Clip is not null);
+    }
 
     [Theory]
     [MemberData(nameof(ExamplesWithTraining))]
