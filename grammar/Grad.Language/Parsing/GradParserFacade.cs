@@ -253,10 +253,11 @@ public static class GradParserFacade
                 return rule switch
                 {
                     GradParser.RULE_file or GradParser.RULE_declaration => "a declaration (`let`, `cost`, `network`, `data` or `run`)",
-                    GradParser.RULE_networkDeclaration or GradParser.RULE_networkItem or GradParser.RULE_denseLayer or GradParser.RULE_layerOption
-                        => "a network item (`input`, `dense`, `repeat`, `init`, `loss`, `seed`) or `}`",
+                    GradParser.RULE_networkDeclaration or GradParser.RULE_networkItem or GradParser.RULE_layer or GradParser.RULE_denseLayer
+                        or GradParser.RULE_layerOption or GradParser.RULE_residualBlock
+                        => "a network item (`input`, `dense`, `norm`, `residual`, `repeat`, `init`, `loss`, `seed`) or `}`",
                     GradParser.RULE_runDeclaration or GradParser.RULE_runItem
-                        => "a run item (`minimize`, `train`, `optimizer`, `steps`, `epochs`, `batch`, `until`, `record every`, `seed`) or `}`",
+                        => "a run item (`minimize`, `train`, `optimizer`, `schedule`, `clip`, `steps`, `epochs`, `batch`, `until`, `record every`, `seed`) or `}`",
                     _ when types.Contains(GradLexer.NUMBER) => "an expression",
                     _ => "one of " + string.Join(", ", types.Take(5).Select(Describe)) + ", …",
                 };
