@@ -234,6 +234,7 @@ public static class ResultSerializer
     {
         Property(json, "stepsTaken", result.StepsTaken);
         Property(json, "stopReason", StopReasonName(result.StopReason));
+        Property(json, "stepsPerEpoch", result.StepsPerEpoch);
         json.WritePropertyName("final");
         json.WriteStartObject();
         NumberProperty(json, "loss", result.FinalLoss);
@@ -570,6 +571,7 @@ public static class ResultSerializer
             initialLoss, ReadNumber(Required(final, "loss")), layers, trainTrace, network)
         {
             DataLoss = ReadNumber(Required(final, "dataLoss")),
+            StepsPerEpoch = (int)Required(json, "stepsPerEpoch"),
             Accuracy = final["accuracy"] is { Type: not JTokenType.Null } accuracy ? ReadNumber(accuracy) : null,
             Findings = ReadFindings(json),
         };
