@@ -19,13 +19,21 @@ public static class GradParserFacade
     /// <summary>The lexer channel of error tokens (unknown characters, unterminated strings and comments).</summary>
     private const int ErrorChannel = 2;
 
-    public static ParseResult Parse(SourceText source)
+    public static ParseResult Parse(SourceText source) => Parse(source, Lex(source));
+
+    /// <summary>All the tokens of the text, on every channel (the lexer never fails).</summary>
+    internal static CommonTokenStream Lex(SourceText source)
     {
         var lexer = new GradLexer(new AntlrInputStream(source.Text));
         lexer.RemoveErrorListeners();
         var tokenStream = new CommonTokenStream(lexer);
         tokenStream.Fill();
+        return tokenStream;
+    }
 
+    internal static ParseResult Parse(SourceText source, CommonTokenStream tokenStream)
+    {
+        tokenStream.Seek(0);
         var reporter = new SyntaxErrorReporter(source);
         ReportLexicalErrors(tokenStream, source, reporter);
 
@@ -120,7 +128,7 @@ public static class GradParserFacade
         FlushUnknown();
     }
 
-    private static ImmutableArray<SyntaxToken> ClassifyTokens(CommonTokenStream tokens)
+    internal static ImmutableArray<SyntaxToken> ClassifyTokens(CommonTokenStream tokens)
     {
         var builder = ImmutableArray.CreateBuilder<SyntaxToken>();
         foreach (var token in tokens.GetTokens())

@@ -24,6 +24,7 @@ public sealed partial class Binder
     // Constants: folded values, and the ones being evaluated (for cycle detection).
     private readonly Dictionary<string, double?> constantValues = new(StringComparer.Ordinal);
     private readonly List<string> evaluating = []; // in order, to name the cycle
+    private readonly HashSet<string> cyclic = new(StringComparer.Ordinal); // constants in a cycle, already reported
 
     private readonly Dictionary<string, BoundCost?> costs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, BoundNetwork?> networks = new(StringComparer.Ordinal);
@@ -60,10 +61,7 @@ public sealed partial class Binder
     {
         DeclareAll(file);
 
-        foreach (var let in file.Declarations.OfType<LetDeclarationSyntax>())
-        {
-            EvaluateConstant(let);
-        }
+        EvaluateConstants(file);
 
         foreach (var cost in file.Declarations.OfType<CostDeclarationSyntax>())
         {
