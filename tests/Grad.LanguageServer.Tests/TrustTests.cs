@@ -1,3 +1,4 @@
+using Grad.Language.Resources;
 using Grad.LanguageServer.Tests.Infrastructure;
 using Newtonsoft.Json.Linq;
 using StreamJsonRpc;
@@ -71,5 +72,15 @@ public sealed class TrustTests
         await server.NotifyAsync("workspace/didChangeConfiguration", new { settings = new { grad = new { limits = new { layers = 1000 } } } });
         await server.ChangeAsync(uri, 2, Samples.TrainFile + "\n");
         Assert.DoesNotContain(await server.WaitForDiagnosticsAsync(uri, 2), d => d["code"]!.ToString() == "GRAD0340");
+    }
+
+    [Fact]
+    public void The_extension_declares_one_setting_per_limit_with_the_servers_name_and_default()
+    {
+        var manifest = JObject.Parse(File.ReadAllText(Path.Combine(Repo.Root, "vscode-extension", "package.json")));
+        var properties = (JObject)manifest["contributes"]!["configuration"]!["properties"]!;
+        var declared = properties.Properties().Where(p => p.Name.StartsWith("grad.limits.", StringComparison.Ordinal))
+            .ToDictionary(p => p.Name["grad.limits.".Length..], p => (long)p.Value["default"]!);
+        Assert.Equal(ResourceLimits.All.ToDictionary(l => l.Name, l => l.Default), declared);
     }
 }
