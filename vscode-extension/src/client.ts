@@ -7,7 +7,7 @@ import { LanguageClient, LanguageClientOptions, ServerOptions, State } from 'vsc
 import { AnalysisStateNotification, RUN_COMMAND } from './protocol';
 import type { RunResult } from './runResults';
 import { resolveServerLaunch, Resolution, DOTNET_DOWNLOAD_URL } from './serverResolution';
-import { ANALYSIS_SETTINGS_SECTION, didChangeConfigurationParams, initializationOptions, readAnalysisSettings, RESTART_SETTINGS } from './settings';
+import { didChangeConfigurationParams, initializationOptions, readServerSettings, RESTART_SETTINGS, SERVER_SETTINGS_SECTIONS } from './settings';
 import { AnalysisStateParams, documentState, statusView, StatusState } from './status';
 
 export const CLIENT_ID = 'grad'; // also makes vscode-languageclient honour `grad.trace.server`
@@ -30,16 +30,17 @@ export function resolveFromVsCode(extensionPath: string): Resolution {
     serverPathSetting: config.get<string>('server.path') ?? '',
     dotnetPathSetting: config.get<string>('dotnetPath') ?? '',
     extensionPath,
-    workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+    // A relative server path never resolves into an untrusted workspace (it could ship a program).
+    workspaceFolder: vscode.workspace.isTrusted ? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath : undefined,
     platform: host.platform,
     homeDir: host.homeDir,
     isFile: (p) => host.isFile(p),
   });
 }
 
-function currentAnalysisSettings() {
+function currentServerSettings() {
   const config = vscode.workspace.getConfiguration('grad');
-  return readAnalysisSettings((key) => config.get(key));
+  return readServerSettings((key) => config.get(key));
 }
 
 export class GradClient implements vscode.Disposable {
@@ -61,6 +62,8 @@ export class GradClient implements vscode.Disposable {
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor(() => this.updateStatus()),
       vscode.workspace.onDidChangeConfiguration((e) => this.onConfigurationChanged(e)),
+      // Trust granted: a new server, which may read data files and run.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => { void this.restart(); }),
       vscode.workspace.onDidCloseTextDocument((d) => { this.analysisStates.delete(d.uri.toString()); }),
     );
   }
@@ -84,7 +87,7 @@ export class GradClient implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file', language: 'grad' }, { scheme: 'untitled', language: 'grad' }],
       outputChannel: this.output,
-      initializationOptions: initializationOptions(currentAnalysisSettings()),
+      initializationOptions: initializationOptions(currentServerSettings(), vscode.workspace.isTrusted),
       middleware: {
         executeCommand: async (command, args, next) => {
           const result = await next(command, args);
@@ -151,8 +154,8 @@ export class GradClient implements vscode.Disposable {
       void this.restart();
       return;
     }
-    if (e.affectsConfiguration(ANALYSIS_SETTINGS_SECTION) && this.languageClient) {
-      void this.languageClient.sendNotification('workspace/didChangeConfiguration', didChangeConfigurationParams(currentAnalysisSettings()));
+    if (SERVER_SETTINGS_SECTIONS.some((s) => e.affectsConfiguration(s)) && this.languageClient) {
+      void this.languageClient.sendNotification('workspace/didChangeConfiguration', didChangeConfigurationParams(currentServerSettings(), vscode.workspace.isTrusted));
     }
   }
 

@@ -29,16 +29,55 @@ export function readAnalysisSettings(read: SettingReader): AnalysisSettings {
   };
 }
 
-/** `initialize`'s initializationOptions. */
-export function initializationOptions(analysis: AnalysisSettings): { analysis: AnalysisSettings } {
-  return { analysis: { ...analysis } };
+/**
+ * Everything the server is told: the analysis settings, the resource limits (`grad.limits.NAME`,
+ * whole numbers ≥ 1; the names are the server's, declared once in package.json and checked
+ * against the server's list by a test) and the data file policy.
+ */
+export interface ServerSettings {
+  analysis: AnalysisSettings;
+  limits: Record<string, number>;
+  data: { allowOutsideWorkspace: boolean };
+}
+
+/** Reads every setting the server takes; invalid limits are left out, other invalid values take their default. */
+export function readServerSettings(read: SettingReader): ServerSettings {
+  const limits: Record<string, number> = {};
+  const declared = read('limits');
+  if (declared && typeof declared === 'object') {
+    for (const [name, value] of Object.entries(declared as Record<string, unknown>)) {
+      if (typeof value === 'number' && Number.isInteger(value) && value >= 1) limits[name] = value;
+    }
+  }
+  return {
+    analysis: readAnalysisSettings(read),
+    limits,
+    data: { allowOutsideWorkspace: read('data.allowOutsideWorkspace') === true },
+  };
+}
+
+/**
+ * `initialize`'s initializationOptions. `trusted` is false in Restricted Mode: the server then reads
+ * no data file and runs nothing (and `data.allowOutsideWorkspace` is sent as false).
+ */
+export function initializationOptions(settings: ServerSettings, trusted: boolean): ServerSettings & { trusted: boolean } {
+  return { ...copy(settings, trusted), trusted };
 }
 
 /** workspace/didChangeConfiguration's params: the `grad` section, as VS Code's own clients send it. */
-export function didChangeConfigurationParams(analysis: AnalysisSettings): { settings: { grad: { analysis: AnalysisSettings } } } {
-  return { settings: { grad: { analysis: { ...analysis } } } };
+export function didChangeConfigurationParams(settings: ServerSettings, trusted: boolean): { settings: { grad: ServerSettings } } {
+  return { settings: { grad: copy(settings, trusted) } };
+}
+
+function copy(settings: ServerSettings, trusted: boolean): ServerSettings {
+  return {
+    analysis: { ...settings.analysis },
+    limits: { ...settings.limits },
+    data: { allowOutsideWorkspace: trusted && settings.data.allowOutsideWorkspace },
+  };
 }
 
 /** Settings whose change needs a new server process (the others are sent to the running one). */
 export const RESTART_SETTINGS = ['grad.server.path', 'grad.dotnetPath'] as const;
-export const ANALYSIS_SETTINGS_SECTION = 'grad.analysis';
+/** Sections sent to the running server when they change. */
+export const SERVER_SETTINGS_SECTIONS = ['grad.analysis', 'grad.limits', 'grad.data'] as const;

@@ -209,7 +209,7 @@ public sealed class AnalysisScheduler
             log.Verbose($"analysed {snapshot.Uri} v{snapshot.Version} in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.0} ms");
             await client.RefreshViewsAsync().ConfigureAwait(false);
 
-            if (settings().AutoRun && await AnalysisLimits.OnOwnThread(() => analyzer.RunTraining(snapshot, cancellationToken)).ConfigureAwait(false))
+            if (settings() is { AutoRun: true, Trusted: true } && await AnalysisLimits.OnOwnThread(() => analyzer.RunTraining(snapshot, cancellationToken)).ConfigureAwait(false))
             {
                 await client.PublishAsync(snapshot, await AnalysisLimits.OnOwnThread(() => analyzer.Analyze(snapshot, cancellationToken)).ConfigureAwait(false)).ConfigureAwait(false);
                 await client.RefreshViewsAsync().ConfigureAwait(false);

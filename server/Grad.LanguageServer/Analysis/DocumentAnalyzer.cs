@@ -122,7 +122,9 @@ public sealed class DocumentAnalyzer
         {
             cancellationToken.ThrowIfCancellationRequested();
             findings.AddRange(GetRunBeforeRunning(compilation, run, cancellationToken));
-            var report = run.Kind == RunKind.Minimize ? RunMinimize(snapshot, run, cancellationToken) : GetCurrentRun(snapshot, run);
+            // In Restricted Mode (an untrusted workspace) no run runs, not even a minimize run.
+            var report = run.Kind != RunKind.Minimize ? GetCurrentRun(snapshot, run)
+                : settings().Trusted ? RunMinimize(snapshot, run, cancellationToken) : null;
             if (report is null)
             {
                 continue;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Grad.Language;
+using Grad.Language.Resources;
 using Grad.LanguageServer.Analysis;
 using Grad.Runtime.Files;
 using Grad.LanguageServer.Documents;
@@ -66,7 +67,9 @@ public sealed class ServerContext
                 return cached.Options;
             }
 
-            var options = new CompilationOptions(settings.Limits, new DiskFileResolver(settings.AllowDataOutsideWorkspace ? null : folders));
+            IFileResolver resolver = !settings.Trusted ? RestrictedModeFileResolver.Instance
+                : new DiskFileResolver(settings.AllowDataOutsideWorkspace ? null : folders);
+            var options = new CompilationOptions(settings.Limits, resolver);
             cachedOptions = (folders, settings, options);
             return options;
         }

@@ -4,10 +4,12 @@ using Newtonsoft.Json.Linq;
 namespace Grad.LanguageServer.Hosting;
 
 /// <summary>
-/// The user's settings, from initializationOptions <c>{analysis: {debounceMs, autoRun, budgetSeconds}}</c>
-/// and later <c>workspace/didChangeConfiguration</c> (<c>{grad: {analysis: …}}</c> or the same shape).
+/// The user's settings, from initializationOptions <c>{analysis: {debounceMs, autoRun, budgetSeconds},
+/// limits: {parameters, …}, data: {allowOutsideWorkspace}, trusted}</c> and later
+/// <c>workspace/didChangeConfiguration</c> (<c>{grad: {analysis: …, limits: …}}</c> or the same shape).
+/// <see cref="Trusted"/> is false in VS Code's Restricted Mode: no data file is read and no run runs.
 /// </summary>
-public sealed record ServerSettings(int DebounceMs = 250, bool AutoRun = false, double BudgetSeconds = 10, bool AllowDataOutsideWorkspace = false)
+public sealed record ServerSettings(int DebounceMs = 250, bool AutoRun = false, double BudgetSeconds = 10, bool AllowDataOutsideWorkspace = false, bool Trusted = true)
 {
     /// <summary>The resource limits documents are checked against (docs/limits.md).</summary>
     public ResourceLimits Limits { get; init; } = ResourceLimits.Default;
@@ -23,6 +25,22 @@ public sealed record ServerSettings(int DebounceMs = 250, bool AutoRun = false, 
         }
 
         var result = this;
+        if (root["trusted"] is JValue { Type: JTokenType.Boolean } trusted)
+        {
+            result = result with { Trusted = trusted.Value<bool>() };
+        }
+
+        var limits = (root["grad"] as JObject)?["limits"] as JObject ?? root["limits"] as JObject;
+        foreach (var info in ResourceLimits.All)
+        {
+            // A whole number ≥ 1 (as `--limit NAME=N` takes); anything else keeps the current value.
+            if (limits?[info.Name] is JValue { Type: JTokenType.Integer or JTokenType.Float } value
+                && value.Value<double>() is var number && number >= 1 && number <= long.MaxValue && Math.Floor(number) == number)
+            {
+                result = result with { Limits = result.Limits.With(info.Kind, (long)number) };
+            }
+        }
+
         var data = (root["grad"] as JObject)?["data"] as JObject ?? root["data"] as JObject;
         if (data?["allowOutsideWorkspace"] is JValue { Type: JTokenType.Boolean } outside)
         {

@@ -1,7 +1,7 @@
 // activate() under a stubbed `vscode` and `vscode-languageclient/node`: what the extension hands to the
 // LanguageClient, which commands it registers, what it says when dotnet is missing, and what the status
 // bar shows. The fakes must be installed before the extension module is loaded.
-import { changeConfiguration, compiledSrc, FakeLanguageClient, FakeResponseError, recorded, resetRecorded, setActiveEditor, settings } from './fakeVscode';
+import { changeConfiguration, compiledSrc, FakeLanguageClient, FakeResponseError, grantTrust, recorded, resetRecorded, restrictWorkspace, setActiveEditor, settings } from './fakeVscode';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -75,7 +75,8 @@ test('the client gets the resolved command line, id "grad" and the settings as i
   assert.equal(client.id, 'grad', 'id "grad" makes vscode-languageclient read grad.trace.server');
   assert.equal(client.serverOptions.command, dotnet);
   assert.deepEqual(client.serverOptions.args, [dll, '--stdio']);
-  assert.deepEqual(client.clientOptions.initializationOptions, { analysis: { debounceMs: 0, autoRun: true, budgetSeconds: 3 } });
+  assert.deepEqual(client.clientOptions.initializationOptions,
+    { analysis: { debounceMs: 0, autoRun: true, budgetSeconds: 3 }, limits: {}, data: { allowOutsideWorkspace: false }, trusted: true });
   assert.deepEqual(client.clientOptions.documentSelector.map((s: { language: string }) => s.language), ['grad', 'grad']);
   assert.ok(client.started);
   assert.deepEqual(recorded.errors, []);
@@ -118,7 +119,7 @@ test('changed analysis settings go to the running server; a changed server path 
   settings.set('analysis.debounceMs', 40);
   changeConfiguration('grad.analysis.debounceMs');
   assert.deepEqual(first.notificationsSent, [{ method: 'workspace/didChangeConfiguration',
-    params: { settings: { grad: { analysis: { debounceMs: 40, autoRun: false, budgetSeconds: 10 } } } } }]);
+    params: { settings: { grad: { analysis: { debounceMs: 40, autoRun: false, budgetSeconds: 10 }, limits: {}, data: { allowOutsideWorkspace: false } } } } }]);
   changeConfiguration('editor.fontSize');
   assert.equal(first.notificationsSent.length, 1, 'unrelated settings are not sent');
   changeConfiguration('grad.server.path');
@@ -219,4 +220,26 @@ test('a run the server fails is one error message naming it; a cancelled one say
   await recorded.commands.get('grad.runFile')!();
   assert.equal(recorded.errors.length, 1, 'no message for a cancellation');
   assert.deepEqual(recorded.infos, []);
+});
+
+test('in Restricted Mode the server is told so (no data file, no run) and granting trust restarts it trusted', async () => {
+  process.env[SERVER_PATH_ENV] = touch('bin', 'grad-language-server');
+  settings.set('data.allowOutsideWorkspace', true);
+  settings.set('limits', { layers: 50, parameters: 0, steps: 'many' });
+  restrictWorkspace();
+  await extension.activate(context(path.join(tmp, 'ext')));
+  const restricted = recorded.clients[0];
+  assert.deepEqual(restricted.clientOptions.initializationOptions,
+    { analysis: { debounceMs: 250, autoRun: false, budgetSeconds: 10 }, limits: { layers: 50 }, data: { allowOutsideWorkspace: false }, trusted: false });
+  settings.set('limits', { layers: 60 });
+  changeConfiguration('grad.limits.layers');
+  assert.deepEqual(restricted.notificationsSent.at(-1), { method: 'workspace/didChangeConfiguration',
+    params: { settings: { grad: { analysis: { debounceMs: 250, autoRun: false, budgetSeconds: 10 }, limits: { layers: 60 }, data: { allowOutsideWorkspace: false } } } } });
+
+  grantTrust();
+  await new Promise((r) => setTimeout(r, 10));
+  assert.ok(restricted.stopped, 'the restricted server was stopped');
+  assert.equal(recorded.clients.length, 2);
+  assert.equal(recorded.clients[1].clientOptions.initializationOptions.trusted, true);
+  assert.equal(recorded.clients[1].clientOptions.initializationOptions.data.allowOutsideWorkspace, true);
 });

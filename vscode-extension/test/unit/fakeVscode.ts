@@ -21,6 +21,7 @@ export const recorded: Recorded = { errors: [], infos: [], warnings: [], command
 export const settings = new Map<string, unknown>();
 let configListeners: ((e: { affectsConfiguration(section: string): boolean }) => void)[] = [];
 let activeEditorListeners: (() => void)[] = [];
+let trustListeners: (() => void)[] = [];
 
 export interface FakeEditor {
   document: { languageId: string; uri: { toString(): string }; fileName?: string; getText?(): string; offsetAt?(p: unknown): number };
@@ -33,8 +34,20 @@ export function resetRecorded(): void {
   recorded.commands.clear(); recorded.clients.length = 0; recorded.statusItems.length = 0; recorded.logs.length = 0;
   recorded.panels.length = 0;
   settings.clear();
-  configListeners = []; activeEditorListeners = [];
+  configListeners = []; activeEditorListeners = []; trustListeners = [];
+  vscode.workspace.isTrusted = true;
   fakeWindow.activeTextEditor = undefined;
+}
+
+/** Opens the workspace in Restricted Mode (call before activate). */
+export function restrictWorkspace(): void {
+  vscode.workspace.isTrusted = false;
+}
+
+/** Leaves Restricted Mode: the workspace becomes trusted and onDidGrantWorkspaceTrust fires. */
+export function grantTrust(): void {
+  vscode.workspace.isTrusted = true;
+  for (const l of trustListeners) l();
 }
 
 /** Fires onDidChangeConfiguration for the given changed settings (e.g. `grad.analysis.debounceMs`). */
@@ -94,7 +107,9 @@ const vscode = {
     withProgress: async (_o: unknown, task: (p: unknown, token: unknown) => Promise<unknown>) => task({}, {}),
   },
   workspace: {
-    workspaceFolders: undefined,
+    workspaceFolders: undefined as { uri: { fsPath: string } }[] | undefined,
+    isTrusted: true,
+    onDidGrantWorkspaceTrust: (l: () => void) => { trustListeners.push(l); return disposable; },
     getConfiguration: (section: string) => ({
       get: (key: string) => (section === 'grad' ? settings.get(key) : undefined),
     }),

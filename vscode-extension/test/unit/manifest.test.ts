@@ -30,9 +30,27 @@ test('language, grammar, snippets, configuration and icons exist and parse', () 
   for (const p of ['cost', 'network', 'run minimize', 'run train', 'data inline', 'data generator']) assert.ok(prefixes.includes(p), `snippet ${p}`);
 });
 
-test('the settings are the six the extension reads', () => {
-  assert.deepEqual(Object.keys(pkg.contributes.configuration.properties).sort(), [
-    'grad.analysis.autoRun', 'grad.analysis.budgetSeconds', 'grad.analysis.debounceMs', 'grad.dotnetPath', 'grad.server.path', 'grad.trace.server']);
+test('the settings are the ones the extension reads, and one per server limit', () => {
+  const keys = Object.keys(pkg.contributes.configuration.properties);
+  assert.deepEqual(keys.filter((k) => !k.startsWith('grad.limits.')).sort(), [
+    'grad.analysis.autoRun', 'grad.analysis.budgetSeconds', 'grad.analysis.debounceMs', 'grad.data.allowOutsideWorkspace', 'grad.dotnetPath', 'grad.server.path', 'grad.trace.server']);
+  // The limits' names and defaults are the server's (ResourceLimits.All); a C# test checks them against package.json.
+  assert.deepEqual(keys.filter((k) => k.startsWith('grad.limits.')).sort(), [
+    'grad.limits.activations', 'grad.limits.dataFileBytes', 'grad.limits.dataValues', 'grad.limits.expressionNodes',
+    'grad.limits.layers', 'grad.limits.parameters', 'grad.limits.steps', 'grad.limits.traceValues']);
+});
+
+test('workspace trust: limited support in Restricted Mode, executable paths are machine settings a workspace cannot set', () => {
+  const trust = pkg.capabilities.untrustedWorkspaces;
+  assert.equal(trust.supported, 'limited');
+  assert.match(trust.description, /Restricted Mode/);
+  for (const key of ['grad.server.path', 'grad.dotnetPath', 'grad.data.allowOutsideWorkspace']) assert.ok(trust.restrictedConfigurations.includes(key), key);
+  const props = pkg.contributes.configuration.properties;
+  assert.equal(props['grad.server.path'].scope, 'machine');
+  assert.equal(props['grad.dotnetPath'].scope, 'machine');
+  for (const [key, value] of Object.entries(props)) {
+    if (key !== 'grad.server.path' && key !== 'grad.dotnetPath') assert.notEqual((value as { scope?: string }).scope, 'machine-overridable', key);
+  }
 });
 
 test('the bundle entry point is dist/extension.js and the .vsix carries the server', () => {

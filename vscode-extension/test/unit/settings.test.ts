@@ -2,13 +2,26 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_ANALYSIS_SETTINGS, didChangeConfigurationParams, initializationOptions, readAnalysisSettings } from '../../src/settings';
+import { DEFAULT_ANALYSIS_SETTINGS, didChangeConfigurationParams, initializationOptions, readAnalysisSettings, readServerSettings } from '../../src/settings';
 
 const reader = (values: Record<string, unknown>) => (key: string) => values[key];
 
-test('settings become initializationOptions { analysis: { debounceMs, autoRun, budgetSeconds } }', () => {
-  const analysis = readAnalysisSettings(reader({ 'analysis.debounceMs': 0, 'analysis.autoRun': true, 'analysis.budgetSeconds': 2.5 }));
-  assert.deepEqual(initializationOptions(analysis), { analysis: { debounceMs: 0, autoRun: true, budgetSeconds: 2.5 } });
+test('settings become initializationOptions { analysis, limits, data, trusted }', () => {
+  const read = reader({ 'analysis.debounceMs': 0, 'analysis.autoRun': true, 'analysis.budgetSeconds': 2.5, limits: { layers: 20, steps: 1e6 }, 'data.allowOutsideWorkspace': true });
+  assert.deepEqual(initializationOptions(readServerSettings(read), true),
+    { analysis: { debounceMs: 0, autoRun: true, budgetSeconds: 2.5 }, limits: { layers: 20, steps: 1000000 }, data: { allowOutsideWorkspace: true }, trusted: true });
+});
+
+test('in Restricted Mode the options say trusted: false and never allow reading outside the workspace', () => {
+  const options = initializationOptions(readServerSettings(reader({ 'data.allowOutsideWorkspace': true })), false);
+  assert.equal(options.trusted, false);
+  assert.equal(options.data.allowOutsideWorkspace, false);
+  assert.equal(didChangeConfigurationParams(readServerSettings(reader({ 'data.allowOutsideWorkspace': true })), false).settings.grad.data.allowOutsideWorkspace, false);
+});
+
+test('a limit that is not a whole number of at least 1 is left out (the server keeps its default)', () => {
+  const { limits } = readServerSettings(reader({ limits: { layers: 0, steps: 2.5, parameters: '1e9', traceValues: -1, dataValues: 5 } }));
+  assert.deepEqual(limits, { dataValues: 5 });
 });
 
 test('unset settings take the defaults that package.json declares', () => {
@@ -28,6 +41,6 @@ test('invalid values (negative, NaN, wrong type) fall back to the default one by
 });
 
 test('didChangeConfiguration sends the grad section, as VS Code clients do', () => {
-  assert.deepEqual(didChangeConfigurationParams({ debounceMs: 10, autoRun: false, budgetSeconds: 1 }),
-    { settings: { grad: { analysis: { debounceMs: 10, autoRun: false, budgetSeconds: 1 } } } });
+  const settings = { analysis: { debounceMs: 10, autoRun: false, budgetSeconds: 1 }, limits: { layers: 5 }, data: { allowOutsideWorkspace: false } };
+  assert.deepEqual(didChangeConfigurationParams(settings, true), { settings: { grad: settings } });
 });

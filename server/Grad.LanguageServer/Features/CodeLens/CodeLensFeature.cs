@@ -28,6 +28,11 @@ public sealed class CodeLensFeature
         }
 
         await Task.Yield();
+        if (!context.Settings.Trusted)
+        {
+            return []; // nothing runs in Restricted Mode
+        }
+
         var compilation = snapshot.Compilation;
         var lenses = new List<Protocol.CodeLens>();
         foreach (var declaration in compilation.Syntax.Declarations.OfType<RunDeclarationSyntax>())

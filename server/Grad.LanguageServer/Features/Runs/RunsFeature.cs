@@ -40,6 +40,11 @@ public sealed class RunsFeature
             throw new LocalRpcException($"unknown command '{request.Command}'; the server offers {RunCommand}") { ErrorCode = ErrorCodes.InvalidParams };
         }
 
+        if (!context.Settings.Trusted)
+        {
+            throw new LocalRpcException("Runs do not run in Restricted Mode: trust the workspace to run them") { ErrorCode = ErrorCodes.RequestFailed };
+        }
+
         var arguments = request.Arguments ?? [];
         if (arguments.Count < 1 || arguments[0] is not JValue { Type: JTokenType.String } uriToken)
         {
