@@ -77,7 +77,7 @@ public static class RunFindings
             return [];
         }
 
-        if (result.Trace.Count < 2 || result.Trace[^1].Step != result.Trace[^2].Step + 1 || result.Trace[^1].Step != result.StepsTaken)
+        if (result.StepsTaken < 1)
         {
             return [];
         }
@@ -88,14 +88,7 @@ public static class RunFindings
             return [];
         }
 
-        var last = result.Trace[^1].Parameters;
-        var before = result.Trace[^2].Parameters;
-        var change = 0.0;
-        for (var i = 0; i < last.Length; i++)
-        {
-            change = Math.Max(change, Math.Abs(last[i] - before[i]));
-        }
-
+        var change = result.LastChange;
         var far = Enumerable.Range(0, newton.Length).MaxBy(i => Math.Abs(newton[i]));
         var distance = Math.Abs(newton[far]);
         var scale = Math.Max(1, Runner.MaxAbs(result.FinalParameters));

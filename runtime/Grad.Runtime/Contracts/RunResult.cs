@@ -60,7 +60,11 @@ public sealed record MinimizeResult(
     double FinalCost,
     double[] FinalParameters,
     double[] FinalGradient,
-    MinimizeTrace Trace) : CompletedRunResult(Name, RunKind.Minimize, Optimizer, StepsTaken, StopReason);
+    MinimizeTrace Trace) : CompletedRunResult(Name, RunKind.Minimize, Optimizer, StepsTaken, StopReason)
+{
+    /// <summary>The last update's largest parameter change max |θ_k − θ_(k−1)| (0 before any update); the analysis compares it with the distance to the minimum, whatever the trace kept.</summary>
+    public double LastChange { get; init; }
+}
 
 /// <summary>
 /// A state of a training run after <paramref name="Step"/> updates: the batch-mean loss, each

@@ -91,7 +91,10 @@ public static class Runner
             return outcome;
         });
 
-        return new MinimizeResult(run.Name, run.Optimizer, step, reason, cost.Name, cost.ParameterNames, value, parameters, gradient, trace);
+        return new MinimizeResult(run.Name, run.Optimizer, step, reason, cost.Name, cost.ParameterNames, value, parameters, gradient, trace)
+        {
+            LastChange = step > 0 ? MaxAbsDifference(parameters, previous) : 0,
+        };
     }
 
     private static RunResult Train(BoundRun run, RunOptions options)
