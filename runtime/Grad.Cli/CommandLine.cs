@@ -95,6 +95,11 @@ public static class CommandLine
             stderr.WriteLine($"grad: file not found: {options.File}");
             return UsageError;
         }
+        else if (options.JsonPath is { } json and not "-" && IsSameFile(json, options.File))
+        {
+            stderr.WriteLine($"grad: --json {json} would overwrite the input file; give the report another name");
+            return UsageError;
+        }
 
         return verb.Execute(options, stdout, stderr);
     }
@@ -110,6 +115,11 @@ public static class CommandLine
             return informational?.Split('+')[0] ?? assembly.GetName().Version?.ToString(3) ?? "0.0.0";
         }
     }
+
+    /// <summary>True when two paths lead to the same file, through symbolic links too.</summary>
+    private static bool IsSameFile(string a, string b) =>
+        string.Equals(RealPath.Of(Path.GetFullPath(a)), RealPath.Of(Path.GetFullPath(b)),
+            OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
     private static int UnknownVerb(string word, TextWriter stderr)
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using Grad.Cli.Output;
 using Grad.Language;
 using Grad.Language.Diagnostics;
 using Grad.Runtime.Contracts;
@@ -21,8 +22,7 @@ public static class JsonReport
             return;
         }
 
-        using var file = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 1 << 16);
-        ResultSerializer.Write(report, file);
+        AtomicFile.WriteText(path, file => ResultSerializer.Write(report, file));
     }
 
     /// <summary><c>grad check DIR --json</c>: one array of the files' reports.</summary>
@@ -34,8 +34,7 @@ public static class JsonReport
             return;
         }
 
-        using var file = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 1 << 16);
-        WriteArray(reports, file);
+        AtomicFile.WriteText(path, file => WriteArray(reports, file));
     }
 
     private static void WriteArray(IReadOnlyList<GradReport> reports, TextWriter text)

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Grad.Cli.Output;
 using Grad.Language;
 using Grad.Language.Semantics;
@@ -13,12 +14,13 @@ namespace Grad.Cli;
 /// each (or the LANGUAGE.md JSON). A file with errors prints its diagnostics as <c>grad check</c>
 /// does and runs nothing (exit 1); a run whose data cannot be loaded is reported as a GRAD0400
 /// diagnostic (exit 1). Each run's summary prints (and is flushed) when that run finishes.
-/// Ctrl-C stops the current run cleanly, prints what finished and exits 130.
+/// Ctrl-C stops the current run cleanly, prints what finished and exits 130; SIGTERM does the same and exits 143.
 /// <c>--plot DIR</c> also writes the charts of docs/pictures.md (PNG, SVG and an index.html).
 /// </summary>
 internal static class RunCommand
 {
     public const int Interrupted = 130;
+    public const int Terminated = 143;
 
     public static int Execute(CommandOptions options, TextWriter stdout, TextWriter stderr)
     {
@@ -36,6 +38,16 @@ internal static class RunCommand
             cancellation.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+
+        // SIGTERM (a CI timeout, `kill`) is handled like Ctrl-C: the current run stops, what finished
+        // is printed and written, and the exit code says which signal it was (128 + 15).
+        var terminated = false;
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            terminated = true;
+            cancellation.Cancel();
+        });
         try
         {
             var staticFindings = CheckCommand.Findings(compilation, options);
@@ -101,7 +113,7 @@ internal static class RunCommand
             if (cancellation.IsCancellationRequested)
             {
                 stderr.WriteLine($"grad: interrupted; {results.Count(r => r is CompletedRunResult { StopReason: not StopReason.Cancelled })} run(s) finished");
-                return Interrupted;
+                return terminated ? Terminated : Interrupted;
             }
 
             var runFindings = results.OfType<CompletedRunResult>().SelectMany(r => r.Findings).Select(f => f.ToDiagnostic());

@@ -49,4 +49,15 @@ public class DeepExpressionTests
             Assert.Equal("(more than 20,000 terms written out; not shown)", shown);
         }
     }
+
+    /// <summary>Found by the fuzzer: the gradient of abs at NaN threw (Math.Sign rejects NaN) instead of being NaN.</summary>
+    [Fact]
+    public void The_gradient_of_abs_at_nan_is_nan_not_an_exception()
+    {
+        var cost = Assert.Single(Compilation.Create("cost c(w) = -abs(log(w - 3))").Program.Costs);
+        var gradient = new double[1];
+        var value = CompiledCost.Compile(cost).EvaluateWithGradient([1.0], gradient);
+        Assert.True(double.IsNaN(value));
+        Assert.True(double.IsNaN(gradient[0]));
+    }
 }

@@ -114,7 +114,8 @@ public sealed partial class Binder
                         Report(DiagnosticCatalog.DuplicateItem, labelled.Label!.Span, $"a label inside `repeat` would name {count ?? 0} layers; label a layer outside `repeat`");
                     }
 
-                    if (tooLarge || !WithinLimit(LimitKind.Layers, Plus(layers.Count, Times(count ?? 0, LayerCount(repeat.Layers))), repeat.Count?.Span ?? repeat.KeywordSpan,
+                    // Each copy is work even when it adds no layer (an empty block): count it as one.
+                    if (tooLarge || !WithinLimit(LimitKind.Layers, Plus(layers.Count, Times(count ?? 0, Math.Max(1, LayerCount(repeat.Layers)))), repeat.Count?.Span ?? repeat.KeywordSpan,
                             $"network {name.Text} has {{0}} layers with this `repeat`"))
                     {
                         tooLarge = true;

@@ -115,7 +115,7 @@ internal static class Plots
         }
 
         var indexPath = Path.Combine(directory, IndexFile);
-        File.WriteAllText(indexPath, index(entries));
+        AtomicFile.WriteText(indexPath, index(entries));
         written.Add(indexPath);
     }
 }

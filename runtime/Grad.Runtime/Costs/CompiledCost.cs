@@ -234,7 +234,8 @@ public sealed class CompiledCost
                     adjoints[l] += adjoint / (T.Constant(2) * values[i]);
                     break;
                 case Op.Abs:
-                    adjoints[l] += adjoint * T.Constant(Math.Sign(values[l].Value));
+                    // Math.Sign throws on NaN (abs(log(-2))); a NaN argument gives a NaN gradient, as in torch.
+                    adjoints[l] += adjoint * T.Constant(double.IsNaN(values[l].Value) ? double.NaN : Math.Sign(values[l].Value));
                     break;
                 case Op.Sin:
                     adjoints[l] += adjoint * T.Cos(values[l]);

@@ -1,7 +1,7 @@
 namespace Grad.Runtime.Files;
 
 /// <summary>Where a path really leads: every symbolic link along it followed (at most 40, as the kernel does), without opening anything.</summary>
-internal static class RealPath
+public static class RealPath
 {
     private const int MaxLinks = 40;
 

@@ -103,16 +103,19 @@ internal static class ChartStyle
     {
         var png = Path.Combine(directory, stem + ".png");
         var svg = Path.Combine(directory, stem + ".svg");
-        plot.SavePng(png, Width, Height);
-        plot.SaveSvg(svg, Width, Height);
-
-        // A heatmap is embedded as a bitmap of one pixel per cell (10 layers × 300 steps): browsers
-        // would blur the rows into each other when they scale it up, so ask for sharp pixels.
-        var text = File.ReadAllText(svg);
-        if (text.Contains("<image ", StringComparison.Ordinal))
+        AtomicFile.Replace(png, temporary => plot.SavePng(temporary, Width, Height));
+        AtomicFile.Replace(svg, temporary =>
         {
-            File.WriteAllText(svg, text.Replace("<image ", "<image style=\"image-rendering: pixelated\" ", StringComparison.Ordinal));
-        }
+            plot.SaveSvg(temporary, Width, Height);
+
+            // A heatmap is embedded as a bitmap of one pixel per cell (10 layers × 300 steps): browsers
+            // would blur the rows into each other when they scale it up, so ask for sharp pixels.
+            var text = File.ReadAllText(temporary);
+            if (text.Contains("<image ", StringComparison.Ordinal))
+            {
+                File.WriteAllText(temporary, text.Replace("<image ", "<image style=\"image-rendering: pixelated\" ", StringComparison.Ordinal));
+            }
+        });
 
         return [png, svg];
     }

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Globalization;
+using Grad.Language;
+using Grad.Language.Resources;
+using Grad.Language.Semantics;
+using Grad.Runtime.Costs;
+using Grad.Runtime.Data;
+using Grad.Runtime.Files;
+using Grad.Runtime.Networks;
+using Xunit.Abstractions;
+
+namespace Grad.Runtime.Tests.Fuzzing;
+
+/// <summary>
+/// The grammar-aware fuzzer: every case is compiled with the CLI's resolver and default limits,
+/// then every cost is compiled, evaluated with its gradient and differentiated symbolically,
+/// every network's shapes and (when small) initial weights are made, and small data sets are
+/// loaded. A crash ends the process (a stack overflow cannot be caught) or is an exception here;
+/// a hang is a case over <see cref="CaseTimeout"/>; memory is the process's peak working set.
+/// CI runs 10,000 cases; <c>bench/fuzz.sh</c> runs a million (GRAD_FUZZ_CASES, GRAD_FUZZ_SEED).
+/// </summary>
+public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly TimeSpan CaseTimeout = TimeSpan.FromSeconds(20);
+    private const long MaxPeakBytes = 1L << 30;
+
+    private readonly string directory = Directory.CreateTempSubdirectory("grad-fuzz-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    [Fact]
+    public async Task Generated_and_mutated_programs_never_crash_hang_or_exhaust_memory()
+    {
+        var cases = int.Parse(Environment.GetEnvironmentVariable("GRAD_FUZZ_CASES") ?? "10000", CultureInfo.InvariantCulture);
+        var seed = int.Parse(Environment.GetEnvironmentVariable("GRAD_FUZZ_SEED") ?? "20261129", CultureInfo.InvariantCulture);
+        File.WriteAllText(Path.Combine(directory, "x.csv"), "a,y\n0,0\n1,1\n");
+        var gradFile = Path.Combine(directory, "fuzz.grad");
+        var options = new CompilationOptions(ResourceLimits.Default, new DiskFileResolver([directory]));
+        var examples = Directory.GetFiles(Repo.PathOf("examples"), "*.grad", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(File.ReadAllText).ToArray();
+        var fuzzer = new GrammarFuzzer(seed);
+        var seconds = double.Parse(Environment.GetEnvironmentVariable("GRAD_FUZZ_SECONDS") ?? "0", CultureInfo.InvariantCulture);
+        var stopwatch = Stopwatch.StartNew();
+        var slowest = TimeSpan.Zero;
+        var withErrors = 0;
+        var done = 0;
+        for (var i = 0; i < cases && (seconds <= 0 || stopwatch.Elapsed.TotalSeconds < seconds); i++, done++)
+        {
+            var input = fuzzer.Case(i, examples);
+            var started = stopwatch.Elapsed;
+            var work = Task.Run(() => Exercise(input, gradFile, options));
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            while (await Task.WhenAny(work, Task.Delay(TimeSpan.FromSeconds(2))) != work)
+            {
+                // A hang is measured in CPU time, so a machine busy with other work does not make one.
+                if (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore > CaseTimeout)
+                {
+                    Assert.Fail($"hang: case {i} (seed {seed}) used over {CaseTimeout.TotalSeconds} s of CPU: {Keep(input, seed, i)}");
+                }
+            }
+
+            if (work.Exception is { } failure)
+            {
+                Assert.Fail($"crash: case {i} (seed {seed}): {failure.InnerException}\ninput: {Keep(input, seed, i)}");
+            }
+
+            withErrors += await work ? 1 : 0;
+            var took = stopwatch.Elapsed - started;
+            slowest = took > slowest ? took : slowest;
+            if (i % 1000 == 999)
+            {
+                var peak = Process.GetCurrentProcess().PeakWorkingSet64;
+                Assert.True(peak < MaxPeakBytes, $"peak memory {peak / (1 << 20)} MB after case {i}");
+            }
+        }
+
+        var peakBytes = Process.GetCurrentProcess().PeakWorkingSet64;
+        var summary = string.Create(CultureInfo.InvariantCulture,
+            $"fuzz: {done} cases (seed {seed}), {withErrors} with diagnostics, 0 crashes, 0 hangs, {stopwatch.Elapsed.TotalSeconds:F0} s, slowest case {slowest.TotalMilliseconds:F0} ms, peak working set {peakBytes / (1 << 20)} MB");
+        output.WriteLine(summary);
+        if (Environment.GetEnvironmentVariable("GRAD_FUZZ_REPORT") is { Length: > 0 } report)
+        {
+            File.WriteAllText(report, summary + "\n");
+        }
+
+        Assert.True(peakBytes < MaxPeakBytes, summary);
+        Assert.InRange(withErrors, 1, done - 1); // the generator makes both valid and invalid programs
+    }
+
+    /// <summary>One case through every stage that walks what a file can nest or size; true when the file has errors.</summary>
+    private static bool Exercise(string input, string gradFile, CompilationOptions options)
+    {
+        var compilation = Compilation.Create(input, gradFile, options);
+        foreach (var diagnostic in compilation.Diagnostics)
+        {
+            Assert.InRange(diagnostic.Span.Start, 0, input.Length);
+            Assert.InRange(diagnostic.Span.End, diagnostic.Span.Start, input.Length);
+        }
+
+        foreach (var cost in compilation.Program.Costs)
+        {
+            var compiled = CompiledCost.Compile(cost);
+            compiled.EvaluateWithGradient(new double[cost.Parameters.Length], new double[cost.Parameters.Length]);
+            for (var p = 0; p < cost.Parameters.Length; p++)
+            {
+                _ = SymbolicDerivative.DerivativeText(cost, p);
+            }
+        }
+
+        foreach (var network in compilation.Program.Networks)
+        {
+            var model = NetworkModel.FromBound(network);
+            Assert.InRange(model.ParameterCount, 0, options.Limits[LimitKind.Parameters]);
+            if (model.ParameterCount <= 100_000)
+            {
+                _ = NetworkModel.InitialParameters(network, model);
+            }
+        }
+
+        foreach (var data in compilation.Program.Data)
+        {
+            if (data is not GeneratedBoundData { N: > 10_000 })
+            {
+                _ = DataLoader.Load(data);
+            }
+        }
+
+        return compilation.HasErrors;
+    }
+
+    /// <summary>Saves a failing input next to the temp files (the test's own folder is deleted) and returns where, with an excerpt.</summary>
+    private static string Keep(string input, int seed, int index)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"grad-fuzz-{seed}-{index}.grad");
+        File.WriteAllText(path, input);
+        return $"{path}\n{Excerpt(input)}";
+    }
+
+    private static string Excerpt(string input) =>
+        input.Length <= 2_000 ? input : input[..1_000] + $"\n… ({input.Length} characters) …\n" + input[^1_000..];
+}
