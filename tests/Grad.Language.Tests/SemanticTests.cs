@@ -23,6 +23,39 @@ public class SemanticTests
         Assert.Equal(new BoundBinary(BinaryOperator.Multiply, new BoundNumber(18), new BoundParameter(0, "w")), cost.Body);
     }
 
+    [Theory]
+    [InlineData("let x = 1e308 * 10", "the constant `x` is Infinity, not a finite number; a constant must be finite")]
+    [InlineData("let x = -1e308 * 10", "the constant `x` is -Infinity, not a finite number; a constant must be finite")]
+    [InlineData("let x = 0 / 0", "the constant `x` is NaN, not a finite number; a constant must be finite")]
+    public void A_constant_that_leaves_the_doubles_is_an_error_like_the_literal_1e999(string text, string message)
+    {
+        var compilation = Compilation.Create(text);
+        var error = Assert.Single(compilation.Diagnostics);
+        Assert.Equal(("GRAD0300", message), (error.Code, error.Message));
+        Assert.Equal(text.IndexOf('=', StringComparison.Ordinal) + 2, error.Span.Start);
+        Assert.Equal(text.Length, error.Span.End);
+    }
+
+    [Theory]
+    [InlineData("2147483648", "the seed must be at most 2147483647, not 2147483648")]
+    [InlineData("1e15", "the seed must be at most 2147483647, not 1000000000000000")]
+    [InlineData("2.5", "the seed must be a whole number, not 2.5")]
+    [InlineData("0.1 + 0.2", "the seed must be a whole number, not 0.30000000000000004")]
+    public void Numbers_in_messages_are_printed_exactly(string seed, string message)
+    {
+        var compilation = Compilation.Create($"network n {{\n  input 1\n  dense 1 sigmoid\n  loss mse\n  seed {seed}\n}}");
+        var error = Assert.Single(compilation.Diagnostics);
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void The_largest_documented_seed_is_accepted()
+    {
+        var compilation = Compilation.Create("network n {\n  input 1\n  dense 1 sigmoid\n  loss mse\n  seed 2147483647\n}");
+        Assert.Empty(compilation.Diagnostics);
+        Assert.Equal(2147483647, compilation.Program.Networks[0].Seed);
+    }
+
     [Fact]
     public void Power_binds_tighter_than_unary_minus_and_is_right_associative()
     {

@@ -53,6 +53,21 @@ public class CostTests
         AssertRelative(1000, SymmetricEigen.ConditionNumber(eigenvalues), 1e-12);
     }
 
+    /// <summary>torch.pow's backward (float64): (x, y) → x^y, ∂/∂x, ∂/∂y, printed by PyTorch for these points.</summary>
+    [Theory]
+    [InlineData(0.0, 0.0, 1.0, 0.0, 0.0)]
+    [InlineData(0.0, 1.0, 0.0, 1.0, 0.0)]
+    [InlineData(0.0, 2.0, 0.0, 0.0, 0.0)]
+    [InlineData(2.0, 0.0, 1.0, 0.0, 0.6931471805599453)]
+    public void PowerGradientFollowsTorchPowWhereTheExponentOrTheBaseIsZero(double x, double y, double value, double dx, double dy)
+    {
+        var cost = CompiledCost.Compile(Cost("f", ["x", "y"], Pow(P(0, "x"), P(1, "y"))));
+        var gradient = new double[2];
+        Assert.Equal(value, cost.EvaluateWithGradient([x, y], gradient));
+        Assert.Equal(dx, gradient[0]);
+        Assert.Equal(dy, gradient[1]);
+    }
+
     [Fact]
     public void HessianOfFunctionsAgreesWithTheirSecondDerivatives()
     {

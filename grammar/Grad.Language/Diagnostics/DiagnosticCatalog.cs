@@ -51,6 +51,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor DataWidthMismatch = Error("GRAD0322", "Data width does not match the network");
     public static readonly DiagnosticDescriptor CsvNotFound = Error("GRAD0323", "CSV file not found");
     public static readonly DiagnosticDescriptor DataFieldProblem = Error("GRAD0324", "Inline data needs x and y");
+    public static readonly DiagnosticDescriptor ClassIndexProblem = Error("GRAD0325", "Class index out of range or not whole");
 
     // Runs (GRAD033x)
     public static readonly DiagnosticDescriptor RunTargetMissing = Error("GRAD0330", "Run without minimize or train");

@@ -145,6 +145,12 @@ public sealed partial class Binder
         if (let.Value is { } expression && WithinExpressionLimit(expression, $"constant {name.Text}") && BindExpression(expression, parameters: null) is { } bound)
         {
             value = Fold(bound);
+            if (value is { } folded && !double.IsFinite(folded))
+            {
+                // As the literal 1e999 is an error, so is arithmetic that leaves the doubles.
+                Report(DiagnosticCatalog.OutOfRange, expression.Span, $"the constant `{name.Text}` is {FormatNumber(folded)}, not a finite number; a constant must be finite");
+                value = null;
+            }
         }
 
         evaluating.Remove(name.Text);
@@ -339,7 +345,10 @@ public sealed partial class Binder
         return (int)value;
     }
 
-    internal static string FormatNumber(double value) => value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>A number in a message, exactly as it is (round-trip; whole numbers without an exponent up to 1e17): "not 2147483648".</summary>
+    internal static string FormatNumber(double value) => double.IsFinite(value) && Math.Floor(value) == value && Math.Abs(value) < 1e17
+        ? value.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)
+        : value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     private static TextSpan SpanOrKeyword(SyntaxNode? node, TextSpan keyword) => node?.Span ?? keyword;
 }

@@ -494,6 +494,11 @@ public sealed partial class Binder
             }
 
             var classIndex = network.Loss == LossKind.CrossEntropy && widths.Y == 1;
+            if (classIndex && network.OutputWidth > 1 && set is InlineBoundData inline && !ClassIndicesFit(inline, network, train))
+            {
+                return null;
+            }
+
             if (widths.Y != network.OutputWidth && !classIndex)
             {
                 Report(DiagnosticCatalog.DataWidthMismatch, train.Data!.Span,
@@ -504,6 +509,34 @@ public sealed partial class Binder
         }
 
         return new RunTarget(RunKind.Train, null, [], network, set);
+    }
+
+    /// <summary>
+    /// cross_entropy with a y width of 1 takes class indices 0 … K−1 (as torch.nn.CrossEntropyLoss);
+    /// the first sample whose y is not one gets GRAD0325 at its value.
+    /// </summary>
+    private bool ClassIndicesFit(InlineBoundData inline, BoundNetwork network, TrainItemSyntax train)
+    {
+        var classes = network.OutputWidth;
+        for (var i = 0; i < inline.Y.Length; i++)
+        {
+            var value = inline.Y[i][0];
+            if (value >= 0 && value < classes && Math.Floor(value) == value)
+            {
+                continue;
+            }
+
+            var field = (inline.Syntax as InlineDataSyntax)?.Fields.FirstOrDefault(f => f.Name.Text == "y")?.Value;
+            var span = field is { } list && i < list.Elements.Length ? list.Elements[i].Span : train.Data!.Span;
+            var problem = Math.Floor(value) != value ? "not a whole number" : "out of range";
+            Report(DiagnosticCatalog.ClassIndexProblem, span,
+                $"sample {i + 1} of {inline.Name} has y = {FormatNumber(value)}, {problem}: a class index for network {network.Name}'s {classes} outputs (cross_entropy) is a whole number from 0 to {classes - 1}",
+                Related(network.Layers[^1].Syntax.Span, $"the last layer: {classes} classes"),
+                Related(train.Data!.Span, $"trained by this run"));
+            return false;
+        }
+
+        return true;
     }
 
     private StopCondition? BindStopCondition(Identifier metric, ExpressionSyntax? threshold)

@@ -154,7 +154,8 @@ internal readonly record struct Dual(double Value, double Tangent) : IAdScalar<D
     public static Dual Pow(Dual x, Dual y)
     {
         var value = Real.RealPow(x.Value, y.Value);
-        var tangent = y.Value * Real.RealPow(x.Value, y.Value - 1) * x.Tangent;
+        // torch.pow: the base's derivative is 0 where the exponent is 0 (not 0·x⁻¹, NaN at x = 0).
+        var tangent = y.Value == 0 ? 0 : y.Value * Real.RealPow(x.Value, y.Value - 1) * x.Tangent;
         if (y.Tangent != 0)
         {
             tangent += value * LogForPowExponent(x.Value) * y.Tangent;

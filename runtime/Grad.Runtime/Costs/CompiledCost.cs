@@ -209,7 +209,12 @@ public sealed class CompiledCost
                     adjoints[r] -= adjoint * values[i] / values[r];
                     break;
                 case Op.Power:
-                    adjoints[l] += adjoint * values[r] * T.Pow(values[l], values[r] - T.Constant(1));
+                    // As torch.pow's backward: no base gradient where the exponent is 0 (else 0·0⁻¹ = NaN at x = 0).
+                    if (values[r].Value != 0)
+                    {
+                        adjoints[l] += adjoint * values[r] * T.Pow(values[l], values[r] - T.Constant(1));
+                    }
+
                     adjoints[r] += adjoint * values[i] * LogForExponent(values[l]);
                     break;
                 case Op.PowerConstant:

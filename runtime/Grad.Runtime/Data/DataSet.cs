@@ -51,6 +51,26 @@ public sealed class DataSet
     /// or, when each target is a single class index 0 … K−1 and the network has K &gt; 1
     /// outputs, their one-hot encoding (the class-index form of cross_entropy). Null when neither fits.
     /// </summary>
+    /// <summary>The first sample whose single target is not a class index 0 … K−1 of <paramref name="outputWidth"/> outputs, or null.</summary>
+    public int? InvalidClassIndex(int outputWidth)
+    {
+        if (TargetWidth != 1 || outputWidth < 2)
+        {
+            return null;
+        }
+
+        for (var i = 0; i < Count; i++)
+        {
+            var value = Targets[i];
+            if (value < 0 || value >= outputWidth || value != Math.Floor(value))
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
     public double[]? TargetsFor(int outputWidth)
     {
         if (TargetWidth == outputWidth)

@@ -112,6 +112,15 @@ public static class Runner
                 ? $"data {data.Name} has {data.FeatureWidth} feature(s) per sample but network {network.Name} takes {model.InputWidth} input(s)"
                 : $"data {data.Name} has {data.TargetWidth} target(s) per sample but network {network.Name} has {model.OutputWidth} output(s)";
             var span = run.Syntax.Items.OfType<TrainItemSyntax>().FirstOrDefault()?.Data?.Span ?? run.Syntax.Span;
+            if (network.Loss == LossKind.CrossEntropy && data.FeatureWidth == model.InputWidth && data.InvalidClassIndex(model.OutputWidth) is { } sample)
+            {
+                // A data file's class column (the binder checks inline data the same way).
+                var value = data.Targets[sample];
+                var problem = Math.Floor(value) != value ? "not a whole number" : "out of range";
+                return new FailedRunResult(run.Name, run.Kind, run.Optimizer, Diagnostic.Create(DiagnosticCatalog.ClassIndexProblem, span,
+                    $"sample {sample + 1} of {data.Name} has y = {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, {problem}: a class index for network {network.Name}'s {model.OutputWidth} outputs (cross_entropy) is a whole number from 0 to {model.OutputWidth - 1}"));
+            }
+
             return new FailedRunResult(run.Name, run.Kind, run.Optimizer, Diagnostic.Create(DiagnosticCatalog.DataWidthMismatch, span, message));
         }
 
