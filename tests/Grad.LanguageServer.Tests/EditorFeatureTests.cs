@@ -240,7 +240,7 @@ public sealed class EditorFeatureTests
         await Wait.UntilAsync(() => server.RefreshRequests > refreshesBefore, "a codeLens refresh");
 
         lenses = await server.RequestAsync<JArray>("textDocument/codeLens", new { textDocument = Doc(uri) });
-        Assert.Equal("Run again · 100 steps, steps, loss 0.0012", lenses[0]!["command"]!["title"]!.ToString());
+        Assert.Equal("Run again · 100 steps, loss 0.0012", lenses[0]!["command"]!["title"]!.ToString());
 
         var all = await server.RequestAsync<JObject>("grad/runResults", new { uri });
         Assert.Equal("fit", all["runs"]![0]!["name"]!.ToString());

@@ -193,7 +193,7 @@ public sealed class HoverTests
         await server.OpenAsync(uri, markup.Text);
         await server.WaitForAnalysisAsync(uri, 1);
         var hover = Cells(await server.HoverAsync(uri, markup.Position));
-        Assert.Contains("**last result:** 1000 steps, steps, cost 0.5", hover, StringComparison.Ordinal);
+        Assert.Contains("**last result:** 1000 steps, cost 0.5", hover, StringComparison.Ordinal);
         Assert.Contains("| w | 0.25 | 0.001 |", hover, StringComparison.Ordinal);
     }
 

@@ -75,8 +75,17 @@ public sealed record RunReport(
             var value = Kind == RunKind.Minimize
                 ? FinalCost is { } cost ? $"cost {Numbers.Format(cost)}" : ""
                 : FinalLoss is { } loss ? $"loss {Numbers.Format(loss)}" : "";
-            var reason = StoppedByBudget ? "stopped by the time budget" : StopReason is { } stop ? ResultSerializer.StopReasonName(stop) : "failed";
-            return $"{StepsTaken} steps, {reason}" + (value.Length > 0 ? $", {value}" : "");
+            // "1000 steps, cost 0.5", not "1000 steps, steps, …": the reason only when it is not the step count.
+            var reason = StoppedByBudget ? "stopped by the time budget" : StopReason switch
+            {
+                Runtime.Contracts.StopReason.Steps => null,
+                Runtime.Contracts.StopReason.Until => "stopped by until",
+                Runtime.Contracts.StopReason.Diverged => "diverged",
+                Runtime.Contracts.StopReason.Cancelled => "interrupted",
+                { } other => ResultSerializer.StopReasonName(other),
+                null => "failed",
+            };
+            return string.Join(", ", new[] { $"{StepsTaken} steps", reason, value.Length > 0 ? value : null }.OfType<string>());
         }
     }
 }
