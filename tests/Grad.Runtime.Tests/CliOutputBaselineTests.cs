@@ -11,19 +11,8 @@ public sealed class CliOutputBaselineTests
 {
     private static readonly string Samples = Repo.PathOf("tests/schema-samples");
 
-    public static TheoryData<string, string> Cases() => new()
-    {
-        { "minimize", "run" },
-        { "diverge", "run" },
-        { "minibatch", "run" },
-        { "minibatch", "inspect" },
-        { "failed", "run" },
-        { "cures", "run" },
-        { "errors", "check" },
-    };
-
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(SchemaTests.SampleCases), MemberType = typeof(SchemaTests))]
     public void TheHumanOutputIsItsBaseline(string sample, string verb)
     {
         var stdout = new StringWriter();
