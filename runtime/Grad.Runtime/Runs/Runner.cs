@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
@@ -24,6 +25,16 @@ namespace Grad.Runtime.Runs;
 public static class Runner
 {
     private static readonly long ProgressInterval = Stopwatch.Frequency / 20;
+
+    /// <summary>
+    /// A minimize run whose steps times tape length reach this compiles its cost to straight-line
+    /// code (<see cref="CompiledCost.CompileStraightLine"/>, the same bits) on a worker thread
+    /// while the tape interpreter runs, and switches to it once it is ready.
+    /// </summary>
+    internal const long StraightLineWork = 1_000_000;
+
+    /// <summary>A minimize step takes nanoseconds: its clock (time budget, progress) is read every this many steps.</summary>
+    private const int MinimizeClockInterval = 32;
 
     /// <summary>Runs every run of a program in order.</summary>
     public static IReadOnlyList<RunResult> ExecuteAll(BoundProgram program, RunOptions? options = null)
@@ -68,7 +79,6 @@ public static class Runner
     private static MinimizeResult Minimize(BoundRun run, RunOptions options)
     {
         var cost = CompiledCost.Compile(run.Cost ?? throw new ArgumentException("a minimize run needs a cost", nameof(run)));
-        var workspace = cost.CreateWorkspace();
         var n = cost.ParameterCount;
         var parameters = run.Start.ToArray();
         var previous = new double[n];
@@ -78,15 +88,26 @@ public static class Runner
         var schedule = RecordSchedule.For(planned, run.RecordEvery);
         var optimizer = Optimizer.Create(run.Optimizer, n);
         var trace = new List<MinimizeTracePoint>();
-        var clock = new RunClock(run.Name, total, options);
+        var clock = new RunClock(run.Name, total, options, MinimizeClockInterval);
+        var workspace = cost.CreateWorkspace();
+        CostGradientFunction evaluate = (p, g) => cost.EvaluateWithGradient(p, g, workspace);
+        var straightLine = (long)total * cost.TapeLength >= StraightLineWork && cost.TapeLength <= CompiledCost.MaxStraightLineTape
+            ? Task.Run(cost.CompileStraightLine)
+            : null;
 
-        var value = cost.EvaluateWithGradient(parameters, gradient, workspace);
+        var value = evaluate(parameters, gradient);
         trace.Add(new MinimizeTracePoint(0, value, [.. parameters], [.. gradient]));
         var (step, reason) = Drive(IsFinite(value) && AllFinite(parameters), total, planned, clock, step =>
         {
+            if (straightLine is { IsCompleted: true })
+            {
+                evaluate = straightLine.IsCompletedSuccessfully ? straightLine.Result : evaluate;
+                straightLine = null;
+            }
+
             parameters.CopyTo(previous, 0);
             optimizer.Step(parameters, gradient);
-            value = cost.EvaluateWithGradient(parameters, gradient, workspace);
+            value = evaluate(parameters, gradient);
             var outcome = Outcome(run.Until, value, parameters, previous, gradient);
             if (schedule.ShouldRecord(step) || outcome.Stops || step == total)
             {
@@ -184,10 +205,10 @@ public static class Runner
         public bool Stops => Diverged || Satisfied;
     }
 
-    private static StepOutcome Outcome(IEnumerable<StopCondition> until, double objective, double[] parameters, double[] previous, ReadOnlySpan<double> gradient)
+    private static StepOutcome Outcome(ImmutableArray<StopCondition> until, double objective, double[] parameters, double[] previous, ReadOnlySpan<double> gradient)
     {
         var diverged = !IsFinite(objective) || !AllFinite(parameters);
-        return new StepOutcome(diverged, !diverged && UntilSatisfied(until, MaxAbsDifference(parameters, previous), MaxAbs(gradient), objective));
+        return new StepOutcome(diverged, !diverged && until.Length > 0 && UntilSatisfied(until, MaxAbsDifference(parameters, previous), MaxAbs(gradient), objective));
     }
 
     /// <summary>
@@ -227,7 +248,7 @@ public static class Runner
         }
     }
 
-    internal static bool UntilSatisfied(IEnumerable<StopCondition> conditions, double change, double gradient, double objective)
+    internal static bool UntilSatisfied(ImmutableArray<StopCondition> conditions, double change, double gradient, double objective)
     {
         foreach (var condition in conditions)
         {
@@ -284,10 +305,12 @@ public static class Runner
     }
 
     /// <summary>Cancellation, time budget and progress reports, checked once per step.</summary>
-    private sealed class RunClock(string runName, int totalSteps, RunOptions options)
+    private sealed class RunClock(string runName, int totalSteps, RunOptions options, int interval = 1)
     {
         private readonly long started = Stopwatch.GetTimestamp();
+        private readonly bool watched = options.TimeBudget is not null || options.Progress is not null;
         private long lastReport = Stopwatch.GetTimestamp();
+        private int untilClock = 1;
 
         public StopReason? Interrupted(int step)
         {
@@ -296,10 +319,12 @@ public static class Runner
                 return StopReason.Cancelled;
             }
 
-            if (options.TimeBudget is null && options.Progress is null)
+            if (!watched || --untilClock > 0)
             {
                 return null;
             }
+
+            untilClock = interval;
 
             var now = Stopwatch.GetTimestamp();
             if (options.TimeBudget is { } budget && Stopwatch.GetElapsedTime(started, now) >= budget)
