@@ -8,8 +8,8 @@ public static class CommandLine
     public const int UsageError = 2;
 
     public const string Usage = """
-        usage: grad check FILE [--json PATH|-]
-               grad run FILE [--json PATH|-] [--plot DIR] [--threads N]
+        usage: grad check FILE [--json PATH|-] [--warnings-as-errors] [--no-analysis]
+               grad run FILE [--json PATH|-] [--plot DIR] [--threads N] [--warnings-as-errors] [--no-analysis]
                grad inspect FILE [--json PATH|-] [--plot DIR]
         """;
 
@@ -52,18 +52,25 @@ public static class CommandLine
 }
 
 /// <summary>
-/// FILE plus <c>--json PATH|-</c>, <c>--plot DIR</c> and <c>--threads N</c> (threads for large
-/// matrix products; default: every core, since any count gives the same bits).
+/// FILE plus <c>--json PATH|-</c>, <c>--plot DIR</c>, <c>--threads N</c> (threads for large
+/// matrix products; default: every core, since any count gives the same bits),
+/// <c>--warnings-as-errors</c> (a warning, such as an analysis finding, makes the exit code 1)
+/// and <c>--no-analysis</c> (no GRAD05xx findings).
 /// </summary>
 public sealed record CommandOptions(string File, string? JsonPath, string? PlotDirectory, int Threads = 1)
 {
     public const int MaxThreads = 256;
+
+    public bool WarningsAsErrors { get; init; }
+
+    public bool NoAnalysis { get; init; }
 
     public static bool TryParse(string[] args, out CommandOptions options, out string error)
     {
         options = new CommandOptions("", null, null);
         string? file = null, json = null, plot = null;
         var threads = Environment.ProcessorCount;
+        bool warningsAsErrors = false, noAnalysis = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -76,6 +83,12 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
                     break;
                 case "--plot":
                     plot = args[++i];
+                    break;
+                case "--warnings-as-errors":
+                    warningsAsErrors = true;
+                    break;
+                case "--no-analysis":
+                    noAnalysis = true;
                     break;
                 case "--threads":
                     if (!int.TryParse(args[++i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out threads) || threads is < 1 or > MaxThreads)
@@ -103,7 +116,7 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
             return false;
         }
 
-        options = new CommandOptions(file, json, plot, threads);
+        options = new CommandOptions(file, json, plot, threads) { WarningsAsErrors = warningsAsErrors, NoAnalysis = noAnalysis };
         error = "";
         return true;
     }

@@ -6,13 +6,18 @@ namespace Grad.Cli;
 /// <summary>Prints diagnostics as <c>FILE:LINE:COL: error GRAD0001: message</c> (1-based), as compilers do.</summary>
 public static class DiagnosticPrinter
 {
-    public static void Print(Compilation compilation, string displayPath, TextWriter writer)
+    public static void Print(Compilation compilation, IEnumerable<Diagnostic> diagnostics, string displayPath, TextWriter writer)
     {
-        foreach (var diagnostic in compilation.Diagnostics)
+        foreach (var diagnostic in diagnostics)
         {
-            var start = compilation.Source.GetPosition(diagnostic.Span.Start);
-            writer.WriteLine($"{displayPath}:{start.Line + 1}:{start.Character + 1}: {SeverityWord(diagnostic.Severity)} {diagnostic.Code}: {diagnostic.Message}");
+            writer.WriteLine(Line(compilation, diagnostic, displayPath));
         }
+    }
+
+    public static string Line(Compilation compilation, Diagnostic diagnostic, string displayPath)
+    {
+        var start = compilation.Source.GetPosition(diagnostic.Span.Start);
+        return $"{displayPath}:{start.Line + 1}:{start.Character + 1}: {SeverityWord(diagnostic.Severity)} {diagnostic.Code}: {diagnostic.Message}";
     }
 
     public static string SeverityWord(DiagnosticSeverity severity) => severity switch

@@ -22,7 +22,7 @@ internal static class InspectCommand
         var jsonToStdout = options.JsonPath == "-";
         if (compilation.HasErrors)
         {
-            return CheckCommand.Report(compilation, options, stdout);
+            return CheckCommand.Report(compilation, CheckCommand.Findings(compilation, options), options, stdout);
         }
 
         var program = compilation.Program;
@@ -52,21 +52,14 @@ internal static class InspectCommand
 
         if (options.JsonPath is { } path)
         {
-            var report = JsonReport.Create(compilation, options.File);
-            var diagnostics = (JArray)report["diagnostics"]!;
-            foreach (var problem in problems)
-            {
-                diagnostics.Add(JsonReport.Diagnostic(compilation, problem));
-            }
-
+            var report = JsonReport.Create(compilation, options.File, CheckCommand.InOrder(compilation, problems));
             report["networks"] = new JArray(analyses.Select(RunResultJson.Networks));
             JsonReport.Write(report, path, stdout);
         }
 
         if (!jsonToStdout)
         {
-            DiagnosticPrinter.Print(compilation, options.File, stdout);
-            RunCommand.PrintDiagnostics(compilation, problems, options.File, stdout);
+            DiagnosticPrinter.Print(compilation, CheckCommand.InOrder(compilation, problems), options.File, stdout);
             foreach (var analysis in analyses)
             {
                 HumanReport.WriteNetwork(analysis, stdout);

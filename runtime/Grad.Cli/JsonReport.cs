@@ -8,10 +8,10 @@ namespace Grad.Cli;
 /// <summary>The <c>--json</c> object: <c>{"file", "diagnostics": [...]}</c> plus what each verb adds.</summary>
 public static class JsonReport
 {
-    public static JObject Create(Compilation compilation, string displayPath) => new()
+    public static JObject Create(Compilation compilation, string displayPath, IEnumerable<Diagnostic> diagnostics) => new()
     {
         ["file"] = displayPath,
-        ["diagnostics"] = new JArray(compilation.Diagnostics.Select(d => Diagnostic(compilation, d))),
+        ["diagnostics"] = new JArray(diagnostics.Select(d => Diagnostic(compilation, d))),
     };
 
     public static JObject Diagnostic(Compilation compilation, Diagnostic diagnostic)

@@ -1,11 +1,10 @@
 using Grad.Cli.Output;
 using Grad.Language;
-using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
+using Grad.Runtime.Analysis;
 using Grad.Runtime.Data;
 using Grad.Runtime.Json;
 using Grad.Runtime.Runs;
-using Newtonsoft.Json.Linq;
 
 namespace Grad.Cli;
 
@@ -26,7 +25,7 @@ internal static class RunCommand
         var jsonToStdout = options.JsonPath == "-";
         if (compilation.HasErrors)
         {
-            return CheckCommand.Report(compilation, options, stdout);
+            return CheckCommand.Report(compilation, CheckCommand.Findings(compilation, options), options, stdout);
         }
 
         using var cancellation = new CancellationTokenSource();
@@ -40,26 +39,32 @@ internal static class RunCommand
         {
             var results = RunAll(compilation.Program, cancellation.Token, interactive: !Console.IsErrorRedirected, stderr, options.Threads, out var failures);
             var runtimeDiagnostics = results.OfType<FailedRunResult>().Select(f => f.Diagnostic).ToList();
+            var diagnostics = CheckCommand.InOrder(compilation, runtimeDiagnostics.Concat(CheckCommand.Findings(compilation, options)));
+            if (!options.NoAnalysis)
+            {
+                var analyzer = new Analyzer();
+                results = [.. results.Select(r => compilation.Program.Runs.FirstOrDefault(run => run.Name == r.Name) is { } run ? analyzer.JudgeRun(compilation, run, r) : r)];
+            }
+
             if (options.JsonPath is { } path)
             {
-                var report = JsonReport.Create(compilation, options.File);
-                var diagnostics = (JArray)report["diagnostics"]!;
-                foreach (var diagnostic in runtimeDiagnostics)
-                {
-                    diagnostics.Add(JsonReport.Diagnostic(compilation, diagnostic));
-                }
-
+                var report = JsonReport.Create(compilation, options.File, diagnostics);
                 report["runs"] = RunResultJson.Runs(results);
                 JsonReport.Write(report, path, stdout);
             }
 
             if (!jsonToStdout)
             {
-                DiagnosticPrinter.Print(compilation, options.File, stdout);
-                PrintDiagnostics(compilation, runtimeDiagnostics, options.File, stdout);
+                DiagnosticPrinter.Print(compilation, diagnostics, options.File, stdout);
                 foreach (var result in results)
                 {
-                    HumanReport.WriteRun(result, compilation.Program, stdout);
+                    HumanReport.WriteRun(result, stdout);
+                    if (result is CompletedRunResult { Findings: { IsEmpty: false } findings })
+                    {
+                        DiagnosticPrinter.Print(compilation, findings.Select(f => f.ToDiagnostic()), options.File, stdout);
+                    }
+
+                    stdout.WriteLine();
                 }
             }
 
@@ -77,7 +82,8 @@ internal static class RunCommand
                 return Interrupted;
             }
 
-            return runtimeDiagnostics.Count > 0 || failures > 0 ? CommandLine.FileHasErrors : CommandLine.Clean;
+            var runFindings = results.OfType<CompletedRunResult>().SelectMany(r => r.Findings).Select(f => f.ToDiagnostic());
+            return failures > 0 ? CommandLine.FileHasErrors : CheckCommand.ExitCode(diagnostics.Concat(runFindings), options);
         }
         finally
         {
@@ -119,12 +125,4 @@ internal static class RunCommand
         return results;
     }
 
-    internal static void PrintDiagnostics(Compilation compilation, IEnumerable<Diagnostic> diagnostics, string displayPath, TextWriter writer)
-    {
-        foreach (var diagnostic in diagnostics)
-        {
-            var start = compilation.Source.GetPosition(diagnostic.Span.Start);
-            writer.WriteLine($"{displayPath}:{start.Line + 1}:{start.Character + 1}: {DiagnosticPrinter.SeverityWord(diagnostic.Severity)} {diagnostic.Code}: {diagnostic.Message}");
-        }
-    }
 }

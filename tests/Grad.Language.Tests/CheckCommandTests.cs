@@ -16,12 +16,19 @@ public class CheckCommandTests
     private static string Seed => Path.Combine(RepoPaths.Root, "examples", "seed.grad");
 
     [Fact]
-    public void The_seed_checks_clean()
+    public void The_seed_checks_without_errors_and_prints_its_finding_like_an_error()
     {
         var (exit, output, _) = Run("check", Seed);
         Assert.Equal(0, exit);
-        Assert.Equal("", output);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var line = Assert.Single(lines);
+        Assert.StartsWith($"{Seed}:26:9: warning GRAD0500: δ vanishes towards the input of `chain`: ‖δ¹‖/‖δ⁹‖ = ", line, StringComparison.Ordinal);
+
+        Assert.Equal((0, ""), Drop(Run("check", Seed, "--no-analysis")));
+        Assert.Equal(1, Run("check", Seed, "--warnings-as-errors").Exit);
     }
+
+    private static (int, string) Drop((int Exit, string Out, string Err) result) => (result.Exit, result.Out);
 
     [Fact]
     public void Errors_print_file_line_column_code_and_exit_1()
@@ -58,8 +65,8 @@ public class CheckCommandTests
         {
             var (exit, output, _) = Run("check", Seed, "--json", target);
             Assert.Equal(0, exit);
-            Assert.Equal("", output);
-            Assert.Empty((JArray)JObject.Parse(File.ReadAllText(target))["diagnostics"]!);
+            Assert.Contains("warning GRAD0500", output, StringComparison.Ordinal);
+            Assert.Equal(["GRAD0500"], ((JArray)JObject.Parse(File.ReadAllText(target))["diagnostics"]!).Select(d => (string)d["code"]!));
         }
         finally
         {

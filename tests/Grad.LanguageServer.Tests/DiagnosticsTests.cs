@@ -75,11 +75,35 @@ public sealed class DiagnosticsTests
         var message = warning["message"]!.ToString();
         Assert.Contains("‖δ¹‖/‖δ⁹‖ = ", message, StringComparison.Ordinal);
         Assert.Contains("9 sigmoid layers, each multiplies δ by w·σ'(z) ≤ 0.25·|w|", message, StringComparison.Ordinal);
+        // Each layer once, at its own position: the eight copies of the repeated layer are one row.
         var related = (JArray)warning["relatedInformation"]!;
-        Assert.Equal(9, related.Count);
+        Assert.Equal(2, related.Count);
         Assert.Equal(uri, related[0]!["location"]!["uri"]!.ToString());
-        Assert.Equal(2, (int)related[0]!["location"]!["range"]!["start"]!["line"]!);
+        Assert.Equal(new[] { 2, 3 }, related.Select(r => (int)r!["location"]!["range"]!["start"]!["line"]!));
+        Assert.Equal("layers 1–8 of 9: ‖δ¹‖ = 1.53e-6 … ‖δ⁸‖ = 0.025, each multiplies δ by 0.25", related[0]!["message"]!.ToString());
+        Assert.Equal("layer 9 of 9: ‖δ⁹‖ = 0.1", related[1]!["message"]!.ToString());
         Assert.Equal("chain", warning["data"]!["network"]!.ToString());
+    }
+
+    [Fact]
+    public async Task Related_information_of_a_repeat_of_two_layers_has_one_row_per_layer_line()
+    {
+        await using var server = await TestServer.StartAsync();
+        var uri = server.NewUri();
+        await server.OpenAsync(uri, """
+            network chain {
+              input 1
+              repeat 3 { dense 1 sigmoid
+                         dense 1 tanh }
+              dense 1 sigmoid
+              loss mse
+            }
+            """);
+        var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Count > 0);
+        var related = (JArray)Assert.Single(diagnostics)["relatedInformation"]!;
+        Assert.Equal(
+            ["line 2: layers 1, 3, 5 of 7", "line 3: layers 2, 4, 6 of 7", "line 4: layer 7 of 7"],
+            related.Select(r => $"line {(int)r!["location"]!["range"]!["start"]!["line"]!}: {r["message"]!.ToString().Split(':')[0]}"));
     }
 
     [Fact]

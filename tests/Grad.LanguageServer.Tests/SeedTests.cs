@@ -30,14 +30,14 @@ public sealed class SeedTests
         var outLine = Array.FindIndex(lines, l => l.Contains("as out", StringComparison.Ordinal));
         var repeatLine = Array.FindIndex(lines, l => l.Contains("repeat 8", StringComparison.Ordinal));
 
-        var hover = await server.HoverAsync(uri, new(outLine, lines[outLine].IndexOf("dense", StringComparison.Ordinal) + 1));
+        var hover = (await server.HoverAsync(uri, new(outLine, lines[outLine].IndexOf("dense", StringComparison.Ordinal) + 1)))?.Replace("&nbsp;", "", StringComparison.Ordinal);
         Assert.NotNull(hover);
         Assert.Contains("**layer 9 of 9**", hover, StringComparison.Ordinal);
         Assert.Contains($"| ‖δ⁹‖ | {Numbers.Format((double)layers[8]!["deltaNorm"]!)} |", hover, StringComparison.Ordinal);
         Assert.Contains($"| ‖∂C/∂W⁹‖ | {Numbers.Format((double)layers[8]!["weightGradNorm"]!)} |", hover, StringComparison.Ordinal);
         Assert.Contains("δ⁹ = ∂C/∂a⁹·σ'(z⁹) = ", hover, StringComparison.Ordinal);
 
-        var repeat = await server.HoverAsync(uri, new(repeatLine, lines[repeatLine].IndexOf("repeat", StringComparison.Ordinal) + 1));
+        var repeat = (await server.HoverAsync(uri, new(repeatLine, lines[repeatLine].IndexOf("repeat", StringComparison.Ordinal) + 1)))?.Replace("&nbsp;", "", StringComparison.Ordinal);
         Assert.NotNull(repeat);
         for (var l = 1; l <= 8; l++)
         {

@@ -131,7 +131,7 @@ public sealed class SettingHoverTests
 
         var repeat = await HoverAsync(At(1));
         Assert.Contains("**repeat 3** — 3 copies of the 1 layer inside", repeat, StringComparison.Ordinal);
-        Assert.Contains("| 1 | 1 → 1 | sigmoid |", repeat, StringComparison.Ordinal); // the layer table follows
+        Assert.Contains("| 1 | 1 → 1 | sigmoid |", repeat.Replace("&nbsp;", "", StringComparison.Ordinal), StringComparison.Ordinal); // with the layer table
 
         var init = await HoverAsync(At(2));
         Assert.Contains("**init normal(mean = 0, std = 1)** — how the weights start (biases start at 0), drawn with the network's seed (5)", init, StringComparison.Ordinal);

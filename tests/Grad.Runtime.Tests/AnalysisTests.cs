@@ -112,27 +112,3 @@ public class AnalysisTests
         Assert.True(result.Trace[^2].Loss >= 1e-6 || result.Trace.Count == 2);
     }
 }
-
-public class EarlyStopTests
-{
-    [Fact]
-    public void EarlyIsFlaggedAsSmallStepsNotAMinimum()
-    {
-        var bowl = Bowl();
-        var result = (MinimizeResult)Runner.Execute(Minimize("early", bowl, [1, 1], Sgd(0.5), until: [new StopCondition(StopMetric.Change, 1e-3)]));
-        var finding = CostAnalyzer.CheckEarlyStop(result, bowl)!;
-        Assert.Equal("w1", finding.Parameter);
-        AssertRelative(0.998001, finding.Distance, 1e-12, "distance");
-        AssertRelative(0.000999, finding.LastChange, 1e-9, "change");
-        Assert.True(finding.Ratio > 900);
-    }
-
-    [Fact]
-    public void AWellConditionedRunStoppedByUntilIsNotFlagged()
-    {
-        var round = Cost("round", ["x", "y"], Add(Pow(P(0, "x"), N(2)), Pow(P(1, "y"), N(2))));
-        var result = (MinimizeResult)Runner.Execute(Minimize("r", round, [1, 1], Sgd(0.1), until: [new StopCondition(StopMetric.Change, 1e-3)]));
-        Assert.Equal(StopReason.Until, result.StopReason);
-        Assert.Null(CostAnalyzer.CheckEarlyStop(result, round));
-    }
-}

@@ -32,12 +32,23 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, exit);
         var json = JObject.Parse(output);
         Assert.EndsWith("seed.grad", (string)json["file"]!);
-        Assert.Empty((JArray)json["diagnostics"]!);
+        // The file's static findings: only the chain's vanishing δ (on its name, line 26).
+        var diagnostics = (JArray)json["diagnostics"]!;
+        Assert.Equal(["GRAD0500"], diagnostics.Select(d => (string)d["code"]!));
+        Assert.Equal(25, (int)diagnostics[0]["range"]!["start"]!["line"]!);
+        Assert.Equal("warning", (string)diagnostics[0]["severity"]!);
         var runs = (JArray)json["runs"]!;
         Assert.Equal(4, runs.Count);
 
+        // LANGUAGE.md's seed: a small gradient is not a minimum (plain), small steps are not one either (early).
+        Assert.Equal(["GRAD0505"], runs[0]["findings"]!.Select(f => (string)f["code"]!));
+        Assert.Equal(["GRAD0503"], runs[1]["findings"]!.Select(f => (string)f["code"]!));
+        Assert.Empty((JArray)runs[2]["findings"]!);
+        Assert.Equal(1000, (int)runs[0]["findings"]![0]!["step"]!);
+        Assert.Equal(16, (int)runs[1]["findings"]![0]!["range"]!["start"]!["line"]!);
+
         var plain = (JObject)runs[0];
-        Assert.Equal(["name", "kind", "optimizer", "stepsTaken", "stopReason", "final", "trace"], plain.Properties().Select(p => p.Name));
+        Assert.Equal(["name", "kind", "optimizer", "stepsTaken", "stopReason", "final", "findings", "trace"], plain.Properties().Select(p => p.Name));
         Assert.Equal("minimize", (string)plain["kind"]!);
         Assert.True(JToken.DeepEquals(JToken.Parse("""{"name": "sgd", "lr": 0.5}"""), plain["optimizer"]), plain["optimizer"]!.ToString());
         Assert.Equal(1000, (int)plain["stepsTaken"]!);
@@ -54,7 +65,11 @@ public sealed class CliTests : IDisposable
         Assert.Equal(2, (int)early["stepsTaken"]!);
 
         var deep = (JObject)runs[3];
-        Assert.Equal(["name", "kind", "optimizer", "stepsTaken", "stopReason", "final", "layers", "trace"], deep.Properties().Select(p => p.Name));
+        Assert.Equal(["name", "kind", "optimizer", "stepsTaken", "stopReason", "final", "findings", "layers", "trace"], deep.Properties().Select(p => p.Name));
+        Assert.Equal(["loss", "dataLoss", "accuracy"], ((JObject)deep["final"]!).Properties().Select(p => p.Name));
+        Assert.Equal(JTokenType.Null, deep["final"]!["accuracy"]!.Type);
+        // One sample, full batch: the loss over the data set is the final batch loss after the last update.
+        Assert.Equal((double)deep["trace"]!.Last!["loss"]!, (double)deep["final"]!["dataLoss"]!, 15);
         Assert.Equal("train", (string)deep["kind"]!);
         var layer = (JObject)deep["layers"]![0]!;
         Assert.Equal(["index", "units", "activation", "label", "deltaNorm", "weightGradNorm"], layer.Properties().Select(p => p.Name));

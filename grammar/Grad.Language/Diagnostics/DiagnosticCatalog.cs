@@ -60,12 +60,17 @@ public static class DiagnosticCatalog
     // Running (GRAD04xx): found when the runtime loads data or runs.
     public static readonly DiagnosticDescriptor DataFileProblem = Error("GRAD0400", "Data file problem");
 
-    // Analysis (GRAD05xx): what the editor explains about training dynamics.
-    public static readonly DiagnosticDescriptor VanishingGradient = Warning("GRAD0500", "Vanishing gradient at the initial weights");
-    public static readonly DiagnosticDescriptor ExplodingGradient = Warning("GRAD0501", "Exploding gradient at the initial weights");
+    // Analysis (GRAD05xx): the runtime's findings (Grad.Runtime.Analysis), shown the same by the CLI and the editor.
+    public static readonly DiagnosticDescriptor VanishingGradient = Warning("GRAD0500", "Vanishing gradient");
+    public static readonly DiagnosticDescriptor ExplodingGradient = Warning("GRAD0501", "Exploding gradient");
     public static readonly DiagnosticDescriptor RunDiverges = Warning("GRAD0502", "Run diverges");
-    public static readonly DiagnosticDescriptor IllConditionedStop = Warning("GRAD0503", "Stopped while the gradient is not near zero");
+    public static readonly DiagnosticDescriptor IllConditionedStop = Warning("GRAD0503", "Stopped by until while not at a minimum");
     public static readonly DiagnosticDescriptor AnalysisFailed = Warning("GRAD0504", "Analysis failed");
+    public static readonly DiagnosticDescriptor NotAMinimum = Warning("GRAD0505", "Steps ran out far from a minimum");
+    public static readonly DiagnosticDescriptor DeadUnits = Warning("GRAD0506", "Dead units");
+    public static readonly DiagnosticDescriptor SaturatedUnits = Warning("GRAD0507", "Saturated units");
+    public static readonly DiagnosticDescriptor LearningRateAboveStability = Warning("GRAD0508", "Learning rate above the stability limit");
+    public static readonly DiagnosticDescriptor AnalysisSkipped = Warning("GRAD0510", "Analysis skipped: limits");
 
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
         typeof(DiagnosticCatalog).GetFields()

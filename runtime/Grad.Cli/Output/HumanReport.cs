@@ -15,18 +15,13 @@ internal static class HumanReport
 {
     private const int BarWidth = 24;
 
-    public static void WriteRun(RunResult result, BoundProgram program, TextWriter writer)
+    /// <summary>A run's summary; its findings are printed under it by the caller, like diagnostics.</summary>
+    public static void WriteRun(RunResult result, TextWriter writer)
     {
         switch (result)
         {
             case MinimizeResult minimize:
                 WriteMinimize(minimize, writer);
-                if (program.Costs.FirstOrDefault(c => c.Name == minimize.CostName) is { } cost && CostAnalyzer.CheckEarlyStop(minimize, cost) is { } early)
-                {
-                    writer.WriteLine($"  note: the last step moved no parameter by more than {Numbers.Format(early.LastChange, 3)}, but the minimum of the local quadratic model");
-                    writer.WriteLine($"        is still {Numbers.Format(early.Distance, 3)} away in {early.Parameter}: small steps, not a minimum (Hessian condition number {Numbers.Format(early.Analysis.ConditionNumber, 3)})");
-                }
-
                 break;
             case TrainResult train:
                 WriteTrain(train, writer);
@@ -35,8 +30,6 @@ internal static class HumanReport
                 writer.WriteLine($"run {failed.Name}: not run: {failed.Error}");
                 break;
         }
-
-        writer.WriteLine();
     }
 
     public static void WriteNetwork(NetworkAnalysis analysis, TextWriter writer)
@@ -55,6 +48,7 @@ internal static class HumanReport
     {
         GradientVerdict.Vanishing => $"‖δ^1‖/‖δ^L‖ = {Numbers.Format(analysis.Ratio, 3)}: vanishing gradient (below {Numbers.Format(NetworkAnalyzer.VanishingThreshold)}), the first layers barely learn",
         GradientVerdict.Exploding => $"‖δ^1‖/‖δ^L‖ = {Numbers.Format(analysis.Ratio, 3)}: exploding gradient (above {Numbers.Format(NetworkAnalyzer.ExplodingThreshold)})",
+        GradientVerdict.Dead => $"‖δ^1‖/‖δ^L‖ = {Numbers.Format(analysis.Ratio, 3)}: no δ reaches layer 1 (dead units)",
         _ => $"‖δ^1‖/‖δ^L‖ = {Numbers.Format(analysis.Ratio, 3)}: no vanishing or exploding gradient",
     };
 
@@ -70,13 +64,27 @@ internal static class HumanReport
     private static void WriteTrain(TrainResult result, TextWriter writer)
     {
         writer.WriteLine($"run {result.Name}: train {result.NetworkName} on {result.DataName} with {Optimizer(result.Optimizer)}");
-        writer.WriteLine($"  {Stopped(result)}");
-        writer.WriteLine($"  loss     {Numbers.Format(result.InitialLoss)} → {Numbers.Format(result.FinalLoss)}");
+        writer.WriteLine($"  {Stopped(result)}{Epochs(result)}");
+        writer.WriteLine($"  loss     {Numbers.Format(result.InitialLoss)} → {Numbers.Format(result.FinalLoss)} (batch){(result.StopReason == StopReason.Until ? ", the value that met until" : "")}");
+        writer.WriteLine($"  data     loss {Numbers.Format(result.DataLoss)} over all samples after the last update" +
+            (result.Accuracy is { } accuracy ? $", accuracy {Numbers.Format(100 * accuracy, 4)}%" : ""));
         var rows = result.Layers.Select(l => new LayerRow(l.Index, l.Units, l.Activation, l.Label, l.DeltaNorm.Initial, l.WeightGradNorm.Initial, l.DeltaNorm.Final, l.WeightGradNorm.Final)).ToList();
         WriteLayerTable(rows, writer, withFinal: true);
         var first = result.Layers[0].DeltaNorm.Initial;
         var last = result.Layers[^1].DeltaNorm.Initial;
         writer.WriteLine($"  ‖δ^1‖/‖δ^L‖ at the start = {Numbers.Format(first / last, 3)}{(first / last < NetworkAnalyzer.VanishingThreshold ? ": vanishing gradient, the first layers barely learn" : first / last > NetworkAnalyzer.ExplodingThreshold ? ": exploding gradient" : "")}");
+    }
+
+    /// <summary>", 100 epochs" (or "12.5 epochs" when the run stopped inside one).</summary>
+    private static string Epochs(TrainResult result)
+    {
+        if (result.StepsPerEpoch <= 0)
+        {
+            return "";
+        }
+
+        var epochs = (double)result.StepsTaken / result.StepsPerEpoch;
+        return $" = {Numbers.Format(epochs, 4)} epoch{(epochs == 1 ? "" : "s")} of {result.StepsPerEpoch} step{(result.StepsPerEpoch == 1 ? "" : "s")}";
     }
 
     private static string Stopped(CompletedRunResult result) => result.StopReason switch

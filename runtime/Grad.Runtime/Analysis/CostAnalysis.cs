@@ -29,59 +29,8 @@ public sealed record CostAnalysis(
         [.. ParameterNames.Zip(Derivatives, (name, derivative) => SymbolicDerivative.GradientLine(CostName, name, derivative))];
 }
 
-/// <summary>
-/// A minimize run that <c>until</c> stopped far from the minimum: the local quadratic model's
-/// minimum is <see cref="Distance"/> away in <see cref="Parameter"/> (the largest Newton-step
-/// component), <see cref="Ratio"/> times the last step's largest change.
-/// </summary>
-public sealed record EarlyStopFinding(string Parameter, double Distance, double LastChange, double Ratio, CostAnalysis Analysis);
-
 public static class CostAnalyzer
 {
-    /// <summary>A Newton distance this many times the last step counts as "not a minimum".</summary>
-    public const double EarlyStopRatio = 10;
-
-    /// <summary>
-    /// For a run stopped by <c>until</c>: the finding when, at the final point, the Hessian is
-    /// positive definite and the Newton step is more than <see cref="EarlyStopRatio"/> times the
-    /// last step (the seed's <c>early</c>: 0.998 away in w1 after a step of 0.000999). Null otherwise
-    /// (also when the last two trace points are not consecutive steps).
-    /// </summary>
-    public static EarlyStopFinding? CheckEarlyStop(MinimizeResult result, BoundCost cost)
-    {
-        if (result.StopReason != StopReason.Until || result.Trace.Count < 2 || result.Trace[^1].Step != result.Trace[^2].Step + 1)
-        {
-            return null;
-        }
-
-        var last = result.Trace[^1].Parameters;
-        var previous = result.Trace[^2].Parameters;
-        var change = 0.0;
-        for (var i = 0; i < last.Length; i++)
-        {
-            change = Math.Max(change, Math.Abs(last[i] - previous[i]));
-        }
-
-        var analysis = Analyze(cost, result.FinalParameters);
-        if (analysis.NewtonStep is not { } newton)
-        {
-            return null;
-        }
-
-        var index = 0;
-        for (var i = 1; i < newton.Length; i++)
-        {
-            if (Math.Abs(newton[i]) > Math.Abs(newton[index]))
-            {
-                index = i;
-            }
-        }
-
-        var distance = Math.Abs(newton[index]);
-        var ratio = change == 0 ? double.PositiveInfinity : distance / change;
-        return ratio > EarlyStopRatio ? new EarlyStopFinding(cost.Parameters[index], distance, change, ratio, analysis) : null;
-    }
-
     public static CostAnalysis Analyze(BoundCost cost, ReadOnlySpan<double> point)
     {
         var compiled = CompiledCost.Compile(cost);

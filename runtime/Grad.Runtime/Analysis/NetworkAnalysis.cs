@@ -6,8 +6,11 @@ using Grad.Runtime.Runs;
 
 namespace Grad.Runtime.Analysis;
 
-/// <summary>Whether the error signal survives the trip back to the first layer.</summary>
-public enum GradientVerdict { Healthy, Vanishing, Exploding }
+/// <summary>
+/// Whether the error signal survives the trip back to the first layer. Dead: no δ reaches layer 1
+/// at all (‖δ¹‖ = 0, so the ratio is 0 or 0/0): never "healthy".
+/// </summary>
+public enum GradientVerdict { Healthy, Vanishing, Exploding, Dead }
 
 /// <summary>
 /// The numbers of the chain rule δ^l = ((W^(l+1))ᵀ δ^(l+1)) ⊙ g'(z^l) for one layer, for the hover.
@@ -25,9 +28,19 @@ public sealed record ChainFactors(
     double? Delta,
     double? OutputGradient,
     double? NextWeightNorm,
-    double MeanAbsActivationDerivative);
+    double MeanAbsActivationDerivative)
+{
+    /// <summary>How much this layer multiplies δ by on its way back: |w·g'(z)|, or ‖W^(l+1)‖_F·mean|g'| when wider.</summary>
+    public double? Gain => NextWeight is { } w && ActivationDerivative is { } d
+        ? Math.Abs(w * d)
+        : NextWeightNorm is { } norm ? norm * MeanAbsActivationDerivative : null;
+}
 
-/// <summary>One layer at the analysed weights: mean per-sample ‖δ^l‖, ‖∂C/∂W^l‖_F, ‖δ^l‖/‖δ^L‖ and the chain-rule factors.</summary>
+/// <summary>
+/// One layer at the analysed weights: mean per-sample ‖δ^l‖, ‖∂C/∂W^l‖_F, ‖δ^l‖/‖δ^L‖, the
+/// chain-rule factors, and how many units are dead (relu units whose δ is 0 for every sample
+/// of the batch) or saturated (sigmoid/tanh units with |g'(z)| &lt; 1e-3 for every sample).
+/// </summary>
 public sealed record LayerAnalysis(
     int Index,
     int Units,
@@ -37,7 +50,12 @@ public sealed record LayerAnalysis(
     double DeltaNorm,
     double WeightGradNorm,
     double RatioToOutput,
-    ChainFactors Chain);
+    ChainFactors Chain)
+{
+    public int DeadUnits { get; init; }
+
+    public int SaturatedUnits { get; init; }
+}
 
 /// <summary>
 /// A network's per-layer δ at given weights on a batch. <see cref="Ratio"/> is ‖δ^1‖/‖δ^L‖;
@@ -60,8 +78,15 @@ public static class NetworkAnalyzer
     public const double VanishingThreshold = 1e-3;
     public const double ExplodingThreshold = 1e3;
 
+    /// <summary>A sigmoid or tanh unit is saturated where |g'(z)| is below this.</summary>
+    public const double SaturationThreshold = 1e-3;
+
+    /// <summary>The verdict on ‖δ¹‖/‖δᴸ‖: 0 and 0/0 (NaN) are dead, never healthy.</summary>
     public static GradientVerdict Classify(double ratio) =>
-        ratio < VanishingThreshold ? GradientVerdict.Vanishing : ratio > ExplodingThreshold ? GradientVerdict.Exploding : GradientVerdict.Healthy;
+        double.IsNaN(ratio) || ratio == 0 ? GradientVerdict.Dead
+        : ratio < VanishingThreshold ? GradientVerdict.Vanishing
+        : ratio > ExplodingThreshold ? GradientVerdict.Exploding
+        : GradientVerdict.Healthy;
 
     /// <summary>The first run of the program that trains this network, if any.</summary>
     public static BoundRun? FirstTrainingRun(BoundProgram program, BoundNetwork network) =>
@@ -173,6 +198,7 @@ public static class NetworkAnalyzer
                 OutputGradient: isLast && shape.Units == 1 && derivative is { } d && d != 0 ? backprop.Delta(l)[0] / d : null,
                 NextWeightNorm: next is null ? null : Backprop.FrobeniusNorm(parameters.AsSpan(next.WeightOffset, next.WeightCount)),
                 MeanAbsActivationDerivative: backprop.MeanAbsActivationDerivative(l));
+            var (dead, saturated) = CountUnits(backprop, shape, l);
             layers.Add(new LayerAnalysis(
                 shape.Index,
                 shape.Units,
@@ -182,10 +208,47 @@ public static class NetworkAnalyzer
                 deltaNorms[l],
                 Backprop.WeightGradNorm(model, gradient, l),
                 deltaNorms[l] / outputNorm,
-                chain));
+                chain) { DeadUnits = dead, SaturatedUnits = saturated });
         }
 
         var ratio = deltaNorms[0] / outputNorm;
-        return new NetworkAnalysis(name, dataName, runName, backprop.BatchSize, loss, layers, ratio, double.IsNaN(ratio) ? GradientVerdict.Healthy : Classify(ratio));
+        return new NetworkAnalysis(name, dataName, runName, backprop.BatchSize, loss, layers, ratio, Classify(ratio));
+    }
+
+    /// <summary>
+    /// Dead units: relu units whose δ is exactly 0 for every sample of the batch. Saturated units:
+    /// sigmoid or tanh units whose |g'(z)| is below <see cref="SaturationThreshold"/> for every sample.
+    /// </summary>
+    internal static (int Dead, int Saturated) CountUnits(Backprop backprop, LayerShape shape, int layer)
+    {
+        var kind = shape.Activation.Kind;
+        var relu = kind == ActivationKind.Relu || (kind == ActivationKind.LeakyRelu && shape.Activation.Parameter == 0);
+        var squashing = kind is ActivationKind.Sigmoid or ActivationKind.Tanh;
+        if (!relu && !squashing)
+        {
+            return (0, 0);
+        }
+
+        var units = shape.Units;
+        var delta = backprop.Delta(layer);
+        var z = backprop.PreActivation(layer);
+        var a = backprop.Activation(layer);
+        int dead = 0, saturated = 0;
+        for (var j = 0; j < units; j++)
+        {
+            var allZero = true;
+            var allFlat = true;
+            for (var i = 0; i < backprop.BatchSize && (allZero || allFlat); i++)
+            {
+                var k = i * units + j;
+                allZero &= delta[k] == 0;
+                allFlat &= Math.Abs(Activations.Derivative(shape.Activation, z[k], a[k])) < SaturationThreshold;
+            }
+
+            dead += relu && allZero ? 1 : 0;
+            saturated += squashing && allFlat ? 1 : 0;
+        }
+
+        return (dead, saturated);
     }
 }

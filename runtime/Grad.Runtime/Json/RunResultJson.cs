@@ -92,6 +92,7 @@ public static class RunResultJson
             ["params"] = ByName(result.ParameterNames, result.FinalParameters),
             ["gradient"] = ByName(result.ParameterNames, result.FinalGradient),
         },
+        ["findings"] = Findings(result.Findings),
         ["trace"] = new JArray(result.Trace.Select(point => new JObject
         {
             ["step"] = point.Step,
@@ -108,7 +109,13 @@ public static class RunResultJson
         ["optimizer"] = Optimizer(result.Optimizer),
         ["stepsTaken"] = result.StepsTaken,
         ["stopReason"] = RunResult.StopReasonName(result.StopReason),
-        ["final"] = new JObject { ["loss"] = Number(result.FinalLoss) },
+        ["final"] = new JObject
+        {
+            ["loss"] = Number(result.FinalLoss),
+            ["dataLoss"] = Number(result.DataLoss),
+            ["accuracy"] = result.Accuracy is { } accuracy ? Number(accuracy) : JValue.CreateNull(),
+        },
+        ["findings"] = Findings(result.Findings),
         ["layers"] = new JArray(result.Layers.Select(layer => new JObject
         {
             ["index"] = layer.Index,
@@ -126,6 +133,45 @@ public static class RunResultJson
             ["weightGradNorms"] = Numbers(point.WeightGradNorms),
         })),
     };
+
+    /// <summary>LANGUAGE.md's <c>findings</c>: severity, code, message, range, and the step and layers when they apply.</summary>
+    public static JArray Findings(IEnumerable<Finding> findings) => new(findings.Select(Finding));
+
+    public static JObject Finding(Finding finding)
+    {
+        var json = new JObject
+        {
+            ["severity"] = finding.Severity.ToString().ToLowerInvariant(),
+            ["code"] = finding.Code,
+            ["message"] = finding.Message,
+            ["range"] = new JObject
+            {
+                ["start"] = new JObject { ["line"] = finding.Range.Start.Line, ["character"] = finding.Range.Start.Character },
+                ["end"] = new JObject { ["line"] = finding.Range.End.Line, ["character"] = finding.Range.End.Character },
+            },
+        };
+        if (finding.Step is { } step)
+        {
+            json["step"] = step;
+        }
+
+        if (!finding.Layers.IsEmpty)
+        {
+            json["layers"] = new JArray(finding.Layers);
+        }
+
+        if (!finding.Numbers.IsEmpty)
+        {
+            json["numbers"] = new JObject(finding.Numbers.Select(n => new JProperty(n.Key, Number(n.Value))));
+        }
+
+        if (!finding.Fixes.IsEmpty)
+        {
+            json["fixes"] = new JArray(finding.Fixes.Select(f => new JObject { ["title"] = f.Title, ["kind"] = f.Kind, ["predicted"] = Number(f.Predicted) }));
+        }
+
+        return json;
+    }
 
     private static JObject Pair(NormPair pair) => new() { ["initial"] = Number(pair.Initial), ["final"] = Number(pair.Final) };
 

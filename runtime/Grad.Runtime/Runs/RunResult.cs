@@ -17,9 +17,16 @@ public abstract record RunResult(string Name, RunKind Kind, OptimizerSpec Optimi
     public static string StopReasonName(StopReason reason) => reason.ToString().ToLowerInvariant();
 }
 
-/// <summary>A run that finished (by steps, until, divergence, cancellation or budget).</summary>
+/// <summary>
+/// A run that finished (by steps, until, divergence, cancellation or budget). <see cref="Findings"/>
+/// are the analysis' judgement of the run (GRAD0502, 0503, 0505 and what developed during
+/// training), set by <see cref="Analysis.Analyzer.JudgeRun"/>.
+/// </summary>
 public abstract record CompletedRunResult(string Name, RunKind Kind, OptimizerSpec Optimizer, int StepsTaken, StopReason StopReason)
-    : RunResult(Name, Kind, Optimizer);
+    : RunResult(Name, Kind, Optimizer)
+{
+    public ImmutableArray<Analysis.Finding> Findings { get; init; } = [];
+}
 
 /// <summary>A state of a minimize run: cost, parameters and gradient after <paramref name="Step"/> updates.</summary>
 public sealed record MinimizeTracePoint(int Step, double Cost, double[] Parameters, double[] Gradient);
@@ -57,7 +64,17 @@ public sealed record TrainResult(
     double FinalLoss,
     IReadOnlyList<LayerSummary> Layers,
     IReadOnlyList<TrainTracePoint> Trace,
-    double[] FinalParameters) : CompletedRunResult(Name, RunKind.Train, Optimizer, StepsTaken, StopReason);
+    double[] FinalParameters) : CompletedRunResult(Name, RunKind.Train, Optimizer, StepsTaken, StopReason)
+{
+    /// <summary>The batch-mean loss over the whole data set at the final parameters (PyTorch: the loss of one pass over all samples).</summary>
+    public double DataLoss { get; init; } = double.NaN;
+
+    /// <summary>Updates per epoch: ⌈samples / batch⌉.</summary>
+    public int StepsPerEpoch { get; init; }
+
+    /// <summary>For bce and cross_entropy: the fraction of correct predictions over the whole data set at the final parameters; null for mse.</summary>
+    public double? Accuracy { get; init; }
+}
 
 /// <summary>
 /// A run that could not start: its data could not be loaded (GRAD0400, at the data declaration)

@@ -166,15 +166,11 @@ public static class Runner
                 session.NextBatch();
             }
 
+            // After update k the loss is measured on the batch that update k+1 would use (as a
+            // PyTorch loop computes it before its next step); when it meets `until`, that value
+            // is the one reported, as the final loss and the last trace point.
             loss = session.Evaluate(parameters);
             var outcome = Outcome(run.Until, loss, parameters, previous, session.Gradient);
-            if (outcome.Satisfied && !isLast && session.IsMinibatch)
-            {
-                // The final state is measured on the batch of the last update.
-                session.PreviousBatch();
-                loss = session.Evaluate(parameters);
-            }
-
             if (schedule.ShouldRecord(step) || outcome.Stops || isLast)
             {
                 current = session.Snapshot(step, loss);
@@ -196,7 +192,13 @@ public static class Runner
             shape.Label,
             new NormPair(initial.DeltaNorms[l], current.DeltaNorms[l]),
             new NormPair(initial.WeightGradNorms[l], current.WeightGradNorms[l]))).ToList();
-        return new TrainResult(run.Name, run.Optimizer, step, reason, network.Name, data.Name, initial.Loss, loss, layers, trace, parameters);
+        var (dataLoss, accuracy) = WholeDataSet.Evaluate(model, parameters, data.Features, targets, data.Count);
+        return new TrainResult(run.Name, run.Optimizer, step, reason, network.Name, data.Name, initial.Loss, loss, layers, trace, parameters)
+        {
+            DataLoss = dataLoss,
+            Accuracy = accuracy,
+            StepsPerEpoch = PlannedSteps(run with { Epochs = 1 }, data.Count),
+        };
     }
 
     /// <summary>What one update did: made the run diverge, or met an <c>until</c> condition.</summary>

@@ -19,12 +19,9 @@ internal sealed class TrainingSession
     private readonly Rng rng;
     private readonly int[] order;
     private readonly Backprop backprop;
-    private double[] batchX;
-    private double[] batchY;
-    private double[] previousX;
-    private double[] previousY;
+    private readonly double[] batchX;
+    private readonly double[] batchY;
     private int batchRows;
-    private int previousRows;
     private int cursor;
 
     public TrainingSession(NetworkModel model, double[] features, double[] targets, int count, int? batch, long seed, int threads = 1)
@@ -41,8 +38,6 @@ internal sealed class TrainingSession
         Gradient = new double[model.ParameterCount];
         batchX = new double[batchSize * model.InputWidth];
         batchY = new double[batchSize * model.OutputWidth];
-        previousX = new double[batchX.Length];
-        previousY = new double[batchY.Length];
     }
 
     public bool IsMinibatch => batchSize < count;
@@ -54,9 +49,6 @@ internal sealed class TrainingSession
 
     public void NextBatch()
     {
-        (previousX, batchX) = (batchX, previousX);
-        (previousY, batchY) = (batchY, previousY);
-        previousRows = batchRows;
         if (!IsMinibatch)
         {
             features.AsSpan(0, count * model.InputWidth).CopyTo(batchX);
@@ -87,14 +79,6 @@ internal sealed class TrainingSession
         }
 
         cursor += batchRows;
-    }
-
-    /// <summary>Goes back to the batch before the current one.</summary>
-    public void PreviousBatch()
-    {
-        (previousX, batchX) = (batchX, previousX);
-        (previousY, batchY) = (batchY, previousY);
-        (previousRows, batchRows) = (batchRows, previousRows);
     }
 
     /// <summary>Forward and backward on the current batch; returns the batch-mean loss and fills <see cref="Gradient"/>.</summary>

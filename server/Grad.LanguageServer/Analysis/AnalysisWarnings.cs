@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
 using Grad.Language.Syntax;
+using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Analysis;
 
@@ -52,13 +53,12 @@ public static class AnalysisWarnings
             ? $"δ vanishes towards the input of `{network.Name}`: {measure} (below {Numbers.Format(VanishingRatio)}), so the early layers barely learn. Cause: {cause}"
             : $"δ explodes towards the input of `{network.Name}`: {measure} (above {Numbers.Format(ExplodingRatio)}), so the early layers take huge steps. Cause: {cause}";
 
+        // One row per position in the file: the copies of a repeated layer share their line, so
+        // they are one row that names them all rather than eight rows at the same place.
         var related = network.Layers
-            .Zip(report.Layers, (layer, numbers) => new RelatedLocation(
-                layer.Syntax.Activation?.Span ?? layer.Syntax.Span,
-                $"layer {layer.Index} of {last}: ‖δ{Superscript(layer.Index)}‖ = {Numbers.Format(numbers.DeltaNorm)}" +
-                (numbers.Chain.Gain is { } gain && layer.Index < last
-                    ? $", multiplies δ by {Numbers.Format(gain)}"
-                    : "")))
+            .Zip(report.Layers, (layer, numbers) => (Layer: layer, Numbers: numbers))
+            .GroupBy(x => x.Layer.Syntax.Activation?.Span ?? x.Layer.Syntax.Span)
+            .Select(group => new RelatedLocation(group.Key, RelatedMessage(group.ToArray(), last)))
             .ToImmutableArray();
 
         var flagged = network.Layers.Where(l => l.Activation.Kind == ActivationKind.Sigmoid || l.Activation.Kind == ActivationKind.Tanh).Select(l => l.Index);
@@ -70,6 +70,33 @@ public static class AnalysisWarnings
                 .Add("ratio", Numbers.Invariant(ratio))
                 .Add("layers", string.Join(",", flagged)),
         };
+    }
+
+    private static string RelatedMessage(IReadOnlyList<(BoundLayer Layer, LayerReport Numbers)> copies, int last)
+    {
+        if (copies.Count == 1)
+        {
+            var (layer, numbers) = copies[0];
+            return $"layer {layer.Index} of {last}: ‖δ{Superscript(layer.Index)}‖ = {Numbers.Format(numbers.DeltaNorm)}" +
+                (numbers.Chain.Gain is { } gain && layer.Index < last ? $", multiplies δ by {Numbers.Format(gain)}" : "");
+        }
+
+        var first = copies[0];
+        var end = copies[^1];
+        var gains = copies.Where(x => x.Layer.Index < last).Select(x => x.Numbers.Chain.Gain).OfType<double>().ToArray();
+        var multiplies = gains.Length switch
+        {
+            0 => "",
+            _ when Numbers.Format(gains.Min()) == Numbers.Format(gains.Max()) => $", each multiplies δ by {Numbers.Format(gains[0])}",
+            <= 4 => $", multiply δ by {string.Join(", ", gains.Select(Numbers.Format))}",
+            _ => $", each multiplies δ by {Numbers.Format(gains.Min())} to {Numbers.Format(gains.Max())}",
+        };
+        var consecutive = end.Layer.Index - first.Layer.Index == copies.Count - 1;
+        var which = consecutive ? $"layers {first.Layer.Index}–{end.Layer.Index}"
+            : copies.Count <= 6 ? $"layers {string.Join(", ", copies.Select(x => x.Layer.Index))}"
+            : $"{copies.Count} layers from {first.Layer.Index} to {end.Layer.Index}";
+        return $"{which} of {last}: " +
+            $"‖δ{Superscript(first.Layer.Index)}‖ = {Numbers.Format(first.Numbers.DeltaNorm)} … ‖δ{Superscript(end.Layer.Index)}‖ = {Numbers.Format(end.Numbers.DeltaNorm)}{multiplies}";
     }
 
     private static string Cause(BoundNetwork network, NetworkReport report, bool vanishing)

@@ -3,6 +3,7 @@ using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
 using Grad.Runtime.Runs;
 using Newtonsoft.Json.Linq;
+using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Analysis;
 

@@ -24,13 +24,15 @@ public sealed class LanguageServerHost : IDisposable
         options ??= new LanguageServerOptions();
         var formatter = new JsonMessageFormatter();
         ConfigureSerializer(formatter.JsonSerializer);
-        Rpc = new LspJsonRpc(new HeaderDelimitedMessageHandler(output, input, formatter))
+        var handler = new LspMessageHandler(output, input, formatter);
+        Rpc = new LspJsonRpc(handler)
         {
             SynchronizationContext = new NonConcurrentSynchronizationContext(sticky: false),
             CancelLocallyInvokedMethodsWhenConnectionIsClosed = true,
         };
         Log = new ServerLog(options.Log);
         Log.Attach(Rpc);
+        handler.BadBody = (code, message) => Log.Warning($"answered a bad message body with {code}: {message}");
         var notifier = new ClientNotifier(this);
         Context = new ServerContext(Rpc, Log, options.AnalysisService ?? new RuntimeAnalysisService(), options.Settings, notifier);
         Lifecycle = new LifecycleFeature(Context, exit);

@@ -6,6 +6,7 @@ using Grad.LanguageServer.Features.Common;
 using Grad.LanguageServer.Hosting;
 using Grad.LanguageServer.Protocol;
 using StreamJsonRpc;
+using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Features.CodeActions;
 

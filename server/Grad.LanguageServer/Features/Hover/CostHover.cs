@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text;
 using Grad.Language;
 using Grad.LanguageServer.Analysis;
+using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Features.Hover;
 

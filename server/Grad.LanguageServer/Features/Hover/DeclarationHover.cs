@@ -1,5 +1,6 @@
 using Grad.Language;
 using Grad.Language.Semantics;
+using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Features.Hover;
 
@@ -12,7 +13,7 @@ public static class DeclarationHover
         var line = source.GetLineText(source.GetLine(symbol.NameSpan.Start)).Trim();
         var container = symbol.Container is null ? "" : $" of {symbol.Container.KindName} `{symbol.Container.Name}`";
         var value = symbol.Kind == SymbolKind.Constant && compilation.Program.Constants.TryGetValue(symbol.Name, out var constant)
-            ? $" = {Analysis.Numbers.Invariant(constant)}"
+            ? $" = {Grad.Runtime.Analysis.Numbers.Invariant(constant)}"
             : "";
         return $"({symbol.KindName}{container}) `{symbol.Name}`{value}\n\n```grad\n{line}\n```";
     }

@@ -61,11 +61,8 @@ public sealed class HoverFeature
             var layers = compilation.LayersAt(offset, out _);
             if (layers.Count > 0)
             {
-                markdown = LayerHover.Markdown(context.Analyzer, snapshot, layers, cancellationToken);
-                if (SettingHover.Repeat(compilation, offset) is { } repeat)
-                {
-                    markdown = repeat + (markdown is null ? "" : "\n\n" + markdown);
-                }
+                var repeat = SettingHover.Repeat(compilation, offset);
+                markdown = LayerHover.Markdown(context.Analyzer, snapshot, layers, cancellationToken, repeat) ?? repeat;
                 span = layers.Count == 1 ? layers[0].Syntax.Span : layers[0].Repeat?.Span;
             }
         }

@@ -4,13 +4,18 @@ using Grad.LanguageServer.Analysis;
 using Grad.LanguageServer.Documents;
 using Grad.LanguageServer.Features.Common;
 using static Grad.LanguageServer.Analysis.AnalysisWarnings;
+using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Features.Hover;
 
-/// <summary>A layer (or every layer of a repeat): l of L, shape, activation, ‖δ‖, ‖∂C/∂W‖, ratio, chain rule.</summary>
+/// <summary>
+/// A layer (or every layer of a repeat): l of L, shape, activation, ‖δ‖, ‖∂C/∂W‖, ratio, chain
+/// rule. The numbers come first and the explanation after, so a long repeat's rows are in view
+/// without scrolling; <paramref name="explanation"/> (what a <c>repeat</c> does) goes after the table.
+/// </summary>
 public static class LayerHover
 {
-    public static string? Markdown(DocumentAnalyzer analyzer, DocumentSnapshot snapshot, IReadOnlyList<BoundLayer> layers, CancellationToken cancellationToken)
+    public static string? Markdown(DocumentAnalyzer analyzer, DocumentSnapshot snapshot, IReadOnlyList<BoundLayer> layers, CancellationToken cancellationToken, string? explanation = null)
     {
         if (layers.Count == 0)
         {
@@ -43,19 +48,32 @@ public static class LayerHover
             }
 
             var trainedLayer = trained?.Layers.FirstOrDefault(l => l.Index == layer.Index);
-            text.Append(trainedLayer is null ? "| | at initial weights |\n|---|---|\n" : $"| | at initial weights | after `{trainingRun!.Name}` |\n|---|---|---|\n");
+            var table = trainedLayer is null ? new HoverTable("", "at initial weights") : new HoverTable("", "at initial weights", $"after `{trainingRun!.Name}`");
             var l = Superscript(layer.Index);
-            text.Append($"| ‖δ{l}‖ | {Numbers.Format(numbers.DeltaNorm)} |{(trainedLayer is null ? "" : $" {Numbers.Format(trainedLayer.DeltaNormFinal)} |")}\n");
-            text.Append($"| ‖∂C/∂W{l}‖ | {Numbers.Format(numbers.WeightGradNorm)} |{(trainedLayer is null ? "" : $" {Numbers.Format(trainedLayer.WeightGradNormFinal)} |")}\n");
-            text.Append($"| ‖δ{l}‖/‖δ{Superscript(total)}‖ | {Numbers.Format(output == 0 ? double.NaN : numbers.DeltaNorm / output)} |{(trainedLayer is null ? "" : " |")}\n\n");
+            table.Row([$"‖δ{l}‖", Numbers.Format(numbers.DeltaNorm), .. Trained(trainedLayer?.DeltaNormFinal)]);
+            table.Row([$"‖∂C/∂W{l}‖", Numbers.Format(numbers.WeightGradNorm), .. Trained(trainedLayer?.WeightGradNormFinal)]);
+            if (layer.Index < total)
+            {
+                // On the output layer the ratio is ‖δᴸ‖/‖δᴸ‖ = 1: no row.
+                table.Row([$"‖δ{l}‖/‖δ{Superscript(total)}‖", Numbers.Format(output == 0 ? double.NaN : numbers.DeltaNorm / output), .. trainedLayer is null ? Array.Empty<string>() : [""]]);
+            }
+
+            text.Append(table).Append('\n');
             text.Append(ChainRule(layer, numbers, report, total)).Append("\n\n");
             text.Append($"_measured on {report.DataDescription}_");
+            if (explanation is not null)
+            {
+                text.Append("\n\n").Append(explanation);
+            }
+
             return text.ToString();
+
+            string[] Trained(double? value) => trainedLayer is null ? [] : [Numbers.Format(value ?? double.NaN)];
         }
 
         var repeat = layers[0].Repeat;
         text.Append($"**{(repeat is null ? "layers" : "repeat")} · layers {layers[0].Index}–{layers[^1].Index} of {total}** in `{network.Name}`\n\n");
-        text.Append("| l | shape | activation | ‖δˡ‖ | ‖∂C/∂Wˡ‖ | ‖δˡ‖/‖δᴸ‖ | δ multiplied by |\n|---|---|---|---|---|---|---|\n");
+        var rows = new HoverTable("l", "shape", "activation", "‖δˡ‖", "‖∂C/∂Wˡ‖", "‖δˡ‖/‖δᴸ‖", "δ multiplied by");
         foreach (var layer in layers)
         {
             var numbers = report.Layers.FirstOrDefault(n => n.Index == layer.Index);
@@ -64,11 +82,24 @@ public static class LayerHover
                 continue;
             }
 
-            text.Append($"| {layer.Index} | {layer.InputUnits} → {layer.Units} | {layer.Activation.Name} | {Numbers.Format(numbers.DeltaNorm)} | {Numbers.Format(numbers.WeightGradNorm)} | {Numbers.Format(output == 0 ? double.NaN : numbers.DeltaNorm / output)} | {(numbers.Chain.Gain is { } gain && layer.Index < total ? Numbers.Format(gain) : "")} |\n");
+            rows.Row(
+                $"{layer.Index}",
+                $"{layer.InputUnits} → {layer.Units}",
+                layer.Activation.Name,
+                Numbers.Format(numbers.DeltaNorm),
+                Numbers.Format(numbers.WeightGradNorm),
+                layer.Index < total ? Numbers.Format(output == 0 ? double.NaN : numbers.DeltaNorm / output) : "",
+                numbers.Chain.Gain is { } gain && layer.Index < total ? Numbers.Format(gain) : "");
         }
 
-        text.Append($"\nEach layer multiplies δ on its way back by w·{SyntaxLocator.ActivationDerivative(layers[0].Activation.Kind)}(z) (‖W‖·mean|g'| when wider); their product is the ratio.\n");
-        text.Append($"\n_at the initial weights, measured on {report.DataDescription}_");
+        text.Append(rows);
+        text.Append($"\n_at the initial weights, measured on {report.DataDescription}_\n");
+        if (explanation is not null)
+        {
+            text.Append('\n').Append(explanation).Append('\n');
+        }
+
+        text.Append($"\nEach layer multiplies δ on its way back by w·{SyntaxLocator.ActivationDerivative(layers[0].Activation.Kind)}(z) (‖W‖·mean|g'| when wider); their product is the ratio.");
         return text.ToString();
     }
 

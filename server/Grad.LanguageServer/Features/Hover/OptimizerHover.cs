@@ -3,6 +3,7 @@ using Grad.Language;
 using Grad.Language.Syntax;
 using Grad.LanguageServer.Analysis;
 using Grad.LanguageServer.Features.Common;
+using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Features.Hover;
 
@@ -29,15 +30,18 @@ public static class OptimizerHover
         // The bound run has every hyperparameter at its effective value (PyTorch's defaults filled in).
         var effective = compilation.Program.Runs.FirstOrDefault(r => r.Syntax.Span.Contains(item.Span.Start))?.Optimizer;
         var text = new StringBuilder();
-        text.Append($"**{builtIn.Name}** — {builtIn.Documentation}\n\n");
-        text.Append($"update rule: {builtIn.UpdateRule}\n\n");
-        text.Append("| parameter | value | |\n|---|---|---|\n");
+        // The numbers first, the explanation after: the table is what a second look is for.
+        text.Append($"**{builtIn.Name}** (optimizer)\n\n");
+        var table = new HoverTable("parameter", "value", "");
         foreach (var parameter in builtIn.Parameters)
         {
             var value = EffectiveValue(effective, parameter.Name) ?? parameter.Default ?? "required";
-            text.Append($"| {parameter.Name} | {value} | {(given.Contains(parameter.Name) ? "given" : "default")} |\n");
+            table.Row(parameter.Name, value, given.Contains(parameter.Name) ? "given" : "default");
         }
 
+        text.Append(table).Append('\n');
+        text.Append($"{builtIn.Documentation}\n\n");
+        text.Append($"update rule: {builtIn.UpdateRule}\n");
         return text.ToString().TrimEnd();
     }
 

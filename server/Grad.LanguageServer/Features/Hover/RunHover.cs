@@ -2,6 +2,7 @@ using System.Text;
 using Grad.Language.Semantics;
 using Grad.LanguageServer.Analysis;
 using Grad.LanguageServer.Documents;
+using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Features.Hover;
 
@@ -38,21 +39,25 @@ public static class RunHover
         text.Append($"**last result:** {report.Summary}\n\n");
         if (report.FinalParams.Length > 0)
         {
-            text.Append("| parameter | final | gradient |\n|---|---|---|\n");
+            var table = new HoverTable("parameter", "final", "gradient");
             foreach (var (parameter, value) in report.FinalParams)
             {
                 var gradient = report.FinalGradient.FirstOrDefault(g => g.Key == parameter).Value;
-                text.Append($"| {parameter} | {Numbers.Format(value)} | {Numbers.Format(gradient)} |\n");
+                table.Row(parameter, Numbers.Format(value), Numbers.Format(gradient));
             }
+
+            text.Append(table);
         }
 
         if (report.Layers.Length > 0)
         {
-            text.Append("| l | ‖δˡ‖ start | ‖δˡ‖ end | ‖∂C/∂Wˡ‖ start | ‖∂C/∂Wˡ‖ end |\n|---|---|---|---|---|\n");
+            var table = new HoverTable("l", "‖δˡ‖ start", "‖δˡ‖ end", "‖∂C/∂Wˡ‖ start", "‖∂C/∂Wˡ‖ end");
             foreach (var layer in report.Layers)
             {
-                text.Append($"| {layer.Index} | {Numbers.Format(layer.DeltaNormInitial)} | {Numbers.Format(layer.DeltaNormFinal)} | {Numbers.Format(layer.WeightGradNormInitial)} | {Numbers.Format(layer.WeightGradNormFinal)} |\n");
+                table.Row($"{layer.Index}", Numbers.Format(layer.DeltaNormInitial), Numbers.Format(layer.DeltaNormFinal), Numbers.Format(layer.WeightGradNormInitial), Numbers.Format(layer.WeightGradNormFinal));
             }
+
+            text.Append(table);
         }
 
         return text.ToString().TrimEnd();

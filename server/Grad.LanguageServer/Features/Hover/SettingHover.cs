@@ -3,6 +3,7 @@ using Grad.Language;
 using Grad.Language.Semantics;
 using Grad.Language.Syntax;
 using Grad.LanguageServer.Analysis;
+using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Features.Hover;
 

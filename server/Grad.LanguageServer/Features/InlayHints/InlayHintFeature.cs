@@ -5,6 +5,7 @@ using Grad.LanguageServer.Features.Common;
 using Grad.LanguageServer.Hosting;
 using Grad.LanguageServer.Protocol;
 using StreamJsonRpc;
+using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Features.InlayHints;
 
@@ -65,7 +66,7 @@ public sealed class InlayHintFeature
                     PaddingLeft = true,
                     Tooltip = new MarkupContent
                     {
-                        Value = string.Join("  \n", group.Zip(norms, (l, n) => $"layer {l.Index}: ‖δ{AnalysisWarnings.Superscript(l.Index)}‖ = {Numbers.Format(n)} at the initial weights")),
+                        Value = string.Join("  \n", group.Zip(norms, (l, n) => $"layer {l.Index}: ‖δ{Numbers.Superscript(l.Index)}‖ = {Numbers.Format(n)} at the initial weights")),
                     },
                 });
             }

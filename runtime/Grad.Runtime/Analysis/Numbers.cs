@@ -1,8 +1,8 @@
 using System.Globalization;
 
-namespace Grad.LanguageServer.Analysis;
+namespace Grad.Runtime.Analysis;
 
-/// <summary>Numbers as the editor shows them: three significant digits, exponent form when small or large.</summary>
+/// <summary>Numbers in findings, hovers and messages: three significant digits, exponent form when small or large.</summary>
 public static class Numbers
 {
     public static string Format(double value)
@@ -39,4 +39,12 @@ public static class Numbers
     }
 
     public static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>1 → ¹, 12 → ¹²: layer indices as superscripts (‖δ¹‖/‖δ⁹‖).</summary>
+    public static string Superscript(int number) =>
+        string.Concat(number.ToString(CultureInfo.InvariantCulture).Select(c => c switch
+        {
+            '0' => '⁰', '1' => '¹', '2' => '²', '3' => '³', '4' => '⁴',
+            '5' => '⁵', '6' => '⁶', '7' => '⁷', '8' => '⁸', '9' => '⁹', '-' => '⁻', _ => c,
+        }));
 }

@@ -1,0 +1,267 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Grad.Language;
+using Grad.Language.Diagnostics;
+using Grad.Language.Semantics;
+using Grad.Runtime.Data;
+using Grad.Runtime.Runs;
+
+namespace Grad.Runtime.Analysis;
+
+/// <summary>What the analysis may use: how data is loaded, when to give up, how long fixes may take to verify.</summary>
+public sealed record AnalysisOptions
+{
+    public static AnalysisOptions Default { get; } = new();
+
+    /// <summary>Loads a data set; defaults to <see cref="DataLoader.Load"/> (cached per analyzer by declaration text).</summary>
+    public Func<BoundData, DataLoadResult>? LoadData { get; init; }
+
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>Whether to try candidate edits and attach the verified ones (and name them in the message).</summary>
+    public bool VerifyFixes { get; init; } = true;
+
+    /// <summary>At most this many updates for a run re-run to verify a fix (the run's own steps if fewer).</summary>
+    public int FixRunSteps { get; init; } = 20_000;
+}
+
+/// <summary>A network's numbers at its initial weights and the findings they give (null analysis: its data did not load or fit).</summary>
+public sealed record NetworkJudgement(NetworkAnalysis? Analysis, ImmutableArray<Finding> Findings, DataLoadResult? Data);
+
+/// <summary>The static judgement of a file: every network at its initial weights and every run before it runs.</summary>
+public sealed record FileAnalysis(ImmutableArray<Finding> Findings, ImmutableDictionary<string, NetworkJudgement> Networks);
+
+/// <summary>
+/// The one analysis engine (LANGUAGE.md "Findings"). <see cref="Check"/> judges a file before
+/// anything runs (GRAD0500/0501/0506/0507 at the initial weights, GRAD0508), <see cref="JudgeRun"/>
+/// a run that ran (GRAD0502/0503/0505 and what developed during training). Every finding comes
+/// with the candidate edits that, applied and analysed again, remove it, best first; its message
+/// recommends only those. <c>grad check</c>, <c>grad run</c> and the language server all call this.
+/// </summary>
+public sealed class Analyzer
+{
+    private readonly AnalysisOptions options;
+    private readonly ConcurrentDictionary<string, DataLoadResult> data = new(StringComparer.Ordinal);
+
+    public Analyzer(AnalysisOptions? options = null)
+    {
+        this.options = options ?? AnalysisOptions.Default;
+    }
+
+    /// <summary>The file's static findings in source order, and each network's numbers.</summary>
+    public FileAnalysis Check(Compilation compilation)
+    {
+        var findings = ImmutableArray.CreateBuilder<Finding>();
+        var networks = ImmutableDictionary.CreateBuilder<string, NetworkJudgement>(StringComparer.Ordinal);
+        foreach (var network in compilation.Program.Networks)
+        {
+            var judgement = JudgeNetwork(compilation, network);
+            networks[network.Name] = judgement;
+            findings.AddRange(judgement.Findings);
+        }
+
+        foreach (var run in compilation.Program.Runs)
+        {
+            findings.AddRange(JudgeRunBeforeRunning(compilation, run));
+        }
+
+        return new FileAnalysis([.. findings.OrderBy(f => f.Span.Start).ThenBy(f => f.Code, StringComparer.Ordinal)], networks.ToImmutable());
+    }
+
+    /// <summary>A network at its initial weights, on the first batch of the first run that trains it.</summary>
+    public NetworkJudgement JudgeNetwork(Compilation compilation, BoundNetwork network)
+    {
+        DataLoadResult? loaded = null;
+        try
+        {
+            var analysis = NetworkAnalyzer.AnalyzeInitial(compilation.Program, network, d => loaded = Load(d));
+            if (analysis is null)
+            {
+                return new NetworkJudgement(null, [], loaded);
+            }
+
+            var findings = NetworkFindings.Judge(compilation, network, analysis);
+            return new NetworkJudgement(analysis, WithFixes(compilation, findings), loaded);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new NetworkJudgement(null, [Failed(compilation, network.Syntax.Name?.Span ?? network.Syntax.KeywordSpan, network.Name, e)], loaded);
+        }
+    }
+
+    /// <summary>GRAD0508: the run's learning rate against the stability limit at its start.</summary>
+    public ImmutableArray<Finding> JudgeRunBeforeRunning(Compilation compilation, BoundRun run)
+    {
+        try
+        {
+            return WithFixes(compilation, RunFindings.Static(compilation, run, Load, options.Cancellation));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return [Failed(compilation, run.Syntax.Name?.Span ?? run.Syntax.KeywordSpan, run.Name, e)];
+        }
+    }
+
+    /// <summary>The result with its findings (GRAD0502, 0503, 0505 and those that developed during training).</summary>
+    public RunResult JudgeRun(Compilation compilation, BoundRun run, RunResult result)
+    {
+        if (result is not CompletedRunResult completed || completed.StopReason is StopReason.Cancelled)
+        {
+            return result;
+        }
+
+        try
+        {
+            return completed with { Findings = WithFixes(compilation, RunFindings.Judge(compilation, run, completed, Load)) };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return completed with { Findings = [Failed(compilation, run.Syntax.Name?.Span ?? run.Syntax.KeywordSpan, run.Name, e)] };
+        }
+    }
+
+    /// <summary>GRAD0504: the analysis threw; a bug in Grad, said on the declaration it was judging.</summary>
+    public static Finding Failed(Compilation compilation, Language.Text.TextSpan span, string? subject, Exception exception) =>
+        new(DiagnosticCatalog.AnalysisFailed, span, compilation.Source.GetRange(span),
+            $"The analysis failed ({exception.GetType().Name}: {exception.Message}); syntax and name checks still apply. This is a bug in Grad, not in the file.")
+        { Subject = subject };
+
+    private DataLoadResult Load(BoundData boundData)
+    {
+        if (options.LoadData is { } load)
+        {
+            return load(boundData);
+        }
+
+        // Edited copies of the file (fix verification) bind new data objects: key by what the declaration says.
+        var key = boundData switch
+        {
+            CsvBoundData csv => $"csv\n{csv.Path}\n{csv.Target}",
+            _ => $"{boundData.GetType().Name}\n{boundData.Syntax.Span}\n{boundData.Name}",
+        };
+        return boundData is GeneratedBoundData or CsvBoundData ? data.GetOrAdd(key + "\n" + Describe(boundData), _ => DataLoader.Load(boundData)) : DataLoader.Load(boundData);
+    }
+
+    private static string Describe(BoundData boundData) => boundData is GeneratedBoundData g
+        ? $"{g.Generator} {g.N} {g.Seed} {g.Noise} {g.Classes} {g.Spread} {g.Slope} {g.Intercept}"
+        : "";
+
+    private ImmutableArray<Finding> WithFixes(Compilation compilation, ImmutableArray<Finding> findings)
+    {
+        if (!options.VerifyFixes || findings.IsEmpty)
+        {
+            return findings;
+        }
+
+        return [.. findings.Select(f => WithFixes(compilation, f))];
+    }
+
+    private Finding WithFixes(Compilation compilation, Finding finding)
+    {
+        var verified = new List<(VerifiedFix Fix, double Rank)>();
+        foreach (var kind in CandidateKinds.All)
+        {
+            foreach (var candidate in kind.Propose(compilation, finding))
+            {
+                options.Cancellation.ThrowIfCancellationRequested();
+                if (Recheck(compilation, finding, candidate) is { } outcome)
+                {
+                    verified.Add((new VerifiedFix($"{candidate.Label}: {outcome.Figure}", candidate.Kind, candidate.Edits, outcome.Predicted), outcome.Rank));
+                }
+            }
+        }
+
+        var fixes = verified.OrderBy(v => v.Rank).Select(v => v.Fix).ToImmutableArray();
+        var advice = fixes.IsEmpty
+            ? NoFixText(finding)
+            : $" Verified fix: {fixes[0].Title}{(fixes.Length > 1 ? $" ({fixes.Length - 1} more in the quick fixes)" : "")}.";
+        return finding with { Fixes = fixes, Message = finding.Message + advice };
+    }
+
+    private static string NoFixText(Finding finding) =>
+        NetworkFindings.Codes.Contains(finding.Code) && finding.Step == 0
+            ? " No change of the hidden activation, the init or both removes it here (each was tried), so no fix is offered."
+            : finding.Code == DiagnosticCatalog.LearningRateAboveStability.Code || finding.Code == DiagnosticCatalog.IllConditionedStop.Code || finding.Code == DiagnosticCatalog.NotAMinimum.Code
+                ? " No candidate edit (another optimizer, lr = 1/λmax) removes it within the run's steps, so no fix is offered."
+                : "";
+
+    /// <summary>The edited file analysed again: null when the finding (or another of its family) is still there, else the predicted figure.</summary>
+    private (double Predicted, string Figure, double Rank)? Recheck(Compilation compilation, Finding finding, Candidate candidate)
+    {
+        var edited = Compilation.Create(CandidateKinds.Apply(compilation.Source.Text, candidate.Edits), compilation.FilePath);
+        if (edited.HasErrors)
+        {
+            return null;
+        }
+
+        if (NetworkFindings.Codes.Contains(finding.Code) && finding.Step == 0)
+        {
+            if (edited.Program.Networks.FirstOrDefault(n => n.Name == finding.Subject) is not { } network
+                || NetworkAnalyzer.AnalyzeInitial(edited.Program, network, Load) is not { } analysis
+                || !NetworkFindings.Judge(edited, network, analysis).IsEmpty)
+            {
+                return null;
+            }
+
+            var last = analysis.Layers.Count;
+            return (analysis.Ratio, $"‖δ¹‖/‖δ{Numbers.Superscript(last)}‖ = {Numbers.Format(analysis.Ratio)}", Math.Abs(Math.Log10(analysis.Ratio)));
+        }
+
+        if (edited.Program.Runs.FirstOrDefault(r => r.Name == finding.Subject) is not { } run)
+        {
+            return null;
+        }
+
+        if (finding.Code == DiagnosticCatalog.LearningRateAboveStability.Code)
+        {
+            if (!RunFindings.Static(edited, run, Load, options.Cancellation).IsEmpty
+                || StabilityLimit.LambdaMaxAtStart(run, Load, options.Cancellation) is not { } lambdaMax)
+            {
+                return null;
+            }
+
+            var product = run.Optimizer.Lr * lambdaMax;
+            return (product, $"lr·λmax = {Numbers.Format(product)}", Math.Abs(product - 1));
+        }
+
+        if (run.Kind != RunKind.Minimize)
+        {
+            return null;
+        }
+
+        var planned = run.Steps ?? 1000;
+        if (planned > options.FixRunSteps)
+        {
+            return null;
+        }
+
+        var result = Runner.Execute(run, new RunOptions { Cancellation = options.Cancellation, LoadData = Load });
+        if (result is not MinimizeResult minimize || minimize.StopReason is StopReason.Diverged or StopReason.Cancelled or StopReason.Budget
+            || RunFindings.Judge(edited, run, minimize, Load).Any(f => RunFindings.OutcomeCodes.Contains(f.Code)))
+        {
+            return null;
+        }
+
+        var stop = minimize.StopReason == StopReason.Until ? $"stops at step {minimize.StepsTaken}" : $"after {minimize.StepsTaken} steps";
+        return (minimize.FinalCost, $"cost {Numbers.Format(minimize.FinalCost)} {stop}", minimize.FinalCost);
+    }
+
+    /// <summary>The exact inputs of a network's static judgement, as a key: the network, the data and the run settings it is measured with, every constant.</summary>
+    public static string NetworkInputs(Compilation compilation, BoundNetwork network)
+    {
+        var run = NetworkAnalyzer.FirstTrainingRun(compilation.Program, network);
+        var builder = new System.Text.StringBuilder("network\n").Append(compilation.Source.Text, network.Syntax.Span.Start, network.Syntax.Span.Length).Append('\n');
+        if (run is not null)
+        {
+            // The batch and the seed choose the first batch the analysis measures on.
+            builder.Append("batch ").Append(run.Batch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all")
+                .Append(" seed ").Append(run.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+            if (run.Data is { } boundData)
+            {
+                builder.Append(compilation.Source.Text, boundData.Syntax.Span.Start, boundData.Syntax.Span.Length).Append('\n');
+            }
+        }
+
+        return builder.ToString();
+    }
+}

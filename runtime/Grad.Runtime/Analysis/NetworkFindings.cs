@@ -1,0 +1,134 @@
+using System.Collections.Immutable;
+using Grad.Language;
+using Grad.Language.Diagnostics;
+using Grad.Language.Semantics;
+
+namespace Grad.Runtime.Analysis;
+
+/// <summary>
+/// The judgement of a network at its initial weights (LANGUAGE.md "Findings"): vanishing
+/// (GRAD0500) or exploding (GRAD0501) δ, dead units (GRAD0506: half the relu units of a layer
+/// with δ = 0 for every sample, or no δ reaching layer 1 at all) and saturated units (GRAD0507:
+/// most sigmoid/tanh units of a layer with g'(z) &lt; 1e-3 for every sample). On the network's name.
+/// </summary>
+public static class NetworkFindings
+{
+    /// <summary>The codes of this judgement: a fix for one of them must leave none of them.</summary>
+    public static ImmutableHashSet<string> Codes { get; } =
+    [
+        DiagnosticCatalog.VanishingGradient.Code, DiagnosticCatalog.ExplodingGradient.Code,
+        DiagnosticCatalog.DeadUnits.Code, DiagnosticCatalog.SaturatedUnits.Code,
+    ];
+
+    public static ImmutableArray<Finding> Judge(Compilation compilation, BoundNetwork network, NetworkAnalysis analysis)
+    {
+        var findings = ImmutableArray.CreateBuilder<Finding>();
+        var layers = analysis.Layers;
+        if (layers.Count < 2)
+        {
+            return [];
+        }
+
+        var span = network.Syntax.Name?.Span ?? network.Syntax.KeywordSpan;
+        var range = compilation.Source.GetRange(span);
+        var last = layers.Count;
+        var measure = $"‖δ¹‖/‖δ{Numbers.Superscript(last)}‖ = {Numbers.Format(analysis.Ratio)} at the initial weights";
+        var related = Related(network, analysis);
+        var subject = network.Name;
+        var on = analysis.DataName is null ? "one seeded standard-normal sample" : $"the first batch of `{analysis.DataName}`";
+
+        Finding Make(DiagnosticDescriptor descriptor, string message, IEnumerable<int> involved, params (string Name, double Value)[] numbers) =>
+            new(descriptor, span, range, message)
+            {
+                Subject = subject,
+                Step = 0,
+                Layers = [.. involved],
+                Numbers = RunFindings.Figures([.. numbers, ("ratio", analysis.Ratio)]),
+                Related = related,
+            };
+
+        switch (analysis.Verdict)
+        {
+            case GradientVerdict.Vanishing:
+                findings.Add(Make(DiagnosticCatalog.VanishingGradient,
+                    $"δ vanishes towards the input of `{subject}`: {measure} (below {Numbers.Format(NetworkAnalyzer.VanishingThreshold)}), so the early layers barely learn. Cause: {Cause(network, analysis, vanishing: true)}",
+                    network.Layers.Select(l => l.Index)));
+                break;
+            case GradientVerdict.Exploding:
+                findings.Add(Make(DiagnosticCatalog.ExplodingGradient,
+                    $"δ explodes towards the input of `{subject}`: {measure} (above {Numbers.Format(NetworkAnalyzer.ExplodingThreshold)}), so the early layers take huge steps. Cause: {Cause(network, analysis, vanishing: false)}",
+                    network.Layers.Select(l => l.Index)));
+                break;
+            case GradientVerdict.Dead:
+                findings.Add(Make(DiagnosticCatalog.DeadUnits,
+                    $"no δ reaches the first layer of `{subject}`: ‖δ¹‖ = 0 on {on} at the initial weights ({measure}), so layer 1 cannot learn at all. {DeadLayersText(analysis)}",
+                    DeadLayers(analysis).DefaultIfEmpty(1)));
+                break;
+        }
+
+        var dead = DeadLayers(analysis).ToArray();
+        if (analysis.Verdict != GradientVerdict.Dead && dead.Length > 0)
+        {
+            findings.Add(Make(DiagnosticCatalog.DeadUnits,
+                $"dead units in `{subject}` at the initial weights: {DeadLayersText(analysis)} Their weights get no gradient, so they never learn.",
+                dead,
+                ("deadUnits", dead.Sum(l => layers[l - 1].DeadUnits))));
+        }
+
+        var saturated = layers.Where(l => l.SaturatedUnits * 2 > l.Units).ToArray();
+        if (saturated.Length > 0)
+        {
+            var parts = saturated.Select(l => $"{l.SaturatedUnits} of {l.Units} {l.Activation} unit{(l.Units == 1 ? "" : "s")} of layer {l.Index}");
+            findings.Add(Make(DiagnosticCatalog.SaturatedUnits,
+                $"saturated units in `{subject}` at the initial weights: {string.Join(", ", parts)} have g'(z) < {Numbers.Format(NetworkAnalyzer.SaturationThreshold)} for every sample of {on}, so δ barely passes through them.",
+                saturated.Select(l => l.Index),
+                ("saturatedUnits", saturated.Sum(l => l.SaturatedUnits))));
+        }
+
+        return findings.ToImmutable();
+    }
+
+    /// <summary>Layers where at least half of the relu units are dead.</summary>
+    private static IEnumerable<int> DeadLayers(NetworkAnalysis analysis) =>
+        analysis.Layers.Where(l => l.DeadUnits > 0 && l.DeadUnits * 2 >= l.Units).Select(l => l.Index);
+
+    private static string DeadLayersText(NetworkAnalysis analysis)
+    {
+        var parts = analysis.Layers.Where(l => l.DeadUnits > 0 && l.DeadUnits * 2 >= l.Units)
+            .Select(l => $"{l.DeadUnits} of {l.Units} relu unit{(l.Units == 1 ? "" : "s")} of layer {l.Index}")
+            .ToArray();
+        return parts.Length == 0
+            ? "A layer's weights or activations pass no error back."
+            : $"{string.Join(", ", parts)}: δ = 0 for every sample (z ≤ 0, so relu passes nothing back).";
+    }
+
+    private static ImmutableArray<RelatedLocation> Related(BoundNetwork network, NetworkAnalysis analysis)
+    {
+        var last = analysis.Layers.Count;
+        return [.. network.Layers.Zip(analysis.Layers, (layer, numbers) => new RelatedLocation(
+            layer.Syntax.Activation?.Span ?? layer.Syntax.Span,
+            $"layer {layer.Index} of {last}: ‖δ{Numbers.Superscript(layer.Index)}‖ = {Numbers.Format(numbers.DeltaNorm)}" +
+            (numbers.Chain.Gain is { } gain && layer.Index < last ? $", multiplies δ by {Numbers.Format(gain)}" : "")))];
+    }
+
+    /// <summary>Why δ shrinks or grows, in the chain rule's terms; what to change is left to the verified fixes.</summary>
+    private static string Cause(BoundNetwork network, NetworkAnalysis analysis, bool vanishing)
+    {
+        var sigmoids = network.Layers.Count(l => l.Activation.Kind == ActivationKind.Sigmoid);
+        var tanhs = network.Layers.Count(l => l.Activation.Kind == ActivationKind.Tanh);
+        var factors = analysis.Layers.Take(analysis.Layers.Count - 1).Select(l => l.Chain.Gain).OfType<double>().ToArray();
+        var typical = factors.Length > 0 ? Math.Exp(factors.Average(f => Math.Log(Math.Max(f, 1e-300)))) : double.NaN;
+        var typicalText = double.IsNaN(typical) ? "" : $" (geometric mean here {Numbers.Format(typical)})";
+        if (vanishing && sigmoids > 0 && sigmoids >= tanhs)
+        {
+            return $"{sigmoids} sigmoid layer{(sigmoids == 1 ? "" : "s")}, each multiplies δ by w·σ'(z) ≤ 0.25·|w|{typicalText}.";
+        }
+
+        if (vanishing && tanhs > 0)
+        {
+            return $"{tanhs} tanh layer{(tanhs == 1 ? "" : "s")}, each multiplies δ by w·tanh'(z) ≤ |w|{typicalText}; with small weights the product shrinks.";
+        }
+
+        return $"the initial weights are {(vanishing ? "small" : "large")}: each of the {network.Layers.Length - 1} later layers multiplies δ by w·g'(z){typicalText}.";
+    }
+}
