@@ -1,5 +1,6 @@
 using Grad.Language;
 using Grad.Language.Diagnostics;
+using Grad.Runtime.Contracts;
 
 namespace Grad.Cli;
 
@@ -17,14 +18,6 @@ public static class DiagnosticPrinter
     public static string Line(Compilation compilation, Diagnostic diagnostic, string displayPath)
     {
         var start = compilation.Source.GetPosition(diagnostic.Span.Start);
-        return $"{displayPath}:{start.Line + 1}:{start.Character + 1}: {SeverityWord(diagnostic.Severity)} {diagnostic.Code}: {diagnostic.Message}";
+        return $"{displayPath}:{start.Line + 1}:{start.Character + 1}: {ReportDiagnostic.SeverityWord(diagnostic.Severity)} {diagnostic.Code}: {diagnostic.Message}";
     }
-
-    public static string SeverityWord(DiagnosticSeverity severity) => severity switch
-    {
-        DiagnosticSeverity.Error => "error",
-        DiagnosticSeverity.Warning => "warning",
-        DiagnosticSeverity.Information => "information",
-        _ => "hint",
-    };
 }

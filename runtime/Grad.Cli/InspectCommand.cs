@@ -4,8 +4,7 @@ using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
 using Grad.Runtime.Analysis;
 using Grad.Runtime.Data;
-using Grad.Runtime.Json;
-using Newtonsoft.Json.Linq;
+using Grad.Runtime.Contracts;
 
 namespace Grad.Cli;
 
@@ -52,8 +51,7 @@ internal static class InspectCommand
 
         if (options.JsonPath is { } path)
         {
-            var report = JsonReport.Create(compilation, options.File, CheckCommand.InOrder(compilation, problems));
-            report["networks"] = new JArray(analyses.Select(RunResultJson.Networks));
+            var report = JsonReport.Create(compilation, options.File, CheckCommand.InOrder(compilation, problems)) with { Networks = [.. analyses.Select(InspectedNetwork.From)] };
             JsonReport.Write(report, path, stdout);
         }
 

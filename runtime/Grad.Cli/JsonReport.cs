@@ -1,46 +1,27 @@
+using System.Text;
 using Grad.Language;
 using Grad.Language.Diagnostics;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
+using Grad.Runtime.Contracts;
 
 namespace Grad.Cli;
 
-/// <summary>The <c>--json</c> object: <c>{"file", "diagnostics": [...]}</c> plus what each verb adds.</summary>
+/// <summary>The <c>--json</c> report: <see cref="GradReport"/> written by the runtime's one <see cref="ResultSerializer"/>.</summary>
 public static class JsonReport
 {
-    public static JObject Create(Compilation compilation, string displayPath, IEnumerable<Diagnostic> diagnostics) => new()
-    {
-        ["file"] = displayPath,
-        ["diagnostics"] = new JArray(diagnostics.Select(d => Diagnostic(compilation, d))),
-    };
+    /// <summary><c>{"file", "diagnostics"}</c> with exactly <paramref name="diagnostics"/> (the file's, findings, data problems, in order).</summary>
+    public static GradReport Create(Compilation compilation, string displayPath, IEnumerable<Diagnostic> diagnostics) =>
+        new(displayPath, [.. diagnostics.Select(d => ReportDiagnostic.From(compilation.Source, d))]);
 
-    public static JObject Diagnostic(Compilation compilation, Diagnostic diagnostic)
+    /// <summary>Writes the report to a file, or to stdout for <c>-</c>, as it is serialized (nothing is built in memory first).</summary>
+    public static void Write(GradReport report, string path, TextWriter stdout)
     {
-        var range = compilation.Source.GetRange(diagnostic.Span);
-        return new JObject
-        {
-            ["severity"] = DiagnosticPrinter.SeverityWord(diagnostic.Severity),
-            ["code"] = diagnostic.Code,
-            ["message"] = diagnostic.Message,
-            ["range"] = new JObject
-            {
-                ["start"] = new JObject { ["line"] = range.Start.Line, ["character"] = range.Start.Character },
-                ["end"] = new JObject { ["line"] = range.End.Line, ["character"] = range.End.Character },
-            },
-        };
-    }
-
-    /// <summary>Writes the report to a file, or to stdout for <c>-</c>.</summary>
-    public static void Write(JObject report, string path, TextWriter stdout)
-    {
-        var text = report.ToString(Formatting.Indented);
         if (path == "-")
         {
-            stdout.WriteLine(text);
+            ResultSerializer.Write(report, stdout);
+            return;
         }
-        else
-        {
-            File.WriteAllText(path, text + Environment.NewLine);
-        }
+
+        using var file = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 1 << 16);
+        ResultSerializer.Write(report, file);
     }
 }

@@ -3,7 +3,7 @@ using Grad.Language;
 using Grad.Language.Semantics;
 using Grad.Runtime.Analysis;
 using Grad.Runtime.Data;
-using Grad.Runtime.Json;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 
 namespace Grad.Cli;
@@ -38,7 +38,7 @@ internal static class RunCommand
         try
         {
             var results = RunAll(compilation.Program, cancellation.Token, interactive: !Console.IsErrorRedirected, stderr, options.Threads, out var failures);
-            var runtimeDiagnostics = results.OfType<FailedRunResult>().Select(f => f.Diagnostic).ToList();
+            var runtimeDiagnostics = results.OfType<FailedRunResult>().Select(f => f.Diagnostic!).ToList();
             var diagnostics = CheckCommand.InOrder(compilation, runtimeDiagnostics.Concat(CheckCommand.Findings(compilation, options)));
             if (!options.NoAnalysis)
             {
@@ -48,9 +48,7 @@ internal static class RunCommand
 
             if (options.JsonPath is { } path)
             {
-                var report = JsonReport.Create(compilation, options.File, diagnostics);
-                report["runs"] = RunResultJson.Runs(results);
-                JsonReport.Write(report, path, stdout);
+                JsonReport.Write(JsonReport.Create(compilation, options.File, diagnostics) with { Runs = results }, path, stdout);
             }
 
             if (!jsonToStdout)

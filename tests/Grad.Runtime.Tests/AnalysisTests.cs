@@ -1,6 +1,6 @@
 using Grad.Language.Semantics;
 using Grad.Runtime.Analysis;
-using Grad.Runtime.Json;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 using static Grad.Runtime.Tests.Fixtures;
 
@@ -74,7 +74,7 @@ public class AnalysisTests
         var result = (MinimizeResult)BudgetedRun.Execute(run, CancellationToken.None, timeBudget: TimeSpan.FromMilliseconds(50));
         Assert.Equal(StopReason.Budget, result.StopReason);
         Assert.True(result.StepsTaken > 0);
-        Assert.Equal("budget", (string)RunResultJson.Run(result)["stopReason"]!);
+        Assert.Equal("budget", (string)ResultSerializer.ToJson(result)["stopReason"]!);
     }
 
     [Fact]

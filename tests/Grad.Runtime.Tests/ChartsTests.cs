@@ -3,6 +3,7 @@ using Grad.Language.Semantics;
 using Grad.Runtime.Analysis;
 using Grad.Runtime.Charts;
 using Grad.Runtime.Costs;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 
 namespace Grad.Runtime.Tests;
@@ -222,7 +223,7 @@ public sealed class ChartsTests
     {
         static MinimizeResult Fake(string name, params double[][] points) => new(
             name, new OptimizerSpec(OptimizerKind.Sgd, 0.1), points.Length - 1, StopReason.Steps, "f", ["p", "q", "r", "s"], 0, points[^1], new double[4],
-            [.. points.Select((p, k) => new MinimizeTracePoint(k, 0, p, new double[4]))]);
+            MinimizeTrace.Of(4, points.Select((p, k) => new MinimizeTracePoint(k, 0, p, new double[4]))));
 
         // q moves 3 in the first run; s moves 0.5 in each but 5 across the two runs; p and r barely move.
         var runs = new[]
@@ -307,8 +308,8 @@ public sealed class ChartsTests
         var run = new TrainResult(
             "r", new OptimizerSpec(OptimizerKind.Sgd, 0.1), 1, StopReason.Steps, "n", "d", 1, 1,
             [new LayerSummary(1, 1, "relu", null, new(0, 0), new(0, 0)), new LayerSummary(2, 1, "linear", null, new(1, 1), new(1, 1))],
-            [new TrainTracePoint(0, 1, [0, 0.1], [0, 0.1]), new TrainTracePoint(1, 1, [double.NaN, 10], [0, 10])],
-            []);
+            TrainTrace.Of(2, [new TrainTracePoint(0, 1, [0, 0.1], [0, 0.1]), new TrainTracePoint(1, 1, [double.NaN, 10], [0, 10])]),
+            new NetworkWeights([]));
         var heatmap = DeltaHeatmap.FromRun(run);
         Assert.True(double.IsNaN(heatmap.Log10Norms[0, 0]));
         Assert.True(double.IsNaN(heatmap.Log10Norms[0, 1]));

@@ -48,9 +48,9 @@ public sealed class CliTests : IDisposable
         Assert.Equal(16, (int)runs[1]["findings"]![0]!["range"]!["start"]!["line"]!);
 
         var plain = (JObject)runs[0];
-        Assert.Equal(["name", "kind", "optimizer", "stepsTaken", "stopReason", "final", "findings", "trace"], plain.Properties().Select(p => p.Name));
+        Assert.Equal(["name", "kind", "cost", "optimizer", "stepsTaken", "stopReason", "final", "findings", "trace"], plain.Properties().Select(p => p.Name));
         Assert.Equal("minimize", (string)plain["kind"]!);
-        Assert.True(JToken.DeepEquals(JToken.Parse("""{"name": "sgd", "lr": 0.5}"""), plain["optimizer"]), plain["optimizer"]!.ToString());
+        Assert.True(JToken.DeepEquals(JToken.Parse("""{"name": "sgd", "lr": 0.5, "momentum": 0.0, "dampening": 0.0, "nesterov": false, "weight_decay": 0.0}"""), plain["optimizer"]), plain["optimizer"]!.ToString());
         Assert.Equal(1000, (int)plain["stepsTaken"]!);
         Assert.Equal("steps", (string)plain["stopReason"]!);
         Assert.Equal(0.367695424770964, (double)plain["final"]!["params"]!["w1"]!, 12);
@@ -65,8 +65,8 @@ public sealed class CliTests : IDisposable
         Assert.Equal(2, (int)early["stepsTaken"]!);
 
         var deep = (JObject)runs[3];
-        Assert.Equal(["name", "kind", "optimizer", "stepsTaken", "stopReason", "final", "findings", "layers", "trace"], deep.Properties().Select(p => p.Name));
-        Assert.Equal(["loss", "dataLoss", "accuracy"], ((JObject)deep["final"]!).Properties().Select(p => p.Name));
+        Assert.Equal(["name", "kind", "network", "data", "optimizer", "stepsTaken", "stopReason", "final", "findings", "layers", "trace"], deep.Properties().Select(p => p.Name));
+        Assert.Equal(["loss", "dataLoss", "accuracy", "network"], ((JObject)deep["final"]!).Properties().Select(p => p.Name));
         Assert.Equal(JTokenType.Null, deep["final"]!["accuracy"]!.Type);
         // One sample, full batch: the loss over the data set is the final batch loss after the last update.
         Assert.Equal((double)deep["trace"]!.Last!["loss"]!, (double)deep["final"]!["dataLoss"]!, 15);

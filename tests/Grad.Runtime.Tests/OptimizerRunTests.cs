@@ -1,4 +1,5 @@
 using Grad.Language.Semantics;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 using static Grad.Runtime.Tests.Fixtures;
 

@@ -1,5 +1,6 @@
 using Grad.Runtime.Networks;
 using Grad.Runtime.Numerics;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 using Newtonsoft.Json.Linq;
 using static Grad.Runtime.Tests.Fixtures;

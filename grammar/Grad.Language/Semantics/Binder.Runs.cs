@@ -398,28 +398,8 @@ public sealed partial class Binder
         return ConstantValue(threshold) is { } value ? new StopCondition(kind.Value, value) : null;
     }
 
-    private static OptimizerSpec BindOptimizer(BoundArguments args, CallSyntax call)
-    {
-        var kind = args.Builtin.Name == "adamw" ? OptimizerKind.AdamW : Enum.Parse<OptimizerKind>(args.Builtin.Name, ignoreCase: true);
-        return new OptimizerSpec(
-            kind,
-            Lr: args.Number("lr"),
-            Momentum: args.Number("momentum"),
-            Dampening: args.Number("dampening"),
-            Nesterov: args.Boolean("nesterov"),
-            WeightDecay: args.Number("weight_decay"),
-            Eps: args.Number("eps"),
-            InitialAccumulator: args.Number("initial_accumulator"),
-            Alpha: args.Values.ContainsKey("alpha") ? args.Number("alpha") : 0.99,
-            Centered: args.Boolean("centered"),
-            Rho: args.Values.ContainsKey("rho") ? args.Number("rho") : 0.9,
-            Beta1: args.Values.ContainsKey("beta1") ? args.Number("beta1") : 0.9,
-            Beta2: args.Values.ContainsKey("beta2") ? args.Number("beta2") : 0.999,
-            Amsgrad: args.Boolean("amsgrad"))
-        {
-            Arguments = args.Explicit,
-        };
-    }
+    private static OptimizerSpec BindOptimizer(BoundArguments args, CallSyntax call) =>
+        OptimizerSpec.Create(args.Builtin, args.Values, args.Explicit);
 
     /// <summary>What a run optimises: a cost from start values, or a network on data.</summary>
     private sealed record RunTarget(RunKind Kind, BoundCost? Cost, ImmutableArray<double> Start, BoundNetwork? Network, BoundData? Data);

@@ -146,7 +146,47 @@ public sealed record OptimizerSpec(
 {
     public ImmutableArray<KeyValuePair<string, object>> Arguments { get; init; } = [];
 
+    /// <summary>
+    /// Every hyperparameter of this optimizer in the catalogue's order with its effective value
+    /// (what the file gave, else PyTorch's default), as results report it; empty for a spec made
+    /// by hand rather than by <see cref="Create"/>.
+    /// </summary>
+    public ImmutableArray<KeyValuePair<string, object>> Effective { get; init; } = [];
+
     public string Name => Kind == OptimizerKind.AdamW ? "adamw" : Kind.ToString().ToLowerInvariant();
+
+    /// <summary>
+    /// The spec of an optimizer of the catalogue (<see cref="Builtins.Optimizers"/>) from its
+    /// parameters' values by name; a missing value takes the parameter's default. The binder makes
+    /// every spec this way, and so does reading a result back from JSON.
+    /// </summary>
+    public static OptimizerSpec Create(Builtin optimizer, IReadOnlyDictionary<string, object> values, ImmutableArray<KeyValuePair<string, object>> arguments)
+    {
+        object? Value(string name) => values.TryGetValue(name, out var v) ? v : optimizer.FindParameter(name)?.Default;
+        double Number(string name, double fallback) => Value(name) is { } v and not bool ? Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
+        bool Flag(string name) => Value(name) is true;
+
+        var kind = optimizer.Name == "adamw" ? OptimizerKind.AdamW : Enum.Parse<OptimizerKind>(optimizer.Name, ignoreCase: true);
+        return new OptimizerSpec(
+            kind,
+            Lr: Number("lr", 0),
+            Momentum: Number("momentum", 0),
+            Dampening: Number("dampening", 0),
+            Nesterov: Flag("nesterov"),
+            WeightDecay: Number("weight_decay", 0),
+            Eps: Number("eps", 0),
+            InitialAccumulator: Number("initial_accumulator", 0),
+            Alpha: Number("alpha", 0.99),
+            Centered: Flag("centered"),
+            Rho: Number("rho", 0.9),
+            Beta1: Number("beta1", 0.9),
+            Beta2: Number("beta2", 0.999),
+            Amsgrad: Flag("amsgrad"))
+        {
+            Arguments = arguments,
+            Effective = [.. optimizer.Parameters.Where(p => Value(p.Name) is not null).Select(p => KeyValuePair.Create(p.Name, Value(p.Name)!))],
+        };
+    }
 }
 
 public enum StopMetric { Change, Grad, Cost, Loss }

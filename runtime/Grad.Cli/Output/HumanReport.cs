@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Grad.Language.Semantics;
 using Grad.Runtime.Analysis;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 
 namespace Grad.Cli.Output;

@@ -2,6 +2,7 @@ using Grad.Cli.Output.Charts;
 using Grad.Language.Semantics;
 using Grad.Runtime.Analysis;
 using Grad.Runtime.Charts;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 using ScottPlot;
 

@@ -4,6 +4,7 @@ using Grad.Language;
 using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
 using Grad.Runtime.Data;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 
 namespace Grad.Runtime.Analysis;

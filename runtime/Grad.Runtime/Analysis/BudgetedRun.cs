@@ -1,5 +1,6 @@
 using Grad.Language.Semantics;
 using Grad.Runtime.Data;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 
 namespace Grad.Runtime.Analysis;

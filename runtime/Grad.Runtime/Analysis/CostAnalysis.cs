@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Grad.Language.Semantics;
 using Grad.Runtime.Costs;
 using Grad.Runtime.Numerics;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 
 namespace Grad.Runtime.Analysis;

@@ -2,6 +2,7 @@ using Grad.Language.Semantics;
 using Grad.Runtime.Data;
 using Grad.Runtime.Networks;
 using Grad.Runtime.Numerics;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 
 namespace Grad.Runtime.Analysis;

@@ -5,6 +5,7 @@ using Grad.Language.Semantics;
 using Grad.Language.Syntax;
 using Grad.Language.Text;
 using Grad.Runtime.Data;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 
 namespace Grad.Runtime.Analysis;

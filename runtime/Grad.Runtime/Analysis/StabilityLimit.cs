@@ -3,6 +3,7 @@ using Grad.Runtime.Costs;
 using Grad.Runtime.Data;
 using Grad.Runtime.Networks;
 using Grad.Runtime.Numerics;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 
 namespace Grad.Runtime.Analysis;

@@ -1,4 +1,5 @@
 using Grad.Runtime.Analysis;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 
 namespace Grad.Runtime.Charts;

@@ -1,5 +1,6 @@
 using Grad.Language.Semantics;
 using Grad.Runtime.Costs;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 
 namespace Grad.Runtime.Charts;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
 using Grad.Language.Syntax;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Costs;
 using Grad.Runtime.Data;
 using Grad.Runtime.Networks;
@@ -87,7 +88,7 @@ public static class Runner
         var total = options.MaxSteps is { } max ? Math.Min(max, planned) : planned;
         var schedule = RecordSchedule.For(planned, run.RecordEvery);
         var optimizer = Optimizer.Create(run.Optimizer, n);
-        var trace = new List<MinimizeTracePoint>();
+        var trace = new MinimizeTrace(n);
         var clock = new RunClock(run.Name, total, options, MinimizeClockInterval);
         var workspace = cost.CreateWorkspace();
         CostGradientFunction evaluate = (p, g) => cost.EvaluateWithGradient(p, g, workspace);
@@ -96,7 +97,7 @@ public static class Runner
             : null;
 
         var value = evaluate(parameters, gradient);
-        trace.Add(new MinimizeTracePoint(0, value, [.. parameters], [.. gradient]));
+        trace.Add(0, value, parameters, gradient);
         var (step, reason) = Drive(IsFinite(value) && AllFinite(parameters), total, planned, clock, step =>
         {
             if (straightLine is { IsCompleted: true })
@@ -111,7 +112,7 @@ public static class Runner
             var outcome = Outcome(run.Until, value, parameters, previous, gradient);
             if (schedule.ShouldRecord(step) || outcome.Stops || step == total)
             {
-                trace.Add(new MinimizeTracePoint(step, value, [.. parameters], [.. gradient]));
+                trace.Add(step, value, parameters, gradient);
             }
 
             return outcome;
@@ -148,7 +149,7 @@ public static class Runner
         var schedule = RecordSchedule.For(planned, run.RecordEvery);
         var optimizer = Optimizer.Create(run.Optimizer, model.ParameterCount);
         var previous = new double[model.ParameterCount];
-        var trace = new List<TrainTracePoint>();
+        var trace = new TrainTrace(model.Layers.Length);
         var clock = new RunClock(run.Name, total, options);
 
         session.NextBatch();
@@ -193,7 +194,7 @@ public static class Runner
             new NormPair(initial.DeltaNorms[l], current.DeltaNorms[l]),
             new NormPair(initial.WeightGradNorms[l], current.WeightGradNorms[l]))).ToList();
         var (dataLoss, accuracy) = WholeDataSet.Evaluate(model, parameters, data.Features, targets, data.Count);
-        return new TrainResult(run.Name, run.Optimizer, step, reason, network.Name, data.Name, initial.Loss, loss, layers, trace, parameters)
+        return new TrainResult(run.Name, run.Optimizer, step, reason, network.Name, data.Name, initial.Loss, loss, layers, trace, NetworkWeights.From(model, parameters))
         {
             DataLoss = dataLoss,
             Accuracy = accuracy,

@@ -1,3 +1,4 @@
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Networks;
 using Grad.Runtime.Numerics;
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
+using Grad.Runtime.Contracts;
 using Grad.Language.Syntax;
 using Grad.Runtime.Analysis;
 
@@ -157,7 +158,7 @@ public static class AnalysisWarnings
     /// </summary>
     public static IEnumerable<Diagnostic> ForStoppedRun(BoundRun run, RunReport report, CostReport atStop)
     {
-        if (run.Kind != RunKind.Minimize || report.StopReason != "until" || run.Cost is null)
+        if (run.Kind != RunKind.Minimize || report.StopReason != StopReason.Until || run.Cost is null)
         {
             yield break;
         }

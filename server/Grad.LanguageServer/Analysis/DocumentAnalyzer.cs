@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Grad.Language;
 using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
+using Grad.Runtime.Contracts;
 using Grad.LanguageServer.Documents;
 using Grad.LanguageServer.Hosting;
 
@@ -71,7 +72,7 @@ public sealed class DocumentAnalyzer
             }
 
             warnings.AddRange(AnalysisWarnings.ForRun(run, report));
-            if (run.Kind == RunKind.Minimize && report.StopReason == "until" && run.Cost is not null)
+            if (run.Kind == RunKind.Minimize && report.StopReason == StopReason.Until && run.Cost is not null)
             {
                 var point = run.Cost.Parameters.Select(p => report.FinalParams.FirstOrDefault(kv => kv.Key == p).Value).ToImmutableArray();
                 warnings.AddRange(AnalysisWarnings.ForStoppedRun(run, report, GetCostReport(run.Cost, point, cancellationToken)));

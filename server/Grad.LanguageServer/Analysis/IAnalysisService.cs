@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 using Newtonsoft.Json.Linq;
 using Grad.Runtime.Analysis;
@@ -103,13 +104,13 @@ public sealed record CostReport(
 public sealed record TrainedLayerReport(int Index, double DeltaNormInitial, double DeltaNormFinal, double WeightGradNormInitial, double WeightGradNormFinal);
 
 /// <summary>
-/// The result of one run. <see cref="Json"/> is the run's object in <c>grad run --json</c>
+/// The result of one run (<see cref="StopReason"/> null when it could not start). <see cref="Json"/> is the run's object in <c>grad run --json</c>
 /// (LANGUAGE.md), which <c>grad.run</c> returns as it is.
 /// </summary>
 public sealed record RunReport(
     string Name,
     RunKind Kind,
-    string StopReason,
+    StopReason? StopReason,
     int StepsTaken,
     double? FinalCost,
     double? FinalLoss,
@@ -125,7 +126,7 @@ public sealed record RunReport(
     /// <summary>The runtime's result of a minimize run (its trace in full), for the contour charts; null otherwise.</summary>
     public MinimizeResult? Minimize { get; init; }
 
-    public bool Diverged => StopReason == "diverged";
+    public bool Diverged => StopReason == Runtime.Contracts.StopReason.Diverged;
 
     /// <summary>A one-line summary for code lenses and hovers.</summary>
     public string Summary
@@ -135,7 +136,7 @@ public sealed record RunReport(
             var value = Kind == RunKind.Minimize
                 ? FinalCost is { } cost ? $"cost {Numbers.Format(cost)}" : ""
                 : FinalLoss is { } loss ? $"loss {Numbers.Format(loss)}" : "";
-            var reason = StoppedByBudget ? "stopped by the time budget" : StopReason;
+            var reason = StoppedByBudget ? "stopped by the time budget" : StopReason is { } stop ? ResultSerializer.StopReasonName(stop) : "failed";
             return $"{StepsTaken} steps, {reason}" + (value.Length > 0 ? $", {value}" : "");
         }
     }

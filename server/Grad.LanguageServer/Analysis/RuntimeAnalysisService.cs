@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Grad.Language.Semantics;
 using Grad.Runtime.Analysis;
 using Grad.Runtime.Data;
-using Grad.Runtime.Json;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 
 namespace Grad.LanguageServer.Analysis;
@@ -66,24 +66,24 @@ public sealed class RuntimeAnalysisService : IAnalysisService
     public RunReport Run(BoundProgram program, BoundRun run, RunBudget budget, CancellationToken cancellationToken)
     {
         var result = BudgetedRun.Execute(run, cancellationToken, budget.MaxSteps is { } steps ? (int)Math.Min(steps, int.MaxValue) : null, budget.Time);
-        var json = RunResultJson.Run(result);
+        var json = ResultSerializer.ToJson(result);
         switch (result)
         {
             case CompletedRunResult { StopReason: StopReason.Cancelled }:
                 throw new OperationCanceledException(cancellationToken);
             case MinimizeResult minimize:
-                return new RunReport(run.Name, RunKind.Minimize, RunResult.StopReasonName(minimize.StopReason), minimize.StepsTaken,
+                return new RunReport(run.Name, RunKind.Minimize, minimize.StopReason, minimize.StepsTaken,
                     minimize.FinalCost, null,
                     minimize.ParameterNames.Zip(minimize.FinalParameters, KeyValuePair.Create).ToImmutableArray(),
                     minimize.ParameterNames.Zip(minimize.FinalGradient, KeyValuePair.Create).ToImmutableArray(),
                     [], json, minimize.StopReason == StopReason.Budget) { Minimize = minimize };
             case TrainResult train:
-                return new RunReport(run.Name, RunKind.Train, RunResult.StopReasonName(train.StopReason), train.StepsTaken,
+                return new RunReport(run.Name, RunKind.Train, train.StopReason, train.StepsTaken,
                     null, train.FinalLoss, [], [],
                     train.Layers.Select(l => new TrainedLayerReport(l.Index, l.DeltaNorm.Initial, l.DeltaNorm.Final, l.WeightGradNorm.Initial, l.WeightGradNorm.Final)).ToImmutableArray(),
                     json, train.StopReason == StopReason.Budget);
             case FailedRunResult failed:
-                return new RunReport(run.Name, run.Kind, "failed", 0, null, null, [], [], [], json) { Problem = failed.Diagnostic };
+                return new RunReport(run.Name, run.Kind, null, 0, null, null, [], [], [], json) { Problem = failed.Diagnostic };
             default:
                 throw new InvalidOperationException($"unexpected run result {result.GetType().Name}");
         }

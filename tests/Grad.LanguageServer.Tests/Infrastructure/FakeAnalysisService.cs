@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Grad.Language.Semantics;
 using Grad.LanguageServer.Analysis;
+using Grad.Runtime.Contracts;
 using Newtonsoft.Json.Linq;
 
 namespace Grad.LanguageServer.Tests.Infrastructure;
@@ -112,7 +113,7 @@ public sealed class FakeAnalysisService : IAnalysisService
                 ["stopReason"] = stoppedByUntil ? "until" : "steps",
                 ["final"] = new JObject { ["cost"] = 0.5, ["params"] = new JObject(finalParams.Select(p => new JProperty(p.Key, p.Value))) },
             };
-            return new RunReport(run.Name, RunKind.Minimize, stoppedByUntil ? "until" : "steps", stoppedByUntil ? 2 : 1000, 0.5, null, finalParams,
+            return new RunReport(run.Name, RunKind.Minimize, stoppedByUntil ? StopReason.Until : StopReason.Steps, stoppedByUntil ? 2 : 1000, 0.5, null, finalParams,
                 finalParams.Select(p => new KeyValuePair<string, double>(p.Key, 0.001)).ToImmutableArray(), [], json);
         }
 
@@ -126,6 +127,6 @@ public sealed class FakeAnalysisService : IAnalysisService
             ["stopReason"] = diverges ? "diverged" : "steps",
             ["final"] = new JObject { ["loss"] = 0.0012 },
         };
-        return new RunReport(run.Name, RunKind.Train, diverges ? "diverged" : "steps", diverges ? 3 : 100, null, 0.0012, [], [], layers, trainJson);
+        return new RunReport(run.Name, RunKind.Train, diverges ? StopReason.Diverged : StopReason.Steps, diverges ? 3 : 100, null, 0.0012, [], [], layers, trainJson);
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Grad.Runtime.Analysis;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 
 namespace Grad.Cli.Output.Charts;
@@ -86,13 +87,13 @@ internal static class IndexPage
         {
             MinimizeResult m =>
             [
-                m.Name, $"minimize {m.CostName}", Runtime.Charts.LineChart.OptimizerText(m.Optimizer), $"{m.StepsTaken}", RunResult.StopReasonName(m.StopReason),
+                m.Name, $"minimize {m.CostName}", Runtime.Charts.LineChart.OptimizerText(m.Optimizer), $"{m.StepsTaken}", ResultSerializer.StopReasonName(m.StopReason),
                 $"cost {Numbers.Format(m.FinalCost)}",
                 string.Join(", ", m.ParameterNames.Select((name, i) => $"{name} = {Numbers.Format(m.FinalParameters[i])}")),
             ],
             TrainResult t =>
             [
-                t.Name, $"train {t.NetworkName} on {t.DataName}", Runtime.Charts.LineChart.OptimizerText(t.Optimizer), $"{t.StepsTaken}", RunResult.StopReasonName(t.StopReason),
+                t.Name, $"train {t.NetworkName} on {t.DataName}", Runtime.Charts.LineChart.OptimizerText(t.Optimizer), $"{t.StepsTaken}", ResultSerializer.StopReasonName(t.StopReason),
                 $"loss {Numbers.Format(t.InitialLoss)} → {Numbers.Format(t.FinalLoss)}",
                 $"‖δ^1‖/‖δ^L‖ {Numbers.Format(t.Layers[0].DeltaNorm.Initial / t.Layers[^1].DeltaNorm.Initial, 3)} → {Numbers.Format(t.Layers[0].DeltaNorm.Final / t.Layers[^1].DeltaNorm.Final, 3)}",
             ],

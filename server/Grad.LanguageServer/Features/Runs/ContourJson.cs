@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Grad.Language.Semantics;
 using Grad.Runtime.Charts;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 using Newtonsoft.Json.Linq;
 

@@ -6,6 +6,7 @@ using Grad.LanguageServer.Documents;
 using Grad.LanguageServer.Features.Common;
 using Grad.LanguageServer.Hosting;
 using Grad.LanguageServer.Protocol;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 using Newtonsoft.Json.Linq;
 using StreamJsonRpc;

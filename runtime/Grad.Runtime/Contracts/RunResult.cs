@@ -1,21 +1,18 @@
 using System.Collections.Immutable;
-using Grad.Language.Semantics;
 using Grad.Language.Diagnostics;
+using Grad.Language.Semantics;
 
-namespace Grad.Runtime.Runs;
+namespace Grad.Runtime.Contracts;
 
 /// <summary>
 /// Why a run stopped. LANGUAGE.md's three are steps, until and diverged; cancelled (Ctrl-C, a
 /// newer document version) and budget (the analysis API's step or time budget) are the
-/// front ends' own.
+/// front ends' own. In JSON the lower-case name (<see cref="ResultSerializer.StopReasonName"/>).
 /// </summary>
 public enum StopReason { Steps, Until, Diverged, Cancelled, Budget }
 
 /// <summary>The outcome of one run, as <c>grad run</c> prints it and the language server shows it.</summary>
-public abstract record RunResult(string Name, RunKind Kind, OptimizerSpec Optimizer)
-{
-    public static string StopReasonName(StopReason reason) => reason.ToString().ToLowerInvariant();
-}
+public abstract record RunResult(string Name, RunKind Kind, OptimizerSpec Optimizer);
 
 /// <summary>
 /// A run that finished (by steps, until, divergence, cancellation or budget). <see cref="Findings"/>
@@ -41,7 +38,7 @@ public sealed record MinimizeResult(
     double FinalCost,
     double[] FinalParameters,
     double[] FinalGradient,
-    IReadOnlyList<MinimizeTracePoint> Trace) : CompletedRunResult(Name, RunKind.Minimize, Optimizer, StepsTaken, StopReason);
+    MinimizeTrace Trace) : CompletedRunResult(Name, RunKind.Minimize, Optimizer, StepsTaken, StopReason);
 
 /// <summary>
 /// A state of a training run after <paramref name="Step"/> updates: the batch-mean loss, each
@@ -63,9 +60,12 @@ public sealed record TrainResult(
     double InitialLoss,
     double FinalLoss,
     IReadOnlyList<LayerSummary> Layers,
-    IReadOnlyList<TrainTracePoint> Trace,
-    double[] FinalParameters) : CompletedRunResult(Name, RunKind.Train, Optimizer, StepsTaken, StopReason)
+    TrainTrace Trace,
+    NetworkWeights FinalNetwork) : CompletedRunResult(Name, RunKind.Train, Optimizer, StepsTaken, StopReason)
 {
+    /// <summary>Every parameter after the last update, in the runtime's flat layout (W^1, b^1, W^2, …).</summary>
+    public double[] FinalParameters => FinalNetwork.Flatten();
+
     /// <summary>The batch-mean loss over the whole data set at the final parameters (PyTorch: the loss of one pass over all samples).</summary>
     public double DataLoss { get; init; } = double.NaN;
 
@@ -79,35 +79,19 @@ public sealed record TrainResult(
 /// <summary>
 /// A run that could not start: its data could not be loaded (GRAD0400, at the data declaration)
 /// or, for a CSV file, does not fit the network (GRAD0322, at the run's data reference).
+/// <see cref="Diagnostic"/> is null for a result read back from JSON (which keeps only the message).
 /// </summary>
-public sealed record FailedRunResult(string Name, RunKind Kind, OptimizerSpec Optimizer, Diagnostic Diagnostic)
+public sealed record FailedRunResult(string Name, RunKind Kind, OptimizerSpec Optimizer, string Error)
     : RunResult(Name, Kind, Optimizer)
 {
-    public string Error => Diagnostic.Message;
+    public FailedRunResult(string name, RunKind kind, OptimizerSpec optimizer, Diagnostic diagnostic)
+        : this(name, kind, optimizer, diagnostic.Message)
+    {
+        Diagnostic = diagnostic;
+    }
+
+    public Diagnostic? Diagnostic { get; init; }
 }
 
 /// <summary>How far a run has come, for progress bars.</summary>
 public readonly record struct RunProgress(string RunName, int Step, int TotalSteps);
-
-/// <summary>Limits and hooks for one run. A budget stops the run early with <see cref="StopReason.Budget"/>.</summary>
-public sealed record RunOptions
-{
-    public static RunOptions Default { get; } = new();
-
-    public CancellationToken Cancellation { get; init; }
-
-    /// <summary>At most this many updates (the analysis API's step budget), whatever the file says.</summary>
-    public int? MaxSteps { get; init; }
-
-    /// <summary>Stop once the run has taken this long.</summary>
-    public TimeSpan? TimeBudget { get; init; }
-
-    /// <summary>Called about every 50 ms while a run is going.</summary>
-    public Action<RunProgress>? Progress { get; init; }
-
-    /// <summary>Threads for large matrix products (1 by default); any count gives the same bits.</summary>
-    public int Threads { get; init; } = 1;
-
-    /// <summary>Loads (or returns cached) data; defaults to <see cref="Data.DataLoader.Load"/>.</summary>
-    public Func<BoundData, Data.DataLoadResult>? LoadData { get; init; }
-}

@@ -1,0 +1,637 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Grad.Language.Diagnostics;
+using Grad.Language.Semantics;
+using Grad.Language.Text;
+using Grad.Runtime.Analysis;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace Grad.Runtime.Contracts;
+
+/// <summary>
+/// The one serializer of results: writes a <see cref="GradReport"/> (or one run) as the JSON of
+/// LANGUAGE.md and docs/schema/grad-result.schema.json, and reads it back into the same records.
+/// Writing streams: every value goes straight to the <see cref="JsonWriter"/> (a file, stdout,
+/// or a <see cref="JTokenWriter"/> for the language server), a trace point at a time from the
+/// trace's compact rows, so writing holds nothing beyond the result itself.
+/// Finite numbers are JSON numbers (shortest round-trip form); NaN and the infinities are the
+/// strings "NaN", "Infinity" and "-Infinity".
+/// </summary>
+public static class ResultSerializer
+{
+    public const string NaN = "NaN";
+    public const string Infinity = "Infinity";
+    public const string NegativeInfinity = "-Infinity";
+
+    public static string StopReasonName(StopReason reason) => reason switch
+    {
+        StopReason.Steps => "steps",
+        StopReason.Until => "until",
+        StopReason.Diverged => "diverged",
+        StopReason.Cancelled => "cancelled",
+        StopReason.Budget => "budget",
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
+    };
+
+    public static string KindName(RunKind kind) => kind == RunKind.Minimize ? "minimize" : "train";
+
+    /// <summary>Writes the report as indented JSON followed by a newline.</summary>
+    public static void Write(GradReport report, TextWriter text)
+    {
+        using var json = new JsonTextWriter(text) { Formatting = Formatting.Indented, CloseOutput = false };
+        WriteReport(json, report);
+        json.Flush();
+        text.WriteLine();
+    }
+
+    /// <summary>One run's object of <c>"runs"</c>, as a JSON tree (what the language server's <c>grad/run</c> returns).</summary>
+    public static JObject ToJson(RunResult run)
+    {
+        using var json = new JTokenWriter();
+        WriteRun(json, run);
+        return (JObject)json.Token!;
+    }
+
+    public static void WriteReport(JsonWriter json, GradReport report)
+    {
+        json.WriteStartObject();
+        json.WritePropertyName("file");
+        json.WriteValue(report.File);
+        json.WritePropertyName("diagnostics");
+        json.WriteStartArray();
+        foreach (var diagnostic in report.Diagnostics)
+        {
+            WriteDiagnostic(json, diagnostic);
+        }
+
+        json.WriteEndArray();
+        if (report.Runs is { } runs)
+        {
+            json.WritePropertyName("runs");
+            json.WriteStartArray();
+            foreach (var run in runs)
+            {
+                WriteRun(json, run);
+            }
+
+            json.WriteEndArray();
+        }
+
+        if (report.Networks is { } networks)
+        {
+            json.WritePropertyName("networks");
+            json.WriteStartArray();
+            foreach (var network in networks)
+            {
+                WriteNetwork(json, network);
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+    }
+
+    public static void WriteRun(JsonWriter json, RunResult run)
+    {
+        json.WriteStartObject();
+        Property(json, "name", run.Name);
+        Property(json, "kind", KindName(run.Kind));
+        switch (run)
+        {
+            case MinimizeResult minimize:
+                Property(json, "cost", minimize.CostName);
+                break;
+            case TrainResult train:
+                Property(json, "network", train.NetworkName);
+                Property(json, "data", train.DataName);
+                break;
+        }
+
+        json.WritePropertyName("optimizer");
+        WriteOptimizer(json, run.Optimizer);
+        switch (run)
+        {
+            case MinimizeResult minimize:
+                WriteMinimize(json, minimize);
+                break;
+            case TrainResult train:
+                WriteTrain(json, train);
+                break;
+            case FailedRunResult failed:
+                Property(json, "error", failed.Error);
+                break;
+            default:
+                throw new ArgumentException($"unknown result {run.GetType().Name}", nameof(run));
+        }
+
+        json.WriteEndObject();
+    }
+
+    /// <summary><c>{"name": "sgd", "lr": 0.5, "momentum": 0, …}</c>: every hyperparameter at its effective value.</summary>
+    public static void WriteOptimizer(JsonWriter json, OptimizerSpec spec)
+    {
+        json.WriteStartObject();
+        Property(json, "name", spec.Name);
+        foreach (var (name, value) in spec.Effective.IsEmpty ? spec.Arguments : spec.Effective)
+        {
+            json.WritePropertyName(name);
+            switch (value)
+            {
+                case bool flag:
+                    json.WriteValue(flag);
+                    break;
+                case int integer:
+                    json.WriteValue(integer);
+                    break;
+                case double number:
+                    Number(json, number);
+                    break;
+                default:
+                    json.WriteValue(Convert.ToString(value, CultureInfo.InvariantCulture));
+                    break;
+            }
+        }
+
+        json.WriteEndObject();
+    }
+
+    public static void Number(JsonWriter json, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            json.WriteValue(value);
+        }
+        else
+        {
+            json.WriteValue(double.IsNaN(value) ? NaN : value > 0 ? Infinity : NegativeInfinity);
+        }
+    }
+
+    private static void WriteMinimize(JsonWriter json, MinimizeResult result)
+    {
+        Property(json, "stepsTaken", result.StepsTaken);
+        Property(json, "stopReason", StopReasonName(result.StopReason));
+        json.WritePropertyName("final");
+        json.WriteStartObject();
+        NumberProperty(json, "cost", result.FinalCost);
+        json.WritePropertyName("params");
+        ByName(json, result.ParameterNames, result.FinalParameters);
+        json.WritePropertyName("gradient");
+        ByName(json, result.ParameterNames, result.FinalGradient);
+        json.WriteEndObject();
+        WriteFindings(json, result.Findings);
+
+        json.WritePropertyName("trace");
+        json.WriteStartArray();
+        var trace = result.Trace;
+        for (var i = 0; i < trace.Count; i++)
+        {
+            json.WriteStartObject();
+            Property(json, "step", trace.Step(i));
+            NumberProperty(json, "cost", trace.Cost(i));
+            json.WritePropertyName("params");
+            ByName(json, result.ParameterNames, trace.Parameters(i));
+            json.WritePropertyName("gradient");
+            ByName(json, result.ParameterNames, trace.Gradient(i));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void WriteTrain(JsonWriter json, TrainResult result)
+    {
+        Property(json, "stepsTaken", result.StepsTaken);
+        Property(json, "stopReason", StopReasonName(result.StopReason));
+        json.WritePropertyName("final");
+        json.WriteStartObject();
+        NumberProperty(json, "loss", result.FinalLoss);
+        NumberProperty(json, "dataLoss", result.DataLoss);
+        json.WritePropertyName("accuracy");
+        if (result.Accuracy is { } accuracy)
+        {
+            Number(json, accuracy);
+        }
+        else
+        {
+            json.WriteNull();
+        }
+
+        json.WritePropertyName("network");
+        json.WriteStartObject();
+        json.WritePropertyName("layers");
+        json.WriteStartArray();
+        foreach (var layer in result.FinalNetwork.Layers)
+        {
+            json.WriteStartObject();
+            Property(json, "index", layer.Index);
+            json.WritePropertyName("weights");
+            json.WriteStartArray();
+            for (var unit = 0; unit < layer.Units; unit++)
+            {
+                Numbers(json, layer.Weights.AsSpan(unit * layer.Inputs, layer.Inputs));
+            }
+
+            json.WriteEndArray();
+            json.WritePropertyName("bias");
+            Numbers(json, layer.Bias);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.WriteEndObject();
+        WriteFindings(json, result.Findings);
+
+        json.WritePropertyName("layers");
+        json.WriteStartArray();
+        foreach (var layer in result.Layers)
+        {
+            json.WriteStartObject();
+            Property(json, "index", layer.Index);
+            Property(json, "units", layer.Units);
+            Property(json, "activation", layer.Activation);
+            Property(json, "label", layer.Label);
+            json.WritePropertyName("deltaNorm");
+            Pair(json, layer.DeltaNorm);
+            json.WritePropertyName("weightGradNorm");
+            Pair(json, layer.WeightGradNorm);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+
+        json.WritePropertyName("trace");
+        json.WriteStartArray();
+        var trace = result.Trace;
+        for (var i = 0; i < trace.Count; i++)
+        {
+            json.WriteStartObject();
+            Property(json, "step", trace.Step(i));
+            NumberProperty(json, "loss", trace.Loss(i));
+            json.WritePropertyName("deltaNorms");
+            Numbers(json, trace.DeltaNorms(i));
+            json.WritePropertyName("weightGradNorms");
+            Numbers(json, trace.WeightGradNorms(i));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    /// <summary>
+    /// LANGUAGE.md's <c>findings</c>: severity, code, message and range as a diagnostic's, then
+    /// <c>step</c> and <c>layers</c> when they apply, the <c>numbers</c> behind the message, and the
+    /// verified <c>fixes</c> (title, kind and predicted figure; their edits stay in the editor).
+    /// </summary>
+    private static void WriteFindings(JsonWriter json, ImmutableArray<Finding> findings)
+    {
+        json.WritePropertyName("findings");
+        json.WriteStartArray();
+        foreach (var finding in findings)
+        {
+            json.WriteStartObject();
+            Property(json, "severity", ReportDiagnostic.SeverityWord(finding.Severity));
+            Property(json, "code", finding.Code);
+            Property(json, "message", finding.Message);
+            json.WritePropertyName("range");
+            Range(json, finding.Range);
+            if (finding.Step is { } step)
+            {
+                Property(json, "step", step);
+            }
+
+            if (!finding.Layers.IsEmpty)
+            {
+                json.WritePropertyName("layers");
+                json.WriteStartArray();
+                foreach (var layer in finding.Layers)
+                {
+                    json.WriteValue(layer);
+                }
+
+                json.WriteEndArray();
+            }
+
+            if (!finding.Numbers.IsEmpty)
+            {
+                json.WritePropertyName("numbers");
+                json.WriteStartObject();
+                foreach (var (name, value) in finding.Numbers)
+                {
+                    NumberProperty(json, name, value);
+                }
+
+                json.WriteEndObject();
+            }
+
+            if (!finding.Fixes.IsEmpty)
+            {
+                json.WritePropertyName("fixes");
+                json.WriteStartArray();
+                foreach (var fix in finding.Fixes)
+                {
+                    json.WriteStartObject();
+                    Property(json, "title", fix.Title);
+                    Property(json, "kind", fix.Kind);
+                    NumberProperty(json, "predicted", fix.Predicted);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void WriteNetwork(JsonWriter json, InspectedNetwork network)
+    {
+        json.WriteStartObject();
+        Property(json, "name", network.Name);
+        Property(json, "data", network.Data);
+        NumberProperty(json, "loss", network.Loss);
+        Property(json, "verdict", network.Verdict.ToString().ToLowerInvariant());
+        NumberProperty(json, "ratio", network.Ratio);
+        json.WritePropertyName("layers");
+        json.WriteStartArray();
+        foreach (var layer in network.Layers)
+        {
+            json.WriteStartObject();
+            Property(json, "index", layer.Index);
+            Property(json, "units", layer.Units);
+            Property(json, "activation", layer.Activation);
+            Property(json, "label", layer.Label);
+            NumberProperty(json, "deltaNorm", layer.DeltaNorm);
+            NumberProperty(json, "weightGradNorm", layer.WeightGradNorm);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteDiagnostic(JsonWriter json, ReportDiagnostic diagnostic)
+    {
+        json.WriteStartObject();
+        Property(json, "severity", ReportDiagnostic.SeverityWord(diagnostic.Severity));
+        Property(json, "code", diagnostic.Code);
+        Property(json, "message", diagnostic.Message);
+        json.WritePropertyName("range");
+        Range(json, diagnostic.Range);
+        json.WriteEndObject();
+    }
+
+    private static void Range(JsonWriter json, LineRange range)
+    {
+        json.WriteStartObject();
+        json.WritePropertyName("start");
+        Position(json, range.Start);
+        json.WritePropertyName("end");
+        Position(json, range.End);
+        json.WriteEndObject();
+    }
+
+    private static void Position(JsonWriter json, LinePosition position)
+    {
+        json.WriteStartObject();
+        Property(json, "line", position.Line);
+        Property(json, "character", position.Character);
+        json.WriteEndObject();
+    }
+
+    private static void Pair(JsonWriter json, NormPair pair)
+    {
+        json.WriteStartObject();
+        NumberProperty(json, "initial", pair.Initial);
+        NumberProperty(json, "final", pair.Final);
+        json.WriteEndObject();
+    }
+
+    private static void ByName(JsonWriter json, IReadOnlyList<string> names, ReadOnlySpan<double> values)
+    {
+        json.WriteStartObject();
+        for (var i = 0; i < names.Count; i++)
+        {
+            NumberProperty(json, names[i], values[i]);
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void Numbers(JsonWriter json, ReadOnlySpan<double> values)
+    {
+        json.WriteStartArray();
+        foreach (var value in values)
+        {
+            Number(json, value);
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void NumberProperty(JsonWriter json, string name, double value)
+    {
+        json.WritePropertyName(name);
+        Number(json, value);
+    }
+
+    private static void Property(JsonWriter json, string name, string? value)
+    {
+        json.WritePropertyName(name);
+        json.WriteValue(value);
+    }
+
+    private static void Property(JsonWriter json, string name, int value)
+    {
+        json.WritePropertyName(name);
+        json.WriteValue(value);
+    }
+
+    // ---- reading -----------------------------------------------------------------------------
+
+    /// <summary>Reads a report that <see cref="Write"/> wrote; throws <see cref="FormatException"/> when it is not one.</summary>
+    public static GradReport Read(TextReader text)
+    {
+        using var reader = new JsonTextReader(text) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Double };
+        return ReadReport(JToken.ReadFrom(reader) as JObject ?? throw new FormatException("a Grad result is a JSON object"));
+    }
+
+    public static GradReport ReadReport(JObject json) => new(
+        Text(json, "file"),
+        [.. RequiredArray(json, "diagnostics").Select(d => ReadDiagnostic((JObject)d))])
+    {
+        Runs = json["runs"] is JArray runs ? [.. runs.Select(r => ReadRun((JObject)r))] : null,
+        Networks = json["networks"] is JArray networks ? [.. networks.Select(n => ReadNetwork((JObject)n))] : null,
+    };
+
+    public static RunResult ReadRun(JObject json)
+    {
+        var name = Text(json, "name");
+        var kind = Text(json, "kind") switch
+        {
+            "minimize" => RunKind.Minimize,
+            "train" => RunKind.Train,
+            var other => throw new FormatException($"run {name}: unknown kind '{other}'"),
+        };
+        var optimizer = ReadOptimizer(Required(json, "optimizer"));
+        if (json["error"] is { } error)
+        {
+            return new FailedRunResult(name, kind, optimizer, (string)error!);
+        }
+
+        var steps = (int)Required(json, "stepsTaken");
+        var reason = ReadStopReason(Text(json, "stopReason"));
+        var final = Required(json, "final");
+        var trace = RequiredArray(json, "trace");
+        if (kind == RunKind.Minimize)
+        {
+            var names = ((JObject)Required(final, "params")).Properties().Select(p => p.Name).ToImmutableArray();
+            var minimizeTrace = new MinimizeTrace(names.Length);
+            foreach (var point in trace)
+            {
+                minimizeTrace.Add((int)Required(point, "step"), ReadNumber(Required(point, "cost")), ByName(Required(point, "params"), names), ByName(Required(point, "gradient"), names));
+            }
+
+            return new MinimizeResult(name, optimizer, steps, reason, Text(json, "cost"), names,
+                ReadNumber(Required(final, "cost")), ByName(Required(final, "params"), names), ByName(Required(final, "gradient"), names), minimizeTrace)
+            {
+                Findings = ReadFindings(json),
+            };
+        }
+
+        var layers = RequiredArray(json, "layers").Select(l => new LayerSummary(
+            (int)Required(l, "index"),
+            (int)Required(l, "units"),
+            (string)Required(l, "activation")!,
+            (string?)l["label"],
+            ReadPair(Required(l, "deltaNorm")),
+            ReadPair(Required(l, "weightGradNorm")))).ToList();
+        var trainTrace = new TrainTrace(layers.Count);
+        foreach (var point in trace)
+        {
+            trainTrace.Add((int)Required(point, "step"), ReadNumber(Required(point, "loss")), ReadNumbers(Required(point, "deltaNorms")), ReadNumbers(Required(point, "weightGradNorms")));
+        }
+
+        var network = new NetworkWeights([.. RequiredArray(Required(final, "network"), "layers").Select(ReadLayerWeights)]);
+        var initialLoss = trainTrace.Count > 0 ? trainTrace.Loss(0) : double.NaN;
+        return new TrainResult(name, optimizer, steps, reason, Text(json, "network"), Text(json, "data"),
+            initialLoss, ReadNumber(Required(final, "loss")), layers, trainTrace, network)
+        {
+            DataLoss = ReadNumber(Required(final, "dataLoss")),
+            Accuracy = final["accuracy"] is { Type: not JTokenType.Null } accuracy ? ReadNumber(accuracy) : null,
+            Findings = ReadFindings(json),
+        };
+    }
+
+    public static double ReadNumber(JToken token) => token.Type switch
+    {
+        JTokenType.Float or JTokenType.Integer => (double)token,
+        JTokenType.String => (string)token! switch
+        {
+            NaN => double.NaN,
+            Infinity => double.PositiveInfinity,
+            NegativeInfinity => double.NegativeInfinity,
+            var other => throw new FormatException($"'{other}' at {token.Path} is not a number"),
+        },
+        _ => throw new FormatException($"{token.Path} is not a number"),
+    };
+
+    /// <summary>
+    /// A run's findings as the JSON has them. The JSON has no text spans (its ranges are lines and
+    /// columns) and no fix edits, so a finding read back has an empty span and fixes without edits.
+    /// </summary>
+    private static ImmutableArray<Finding> ReadFindings(JToken run) =>
+        [.. RequiredArray(run, "findings").Select(f =>
+        {
+            var code = Text(f, "code");
+            var descriptor = DiagnosticCatalog.All.FirstOrDefault(d => d.Code == code) ?? throw new FormatException($"unknown finding code '{code}'");
+            var range = Required(f, "range");
+            return new Finding(descriptor, default, new LineRange(ReadPosition(Required(range, "start")), ReadPosition(Required(range, "end"))), Text(f, "message"))
+            {
+                Step = f["step"] is { } step ? (int)step : null,
+                Layers = f["layers"] is JArray layers ? [.. layers.Select(l => (int)l)] : [],
+                Numbers = f["numbers"] is JObject numbers
+                    ? numbers.Properties().ToImmutableSortedDictionary(p => p.Name, p => ReadNumber(p.Value), StringComparer.Ordinal)
+                    : ImmutableSortedDictionary<string, double>.Empty,
+                Fixes = f["fixes"] is JArray fixes
+                    ? [.. fixes.Select(x => new VerifiedFix(Text(x, "title"), Text(x, "kind"), [], ReadNumber(Required(x, "predicted"))))]
+                    : [],
+            };
+        })];
+
+    private static StopReason ReadStopReason(string name) =>
+        Enum.GetValues<StopReason>().FirstOrDefault(r => StopReasonName(r) == name, (StopReason)(-1)) is var reason && Enum.IsDefined(reason)
+            ? reason
+            : throw new FormatException($"unknown stopReason '{name}'");
+
+    private static OptimizerSpec ReadOptimizer(JToken json)
+    {
+        var name = Text(json, "name");
+        var optimizer = Builtins.Find(Builtins.Optimizers, name) ?? throw new FormatException($"unknown optimizer '{name}'");
+        var values = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var parameter in optimizer.Parameters)
+        {
+            if (json[parameter.Name] is { } value)
+            {
+                values[parameter.Name] = parameter.Kind == ArgumentKind.Boolean ? (bool)value : ReadNumber(value);
+            }
+        }
+
+        return OptimizerSpec.Create(optimizer, values, []);
+    }
+
+    private static LayerWeights ReadLayerWeights(JToken json)
+    {
+        var rows = RequiredArray(json, "weights").Select(row => ReadNumbers(row)).ToArray();
+        var inputs = rows.Length == 0 ? 0 : rows[0].Length;
+        if (rows.Any(r => r.Length != inputs))
+        {
+            throw new FormatException($"{json.Path}.weights: rows of different lengths");
+        }
+
+        return new LayerWeights((int)Required(json, "index"), rows.Length, inputs, [.. rows.SelectMany(r => r)], ReadNumbers(Required(json, "bias")));
+    }
+
+    private static InspectedNetwork ReadNetwork(JObject json) => new(
+        Text(json, "name"),
+        (string?)json["data"],
+        ReadNumber(Required(json, "loss")),
+        Enum.Parse<GradientVerdict>(Text(json, "verdict"), ignoreCase: true),
+        ReadNumber(Required(json, "ratio")),
+        [.. RequiredArray(json, "layers").Select(l => new InspectedLayer(
+            (int)Required(l, "index"),
+            (int)Required(l, "units"),
+            (string)Required(l, "activation")!,
+            (string?)l["label"],
+            ReadNumber(Required(l, "deltaNorm")),
+            ReadNumber(Required(l, "weightGradNorm"))))]);
+
+    private static ReportDiagnostic ReadDiagnostic(JObject json)
+    {
+        var severity = Enum.GetValues<DiagnosticSeverity>().First(s => ReportDiagnostic.SeverityWord(s) == Text(json, "severity"));
+        var range = Required(json, "range");
+        return new ReportDiagnostic(severity, Text(json, "code"), Text(json, "message"),
+            new LineRange(ReadPosition(Required(range, "start")), ReadPosition(Required(range, "end"))));
+    }
+
+    private static LinePosition ReadPosition(JToken json) => new((int)Required(json, "line"), (int)Required(json, "character"));
+
+    private static NormPair ReadPair(JToken json) => new(ReadNumber(Required(json, "initial")), ReadNumber(Required(json, "final")));
+
+    private static double[] ByName(JToken json, ImmutableArray<string> names) => [.. names.Select(n => ReadNumber(Required(json, n)))];
+
+    private static double[] ReadNumbers(JToken json) => [.. ((JArray)json).Select(ReadNumber)];
+
+    private static JToken Required(JToken json, string name) =>
+        json[name] is { Type: not JTokenType.Null } value ? value : throw new FormatException($"{(json.Path.Length == 0 ? "the result" : json.Path)} has no '{name}'");
+
+    private static JArray RequiredArray(JToken json, string name) =>
+        Required(json, name) as JArray ?? throw new FormatException($"{json.Path}.{name} is not an array");
+
+    private static string Text(JToken json, string name) => (string)Required(json, name)!;
+}

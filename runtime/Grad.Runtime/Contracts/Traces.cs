@@ -1,0 +1,161 @@
+using System.Collections;
+
+namespace Grad.Runtime.Contracts;
+
+/// <summary>
+/// A trace's recorded points as fixed-width rows of doubles in chunks of about 64k numbers: no
+/// object per point, no copy when it grows. A point is the step number and one row.
+/// </summary>
+internal sealed class TraceRows
+{
+    private const int ChunkNumbers = 1 << 16;
+    private readonly List<double[]> chunks = [];
+    private readonly List<int> steps = [];
+    private readonly int rowsPerChunk;
+
+    public TraceRows(int width)
+    {
+        Width = width;
+        rowsPerChunk = Math.Max(1, ChunkNumbers / Math.Max(1, width));
+    }
+
+    public int Width { get; }
+
+    public int Count => steps.Count;
+
+    public int Step(int index) => steps[index];
+
+    public ReadOnlySpan<double> Row(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        return chunks[index / rowsPerChunk].AsSpan(index % rowsPerChunk * Width, Width);
+    }
+
+    /// <summary>Appends a row made of <paramref name="head"/> followed by the parts, in order.</summary>
+    public void Add(int step, double head, ReadOnlySpan<double> first, ReadOnlySpan<double> second)
+    {
+        if (1 + first.Length + second.Length != Width)
+        {
+            throw new ArgumentException($"a trace row has {Width} numbers, not {1 + first.Length + second.Length}");
+        }
+
+        var slot = Count % rowsPerChunk;
+        if (slot == 0)
+        {
+            chunks.Add(new double[rowsPerChunk * Width]);
+        }
+
+        var row = chunks[^1].AsSpan(slot * Width, Width);
+        row[0] = head;
+        first.CopyTo(row[1..]);
+        second.CopyTo(row[(1 + first.Length)..]);
+        steps.Add(step);
+    }
+}
+
+/// <summary>The recorded states of a minimize run (step 0 first), kept compactly; each point is read as a <see cref="MinimizeTracePoint"/>.</summary>
+public sealed class MinimizeTrace : IReadOnlyList<MinimizeTracePoint>
+{
+    private readonly TraceRows rows;
+
+    public MinimizeTrace(int parameterCount)
+    {
+        ParameterCount = parameterCount;
+        rows = new TraceRows(1 + 2 * parameterCount);
+    }
+
+    public int ParameterCount { get; }
+
+    public int Count => rows.Count;
+
+    public MinimizeTracePoint this[int index] => new(Step(index), Cost(index), Parameters(index).ToArray(), Gradient(index).ToArray());
+
+    public int Step(int index) => rows.Step(index);
+
+    public double Cost(int index) => rows.Row(index)[0];
+
+    public ReadOnlySpan<double> Parameters(int index) => rows.Row(index).Slice(1, ParameterCount);
+
+    public ReadOnlySpan<double> Gradient(int index) => rows.Row(index).Slice(1 + ParameterCount, ParameterCount);
+
+    public static MinimizeTrace Of(int parameterCount, IEnumerable<MinimizeTracePoint> points)
+    {
+        var trace = new MinimizeTrace(parameterCount);
+        foreach (var point in points)
+        {
+            trace.Add(point.Step, point.Cost, point.Parameters, point.Gradient);
+        }
+
+        return trace;
+    }
+
+    public void Add(int step, double cost, ReadOnlySpan<double> parameters, ReadOnlySpan<double> gradient) =>
+        rows.Add(step, cost, parameters, gradient);
+
+    public IEnumerator<MinimizeTracePoint> GetEnumerator()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            yield return this[i];
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>
+/// The recorded states of a training run (step 0 first), kept compactly; each point is read as a
+/// <see cref="TrainTracePoint"/>. Room is left for more per-step columns (issue 12's <c>lr</c> and
+/// <c>gradNorm</c>) as optional fields of the JSON trace points.
+/// </summary>
+public sealed class TrainTrace : IReadOnlyList<TrainTracePoint>
+{
+    private readonly TraceRows rows;
+
+    public TrainTrace(int layerCount)
+    {
+        LayerCount = layerCount;
+        rows = new TraceRows(1 + 2 * layerCount);
+    }
+
+    public int LayerCount { get; }
+
+    public int Count => rows.Count;
+
+    public TrainTracePoint this[int index] => new(Step(index), Loss(index), DeltaNorms(index).ToArray(), WeightGradNorms(index).ToArray());
+
+    public int Step(int index) => rows.Step(index);
+
+    public double Loss(int index) => rows.Row(index)[0];
+
+    public ReadOnlySpan<double> DeltaNorms(int index) => rows.Row(index).Slice(1, LayerCount);
+
+    public ReadOnlySpan<double> WeightGradNorms(int index) => rows.Row(index).Slice(1 + LayerCount, LayerCount);
+
+    public static TrainTrace Of(int layerCount, IEnumerable<TrainTracePoint> points)
+    {
+        var trace = new TrainTrace(layerCount);
+        foreach (var point in points)
+        {
+            trace.Add(point);
+        }
+
+        return trace;
+    }
+
+    public void Add(TrainTracePoint point) => Add(point.Step, point.Loss, point.DeltaNorms, point.WeightGradNorms);
+
+    public void Add(int step, double loss, ReadOnlySpan<double> deltaNorms, ReadOnlySpan<double> weightGradNorms) =>
+        rows.Add(step, loss, deltaNorms, weightGradNorms);
+
+    public IEnumerator<TrainTracePoint> GetEnumerator()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            yield return this[i];
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
