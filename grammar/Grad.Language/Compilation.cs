@@ -14,9 +14,10 @@ namespace Grad.Language;
 /// </summary>
 public sealed class Compilation
 {
-    private Compilation(string? filePath, SourceText source, ParseResult parse, SemanticModel semantics)
+    private Compilation(string? filePath, SourceText source, ParseResult parse, SemanticModel semantics, CompilationOptions options)
     {
         FilePath = filePath;
+        Options = options;
         Source = source;
         Tokens = parse.Tokens;
         Syntax = parse.Syntax;
@@ -27,6 +28,9 @@ public sealed class Compilation
 
     /// <summary>The file's path, used to resolve <c>csv("…")</c> paths; null for an unsaved buffer.</summary>
     public string? FilePath { get; }
+
+    /// <summary>The limits this file was checked against and the resolver of its data files.</summary>
+    public CompilationOptions Options { get; }
 
     public SourceText Source { get; }
 
@@ -44,12 +48,14 @@ public sealed class Compilation
     /// <summary>The valid part of the file, ready to run.</summary>
     public BoundProgram Program => Semantics.Program;
 
-    public static Compilation Create(string text, string? filePath = null)
+    /// <param name="options">Resource limits and the data file resolver; default: <see cref="CompilationOptions.Default"/> (no data files).</param>
+    public static Compilation Create(string text, string? filePath = null, CompilationOptions? options = null)
     {
         var source = new SourceText(text);
+        options ??= CompilationOptions.Default;
         if (!NestingGuard.IsDeep(text))
         {
-            return CreateCore(source, filePath);
+            return CreateCore(source, filePath, options);
         }
 
         // Parsing and binding recurse once per nesting level: give deeply nested text a thread
@@ -60,7 +66,7 @@ public sealed class Compilation
         {
             try
             {
-                result = CreateCore(source, filePath);
+                result = CreateCore(source, filePath, options);
             }
             catch (Exception e)
             {
@@ -72,12 +78,12 @@ public sealed class Compilation
         return result ?? throw new InvalidOperationException("compilation failed", failure);
     }
 
-    private static Compilation CreateCore(SourceText source, string? filePath)
+    private static Compilation CreateCore(SourceText source, string? filePath, CompilationOptions options)
     {
         var parse = NestingGuard.TooDeep(source) is { } tooDeep
             ? new ParseResult(new GradFileSyntax([], new TextSpan(0, source.Length)), [], [tooDeep])
             : GradParserFacade.Parse(source);
-        var semantics = Binder.Bind(parse.Syntax, source, filePath, [.. parse.Diagnostics.Select(d => d.Span)]);
-        return new Compilation(filePath, source, parse, semantics);
+        var semantics = Binder.Bind(parse.Syntax, source, filePath, [.. parse.Diagnostics.Select(d => d.Span)], options);
+        return new Compilation(filePath, source, parse, semantics, options);
     }
 }

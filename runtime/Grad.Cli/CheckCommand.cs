@@ -17,7 +17,7 @@ internal static class CheckCommand
         return Report(compilation, Findings(compilation, options), options, stdout);
     }
 
-    public static Compilation Compile(CommandOptions options) => Compilation.Create(File.ReadAllText(options.File), options.File);
+    public static Compilation Compile(CommandOptions options) => Compilation.Create(File.ReadAllText(options.File), options.File, options.CompilationOptions);
 
     /// <summary>The static findings as diagnostics, unless <c>--no-analysis</c>.</summary>
     public static IReadOnlyList<Diagnostic> Findings(Compilation compilation, CommandOptions options) =>

@@ -1,3 +1,7 @@
+using Grad.Language;
+using Grad.Language.Resources;
+using Grad.Runtime.Files;
+
 namespace Grad.Cli;
 
 /// <summary>Parses the command line and dispatches to a verb. Exit codes: 0 clean, 1 errors in the file, 2 bad usage or missing file.</summary>
@@ -8,9 +12,10 @@ public static class CommandLine
     public const int UsageError = 2;
 
     public const string Usage = """
-        usage: grad check FILE [--json PATH|-] [--warnings-as-errors] [--no-analysis]
-               grad run FILE [--json PATH|-] [--plot DIR] [--threads N] [--warnings-as-errors] [--no-analysis]
-               grad inspect FILE [--json PATH|-] [--plot DIR]
+        usage: grad check FILE [--json PATH|-] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]…
+               grad run FILE [--json PATH|-] [--plot DIR] [--threads N] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]…
+               grad inspect FILE [--json PATH|-] [--plot DIR] [--limit NAME=N]…
+        --limit raises (or lowers) a resource limit, e.g. --limit parameters=1e8 (docs/limits.md)
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -54,8 +59,8 @@ public static class CommandLine
 /// <summary>
 /// FILE plus <c>--json PATH|-</c>, <c>--plot DIR</c>, <c>--threads N</c> (threads for large
 /// matrix products; default: every core, since any count gives the same bits),
-/// <c>--warnings-as-errors</c> (a warning, such as an analysis finding, makes the exit code 1)
-/// and <c>--no-analysis</c> (no GRAD05xx findings).
+/// <c>--warnings-as-errors</c> (a warning, such as an analysis finding, makes the exit code 1),
+/// <c>--no-analysis</c> (no GRAD05xx findings) and any number of <c>--limit NAME=N</c> (docs/limits.md).
 /// </summary>
 public sealed record CommandOptions(string File, string? JsonPath, string? PlotDirectory, int Threads = 1)
 {
@@ -65,17 +70,23 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
 
     public bool NoAnalysis { get; init; }
 
+    public ResourceLimits Limits { get; init; } = ResourceLimits.Default;
+
+    /// <summary>What the file may use: these limits, and data files anywhere the user can read (regular files only).</summary>
+    public CompilationOptions CompilationOptions => new(Limits, DiskFileResolver.Anywhere);
+
     public static bool TryParse(string[] args, out CommandOptions options, out string error)
     {
         options = new CommandOptions("", null, null);
         string? file = null, json = null, plot = null;
         var threads = Environment.ProcessorCount;
         bool warningsAsErrors = false, noAnalysis = false;
+        var limits = ResourceLimits.Default;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
-                case "--json" or "--plot" or "--threads" when i + 1 >= args.Length:
+                case "--json" or "--plot" or "--threads" or "--limit" when i + 1 >= args.Length:
                     error = $"{args[i]} needs a value";
                     return false;
                 case "--json":
@@ -83,6 +94,13 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
                     break;
                 case "--plot":
                     plot = args[++i];
+                    break;
+                case "--limit":
+                    if (!limits.TryWith(args[++i], out limits, out error))
+                    {
+                        return false;
+                    }
+
                     break;
                 case "--warnings-as-errors":
                     warningsAsErrors = true;
@@ -116,7 +134,7 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
             return false;
         }
 
-        options = new CommandOptions(file, json, plot, threads) { WarningsAsErrors = warningsAsErrors, NoAnalysis = noAnalysis };
+        options = new CommandOptions(file, json, plot, threads) { WarningsAsErrors = warningsAsErrors, NoAnalysis = noAnalysis, Limits = limits };
         error = "";
         return true;
     }

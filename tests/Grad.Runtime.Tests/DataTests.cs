@@ -101,7 +101,8 @@ public class DataTests
     [Fact]
     public void MissingCsvFileIsAnError()
     {
-        var result = CsvLoader.Load("d", Path.Combine(Path.GetTempPath(), "no-such-grad-file.csv"), "y");
-        Assert.StartsWith("cannot find the data file", result.Error, StringComparison.Ordinal);
+        var missing = new Grad.Language.Resources.DataFile(Path.Combine(Path.GetTempPath(), "no-such-grad-file.csv"), "no-such-grad-file.csv");
+        var result = Grad.Runtime.Files.DiskFileResolver.Anywhere.ReadText(missing, 1000);
+        Assert.Equal("cannot find the data file 'no-such-grad-file.csv'", result.Error);
     }
 }

@@ -57,6 +57,9 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor OptimizerMissing = Error("GRAD0334", "Run without an optimizer");
     public static readonly DiagnosticDescriptor StepsAndEpochs = Error("GRAD0335", "Both steps and epochs");
 
+    // Limits (GRAD034x): checked before any work (docs/limits.md).
+    public static readonly DiagnosticDescriptor ResourceLimit = Error("GRAD0340", "The file asks for more than a resource limit");
+
     // Running (GRAD04xx): found when the runtime loads data or runs.
     public static readonly DiagnosticDescriptor DataFileProblem = Error("GRAD0400", "Data file problem");
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Grad.Language.Diagnostics;
+using Grad.Language.Resources;
 using Grad.Language.Syntax;
 using Grad.Language.Text;
 
@@ -33,7 +34,7 @@ public sealed partial class Binder
             parameters[parameter.Text] = (parameters.Count, symbol);
         }
 
-        var body = cost.Body is null ? null : BindExpression(cost.Body, parameters);
+        var body = cost.Body is null || !WithinExpressionLimit(cost.Body, $"cost {name.Text}") ? null : BindExpression(cost.Body, parameters);
         costs[name.Text] = body is null || ErrorCount > errorsBefore
             ? null
             : new BoundCost(name.Text, [.. parameters.OrderBy(p => p.Value.Index).Select(p => p.Key)], body, cost);
@@ -57,6 +58,7 @@ public sealed partial class Binder
         long seed = 0;
         var seen = new Dictionary<string, NetworkItemSyntax>(StringComparer.Ordinal);
         var layers = new List<(DenseLayerSyntax Syntax, RepeatItemSyntax? Repeat)>();
+        var tooLarge = false;
 
         bool FirstOf(string keyword, NetworkItemSyntax item)
         {
@@ -89,7 +91,15 @@ public sealed partial class Binder
                     inputWidth = WholeNumber(item.Width, "the input width", 1);
                     break;
                 case DenseLayerSyntax layer:
-                    layers.Add((layer, null));
+                    if (!tooLarge && WithinLimit(LimitKind.Layers, layers.Count + 1L, layer.KeywordSpan, $"network {name.Text} has {{0}} layers"))
+                    {
+                        layers.Add((layer, null));
+                    }
+                    else
+                    {
+                        tooLarge = true;
+                    }
+
                     break;
                 case RepeatItemSyntax repeat:
                     var count = WholeNumber(repeat.Count, "the repeat count", 1);
@@ -101,6 +111,13 @@ public sealed partial class Binder
                     foreach (var labelled in repeat.Layers.Where(l => l.Label is not null))
                     {
                         Report(DiagnosticCatalog.DuplicateItem, labelled.Label!.Span, $"a label inside `repeat` would name {count ?? 0} layers; label a layer outside `repeat`");
+                    }
+
+                    if (tooLarge || !WithinLimit(LimitKind.Layers, Plus(layers.Count, Times(count ?? 0, repeat.Layers.Length)), repeat.Count?.Span ?? repeat.KeywordSpan,
+                            $"network {name.Text} has {{0}} layers with this `repeat`"))
+                    {
+                        tooLarge = true;
+                        break;
                     }
 
                     for (var copy = 0; copy < (count ?? 0); copy++)
@@ -143,7 +160,7 @@ public sealed partial class Binder
             ReportMissing(network, DiagnosticCatalog.LossMissing, name.Span, $"network {name.Text} needs a loss: add `loss mse`, `loss bce` or `loss cross_entropy`");
         }
 
-        if (layers.Count == 0)
+        if (layers.Count == 0 && !tooLarge)
         {
             ReportMissing(network, DiagnosticCatalog.NoLayers, name.Span, $"network {name.Text} has no `dense` layers");
         }
@@ -152,7 +169,8 @@ public sealed partial class Binder
         var previousWidth = inputWidth ?? 0;
         var labels = new Dictionary<string, Symbol>(StringComparer.Ordinal);
         var boundSyntax = new HashSet<DenseLayerSyntax>();
-        for (var i = 0; i < layers.Count; i++)
+        var parameterCount = 0L;
+        for (var i = 0; i < layers.Count && !tooLarge; i++)
         {
             var (syntax, repeat) = layers[i];
             var isLast = i == layers.Count - 1;
@@ -160,6 +178,9 @@ public sealed partial class Binder
             var layer = BindLayer(syntax, repeat, i + 1, previousWidth, isLast, loss, firstCopy, owner, labels);
             if (layer is not null)
             {
+                parameterCount = Plus(parameterCount, Plus(Times(layer.Units, layer.InputUnits), layer.Units));
+                tooLarge = !WithinLimit(LimitKind.Parameters, parameterCount, syntax.Units?.Span ?? syntax.KeywordSpan,
+                    $"network {name.Text} has {{0}} parameters up to layer {i + 1}");
                 bound.Add(layer);
                 previousWidth = layer.Units;
             }

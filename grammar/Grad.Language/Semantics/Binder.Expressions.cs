@@ -28,7 +28,7 @@ public sealed partial class Binder
 
         evaluating.Add(name.Text);
         double? value = null;
-        if (let.Value is { } expression && BindExpression(expression, parameters: null) is { } bound)
+        if (let.Value is { } expression && WithinExpressionLimit(expression, $"constant {name.Text}") && BindExpression(expression, parameters: null) is { } bound)
         {
             value = Fold(bound);
         }
@@ -203,7 +203,13 @@ public sealed partial class Binder
             return null;
         }
 
-        if (value < minimum || value > int.MaxValue)
+        if (value > int.MaxValue)
+        {
+            Report(DiagnosticCatalog.OutOfRange, expression!.Span, $"{what} must be at most {int.MaxValue}, not {FormatNumber(value)}");
+            return null;
+        }
+
+        if (value < minimum)
         {
             Report(DiagnosticCatalog.OutOfRange, expression!.Span, minimum == 1
                 ? $"{what} must be at least 1, not {FormatNumber(value)}"

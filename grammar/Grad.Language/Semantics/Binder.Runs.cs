@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Grad.Language.Diagnostics;
+using Grad.Language.Resources;
 using Grad.Language.Syntax;
 using Grad.Language.Text;
 
@@ -74,7 +75,8 @@ public sealed partial class Binder
             return null;
         }
 
-        return new InlineBoundData(name.Text, xs, ys, inline);
+        var bound = new InlineBoundData(name.Text, xs, ys, inline);
+        return WithinDataLimit(bound, x.Value!.Span) ? bound : null;
     }
 
     private BoundData? BindGeneratedData(Identifier name, CallSyntax call, GeneratedDataSyntax syntax)
@@ -86,21 +88,19 @@ public sealed partial class Binder
 
         if (args.Builtin.Name == "csv")
         {
-            var relative = args.Text("path");
-            var directory = filePath is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(filePath)) ?? ".";
-            var fullPath = Path.GetFullPath(Path.Combine(directory, relative));
-            if (!File.Exists(fullPath))
+            var resolution = options.Files.Resolve(filePath, args.Text("path"));
+            if (resolution.File is not { } file)
             {
                 var pathArgument = call.Arguments.FirstOrDefault(a => a.Name is null || a.Name.Text == "path");
-                ReportMissing(call, DiagnosticCatalog.CsvNotFound, pathArgument?.Value?.Span ?? call.Span, $"no file '{relative}' next to this .grad file");
+                ReportMissing(call, DiagnosticCatalog.CsvNotFound, pathArgument?.Value?.Span ?? call.Span, resolution.Error!);
                 return null;
             }
 
-            return new CsvBoundData(name.Text, fullPath, args.Text("target"), syntax);
+            return new CsvBoundData(name.Text, file, args.Text("target"), options.Files, options.Limits[LimitKind.DataFileBytes], syntax);
         }
 
         var generator = Enum.Parse<GeneratorKind>(args.Builtin.Name, ignoreCase: true);
-        return new GeneratedBoundData(
+        var generated = new GeneratedBoundData(
             name.Text,
             generator,
             args.Integer("n"),
@@ -111,6 +111,8 @@ public sealed partial class Binder
             args.Values.ContainsKey("slope") ? args.Number("slope") : 1,
             args.Number("intercept"),
             syntax);
+        var nArgument = call.Arguments.FirstOrDefault(a => a.Name?.Text == "n");
+        return WithinDataLimit(generated, nArgument?.Span ?? call.Span) ? generated : null;
     }
 
     /// <summary>
@@ -226,7 +228,7 @@ public sealed partial class Binder
             ReportMissing(run, DiagnosticCatalog.RunTargetMissing, name.Span, $"run {name.Text} needs `minimize COST from p = v, …` or `train NETWORK on DATA`");
         }
 
-        return ErrorCount > errorsBefore ? null : bound;
+        return ErrorCount > errorsBefore || bound is not null && !WithinRunLimits(bound, seen) ? null : bound;
     }
 
     private RunTarget? BindMinimize(RunDeclarationSyntax run, MinimizeItemSyntax minimize, Dictionary<string, RunItemSyntax> seen)

@@ -29,18 +29,21 @@ public sealed partial class Binder
     private readonly Dictionary<string, BoundData?> data = new(StringComparer.Ordinal);
 
     private readonly IReadOnlyList<TextSpan> syntaxErrors;
+    private readonly CompilationOptions options;
 
-    private Binder(SourceText source, string? filePath, IReadOnlyList<TextSpan> syntaxErrors)
+    private Binder(SourceText source, string? filePath, IReadOnlyList<TextSpan> syntaxErrors, CompilationOptions options)
     {
         this.source = source;
         this.filePath = filePath;
         this.syntaxErrors = syntaxErrors;
+        this.options = options;
     }
 
     /// <param name="syntaxErrors">Where the parser reported errors: a declaration with one does not
     /// also report what the parser skipped as missing (one typo, one diagnostic).</param>
-    public static SemanticModel Bind(GradFileSyntax syntax, SourceText source, string? filePath, IReadOnlyList<TextSpan>? syntaxErrors = null) =>
-        new Binder(source, filePath, syntaxErrors ?? []).BindFile(syntax);
+    /// <param name="options">The resource limits to check and the resolver of data files; default: <see cref="CompilationOptions.Default"/>.</param>
+    public static SemanticModel Bind(GradFileSyntax syntax, SourceText source, string? filePath, IReadOnlyList<TextSpan>? syntaxErrors = null, CompilationOptions? options = null) =>
+        new Binder(source, filePath, syntaxErrors ?? [], options ?? CompilationOptions.Default).BindFile(syntax);
 
     /// <summary>Reports that something is missing from a declaration, unless a syntax error there explains it.</summary>
     private void ReportMissing(SyntaxNode region, DiagnosticDescriptor descriptor, TextSpan span, string message)

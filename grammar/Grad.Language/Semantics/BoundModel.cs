@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Grad.Language.Resources;
 using Grad.Language.Syntax;
 
 namespace Grad.Language.Semantics;
@@ -115,8 +116,15 @@ public sealed record GeneratedBoundData(
     double Intercept,
     DataDeclarationSyntax Syntax) : BoundData(Name, Syntax);
 
-/// <summary>A CSV file (absolute path), the column that is the target, and the others as features.</summary>
-public sealed record CsvBoundData(string Name, string Path, string Target, DataDeclarationSyntax Syntax) : BoundData(Name, Syntax);
+/// <summary>
+/// A CSV file, the column that is the target, and the others as features. <paramref name="Files"/>
+/// is the resolver that allowed it: loading reads through it, at most <paramref name="MaxBytes"/>.
+/// </summary>
+public sealed record CsvBoundData(string Name, DataFile File, string Target, IFileResolver Files, long MaxBytes, DataDeclarationSyntax Syntax) : BoundData(Name, Syntax)
+{
+    /// <summary>The file's full path.</summary>
+    public string Path => File.FullPath;
+}
 
 // ---- runs --------------------------------------------------------------------------------
 
@@ -215,4 +223,11 @@ public sealed record BoundRun(
     ImmutableArray<StopCondition> Until,
     int? RecordEvery,
     long Seed,
-    RunDeclarationSyntax Syntax);
+    RunDeclarationSyntax Syntax)
+{
+    /// <summary>Without <c>record every</c>, a trace records every step up to this many steps, then about this many points.</summary>
+    public const int DefaultMaxRecords = 10_000;
+
+    /// <summary>The default <c>record every</c>: 1 up to <see cref="DefaultMaxRecords"/> steps, ⌈steps/10,000⌉ beyond.</summary>
+    public static long DefaultRecordEvery(long totalSteps) => Math.Max(1, (totalSteps + DefaultMaxRecords - 1) / DefaultMaxRecords);
+}

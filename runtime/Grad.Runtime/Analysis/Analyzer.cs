@@ -189,7 +189,7 @@ public sealed class Analyzer
     /// <summary>The edited file analysed again: null when the finding (or another of its family) is still there, else the predicted figure.</summary>
     private (double Predicted, string Figure, double Rank)? Recheck(Compilation compilation, Finding finding, Candidate candidate)
     {
-        var edited = Compilation.Create(CandidateKinds.Apply(compilation.Source.Text, candidate.Edits), compilation.FilePath);
+        var edited = Compilation.Create(CandidateKinds.Apply(compilation.Source.Text, candidate.Edits), compilation.FilePath, compilation.Options);
         if (edited.HasErrors)
         {
             return null;

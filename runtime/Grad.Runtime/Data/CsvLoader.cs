@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using Grad.Language.Resources;
+using Grad.Language.Semantics;
 
 namespace Grad.Runtime.Data;
 
@@ -11,26 +13,19 @@ namespace Grad.Runtime.Data;
 /// </summary>
 public static class CsvLoader
 {
-    public static DataLoadResult Load(string name, string path, string target)
+    /// <summary>Reads the file through the resolver that allowed it (regular files only, under the size limit, never blocking).</summary>
+    public static DataLoadResult Load(CsvBoundData csv)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            return DataLoadResult.Failure(e is FileNotFoundException or DirectoryNotFoundException
-                ? $"cannot find the data file '{path}'"
-                : $"cannot read the data file '{path}': {e.Message}");
-        }
-
-        return Parse(name, text, Path.GetFileName(path), target);
+        var read = csv.Files.ReadText(csv.File, csv.MaxBytes);
+        return read.Text is { } text
+            ? Parse(csv.Name, text, Path.GetFileName(csv.File.WrittenPath), csv.Target)
+            : DataLoadResult.Failure(read.Error!);
     }
 
     /// <summary>Parses CSV text; <paramref name="fileName"/> only names the file in messages.</summary>
     public static DataLoadResult Parse(string name, string text, string fileName, string target)
     {
+        fileName = FilePaths.Escape(fileName);
         var lines = new List<(int Line, List<string> Fields)>();
         var lineNumber = 0;
         using (var reader = new StringReader(text))
@@ -54,12 +49,12 @@ public static class CsvLoader
         var targetColumn = header.IndexOf(target);
         if (targetColumn < 0)
         {
-            return DataLoadResult.Failure($"{fileName} has no column '{target}' (its columns are {string.Join(", ", header.Select(h => $"'{h}'"))})");
+            return DataLoadResult.Failure($"{fileName} has no column '{FilePaths.Escape(target)}' (its columns are {Columns(header)})");
         }
 
         if (header.Count < 2)
         {
-            return DataLoadResult.Failure($"{fileName} has no feature columns besides the target '{target}'");
+            return DataLoadResult.Failure($"{fileName} has no feature columns besides the target '{FilePaths.Escape(target)}'");
         }
 
         if (lines.Count == 1)
@@ -91,7 +86,7 @@ public static class CsvLoader
 
                 if (!TryParseNumber(field, out var value))
                 {
-                    return DataLoadResult.Failure($"{fileName}:{line}: column '{header[c]}' has the non-numeric value '{field}'; feature columns must be numbers");
+                    return DataLoadResult.Failure($"{fileName}:{line}: column '{FilePaths.Escape(header[c], 30)}' has the non-numeric value '{FilePaths.Escape(field, 30)}'; feature columns must be numbers");
                 }
 
                 features[r * featureWidth + column++] = value;
@@ -113,6 +108,10 @@ public static class CsvLoader
 
         return DataLoadResult.Success(new DataSet(name, features, featureWidth, oneHot, classes.Count) { ClassNames = classes });
     }
+
+    /// <summary>The header's columns for a message: short, escaped excerpts of at most the first eight.</summary>
+    private static string Columns(List<string> header) =>
+        string.Join(", ", header.Take(8).Select(h => $"'{FilePaths.Escape(h, 30)}'")) + (header.Count > 8 ? $", … ({header.Count} columns)" : "");
 
     private static bool TryParseNumber(string field, out double value) =>
         double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out value);

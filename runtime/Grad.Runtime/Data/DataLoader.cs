@@ -19,7 +19,7 @@ public static class DataLoader
         InlineBoundData inline when inline.X.Length == 0 => DataLoadResult.Failure($"data {inline.Name} has no samples"),
         InlineBoundData inline => DataLoadResult.Success(DataSet.FromRows(inline.Name, inline.X, inline.Y)),
         GeneratedBoundData generated => DataLoadResult.Success(Generators.Generate(generated)),
-        CsvBoundData csv => CsvLoader.Load(csv.Name, csv.Path, csv.Target),
+        CsvBoundData csv => CsvLoader.Load(csv),
         _ => DataLoadResult.Failure($"unsupported data {data.GetType().Name}"),
     };
 

@@ -11,13 +11,14 @@ public sealed class DocumentSnapshot
 {
     private readonly Lazy<Compilation> compilation;
 
-    public DocumentSnapshot(string uri, int version, string text)
+    /// <param name="options">The limits and the data file resolver (the workspace's folders) this version is compiled with.</param>
+    public DocumentSnapshot(string uri, int version, string text, CompilationOptions? options = null)
     {
         Uri = uri;
         Version = version;
         Text = text;
         FilePath = DocumentUris.ToFilePath(uri);
-        compilation = new Lazy<Compilation>(() => Compilation.Create(text, FilePath), LazyThreadSafetyMode.ExecutionAndPublication);
+        compilation = new Lazy<Compilation>(() => Compilation.Create(text, FilePath, options), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public string Uri { get; }

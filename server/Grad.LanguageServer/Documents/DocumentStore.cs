@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Grad.Language;
 using Grad.LanguageServer.Protocol;
 
 namespace Grad.LanguageServer.Documents;
@@ -7,13 +8,14 @@ namespace Grad.LanguageServer.Documents;
 /// The open documents. didOpen/didChange/didClose are applied in arrival order (the host
 /// dispatches them one at a time); readers take the current snapshot and never block writers.
 /// </summary>
-public sealed class DocumentStore
+/// <param name="options">The compilation options of new versions: the current limits and data file policy.</param>
+public sealed class DocumentStore(Func<CompilationOptions> options)
 {
     private readonly ConcurrentDictionary<string, DocumentSnapshot> documents = new(StringComparer.Ordinal);
 
     public DocumentSnapshot Open(string uri, int version, string text)
     {
-        var snapshot = new DocumentSnapshot(uri, version, text);
+        var snapshot = new DocumentSnapshot(uri, version, text, options());
         documents[uri] = snapshot;
         return snapshot;
     }
@@ -25,7 +27,7 @@ public sealed class DocumentStore
             return null;
         }
 
-        var snapshot = new DocumentSnapshot(uri, version, TextChanges.Apply(current.Text, changes));
+        var snapshot = new DocumentSnapshot(uri, version, TextChanges.Apply(current.Text, changes), options());
         documents[uri] = snapshot;
         return snapshot;
     }

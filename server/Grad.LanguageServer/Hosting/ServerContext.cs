@@ -1,4 +1,7 @@
+using System.Collections.Immutable;
+using Grad.Language;
 using Grad.LanguageServer.Analysis;
+using Grad.Runtime.Files;
 using Grad.LanguageServer.Documents;
 using Newtonsoft.Json.Linq;
 using StreamJsonRpc;
@@ -16,7 +19,7 @@ public sealed class ServerContext
         Notifier = notifier;
         Log = log;
         settings = initialSettings;
-        Documents = new DocumentStore();
+        Documents = new DocumentStore(() => CompilationOptions);
         RunResults = new RunResultStore();
         Analyzer = new DocumentAnalyzer(analysisService, RunResults, () => Settings);
         Scheduler = new AnalysisScheduler(Analyzer, notifier, () => Settings, log);
@@ -41,6 +44,32 @@ public sealed class ServerContext
         get => Volatile.Read(ref settings);
         set => Volatile.Write(ref settings, value);
     }
+
+    /// <summary>The workspace folders from initialize (their paths): data files are read only inside them, unless the settings allow more.</summary>
+    public ImmutableArray<string> WorkspaceFolders { get; set; } = [];
+
+    /// <summary>
+    /// What documents are compiled with: the limits, and a resolver that reads data files only
+    /// inside the workspace folders (or, with none open, the document's own folder) unless
+    /// <c>grad.data.allowOutsideWorkspace</c> is set.
+    /// </summary>
+    public CompilationOptions CompilationOptions
+    {
+        get
+        {
+            var (folders, settings) = (WorkspaceFolders, Settings);
+            if (cachedOptions is { } cached && cached.Folders == folders && cached.Settings == settings)
+            {
+                return cached.Options;
+            }
+
+            var options = new CompilationOptions(settings.Limits, new DiskFileResolver(settings.AllowDataOutsideWorkspace ? null : folders));
+            cachedOptions = (folders, settings, options);
+            return options;
+        }
+    }
+
+    private (ImmutableArray<string> Folders, ServerSettings Settings, CompilationOptions Options)? cachedOptions;
 
     /// <summary>The client's capabilities from initialize (empty before).</summary>
     public JObject ClientCapabilities { get; set; } = [];

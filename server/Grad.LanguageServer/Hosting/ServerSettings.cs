@@ -1,3 +1,4 @@
+using Grad.Language.Resources;
 using Newtonsoft.Json.Linq;
 
 namespace Grad.LanguageServer.Hosting;
@@ -6,8 +7,11 @@ namespace Grad.LanguageServer.Hosting;
 /// The user's settings, from initializationOptions <c>{analysis: {debounceMs, autoRun, budgetSeconds}}</c>
 /// and later <c>workspace/didChangeConfiguration</c> (<c>{grad: {analysis: …}}</c> or the same shape).
 /// </summary>
-public sealed record ServerSettings(int DebounceMs = 250, bool AutoRun = false, double BudgetSeconds = 10)
+public sealed record ServerSettings(int DebounceMs = 250, bool AutoRun = false, double BudgetSeconds = 10, bool AllowDataOutsideWorkspace = false)
 {
+    /// <summary>The resource limits documents are checked against (docs/limits.md).</summary>
+    public ResourceLimits Limits { get; init; } = ResourceLimits.Default;
+
     public TimeSpan Budget => TimeSpan.FromSeconds(BudgetSeconds);
 
     /// <summary>The settings with whatever the JSON gives; missing or ill-typed values keep their current value.</summary>
@@ -18,13 +22,19 @@ public sealed record ServerSettings(int DebounceMs = 250, bool AutoRun = false, 
             return this;
         }
 
+        var result = this;
+        var data = (root["grad"] as JObject)?["data"] as JObject ?? root["data"] as JObject;
+        if (data?["allowOutsideWorkspace"] is JValue { Type: JTokenType.Boolean } outside)
+        {
+            result = result with { AllowDataOutsideWorkspace = outside.Value<bool>() };
+        }
+
         var analysis = (root["grad"] as JObject)?["analysis"] as JObject ?? root["analysis"] as JObject;
         if (analysis is null)
         {
-            return this;
+            return result;
         }
 
-        var result = this;
         if (analysis["debounceMs"] is JValue { Type: JTokenType.Integer or JTokenType.Float } debounce)
         {
             result = result with { DebounceMs = Math.Clamp((int)debounce.Value<double>(), 0, 60_000) };

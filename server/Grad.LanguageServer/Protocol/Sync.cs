@@ -8,6 +8,9 @@ public sealed class InitializeParams
 
     public string? RootUri { get; set; }
 
+    /// <summary>The workspace folders (<c>[{uri, name}]</c>); null or absent when no folder is open.</summary>
+    public JArray? WorkspaceFolders { get; set; }
+
     public JToken? InitializationOptions { get; set; }
 
     public JObject? Capabilities { get; set; }

@@ -1,4 +1,6 @@
+using System.Collections.Immutable;
 using System.Reflection;
+using Grad.LanguageServer.Documents;
 using Grad.LanguageServer.Features.Sync;
 using Grad.LanguageServer.Hosting;
 using Grad.LanguageServer.Protocol;
@@ -26,6 +28,7 @@ public sealed class LifecycleFeature
     {
         context.ClientCapabilities = request.Capabilities ?? [];
         context.Settings = context.Settings.With(request.InitializationOptions);
+        context.WorkspaceFolders = WorkspaceFolderPaths(request);
         if (request.Trace is { } trace)
         {
             context.Log.Trace = trace;
@@ -41,6 +44,14 @@ public sealed class LifecycleFeature
                 version = typeof(LifecycleFeature).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.1.0",
             },
         };
+    }
+
+    /// <summary>The local paths of the workspace folders, or of the root when the client sends no folders.</summary>
+    private static ImmutableArray<string> WorkspaceFolderPaths(InitializeParams request)
+    {
+        var uris = request.WorkspaceFolders?.OfType<JObject>().Select(f => f["uri"]?.Type == JTokenType.String ? (string?)f["uri"] : null)
+            ?? (request.RootUri is { } root ? [root] : []);
+        return [.. uris.Select(u => u is null ? null : DocumentUris.ToFilePath(u)).OfType<string>()];
     }
 
     [JsonRpcMethod("initialized", UseSingleObjectParameterDeserialization = true)]

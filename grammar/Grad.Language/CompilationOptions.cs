@@ -1,0 +1,13 @@
+using Grad.Language.Resources;
+
+namespace Grad.Language;
+
+/// <summary>
+/// What a compilation may use: the resource limits it checks and the resolver that decides which
+/// data files it may read. The CLI builds one from its flags, the server from its settings.
+/// </summary>
+public sealed record CompilationOptions(ResourceLimits Limits, IFileResolver Files)
+{
+    /// <summary>Default limits and no data files (every <c>csv("…")</c> is "not found").</summary>
+    public static CompilationOptions Default { get; } = new(ResourceLimits.Default, InMemoryFileResolver.Empty);
+}
