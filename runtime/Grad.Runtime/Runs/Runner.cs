@@ -313,7 +313,8 @@ public static class Runner
         private readonly long started = Stopwatch.GetTimestamp();
         private readonly bool watched = options.TimeBudget is not null || options.Progress is not null;
         private long lastReport = Stopwatch.GetTimestamp();
-        private int untilClock = 1;
+        // The first reading comes after `interval` steps: a minimize run always gets going.
+        private int untilClock = interval;
 
         public StopReason? Interrupted(int step)
         {
