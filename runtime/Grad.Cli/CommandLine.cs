@@ -4,26 +4,65 @@ using Grad.Runtime.Files;
 
 namespace Grad.Cli;
 
-/// <summary>Parses the command line and dispatches to a verb. Exit codes: 0 clean, 1 errors in the file, 2 bad usage or missing file.</summary>
+/// <summary>
+/// Parses the command line and dispatches to a verb. Exit codes: 0 clean, 1 errors in the file, 2
+/// bad usage or missing file. The verbs are one table (<see cref="Verbs"/>); <c>grad VERB --help</c>
+/// prints the verb's usage line from <see cref="Usage"/> with what each of its options does.
+/// </summary>
 public static class CommandLine
 {
     public const int Clean = 0;
     public const int FileHasErrors = 1;
     public const int UsageError = 2;
 
+    /// <summary>The name a file read from standard input (<c>FILE</c> = <c>-</c>) has in messages.</summary>
+    public const string StandardInputName = "<stdin>";
+
     public const string Usage = """
-        usage: grad check FILE [--json PATH|-] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]…
-               grad run FILE [--json PATH|-] [--plot DIR] [--threads N] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]…
-               grad inspect FILE [--json PATH|-] [--plot DIR] [--limit NAME=N]…
+        usage: grad check FILE|DIR [--json PATH|-] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]… [--quiet]
+               grad run FILE [--json PATH|-] [--plot DIR] [--threads N] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]… [--quiet]
+               grad inspect FILE [--json PATH|-] [--plot DIR] [--limit NAME=N]… [--quiet]
+               grad help [COMMAND]   grad COMMAND --help   grad --version
         --limit raises (or lowers) a resource limit, e.g. --limit parameters=1e8 (docs/limits.md)
         """;
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    internal sealed record Verb(string Name, string Summary, Func<CommandOptions, TextWriter, TextWriter, int> Execute);
+
+    internal static readonly Verb[] Verbs =
+    [
+        new("check", "Print the file's diagnostics (errors, warnings) without running anything. A directory checks every .grad file under it.", CheckCommand.Execute),
+        new("run", "Run every run of the file in order; each run's summary prints as soon as that run finishes.", RunCommand.Execute),
+        new("inspect", "Print every network's per-layer ‖δ^l‖ and ‖∂C/∂W^l‖ at its initial weights, without training.", InspectCommand.Execute),
+    ];
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, Console.In, stdout, stderr);
+
+    public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        switch (args)
         {
-            (args.Length == 0 ? stderr : stdout).WriteLine(Usage);
-            return args.Length == 0 ? UsageError : Clean;
+            case []:
+                stderr.WriteLine(Usage);
+                return UsageError;
+            case ["-h" or "--help"] or ["help"]:
+                stdout.WriteLine(Usage);
+                return Clean;
+            case ["--version"]:
+                stdout.WriteLine($"grad {Version}");
+                return Clean;
+            case ["help", var topic, ..]:
+                return Verbs.FirstOrDefault(v => v.Name == topic) is { } described ? Help(described, stdout) : UnknownVerb(topic, stderr);
+        }
+
+        var verb = Verbs.FirstOrDefault(v => v.Name == args[0]);
+        if (verb is null)
+        {
+            return UnknownVerb(args[0], stderr);
+        }
+
+        if (args.Skip(1).Any(a => a is "-h" or "--help"))
+        {
+            return Help(verb, stdout);
         }
 
         if (!CommandOptions.TryParse(args[1..], out var options, out var error))
@@ -33,27 +72,91 @@ public static class CommandLine
             return UsageError;
         }
 
-        if (!File.Exists(options.File))
+        if (options.File == "-")
+        {
+            options = options with { File = StandardInputName, StandardInput = stdin.ReadToEnd() };
+        }
+        else if (Directory.Exists(options.File))
+        {
+            if (verb.Name == "check")
+            {
+                return CheckCommand.ExecuteDirectory(options, stdout, stderr);
+            }
+
+            stderr.WriteLine($"grad: {options.File} is a directory; grad {verb.Name} takes one .grad file (grad check {options.File} checks every .grad file under it)");
+            return UsageError;
+        }
+        else if (!File.Exists(options.File))
         {
             stderr.WriteLine($"grad: file not found: {options.File}");
             return UsageError;
         }
 
-        return args[0] switch
-        {
-            "check" => CheckCommand.Execute(options, stdout, stderr),
-            "run" => RunCommand.Execute(options, stdout, stderr),
-            "inspect" => InspectCommand.Execute(options, stdout, stderr),
-            _ => UnknownVerb(args[0], stderr),
-        };
+        return verb.Execute(options, stdout, stderr);
     }
 
-    private static int UnknownVerb(string verb, TextWriter stderr)
+    /// <summary>The tool's version, as <c>dotnet pack</c> stamps it (without the commit suffix).</summary>
+    public static string Version
     {
-        stderr.WriteLine($"grad: unknown command '{verb}'");
+        get
+        {
+            var assembly = typeof(CommandLine).Assembly;
+            var informational = assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+                .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion;
+            return informational?.Split('+')[0] ?? assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+        }
+    }
+
+    private static int UnknownVerb(string word, TextWriter stderr)
+    {
+        if (word.EndsWith(".grad", StringComparison.OrdinalIgnoreCase) || File.Exists(word))
+        {
+            // The most common first attempt: a file where the command goes.
+            stderr.WriteLine($"grad: '{word}' is a file, not a command; to run it: grad run {word}");
+        }
+        else if (word.StartsWith('-'))
+        {
+            stderr.WriteLine($"grad: unknown option '{word}' (options follow the command: grad run FILE {word})");
+        }
+        else
+        {
+            stderr.WriteLine($"grad: unknown command '{word}'");
+        }
+
         stderr.WriteLine(Usage);
         return UsageError;
     }
+
+    private static int Help(Verb verb, TextWriter stdout)
+    {
+        var usage = Usage.Split('\n').Select(l => l.Trim()).Select(l => l.StartsWith("usage:", StringComparison.Ordinal) ? l["usage:".Length..].Trim() : l)
+            .First(l => l.StartsWith($"grad {verb.Name} ", StringComparison.Ordinal));
+        stdout.WriteLine($"usage: {usage}");
+        stdout.WriteLine();
+        stdout.WriteLine(verb.Summary);
+        var options = System.Text.RegularExpressions.Regex.Matches(usage, "--[a-z-]+").Select(m => m.Value).Append("--help").Distinct().ToList();
+        stdout.WriteLine();
+        stdout.WriteLine("options:");
+        foreach (var option in options)
+        {
+            var text = OptionHelp.FirstOrDefault(o => o.Option == option);
+            stdout.WriteLine($"  {(text.Usage ?? option),-18} {text.Text}".TrimEnd());
+        }
+
+        return Clean;
+    }
+
+    private static readonly (string Option, string Usage, string Text)[] OptionHelp =
+    [
+        ("--json", "--json PATH|-", "also write the result as one JSON object (LANGUAGE.md) to PATH, or to standard output for -"),
+        ("--plot", "--plot DIR", "write PNG and SVG charts and an index.html to DIR (prints the index page's path)"),
+        ("--threads", "--threads N", "threads for large matrix products (default: every core; the results are the same)"),
+        ("--warnings-as-errors", "--warnings-as-errors", "count warnings (findings) as errors: exit 1 when there is one"),
+        ("--no-analysis", "--no-analysis", "skip the gradient analysis (no GRAD05xx findings)"),
+        ("--limit", "--limit NAME=N", "raise (or lower) a resource limit, e.g. --limit parameters=1e8 (docs/limits.md); may be repeated"),
+        ("--quiet", "--quiet", "print only errors: no warnings, summaries, tables or progress (the exit code and --json are unchanged)"),
+        ("--help", "--help", "print this help"),
+    ];
 }
 
 /// <summary>
@@ -64,6 +167,12 @@ public static class CommandLine
 /// </summary>
 public sealed record CommandOptions(string File, string? JsonPath, string? PlotDirectory, int Threads = 1)
 {
+    /// <summary><c>--quiet</c>: only errors are printed.</summary>
+    public bool Quiet { get; init; }
+
+    /// <summary>The text of FILE when it was <c>-</c> (read from standard input).</summary>
+    public string? StandardInput { get; init; }
+
     public const int MaxThreads = 256;
 
     public bool WarningsAsErrors { get; init; }
@@ -79,6 +188,7 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
     {
         options = new CommandOptions("", null, null);
         string? file = null, json = null, plot = null;
+        var quiet = false;
         var threads = Environment.ProcessorCount;
         bool warningsAsErrors = false, noAnalysis = false;
         var limits = ResourceLimits.Default;
@@ -116,6 +226,9 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
                     }
 
                     break;
+                case "--quiet":
+                    quiet = true;
+                    break;
                 case var flag when flag.StartsWith("--", StringComparison.Ordinal):
                     error = $"unknown option '{flag}'";
                     return false;
@@ -134,7 +247,7 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
             return false;
         }
 
-        options = new CommandOptions(file, json, plot, threads) { WarningsAsErrors = warningsAsErrors, NoAnalysis = noAnalysis, Limits = limits };
+        options = new CommandOptions(file, json, plot, threads) { WarningsAsErrors = warningsAsErrors, NoAnalysis = noAnalysis, Limits = limits, Quiet = quiet };
         error = "";
         return true;
     }

@@ -57,24 +57,24 @@ internal static class InspectCommand
 
         if (!jsonToStdout)
         {
-            DiagnosticPrinter.Print(compilation, CheckCommand.InOrder(compilation, problems), options.File, stdout);
-            foreach (var analysis in analyses)
+            DiagnosticPrinter.Print(compilation, CheckCommand.Shown(CheckCommand.InOrder(compilation, problems), options), options.File, stdout);
+            if (!options.Quiet)
             {
-                HumanReport.WriteNetwork(analysis, stdout);
-            }
+                foreach (var analysis in analyses)
+                {
+                    HumanReport.WriteNetwork(analysis, stdout);
+                }
 
-            if (program.Networks.Length == 0)
-            {
-                stdout.WriteLine("no networks to inspect");
+                if (program.Networks.Length == 0)
+                {
+                    stdout.WriteLine("no networks to inspect");
+                }
             }
         }
 
         if (options.PlotDirectory is { } plots)
         {
-            foreach (var written in Plots.WriteInspect(analyses, plots, options.File, stderr))
-            {
-                stderr.WriteLine($"grad: wrote {written}");
-            }
+            Plots.ReportWritten(Plots.WriteInspect(analyses, plots, options.File, stderr), options.Quiet, stderr);
         }
 
         return problems.Count > 0 ? CommandLine.FileHasErrors : CommandLine.Clean;

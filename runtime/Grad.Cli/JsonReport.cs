@@ -24,4 +24,31 @@ public static class JsonReport
         using var file = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 1 << 16);
         ResultSerializer.Write(report, file);
     }
+
+    /// <summary><c>grad check DIR --json</c>: one array of the files' reports.</summary>
+    public static void WriteAll(IReadOnlyList<GradReport> reports, string path, TextWriter stdout)
+    {
+        if (path == "-")
+        {
+            WriteArray(reports, stdout);
+            return;
+        }
+
+        using var file = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 1 << 16);
+        WriteArray(reports, file);
+    }
+
+    private static void WriteArray(IReadOnlyList<GradReport> reports, TextWriter text)
+    {
+        using var json = new Newtonsoft.Json.JsonTextWriter(text) { Formatting = Newtonsoft.Json.Formatting.Indented, CloseOutput = false };
+        json.WriteStartArray();
+        foreach (var report in reports)
+        {
+            ResultSerializer.WriteReport(json, report);
+        }
+
+        json.WriteEndArray();
+        json.Flush();
+        text.WriteLine();
+    }
 }

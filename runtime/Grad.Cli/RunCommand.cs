@@ -12,7 +12,8 @@ namespace Grad.Cli;
 /// <c>grad run FILE [--json PATH|-]</c>: runs every run in file order and prints a summary of
 /// each (or the LANGUAGE.md JSON). A file with errors prints its diagnostics as <c>grad check</c>
 /// does and runs nothing (exit 1); a run whose data cannot be loaded is reported as a GRAD0400
-/// diagnostic (exit 1). Ctrl-C stops the current run cleanly, prints what finished and exits 130.
+/// diagnostic (exit 1). Each run's summary prints (and is flushed) when that run finishes.
+/// Ctrl-C stops the current run cleanly, prints what finished and exits 130.
 /// <c>--plot DIR</c> also writes the charts of docs/pictures.md (PNG, SVG and an index.html).
 /// </summary>
 internal static class RunCommand
@@ -37,41 +38,64 @@ internal static class RunCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-            var results = RunAll(compilation.Program, cancellation.Token, interactive: !Console.IsErrorRedirected, stderr, options.Threads, out var failures);
-            var runtimeDiagnostics = results.OfType<FailedRunResult>().Select(f => f.Diagnostic!).ToList();
-            var diagnostics = CheckCommand.InOrder(compilation, runtimeDiagnostics.Concat(CheckCommand.Findings(compilation, options)));
-            if (!options.NoAnalysis)
+            var staticFindings = CheckCommand.Findings(compilation, options);
+            if (!jsonToStdout)
             {
-                var analyzer = new Analyzer();
-                results = [.. results.Select(r => compilation.Program.Runs.FirstOrDefault(run => run.Name == r.Name) is { } run ? analyzer.JudgeRun(compilation, run, r) : r)];
+                DiagnosticPrinter.Print(compilation, CheckCommand.Shown(CheckCommand.InOrder(compilation, staticFindings), options), options.File, stdout);
             }
 
+            var analyzer = options.NoAnalysis ? null : new Analyzer();
+
+            // Each run is judged and its summary printed (and flushed, for output redirected to a
+            // file) as soon as that run finishes, so a long file shows its results as they come.
+            RunResult Finished(RunResult result)
+            {
+                if (analyzer is not null && compilation.Program.Runs.FirstOrDefault(run => run.Name == result.Name) is { } bound)
+                {
+                    result = analyzer.JudgeRun(compilation, bound, result);
+                }
+
+                if (jsonToStdout)
+                {
+                    return result;
+                }
+
+                if (result is FailedRunResult failed)
+                {
+                    DiagnosticPrinter.Print(compilation, CheckCommand.Shown([failed.Diagnostic!], options), options.File, stdout);
+                }
+
+                if (!options.Quiet)
+                {
+                    HumanReport.WriteRun(result, stdout);
+                }
+
+                if (result is CompletedRunResult { Findings: { IsEmpty: false } findings })
+                {
+                    DiagnosticPrinter.Print(compilation, CheckCommand.Shown(findings.Select(f => f.ToDiagnostic()), options), options.File, stdout);
+                }
+
+                if (!options.Quiet)
+                {
+                    stdout.WriteLine();
+                }
+
+                stdout.Flush();
+                return result;
+            }
+
+            var interactive = !Console.IsErrorRedirected && !options.Quiet;
+            var results = RunAll(compilation.Program, cancellation.Token, interactive, stderr, options.Threads, Finished, out var failures);
+            var runtimeDiagnostics = results.OfType<FailedRunResult>().Select(f => f.Diagnostic!).ToList();
+            var diagnostics = CheckCommand.InOrder(compilation, runtimeDiagnostics.Concat(staticFindings));
             if (options.JsonPath is { } path)
             {
                 JsonReport.Write(JsonReport.Create(compilation, options.File, diagnostics) with { Runs = results }, path, stdout);
             }
 
-            if (!jsonToStdout)
-            {
-                DiagnosticPrinter.Print(compilation, diagnostics, options.File, stdout);
-                foreach (var result in results)
-                {
-                    HumanReport.WriteRun(result, stdout);
-                    if (result is CompletedRunResult { Findings: { IsEmpty: false } findings })
-                    {
-                        DiagnosticPrinter.Print(compilation, findings.Select(f => f.ToDiagnostic()), options.File, stdout);
-                    }
-
-                    stdout.WriteLine();
-                }
-            }
-
             if (options.PlotDirectory is { } plots)
             {
-                foreach (var written in Plots.WriteRun(compilation.Program, results, plots, options.File, stderr))
-                {
-                    stderr.WriteLine($"grad: wrote {written}");
-                }
+                Plots.ReportWritten(Plots.WriteRun(compilation.Program, results, plots, options.File, stderr), options.Quiet, stderr);
             }
 
             if (cancellation.IsCancellationRequested)
@@ -89,8 +113,11 @@ internal static class RunCommand
         }
     }
 
-    /// <summary>Every run in order, each with a progress bar when it is slow; stops starting runs once cancelled.</summary>
-    internal static List<RunResult> RunAll(BoundProgram program, CancellationToken cancellation, bool interactive, TextWriter stderr, int threads, out int failures)
+    /// <summary>
+    /// Every run in order, each with a progress bar when it is slow; each result goes through
+    /// <paramref name="finished"/> (judged, printed) as soon as it is there. Stops starting runs once cancelled.
+    /// </summary>
+    internal static List<RunResult> RunAll(BoundProgram program, CancellationToken cancellation, bool interactive, TextWriter stderr, int threads, Func<RunResult, RunResult> finished, out int failures)
     {
         failures = 0;
         var cache = new Dictionary<BoundData, DataLoadResult>(ReferenceEqualityComparer.Instance);
@@ -110,7 +137,7 @@ internal static class RunCommand
 
             try
             {
-                results.Add(ProgressDisplay.Run(o => Runner.Execute(run, o), options, interactive));
+                results.Add(finished(ProgressDisplay.Run(o => Runner.Execute(run, o), options, interactive)));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -122,5 +149,4 @@ internal static class RunCommand
 
         return results;
     }
-
 }

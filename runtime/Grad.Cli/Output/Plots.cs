@@ -31,6 +31,19 @@ internal static class Plots
         return Write(charts, directory, index => IndexPage.Render(Path.GetFileName(fileName), "inspect", [], analyses, index), stderr);
     }
 
+    /// <summary>One line for the files <c>--plot</c> wrote: the index page, which links every chart.</summary>
+    public static void ReportWritten(IReadOnlyList<string> written, bool quiet, TextWriter stderr)
+    {
+        var index = written.FirstOrDefault(w => Path.GetFileName(w) == IndexFile);
+        if (quiet || index is null)
+        {
+            return;
+        }
+
+        var charts = written.Count(w => w.EndsWith(".png", StringComparison.Ordinal));
+        stderr.WriteLine($"grad: wrote {index} ({charts} chart{(charts == 1 ? "" : "s")}, PNG and SVG)");
+    }
+
     private static List<string> Write(ChartSet charts, string directory, Func<IReadOnlyList<ChartEntry>, string> index, TextWriter stderr)
     {
         var written = new List<string>();
