@@ -313,6 +313,8 @@ public static class Runner
         private readonly long started = Stopwatch.GetTimestamp();
         private readonly bool watched = options.TimeBudget is not null || options.Progress is not null;
         private long lastReport = Stopwatch.GetTimestamp();
+        private readonly int readEvery = interval;
+
         // The first reading comes after `interval` steps: a minimize run always gets going.
         private int untilClock = interval;
 
@@ -328,7 +330,7 @@ public static class Runner
                 return null;
             }
 
-            untilClock = interval;
+            untilClock = readEvery;
 
             var now = Stopwatch.GetTimestamp();
             if (options.TimeBudget is { } budget && Stopwatch.GetElapsedTime(started, now) >= budget)
