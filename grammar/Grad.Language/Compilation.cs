@@ -53,12 +53,20 @@ public sealed class Compilation
     {
         var source = new SourceText(text);
         options ??= CompilationOptions.Default;
-        if (!NestingGuard.IsDeep(text))
+        var tokens = GradParserFacade.Lex(source);
+        var (depth, at) = NestingGuard.Measure(tokens.GetTokens());
+        if (depth > NestingGuard.MaxDepth)
         {
-            return CreateCore(source, filePath, options);
+            var tooDeep = new ParseResult(new GradFileSyntax([], new TextSpan(0, source.Length)), GradParserFacade.ClassifyTokens(tokens), [NestingGuard.TooDeep(at)]);
+            return Bind(source, filePath, tooDeep, options);
         }
 
-        // Parsing and binding recurse once per nesting level: give deeply nested text a thread
+        if (depth <= NestingGuard.OrdinaryDepth)
+        {
+            return Bind(source, filePath, GradParserFacade.Parse(source, tokens), options);
+        }
+
+        // Parsing and every walk over the syntax recurse once per level: give deep text a thread
         // with a stack large enough for any depth the guard lets through.
         Compilation? result = null;
         Exception? failure = null;
@@ -66,7 +74,7 @@ public sealed class Compilation
         {
             try
             {
-                result = CreateCore(source, filePath, options);
+                result = Bind(source, filePath, GradParserFacade.Parse(source, tokens), options);
             }
             catch (Exception e)
             {
@@ -78,11 +86,8 @@ public sealed class Compilation
         return result ?? throw new InvalidOperationException("compilation failed", failure);
     }
 
-    private static Compilation CreateCore(SourceText source, string? filePath, CompilationOptions options)
+    private static Compilation Bind(SourceText source, string? filePath, ParseResult parse, CompilationOptions options)
     {
-        var parse = NestingGuard.TooDeep(source) is { } tooDeep
-            ? new ParseResult(new GradFileSyntax([], new TextSpan(0, source.Length)), [], [tooDeep])
-            : GradParserFacade.Parse(source);
         var semantics = Binder.Bind(parse.Syntax, source, filePath, [.. parse.Diagnostics.Select(d => d.Span)], options);
         return new Compilation(filePath, source, parse, semantics, options);
     }

@@ -36,15 +36,36 @@ networkDeclaration
 
 networkItem
     : INPUT expr                                  # inputItem
-    | denseLayer                                  # denseItem
-    | REPEAT expr LBRACE denseLayer* RBRACE       # repeatItem
+    | layer                                       # layerItem
+    | REPEAT expr LBRACE layer* RBRACE            # repeatItem
     | INIT call                                   # initItem
     | LOSS ID                                     # lossItem
     | SEED expr                                   # networkSeedItem
     ;
 
+// A layer of the numbering, or (v2) a residual block of them: a^out = a^in + f(a^in).
+layer
+    : denseLayer
+    | normLayer
+    | residualBlock
+    ;
+
 denseLayer
     : DENSE expr call? layerOption*
+    ;
+
+// `norm layer` (LayerNorm) or `norm batch` (BatchNorm1d); `batch` is also a run keyword.
+normLayer
+    : NORM normKind
+    ;
+
+normKind
+    : ID
+    | BATCH
+    ;
+
+residualBlock
+    : RESIDUAL LBRACE layer* RBRACE
     ;
 
 layerOption
@@ -80,6 +101,14 @@ runItem
     | UNTIL condition                                        # untilItem
     | RECORD EVERY expr                                      # recordItem
     | SEED expr                                              # runSeedItem
+    | SCHEDULE call (THEN call)*                             # scheduleItem
+    | CLIP clipKind expr                                     # clipItem
+    ;
+
+// `clip norm C` or `clip value C`; `norm` is also the normalization keyword.
+clipKind
+    : NORM
+    | ID
     ;
 
 startValue
@@ -114,10 +143,13 @@ argument
     : (argumentName ASSIGN)? argumentValue
     ;
 
-// `seed` is a keyword but also the name of every generator's seed argument.
+// `seed` is a keyword but also the name of every generator's seed argument; `steps` and
+// `every` name the lengths of the schedules warmup and step (v2).
 argumentName
     : ID
     | SEED
+    | STEPS
+    | EVERY
     ;
 
 argumentValue
@@ -176,6 +208,11 @@ BATCH     : 'batch';
 UNTIL     : 'until';
 RECORD    : 'record';
 EVERY     : 'every';
+RESIDUAL  : 'residual';
+NORM      : 'norm';
+SCHEDULE  : 'schedule';
+THEN      : 'then';
+CLIP      : 'clip';
 TRUE      : 'true';
 FALSE     : 'false';
 

@@ -8,6 +8,10 @@ public class LimitsTests
 {
     private const string Bowl = "cost bowl(w) = w^2\n";
 
+    /// <summary>20 bracketed chains of 400 terms: 16,039 operations and operands, but only 420 levels deep (within the nesting guard).</summary>
+    private static string Wide(string operand, string op) =>
+        string.Join(op, Enumerable.Repeat("(" + string.Join(op, Enumerable.Repeat(operand, 400)) + ")", 20));
+
     public static TheoryData<string, string, string> OversizedFiles() => new()
     {
         { "parameters", "network n {\n input 1\n dense 65536 relu\n dense 65537 relu\n loss mse\n}", "65537" },
@@ -19,8 +23,8 @@ public class LimitsTests
         { "steps", Bowl + "run r {\n minimize bowl from w = 1\n optimizer sgd(lr = 0.1)\n steps 100000000\n}", "steps 100000000" },
         { "steps", "network n {\n input 2\n dense 1 sigmoid\n loss bce\n}\ndata d = xor(n = 1000000)\nrun r {\n train n on d\n optimizer sgd(lr = 0.1)\n batch 1\n epochs 1000\n}", "epochs 1000" },
         { "traceValues", Bowl + "run r {\n minimize bowl from w = 1\n optimizer sgd(lr = 0.1)\n steps 10000000\n record every 1\n}", "record every 1" },
-        { "expressionNodes", "cost c(w) = " + string.Join("+", Enumerable.Repeat("w", 6000)), string.Join("+", Enumerable.Repeat("w", 6000)) },
-        { "expressionNodes", "let a = " + string.Join("*", Enumerable.Repeat("2", 6000)), string.Join("*", Enumerable.Repeat("2", 6000)) },
+        { "expressionNodes", "cost c(w) = " + Wide("w", "+"), Wide("w", "+") },
+        { "expressionNodes", "let a = " + Wide("2", "*"), Wide("2", "*") },
     };
 
     [Theory]

@@ -65,7 +65,7 @@ public sealed class CliTests : IDisposable
         Assert.Equal(2, (int)early["stepsTaken"]!);
 
         var deep = (JObject)runs[3];
-        Assert.Equal(["name", "kind", "network", "data", "optimizer", "stepsTaken", "stopReason", "final", "findings", "layers", "trace"], deep.Properties().Select(p => p.Name));
+        Assert.Equal(["name", "kind", "network", "data", "optimizer", "stepsTaken", "stopReason", "stepsPerEpoch", "final", "findings", "layers", "trace"], deep.Properties().Select(p => p.Name));
         Assert.Equal(["loss", "dataLoss", "accuracy", "network"], ((JObject)deep["final"]!).Properties().Select(p => p.Name));
         Assert.Equal(JTokenType.Null, deep["final"]!["accuracy"]!.Type);
         // One sample, full batch: the loss over the data set is the final batch loss after the last update.

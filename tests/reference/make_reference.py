@@ -4,13 +4,16 @@ tests/Grad.Runtime.Tests/TorchAgreementTests.cs checks Grad against. CI has no t
 output is committed; rerun after changing a case:
 
     apt-get install -y python3-torch libopenblas0-pthread
-    /usr/bin/python3 tests/reference/make_reference.py
+    /usr/bin/python3 tests/reference/make_reference.py [--cures-only]
+
+--cures-only rewrites only the "cures" cases (v2) and keeps every other committed value.
 
 Networks use explicit weights (written to the JSON), so no random stream has to match.
 """
 import json
 import math
 import os
+import sys
 
 import torch
 import torch.nn.functional as F
@@ -189,9 +192,250 @@ for init, fn in [("xavier_uniform", torch.nn.init.xavier_uniform_), ("xavier_nor
         inits.append({"init": init, "units": units, "inputs": fan_in, "std": w.std().item(),
                       "maxAbs": w.abs().max().item(), "mean": w.mean().item()})
 
+# ---- the cures (v2): residual blocks, norm layers, schedules, clipping -------------------------
+# Each case is a Grad source (explicit dense weights, inline data, full batch) and what PyTorch
+# computes for it, step by step: the loss, each layer's mean per-sample ‖δ^l‖ (δ = the rows of
+# ∂(Σℓ)/∂z^l, for a norm layer ∂/∂ its output), the lr and the gradient norm before clipping,
+# and the final parameters in Grad's layout (W^l row-major then b^l; a norm layer's gain then bias).
+# Layers inside `repeat` start from the same explicit weights in every copy, here as in Grad.
+
+cures_gen = torch.Generator().manual_seed(20261212)
+
+
+def cures_randn(*shape, std=1.0):
+    return (torch.randn(*shape, generator=cures_gen) * std).tolist()
+
+
+def fmt(v):
+    return repr(float(v))
+
+
+def fmt_list(values):
+    if isinstance(values, list):
+        return "[" + ", ".join(fmt_list(v) for v in values) + "]"
+    return fmt(values)
+
+
+class Cure:
+    """Builds the torch modules and the Grad text of one architecture at once."""
+
+    def __init__(self, width):
+        self.width = width
+        self.modules = []   # ("dense", Linear, act) | ("norm", module) | ("residual", [modules])
+        self.text = []
+
+    def dense(self, units, act, std=0.6, out=None):
+        weights = cures_randn(units, self.width, std=std)
+        bias = cures_randn(units, std=0.2)
+        item = ("dense", weights, bias, act, self.width, units)
+        self.width = units
+        return item
+
+    def build(self, spec):
+        """spec items: ("dense", units, act) | ("norm", "layer"|"batch") | ("residual", [items]) | ("repeat", k, [items])."""
+        items, text = [], []
+        for entry in spec:
+            kind = entry[0]
+            if kind == "dense":
+                d = self.dense(entry[1], entry[2])
+                items.append(d)
+                text.append(f"dense {d[5]} {d[3]} weights {fmt_list(d[1])} bias {fmt_list(d[2])}")
+            elif kind == "norm":
+                items.append(("norm", entry[1], self.width))
+                text.append(f"norm {entry[1]}")
+            elif kind == "residual":
+                inner, inner_text = self.build(entry[1])
+                items.append(("residual", inner))
+                text.append("residual { " + "  ".join(inner_text) + " }")
+            elif kind == "repeat":
+                inner, inner_text = self.build(entry[2])
+                items.append(("repeat", entry[1], inner))
+                text.append(f"repeat {entry[1]} {{ " + "  ".join(inner_text) + " }")
+        return items, text
+
+
+class CureNet(torch.nn.Module):
+    def __init__(self, items):
+        super().__init__()
+        self.layers = torch.nn.ModuleList()
+        self.plan = self._plan(items)
+
+    def _plan(self, items):
+        plan = []
+        for item in items:
+            if item[0] == "dense":
+                linear = torch.nn.Linear(item[4], item[5])
+                with torch.no_grad():
+                    linear.weight.copy_(torch.tensor(item[1]))
+                    linear.bias.copy_(torch.tensor(item[2]))
+                self.layers.append(linear)
+                plan.append(("dense", linear, item[3]))
+            elif item[0] == "norm":
+                module = torch.nn.LayerNorm(item[2], eps=1e-5) if item[1] == "layer" else torch.nn.BatchNorm1d(item[2], eps=1e-5, momentum=0.1)
+                self.layers.append(module)
+                plan.append(("norm", module, item[1]))
+            elif item[0] == "residual":
+                plan.append(("residual", self._plan(item[1])))
+            elif item[0] == "repeat":
+                for _ in range(item[1]):
+                    plan.extend(self._plan(item[2]))
+        return plan
+
+    def forward(self, x):
+        self.records = []   # per layer in the numbering: the tensor whose gradient is δ
+        self.last_z = None
+        return self._run(self.plan, x)
+
+    def _run(self, plan, a):
+        for step in plan:
+            if step[0] == "dense":
+                z = step[1](a)
+                z.retain_grad()
+                self.records.append(z)
+                self.last_z = z
+                a = activate(step[2], 0.0, z)
+            elif step[0] == "norm":
+                y = step[1](a)
+                y.retain_grad()
+                self.records.append(y)
+                a = y
+            else:
+                a = a + self._run(step[1], a)
+        return a
+
+    def flat_parameters(self):
+        values = []
+        for module in self.layers:
+            if isinstance(module, torch.nn.Linear):
+                values += module.weight.detach().flatten().tolist() + module.bias.detach().tolist()
+            else:
+                values += module.weight.detach().tolist() + module.bias.detach().tolist()
+        return values
+
+
+def cure_loss(loss, a, z, y):
+    batch = y.shape[0]
+    if loss == "mse":
+        return 0.5 * ((a - y) ** 2).sum() / batch
+    if loss == "bce":
+        return F.binary_cross_entropy_with_logits(z, y, reduction="sum") / batch
+    return -(y * torch.log_softmax(z, dim=1)).sum() / batch
+
+
+def cure_case(name, spec, inputs, loss, outputs, optimizer, args, schedule=None, clip=None, steps=30, batch=6):
+    builder = Cure(inputs)
+    items, text = builder.build(spec)
+    x = cures_randn(batch, inputs)
+    if loss == "mse":
+        y = cures_randn(batch, outputs)
+    elif loss == "bce":
+        y = (torch.rand(batch, outputs, generator=cures_gen) < 0.5).double().tolist()
+    else:
+        y = F.one_hot(torch.randint(0, outputs, (batch,), generator=cures_gen), outputs).double().tolist()
+    net = CureNet(items)
+    params = list(net.parameters())
+    opt = torch_optimizer(optimizer, args, params)
+    scheduler = None
+    if schedule is not None:
+        def make(phase):
+            kind, a = phase
+            if kind == "step":
+                return torch.optim.lr_scheduler.StepLR(opt, step_size=a["every"], gamma=a.get("gamma", 0.1))
+            if kind == "exponential":
+                return torch.optim.lr_scheduler.ExponentialLR(opt, gamma=a["gamma"])
+            if kind == "cosine":
+                return torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=a["period"], eta_min=a.get("min_lr", 0))
+            return torch.optim.lr_scheduler.LinearLR(opt, start_factor=a.get("start", 1 / 3), total_iters=a["steps"])
+        phases = [make(p) for p in schedule]
+        scheduler = phases[0] if len(phases) == 1 else torch.optim.lr_scheduler.SequentialLR(opt, phases, milestones=[schedule[0][1]["steps"]])
+    xt, yt = torch.tensor(x), torch.tensor(y)
+    trace = []
+    running = None
+    for k in range(steps + 1):
+        if k == steps:
+            running = [[m.running_mean.tolist(), m.running_var.tolist()] for m in net.layers if isinstance(m, torch.nn.BatchNorm1d)]
+        opt.zero_grad()
+        a = net(xt)
+        value = cure_loss(loss, a, net.last_z, yt)
+        value.backward()
+        deltas = [(r.grad * batch).norm(dim=1).mean().item() for r in net.records]
+        grad_norm = torch.norm(torch.stack([torch.norm(p.grad.detach(), 2) for p in params]), 2).item()
+        point = {"step": k, "loss": value.item(), "deltaNorms": deltas, "lr": opt.param_groups[0]["lr"], "gradNorm": grad_norm}
+        trace.append(point)
+        if k == steps:
+            break
+        if clip is not None:
+            if clip[0] == "norm":
+                torch.nn.utils.clip_grad_norm_(params, clip[1])
+            else:
+                torch.nn.utils.clip_grad_value_(params, clip[1])
+        opt.step()
+        if scheduler is not None:
+            scheduler.step()
+
+    def call(kind, a):
+        return f"{kind}(" + ", ".join(f"{key} = {fmt(value)}" for key, value in a.items()) + ")"
+
+    run = [f"train net on d", "optimizer " + call(optimizer, args), f"steps {steps}"]
+    if schedule is not None:
+        run.append("schedule " + " then ".join(call(kind, a) for kind, a in schedule))
+    if clip is not None:
+        run.append(f"clip {clip[0]} {fmt(clip[1])}")
+    source = ("network net {\n  input %d\n  " % inputs + "\n  ".join(text) + f"\n  loss {loss}\n}}\n"
+              + f"data d {{ x: {fmt_list(x)}  y: {fmt_list(y)} }}\n"
+              + "run r {\n  " + "\n  ".join(run) + "\n}\n")
+    return {"name": name, "source": source, "trace": trace, "parameters": net.flat_parameters(), "running": running}
+
+
+residual_relu = [("dense", 4, "relu"), ("repeat", 2, [("residual", [("dense", 4, "relu"), ("dense", 4, "linear")])]), ("dense", 2, "linear")]
+residual_tanh = [("dense", 4, "tanh"), ("repeat", 3, [("residual", [("dense", 4, "tanh")])]), ("dense", 1, "sigmoid")]
+layer_norm = [("dense", 5, "tanh"), ("norm", "layer"), ("dense", 5, "relu"), ("dense", 1, "sigmoid")]
+batch_norm = [("dense", 5, "relu"), ("norm", "batch"), ("dense", 4, "tanh"), ("norm", "batch"), ("dense", 3, "linear")]
+# (A bias right before `norm batch` has a gradient of 0 up to rounding, which Adam would amplify: tanh comes between.)
+everything = [("dense", 4, "relu"), ("repeat", 2, [("residual", [("dense", 4, "relu"), ("norm", "layer")])]), ("dense", 4, "tanh"), ("norm", "batch"), ("dense", 1, "sigmoid")]
+plain = [("dense", 4, "sigmoid"), ("dense", 4, "sigmoid"), ("dense", 2, "linear")]
+
+cures = [
+    cure_case("residual relu in repeat, sgd", residual_relu, 3, "mse", 2, "sgd", {"lr": 0.05, "momentum": 0.9}),
+    cure_case("residual relu in repeat, adam", residual_relu, 3, "mse", 2, "adam", {"lr": 0.01}),
+    cure_case("residual tanh in repeat, sgd", residual_tanh, 3, "bce", 1, "sgd", {"lr": 0.1}),
+    cure_case("residual tanh in repeat, adam", residual_tanh, 3, "bce", 1, "adam", {"lr": 0.02}),
+    cure_case("norm layer, sgd", layer_norm, 3, "bce", 1, "sgd", {"lr": 0.2, "momentum": 0.5}),
+    cure_case("norm layer, adam", layer_norm, 3, "bce", 1, "adam", {"lr": 0.01}),
+    cure_case("norm batch, sgd", batch_norm, 3, "cross_entropy", 3, "sgd", {"lr": 0.1}),
+    cure_case("norm batch, adam", batch_norm, 3, "cross_entropy", 3, "adam", {"lr": 0.01}),
+    cure_case("clip norm, sgd", residual_relu, 3, "mse", 2, "sgd", {"lr": 0.05}, clip=("norm", 0.5)),
+    cure_case("clip norm, adam", layer_norm, 3, "bce", 1, "adam", {"lr": 0.02}, clip=("norm", 0.3)),
+    cure_case("clip value, sgd", plain, 3, "mse", 2, "sgd", {"lr": 0.5}, clip=("value", 0.05)),
+    cure_case("clip value, adam", batch_norm, 3, "cross_entropy", 3, "adam", {"lr": 0.01}, clip=("value", 0.1)),
+    cure_case("step, sgd", plain, 3, "mse", 2, "sgd", {"lr": 0.5}, schedule=[("step", {"every": 7, "gamma": 0.5})]),
+    cure_case("step, adam", plain, 3, "mse", 2, "adam", {"lr": 0.05}, schedule=[("step", {"every": 4})]),
+    cure_case("exponential, sgd", plain, 3, "mse", 2, "sgd", {"lr": 0.5, "momentum": 0.9}, schedule=[("exponential", {"gamma": 0.9})]),
+    cure_case("exponential, adam", plain, 3, "mse", 2, "adam", {"lr": 0.05}, schedule=[("exponential", {"gamma": 0.95})]),
+    cure_case("cosine past its period, sgd", plain, 3, "mse", 2, "sgd", {"lr": 0.5}, schedule=[("cosine", {"period": 10, "min_lr": 0.01})]),
+    cure_case("cosine, adam", plain, 3, "mse", 2, "adam", {"lr": 0.05}, schedule=[("cosine", {"period": 12})]),
+    cure_case("warmup, sgd", plain, 3, "mse", 2, "sgd", {"lr": 0.5}, schedule=[("warmup", {"steps": 8, "start": 0.2})]),
+    cure_case("warmup, adam", plain, 3, "mse", 2, "adam", {"lr": 0.05}, schedule=[("warmup", {"steps": 5})]),
+    cure_case("warmup then cosine, sgd", plain, 3, "mse", 2, "sgd", {"lr": 0.5, "momentum": 0.9},
+              schedule=[("warmup", {"steps": 5, "start": 0.1}), ("cosine", {"period": 12, "min_lr": 0.0005})]),
+    cure_case("warmup then cosine, adam", plain, 3, "mse", 2, "adam", {"lr": 0.05},
+              schedule=[("warmup", {"steps": 6, "start": 0.25}), ("cosine", {"period": 30})]),
+    cure_case("every cure, adam", everything, 3, "bce", 1, "adam", {"lr": 0.02},
+              schedule=[("warmup", {"steps": 5, "start": 0.1}), ("cosine", {"period": 25})], clip=("norm", 0.5)),
+    cure_case("every cure, sgd", everything, 3, "bce", 1, "sgd", {"lr": 0.1, "momentum": 0.9},
+              schedule=[("step", {"every": 10, "gamma": 0.5})], clip=("value", 0.2)),
+]
+
 out = {"torch": torch.__version__, "gradients": gradients, "trainingNetwork": training_network,
-       "optimizers": optimizers, "inits": inits}
+       "optimizers": optimizers, "inits": inits, "cures": cures}
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "torch_reference.json")
+if "--cures-only" in sys.argv:
+    # Adds or replaces only the cure cases, keeping the committed values of the others (another
+    # BLAS or torch build differs from them in the last bits).
+    with open(path) as f:
+        committed = json.load(f)
+    committed["cures"] = cures
+    out = committed
 with open(path, "w") as f:
     json.dump(out, f, indent=1)
-print(f"wrote {path}: {len(gradients)} gradient cases, {len(optimizers)} optimizer cases, {len(inits)} init cases")
+print(f"wrote {path}: {len(gradients)} gradient cases, {len(optimizers)} optimizer cases, {len(inits)} init cases, {len(cures)} cure cases")

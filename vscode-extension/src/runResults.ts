@@ -1,35 +1,30 @@
 // The run results of LANGUAGE.md's `grad run --json` object, and how the extension shows them:
 // one-line summaries (notifications) and the gradient-flow table (webview). Pure, no VS Code.
 
+import type * as Schema from './generated/gradResult';
+
+// The types below are derived from the ones generated from docs/schema/grad-result.schema.json
+// (src/generated/gradResult.ts), so a field the schema renames or retypes breaks the build here;
+// they only loosen them where the extension reads a run before knowing its kind.
+
 /** A JSON number, or "NaN" / "Infinity" / "-Infinity" as LANGUAGE.md writes non-finite values. */
-export type JsonNumber = number | string;
+export type JsonNumber = Schema.JsonNumber;
 
-export interface LayerResult {
-  index: number;
-  units: number;
-  activation: string;
-  label?: string | null;
-  deltaNorm?: { initial?: JsonNumber; final?: JsonNumber };
-  weightGradNorm?: { initial?: JsonNumber; final?: JsonNumber };
-}
+/** A layer of a training run's `layers`; the norms may be absent in a partial result. */
+export type LayerResult = Pick<Schema.LayerSummary, 'index' | 'units' | 'activation'> & Partial<Omit<Schema.LayerSummary, 'index' | 'units' | 'activation'>>;
 
-export interface RunResult {
-  name: string;
-  kind: 'minimize' | 'train' | string;
-  optimizer?: { name: string; [parameter: string]: unknown };
-  stepsTaken?: number;
-  stopReason?: string;
-  final?: { cost?: JsonNumber; loss?: JsonNumber; params?: Record<string, JsonNumber>; gradient?: Record<string, JsonNumber> };
+type EveryRunField = Omit<Schema.MinimizeRun, 'kind' | 'final' | 'trace'> & Omit<Schema.TrainRun, 'kind' | 'final' | 'trace' | 'layers'> & Omit<Schema.FailedRun, 'kind'>;
+
+/** A run of any kind as the extension reads it: its name and kind, and any other field of a run. */
+export type RunResult = Pick<Schema.Run, 'name' | 'kind'> & Partial<Omit<EveryRunField, 'name' | 'optimizer'>> & {
+  optimizer?: Pick<Schema.Optimizer, 'name'> & Partial<Schema.Optimizer>;
+  final?: Partial<Schema.MinimizeRun['final'] & Schema.TrainRun['final']>;
   layers?: LayerResult[];
+  /** Schema.MinimizePoint or Schema.TrainPoint; read point by point by the panel's charts. */
   trace?: unknown[];
-}
+};
 
-export interface Diagnostic {
-  severity: string;
-  code?: string;
-  message: string;
-  range: { start: { line: number; character: number }; end: { line: number; character: number } };
-}
+export type Diagnostic = Schema.Diagnostic;
 
 /**
  * The CLI's contour chart of a cost with minimize runs (`grad/runResults` adds these to the `grad run --json`
@@ -48,7 +43,7 @@ export interface ContourResult {
 }
 
 export interface FileResults {
-  file: string;
+  file: Schema.GradResult['file'];
   diagnostics?: Diagnostic[];
   runs: RunResult[];
   /** From the language server only. */

@@ -33,6 +33,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor NotAnInteger = Error("GRAD0301", "Value must be a whole number");
 
     // Networks (GRAD031x)
+    public static readonly DiagnosticDescriptor LayerMisplaced = Error("GRAD0309", "Layer or residual block where it cannot be");
     public static readonly DiagnosticDescriptor InputNotFirst = Error("GRAD0310", "`input` missing or not first");
     public static readonly DiagnosticDescriptor LossMissing = Error("GRAD0311", "`loss` missing");
     public static readonly DiagnosticDescriptor SoftmaxMisplaced = Error("GRAD0312", "softmax not on the last layer or without cross_entropy");
@@ -41,6 +42,8 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor DuplicateItem = Error("GRAD0315", "Item given twice");
     public static readonly DiagnosticDescriptor MissingActivation = Error("GRAD0316", "Layer without an activation");
     public static readonly DiagnosticDescriptor NoLayers = Error("GRAD0317", "Network without layers");
+    public static readonly DiagnosticDescriptor ResidualWidthMismatch = Error("GRAD0318", "Residual block that changes the width");
+    public static readonly DiagnosticDescriptor NormOnWidthOne = Error("GRAD0319", "`norm layer` on a layer of width 1");
 
     // Data (GRAD032x)
     public static readonly DiagnosticDescriptor RaggedRows = Error("GRAD0320", "Rows of different widths");
@@ -56,6 +59,9 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor TrainingOnlySetting = Error("GRAD0333", "Training-only setting in a minimize run");
     public static readonly DiagnosticDescriptor OptimizerMissing = Error("GRAD0334", "Run without an optimizer");
     public static readonly DiagnosticDescriptor StepsAndEpochs = Error("GRAD0335", "Both steps and epochs");
+    public static readonly DiagnosticDescriptor ClipBoundNotPositive = Error("GRAD0336", "Clip bound not positive");
+    public static readonly DiagnosticDescriptor ScheduleLongerThanRun = Warning("GRAD0337", "Schedule longer than the run");
+    public static readonly DiagnosticDescriptor ScheduleOrder = Error("GRAD0338", "Only a warmup can come before `then`");
 
     // Limits (GRAD034x): checked before any work (docs/limits.md).
     public static readonly DiagnosticDescriptor ResourceLimit = Error("GRAD0340", "The file asks for more than a resource limit");

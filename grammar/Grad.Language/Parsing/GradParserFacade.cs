@@ -19,13 +19,21 @@ public static class GradParserFacade
     /// <summary>The lexer channel of error tokens (unknown characters, unterminated strings and comments).</summary>
     private const int ErrorChannel = 2;
 
-    public static ParseResult Parse(SourceText source)
+    public static ParseResult Parse(SourceText source) => Parse(source, Lex(source));
+
+    /// <summary>All the tokens of the text, on every channel (the lexer never fails).</summary>
+    internal static CommonTokenStream Lex(SourceText source)
     {
         var lexer = new GradLexer(new AntlrInputStream(source.Text));
         lexer.RemoveErrorListeners();
         var tokenStream = new CommonTokenStream(lexer);
         tokenStream.Fill();
+        return tokenStream;
+    }
 
+    internal static ParseResult Parse(SourceText source, CommonTokenStream tokenStream)
+    {
+        tokenStream.Seek(0);
         var reporter = new SyntaxErrorReporter(source);
         ReportLexicalErrors(tokenStream, source, reporter);
 
@@ -120,7 +128,7 @@ public static class GradParserFacade
         FlushUnknown();
     }
 
-    private static ImmutableArray<SyntaxToken> ClassifyTokens(CommonTokenStream tokens)
+    internal static ImmutableArray<SyntaxToken> ClassifyTokens(CommonTokenStream tokens)
     {
         var builder = ImmutableArray.CreateBuilder<SyntaxToken>();
         foreach (var token in tokens.GetTokens())
@@ -253,10 +261,11 @@ public static class GradParserFacade
                 return rule switch
                 {
                     GradParser.RULE_file or GradParser.RULE_declaration => "a declaration (`let`, `cost`, `network`, `data` or `run`)",
-                    GradParser.RULE_networkDeclaration or GradParser.RULE_networkItem or GradParser.RULE_denseLayer or GradParser.RULE_layerOption
-                        => "a network item (`input`, `dense`, `repeat`, `init`, `loss`, `seed`) or `}`",
+                    GradParser.RULE_networkDeclaration or GradParser.RULE_networkItem or GradParser.RULE_layer or GradParser.RULE_denseLayer
+                        or GradParser.RULE_layerOption or GradParser.RULE_residualBlock
+                        => "a network item (`input`, `dense`, `norm`, `residual`, `repeat`, `init`, `loss`, `seed`) or `}`",
                     GradParser.RULE_runDeclaration or GradParser.RULE_runItem
-                        => "a run item (`minimize`, `train`, `optimizer`, `steps`, `epochs`, `batch`, `until`, `record every`, `seed`) or `}`",
+                        => "a run item (`minimize`, `train`, `optimizer`, `schedule`, `clip`, `steps`, `epochs`, `batch`, `until`, `record every`, `seed`) or `}`",
                     _ when types.Contains(GradLexer.NUMBER) => "an expression",
                     _ => "one of " + string.Join(", ", types.Take(5).Select(Describe)) + ", …",
                 };

@@ -1,72 +1,97 @@
+using Antlr4.Runtime;
 using Grad.Language.Diagnostics;
+using Grad.Language.Parsing.Generated;
 using Grad.Language.Text;
 
 namespace Grad.Language.Parsing;
 
 /// <summary>
-/// Keeps pathological nesting (thousands of parentheses or minus signs) from overflowing the
-/// stack: moderately deep text is compiled on a thread with a large stack, and text nested
-/// beyond <see cref="MaxDepth"/> gets one diagnostic instead of a parse.
+/// Keeps pathological nesting and chaining from overflowing the stack of the parser or of any
+/// later walk over the syntax (binder, evaluator, differentiator, formatter). It measures, on
+/// the tokens, an upper bound of how deep the syntax tree can be: every bracket, and every
+/// operator or sign in a chain (<c>w^w^…</c>, <c>a+a+…</c>, <c>- - -</c> with newlines or comments
+/// between them), counts one level; a comma or a keyword starts a new chain. Text deeper than
+/// <see cref="MaxDepth"/> gets one diagnostic instead of a parse; moderately deep text is
+/// compiled on a thread with a large stack.
 /// </summary>
 internal static class NestingGuard
 {
-    public const int MaxDepth = 5_000;
-    public const int LargeStackBytes = 512 * 1024 * 1024;
-    private const int OrdinaryDepth = 200;
+    public const int MaxDepth = 1_000;
+    public const int LargeStackBytes = 256 * 1024 * 1024;
+    public const int OrdinaryDepth = 150;
 
-    public static bool IsDeep(string text) => MaxNesting(text, OrdinaryDepth).Depth > OrdinaryDepth;
+    public static Diagnostic TooDeep(int at) =>
+        Diagnostic.Create(DiagnosticCatalog.SyntaxError, new TextSpan(at, 1),
+            $"this expression is nested or chained more than {MaxDepth} levels deep (brackets, signs and operators in a row); Grad does not parse expressions this deep: split it with `let` constants");
 
-    public static Diagnostic? TooDeep(SourceText source)
+    /// <summary>An upper bound of the syntax depth of the tokens on the default channel, and where it is first reached.</summary>
+    public static (int Depth, int At) Measure(IList<IToken> tokens)
     {
-        var (depth, at) = MaxNesting(source.Text, MaxDepth);
-        return depth > MaxDepth
-            ? Diagnostic.Create(DiagnosticCatalog.SyntaxError, new TextSpan(at, 1), $"this is nested more than {MaxDepth} levels deep; Grad does not parse files nested this deeply")
-            : null;
-    }
-
-    /// <summary>The deepest nesting of brackets and chained prefix signs, stopping once past <paramref name="limit"/>.</summary>
-    private static (int Depth, int At) MaxNesting(string text, int limit)
-    {
-        var depth = 0;
+        var enclosing = new Stack<Level>();
+        var current = new Level();
+        var outer = 0; // Σ over enclosing levels of (operators so far + 1 for the bracket)
         var max = 0;
-        var signs = 0;
-        for (var i = 0; i < text.Length; i++)
+        var at = 0;
+        foreach (var token in tokens)
         {
-            var c = text[i];
-            switch (c)
+            if (token.Channel != TokenConstants.DefaultChannel || token.Type == TokenConstants.EOF)
             {
-                case '(' or '[' or '{':
-                    depth++;
+                continue;
+            }
+
+            switch (token.Type)
+            {
+                case GradLexer.LPAREN or GradLexer.LBRACK or GradLexer.LBRACE:
+                    enclosing.Push(current);
+                    outer += current.Operators + 1;
+                    current = new Level();
                     break;
-                case ')' or ']' or '}':
-                    depth = Math.Max(0, depth - 1);
+                case GradLexer.RPAREN or GradLexer.RBRACK or GradLexer.RBRACE:
+                    if (enclosing.Count == 0)
+                    {
+                        current.EndChain();
+                        break;
+                    }
+
+                    current.EndChain();
+                    var inner = current.Peak + 1;
+                    current = enclosing.Pop();
+                    outer -= current.Operators + 1;
+                    current.Inner = Math.Max(current.Inner, inner);
                     break;
-                case '-' or '+':
-                    signs++;
+                case GradLexer.COMMA or (>= GradLexer.LET and <= GradLexer.FALSE):
+                    current.EndChain();
                     break;
-                case ' ' or '\t':
-                    continue;
-                default:
-                    signs = 0;
+                case GradLexer.PLUS or GradLexer.MINUS or GradLexer.STAR or GradLexer.SLASH or GradLexer.CARET:
+                    current.Operators++;
                     break;
             }
 
-            if (c is not ('-' or '+'))
+            var depth = outer + current.Operators + current.Inner;
+            if (depth > max)
             {
-                signs = 0;
-            }
-
-            var level = depth + signs;
-            if (level > max)
-            {
-                max = level;
-                if (max > limit)
-                {
-                    return (max, i);
-                }
+                max = depth;
+                at = token.StartIndex;
             }
         }
 
-        return (max, 0);
+        return (max, at);
+    }
+
+    /// <summary>One bracket level: the operators of the chain being read, the deepest bracket inside it, and the deepest chain so far.</summary>
+    private sealed class Level
+    {
+        public int Operators { get; set; }
+
+        public int Inner { get; set; }
+
+        public int Peak { get; private set; }
+
+        public void EndChain()
+        {
+            Peak = Math.Max(Peak, Operators + Inner);
+            Operators = 0;
+            Inner = 0;
+        }
     }
 }

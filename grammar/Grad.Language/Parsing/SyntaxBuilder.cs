@@ -60,15 +60,27 @@ internal sealed class SyntaxBuilder(SourceText source)
     private NetworkItemSyntax? NetworkItem(NetworkItemContext context) => context switch
     {
         InputItemContext input => new InputItemSyntax(Expr(input.expr()), Span(input.INPUT()), Span(input)),
-        DenseItemContext dense => Dense(dense.denseLayer()),
+        LayerItemContext layer => Layer(layer.layer()),
         RepeatItemContext repeat => new RepeatItemSyntax(
             Expr(repeat.expr()),
-            repeat.denseLayer().Select(Dense).OfType<DenseLayerSyntax>().ToImmutableArray(),
+            repeat.layer().Select(Layer).OfType<NetworkItemSyntax>().ToImmutableArray(),
             Span(repeat.REPEAT()),
             Span(repeat)),
         InitItemContext init => new InitItemSyntax(Call(init.call()), Span(init.INIT()), Span(init)),
         LossItemContext loss => new LossItemSyntax(Id(loss.ID()), Span(loss.LOSS()), Span(loss)),
         NetworkSeedItemContext seed => new NetworkSeedItemSyntax(Expr(seed.expr()), Span(seed.SEED()), Span(seed)),
+        _ => null,
+    };
+
+    private NetworkItemSyntax? Layer(LayerContext? context) => context switch
+    {
+        null => null,
+        _ when context.denseLayer() is { } dense => Dense(dense),
+        _ when context.normLayer() is { } norm => new NormLayerSyntax(Id(norm.normKind()?.Start), Span(norm.NORM()), Span(norm)),
+        _ when context.residualBlock() is { } residual => new ResidualBlockSyntax(
+            residual.layer().Select(Layer).OfType<NetworkItemSyntax>().ToImmutableArray(),
+            Span(residual.RESIDUAL()),
+            Span(residual)),
         _ => null,
     };
 
@@ -121,6 +133,9 @@ internal sealed class SyntaxBuilder(SourceText source)
         RunSeedItemContext seed => Setting("seed", seed.SEED(), seed.expr(), seed),
         RecordItemContext record => new RunSettingSyntax("record every", Expr(record.expr()),
             TextSpan.FromBounds(Span(record.RECORD()).Start, Span(record.EVERY()).End), Span(record)),
+        ScheduleItemContext schedule => new ScheduleItemSyntax(
+            schedule.call().Select(Call).OfType<CallSyntax>().ToImmutableArray(), Span(schedule.SCHEDULE()), Span(schedule)),
+        ClipItemContext clip => new ClipItemSyntax(Id(clip.clipKind()?.Start), Expr(clip.expr()), Span(clip.CLIP()), Span(clip)),
         UntilItemContext until => new UntilItemSyntax(
             MetricId(until.condition()?.metric()), Expr(until.condition()?.expr()), Span(until.UNTIL()), Span(until)),
         _ => null,

@@ -57,7 +57,7 @@ public sealed partial class Binder
         LossKind? loss = null;
         long seed = 0;
         var seen = new Dictionary<string, NetworkItemSyntax>(StringComparer.Ordinal);
-        var layers = new List<(DenseLayerSyntax Syntax, RepeatItemSyntax? Repeat)>();
+        var layers = new List<LayerEntry>();
         var tooLarge = false;
 
         bool FirstOf(string keyword, NetworkItemSyntax item)
@@ -90,10 +90,11 @@ public sealed partial class Binder
 
                     inputWidth = WholeNumber(item.Width, "the input width", 1);
                     break;
-                case DenseLayerSyntax layer:
-                    if (!tooLarge && WithinLimit(LimitKind.Layers, layers.Count + 1L, layer.KeywordSpan, $"network {name.Text} has {{0}} layers"))
+                case DenseLayerSyntax or NormLayerSyntax or ResidualBlockSyntax:
+                    var layerItem = network.Items[i];
+                    if (!tooLarge && WithinLimit(LimitKind.Layers, Plus(layers.Count, LayerCount([layerItem])), layerItem.KeywordSpan, $"network {name.Text} has {{0}} layers"))
                     {
-                        layers.Add((layer, null));
+                        FlattenLayers([layerItem], null, null, layers);
                     }
                     else
                     {
@@ -108,12 +109,12 @@ public sealed partial class Binder
                         Report(DiagnosticCatalog.NoLayers, repeat.KeywordSpan, "this `repeat` has no layers inside its braces");
                     }
 
-                    foreach (var labelled in repeat.Layers.Where(l => l.Label is not null))
+                    foreach (var labelled in DenseLayersIn(repeat.Layers).Where(l => l.Label is not null))
                     {
                         Report(DiagnosticCatalog.DuplicateItem, labelled.Label!.Span, $"a label inside `repeat` would name {count ?? 0} layers; label a layer outside `repeat`");
                     }
 
-                    if (tooLarge || !WithinLimit(LimitKind.Layers, Plus(layers.Count, Times(count ?? 0, repeat.Layers.Length)), repeat.Count?.Span ?? repeat.KeywordSpan,
+                    if (tooLarge || !WithinLimit(LimitKind.Layers, Plus(layers.Count, Times(count ?? 0, LayerCount(repeat.Layers))), repeat.Count?.Span ?? repeat.KeywordSpan,
                             $"network {name.Text} has {{0}} layers with this `repeat`"))
                     {
                         tooLarge = true;
@@ -122,7 +123,7 @@ public sealed partial class Binder
 
                     for (var copy = 0; copy < (count ?? 0); copy++)
                     {
-                        layers.AddRange(repeat.Layers.Select(l => (l, (RepeatItemSyntax?)repeat)));
+                        FlattenLayers(repeat.Layers, repeat, null, layers);
                     }
 
                     break;
@@ -165,34 +166,144 @@ public sealed partial class Binder
             ReportMissing(network, DiagnosticCatalog.NoLayers, name.Span, $"network {name.Text} has no `dense` layers");
         }
 
+        if (layers.Count > 0 && layers[^1] is var output && (output.Syntax is not DenseLayerSyntax || output.Residual is not null))
+        {
+            Report(DiagnosticCatalog.LayerMisplaced, output.Residual is { } block && output.Syntax is DenseLayerSyntax ? block.KeywordSpan : output.Syntax.KeywordSpan,
+                $"the last layer of network {name.Text} must be a `dense` layer outside residual blocks: the loss reads its z^L");
+        }
+
         var bound = ImmutableArray.CreateBuilder<BoundLayer>();
-        var previousWidth = inputWidth ?? 0;
+        var widths = new int[layers.Count + 1]; // widths[l] = the width of a^l (0 when unknown)
+        widths[0] = inputWidth ?? 0;
         var labels = new Dictionary<string, Symbol>(StringComparer.Ordinal);
-        var boundSyntax = new HashSet<DenseLayerSyntax>();
+        var boundSyntax = new HashSet<NetworkItemSyntax>();
         var parameterCount = 0L;
         for (var i = 0; i < layers.Count && !tooLarge; i++)
         {
-            var (syntax, repeat) = layers[i];
+            var entry = layers[i];
             var isLast = i == layers.Count - 1;
-            var firstCopy = boundSyntax.Add(syntax);
-            var layer = BindLayer(syntax, repeat, i + 1, previousWidth, isLast, loss, firstCopy, owner, labels);
+            var firstCopy = boundSyntax.Add(entry.Syntax);
+            var layer = entry.Syntax switch
+            {
+                DenseLayerSyntax dense => BindLayer(dense, entry.Repeat, i + 1, widths[i], isLast, loss, firstCopy, owner, labels),
+                NormLayerSyntax norm => BindNormLayer(norm, entry.Repeat, i + 1, widths[i]),
+                _ => null,
+            };
+            if (layer is not null && entry.BlockStart is { } start)
+            {
+                // The block's output a^in + f(a^in) needs f's last layer to keep a^in's width.
+                if (widths[start] > 0 && layer.Units != widths[start])
+                {
+                    Report(DiagnosticCatalog.ResidualWidthMismatch, entry.Residual!.KeywordSpan,
+                        $"a residual block adds its input to its last layer's output, so they need the same width: its input has {widths[start]} unit{(widths[start] == 1 ? "" : "s")} but its last layer has {layer.Units}",
+                        Related(entry.Syntax.Span, $"the block's last layer ({layer.Units} unit{(layer.Units == 1 ? "" : "s")})"));
+                    layer = null;
+                }
+                else
+                {
+                    layer = layer with { ResidualFrom = start };
+                }
+            }
+
             if (layer is not null)
             {
-                parameterCount = Plus(parameterCount, Plus(Times(layer.Units, layer.InputUnits), layer.Units));
-                tooLarge = !WithinLimit(LimitKind.Parameters, parameterCount, syntax.Units?.Span ?? syntax.KeywordSpan,
+                parameterCount = Plus(parameterCount, Plus(layer.IsNorm ? layer.Units : Times(layer.Units, layer.InputUnits), layer.Units));
+                tooLarge = !WithinLimit(LimitKind.Parameters, parameterCount, (entry.Syntax as DenseLayerSyntax)?.Units?.Span ?? entry.Syntax.KeywordSpan,
                     $"network {name.Text} has {{0}} parameters up to layer {i + 1}");
-                bound.Add(layer);
-                previousWidth = layer.Units;
-            }
-            else
-            {
-                previousWidth = 0;
+                bound.Add(layer with { Residual = entry.Residual });
+                widths[i + 1] = layer.Units;
             }
         }
 
         networks[name.Text] = ErrorCount > errorsBefore || inputWidth is null || loss is null
             ? null
             : new BoundNetwork(name.Text, inputWidth.Value, bound.ToImmutable(), init ?? InitSpec.Default, loss.Value, seed, network);
+    }
+
+    /// <summary>
+    /// One layer of the numbering, in order: its syntax, the <c>repeat</c> and residual block it is
+    /// in, and, on a block's last layer, the position of the block's first layer.
+    /// </summary>
+    private sealed record LayerEntry(NetworkItemSyntax Syntax, RepeatItemSyntax? Repeat, ResidualBlockSyntax? Residual, int? BlockStart);
+
+    /// <summary>Appends the layers of <paramref name="items"/> in order, unrolling residual blocks (which do not nest).</summary>
+    private void FlattenLayers(IEnumerable<NetworkItemSyntax> items, RepeatItemSyntax? repeat, ResidualBlockSyntax? residual, List<LayerEntry> layers)
+    {
+        foreach (var item in items)
+        {
+            switch (item)
+            {
+                case DenseLayerSyntax or NormLayerSyntax:
+                    layers.Add(new LayerEntry(item, repeat, residual, null));
+                    break;
+                case ResidualBlockSyntax when residual is not null:
+                    Report(DiagnosticCatalog.LayerMisplaced, item.KeywordSpan, "residual blocks do not nest: close the outer block first, or put the layers of this one directly in it");
+                    break;
+                case ResidualBlockSyntax block:
+                    if (block.Layers.IsEmpty)
+                    {
+                        Report(DiagnosticCatalog.NoLayers, block.KeywordSpan, "this `residual` block has no layers inside its braces");
+                        break;
+                    }
+
+                    var start = layers.Count;
+                    FlattenLayers(block.Layers, repeat, block, layers);
+                    if (layers.Count > start)
+                    {
+                        layers[^1] = layers[^1] with { BlockStart = start };
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>How many layers of the numbering <paramref name="items"/> make (one copy).</summary>
+    private static long LayerCount(IEnumerable<NetworkItemSyntax> items) =>
+        items.Sum(item => item switch
+        {
+            DenseLayerSyntax or NormLayerSyntax => 1L,
+            ResidualBlockSyntax block => LayerCount(block.Layers),
+            _ => 0L,
+        });
+
+    private static IEnumerable<DenseLayerSyntax> DenseLayersIn(IEnumerable<NetworkItemSyntax> items) =>
+        items.SelectMany(item => item switch
+        {
+            DenseLayerSyntax dense => [dense],
+            ResidualBlockSyntax block => DenseLayersIn(block.Layers),
+            _ => Enumerable.Empty<DenseLayerSyntax>(),
+        });
+
+    /// <summary><c>norm layer</c> or <c>norm batch</c>: keeps the width of its input; gain 1 and bias 0 to start.</summary>
+    private BoundLayer? BindNormLayer(NormLayerSyntax syntax, RepeatItemSyntax? repeat, int index, int width)
+    {
+        if (syntax.Kind is not { } kindName)
+        {
+            return null;
+        }
+
+        LayerKind? kind = kindName.Text switch { "layer" => LayerKind.LayerNorm, "batch" => LayerKind.BatchNorm, _ => null };
+        if (kind is null)
+        {
+            Report(DiagnosticCatalog.UnknownBuiltin, kindName.Span,
+                $"unknown normalization '{kindName.Text}': write `norm layer` (LayerNorm) or `norm batch` (BatchNorm1d){NameSuggestions.DidYouMean(kindName.Text, ["layer", "batch"])}");
+            return null;
+        }
+
+        if (width <= 0)
+        {
+            return null;
+        }
+
+        if (kind == LayerKind.LayerNorm && width == 1)
+        {
+            Report(DiagnosticCatalog.NormOnWidthOne, syntax.Span,
+                $"`norm layer` normalizes the features of each sample, and layer {index} has only 1: its output would always be its bias (x − mean = 0); use `norm batch` or a wider layer");
+            return null;
+        }
+
+        return new BoundLayer(index, width, width, new Activation(ActivationKind.Linear), null, null, null, syntax, repeat) { Kind = kind.Value };
     }
 
     private static InitSpec BindInit(BoundArguments args, CallSyntax call) => args.Builtin.Name switch

@@ -9,6 +9,120 @@ public sealed partial class Binder
 {
     // ---- let constants ------------------------------------------------------------------------
 
+    /// <summary>
+    /// Evaluates every constant after the constants it uses, found by an iterative depth-first
+    /// walk in file order, so a chain of thousands of <c>let</c>s never recurses. A cycle is
+    /// reported once, where the walk closes it (as evaluating in file order would meet it);
+    /// its constants then have no value without another report.
+    /// </summary>
+    private void EvaluateConstants(GradFileSyntax file)
+    {
+        var lets = file.Declarations.OfType<LetDeclarationSyntax>().Where(IsPrimary).ToDictionary(l => l.Name!.Text, StringComparer.Ordinal);
+        var done = new HashSet<LetDeclarationSyntax>();
+        var onPath = new Dictionary<LetDeclarationSyntax, int>(); // index in path
+        var order = new List<LetDeclarationSyntax>();
+        var path = new List<(LetDeclarationSyntax Let, Identifier[] Names, int Next)>();
+        foreach (var root in lets.Values.OrderBy(l => l.Span.Start))
+        {
+            if (done.Contains(root))
+            {
+                continue;
+            }
+
+            onPath[root] = 0;
+            path.Add((root, NamesIn(root.Value), 0));
+            while (path.Count > 0)
+            {
+                var (let, names, next) = path[^1];
+                if (next == names.Length)
+                {
+                    path.RemoveAt(path.Count - 1);
+                    onPath.Remove(let);
+                    done.Add(let);
+                    order.Add(let);
+                    continue;
+                }
+
+                path[^1] = (let, names, next + 1);
+                var name = names[next];
+                if (!lets.TryGetValue(name.Text, out var dependency) || done.Contains(dependency))
+                {
+                    continue;
+                }
+
+                if (onPath.TryGetValue(dependency, out var start))
+                {
+                    var members = path.Skip(start).Select(p => p.Let.Name!.Text).ToList();
+                    if (members.Any(m => !cyclic.Contains(m)))
+                    {
+                        Report(DiagnosticCatalog.LetCycle, name.Span, $"constants depend on each other in a cycle: {CycleText(members.Append(name.Text).ToList())}",
+                            Related(dependency.Name!.Span, $"'{name.Text}' is declared here"));
+                    }
+
+                    cyclic.UnionWith(members);
+                    continue;
+                }
+
+                onPath[dependency] = path.Count;
+                path.Add((dependency, NamesIn(dependency.Value), 0));
+            }
+        }
+
+        foreach (var let in order)
+        {
+            EvaluateConstant(let);
+        }
+    }
+
+    /// <summary>The names an expression uses, in text order, found without recursion.</summary>
+    private static Identifier[] NamesIn(ExpressionSyntax? expression)
+    {
+        var names = new List<Identifier>();
+        var pending = new Stack<ExpressionSyntax>();
+        if (expression is not null)
+        {
+            pending.Push(expression);
+        }
+
+        while (pending.TryPop(out var node))
+        {
+            switch (node)
+            {
+                case NameSyntax name:
+                    names.Add(name.Name);
+                    break;
+                case UnarySyntax { Operand: { } operand }:
+                    pending.Push(operand);
+                    break;
+                case ParenthesizedSyntax { Inner: { } inner }:
+                    pending.Push(inner);
+                    break;
+                case BinarySyntax binary:
+                    foreach (var side in new[] { binary.Left, binary.Right }.OfType<ExpressionSyntax>())
+                    {
+                        pending.Push(side);
+                    }
+
+                    break;
+                case FunctionCallSyntax call:
+                    foreach (var argument in call.Arguments)
+                    {
+                        pending.Push(argument);
+                    }
+
+                    break;
+            }
+        }
+
+        return [.. names.OrderBy(n => n.Span.Start)];
+    }
+
+    /// <summary>"a → b → a"; a long cycle shows its first and last few constants.</summary>
+    private static string CycleText(List<string> names) =>
+        names.Count <= 12
+            ? string.Join(" → ", names)
+            : string.Join(" → ", names.Take(6)) + $" → … ({names.Count - 11} more) → " + string.Join(" → ", names.TakeLast(5));
+
     private double? EvaluateConstant(LetDeclarationSyntax let)
     {
         if (let.Name is not { } name || !IsPrimary(let))
@@ -156,6 +270,11 @@ public sealed partial class Binder
         if (symbol.Declaration is not LetDeclarationSyntax let)
         {
             Report(DiagnosticCatalog.WrongDeclarationKind, name.Span, $"'{name.Text}' is a {symbol.KindName}, not a number; only constants declared with `let` can be used here");
+            return null;
+        }
+
+        if (cyclic.Contains(name.Text))
+        {
             return null;
         }
 

@@ -143,6 +143,8 @@ public sealed partial class Binder
         int? steps = null, epochs = null, batch = null, recordEvery = null;
         long seed = 0;
         var until = ImmutableArray.CreateBuilder<StopCondition>();
+        ScheduleSpec? schedule = null;
+        ClipSpec? clip = null;
 
         foreach (var item in run.Items)
         {
@@ -193,6 +195,12 @@ public sealed partial class Binder
                     }
 
                     break;
+                case ScheduleItemSyntax scheduleSyntax:
+                    schedule = BindSchedule(scheduleSyntax);
+                    break;
+                case ClipItemSyntax clipSyntax:
+                    clip = BindClip(clipSyntax);
+                    break;
                 case UntilItemSyntax { Metric: { } metric } condition:
                     if (BindStopCondition(metric, condition.Threshold) is { } stop)
                     {
@@ -221,6 +229,10 @@ public sealed partial class Binder
         } is { } what && optimizer is not null
             ? new BoundRun(name.Text, what.Kind, what.Cost, what.Start, what.Network, what.Data, optimizer,
                 Steps: epochs is null ? steps ?? 1000 : null, epochs, batch, until.ToImmutable(), recordEvery, seed, run)
+            {
+                Schedule = schedule,
+                Clip = clip,
+            }
             : null;
 
         if (target is null)
@@ -228,8 +240,122 @@ public sealed partial class Binder
             ReportMissing(run, DiagnosticCatalog.RunTargetMissing, name.Span, $"run {name.Text} needs `minimize COST from p = v, …` or `train NETWORK on DATA`");
         }
 
-        return ErrorCount > errorsBefore || bound is not null && !WithinRunLimits(bound, seen) ? null : bound;
+        if (ErrorCount > errorsBefore || bound is not null && !WithinRunLimits(bound, seen))
+        {
+            return null;
+        }
+
+        if (bound is { Schedule: { } boundSchedule } && seen.TryGetValue("schedule", out var scheduleItem))
+        {
+            WarnIfScheduleOutlastsRun(bound, boundSchedule, scheduleItem);
+        }
+
+        return bound;
     }
+
+    // ---- schedules and clipping (v2) -----------------------------------------------------------
+
+    /// <summary><c>schedule A</c> or <c>schedule warmup(…) then B</c>.</summary>
+    private ScheduleSpec? BindSchedule(ScheduleItemSyntax item)
+    {
+        var phases = ImmutableArray.CreateBuilder<SchedulePhase>();
+        for (var i = 0; i < item.Phases.Length; i++)
+        {
+            var call = item.Phases[i];
+            if (BindCall(call, Builtins.Schedules, BuiltinCategory.Schedule) is not { } args)
+            {
+                return null;
+            }
+
+            var phase = args.Builtin.Name switch
+            {
+                "step" => new SchedulePhase(ScheduleKind.Step, Every: args.Integer("every"), Gamma: args.Number("gamma")),
+                "exponential" => new SchedulePhase(ScheduleKind.Exponential, Gamma: args.Number("gamma")),
+                "cosine" => new SchedulePhase(ScheduleKind.Cosine, Period: args.Integer("period"), MinLr: args.Number("min_lr")),
+                _ => new SchedulePhase(ScheduleKind.Warmup, Steps: args.Integer("steps"), Start: args.Number("start")),
+            };
+            if (i < item.Phases.Length - 1 && (phase.Kind != ScheduleKind.Warmup || i > 0))
+            {
+                Report(DiagnosticCatalog.ScheduleOrder, call.Span, i > 0
+                    ? "a schedule has at most two phases: `warmup(…) then B`"
+                    : $"only a warmup can come before `then` ({phase.Name} never ends); write `schedule warmup(steps = N) then {phase.Name}(…)`");
+                return null;
+            }
+
+            phases.Add(phase);
+        }
+
+        return phases.Count == 0 ? null : new ScheduleSpec(phases.ToImmutable());
+    }
+
+    /// <summary><c>clip norm C</c> or <c>clip value C</c>, C &gt; 0.</summary>
+    private ClipSpec? BindClip(ClipItemSyntax item)
+    {
+        if (item.Kind is not { } kindName)
+        {
+            return null;
+        }
+
+        ClipKind? kind = kindName.Text switch { "norm" => ClipKind.Norm, "value" => ClipKind.Value, _ => null };
+        if (kind is null)
+        {
+            Report(DiagnosticCatalog.UnknownBuiltin, kindName.Span,
+                $"unknown clipping '{kindName.Text}': write `clip norm C` (clip_grad_norm_) or `clip value C` (clip_grad_value_){NameSuggestions.DidYouMean(kindName.Text, ["norm", "value"])}");
+            return null;
+        }
+
+        if (ConstantValue(item.Bound) is not { } bound)
+        {
+            return null;
+        }
+
+        if (!(bound > 0))
+        {
+            Report(DiagnosticCatalog.ClipBoundNotPositive, item.Bound!.Span, kind == ClipKind.Norm
+                ? $"`clip norm` needs a bound > 0 on the gradient's total norm, not {FormatNumber(bound)}"
+                : $"`clip value` needs a bound > 0 (each gradient component is clamped to [−C, C]), not {FormatNumber(bound)}");
+            return null;
+        }
+
+        return new ClipSpec(kind.Value, bound);
+    }
+
+    /// <summary>A warning when the run ends before its schedule has done its work (a warmup not finished, a cosine not at its minimum).</summary>
+    private void WarnIfScheduleOutlastsRun(BoundRun run, ScheduleSpec schedule, RunItemSyntax item)
+    {
+        if (PlannedSteps(run) is not { } planned)
+        {
+            return;
+        }
+
+        long length = 0;
+        foreach (var phase in schedule.Phases)
+        {
+            if (phase.Length is not { } phaseLength)
+            {
+                return;
+            }
+
+            length += phaseLength;
+        }
+
+        if (length > planned)
+        {
+            var phases = string.Join(" then ", schedule.Phases.Select(p => $"{p.Name} {p.Length}"));
+            Warn(DiagnosticCatalog.ScheduleLongerThanRun, item.Span,
+                $"this schedule takes {length} updates ({phases}) but run {run.Name} makes only {planned}: the rest of the schedule never happens");
+        }
+    }
+
+    /// <summary>The number of updates a run makes, when it is known before loading data (null for a CSV file with epochs).</summary>
+    private static int? PlannedSteps(BoundRun run) => run.Epochs is null
+        ? run.PlannedSteps(0)
+        : run.Data switch
+        {
+            InlineBoundData inline => run.PlannedSteps(inline.X.Length),
+            GeneratedBoundData generated => run.PlannedSteps(generated.N),
+            _ => null,
+        };
 
     private RunTarget? BindMinimize(RunDeclarationSyntax run, MinimizeItemSyntax minimize, Dictionary<string, RunItemSyntax> seen)
     {

@@ -15,6 +15,7 @@ public sealed partial class Binder
     private readonly SourceText source;
     private readonly string? filePath;
     private readonly List<Diagnostic> diagnostics = [];
+    private readonly List<Diagnostic> warnings = []; // kept apart so that ErrorCount counts errors only
     private readonly List<Symbol> symbols = [];
     private readonly List<SymbolReference> references = [];
     private readonly Dictionary<string, Symbol> globals = new(StringComparer.Ordinal);
@@ -23,6 +24,7 @@ public sealed partial class Binder
     // Constants: folded values, and the ones being evaluated (for cycle detection).
     private readonly Dictionary<string, double?> constantValues = new(StringComparer.Ordinal);
     private readonly List<string> evaluating = []; // in order, to name the cycle
+    private readonly HashSet<string> cyclic = new(StringComparer.Ordinal); // constants in a cycle, already reported
 
     private readonly Dictionary<string, BoundCost?> costs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, BoundNetwork?> networks = new(StringComparer.Ordinal);
@@ -59,10 +61,7 @@ public sealed partial class Binder
     {
         DeclareAll(file);
 
-        foreach (var let in file.Declarations.OfType<LetDeclarationSyntax>())
-        {
-            EvaluateConstant(let);
-        }
+        EvaluateConstants(file);
 
         foreach (var cost in file.Declarations.OfType<CostDeclarationSyntax>())
         {
@@ -100,7 +99,7 @@ public sealed partial class Binder
             [.. symbols],
             [.. references.OrderBy(r => r.Span.Start)],
             // Layers inside `repeat` are bound once per copy: report each problem once.
-            [.. diagnostics.DistinctBy(d => (d.Code, d.Span, d.Message))]);
+            [.. diagnostics.Concat(warnings).DistinctBy(d => (d.Code, d.Span, d.Message))]);
     }
 
     /// <summary>Registers every top-level name first, so names may be used before their declaration.</summary>
@@ -149,6 +148,9 @@ public sealed partial class Binder
 
     private void Report(DiagnosticDescriptor descriptor, TextSpan span, string message, params RelatedLocation[] related) =>
         diagnostics.Add(Diagnostic.Create(descriptor, span, message) with { Related = [.. related] });
+
+    private void Warn(DiagnosticDescriptor descriptor, TextSpan span, string message, params RelatedLocation[] related) =>
+        warnings.Add(Diagnostic.Create(descriptor, span, message) with { Related = [.. related] });
 
     private static RelatedLocation Related(TextSpan span, string message) => new(span, message);
 

@@ -67,9 +67,15 @@ public sealed record InitSpec(InitKind Kind, double A = 0, double B = 0)
 
 public enum LossKind { Mse, Bce, CrossEntropy }
 
+/// <summary>What a layer computes: a dense layer g(W a + b), or (v2) LayerNorm or BatchNorm1d with gain and bias.</summary>
+public enum LayerKind { Dense, LayerNorm, BatchNorm }
+
 /// <summary>
-/// One dense layer, numbered from 1 (the input is a^0). <paramref name="Weights"/> is
-/// [units, inputUnits] (rows = this layer's units) and <paramref name="Bias"/> [units] when given explicitly.
+/// One layer, numbered from 1 (the input is a^0). For a dense layer <paramref name="Weights"/> is
+/// [units, inputUnits] (rows = this layer's units) and <paramref name="Bias"/> [units] when given
+/// explicitly. A norm layer (<see cref="Kind"/>) keeps the width, has the activation
+/// <c>linear</c>, and its "weights" are its gain (starting at 1) and its bias (starting at 0).
+/// <paramref name="Syntax"/> is the layer's <see cref="DenseLayerSyntax"/> or <see cref="NormLayerSyntax"/>.
 /// </summary>
 public sealed record BoundLayer(
     int Index,
@@ -79,8 +85,33 @@ public sealed record BoundLayer(
     double[,]? Weights,
     double[]? Bias,
     string? Label,
-    DenseLayerSyntax Syntax,
-    RepeatItemSyntax? Repeat);
+    NetworkItemSyntax Syntax,
+    RepeatItemSyntax? Repeat)
+{
+    public LayerKind Kind { get; init; } = LayerKind.Dense;
+
+    /// <summary>The residual block this layer is in, if any.</summary>
+    public ResidualBlockSyntax? Residual { get; init; }
+
+    /// <summary>
+    /// On the last layer of a residual block: the index of the layer whose output is the block's
+    /// input (0 = the network's input a^0). This layer's output is then g(z^l) + a^(ResidualFrom).
+    /// </summary>
+    public int? ResidualFrom { get; init; }
+
+    public bool IsNorm => Kind != LayerKind.Dense;
+
+    /// <summary>The activation as written (<c>dense 4 relu</c>); null for a norm layer.</summary>
+    public CallSyntax? ActivationSyntax => (Syntax as DenseLayerSyntax)?.Activation;
+
+    /// <summary>The word users write for the layer's kind: "dense", "norm layer" or "norm batch".</summary>
+    public string KindName => Kind switch
+    {
+        LayerKind.LayerNorm => "norm layer",
+        LayerKind.BatchNorm => "norm batch",
+        _ => "dense",
+    };
+}
 
 public sealed record BoundNetwork(
     string Name,
@@ -202,6 +233,36 @@ public enum StopMetric { Change, Grad, Cost, Loss }
 /// <summary><c>until METRIC &lt; Threshold</c>. Grad is the largest absolute gradient component.</summary>
 public sealed record StopCondition(StopMetric Metric, double Threshold);
 
+public enum ScheduleKind { Step, Exponential, Cosine, Warmup }
+
+/// <summary>
+/// One learning-rate schedule, PyTorch's scheduler of the same meaning: <c>step(every, gamma)</c> =
+/// StepLR(step_size, gamma), <c>exponential(gamma)</c> = ExponentialLR, <c>cosine(period, min_lr)</c> =
+/// CosineAnnealingLR(T_max, eta_min), <c>warmup(steps, start)</c> = LinearLR(start_factor, total_iters).
+/// Only the fields of its kind are meaningful.
+/// </summary>
+public sealed record SchedulePhase(ScheduleKind Kind, int Every = 0, double Gamma = 0.1, int Period = 0, double MinLr = 0, int Steps = 0, double Start = 1.0 / 3)
+{
+    public string Name => Kind.ToString().ToLowerInvariant();
+
+    /// <summary>The number of updates after which the phase has done its work (step: its first decay; exponential: none).</summary>
+    public int? Length => Kind switch
+    {
+        ScheduleKind.Step => Every,
+        ScheduleKind.Cosine => Period,
+        ScheduleKind.Warmup => Steps,
+        _ => null,
+    };
+}
+
+/// <summary><c>schedule A</c> or <c>schedule warmup(…) then B</c> (SequentialLR with the milestone at the warmup's steps).</summary>
+public sealed record ScheduleSpec(ImmutableArray<SchedulePhase> Phases);
+
+public enum ClipKind { Norm, Value }
+
+/// <summary><c>clip norm C</c> = clip_grad_norm_(all parameters, C); <c>clip value C</c> = clip_grad_value_(…, C).</summary>
+public sealed record ClipSpec(ClipKind Kind, double Bound);
+
 /// <summary>
 /// A run. For <see cref="RunKind.Minimize"/>: Cost and Start (one value per cost parameter).
 /// For <see cref="RunKind.Train"/>: Network and Data. Steps counts parameter updates; when
@@ -225,6 +286,25 @@ public sealed record BoundRun(
     long Seed,
     RunDeclarationSyntax Syntax)
 {
+    /// <summary>The learning-rate schedule (v2), stepped once per update; null = constant lr.</summary>
+    public ScheduleSpec? Schedule { get; init; }
+
+    /// <summary>Gradient clipping (v2) after backward, before the optimizer step; null = none.</summary>
+    public ClipSpec? Clip { get; init; }
+
+    /// <summary>The number of updates the run makes at most, on a data set of <paramref name="sampleCount"/> samples.</summary>
+    public int PlannedSteps(int sampleCount)
+    {
+        if (Epochs is { } epochs)
+        {
+            var batch = Batch is { } b && b > 0 && b < sampleCount ? b : sampleCount;
+            var perEpoch = (sampleCount + batch - 1) / Math.Max(1, batch);
+            return (int)Math.Min(int.MaxValue, (long)epochs * perEpoch);
+        }
+
+        return Steps ?? 1000;
+    }
+
     /// <summary>Without <c>record every</c>, a trace records every step up to this many steps, then about this many points.</summary>
     public const int DefaultMaxRecords = 10_000;
 

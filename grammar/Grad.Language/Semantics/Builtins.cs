@@ -10,7 +10,7 @@ public sealed record BuiltinParameter(string Name, ArgumentKind Kind, object? De
     public bool IsRequired => Default is null;
 }
 
-public enum BuiltinCategory { Activation, Init, Loss, Optimizer, Generator, Function }
+public enum BuiltinCategory { Activation, Init, Loss, Optimizer, Generator, Function, Schedule }
 
 /// <summary>A built-in name users may write: an activation, init, loss, optimizer, data generator or math function.</summary>
 public sealed record Builtin(string Name, BuiltinCategory Category, ImmutableArray<BuiltinParameter> Parameters, string Summary)
@@ -103,6 +103,19 @@ public static class Builtins
             Num("eps", 1e-8, Positive, "> 0"), Num("weight_decay", 0.01, NonNegative, "≥ 0"), Bool("amsgrad", false)),
     ];
 
+    /// <summary>Learning-rate schedules (v2), each PyTorch's scheduler stepped once per update.</summary>
+    public static ImmutableArray<Builtin> Schedules { get; } =
+    [
+        Make("step", BuiltinCategory.Schedule, "StepLR: lr ← lr·gamma every `every` updates",
+            Int("every", null, Positive, "≥ 1"), Num("gamma", 0.1, Positive, "> 0")),
+        Make("exponential", BuiltinCategory.Schedule, "ExponentialLR: lr ← lr·gamma after every update",
+            Num("gamma", null, Positive, "> 0")),
+        Make("cosine", BuiltinCategory.Schedule, "CosineAnnealingLR: lr = min_lr + (lr₀ − min_lr)·(1 + cos(π·t/period))/2 (rises again past the period)",
+            Int("period", null, Positive, "≥ 1"), Num("min_lr", 0.0, NonNegative, "≥ 0")),
+        Make("warmup", BuiltinCategory.Schedule, "LinearLR: lr rises linearly from start·lr₀ to lr₀ over `steps` updates; `then` another schedule",
+            Int("steps", null, Positive, "≥ 1"), Num("start", 1.0 / 3, v => v > 0 && v <= 1, "in (0, 1]")),
+    ];
+
     private static readonly BuiltinParameter N = Int("n", 100, Positive, "≥ 1");
     private static readonly BuiltinParameter Seed = Int("seed", 0, NonNegative, "≥ 0");
 
@@ -131,6 +144,7 @@ public static class Builtins
         BuiltinCategory.Loss => "loss",
         BuiltinCategory.Optimizer => "optimizer",
         BuiltinCategory.Generator => "data generator",
+        BuiltinCategory.Schedule => "schedule",
         _ => "function",
     };
 }

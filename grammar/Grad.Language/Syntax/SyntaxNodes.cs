@@ -80,8 +80,15 @@ public sealed record DenseLayerSyntax(
 /// <summary>A <c>weights</c>, <c>bias</c> or <c>as</c> option of a layer, kept to report duplicates.</summary>
 public sealed record LayerOptionSyntax(string Keyword, TextSpan KeywordSpan, TextSpan Span) : SyntaxNode(Span);
 
-public sealed record RepeatItemSyntax(ExpressionSyntax? Count, ImmutableArray<DenseLayerSyntax> Layers, TextSpan KeywordSpan, TextSpan Span)
+/// <summary><c>repeat K { … }</c>: K copies of the layers (dense, norm, residual blocks) inside.</summary>
+public sealed record RepeatItemSyntax(ExpressionSyntax? Count, ImmutableArray<NetworkItemSyntax> Layers, TextSpan KeywordSpan, TextSpan Span)
     : NetworkItemSyntax(KeywordSpan, Span);
+
+/// <summary><c>norm layer</c> or <c>norm batch</c> (v2); <paramref name="Kind"/> is the word after <c>norm</c>.</summary>
+public sealed record NormLayerSyntax(Identifier? Kind, TextSpan KeywordSpan, TextSpan Span) : NetworkItemSyntax(KeywordSpan, Span);
+
+/// <summary><c>residual { … }</c> (v2): the block's output is its input plus its last layer's output.</summary>
+public sealed record ResidualBlockSyntax(ImmutableArray<NetworkItemSyntax> Layers, TextSpan KeywordSpan, TextSpan Span) : NetworkItemSyntax(KeywordSpan, Span);
 
 public sealed record InitItemSyntax(CallSyntax? Init, TextSpan KeywordSpan, TextSpan Span) : NetworkItemSyntax(KeywordSpan, Span);
 
@@ -126,6 +133,18 @@ public sealed record UntilItemSyntax(Identifier? Metric, ExpressionSyntax? Thres
     : RunItemSyntax(KeywordSpan, Span)
 {
     public override string Keyword => "until";
+}
+
+/// <summary><c>schedule A [then B]</c> (v2): the phases in order.</summary>
+public sealed record ScheduleItemSyntax(ImmutableArray<CallSyntax> Phases, TextSpan KeywordSpan, TextSpan Span) : RunItemSyntax(KeywordSpan, Span)
+{
+    public override string Keyword => "schedule";
+}
+
+/// <summary><c>clip norm C</c> or <c>clip value C</c> (v2); <paramref name="Kind"/> is the word after <c>clip</c>.</summary>
+public sealed record ClipItemSyntax(Identifier? Kind, ExpressionSyntax? Bound, TextSpan KeywordSpan, TextSpan Span) : RunItemSyntax(KeywordSpan, Span)
+{
+    public override string Keyword => "clip";
 }
 
 // ---- calls and lists ---------------------------------------------------------------------

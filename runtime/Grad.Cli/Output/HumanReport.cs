@@ -69,7 +69,7 @@ internal static class HumanReport
         writer.WriteLine($"  loss     {Numbers.Format(result.InitialLoss)} → {Numbers.Format(result.FinalLoss)} (batch){(result.StopReason == StopReason.Until ? ", the value that met until" : "")}");
         writer.WriteLine($"  data     loss {Numbers.Format(result.DataLoss)} over all samples after the last update" +
             (result.Accuracy is { } accuracy ? $", accuracy {Numbers.Format(100 * accuracy, 4)}%" : ""));
-        var rows = result.Layers.Select(l => new LayerRow(l.Index, l.Units, l.Activation, l.Label, l.DeltaNorm.Initial, l.WeightGradNorm.Initial, l.DeltaNorm.Final, l.WeightGradNorm.Final)).ToList();
+        var rows = result.Layers.Select(l => new LayerRow(l.Index, l.Units, l.Activation ?? l.Kind, l.Label, l.DeltaNorm.Initial, l.WeightGradNorm.Initial, l.DeltaNorm.Final, l.WeightGradNorm.Final)).ToList();
         WriteLayerTable(rows, writer, withFinal: true);
         var first = result.Layers[0].DeltaNorm.Initial;
         var last = result.Layers[^1].DeltaNorm.Initial;

@@ -97,8 +97,8 @@ internal sealed class NetworkActivationAndInit : ICandidateKind
 
         var output = network.Layers[^1].Syntax;
         return [.. network.Layers
-            .Where(l => l.Syntax != output && l.Activation.Name != name && l.Syntax.Activation is not null)
-            .Select(l => l.Syntax.Activation!.Span)
+            .Where(l => l.Syntax != output && l.Activation.Name != name && l.ActivationSyntax is not null)
+            .Select(l => l.ActivationSyntax!.Span)
             .Distinct()
             .Select(span => new SourceEdit(span, name))];
     }

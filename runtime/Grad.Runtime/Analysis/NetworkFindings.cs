@@ -106,7 +106,7 @@ public static class NetworkFindings
     {
         var last = analysis.Layers.Count;
         return [.. network.Layers.Zip(analysis.Layers, (layer, numbers) => new RelatedLocation(
-            layer.Syntax.Activation?.Span ?? layer.Syntax.Span,
+            layer.ActivationSyntax?.Span ?? layer.Syntax.Span,
             $"layer {layer.Index} of {last}: ‖δ{Numbers.Superscript(layer.Index)}‖ = {Numbers.Format(numbers.DeltaNorm)}" +
             (numbers.Chain.Gain is { } gain && layer.Index < last ? $", multiplies δ by {Numbers.Format(gain)}" : "")))];
     }

@@ -1,3 +1,4 @@
+using Grad.Language.Semantics;
 using System.Collections.Immutable;
 using Grad.Runtime.Networks;
 
@@ -7,8 +8,19 @@ namespace Grad.Runtime.Contracts;
 /// One dense layer's parameters: <see cref="Weights"/> row-major [units, inputs] (rows = units, as
 /// <c>nn.Linear.weight</c>) and <see cref="Bias"/>. JSON: <c>{"index", "weights": [[…]], "bias": […]}</c>.
 /// </summary>
+/// <remarks>
+/// A norm layer (v2, <see cref="Kind"/>) has its gain in <see cref="Weights"/> (one value per unit)
+/// and <see cref="Inputs"/> = <see cref="Units"/>; JSON: <c>{"index", "gain": […], "bias": […]}</c>, and
+/// for <c>norm batch</c> also <c>"runningMean"</c> and <c>"runningVar"</c> (unbiased, as torch).
+/// </remarks>
 public sealed record LayerWeights(int Index, int Units, int Inputs, double[] Weights, double[] Bias)
 {
+    public LayerKind Kind { get; init; } = LayerKind.Dense;
+
+    public double[]? RunningMean { get; init; }
+
+    public double[]? RunningVariance { get; init; }
+
     public double Weight(int unit, int input) => Weights[unit * Inputs + input];
 }
 
@@ -16,17 +28,24 @@ public sealed record LayerWeights(int Index, int Units, int Inputs, double[] Wei
 public sealed record NetworkWeights(ImmutableArray<LayerWeights> Layers)
 {
     /// <summary>The layers of a flat parameter vector laid out as <paramref name="model"/> lays it out.</summary>
-    public static NetworkWeights From(NetworkModel model, ReadOnlySpan<double> parameters)
+    /// <param name="running">The running estimates of the <c>norm batch</c> layers, by layer index.</param>
+    public static NetworkWeights From(NetworkModel model, ReadOnlySpan<double> parameters, IReadOnlyList<RunningEstimates>? running = null)
     {
         var layers = ImmutableArray.CreateBuilder<LayerWeights>(model.Layers.Length);
         foreach (var shape in model.Layers)
         {
+            var estimates = running?.FirstOrDefault(r => r.Index == shape.Index);
             layers.Add(new LayerWeights(
                 shape.Index,
                 shape.Units,
-                shape.InputUnits,
+                shape.IsNorm ? shape.Units : shape.InputUnits,
                 parameters.Slice(shape.WeightOffset, shape.WeightCount).ToArray(),
-                parameters.Slice(shape.BiasOffset, shape.Units).ToArray()));
+                parameters.Slice(shape.BiasOffset, shape.Units).ToArray())
+            {
+                Kind = shape.Kind,
+                RunningMean = estimates?.Mean,
+                RunningVariance = estimates?.Variance,
+            });
         }
 
         return new NetworkWeights(layers.MoveToImmutable());

@@ -195,16 +195,46 @@ public static class ResultSerializer
             ByName(json, result.ParameterNames, trace.Parameters(i));
             json.WritePropertyName("gradient");
             ByName(json, result.ParameterNames, trace.Gradient(i));
+            WriteCures(json, trace.Cures(i));
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
     }
 
+    /// <summary>A trace point's <c>lr</c> (runs with a schedule), <c>gradNorm</c> and <c>clipped</c> (runs with clipping).</summary>
+    private static void WriteCures(JsonWriter json, TraceCures cures)
+    {
+        if (cures.Lr is { } lr)
+        {
+            NumberProperty(json, "lr", lr);
+        }
+
+        if (cures.GradNorm is { } norm)
+        {
+            NumberProperty(json, "gradNorm", norm);
+        }
+
+        if (cures.Clipped is { } clipped)
+        {
+            json.WritePropertyName("clipped");
+            json.WriteValue(clipped);
+        }
+    }
+
+    private static TraceCures? ReadCures(JToken point) =>
+        point["lr"] is null && point["gradNorm"] is null && point["clipped"] is null
+            ? null
+            : new TraceCures(
+                point["lr"] is { } lr ? ReadNumber(lr) : null,
+                point["gradNorm"] is { } norm ? ReadNumber(norm) : null,
+                point["clipped"] is { } clipped ? (bool)clipped : null);
+
     private static void WriteTrain(JsonWriter json, TrainResult result)
     {
         Property(json, "stepsTaken", result.StepsTaken);
         Property(json, "stopReason", StopReasonName(result.StopReason));
+        Property(json, "stepsPerEpoch", result.StepsPerEpoch);
         json.WritePropertyName("final");
         json.WriteStartObject();
         NumberProperty(json, "loss", result.FinalLoss);
@@ -227,16 +257,33 @@ public static class ResultSerializer
         {
             json.WriteStartObject();
             Property(json, "index", layer.Index);
-            json.WritePropertyName("weights");
-            json.WriteStartArray();
-            for (var unit = 0; unit < layer.Units; unit++)
+            if (layer.Kind != LayerKind.Dense)
             {
-                Numbers(json, layer.Weights.AsSpan(unit * layer.Inputs, layer.Inputs));
+                json.WritePropertyName("gain");
+                Numbers(json, layer.Weights);
+            }
+            else
+            {
+                json.WritePropertyName("weights");
+                json.WriteStartArray();
+                for (var unit = 0; unit < layer.Units; unit++)
+                {
+                    Numbers(json, layer.Weights.AsSpan(unit * layer.Inputs, layer.Inputs));
+                }
+
+                json.WriteEndArray();
             }
 
-            json.WriteEndArray();
             json.WritePropertyName("bias");
             Numbers(json, layer.Bias);
+            if (layer.RunningMean is { } runningMean && layer.RunningVariance is { } runningVariance)
+            {
+                json.WritePropertyName("runningMean");
+                Numbers(json, runningMean);
+                json.WritePropertyName("runningVar");
+                Numbers(json, runningVariance);
+            }
+
             json.WriteEndObject();
         }
 
@@ -275,6 +322,7 @@ public static class ResultSerializer
             Numbers(json, trace.DeltaNorms(i));
             json.WritePropertyName("weightGradNorms");
             Numbers(json, trace.WeightGradNorms(i));
+            WriteCures(json, trace.Cures(i));
             json.WriteEndObject();
         }
 
@@ -494,7 +542,7 @@ public static class ResultSerializer
             var minimizeTrace = new MinimizeTrace(names.Length);
             foreach (var point in trace)
             {
-                minimizeTrace.Add((int)Required(point, "step"), ReadNumber(Required(point, "cost")), ByName(Required(point, "params"), names), ByName(Required(point, "gradient"), names));
+                minimizeTrace.Add((int)Required(point, "step"), ReadNumber(Required(point, "cost")), ByName(Required(point, "params"), names), ByName(Required(point, "gradient"), names), ReadCures(point));
             }
 
             return new MinimizeResult(name, optimizer, steps, reason, Text(json, "cost"), names,
@@ -507,14 +555,14 @@ public static class ResultSerializer
         var layers = RequiredArray(json, "layers").Select(l => new LayerSummary(
             (int)Required(l, "index"),
             (int)Required(l, "units"),
-            (string)Required(l, "activation")!,
+            (string?)Required(l, "activation"),
             (string?)l["label"],
             ReadPair(Required(l, "deltaNorm")),
             ReadPair(Required(l, "weightGradNorm")))).ToList();
         var trainTrace = new TrainTrace(layers.Count);
         foreach (var point in trace)
         {
-            trainTrace.Add((int)Required(point, "step"), ReadNumber(Required(point, "loss")), ReadNumbers(Required(point, "deltaNorms")), ReadNumbers(Required(point, "weightGradNorms")));
+            trainTrace.Add((int)Required(point, "step"), ReadNumber(Required(point, "loss")), ReadNumbers(Required(point, "deltaNorms")), ReadNumbers(Required(point, "weightGradNorms")), ReadCures(point));
         }
 
         var network = new NetworkWeights([.. RequiredArray(Required(final, "network"), "layers").Select(ReadLayerWeights)]);
@@ -523,6 +571,7 @@ public static class ResultSerializer
             initialLoss, ReadNumber(Required(final, "loss")), layers, trainTrace, network)
         {
             DataLoss = ReadNumber(Required(final, "dataLoss")),
+            StepsPerEpoch = (int)Required(json, "stepsPerEpoch"),
             Accuracy = final["accuracy"] is { Type: not JTokenType.Null } accuracy ? ReadNumber(accuracy) : null,
             Findings = ReadFindings(json),
         };
@@ -587,6 +636,19 @@ public static class ResultSerializer
 
     private static LayerWeights ReadLayerWeights(JToken json)
     {
+        if (json["gain"] is { } gain)
+        {
+            // A norm layer: `norm batch` when it has running estimates.
+            var gains = ReadNumbers(gain);
+            var mean = json["runningMean"] is { } m ? ReadNumbers(m) : null;
+            return new LayerWeights((int)Required(json, "index"), gains.Length, gains.Length, gains, ReadNumbers(Required(json, "bias")))
+            {
+                Kind = mean is null ? LayerKind.LayerNorm : LayerKind.BatchNorm,
+                RunningMean = mean,
+                RunningVariance = json["runningVar"] is { } v ? ReadNumbers(v) : null,
+            };
+        }
+
         var rows = RequiredArray(json, "weights").Select(row => ReadNumbers(row)).ToArray();
         var inputs = rows.Length == 0 ? 0 : rows[0].Length;
         if (rows.Any(r => r.Length != inputs))

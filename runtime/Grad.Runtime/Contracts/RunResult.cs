@@ -26,7 +26,29 @@ public abstract record CompletedRunResult(string Name, RunKind Kind, OptimizerSp
 }
 
 /// <summary>A state of a minimize run: cost, parameters and gradient after <paramref name="Step"/> updates.</summary>
-public sealed record MinimizeTracePoint(int Step, double Cost, double[] Parameters, double[] Gradient);
+public sealed record MinimizeTracePoint(int Step, double Cost, double[] Parameters, double[] Gradient) : IScheduledTracePoint
+{
+    public double? Lr { get; init; }
+
+    public double? GradNorm { get; init; }
+
+    public bool? Clipped { get; init; }
+}
+
+/// <summary>
+/// What a trace point records of a schedule and of clipping (v2): <see cref="Lr"/>, the learning
+/// rate of the next update (runs with a schedule); <see cref="GradNorm"/>, the gradient's total
+/// L2 norm before clipping, and <see cref="Clipped"/>, whether clipping changes that gradient
+/// (runs with <c>clip</c>). Null where the run has no schedule or no clipping.
+/// </summary>
+public interface IScheduledTracePoint
+{
+    double? Lr { get; }
+
+    double? GradNorm { get; }
+
+    bool? Clipped { get; }
+}
 
 public sealed record MinimizeResult(
     string Name,
@@ -44,11 +66,25 @@ public sealed record MinimizeResult(
 /// A state of a training run after <paramref name="Step"/> updates: the batch-mean loss, each
 /// layer's mean per-sample ‖δ^l‖ and ‖∂C/∂W^l‖_F (layer 1 first).
 /// </summary>
-public sealed record TrainTracePoint(int Step, double Loss, double[] DeltaNorms, double[] WeightGradNorms);
+public sealed record TrainTracePoint(int Step, double Loss, double[] DeltaNorms, double[] WeightGradNorms) : IScheduledTracePoint
+{
+    public double? Lr { get; init; }
+
+    public double? GradNorm { get; init; }
+
+    public bool? Clipped { get; init; }
+}
+
+/// <summary>A <c>norm batch</c> layer's running estimates after training (BatchNorm1d's running_mean and running_var).</summary>
+public sealed record RunningEstimates(int Index, double[] Mean, double[] Variance);
 
 public sealed record NormPair(double Initial, double Final);
 
-public sealed record LayerSummary(int Index, int Units, string Activation, string? Label, NormPair DeltaNorm, NormPair WeightGradNorm);
+/// <summary>A layer of a training run; <paramref name="Activation"/> is null for a norm layer (<paramref name="Kind"/> "norm layer" or "norm batch").</summary>
+public sealed record LayerSummary(int Index, int Units, string? Activation, string? Label, NormPair DeltaNorm, NormPair WeightGradNorm)
+{
+    public string Kind { get; init; } = "dense";
+}
 
 public sealed record TrainResult(
     string Name,
@@ -74,6 +110,9 @@ public sealed record TrainResult(
 
     /// <summary>For bce and cross_entropy: the fraction of correct predictions over the whole data set at the final parameters; null for mse.</summary>
     public double? Accuracy { get; init; }
+
+    /// <summary>The running estimates of each <c>norm batch</c> layer, by layer; empty without one.</summary>
+    public IReadOnlyList<RunningEstimates> RunningEstimates { get; init; } = [];
 }
 
 /// <summary>

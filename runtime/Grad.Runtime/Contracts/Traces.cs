@@ -54,10 +54,42 @@ internal sealed class TraceRows
     }
 }
 
+/// <summary>
+/// What a trace point records of a schedule and of clipping (v2): the lr of the next update (runs
+/// with a schedule), the gradient's total norm before clipping and whether clipping changes it
+/// (runs with <c>clip</c>). JSON: the optional <c>lr</c>, <c>gradNorm</c> and <c>clipped</c> of a trace point.
+/// </summary>
+public readonly record struct TraceCures(double? Lr, double? GradNorm, bool? Clipped);
+
+/// <summary>The <see cref="TraceCures"/> of a trace's points, kept only for runs that have a schedule or clipping.</summary>
+internal sealed class TraceCuresColumn
+{
+    private List<TraceCures>? values;
+
+    public void Add(int index, TraceCures? cures)
+    {
+        if (cures is not { } value)
+        {
+            return;
+        }
+
+        values ??= [];
+        while (values.Count < index)
+        {
+            values.Add(default);
+        }
+
+        values.Add(value);
+    }
+
+    public TraceCures At(int index) => values is not null && index < values.Count ? values[index] : default;
+}
+
 /// <summary>The recorded states of a minimize run (step 0 first), kept compactly; each point is read as a <see cref="MinimizeTracePoint"/>.</summary>
 public sealed class MinimizeTrace : IReadOnlyList<MinimizeTracePoint>
 {
     private readonly TraceRows rows;
+    private readonly TraceCuresColumn cures = new();
 
     public MinimizeTrace(int parameterCount)
     {
@@ -69,7 +101,14 @@ public sealed class MinimizeTrace : IReadOnlyList<MinimizeTracePoint>
 
     public int Count => rows.Count;
 
-    public MinimizeTracePoint this[int index] => new(Step(index), Cost(index), Parameters(index).ToArray(), Gradient(index).ToArray());
+    public MinimizeTracePoint this[int index] => new(Step(index), Cost(index), Parameters(index).ToArray(), Gradient(index).ToArray())
+    {
+        Lr = Cures(index).Lr,
+        GradNorm = Cures(index).GradNorm,
+        Clipped = Cures(index).Clipped,
+    };
+
+    public TraceCures Cures(int index) => cures.At(index);
 
     public int Step(int index) => rows.Step(index);
 
@@ -84,14 +123,20 @@ public sealed class MinimizeTrace : IReadOnlyList<MinimizeTracePoint>
         var trace = new MinimizeTrace(parameterCount);
         foreach (var point in points)
         {
-            trace.Add(point.Step, point.Cost, point.Parameters, point.Gradient);
+            trace.Add(point.Step, point.Cost, point.Parameters, point.Gradient, Measured(point));
         }
 
         return trace;
     }
 
-    public void Add(int step, double cost, ReadOnlySpan<double> parameters, ReadOnlySpan<double> gradient) =>
+    public void Add(int step, double cost, ReadOnlySpan<double> parameters, ReadOnlySpan<double> gradient, TraceCures? measured = null)
+    {
+        cures.Add(Count, measured);
         rows.Add(step, cost, parameters, gradient);
+    }
+
+    internal static TraceCures? Measured(IScheduledTracePoint point) =>
+        point.Lr is null && point.GradNorm is null && point.Clipped is null ? null : new TraceCures(point.Lr, point.GradNorm, point.Clipped);
 
     public IEnumerator<MinimizeTracePoint> GetEnumerator()
     {
@@ -106,12 +151,12 @@ public sealed class MinimizeTrace : IReadOnlyList<MinimizeTracePoint>
 
 /// <summary>
 /// The recorded states of a training run (step 0 first), kept compactly; each point is read as a
-/// <see cref="TrainTracePoint"/>. Room is left for more per-step columns (issue 12's <c>lr</c> and
-/// <c>gradNorm</c>) as optional fields of the JSON trace points.
+/// <see cref="TrainTracePoint"/>. A run with a schedule or clipping also keeps each point's <see cref="TraceCures"/>.
 /// </summary>
 public sealed class TrainTrace : IReadOnlyList<TrainTracePoint>
 {
     private readonly TraceRows rows;
+    private readonly TraceCuresColumn cures = new();
 
     public TrainTrace(int layerCount)
     {
@@ -123,7 +168,14 @@ public sealed class TrainTrace : IReadOnlyList<TrainTracePoint>
 
     public int Count => rows.Count;
 
-    public TrainTracePoint this[int index] => new(Step(index), Loss(index), DeltaNorms(index).ToArray(), WeightGradNorms(index).ToArray());
+    public TrainTracePoint this[int index] => new(Step(index), Loss(index), DeltaNorms(index).ToArray(), WeightGradNorms(index).ToArray())
+    {
+        Lr = Cures(index).Lr,
+        GradNorm = Cures(index).GradNorm,
+        Clipped = Cures(index).Clipped,
+    };
+
+    public TraceCures Cures(int index) => cures.At(index);
 
     public int Step(int index) => rows.Step(index);
 
@@ -144,10 +196,13 @@ public sealed class TrainTrace : IReadOnlyList<TrainTracePoint>
         return trace;
     }
 
-    public void Add(TrainTracePoint point) => Add(point.Step, point.Loss, point.DeltaNorms, point.WeightGradNorms);
+    public void Add(TrainTracePoint point) => Add(point.Step, point.Loss, point.DeltaNorms, point.WeightGradNorms, MinimizeTrace.Measured(point));
 
-    public void Add(int step, double loss, ReadOnlySpan<double> deltaNorms, ReadOnlySpan<double> weightGradNorms) =>
+    public void Add(int step, double loss, ReadOnlySpan<double> deltaNorms, ReadOnlySpan<double> weightGradNorms, TraceCures? measured = null)
+    {
+        cures.Add(Count, measured);
         rows.Add(step, loss, deltaNorms, weightGradNorms);
+    }
 
     public IEnumerator<TrainTracePoint> GetEnumerator()
     {

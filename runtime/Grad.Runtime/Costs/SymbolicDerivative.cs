@@ -14,8 +14,68 @@ public static class SymbolicDerivative
     /// <summary>∂body/∂(parameter <paramref name="parameterIndex"/>), simplified.</summary>
     public static BoundExpr Differentiate(BoundExpr body, int parameterIndex) => Simplify(Derive(body, parameterIndex));
 
-    /// <summary>The simplified derivative as text, e.g. <c>0.002*w1</c>.</summary>
-    public static string DerivativeText(BoundCost cost, int parameterIndex) => Format(Differentiate(cost.Body, parameterIndex));
+    /// <summary>
+    /// The most terms a derivative is simplified and shown with. The textbook rules share
+    /// subexpressions, but written out a product chain's derivative grows with the square of its
+    /// length and a tower of powers exponentially: beyond this, the text says so instead.
+    /// </summary>
+    public const long MaxShownTerms = 20_000;
+
+    /// <summary>The simplified derivative as text, e.g. <c>0.002*w1</c>, or a note when it has more than <see cref="MaxShownTerms"/> terms.</summary>
+    public static string DerivativeText(BoundCost cost, int parameterIndex)
+    {
+        var derivative = Derive(cost.Body, parameterIndex);
+        return WrittenSize(derivative) > MaxShownTerms
+            ? $"(more than {MaxShownTerms.ToString("N0", CultureInfo.InvariantCulture)} terms written out; not shown)"
+            : Format(Simplify(derivative));
+    }
+
+    /// <summary>The number of nodes of an expression written out as a tree (shared subexpressions counted each time), saturating; linear in its distinct nodes.</summary>
+    private static long WrittenSize(BoundExpr root)
+    {
+        var sizes = new Dictionary<BoundExpr, long>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<(BoundExpr Node, bool ChildrenDone)>();
+        pending.Push((root, false));
+        while (pending.TryPop(out var entry))
+        {
+            var (node, childrenDone) = entry;
+            if (sizes.ContainsKey(node))
+            {
+                continue;
+            }
+
+            var children = Children(node);
+            if (!childrenDone)
+            {
+                pending.Push((node, true));
+                foreach (var child in children)
+                {
+                    pending.Push((child, false));
+                }
+
+                continue;
+            }
+
+            var size = 1L;
+            foreach (var child in children)
+            {
+                size = Math.Min(long.MaxValue / 4, size + sizes[child]);
+            }
+
+            sizes[node] = size;
+        }
+
+        return sizes[root];
+    }
+
+    private static BoundExpr[] Children(BoundExpr expression) => expression switch
+    {
+        BoundNegate negate => [negate.Operand],
+        BoundBinary binary => [binary.Left, binary.Right],
+        BoundCall call => [call.Argument],
+        DisplayFunction display => [display.Argument],
+        _ => [],
+    };
 
     /// <summary>One line per parameter: <c>∂bowl/∂w1 = 0.002*w1</c>.</summary>
     public static IReadOnlyList<string> GradientLines(BoundCost cost) =>

@@ -10,13 +10,14 @@ namespace Grad.Runtime.Networks;
 /// term δ^l = ∂ℓ_i/∂z^l (not divided by the batch size), and the gradient holds ∂C/∂W^l and
 /// ∂C/∂b^l of the batch-mean loss C = (1/B) Σ ℓ_i.
 /// </summary>
-public sealed class Backprop
+public sealed partial class Backprop
 {
     private readonly double[][] preActivations;
     private readonly double[][] activations;
     private readonly double[][] deltas;
     private readonly double[] upstream;
     private readonly double[] input;
+    private readonly Cures? cures;
 
     /// <param name="threads">Threads for the matrix products large enough to share (results are the same bits for any count).</param>
     public Backprop(NetworkModel model, int maxBatch, int threads = 1)
@@ -30,6 +31,7 @@ public sealed class Backprop
         deltas = [.. layers.Select(l => new double[MaxBatch * l.Units])];
         upstream = new double[MaxBatch * model.MaxWidth];
         input = new double[MaxBatch * model.InputWidth];
+        cures = model.HasCures ? new Cures(model, MaxBatch, activations) : null;
     }
 
     public NetworkModel Model { get; }
@@ -52,12 +54,42 @@ public sealed class Backprop
     /// <summary>Each sample's δ^l of the last <see cref="Run"/>, [batch, units].</summary>
     public ReadOnlySpan<double> Delta(int layer) => deltas[layer].AsSpan(0, BatchSize * Model.Layers[layer].Units);
 
-    /// <summary>The forward pass only; returns the batch-mean loss.</summary>
-    public double Forward(ReadOnlySpan<double> parameters, ReadOnlySpan<double> x, ReadOnlySpan<double> y, int batch)
+    /// <summary>
+    /// The forward pass only; returns the batch-mean loss. In <paramref name="evaluation"/> mode
+    /// (<c>model.eval()</c>) <c>norm batch</c> layers use their running estimates instead of the batch's statistics.
+    /// </summary>
+    public double Forward(ReadOnlySpan<double> parameters, ReadOnlySpan<double> x, ReadOnlySpan<double> y, int batch, bool evaluation = false)
     {
         Prepare(x, batch);
-        ForwardPass(parameters);
+        ForwardPass(parameters, evaluation);
         return LossAndOutputDelta(y, computeDelta: false);
+    }
+
+    /// <summary>
+    /// Each <c>norm batch</c> layer's running mean and (unbiased) variance, by layer position (null
+    /// for other layers); they start at 0 and 1 and move by <see cref="CommitRunningStatistics"/>.
+    /// </summary>
+    public IReadOnlyList<(double[] Mean, double[] Variance)?> RunningStatistics =>
+        cures?.Running ?? [.. Model.Layers.Select(_ => ((double[], double[])?)null)];
+
+    /// <summary>
+    /// Moves the running estimates of every <c>norm batch</c> layer towards the statistics of the
+    /// last training-mode pass (momentum 0.1, as BatchNorm1d does in each training forward); the
+    /// runner calls it once per update, for the pass whose gradient the update uses.
+    /// </summary>
+    public void CommitRunningStatistics() => cures?.CommitRunningStatistics(BatchSize);
+
+    /// <summary>Copies running estimates (of another pass's training) into this one's <c>norm batch</c> layers, for evaluation mode.</summary>
+    public void SetRunningStatistics(IReadOnlyList<(double[] Mean, double[] Variance)?> statistics)
+    {
+        for (var l = 0; l < statistics.Count && cures is not null; l++)
+        {
+            if (statistics[l] is var (mean, variance) && cures.Running[l] is var (ownMean, ownVariance))
+            {
+                mean.CopyTo(ownMean, 0);
+                variance.CopyTo(ownVariance, 0);
+            }
+        }
     }
 
     /// <summary>Forward and backward passes; writes ∂C/∂θ of the batch-mean loss to <paramref name="gradient"/> and returns that loss.</summary>
@@ -111,7 +143,7 @@ public sealed class Backprop
     public static double WeightGradNorm(NetworkModel model, ReadOnlySpan<double> gradient, int layer)
     {
         var shape = model.Layers[layer];
-        return FrobeniusNorm(gradient.Slice(shape.WeightOffset, shape.WeightCount));
+        return FrobeniusNorm(gradient.Slice(shape.WeightOffset, shape.IsNorm ? 2 * shape.Units : shape.WeightCount));
     }
 
     public static double FrobeniusNorm(ReadOnlySpan<double> values)
@@ -137,9 +169,9 @@ public sealed class Backprop
     }
 
     private ReadOnlySpan<double> LayerInput(int layer) =>
-        layer == 0 ? input.AsSpan(0, BatchSize * Model.InputWidth) : activations[layer - 1].AsSpan(0, BatchSize * Model.Layers[layer - 1].Units);
+        layer == 0 ? input.AsSpan(0, BatchSize * Model.InputWidth) : (cures?.Outputs[layer - 1] ?? activations[layer - 1]).AsSpan(0, BatchSize * Model.Layers[layer - 1].Units);
 
-    private void ForwardPass(ReadOnlySpan<double> parameters)
+    private void ForwardPass(ReadOnlySpan<double> parameters, bool evaluation = false)
     {
         var batch = BatchSize;
         for (var l = 0; l < Model.Layers.Length; l++)
@@ -148,6 +180,14 @@ public sealed class Backprop
             var units = shape.Units;
             var fanIn = shape.InputUnits;
             var z = preActivations[l].AsSpan(0, batch * units);
+            if (cures is not null && shape.IsNorm)
+            {
+                cures.NormForward(l, shape, parameters, LayerInput(l), z, batch, evaluation);
+                z.CopyTo(activations[l]);
+                cures.AddSkip(l, shape, input, batch);
+                continue;
+            }
+
             var weights = parameters.Slice(shape.WeightOffset, shape.WeightCount);
             var bias = parameters.Slice(shape.BiasOffset, units);
 
@@ -157,6 +197,8 @@ public sealed class Backprop
             {
                 Activations.Forward(shape.Activation, z.Slice(i * units, units), a.Slice(i * units, units));
             }
+
+            cures?.AddSkip(l, shape, input, batch);
         }
     }
 
@@ -322,6 +364,16 @@ public sealed class Backprop
             var units = shape.Units;
             var fanIn = shape.InputUnits;
             var delta = deltas[l].AsSpan(0, batch * units);
+            if (cures is not null && shape.IsNorm)
+            {
+                cures.NormBackward(l, shape, parameters, delta, gradient, batch, l == 0 ? default : upstream.AsSpan(0, batch * fanIn));
+                if (l > 0)
+                {
+                    PreviousDelta(l, batch);
+                }
+
+                continue;
+            }
 
             // ∂C/∂W^l = (1/B) Δᵀ A^(l−1); ∂C/∂b^l = (1/B) Σ_i δ_i.
             WeightGradient(batch, units, fanIn, delta, LayerInput(l), scale, gradient.Slice(shape.WeightOffset, shape.WeightCount));
@@ -347,18 +399,29 @@ public sealed class Backprop
             }
 
             // δ^(l−1) = (Δ W^l) ⊙ g'(z^(l−1)), row by row.
-            var previous = Model.Layers[l - 1];
             var weights = parameters.Slice(shape.WeightOffset, shape.WeightCount);
-            var up = upstream.AsSpan(0, batch * fanIn);
-            UpstreamGradient(batch, units, fanIn, delta, weights, up);
-            var z = preActivations[l - 1];
-            var a = activations[l - 1];
-            var previousDelta = deltas[l - 1];
-            for (var i = 0; i < batch; i++)
-            {
-                var offset = i * fanIn;
-                Activations.Backward(previous.Activation, z.AsSpan(offset, fanIn), a.AsSpan(offset, fanIn), up.Slice(offset, fanIn), previousDelta.AsSpan(offset, fanIn));
-            }
+            UpstreamGradient(batch, units, fanIn, delta, weights, upstream.AsSpan(0, batch * fanIn));
+            PreviousDelta(l, batch);
+        }
+    }
+
+    /// <summary>
+    /// δ^(l−1) from the gradient with respect to layer l's input (in <see cref="upstream"/>): plus
+    /// the identity path of a residual block whose input that is, then times g'(z^(l−1)).
+    /// </summary>
+    private void PreviousDelta(int l, int batch)
+    {
+        var previous = Model.Layers[l - 1];
+        var fanIn = previous.Units;
+        var up = upstream.AsSpan(0, batch * fanIn);
+        cures?.AddIdentityPath(l, up, batch);
+        var z = preActivations[l - 1];
+        var a = activations[l - 1];
+        var previousDelta = deltas[l - 1];
+        for (var i = 0; i < batch; i++)
+        {
+            var offset = i * fanIn;
+            Activations.Backward(previous.Activation, z.AsSpan(offset, fanIn), a.AsSpan(offset, fanIn), up.Slice(offset, fanIn), previousDelta.AsSpan(offset, fanIn));
         }
     }
 }

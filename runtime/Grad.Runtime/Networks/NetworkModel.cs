@@ -4,11 +4,20 @@ using Grad.Runtime.Numerics;
 
 namespace Grad.Runtime.Networks;
 
-/// <summary>The shape of one dense layer and where its weights and bias sit in the flat parameter vector.</summary>
+/// <summary>
+/// The shape of one layer and where its parameters sit in the flat parameter vector: a dense
+/// layer's W^l and b^l, or a norm layer's gain (at <see cref="WeightOffset"/>) and bias. On the
+/// last layer of a residual block, <see cref="ResidualFrom"/> is the index of the layer whose
+/// output is added to this layer's (0 = the network's input).
+/// </summary>
 /// <remarks>Every count and offset fits an <c>int</c> (the parameters are one array): <see cref="NetworkModel.Create"/> checks the sums in 64 bits.</remarks>
-public sealed record LayerShape(int Index, int Units, int InputUnits, Activation Activation, string? Label, int WeightOffset, int BiasOffset)
+public sealed record LayerShape(
+    int Index, int Units, int InputUnits, Activation Activation, string? Label, int WeightOffset, int BiasOffset,
+    LayerKind Kind = LayerKind.Dense, int? ResidualFrom = null)
 {
-    public int WeightCount => checked(Units * InputUnits);
+    public int WeightCount => Kind == LayerKind.Dense ? checked(Units * InputUnits) : Units;
+
+    public bool IsNorm => Kind != LayerKind.Dense;
 }
 
 /// <summary>
@@ -43,29 +52,39 @@ public sealed class NetworkModel
 
     public int MaxWidth => Layers.Aggregate(InputWidth, (max, layer) => Math.Max(max, layer.Units));
 
+    /// <summary>True when some layer is a residual block's last layer or a norm layer (the general backward pass).</summary>
+    public bool HasCures => Layers.Any(l => l.IsNorm || l.ResidualFrom is not null);
+
+    /// <summary>True when some layer is <c>norm batch</c>: its samples are coupled, and it keeps running estimates.</summary>
+    public bool HasBatchNorm => Layers.Any(l => l.Kind == LayerKind.BatchNorm);
+
     /// <summary>The model of a bound network (shapes only; see <see cref="InitialParameters"/>).</summary>
     public static NetworkModel FromBound(BoundNetwork network) =>
-        Create(network.Name, network.InputWidth, network.Layers.Select(l => (l.Units, l.Activation, l.Label)), network.Loss);
+        Build(network.Name, network.InputWidth, network.Layers.Select(l => (l.Units, l.Activation, l.Label, l.Kind, l.ResidualFrom)), network.Loss);
 
-    /// <summary>A model from layer widths and activations, e.g. for tests and benchmarks.</summary>
-    public static NetworkModel Create(string name, int inputWidth, IEnumerable<(int Units, Activation Activation, string? Label)> layers, LossKind loss)
+    /// <summary>A model of dense layers from their widths and activations, e.g. for tests and benchmarks.</summary>
+    public static NetworkModel Create(string name, int inputWidth, IEnumerable<(int Units, Activation Activation, string? Label)> layers, LossKind loss) =>
+        Build(name, inputWidth, layers.Select(l => (l.Units, l.Activation, l.Label, LayerKind.Dense, (int?)null)), loss);
+
+    private static NetworkModel Build(
+        string name, int inputWidth, IEnumerable<(int Units, Activation Activation, string? Label, LayerKind Kind, int? ResidualFrom)> layers, LossKind loss)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(inputWidth);
         var shapes = ImmutableArray.CreateBuilder<LayerShape>();
         var offset = 0L;
         var previous = inputWidth;
         var index = 1;
-        foreach (var (units, activation, label) in layers)
+        foreach (var (units, activation, label, kind, residualFrom) in layers)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(units);
-            var biasOffset = offset + (long)units * previous;
+            var biasOffset = offset + (kind == LayerKind.Dense ? (long)units * previous : units);
             var end = biasOffset + units;
             if (end > MaxParameters)
             {
                 throw new ArgumentOutOfRangeException(nameof(layers), $"network '{name}' has more than {MaxParameters} parameters (layer {index} ends at {end})");
             }
 
-            var shape = new LayerShape(index++, units, previous, activation, label, (int)offset, (int)biasOffset);
+            var shape = new LayerShape(index++, units, previous, activation, label, (int)offset, (int)biasOffset, kind, residualFrom);
             shapes.Add(shape);
             offset = end;
             previous = units;
@@ -90,6 +109,13 @@ public sealed class NetworkModel
         {
             var bound = network.Layers[l];
             var weights = model.Weights(parameters, l);
+            if (bound.IsNorm)
+            {
+                // torch.nn.LayerNorm / BatchNorm1d: gain 1, bias 0.
+                weights.Fill(1.0);
+                continue;
+            }
+
             if (bound.Weights is { } explicitWeights)
             {
                 for (var i = 0; i < bound.Units; i++)

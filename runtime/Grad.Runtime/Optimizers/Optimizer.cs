@@ -16,7 +16,14 @@ public abstract class Optimizer
     {
         Spec = spec;
         ParameterCount = parameterCount;
+        LearningRate = spec.Lr;
     }
+
+    /// <summary>
+    /// The learning rate the next step uses: the spec's lr, unless a schedule sets it (PyTorch's
+    /// <c>param_group["lr"]</c>, which every rule reads afresh at each step).
+    /// </summary>
+    public double LearningRate { get; set; }
 
     public OptimizerSpec Spec { get; }
 
@@ -72,7 +79,7 @@ internal sealed class Sgd(OptimizerSpec spec, int parameterCount) : Optimizer(sp
         {
             // Plain gradient descent, vectorized; the same fused multiply-add per element as below.
             var i = 0;
-            var scale = Vector<double>.One * -s.Lr;
+            var scale = Vector<double>.One * -LearningRate;
             for (; i <= parameters.Length - Vector<double>.Count; i += Vector<double>.Count)
             {
                 Vector.FusedMultiplyAdd(scale, new Vector<double>(gradient[i..]), new Vector<double>(parameters[i..])).CopyTo(parameters[i..]);
@@ -80,7 +87,7 @@ internal sealed class Sgd(OptimizerSpec spec, int parameterCount) : Optimizer(sp
 
             for (; i < parameters.Length; i++)
             {
-                parameters[i] = AddScaled(parameters[i], -s.Lr, gradient[i]);
+                parameters[i] = AddScaled(parameters[i], -LearningRate, gradient[i]);
             }
 
             return;
@@ -101,7 +108,7 @@ internal sealed class Sgd(OptimizerSpec spec, int parameterCount) : Optimizer(sp
                 g = s.Nesterov ? AddScaled(g, s.Momentum, buffer) : buffer;
             }
 
-            parameters[i] = AddScaled(parameters[i], -s.Lr, g);
+            parameters[i] = AddScaled(parameters[i], -LearningRate, g);
         }
     }
 }
@@ -121,7 +128,7 @@ internal sealed class Adagrad : Optimizer
     protected override void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step)
     {
         var s = Spec;
-        var clr = s.Lr; // lr / (1 + (step − 1) · lr_decay) with lr_decay = 0
+        var clr = LearningRate; // lr / (1 + (step − 1) · lr_decay) with lr_decay = 0
         for (var i = 0; i < parameters.Length; i++)
         {
             var g = gradient[i];
@@ -171,11 +178,11 @@ internal sealed class Rmsprop(OptimizerSpec spec, int parameterCount) : Optimize
             if (s.Momentum > 0)
             {
                 momentumBuffer[i] = AddScaled(momentumBuffer[i] * s.Momentum, 1, g / average);
-                parameters[i] = AddScaled(parameters[i], -s.Lr, momentumBuffer[i]);
+                parameters[i] = AddScaled(parameters[i], -LearningRate, momentumBuffer[i]);
             }
             else
             {
-                parameters[i] = AddScaled(parameters[i], -s.Lr, g / average);
+                parameters[i] = AddScaled(parameters[i], -LearningRate, g / average);
             }
         }
     }
@@ -203,7 +210,7 @@ internal sealed class Adadelta(OptimizerSpec spec, int parameterCount) : Optimiz
             var delta = Math.Sqrt(accumulatedDelta[i] + s.Eps);
             delta = delta / std * g;
             accumulatedDelta[i] = AddProduct(accumulatedDelta[i] * s.Rho, 1 - s.Rho, delta, delta);
-            parameters[i] = AddScaled(parameters[i], -s.Lr, delta);
+            parameters[i] = AddScaled(parameters[i], -LearningRate, delta);
         }
     }
 }
@@ -224,14 +231,14 @@ internal sealed class Adam(OptimizerSpec spec, int parameterCount, bool decouple
         var s = Spec;
         var biasCorrection1 = 1 - Math.Pow(s.Beta1, step);
         var biasCorrection2 = 1 - Math.Pow(s.Beta2, step);
-        var stepSize = s.Lr / biasCorrection1;
+        var stepSize = LearningRate / biasCorrection1;
         var biasCorrection2Sqrt = Math.Sqrt(biasCorrection2);
         for (var i = 0; i < parameters.Length; i++)
         {
             var g = gradient[i];
             if (decoupledWeightDecay)
             {
-                parameters[i] *= 1 - s.Lr * s.WeightDecay;
+                parameters[i] *= 1 - LearningRate * s.WeightDecay;
             }
             else if (s.WeightDecay != 0)
             {

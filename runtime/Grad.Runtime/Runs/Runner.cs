@@ -65,17 +65,7 @@ public static class Runner
     }
 
     /// <summary>The number of updates a run will take at most.</summary>
-    public static int PlannedSteps(BoundRun run, int sampleCount)
-    {
-        if (run.Epochs is { } epochs)
-        {
-            var batch = run.Batch is { } b && b > 0 && b < sampleCount ? b : sampleCount;
-            var perEpoch = (sampleCount + batch - 1) / Math.Max(1, batch);
-            return (int)Math.Min(int.MaxValue, (long)epochs * perEpoch);
-        }
-
-        return run.Steps ?? 1000;
-    }
+    public static int PlannedSteps(BoundRun run, int sampleCount) => run.PlannedSteps(sampleCount);
 
     private static MinimizeResult Minimize(BoundRun run, RunOptions options)
     {
@@ -88,6 +78,7 @@ public static class Runner
         var total = options.MaxSteps is { } max ? Math.Min(max, planned) : planned;
         var schedule = RecordSchedule.For(planned, run.RecordEvery);
         var optimizer = Optimizer.Create(run.Optimizer, n);
+        var cures = new StepCures(run, optimizer, [(0, n)]);
         var trace = new MinimizeTrace(n);
         var clock = new RunClock(run.Name, total, options, MinimizeClockInterval);
         var workspace = cost.CreateWorkspace();
@@ -97,7 +88,7 @@ public static class Runner
             : null;
 
         var value = evaluate(parameters, gradient);
-        trace.Add(0, value, parameters, gradient);
+        trace.Add(0, value, parameters, gradient, cures.Measure(gradient));
         var (step, reason) = Drive(IsFinite(value) && AllFinite(parameters), total, planned, clock, step =>
         {
             if (straightLine is { IsCompleted: true })
@@ -107,12 +98,14 @@ public static class Runner
             }
 
             parameters.CopyTo(previous, 0);
+            cures.Clip(gradient);
             optimizer.Step(parameters, gradient);
+            cures.AfterStep();
             value = evaluate(parameters, gradient);
             var outcome = Outcome(run.Until, value, parameters, previous, gradient);
             if (schedule.ShouldRecord(step) || outcome.Stops || step == total)
             {
-                trace.Add(step, value, parameters, gradient);
+                trace.Add(step, value, parameters, gradient, cures.Measure(gradient));
             }
 
             return outcome;
@@ -148,19 +141,23 @@ public static class Runner
         var total = options.MaxSteps is { } max ? Math.Min(max, planned) : planned;
         var schedule = RecordSchedule.For(planned, run.RecordEvery);
         var optimizer = Optimizer.Create(run.Optimizer, model.ParameterCount);
+        var cures = new StepCures(run, optimizer, model.Layers.SelectMany(l => new[] { (l.WeightOffset, l.WeightCount), (l.BiasOffset, l.Units) }));
         var previous = new double[model.ParameterCount];
         var trace = new TrainTrace(model.Layers.Length);
         var clock = new RunClock(run.Name, total, options);
 
         session.NextBatch();
         var loss = session.Evaluate(parameters);
-        var initial = session.Snapshot(0, loss);
+        var initial = cures.Annotate(session.Snapshot(0, loss), session.Gradient);
         trace.Add(initial);
         var current = initial;
         var (step, reason) = Drive(IsFinite(loss) && AllFinite(parameters), total, planned, clock, step =>
         {
             parameters.CopyTo(previous, 0);
+            cures.Clip(session.Gradient);
+            session.Backprop.CommitRunningStatistics();
             optimizer.Step(parameters, session.Gradient);
+            cures.AfterStep();
             var isLast = step == total;
             if (!isLast)
             {
@@ -174,7 +171,7 @@ public static class Runner
             var outcome = Outcome(run.Until, loss, parameters, previous, session.Gradient);
             if (schedule.ShouldRecord(step) || outcome.Stops || isLast)
             {
-                current = session.Snapshot(step, loss);
+                current = cures.Annotate(session.Snapshot(step, loss), session.Gradient);
                 trace.Add(current);
             }
 
@@ -183,23 +180,85 @@ public static class Runner
 
         if (current.Step != step)
         {
-            current = session.Snapshot(step, loss);
+            current = cures.Annotate(session.Snapshot(step, loss), session.Gradient);
         }
 
         var layers = model.Layers.Select((shape, l) => new LayerSummary(
             shape.Index,
             shape.Units,
-            shape.Activation.Name,
+            shape.IsNorm ? null : shape.Activation.Name,
             shape.Label,
             new NormPair(initial.DeltaNorms[l], current.DeltaNorms[l]),
-            new NormPair(initial.WeightGradNorms[l], current.WeightGradNorms[l]))).ToList();
-        var (dataLoss, accuracy) = WholeDataSet.Evaluate(model, parameters, data.Features, targets, data.Count);
-        return new TrainResult(run.Name, run.Optimizer, step, reason, network.Name, data.Name, initial.Loss, loss, layers, trace, NetworkWeights.From(model, parameters))
+            new NormPair(initial.WeightGradNorms[l], current.WeightGradNorms[l]))
+        {
+            Kind = network.Layers[l].KindName,
+        }).ToList();
+        var running = session.Backprop.RunningStatistics
+            .Select((estimates, l) => estimates is var (mean, variance) ? new RunningEstimates(l + 1, [.. mean], [.. variance]) : null)
+            .OfType<RunningEstimates>().ToList();
+        var (dataLoss, accuracy) = WholeDataSet.Evaluate(model, parameters, data.Features, targets, data.Count, session.Backprop.RunningStatistics);
+        return new TrainResult(run.Name, run.Optimizer, step, reason, network.Name, data.Name, initial.Loss, loss, layers, trace, NetworkWeights.From(model, parameters, running))
         {
             DataLoss = dataLoss,
             Accuracy = accuracy,
             StepsPerEpoch = PlannedSteps(run with { Epochs = 1 }, data.Count),
+            RunningEstimates = running,
         };
+    }
+
+    /// <summary>
+    /// A run's schedule and clipping around each optimizer step: the clip after backward and
+    /// before the step, the scheduler's step after it, and what the trace records of both.
+    /// </summary>
+    private sealed class StepCures(BoundRun run, Optimizer optimizer, IEnumerable<(int Offset, int Length)> tensors)
+    {
+        private readonly LearningRateSchedule? schedule = Start(run, optimizer);
+        private readonly (int Offset, int Length)[] tensors = [.. tensors];
+
+        /// <summary>What the trace records at a point: the lr of the next update, the gradient's norm before clipping and whether clipping changes it.</summary>
+        public TraceCures? Measure(ReadOnlySpan<double> gradient)
+        {
+            if (schedule is null && run.Clip is null)
+            {
+                return null;
+            }
+
+            double? norm = run.Clip is null ? null : GradientClipping.TotalNorm(tensors, gradient);
+            bool? clipped = run.Clip is { } clip ? GradientClipping.WouldClip(clip, gradient, norm!.Value) : null;
+            return new TraceCures(schedule?.Current, norm, clipped);
+        }
+
+        public TrainTracePoint Annotate(TrainTracePoint point, ReadOnlySpan<double> gradient) =>
+            Measure(gradient) is { } measured ? point with { Lr = measured.Lr, GradNorm = measured.GradNorm, Clipped = measured.Clipped } : point;
+
+        public void Clip(Span<double> gradient)
+        {
+            if (run.Clip is { } clip)
+            {
+                GradientClipping.Apply(clip, gradient, GradientClipping.TotalNorm(tensors, gradient));
+            }
+        }
+
+        public void AfterStep()
+        {
+            if (schedule is not null)
+            {
+                schedule.Step();
+                optimizer.LearningRate = schedule.Current;
+            }
+        }
+
+        private static LearningRateSchedule? Start(BoundRun run, Optimizer optimizer)
+        {
+            if (run.Schedule is not { } spec)
+            {
+                return null;
+            }
+
+            var schedule = new LearningRateSchedule(spec, run.Optimizer.Lr);
+            optimizer.LearningRate = schedule.Current;
+            return schedule;
+        }
     }
 
     /// <summary>What one update did: made the run diverge, or met an <c>until</c> condition.</summary>

@@ -15,7 +15,11 @@ public static class WholeDataSet
     /// <summary>Samples per forward pass, so that a large set needs no buffer of its size.</summary>
     private const int Chunk = 1024;
 
-    public static (double Loss, double? Accuracy) Evaluate(NetworkModel model, double[] parameters, double[] features, double[] targets, int count)
+    /// <param name="runningStatistics">The running estimates of the <c>norm batch</c> layers (from
+    /// <see cref="Backprop.RunningStatistics"/> of the training); evaluation mode uses them instead of batch statistics.</param>
+    public static (double Loss, double? Accuracy) Evaluate(
+        NetworkModel model, double[] parameters, double[] features, double[] targets, int count,
+        IReadOnlyList<(double[] Mean, double[] Variance)?>? runningStatistics = null)
     {
         if (count == 0)
         {
@@ -24,6 +28,10 @@ public static class WholeDataSet
 
         var chunk = Math.Min(count, Chunk);
         var backprop = new Backprop(model, chunk);
+        if (runningStatistics is not null)
+        {
+            backprop.SetRunningStatistics(runningStatistics);
+        }
         var inputWidth = model.InputWidth;
         var outputWidth = model.OutputWidth;
         var lossSum = 0.0;
@@ -32,7 +40,7 @@ public static class WholeDataSet
         {
             var rows = Math.Min(chunk, count - start);
             var y = targets.AsSpan(start * outputWidth, rows * outputWidth);
-            lossSum += backprop.Forward(parameters, features.AsSpan(start * inputWidth, rows * inputWidth), y, rows) * rows;
+            lossSum += backprop.Forward(parameters, features.AsSpan(start * inputWidth, rows * inputWidth), y, rows, evaluation: true) * rows;
             if (model.Loss != LossKind.Mse && model.Layers.Length > 0)
             {
                 correct += Correct(model.Loss, backprop.PreActivation(model.Layers.Length - 1), y, rows, outputWidth);

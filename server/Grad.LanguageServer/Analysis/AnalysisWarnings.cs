@@ -58,7 +58,7 @@ public static class AnalysisWarnings
         // they are one row that names them all rather than eight rows at the same place.
         var related = network.Layers
             .Zip(report.Layers, (layer, numbers) => (Layer: layer, Numbers: numbers))
-            .GroupBy(x => x.Layer.Syntax.Activation?.Span ?? x.Layer.Syntax.Span)
+            .GroupBy(x => (x.Layer.Syntax as DenseLayerSyntax)?.Activation?.Span ?? x.Layer.Syntax.Span)
             .Select(group => new RelatedLocation(group.Key, RelatedMessage(group.ToArray(), last)))
             .ToImmutableArray();
 

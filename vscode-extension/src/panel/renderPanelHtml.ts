@@ -45,7 +45,7 @@ function runNumbers(run: RunResult): string {
   const heading = `<h2>run ${escapeHtml(run.name)} <small>${escapeHtml(run.kind)}, ${escapeHtml(run.optimizer?.name ?? '')}: ${escapeHtml(summary)}</small></h2>`;
   if (run.kind === 'train') {
     const rows = (run.layers ?? []).map((l) => '<tr>' +
-      `<td>${l.index}${l.label ? ` <code>${escapeHtml(l.label)}</code>` : ''}</td><td>${l.units}</td><td>${escapeHtml(l.activation)}</td>` +
+      `<td>${l.index}${l.label ? ` <code>${escapeHtml(l.label)}</code>` : ''}</td><td>${l.units}</td><td>${escapeHtml(l.activation ?? "norm")}</td>` +
       cell(l.deltaNorm?.initial) + cell(l.deltaNorm?.final) + cell(l.weightGradNorm?.initial) + cell(l.weightGradNorm?.final) + '</tr>').join('\n');
     return heading + `<p>final loss ${escapeHtml(formatNumber(run.final?.loss))}</p>` +
       '<table><thead><tr><th>layer l</th><th>units</th><th>activation</th><th>‖δˡ‖ initial</th><th>‖δˡ‖ after training</th>' +

@@ -44,7 +44,7 @@ test('a file summary joins the runs; a file with errors says nothing ran', () =>
   assert.equal(summarizeFile(file), `${summarizeRun(plain)} · ${summarizeRun(deep)}`);
   assert.equal(summarizeFile({ file: 'bad.grad', runs: [], diagnostics: [
     { severity: 'error', code: 'GRAD0001', message: 'x', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } },
-    { severity: 'warning', message: 'w', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } }] }),
+    { severity: 'warning', code: 'GRAD0500', message: 'w', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } }] }),
   'bad.grad: 1 error, nothing ran');
 });
 

@@ -99,8 +99,9 @@ public sealed class CodeActionFeature
     {
         var outputSyntax = network.Layers.Length > 0 ? network.Layers[^1].Syntax : null;
         var edits = network.Layers
-            .Where(l => l.Activation.Kind == ActivationKind.Sigmoid && l.Syntax != outputSyntax && l.Syntax.Activation is not null)
-            .Select(l => l.Syntax.Activation!.Span)
+            .Where(l => l.Activation.Kind == ActivationKind.Sigmoid && l.Syntax != outputSyntax)
+            .Select(l => (l.Syntax as DenseLayerSyntax)?.Activation?.Span)
+            .OfType<Language.Text.TextSpan>()
             .Distinct()
             .Select(span => new TextEdit { Range = compilation.Source.ToRange(span), NewText = "relu" })
             .ToArray();

@@ -63,13 +63,16 @@ public sealed class DocumentSymbolFeature
                     cost.Parameters.Select(p => Make(p.Text, "parameter", VariableKind, p.Span, p.Span)).ToArray());
             case NetworkDeclarationSyntax network:
                 var bound = compilation.Program.Networks.FirstOrDefault(n => n.Syntax == network);
-                var layers = network.Items.Select(item => item switch
+                DocumentSymbol? Layer(NetworkItemSyntax item) => item switch
                 {
-                    DenseLayerSyntax dense => Make(LayerName(compilation, dense, bound), source[dense.Span], FieldKind, dense.Span, dense.KeywordSpan),
+                    DenseLayerSyntax or NormLayerSyntax => Make(LayerName(compilation, item, bound), source[item.Span], FieldKind, item.Span, item.KeywordSpan),
                     RepeatItemSyntax repeat => Make(source[repeat.KeywordSpan] + " " + (repeat.Count is null ? "" : source[repeat.Count.Span]), "repeat", ArrayKind, repeat.Span, repeat.KeywordSpan,
-                        repeat.Layers.Select(d => Make(LayerName(compilation, d, bound), source[d.Span], FieldKind, d.Span, d.KeywordSpan)).ToArray()),
+                        repeat.Layers.Select(Layer).OfType<DocumentSymbol>().ToArray()),
+                    ResidualBlockSyntax block => Make("residual", "a + f(a)", ArrayKind, block.Span, block.KeywordSpan,
+                        block.Layers.Select(Layer).OfType<DocumentSymbol>().ToArray()),
                     _ => null,
-                }).OfType<DocumentSymbol>().ToArray();
+                };
+                var layers = network.Items.Select(Layer).OfType<DocumentSymbol>().ToArray();
                 return Make(name.Text, "network", ClassKind, network.Span, name.Span, layers);
             case RunDeclarationSyntax run:
                 return Make(name.Text, "run", EventKind, run.Span, name.Span);
@@ -82,15 +85,18 @@ public sealed class DocumentSymbolFeature
         }
     }
 
-    private static string LayerName(Compilation compilation, DenseLayerSyntax dense, Language.Semantics.BoundNetwork? network)
+    private static string LayerName(Compilation compilation, NetworkItemSyntax layer, Language.Semantics.BoundNetwork? network)
     {
-        var indices = network?.Layers.Where(l => l.Syntax == dense).Select(l => l.Index).ToArray() ?? [];
-        var label = dense.Label is null ? "" : $" ({dense.Label.Text})";
+        var indices = network?.Layers.Where(l => l.Syntax == layer).Select(l => l.Index).ToArray() ?? [];
+        var dense = layer as DenseLayerSyntax;
+        var label = dense?.Label is null ? "" : $" ({dense.Label.Text})";
+        var what = dense?.Activation is { } activation ? $" {compilation.Source[activation.Name.Span]}"
+            : layer is NormLayerSyntax { Kind: { } kind } ? $" norm {kind.Text}" : "";
         return indices.Length switch
         {
-            0 => "dense" + label,
+            0 => (dense is null ? "norm" : "dense") + label,
             1 => $"layer {indices[0]}{label}",
             _ => $"layers {indices[0]}–{indices[^1]}{label}",
-        } + (dense.Activation is null ? "" : $" {compilation.Source[dense.Activation.Name.Span]}");
+        } + what;
     }
 }
