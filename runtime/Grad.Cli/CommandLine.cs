@@ -22,6 +22,7 @@ public static class CommandLine
         usage: grad check FILE|DIR [--json PATH|-] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]… [--quiet]
                grad run FILE [--json PATH|-] [--plot DIR] [--threads N] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]… [--quiet]
                grad inspect FILE [--json PATH|-] [--plot DIR] [--limit NAME=N]… [--quiet]
+               grad export FILE --to pytorch [--run NAME] [-o OUT.py]
                grad help [COMMAND]   grad COMMAND --help   grad --version
         --limit raises (or lowers) a resource limit, e.g. --limit parameters=1e8 (docs/limits.md)
         """;
@@ -50,6 +51,9 @@ public static class CommandLine
             case ["--version"]:
                 stdout.WriteLine($"grad {Version}");
                 return Clean;
+            case ["export", ..] or ["help", "export", ..]:
+                // export parses its own options (--to, --run, -o), not CommandOptions.
+                return args[0] == "help" ? ExportCommand.Help(stdout) : ExportCommand.Execute(args[1..], stdout, stderr);
             case ["help", var topic, ..]:
                 return Verbs.FirstOrDefault(v => v.Name == topic) is { } described ? Help(described, stdout) : UnknownVerb(topic, stderr);
         }

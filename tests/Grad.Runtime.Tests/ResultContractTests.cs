@@ -27,6 +27,8 @@ public sealed class ResultContractTests
     [InlineData("examples/seed.grad")]
     [InlineData("examples/bowl.grad")]
     [InlineData("examples/deep_chain.grad")]
+    [InlineData("tests/schema-samples/cures.grad")]
+    [InlineData("tests/schema-samples/minibatch.grad")]
     public void WhatRunWritesReadsBackToTheSameText(string example)
     {
         var (exit, output) = Grad("run", Repo.PathOf(example), "--json", "-");

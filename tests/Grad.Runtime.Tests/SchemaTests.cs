@@ -29,6 +29,7 @@ public sealed class SchemaTests
         { "minibatch", "run" },
         { "minibatch", "inspect" },
         { "failed", "run" },
+        { "cures", "run" },
         { "errors", "check" },
     };
 
@@ -85,7 +86,7 @@ public sealed class SchemaTests
     [Fact]
     public void TheSamplesCoverEveryKindOfRunTheSchemaDescribes()
     {
-        var runs = new[] { "minimize", "diverge", "minibatch", "failed" }
+        var runs = new[] { "minimize", "diverge", "minibatch", "failed", "cures" }
             .SelectMany(s => ResultSerializer.Read(new StringReader(File.ReadAllText(Path.Combine(Samples, s + ".run.json")))).Runs!)
             .ToList();
         var completed = runs.OfType<CompletedRunResult>().ToList();
@@ -97,6 +98,7 @@ public sealed class SchemaTests
         Assert.Contains(completed, r => r is TrainResult { Accuracy: not null, StepsPerEpoch: > 1 });
         Assert.Contains(completed, r => !r.Findings.IsEmpty && r.Findings.Any(f => !f.Fixes.IsEmpty));
         Assert.Contains(runs, r => r is FailedRunResult);
+        Assert.Contains(completed, r => r is TrainResult t && t.FinalNetwork.Layers.Any(l => l.RunningMean is not null));
         Assert.NotEmpty(ResultSerializer.Read(new StringReader(File.ReadAllText(Path.Combine(Samples, "minibatch.inspect.json")))).Networks!);
         Assert.Contains(ResultSerializer.Read(new StringReader(File.ReadAllText(Path.Combine(Samples, "errors.check.json")))).Diagnostics, d => d.Code == "GRAD0001");
     }

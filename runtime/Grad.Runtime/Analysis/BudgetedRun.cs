@@ -12,12 +12,13 @@ namespace Grad.Runtime.Analysis;
 /// </summary>
 public static class BudgetedRun
 {
-    public static RunResult Execute(BoundRun run, CancellationToken cancellation, int? maxSteps = null, TimeSpan? timeBudget = null, Func<BoundData, DataLoadResult>? loadData = null) =>
+    public static RunResult Execute(BoundRun run, CancellationToken cancellation, int? maxSteps = null, TimeSpan? timeBudget = null, Func<BoundData, DataLoadResult>? loadData = null, int? maxTracePoints = null) =>
         Runner.Execute(run, new RunOptions
         {
             Cancellation = cancellation,
             MaxSteps = maxSteps,
             TimeBudget = timeBudget,
             LoadData = loadData,
+            MaxTracePoints = maxTracePoints,
         });
 }

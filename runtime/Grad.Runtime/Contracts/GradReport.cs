@@ -25,7 +25,7 @@ public sealed record ReportDiagnostic(DiagnosticSeverity Severity, string Code, 
 }
 
 /// <summary>One layer of <c>grad inspect</c>'s report: ‖δ^l‖ and ‖∂C/∂W^l‖ at the initial weights.</summary>
-public sealed record InspectedLayer(int Index, int Units, string Activation, string? Label, double DeltaNorm, double WeightGradNorm);
+public sealed record InspectedLayer(int Index, int Units, string? Activation, string? Label, double DeltaNorm, double WeightGradNorm);
 
 /// <summary>One network of <c>grad inspect</c>'s report (<c>"networks"</c>); <see cref="Data"/> is null for the seeded standard-normal sample.</summary>
 public sealed record InspectedNetwork(string Name, string? Data, double Loss, GradientVerdict Verdict, double Ratio, ImmutableArray<InspectedLayer> Layers)

@@ -555,7 +555,7 @@ public static class ResultSerializer
         var layers = RequiredArray(json, "layers").Select(l => new LayerSummary(
             (int)Required(l, "index"),
             (int)Required(l, "units"),
-            (string?)Required(l, "activation"),
+            (string?)l["activation"],
             (string?)l["label"],
             ReadPair(Required(l, "deltaNorm")),
             ReadPair(Required(l, "weightGradNorm")))).ToList();
@@ -668,7 +668,7 @@ public static class ResultSerializer
         [.. RequiredArray(json, "layers").Select(l => new InspectedLayer(
             (int)Required(l, "index"),
             (int)Required(l, "units"),
-            (string)Required(l, "activation")!,
+            (string?)l["activation"],
             (string?)l["label"],
             ReadNumber(Required(l, "deltaNorm")),
             ReadNumber(Required(l, "weightGradNorm"))))]);

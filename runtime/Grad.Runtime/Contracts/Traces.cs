@@ -32,6 +32,34 @@ internal sealed class TraceRows
         return chunks[index / rowsPerChunk].AsSpan(index % rowsPerChunk * Width, Width);
     }
 
+    /// <summary>Keeps only the rows whose step passes <paramref name="keep"/>, in order (no new arrays); returns the kept rows' old indices.</summary>
+    public List<int> KeepOnly(Func<int, bool> keep)
+    {
+        var indices = new List<int>();
+        var kept = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            if (!keep(steps[i]))
+            {
+                continue;
+            }
+
+            indices.Add(i);
+            if (kept != i)
+            {
+                Row(i).CopyTo(chunks[kept / rowsPerChunk].AsSpan(kept % rowsPerChunk * Width, Width));
+                steps[kept] = steps[i];
+            }
+
+            kept++;
+        }
+
+        steps.RemoveRange(kept, steps.Count - kept);
+        var chunksNeeded = (kept + rowsPerChunk - 1) / rowsPerChunk;
+        chunks.RemoveRange(chunksNeeded, chunks.Count - chunksNeeded);
+        return indices;
+    }
+
     /// <summary>Appends a row made of <paramref name="head"/> followed by the parts, in order.</summary>
     public void Add(int step, double head, ReadOnlySpan<double> first, ReadOnlySpan<double> second)
     {
@@ -52,6 +80,14 @@ internal sealed class TraceRows
         second.CopyTo(row[(1 + first.Length)..]);
         steps.Add(step);
     }
+}
+
+/// <summary>A trace whose points can be thinned in place (the editor's cap on trace points).</summary>
+internal interface IThinnableTrace
+{
+    int Count { get; }
+
+    void KeepOnly(Func<int, bool> keep);
 }
 
 /// <summary>
@@ -83,10 +119,19 @@ internal sealed class TraceCuresColumn
     }
 
     public TraceCures At(int index) => values is not null && index < values.Count ? values[index] : default;
+
+    /// <summary>Keeps the values of these points (ascending indices), as the trace's rows were thinned.</summary>
+    public void KeepOnly(List<int> kept)
+    {
+        if (values is { } all)
+        {
+            values = [.. kept.TakeWhile(i => i < all.Count).Select(i => all[i])];
+        }
+    }
 }
 
 /// <summary>The recorded states of a minimize run (step 0 first), kept compactly; each point is read as a <see cref="MinimizeTracePoint"/>.</summary>
-public sealed class MinimizeTrace : IReadOnlyList<MinimizeTracePoint>
+public sealed class MinimizeTrace : IReadOnlyList<MinimizeTracePoint>, IThinnableTrace
 {
     private readonly TraceRows rows;
     private readonly TraceCuresColumn cures = new();
@@ -138,6 +183,8 @@ public sealed class MinimizeTrace : IReadOnlyList<MinimizeTracePoint>
     internal static TraceCures? Measured(IScheduledTracePoint point) =>
         point.Lr is null && point.GradNorm is null && point.Clipped is null ? null : new TraceCures(point.Lr, point.GradNorm, point.Clipped);
 
+    void IThinnableTrace.KeepOnly(Func<int, bool> keep) => cures.KeepOnly(rows.KeepOnly(keep));
+
     public IEnumerator<MinimizeTracePoint> GetEnumerator()
     {
         for (var i = 0; i < Count; i++)
@@ -153,7 +200,7 @@ public sealed class MinimizeTrace : IReadOnlyList<MinimizeTracePoint>
 /// The recorded states of a training run (step 0 first), kept compactly; each point is read as a
 /// <see cref="TrainTracePoint"/>. A run with a schedule or clipping also keeps each point's <see cref="TraceCures"/>.
 /// </summary>
-public sealed class TrainTrace : IReadOnlyList<TrainTracePoint>
+public sealed class TrainTrace : IReadOnlyList<TrainTracePoint>, IThinnableTrace
 {
     private readonly TraceRows rows;
     private readonly TraceCuresColumn cures = new();
@@ -203,6 +250,8 @@ public sealed class TrainTrace : IReadOnlyList<TrainTracePoint>
         cures.Add(Count, measured);
         rows.Add(step, loss, deltaNorms, weightGradNorms);
     }
+
+    void IThinnableTrace.KeepOnly(Func<int, bool> keep) => cures.KeepOnly(rows.KeepOnly(keep));
 
     public IEnumerator<TrainTracePoint> GetEnumerator()
     {

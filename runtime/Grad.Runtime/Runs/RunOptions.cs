@@ -13,6 +13,12 @@ public sealed record RunOptions
     /// <summary>At most this many updates (the analysis API's step budget), whatever the file says.</summary>
     public int? MaxSteps { get; init; }
 
+    /// <summary>
+    /// At most this many trace points whatever <c>record every</c> says (the editor's bound): the
+    /// trace is thinned to evenly spaced steps, keeping step 0 and the last step. Null: no cap.
+    /// </summary>
+    public int? MaxTracePoints { get; init; }
+
     /// <summary>Stop once the run has taken this long.</summary>
     public TimeSpan? TimeBudget { get; init; }
 

@@ -76,7 +76,7 @@ public static class Runner
         var gradient = new double[n];
         var planned = run.Steps ?? 1000;
         var total = options.MaxSteps is { } max ? Math.Min(max, planned) : planned;
-        var schedule = RecordSchedule.For(planned, run.RecordEvery);
+        var schedule = new TraceSampler(RecordSchedule.For(planned, run.RecordEvery), options.MaxTracePoints);
         var optimizer = Optimizer.Create(run.Optimizer, n);
         var cures = new StepCures(run, optimizer, [(0, n)]);
         var trace = new MinimizeTrace(n);
@@ -105,6 +105,7 @@ public static class Runner
             var outcome = Outcome(run.Until, value, parameters, previous, gradient);
             if (schedule.ShouldRecord(step) || outcome.Stops || step == total)
             {
+                schedule.MakeRoom(trace, step);
                 trace.Add(step, value, parameters, gradient, cures.Measure(gradient));
             }
 
@@ -139,7 +140,7 @@ public static class Runner
         var session = new TrainingSession(model, data.Features, targets, data.Count, run.Batch, run.Seed, options.Threads);
         var planned = PlannedSteps(run, data.Count);
         var total = options.MaxSteps is { } max ? Math.Min(max, planned) : planned;
-        var schedule = RecordSchedule.For(planned, run.RecordEvery);
+        var schedule = new TraceSampler(RecordSchedule.For(planned, run.RecordEvery), options.MaxTracePoints);
         var optimizer = Optimizer.Create(run.Optimizer, model.ParameterCount);
         var cures = new StepCures(run, optimizer, model.Layers.SelectMany(l => new[] { (l.WeightOffset, l.WeightCount), (l.BiasOffset, l.Units) }));
         var previous = new double[model.ParameterCount];
@@ -172,6 +173,7 @@ public static class Runner
             if (schedule.ShouldRecord(step) || outcome.Stops || isLast)
             {
                 current = cures.Annotate(session.Snapshot(step, loss), session.Gradient);
+                schedule.MakeRoom(trace, step);
                 trace.Add(current);
             }
 

@@ -1,14 +1,12 @@
 using Grad.Runtime.Contracts;
 using Grad.Runtime.Networks;
-using Grad.Runtime.Numerics;
 
 namespace Grad.Runtime.Runs;
 
 /// <summary>
 /// Batches and evaluations of one training run. With a batch smaller than the set, each epoch
-/// takes a fresh permutation of the samples (Fisher–Yates with <c>new Rng(run seed)</c>, one
-/// stream for the whole run) and cuts it into batches in order, the last one possibly smaller
-/// (PyTorch's DataLoader with shuffle=True, drop_last=False). Full-batch training keeps the file's order.
+/// takes a fresh permutation of the samples (<see cref="EpochShuffler"/>) and cuts it into
+/// batches in order, the last one possibly smaller (PyTorch's DataLoader with shuffle=True, drop_last=False). Full-batch training keeps the file's order.
 /// </summary>
 internal sealed class TrainingSession
 {
@@ -17,7 +15,7 @@ internal sealed class TrainingSession
     private readonly double[] targets;
     private readonly int count;
     private readonly int batchSize;
-    private readonly Rng rng;
+    private readonly EpochShuffler shuffler;
     private readonly int[] order;
     private readonly Backprop backprop;
     private readonly double[] batchX;
@@ -32,7 +30,7 @@ internal sealed class TrainingSession
         this.targets = targets;
         this.count = count;
         batchSize = batch is { } b && b > 0 && b < count ? b : count;
-        rng = new Rng(seed);
+        shuffler = new EpochShuffler(seed);
         order = [.. Enumerable.Range(0, count)];
         cursor = count;
         backprop = new Backprop(model, batchSize, threads);
@@ -60,12 +58,7 @@ internal sealed class TrainingSession
 
         if (cursor >= count)
         {
-            for (var i = 0; i < count; i++)
-            {
-                order[i] = i;
-            }
-
-            rng.Shuffle(order);
+            shuffler.Next(order);
             cursor = 0;
         }
 

@@ -131,16 +131,31 @@ public sealed class AnalysisScheduler
         try
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            _ = snapshot.Compilation;
+            _ = await AnalysisLimits.OnOwnThread(() => snapshot.Compilation).ConfigureAwait(false);
             await client.AnalysisStateAsync(snapshot, "analysing").ConfigureAwait(false);
+
+            // The whole analysis (data loading, the analysis at the initial weights, the minimize
+            // runs, converting their results) shares one time budget, on a thread of its own.
+            var budget = settings().Budget;
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(budget);
+            var analysis = AnalysisLimits.OnOwnThread(() => analyzer.Analyze(snapshot, deadline.Token));
 
             // The compiler's diagnostics must not wait for a slow analysis (a large network):
             // if the analysis takes longer than a moment, they are published first, on their own.
-            var analysis = Task.Run(() => analyzer.Analyze(snapshot, cancellationToken), cancellationToken);
             if (await Task.WhenAny(analysis, Task.Delay(CompilerDiagnosticsGrace, cancellationToken)).ConfigureAwait(false) != analysis)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 await client.PublishAsync(snapshot, []).ConfigureAwait(false);
+            }
+
+            // Work that does not look at the token (a blocking read) is left behind, on its own thread.
+            if (await Task.WhenAny(analysis, Task.Delay(budget + AnalysisLimits.Overrun, cancellationToken)).ConfigureAwait(false) != analysis)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                _ = analysis.ContinueWith(t => log.Warning($"an analysis of {snapshot.Uri} v{snapshot.Version} left behind at its time limit ended {(t.IsFaulted ? "with " + t.Exception!.InnerException!.GetType().Name : "")}"), TaskScheduler.Default);
+                await StoppedAsync(snapshot, AnalysisLimits.TimeLimit(budget)).ConfigureAwait(false);
+                return;
             }
 
             ImmutableArray<Diagnostic> warnings;
@@ -151,6 +166,11 @@ public sealed class AnalysisScheduler
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 throw;
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                await StoppedAsync(snapshot, AnalysisLimits.TimeLimit(budget)).ConfigureAwait(false);
+                return;
             }
             catch (OperationCanceledException)
             {
@@ -166,8 +186,15 @@ public sealed class AnalysisScheduler
 
                 return;
             }
+            catch (Exception exception) when (AnalysisLimits.IsResourceExhaustion(exception))
+            {
+                log.Warning($"analysis of {snapshot.Uri} v{snapshot.Version} ran out of resources: {exception.GetType().Name}");
+                await StoppedAsync(snapshot, AnalysisLimits.ResourceLimit(exception)).ConfigureAwait(false);
+                return;
+            }
             catch (Exception exception)
             {
+                // Only a real bug gets here (GRAD0504).
                 log.Error($"analysis of {snapshot.Uri} v{snapshot.Version} crashed: {exception}");
                 await client.PublishAsync(snapshot, [AnalysisWarnings.Crash(exception)]).ConfigureAwait(false);
                 await client.AnalysisStateAsync(snapshot, "error", $"The analysis failed: {exception.Message}").ConfigureAwait(false);
@@ -181,9 +208,9 @@ public sealed class AnalysisScheduler
             log.Verbose($"analysed {snapshot.Uri} v{snapshot.Version} in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.0} ms");
             await client.RefreshViewsAsync().ConfigureAwait(false);
 
-            if (settings().AutoRun && analyzer.RunTraining(snapshot, cancellationToken))
+            if (settings().AutoRun && await AnalysisLimits.OnOwnThread(() => analyzer.RunTraining(snapshot, cancellationToken)).ConfigureAwait(false))
             {
-                await client.PublishAsync(snapshot, analyzer.Analyze(snapshot, cancellationToken)).ConfigureAwait(false);
+                await client.PublishAsync(snapshot, await AnalysisLimits.OnOwnThread(() => analyzer.Analyze(snapshot, cancellationToken)).ConfigureAwait(false)).ConfigureAwait(false);
                 await client.RefreshViewsAsync().ConfigureAwait(false);
             }
         }
@@ -191,6 +218,13 @@ public sealed class AnalysisScheduler
         {
             Interlocked.Decrement(ref running);
         }
+    }
+
+    /// <summary>The analysis hit a limit (GRAD0510): the compiler's diagnostics and that one warning; the document is not in error.</summary>
+    private async Task StoppedAsync(DocumentSnapshot snapshot, Diagnostic limit)
+    {
+        await client.PublishAsync(snapshot, [limit]).ConfigureAwait(false);
+        await client.AnalysisStateAsync(snapshot, "ready").ConfigureAwait(false);
     }
 
     private void UpdatePeak(int now)

@@ -36,7 +36,7 @@ public sealed class DocumentAnalyzer
     public RunResultStore RunResults { get; }
 
     public NetworkReport GetNetworkReport(Compilation compilation, BoundNetwork network, CancellationToken cancellationToken) =>
-        networks.GetOrAdd(ContentKeys.Network(compilation, network),
+        networks.GetOrAdd(ContentKeys.Network(compilation, network), compilation.FilePath,
             () => Service.AnalyzeNetwork(compilation.Program, network, cancellationToken));
 
     public CostReport GetCostReport(BoundCost cost, ImmutableArray<double> point, CancellationToken cancellationToken) =>
@@ -92,10 +92,31 @@ public sealed class DocumentAnalyzer
         }
 
         var budget = settings().Budget < MinimizeBudget ? settings().Budget : MinimizeBudget;
-        var report = minimizeRuns.GetOrAdd(key, () => Service.Run(snapshot.Compilation.Program, run, new RunBudget(budget), cancellationToken));
+        var report = minimizeRuns.GetOrAdd(key, snapshot.FilePath, () => Service.Run(snapshot.Compilation.Program, run, new RunBudget(budget), cancellationToken));
         RunResults.Set(snapshot.Uri, run.Name, key, report);
         return report;
     }
+
+    /// <summary>
+    /// Drops what was computed for a closed document (its networks' and minimize runs' results, its
+    /// runs' stored results); with no document left open, every cached result.
+    /// </summary>
+    public void Forget(DocumentSnapshot closed, bool anyDocumentOpen)
+    {
+        RunResults.Clear(closed.Uri);
+        networks.Evict(closed.FilePath);
+        minimizeRuns.Evict(closed.FilePath);
+        costs.Evict(closed.FilePath);
+        if (!anyDocumentOpen)
+        {
+            networks.Clear();
+            minimizeRuns.Clear();
+            costs.Clear();
+        }
+    }
+
+    /// <summary>Results held in the caches (for tests of eviction).</summary>
+    public int CachedResults => networks.Count + minimizeRuns.Count + costs.Count;
 
     /// <summary>Runs one run now (a code lens, the command, or autoRun) and keeps its result.</summary>
     public RunReport RunNow(DocumentSnapshot snapshot, BoundRun run, CancellationToken cancellationToken)

@@ -65,7 +65,7 @@ public sealed class RuntimeAnalysisService : IAnalysisService
 
     public RunReport Run(BoundProgram program, BoundRun run, RunBudget budget, CancellationToken cancellationToken)
     {
-        var result = BudgetedRun.Execute(run, cancellationToken, budget.MaxSteps is { } steps ? (int)Math.Min(steps, int.MaxValue) : null, budget.Time);
+        var result = BudgetedRun.Execute(run, cancellationToken, budget.MaxSteps is { } steps ? (int)Math.Min(steps, int.MaxValue) : null, budget.Time, maxTracePoints: AnalysisLimits.TracePoints);
         var json = ResultSerializer.ToJson(result);
         switch (result)
         {

@@ -39,6 +39,9 @@ public sealed class ServerContext
 
     public AnalysisScheduler Scheduler { get; }
 
+    /// <summary>Returns memory to the system after documents close.</summary>
+    public MemoryReclaimer Memory { get; } = new();
+
     public ServerSettings Settings
     {
         get => Volatile.Read(ref settings);

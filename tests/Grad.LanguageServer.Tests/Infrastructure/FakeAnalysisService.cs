@@ -28,6 +28,20 @@ public sealed class FakeAnalysisService : IAnalysisService
     /// <summary>How long each network analysis takes.</summary>
     public TimeSpan NetworkDelay { get; set; }
 
+    /// <summary>
+    /// A network of this name blocks its analysis, deaf to cancellation, until <see cref="ReleaseBlocked"/>
+    /// is set (as a read from a FIFO would).
+    /// </summary>
+    public string? BlockingNetwork { get; set; }
+
+    public ManualResetEventSlim ReleaseBlocked { get; } = new(false);
+
+    /// <summary>Whether any network analysis ran on a thread-pool thread.</summary>
+    public bool AnalysedOnThreadPool { get; private set; }
+
+    /// <summary>When set, the symbolic derivative of every parameter is this text.</summary>
+    public string? SymbolicDerivative { get; set; }
+
     /// <summary>When set, Run throws it.</summary>
     public Exception? RunFailure { get; set; }
 
@@ -46,6 +60,12 @@ public sealed class FakeAnalysisService : IAnalysisService
     public NetworkReport AnalyzeNetwork(BoundProgram program, BoundNetwork network, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref networkCalls);
+        AnalysedOnThreadPool |= Thread.CurrentThread.IsThreadPoolThread;
+        if (network.Name == BlockingNetwork)
+        {
+            ReleaseBlocked.Wait();
+        }
+
         if (NetworkDelay > TimeSpan.Zero)
         {
             Task.Delay(NetworkDelay, cancellationToken).GetAwaiter().GetResult();
@@ -77,7 +97,7 @@ public sealed class FakeAnalysisService : IAnalysisService
         var gradient = point.Select((p, i) => curvature[i] * p).ToImmutableArray();
         var hessian = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Select(j => i == j ? curvature[i] : 0.0).ToImmutableArray()).ToImmutableArray();
         return new CostReport(cost.Name, cost.Parameters, point, point.Select((p, i) => curvature[i] / 2 * p * p).Sum(), gradient, hessian,
-            curvature.Order().ToImmutableArray(), cost.Parameters.Select((p, i) => $"{curvature[i]}*{p}").ToImmutableArray());
+            curvature.Order().ToImmutableArray(), cost.Parameters.Select((p, i) => SymbolicDerivative ?? $"{curvature[i]}*{p}").ToImmutableArray());
     }
 
     public RunReport Run(BoundProgram program, BoundRun run, RunBudget budget, CancellationToken cancellationToken)

@@ -106,8 +106,12 @@ export interface MinimizePoint {
   cost: JsonNumber;
   params: JsonNumbersByName;
   gradient: JsonNumbersByName;
-  /** Reserved (v2 schedules): the learning rate of this step. */
+  /** Runs with a schedule: the learning rate of this step. */
   lr?: JsonNumber;
+  /** Runs with clipping: the total gradient norm before clipping. */
+  gradNorm?: JsonNumber;
+  /** Runs with clipping: whether this step's gradient was clipped. */
+  clipped?: boolean;
 }
 
 export interface NormPair {
@@ -130,11 +134,11 @@ export interface LayerWeights {
   /** A dense layer's weights, rows = units (as nn.Linear.weight). */
   weights?: JsonNumbers[];
   bias?: JsonNumbers;
-  /** Reserved (v2 norm layers): the norm's gain. */
+  /** A norm layer's gain (then there are no weights). */
   gain?: JsonNumbers;
-  /** Reserved (v2 norm batch): running mean. */
+  /** norm batch: the running mean, updated by training steps. */
   runningMean?: JsonNumbers;
-  /** Reserved (v2 norm batch): running (unbiased) variance. */
+  /** norm batch: the running (unbiased) variance, updated by training steps. */
   runningVar?: JsonNumbers;
 }
 
@@ -174,10 +178,12 @@ export interface TrainPoint {
   deltaNorms: JsonNumbers;
   /** ‖∂C/∂W^l‖_F, layer 1 first. */
   weightGradNorms: JsonNumbers;
-  /** Reserved (v2 schedules): the learning rate of this step. */
+  /** Runs with a schedule: the learning rate of this step. */
   lr?: JsonNumber;
-  /** Reserved (v2 clipping): the total gradient norm before clipping. */
+  /** Runs with clipping: the total gradient norm before clipping. */
   gradNorm?: JsonNumber;
+  /** Runs with clipping: whether this step's gradient was clipped. */
+  clipped?: boolean;
 }
 
 export interface FailedRun {

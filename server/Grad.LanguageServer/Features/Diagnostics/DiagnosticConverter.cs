@@ -1,4 +1,5 @@
 using Grad.Language.Text;
+using Grad.LanguageServer.Analysis;
 using Grad.LanguageServer.Features.Common;
 using Grad.LanguageServer.Protocol;
 using Newtonsoft.Json.Linq;
@@ -25,13 +26,13 @@ public static class DiagnosticConverter
             Range = source.ToRange(diagnostic.Span),
             Severity = (int)diagnostic.Severity,
             Code = diagnostic.Code,
-            Message = diagnostic.Message,
+            Message = AnalysisLimits.Cap(diagnostic.Message, AnalysisLimits.MessageCharacters, "message"),
             RelatedInformation = diagnostic.Related.IsEmpty
                 ? null
                 : diagnostic.Related.Select(r => new DiagnosticRelatedInformation
                 {
                     Location = new Location { Uri = uri, Range = source.ToRange(r.Span) },
-                    Message = r.Message,
+                    Message = AnalysisLimits.Cap(r.Message, AnalysisLimits.MessageCharacters, "message"),
                 }).ToArray(),
             Data = data,
         };

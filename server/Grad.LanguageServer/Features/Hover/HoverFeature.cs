@@ -2,6 +2,7 @@ using Grad.Language;
 using Grad.Language.Semantics;
 using Grad.Language.Syntax;
 using Grad.Language.Text;
+using Grad.LanguageServer.Analysis;
 using Grad.LanguageServer.Documents;
 using Grad.LanguageServer.Features.Common;
 using Grad.LanguageServer.Hosting;
@@ -34,8 +35,21 @@ public sealed class HoverFeature
             return null;
         }
 
-        await Task.Yield();
-        return Compute(snapshot, request.Position, cancellationToken);
+        // On a thread of its own and within the time budget: a hover whose numbers are slow to come
+        // (a large data set) says so instead of holding a thread-pool thread.
+        var hover = AnalysisLimits.OnOwnThread(() => Compute(snapshot, request.Position, cancellationToken));
+        var budget = context.Settings.Budget;
+        if (await Task.WhenAny(hover, Task.Delay(budget, cancellationToken)).ConfigureAwait(false) != hover)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _ = hover.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+            return new Protocol.Hover
+            {
+                Contents = new MarkupContent { Kind = "markdown", Value = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The numbers for this hover took longer than the time budget ({budget.TotalSeconds:0.##} s, `grad.analysis.budgetSeconds`).") },
+            };
+        }
+
+        return await hover.ConfigureAwait(false);
     }
 
     private Protocol.Hover? Compute(DocumentSnapshot snapshot, Position position, CancellationToken cancellationToken)
@@ -84,7 +98,7 @@ public sealed class HoverFeature
 
         return new Protocol.Hover
         {
-            Contents = new MarkupContent { Kind = "markdown", Value = markdown },
+            Contents = new MarkupContent { Kind = "markdown", Value = AnalysisLimits.Cap(markdown, AnalysisLimits.HoverCharacters, "hover") },
             Range = span is { } covered ? compilation.Source.ToRange(covered) : null,
         };
     }

@@ -106,7 +106,7 @@ public sealed class RunsFeature
         try
         {
             context.Log.Info($"running {run.Name} in {snapshot.Uri}");
-            return await Task.Run(() => context.Analyzer.RunNow(snapshot, run, cancellation.Token), cancellation.Token).ConfigureAwait(false);
+            return await AnalysisLimits.OnOwnThread(() => context.Analyzer.RunNow(snapshot, run, cancellation.Token)).ConfigureAwait(false);
         }
         finally
         {

@@ -41,9 +41,16 @@ public sealed class TextDocumentSyncFeature
     public void DidClose(DidCloseTextDocumentParams request)
     {
         var uri = request.TextDocument.Uri;
+        var closed = context.Documents.TryGet(uri);
         context.Documents.Close(uri);
         context.Scheduler.Close(uri);
         context.RunResults.Clear(uri);
+        if (closed is not null)
+        {
+            // Its cached results go, and the memory they held goes back to the system.
+            context.Analyzer.Forget(closed, anyDocumentOpen: context.Documents.All.Count > 0);
+            context.Memory.DocumentClosed();
+        }
         _ = context.Notifier.ClearAsync(uri);
     }
 

@@ -1,0 +1,420 @@
+import argparse
+import json
+import math
+import os
+import re
+import socket
+import sys
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+DTYPE = torch.float64  # Grad computes in float64; so does this script, on every device.
+
+
+# ---- data -----------------------------------------------------------------------------------
+
+NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*|\s*[+-]?(nan|infinity)\s*", re.IGNORECASE)
+
+
+def csv_fields(line):
+    """One CSV line split as Grad's loader does: commas, double quotes, "" for a quote inside quotes."""
+    fields, current, quoted, i = [], [], False, 0
+    while i < len(line):
+        c = line[i]
+        if quoted and c == '"' and i + 1 < len(line) and line[i + 1] == '"':
+            current.append('"')
+            i += 1
+        elif c == '"':
+            quoted = not quoted
+        elif c == "," and not quoted:
+            fields.append("".join(current))
+            current = []
+        else:
+            current.append(c)
+        i += 1
+    fields.append("".join(current))
+    return fields
+
+
+def read_csv(path, target):
+    """Grad's csv(path, target): the other columns are the features; a non-numeric target is
+    one-hot encoded over its distinct values in ordinal order."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = [csv_fields(line) for line in f.read().splitlines() if line.strip()]
+    header = [h.strip() for h in rows[0]]
+    column = header.index(target)
+    x = [[float(v) for c, v in enumerate(row) if c != column] for row in rows[1:]]
+    labels = [row[column].strip() for row in rows[1:]]
+    if all(NUMBER.fullmatch(label) for label in labels):
+        return x, [[float(label)] for label in labels]
+    classes = sorted(set(labels), key=lambda s: s.encode("utf-16-be"))  # C#'s ordinal order
+    return x, [[1.0 if label == name else 0.0 for name in classes] for label in labels]
+
+
+def targets_for(y, outputs):
+    """The targets a network with this many outputs trains on: y itself, or the one-hot
+    encoding of class indices 0 … K−1 (the class-index form of cross_entropy)."""
+    if len(y[0]) == outputs:
+        return y
+    return [[1.0 if int(row[0]) == k else 0.0 for k in range(outputs)] for row in y]
+
+
+def load_data(spec, outputs):
+    x, y = read_csv(spec["csv"], spec["target"]) if "csv" in spec else (spec["x"], spec["y"])
+    return x, targets_for(y, outputs)
+
+
+# ---- the network ----------------------------------------------------------------------------
+
+def activation(name, param):
+    """Grad's activations (softplus and gelu are PyTorch's own: threshold 20, exact erf)."""
+    return {
+        "sigmoid": torch.sigmoid,
+        "tanh": torch.tanh,
+        "relu": torch.relu,
+        "leaky_relu": lambda z: F.leaky_relu(z, param),
+        "elu": lambda z: F.elu(z, param),
+        "softplus": F.softplus,
+        "gelu": F.gelu,
+        "linear": lambda z: z,
+        "softmax": lambda z: torch.softmax(z, dim=1),
+    }[name]
+
+
+class Chain(nn.Module):
+    """A Grad network: nn.Linear layers, each followed by its activation. forward returns every
+    z^l (so that backward can fill ∂C/∂z^l) and the output a^L."""
+
+    def __init__(self, spec):
+        super().__init__()
+        widths = [spec["input"]] + [layer["units"] for layer in spec["layers"]]
+        self.linears = nn.ModuleList(nn.Linear(n_in, n_out, dtype=DTYPE) for n_in, n_out in zip(widths, widths[1:]))
+        self.activations = [activation(layer["activation"], layer["param"]) for layer in spec["layers"]]
+        with torch.no_grad():
+            for linear, layer in zip(self.linears, spec["layers"]):
+                linear.weight.copy_(torch.tensor(layer["weight"], dtype=DTYPE))
+                linear.bias.copy_(torch.tensor(layer["bias"], dtype=DTYPE))
+
+    def forward(self, x):
+        zs, a = [], x
+        for linear, g in zip(self.linears, self.activations):
+            z = linear(a)
+            if z.requires_grad:
+                z.retain_grad()
+            zs.append(z)
+            a = g(z)
+        return zs, a
+
+
+def summed_loss(loss, output_activation, z, a, y):
+    """Σ over the samples of Grad's per-sample loss: mse ½‖a − y‖²; bce from the logits z^L
+    after a sigmoid; cross_entropy −Σ y log softmax of the logits (z^L after softmax or linear)."""
+    if loss == "mse":
+        return 0.5 * ((a - y) ** 2).sum()
+    if loss == "bce" and output_activation == "sigmoid":
+        return F.binary_cross_entropy_with_logits(z, y, reduction="sum")
+    if loss == "bce":
+        return -(y * torch.log(a) + (1 - y) * torch.log(1 - a)).sum()
+    logits = z if output_activation in ("softmax", "linear") else a
+    return -(y * torch.log_softmax(logits, dim=1)).sum()
+
+
+def make_optimizer(spec, parameters):
+    """torch.optim with the effective values Grad used; foreach=False is the rule Grad follows."""
+    kind = spec["kind"]
+    if kind == "sgd":
+        return torch.optim.SGD(parameters, lr=spec["lr"], momentum=spec["momentum"], dampening=spec["dampening"],
+                               nesterov=spec["nesterov"], weight_decay=spec["weight_decay"], foreach=False)
+    if kind == "adagrad":
+        return torch.optim.Adagrad(parameters, lr=spec["lr"], eps=spec["eps"], weight_decay=spec["weight_decay"],
+                                   initial_accumulator_value=spec["initial_accumulator"], foreach=False)
+    if kind == "rmsprop":
+        return torch.optim.RMSprop(parameters, lr=spec["lr"], alpha=spec["alpha"], eps=spec["eps"], weight_decay=spec["weight_decay"],
+                                   momentum=spec["momentum"], centered=spec["centered"], foreach=False)
+    if kind == "adadelta":
+        return torch.optim.Adadelta(parameters, lr=spec["lr"], rho=spec["rho"], eps=spec["eps"],
+                                    weight_decay=spec["weight_decay"], foreach=False)
+    adam = torch.optim.AdamW if kind == "adamw" else torch.optim.Adam
+    return adam(parameters, lr=spec["lr"], betas=(spec["beta1"], spec["beta2"]), eps=spec["eps"],
+                weight_decay=spec["weight_decay"], amsgrad=spec["amsgrad"], foreach=False)
+
+
+# ---- the stepping loop (Grad's Runner) --------------------------------------------------------
+
+def until_met(conditions, change, grad, objective):
+    values = {"change": change, "grad": grad, "cost": objective, "loss": objective}
+    return any(values[metric] < threshold for metric, threshold in conditions)
+
+
+def finite(*values):
+    return all(math.isfinite(v) for v in values)
+
+
+def drive(run, start_is_finite, update):
+    """Updates 1, 2, … until the planned steps are used up, or an update diverges (NaN or ∞)
+    or meets an until condition. update(step) returns (diverged, satisfied)."""
+    if not start_is_finite:
+        return 0, "diverged"
+    step = 0
+    while step < run["steps"]:
+        step += 1
+        diverged, satisfied = update(step)
+        if diverged:
+            return step, "diverged"
+        if satisfied:
+            return step, "until"
+    return step, "steps"
+
+
+def flat(tensors):
+    return torch.cat([t.detach().reshape(-1) for t in tensors])
+
+
+def max_abs(tensor):
+    return tensor.abs().max().item() if tensor.numel() else 0.0
+
+
+class Batches:
+    """The batches of a run in Grad's order: the whole set in file order, or each epoch's
+    permutation (from Grad's shuffler, embedded below) cut into batches, the last one possibly
+    smaller. With a world size above 1 each rank keeps its contiguous share of every batch."""
+
+    def __init__(self, run, x, y, device, rank, world):
+        self.x = torch.tensor(x, dtype=DTYPE, device=device)
+        self.y = torch.tensor(y, dtype=DTYPE, device=device)
+        count = len(x)
+        self.orders = run["orders"] or [list(range(count))]
+        self.size = run["batch"] or count
+        batches = [order[i:i + self.size] for order in self.orders for i in range(0, count, self.size)]
+        self.shares = [torch.tensor_split(torch.tensor(rows, dtype=torch.long), world)[rank].to(device) for rows in batches]
+        self.sizes = [len(rows) for rows in batches]
+        self.index = -1
+
+    def advance(self, by=1):
+        self.index += by
+
+    def current(self):
+        """This rank's rows of the current batch, and the whole batch's size."""
+        index = self.index % len(self.shares)
+        share = self.shares[index]
+        return self.x[share], self.y[share], self.sizes[index]
+
+
+def all_reduce(tensor, world):
+    if world > 1:
+        torch.distributed.all_reduce(tensor)
+    return tensor
+
+
+def train(run, data, device="cpu", rank=0, world=1):
+    """One training run as Grad runs it; returns the run's entry of Grad's JSON."""
+    spec = run["network"]
+    model = Chain(spec).to(device)
+    parameters = list(model.parameters())
+    optimizer = make_optimizer(run["optimizer"], parameters)
+    x, y = load_data(data[run["data"]], spec["layers"][-1]["units"])
+    batches = Batches(run, x, y, device, rank, world)
+    output_activation = spec["layers"][-1]["activation"]
+
+    def evaluate():
+        """Forward and backward on the current batch: the batch-mean loss, with ∂C/∂θ in .grad
+        (summed over the ranks' shares) and each layer's mean per-sample ‖δ^l‖."""
+        optimizer.zero_grad(set_to_none=False)
+        bx, by, size = batches.current()
+        zs, a = model(bx)
+        loss = summed_loss(spec["loss"], output_activation, zs[-1], a, by) / size
+        loss.backward()
+        # z.grad = δ_i / B: a sample's own δ^l = ∂ℓ_i/∂z^l is its row times the batch size.
+        sums = torch.stack([(z.grad * size).norm(dim=1).sum() for z in zs] + [loss.detach()])
+        all_reduce(sums, world)
+        for p in parameters:
+            all_reduce(p.grad, world)
+        sums = sums.tolist()
+        return sums[-1], [s / size for s in sums[:-1]]
+
+    def snapshot(step, loss, delta_norms):
+        weight_norms = torch.stack([linear.weight.grad.norm() for linear in model.linears]).tolist()
+        return {"step": step, "loss": number(loss), "deltaNorms": numbers(delta_norms), "weightGradNorms": numbers(weight_norms)}
+
+    batches.advance()
+    loss, deltas = evaluate()
+    trace = [snapshot(0, loss, deltas)]
+    state = {"loss": loss, "deltas": deltas, "current": trace[0]}
+
+    def update(step):
+        previous = flat(parameters)
+        optimizer.step()
+        last = step == run["steps"]
+        if not last:
+            batches.advance()
+        state["loss"], state["deltas"] = evaluate()
+        now = flat(parameters)
+        diverged = not finite(state["loss"]) or not torch.isfinite(now).all().item()
+        satisfied = not diverged and until_met(run["until"], max_abs(now - previous), max_abs(flat(p.grad for p in parameters)), state["loss"])
+        if satisfied and not last and batches.size < len(x):
+            batches.advance(-1)  # the final state is measured on the batch of the last update
+            state["loss"], state["deltas"] = evaluate()
+        if step % run["recordEvery"] == 0 or diverged or satisfied or last:
+            state["current"] = snapshot(step, state["loss"], state["deltas"])
+            trace.append(state["current"])
+        return diverged, satisfied
+
+    steps, reason = drive(run, finite(loss) and torch.isfinite(flat(parameters)).all().item(), update)
+    current = state["current"] if state["current"]["step"] == steps else snapshot(steps, state["loss"], state["deltas"])
+    layers = [dict(layer, deltaNorm={"initial": trace[0]["deltaNorms"][i], "final": current["deltaNorms"][i]},
+                   weightGradNorm={"initial": trace[0]["weightGradNorms"][i], "final": current["weightGradNorms"][i]})
+              for i, layer in enumerate(run["layers"])]
+    final_network = [{"index": i + 1, "weights": matrix(linear.weight), "bias": numbers(linear.bias.tolist())}
+                     for i, linear in enumerate(model.linears)]
+    data_loss, accuracy = whole_data_set(model, spec["loss"], output_activation, batches.x, batches.y)
+    return {"name": run["name"], "kind": "train", "network": run["networkName"], "data": run["data"],
+            "optimizer": run["optimizerJson"], "stepsTaken": steps, "stopReason": reason,
+            "final": {"loss": number(state["loss"]), "dataLoss": number(data_loss), "accuracy": accuracy,
+                      "network": {"layers": final_network}},
+            "layers": layers, "trace": trace}
+
+
+def whole_data_set(model, loss, output_activation, x, y):
+    """The mean loss over every sample at the final weights and, for bce and cross_entropy, the
+    accuracy: (z > 0) == y per output, or argmax z == argmax y per sample."""
+    with torch.no_grad():
+        zs, a = model(x)
+        mean = summed_loss(loss, output_activation, zs[-1], a, y).item() / len(x)
+        if loss == "bce":
+            return mean, ((zs[-1] > 0).to(DTYPE) == y).to(DTYPE).mean().item()
+        if loss == "cross_entropy":
+            return mean, (zs[-1].argmax(dim=1) == y.argmax(dim=1)).to(DTYPE).mean().item()
+        return mean, None
+
+
+def minimize(run, device="cpu"):
+    """One minimize run: the cost (rendered from the .grad file) over one parameter vector."""
+    cost, names = COSTS[run["cost"]], run["parameters"]
+    theta = torch.tensor(run["start"], dtype=DTYPE, device=device, requires_grad=True)
+    optimizer = make_optimizer(run["optimizer"], [theta])
+
+    def evaluate():
+        optimizer.zero_grad(set_to_none=False)
+        value = cost(*theta.unbind())
+        value.backward()
+        return value.item()
+
+    def point(step, value):
+        return {"step": step, "cost": number(value), "params": by_name(names, theta), "gradient": by_name(names, theta.grad)}
+
+    value = evaluate()
+    trace = [point(0, value)]
+    state = {"value": value}
+
+    def update(step):
+        previous = theta.detach().clone()
+        optimizer.step()
+        state["value"] = evaluate()
+        diverged = not finite(state["value"]) or not torch.isfinite(theta).all().item()
+        satisfied = not diverged and until_met(run["until"], max_abs(theta.detach() - previous), max_abs(theta.grad), state["value"])
+        if step % run["recordEvery"] == 0 or diverged or satisfied or step == run["steps"]:
+            trace.append(point(step, state["value"]))
+        return diverged, satisfied
+
+    steps, reason = drive(run, finite(value) and torch.isfinite(theta).all().item(), update)
+    return {"name": run["name"], "kind": "minimize", "cost": run["cost"], "optimizer": run["optimizerJson"], "stepsTaken": steps,
+            "stopReason": reason, "final": {"cost": number(state["value"]), "params": by_name(names, theta),
+                                            "gradient": by_name(names, theta.grad)},
+            "trace": trace}
+
+
+# ---- Grad's JSON, and the comparison with it ----------------------------------------------------
+
+def number(value):
+    """Finite numbers as JSON numbers; NaN and the infinities as the strings Grad writes."""
+    value = float(value)
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return value
+
+
+def numbers(values):
+    return [number(v) for v in values]
+
+
+def matrix(tensor):
+    return [numbers(row) for row in tensor.tolist()]
+
+
+def by_name(names, tensor):
+    return dict(zip(names, numbers(tensor.tolist())))
+
+
+def write_json(report, path):
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    if path == "-":
+        print(text)
+        return
+    temporary = path + ".tmp"
+    with open(temporary, "w", encoding="utf-8") as f:
+        f.write(text + "\n")
+    os.replace(temporary, path)
+
+
+RELATIVE_TOLERANCE = 1e-10
+
+
+ABSOLUTE_FLOOR = 1e-15
+
+
+def close(ours, grads):
+    """Equal, or |a − b| ≤ 1e-10 · max(|a|, |b|) + 1e-15. The tiny absolute floor is for sums
+    that cancel to nearly zero (a gradient near a minimum): their last bits are rounding noise
+    that depends on the order of the additions, which no two libraries share."""
+    if isinstance(ours, str) or isinstance(grads, str):
+        return ours == grads
+    return abs(ours - grads) <= RELATIVE_TOLERANCE * max(abs(ours), abs(grads)) + ABSOLUTE_FLOOR
+
+
+def first_mismatch(ours, grads, path, skipped):
+    """The first place where this script's JSON differs from Grad's, or None. Every value both
+    write is compared; what only one of them writes is listed in skipped."""
+    if isinstance(ours, dict):
+        if not isinstance(grads, dict):
+            return f"{path}: Grad has {json.dumps(grads)[:80]}"
+        for key, value in ours.items():
+            if key not in grads:
+                skipped.add(re.sub(r"\[[^\]]*\]", "[]", f"{path}.{key}"))
+                continue
+            found = first_mismatch(value, grads[key], f"{path}.{key}", skipped)
+            if found:
+                return found
+        return None
+    if isinstance(ours, list):
+        if not isinstance(grads, list) or len(grads) != len(ours):
+            return f"{path}: {len(ours)} entries here, Grad has {len(grads) if isinstance(grads, list) else json.dumps(grads)[:80]}"
+        for i, (a, b) in enumerate(zip(ours, grads)):
+            found = first_mismatch(a, b, f"{path}[{i}]", skipped)
+            if found:
+                return found
+        return None
+    numeric = (int, float, str)
+    if isinstance(ours, bool) or isinstance(grads, bool) or not isinstance(ours, numeric) or not isinstance(grads, numeric):
+        return None if ours == grads else f"{path}: {ours!r} here, {grads!r} in Grad's JSON"
+    if isinstance(ours, str) != isinstance(grads, str) or not close(ours, grads):
+        return f"{path}: {ours!r} here, {grads!r} in Grad's JSON"
+    return None
+
+
+def check(report, path):
+    """Compares this script's runs with those of a `grad run --json` file: (the first mismatch
+    or None, the values Grad's JSON does not have)."""
+    with open(path, encoding="utf-8") as f:
+        grads = {run["name"]: run for run in json.load(f)["runs"]}
+    skipped = set()
+    for run in report["runs"]:
+        if run["name"] not in grads:
+            return f"runs[{run['name']}]: not in {path}", skipped
+        found = first_mismatch(run, grads[run["name"]], f"runs[{run['name']}]", skipped)
+        if found:
+            return found, skipped
+    return None, skipped

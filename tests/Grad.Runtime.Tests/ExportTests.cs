@@ -1,0 +1,280 @@
+using Grad.Cli;
+using Newtonsoft.Json.Linq;
+using Xunit.Abstractions;
+
+namespace Grad.Runtime.Tests;
+
+/// <summary>
+/// <c>grad export --to pytorch</c>: the script, run with PyTorch, reproduces <c>grad run --json</c>
+/// (its own <c>--check</c>, relative 1e-10), in one process and data-parallel in two.
+/// </summary>
+public sealed class ExportTests(ITestOutputHelper output) : IDisposable
+{
+    /// <summary>Mini-batches (7 of 30 samples: the last batch smaller) with Nesterov momentum, and a CSV file with a text target.</summary>
+    private const string MinibatchFile = """
+        network regression {
+          input 1
+          dense 6 tanh
+          dense 5 leaky_relu(slope = 0.1)
+          dense 1 linear
+          init he_normal
+          loss mse
+          seed 3
+        }
+
+        network classes {
+          input 2
+          dense 8 gelu
+          dense 6 elu
+          dense 3 softmax
+          loss cross_entropy
+          seed 4
+        }
+
+        data line = linear(n = 30, slope = 2, intercept = -1, noise = 0.1, seed = 5)
+        data table = csv("table.csv", target = "label")
+
+        run momentum {
+          train regression on line
+          optimizer sgd(lr = 0.05, momentum = 0.9, nesterov = true)
+          epochs 12
+          batch 7
+          seed 11
+        }
+
+        run classify {
+          train classes on table
+          optimizer rmsprop(lr = 0.01, momentum = 0.5)
+          epochs 20
+          batch 4
+          seed 2
+        }
+        """;
+
+    private readonly string directory = Directory.CreateTempSubdirectory("grad-export-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    public static TheoryData<string> ExamplesWithTraining() =>
+    [
+        .. Directory.GetFiles(Repo.PathOf("examples"), "*.grad")
+            .Where(path => File.ReadAllText(path).Contains("\n  train ", StringComparison.Ordinal))
+            .Select(path => Path.GetFileName(path))
+            .Order(StringComparer.Ordinal),
+    ];
+
+    [Theory]
+    [MemberData(nameof(ExamplesWithTraining))]
+    public void EveryExampleWithTrainingRunsAgreesWithGrad(string example)
+    {
+        if (!PythonScripts.Available(output, $"{nameof(ExportTests)}.{nameof(EveryExampleWithTrainingRunsAgreesWithGrad)}({example})", "torch"))
+        {
+            return;
+        }
+
+        var (script, gradJson) = ExportAndRun(Repo.PathOf(Path.Combine("examples", example)));
+        AssertAgrees(script, gradJson);
+    }
+
+    [Fact]
+    public void MinimizeRunsAgreeWithGrad()
+    {
+        if (!PythonScripts.Available(output, $"{nameof(ExportTests)}.{nameof(MinimizeRunsAgreeWithGrad)}", "torch"))
+        {
+            return;
+        }
+
+        var (script, gradJson) = ExportAndRun(Repo.PathOf("examples/bowl.grad"));
+        Assert.Contains("def cost_bowl(w1, w2):\n    return 0.001 * w1 ** 2.0 + w2 ** 2.0\n", File.ReadAllText(script));
+        AssertAgrees(script, gradJson);
+    }
+
+    [Fact]
+    public void MinibatchesWithMomentumAndACsvFileAgreeWithGrad()
+    {
+        if (!PythonScripts.Available(output, $"{nameof(ExportTests)}.{nameof(MinibatchesWithMomentumAndACsvFileAgreeWithGrad)}", "torch"))
+        {
+            return;
+        }
+
+        var (script, gradJson) = ExportAndRun(WriteMinibatchFile());
+        Assert.Contains("\"csv\": ", File.ReadAllText(script));
+        AssertAgrees(script, gradJson);
+    }
+
+    [Fact]
+    public void TwoProcessesGetTheOneProcessWeights()
+    {
+        if (!PythonScripts.Available(output, $"{nameof(ExportTests)}.{nameof(TwoProcessesGetTheOneProcessWeights)}", "torch"))
+        {
+            return;
+        }
+
+        var (script, gradJson) = ExportAndRun(WriteMinibatchFile(), "--run", "classify");
+        var one = Path.Combine(directory, "one.json");
+        var two = Path.Combine(directory, "two.json");
+        AssertSucceeds(PythonScripts.Run(script, "--json", one));
+        AssertSucceeds(PythonScripts.Run(script, "--world-size", "2", "--json", two, "--check", gradJson));
+
+        var single = FinalWeights(one);
+        var parallel = FinalWeights(two);
+        Assert.Equal(single.Count, parallel.Count);
+        Assert.Equal(2 * 8 + 8 + 8 * 6 + 6 + 6 * 3 + 3, single.Count);
+        for (var i = 0; i < single.Count; i++)
+        {
+            Assert.True(Math.Abs(single[i] - parallel[i]) <= 1e-10 * Math.Abs(single[i]) + 1e-15, $"weight {i}: {single[i]} in one process, {parallel[i]} in two");
+        }
+    }
+
+    [Fact]
+    public void CheckNamesTheFirstMismatch()
+    {
+        if (!PythonScripts.Available(output, $"{nameof(ExportTests)}.{nameof(CheckNamesTheFirstMismatch)}", "torch"))
+        {
+            return;
+        }
+
+        var (script, gradJson) = ExportAndRun(Repo.PathOf("examples/seed.grad"), "--run", "deep");
+        var json = JObject.Parse(File.ReadAllText(gradJson));
+        var loss = (JValue)json["runs"]!.Single(run => (string)run["name"]! == "deep")["trace"]![5]!["loss"]!;
+        loss.Value = (double)loss * (1 + 1e-9);
+        File.WriteAllText(gradJson, json.ToString());
+
+        var (exit, _, error) = PythonScripts.Run(script, "--check", gradJson);
+        Assert.Equal(1, exit);
+        Assert.Contains("mismatch: runs[deep].trace[5].loss:", error);
+    }
+
+    [Fact]
+    public void AnUnknownRunIsAnError()
+    {
+        var stderr = new StringWriter();
+        var exit = CommandLine.Run(["export", Repo.PathOf("examples/seed.grad"), "--to", "pytorch", "--run", "nope"], new StringWriter(), stderr);
+        Assert.Equal(CommandLine.FileHasErrors, exit);
+        Assert.Contains("the file has no run 'nope' (its runs are plain, early, adaptive, deep)", stderr.ToString());
+    }
+
+    [Theory]
+    [InlineData("--to", "tensorflow", "cannot export to 'tensorflow'")]
+    [InlineData("--run", "deep", "missing --to pytorch")]
+    public void ABadCommandLineIsAUsageError(string flag, string value, string message)
+    {
+        var stderr = new StringWriter();
+        var exit = CommandLine.Run(["export", Repo.PathOf("examples/seed.grad"), flag, value], new StringWriter(), stderr);
+        Assert.Equal(CommandLine.UsageError, exit);
+        Assert.Contains(message, stderr.ToString());
+    }
+
+    private string WriteMinibatchFile()
+    {
+        var rows = Enumerable.Range(0, 18).Select(i => $"{Math.Cos(i * 0.7):R},\"{(i % 3 == 0 ? "b, quoted" : i % 3 == 1 ? "a" : "c")}\",{Math.Sin(i * 1.3):R}");
+        File.WriteAllText(Path.Combine(directory, "table.csv"), "x1,label,x2\n" + string.Join("\n", rows) + "\n\n");
+        var path = Path.Combine(directory, "minibatch.grad");
+        File.WriteAllText(path, MinibatchFile);
+        return path;
+    }
+
+    /// <summary>Exports the file (with any extra export arguments) and runs Grad on it; returns the script and Grad's JSON.</summary>
+    private (string Script, string GradJson) ExportAndRun(string grad, params string[] exportArgs)
+    {
+        var name = Path.GetFileNameWithoutExtension(grad);
+        var script = Path.Combine(directory, name + ".py");
+        var gradJson = Path.Combine(directory, name + ".grad.json");
+        var stderr = new StringWriter();
+        Assert.True(CommandLine.Run(["export", grad, "--to", "pytorch", "-o", script, .. exportArgs], new StringWriter(), stderr) == 0, stderr.ToString());
+        Assert.True(CommandLine.Run(["run", grad, "--json", gradJson], new StringWriter(), stderr) == 0, stderr.ToString());
+        return (script, gradJson);
+    }
+
+    private void AssertAgrees(string script, string gradJson)
+    {
+        var ours = Path.Combine(directory, "torch.json");
+        var result = PythonScripts.Run(script, "--json", ours, "--check", gradJson);
+        AssertSucceeds(result);
+        Assert.Contains("agrees with", result.Error);
+
+        // The script's own JSON has Grad's runs, steps and stop reasons.
+        var grad = JObject.Parse(File.ReadAllText(gradJson));
+        var torch = JObject.Parse(File.ReadAllText(ours));
+        Assert.Equal(grad["runs"]!.Select(r => (string)r["name"]!), torch["runs"]!.Select(r => (string)r["name"]!));
+        Assert.Equal(grad["runs"]!.Select(r => $"{r["stepsTaken"]} {r["stopReason"]} {r["trace"]!.Count()}"), torch["runs"]!.Select(r => $"{r["stepsTaken"]} {r["stopReason"]} {r["trace"]!.Count()}"));
+    }
+
+    private void AssertSucceeds((int Exit, string Out, string Error) result)
+    {
+        output.WriteLine(result.Error);
+        Assert.True(result.Exit == 0, $"exit {result.Exit}: {result.Error}");
+    }
+
+    /// <summary>Every final weight and bias of the first run, in order.</summary>
+    private static List<double> FinalWeights(string json)
+    {
+        var run = JObject.Parse(File.ReadAllText(json))["runs"]![0]!;
+        return [.. run["final"]!["network"]!["layers"]!.SelectMany(layer => layer["weights"]!.SelectMany(row => row.Select(v => (double)v)).Concat(layer["bias"]!.Select(v => (double)v)))];
+    }
+}
+
+/// <summary>Costs rendered as Python: parentheses exactly where Python's precedence differs from the tree.</summary>
+public sealed class TorchCostTests
+{
+    [Theory]
+    [InlineData("-x^2", "-x ** 2.0")]
+    [InlineData("(-x)^2", "(-x) ** 2.0")]
+    [InlineData("x^y^2", "x ** y ** 2.0")]
+    [InlineData("(x^y)^2", "(x ** y) ** 2.0")]
+    [InlineData("x - (y - 1)", "x - (y - 1.0)")]
+    [InlineData("(x - y) - 1", "x - y - 1.0")]
+    [InlineData("x / (y * 2)", "x / (y * 2.0)")]
+    [InlineData("2^-x * sigmoid(y + 1)", "2.0 ** -x * torch.sigmoid(y + 1.0)")]
+    [InlineData("softplus(x) + k * lambda", "F.softplus(x) + 0.5 * lambda_")]
+    public void RendersWithPythonPrecedence(string body, string expected)
+    {
+        var parameters = body.Contains("lambda", StringComparison.Ordinal) ? "x, lambda" : "x, y";
+        var compilation = Grad.Language.Compilation.Create($"let k = 0.5\ncost f({parameters}) = {body}\n", "cost.grad");
+        Assert.False(compilation.HasErrors, string.Join("; ", compilation.Diagnostics.Select(d => d.Message)));
+        var definition = Export.TorchCost.Define(compilation.Program.Costs.Single());
+        Assert.Equal($"def cost_f({parameters.Replace("lambda", "lambda_", StringComparison.Ordinal)}):\n    return {expected}\n", definition);
+    }
+}
+
+/// <summary>What the PyTorch export does not write yet is refused by name, not exported wrongly.</summary>
+public sealed class ExportRefusalTests
+{
+    [Theory]
+    [InlineData("dense 4 relu\n  norm layer", "", "'norm layer' (layer 2 of network n) is not exported to PyTorch yet")]
+    [InlineData("dense 4 relu\n  residual { dense 4 relu  dense 4 linear }", "", "a residual block (network n) is not exported to PyTorch yet")]
+    [InlineData("dense 4 relu", "schedule exponential(gamma = 0.9)", "'schedule' is not exported to PyTorch yet")]
+    [InlineData("dense 4 relu", "clip norm 1.0", "'clip' is not exported to PyTorch yet")]
+    public void V2ConstructsAreRefusedByName(string layers, string runItem, string message)
+    {
+        var directory = Directory.CreateTempSubdirectory("grad-export-").FullName;
+        try
+        {
+            var path = Path.Combine(directory, "cures.grad");
+            File.WriteAllText(path, $$"""
+                network n {
+                  input 2
+                  {{layers}}
+                  dense 1 sigmoid
+                  loss bce
+                }
+                data d = circles(n = 8, noise = 0.1, seed = 1)
+                run r {
+                  train n on d
+                  optimizer sgd(lr = 0.1)
+                  {{runItem}}
+                  epochs 2
+                }
+                """);
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            var exit = CommandLine.Run(["export", path, "--to", "pytorch"], stdout, stderr);
+            Assert.True(exit == CommandLine.FileHasErrors, stdout + stderr.ToString());
+            Assert.Contains($"run r: {message}", stderr.ToString());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}
