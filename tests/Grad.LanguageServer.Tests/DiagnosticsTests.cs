@@ -1,3 +1,6 @@
+using Grad.Language;
+using Grad.LanguageServer.Analysis;
+using Grad.Runtime.Analysis;
 using Grad.LanguageServer.Tests.Infrastructure;
 using Newtonsoft.Json.Linq;
 
@@ -82,7 +85,7 @@ public sealed class DiagnosticsTests
         Assert.Equal(new[] { 2, 3 }, related.Select(r => (int)r!["location"]!["range"]!["start"]!["line"]!));
         Assert.Equal("layers 1–8 of 9: ‖δ¹‖ = 1.53e-6 … ‖δ⁸‖ = 0.025, each multiplies δ by 0.25", related[0]!["message"]!.ToString());
         Assert.Equal("layer 9 of 9: ‖δ⁹‖ = 0.1", related[1]!["message"]!.ToString());
-        Assert.Equal("chain", warning["data"]!["network"]!.ToString());
+        Assert.Equal("chain", warning["data"]!["subject"]!.ToString());
     }
 
     [Fact]
@@ -107,22 +110,23 @@ public sealed class DiagnosticsTests
     }
 
     [Fact]
-    public async Task Exploding_delta_is_a_warning_with_init_quick_fixes()
+    public async Task Exploding_delta_is_a_warning_whose_quick_fixes_were_verified()
     {
-        await using var server = await TestServer.StartAsync(new FakeAnalysisService { LayerFactor = 4 });
+        await using var server = await TestServer.StartAsync(new RuntimeAnalysisService());
         var uri = server.NewUri();
-        await server.OpenAsync(uri, """
+        var text = """
             network wide {
-              input 1
-              repeat 6 { dense 1 tanh }
+              input 4
+              repeat 6 { dense 16 linear }
               dense 1 linear
-              init normal(mean = 0, std = 16)
+              init normal(mean = 0, std = 1)
               loss mse
             }
-            """);
+            """;
+        await server.OpenAsync(uri, text);
         var warning = Assert.Single(await server.WaitForDiagnosticsAsync(uri, 1, d => d.Count > 0));
         Assert.Equal("GRAD0501", warning["code"]!.ToString());
-        Assert.Contains("δ explodes towards the input of `wide`: ‖δ¹‖/‖δ⁷‖ = 4096 at the initial weights (above 1000)", warning["message"]!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("δ explodes towards the input of `wide`: ‖δ¹‖/‖δ⁷‖ = ", warning["message"]!.ToString(), StringComparison.Ordinal);
         Assert.Contains("the initial weights are large", warning["message"]!.ToString(), StringComparison.Ordinal);
         var actions = await server.RequestAsync<JArray>("textDocument/codeAction", new
         {
@@ -130,7 +134,17 @@ public sealed class DiagnosticsTests
             range = TestServer.ToLsp(new Grad.Language.Text.LineRange(new(0, 8), new(0, 8))),
             context = new { diagnostics = new JArray(warning) },
         });
-        Assert.Equal(["Initialise `wide` with xavier_uniform", "Initialise `wide` with he_normal"], actions.Select(a => a["title"]!.ToString()));
+        Assert.NotEmpty(actions);
+        Assert.True((bool)actions[0]!["isPreferred"]!);
+        // The warning recommends the best verified fix, and every fix removes the finding when applied.
+        Assert.Contains($"Verified fix: {actions[0]!["title"]}", warning["message"]!.ToString(), StringComparison.Ordinal);
+        foreach (var action in actions)
+        {
+            Assert.Matches(@": ‖δ¹‖/‖δ⁷‖ = [0-9.e-]+$", action["title"]!.ToString());
+            var edited = TestServer.Apply(text, (JArray)action["edit"]!["changes"]![uri]!);
+            var findings = new Analyzer().Check(Compilation.Create(edited)).Findings;
+            Assert.DoesNotContain(findings, f => f.Code is "GRAD0500" or "GRAD0501" or "GRAD0506" or "GRAD0507");
+        }
     }
 
     [Fact]
@@ -180,7 +194,7 @@ public sealed class DiagnosticsTests
     [Fact]
     public async Task Ill_conditioned_stop_is_a_warning_on_until_with_the_condition_number()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(new RuntimeAnalysisService());
         var uri = server.NewUri();
         var markup = Markup.Parse("""
             cost bowl(w1, w2) = 0.001 * w1^2 + w2^2
@@ -202,16 +216,35 @@ public sealed class DiagnosticsTests
     }
 
     [Fact]
-    public async Task A_diverged_training_run_is_a_warning_once_it_has_run()
+    public async Task A_diverged_run_is_a_warning_with_its_real_cause_and_a_verified_learning_rate()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(new RuntimeAnalysisService());
         var uri = server.NewUri();
-        var text = Samples.TrainFile.Replace("lr = 0.1", "lr = 1000", StringComparison.Ordinal);
+        var text = """
+            cost c(w) = w^2
+            run r {
+              minimize c from w = 1
+              optimizer sgd(lr = 1.5)
+              steps 2000
+            }
+            """;
         await server.OpenAsync(uri, text);
-        await server.WaitForAnalysisAsync(uri, 1);
-        await server.RequestAsync<JObject>("workspace/executeCommand", new { command = "grad.run", arguments = new object[] { uri, "fit" } });
         var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Any(x => x["code"]!.ToString() == "GRAD0502"));
-        var warning = diagnostics.First(d => d["code"]!.ToString() == "GRAD0502");
-        Assert.Contains("diverged at step 3", warning["message"]!.ToString(), StringComparison.Ordinal);
+        var diverged = diagnostics.First(d => d["code"]!.ToString() == "GRAD0502");
+        Assert.Contains("run `r` diverged at step ", diverged["message"]!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Cause: lr = 1.5 is above the stability limit 1 (λmax = 2 at the start)", diverged["message"]!.ToString(), StringComparison.Ordinal);
+        // Before running: the same limit, on the optimizer line.
+        var limit = diagnostics.First(d => d["code"]!.ToString() == "GRAD0508");
+        Assert.Equal(3, (int)limit["range"]!["start"]!["line"]!);
+        Assert.Contains("lr = 1.5 is above 2/λmax = 1", limit["message"]!.ToString(), StringComparison.Ordinal);
+        var actions = await server.RequestAsync<JArray>("textDocument/codeAction", new
+        {
+            textDocument = new { uri },
+            range = limit["range"],
+            context = new { diagnostics = new JArray(limit) },
+        });
+        var fix = Assert.Single(actions);
+        Assert.Equal("lr = 0.5 (1/λmax): lr·λmax = 1", fix["title"]!.ToString());
+        Assert.Equal("0.5", fix["edit"]!["changes"]![uri]![0]!["newText"]!.ToString());
     }
 }

@@ -75,10 +75,11 @@ public sealed class LimitsTests
         await server.WaitForAnalysisAsync(kept, 1);
         await server.WaitForAnalysisAsync(closed, 1);
         var analyzer = server.Host.Context.Analyzer;
-        Assert.Equal(2, analyzer.CachedResults);
+        // Per document: its network's judgement and its run's judgement before running (GRAD0508).
+        Assert.Equal(4, analyzer.CachedResults);
 
         await server.CloseAsync(closed);
-        await Wait.UntilAsync(() => analyzer.CachedResults == 1, $"{analyzer.CachedResults} cached results");
+        await Wait.UntilAsync(() => analyzer.CachedResults == 2, $"{analyzer.CachedResults} cached results");
         await server.CloseAsync(kept);
         await Wait.UntilAsync(() => analyzer.CachedResults == 0, $"{analyzer.CachedResults} cached results");
         await Wait.UntilAsync(() => server.Host.Context.Memory.Collections >= 1, "no collection after the closes");

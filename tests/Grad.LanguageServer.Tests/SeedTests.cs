@@ -57,9 +57,9 @@ public sealed class SeedTests
         await server.OpenAsync(uri, Repo.SeedText);
         var lines = Repo.SeedText.Split('\n');
         var outLine = Array.FindIndex(lines, l => l.Contains("as out", StringComparison.Ordinal));
-        var report = new RuntimeAnalysisService().AnalyzeNetwork(compilation.Program, network, CancellationToken.None);
+        var report = new RuntimeAnalysisService().JudgeNetwork(compilation, network, CancellationToken.None).Analysis!;
         Assert.Equal(analysis.Layers.Select(l => l.DeltaNorm), report.Layers.Select(l => l.DeltaNorm));
-        Assert.True(report.InputToOutputRatio < AnalysisWarnings.VanishingRatio);
+        Assert.True(report.Ratio < NetworkAnalyzer.VanishingThreshold);
 
         // Inside the repeat the hover is a table; the chain rule of layer 8 shows on a separate single-layer network.
         var chain8 = analysis.Layers[7].Chain;
@@ -75,9 +75,12 @@ public sealed class SeedTests
         await using var server = await StartWithRuntimeAsync();
         var uri = SeedUri;
         await server.OpenAsync(uri, Repo.SeedText);
-        var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Count >= 2);
+        // The runtime's findings: the chain's vanishing δ, plain's small gradient that is not a
+        // minimum (GRAD0505), early's small steps (GRAD0503), nothing on adaptive.
+        var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Count >= 3);
         var codes = diagnostics.Select(d => d["code"]!.ToString()).Order().ToArray();
-        Assert.Equal(["GRAD0500", "GRAD0503"], codes);
+        Assert.Equal(["GRAD0500", "GRAD0503", "GRAD0505"], codes);
+        Assert.Equal(5, (int)diagnostics.First(d => d["code"]!.ToString() == "GRAD0505")["range"]!["start"]!["line"]!);
         var early = diagnostics.First(d => d["code"]!.ToString() == "GRAD0503")["message"]!.ToString();
         Assert.Contains("run `early` stopped by `change < 0.001` at step 2", early, StringComparison.Ordinal);
         Assert.Contains("w1 = 0.998", early, StringComparison.Ordinal);

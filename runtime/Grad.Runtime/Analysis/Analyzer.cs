@@ -160,12 +160,14 @@ public sealed class Analyzer
     private Finding WithFixes(Compilation compilation, Finding finding)
     {
         var verified = new List<(VerifiedFix Fix, double Rank)>();
+        IReadOnlyList<Language.Syntax.DeclarationSyntax>? kept = null;
         foreach (var kind in CandidateKinds.All)
         {
             foreach (var candidate in kind.Propose(compilation, finding))
             {
                 options.Cancellation.ThrowIfCancellationRequested();
-                if (Recheck(compilation, finding, candidate) is { } outcome)
+                kept ??= Relevant(compilation, finding);
+                if (Recheck(compilation, kept, finding, candidate) is { } outcome)
                 {
                     verified.Add((new VerifiedFix($"{candidate.Label}: {outcome.Figure}", candidate.Kind, candidate.Edits, outcome.Predicted), outcome.Rank));
                 }
@@ -187,9 +189,9 @@ public sealed class Analyzer
                 : "";
 
     /// <summary>The edited file analysed again: null when the finding (or another of its family) is still there, else the predicted figure.</summary>
-    private (double Predicted, string Figure, double Rank)? Recheck(Compilation compilation, Finding finding, Candidate candidate)
+    private (double Predicted, string Figure, double Rank)? Recheck(Compilation compilation, IReadOnlyList<Language.Syntax.DeclarationSyntax>? kept, Finding finding, Candidate candidate)
     {
-        var edited = Compilation.Create(CandidateKinds.Apply(compilation.Source.Text, candidate.Edits), compilation.FilePath, compilation.Options);
+        var edited = Compilation.Create(Edited(compilation, kept, candidate.Edits), compilation.FilePath, compilation.Options);
         if (edited.HasErrors)
         {
             return null;
@@ -245,6 +247,106 @@ public sealed class Analyzer
 
         var stop = minimize.StopReason == StopReason.Until ? $"stops at step {minimize.StepsTaken}" : $"after {minimize.StepsTaken} steps";
         return (minimize.FinalCost, $"cost {Numbers.Format(minimize.FinalCost)} {stop}", minimize.FinalCost);
+    }
+
+    /// <summary>
+    /// The edited file, reduced to the declarations the finding's judgement reads: the subject,
+    /// what it uses (cost, network, data, the runs that train a network) and the <c>let</c>s they
+    /// name, in file order. Checking a candidate in a file of thousands of declarations then costs what
+    /// checking it in a small one does. The edits lie inside the subject's declaration.
+    /// </summary>
+    private static IReadOnlyList<Language.Syntax.DeclarationSyntax>? Relevant(Compilation compilation, Finding finding)
+    {
+        var program = compilation.Program;
+        var keep = new HashSet<Language.Syntax.DeclarationSyntax>(ReferenceEqualityComparer.Instance);
+        void KeepRun(BoundRun run)
+        {
+            keep.Add(run.Syntax);
+            if (run.Cost is { } cost)
+            {
+                keep.Add(cost.Syntax);
+            }
+
+            if (run.Network is { } network)
+            {
+                keep.Add(network.Syntax);
+            }
+
+            if (run.Data is { } data)
+            {
+                keep.Add(data.Syntax);
+            }
+        }
+
+        if (NetworkFindings.Codes.Contains(finding.Code) && finding.Step == 0 && program.Networks.FirstOrDefault(n => n.Name == finding.Subject) is { } subjectNetwork)
+        {
+            keep.Add(subjectNetwork.Syntax);
+            foreach (var run in program.Runs.Where(r => r.Network?.Name == subjectNetwork.Name))
+            {
+                KeepRun(run);
+            }
+        }
+        else if (program.Runs.FirstOrDefault(r => r.Name == finding.Subject) is { } subjectRun)
+        {
+            KeepRun(subjectRun);
+        }
+        else
+        {
+            return null;
+        }
+
+        KeepConstantsUsed(compilation, keep);
+        return [.. compilation.Syntax.Declarations.Where(keep.Contains)];
+    }
+
+    /// <summary>The kept declarations (all of the file when null) with the edits applied, in file order.</summary>
+    private static string Edited(Compilation compilation, IReadOnlyList<Language.Syntax.DeclarationSyntax>? kept, ImmutableArray<SourceEdit> edits)
+    {
+        var text = compilation.Source.Text;
+        if (kept is null)
+        {
+            return CandidateKinds.Apply(text, edits);
+        }
+
+        var builder = new System.Text.StringBuilder();
+        foreach (var declaration in kept)
+        {
+            var span = declaration.Span;
+            var inside = edits.Where(e => e.Span.Start >= span.Start && e.Span.End <= span.End)
+                .Select(e => e with { Span = new Language.Text.TextSpan(e.Span.Start - span.Start, e.Span.Length) });
+            builder.Append(CandidateKinds.Apply(text.Substring(span.Start, span.Length), inside)).Append('\n');
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Adds the <c>let</c>s whose names the kept declarations mention, and the ones those mention, and so on.</summary>
+    private static void KeepConstantsUsed(Compilation compilation, HashSet<Language.Syntax.DeclarationSyntax> keep)
+    {
+        var lets = compilation.Syntax.Declarations.OfType<Language.Syntax.LetDeclarationSyntax>()
+            .Where(l => l.Name is not null)
+            .GroupBy(l => l.Name!.Text, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        var pending = new Stack<Language.Syntax.DeclarationSyntax>(keep);
+        while (pending.Count > 0)
+        {
+            var declaration = pending.Pop();
+            foreach (var token in compilation.Tokens)
+            {
+                if (token.Span.Start < declaration.Span.Start || token.Span.End > declaration.Span.End)
+                {
+                    continue;
+                }
+
+                if (lets.TryGetValue(token.Text, out var used))
+                {
+                    foreach (var let in used.Where(keep.Add))
+                    {
+                        pending.Push(let);
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>The exact inputs of a network's static judgement, as a key: the network, the data and the run settings it is measured with, every constant.</summary>

@@ -34,6 +34,29 @@ public sealed record Finding(DiagnosticDescriptor Descriptor, TextSpan Span, Lin
     /// <summary>Edits that, applied to the file and analysed again, remove this finding; best first.</summary>
     public ImmutableArray<VerifiedFix> Fixes { get; init; } = [];
 
+    /// <summary>
+    /// The same finding after text before its declaration grew or shrank by <paramref name="delta"/>
+    /// characters: every span (its own, related ones, fixes' edits) lies inside the declaration it
+    /// is about, so a result cached by content can be shown at the declaration's new place.
+    /// </summary>
+    public Finding Shifted(int delta, SourceText source)
+    {
+        if (delta == 0)
+        {
+            return this;
+        }
+
+        TextSpan Move(TextSpan span) => new(span.Start + delta, span.Length);
+        var span = Move(Span);
+        return this with
+        {
+            Span = span,
+            Range = source.GetRange(span),
+            Related = [.. Related.Select(r => r with { Span = Move(r.Span) })],
+            Fixes = [.. Fixes.Select(f => f with { Edits = [.. f.Edits.Select(e => e with { Span = Move(e.Span) })] })],
+        };
+    }
+
     /// <summary>As a diagnostic (the form both front ends print and publish).</summary>
     public Diagnostic ToDiagnostic() => new(Descriptor, Message, Span, Severity)
     {

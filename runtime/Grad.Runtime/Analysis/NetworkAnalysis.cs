@@ -71,7 +71,13 @@ public sealed record NetworkAnalysis(
     double Loss,
     IReadOnlyList<LayerAnalysis> Layers,
     double Ratio,
-    GradientVerdict Verdict);
+    GradientVerdict Verdict)
+{
+    /// <summary>What the numbers were measured on, in words, for hovers.</summary>
+    public string DataDescription => DataName is null
+        ? "one seeded standard-normal sample (no run trains this network)"
+        : $"the first batch of `{DataName}` ({SampleCount} sample{(SampleCount == 1 ? "" : "s")}, as run `{RunName}` starts)";
+}
 
 /// <summary>Per-layer backprop analysis for the editor and <c>grad inspect</c>. Deterministic; one forward and backward pass.</summary>
 public static class NetworkAnalyzer

@@ -102,13 +102,44 @@ public static class NetworkFindings
             : $"{string.Join(", ", parts)}: δ = 0 for every sample (z ≤ 0, so relu passes nothing back).";
     }
 
+    /// <summary>
+    /// One row per position in the file: the copies of a repeated layer share their line, so they
+    /// are one row that names them all rather than eight rows at the same place.
+    /// </summary>
     private static ImmutableArray<RelatedLocation> Related(BoundNetwork network, NetworkAnalysis analysis)
     {
         var last = analysis.Layers.Count;
-        return [.. network.Layers.Zip(analysis.Layers, (layer, numbers) => new RelatedLocation(
-            layer.ActivationSyntax?.Span ?? layer.Syntax.Span,
-            $"layer {layer.Index} of {last}: ‖δ{Numbers.Superscript(layer.Index)}‖ = {Numbers.Format(numbers.DeltaNorm)}" +
-            (numbers.Chain.Gain is { } gain && layer.Index < last ? $", multiplies δ by {Numbers.Format(gain)}" : "")))];
+        return [.. network.Layers
+            .Zip(analysis.Layers, (layer, numbers) => (Layer: layer, Numbers: numbers))
+            .GroupBy(x => x.Layer.ActivationSyntax?.Span ?? x.Layer.Syntax.Span)
+            .Select(group => new RelatedLocation(group.Key, RelatedMessage([.. group], last)))];
+    }
+
+    private static string RelatedMessage(IReadOnlyList<(BoundLayer Layer, LayerAnalysis Numbers)> copies, int last)
+    {
+        if (copies.Count == 1)
+        {
+            var (layer, numbers) = copies[0];
+            return $"layer {layer.Index} of {last}: ‖δ{Numbers.Superscript(layer.Index)}‖ = {Numbers.Format(numbers.DeltaNorm)}" +
+                (numbers.Chain.Gain is { } gain && layer.Index < last ? $", multiplies δ by {Numbers.Format(gain)}" : "");
+        }
+
+        var first = copies[0];
+        var end = copies[^1];
+        var gains = copies.Where(x => x.Layer.Index < last).Select(x => x.Numbers.Chain.Gain).OfType<double>().ToArray();
+        var multiplies = gains.Length switch
+        {
+            0 => "",
+            _ when Numbers.Format(gains.Min()) == Numbers.Format(gains.Max()) => $", each multiplies δ by {Numbers.Format(gains[0])}",
+            <= 4 => $", multiply δ by {string.Join(", ", gains.Select(Numbers.Format))}",
+            _ => $", each multiplies δ by {Numbers.Format(gains.Min())} to {Numbers.Format(gains.Max())}",
+        };
+        var consecutive = end.Layer.Index - first.Layer.Index == copies.Count - 1;
+        var which = consecutive ? $"layers {first.Layer.Index}–{end.Layer.Index}"
+            : copies.Count <= 6 ? $"layers {string.Join(", ", copies.Select(x => x.Layer.Index))}"
+            : $"{copies.Count} layers from {first.Layer.Index} to {end.Layer.Index}";
+        return $"{which} of {last}: " +
+            $"‖δ{Numbers.Superscript(first.Layer.Index)}‖ = {Numbers.Format(first.Numbers.DeltaNorm)} … ‖δ{Numbers.Superscript(end.Layer.Index)}‖ = {Numbers.Format(end.Numbers.DeltaNorm)}{multiplies}";
     }
 
     /// <summary>Why δ shrinks or grows, in the chain rule's terms; what to change is left to the verified fixes.</summary>

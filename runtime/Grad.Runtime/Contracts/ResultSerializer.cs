@@ -157,6 +157,22 @@ public static class ResultSerializer
         json.WriteEndObject();
     }
 
+    /// <summary>
+    /// Writes the rest of the value just opened on its line (a trace point, an array of numbers): the
+    /// file stays readable, a trace point a line, at a third of the indented size.
+    /// </summary>
+    private static CompactScope OneLine(JsonWriter json)
+    {
+        var previous = json.Formatting;
+        json.Formatting = Formatting.None;
+        return new CompactScope(json, previous);
+    }
+
+    private readonly struct CompactScope(JsonWriter json, Formatting previous) : IDisposable
+    {
+        public void Dispose() => json.Formatting = previous;
+    }
+
     public static void Number(JsonWriter json, double value)
     {
         if (double.IsFinite(value))
@@ -189,6 +205,7 @@ public static class ResultSerializer
         for (var i = 0; i < trace.Count; i++)
         {
             json.WriteStartObject();
+            using var line = OneLine(json);
             Property(json, "step", trace.Step(i));
             NumberProperty(json, "cost", trace.Cost(i));
             json.WritePropertyName("params");
@@ -316,6 +333,7 @@ public static class ResultSerializer
         for (var i = 0; i < trace.Count; i++)
         {
             json.WriteStartObject();
+            using var line = OneLine(json);
             Property(json, "step", trace.Step(i));
             NumberProperty(json, "loss", trace.Loss(i));
             json.WritePropertyName("deltaNorms");
@@ -471,9 +489,11 @@ public static class ResultSerializer
         json.WriteEndObject();
     }
 
+    /// <summary>An array of numbers, on one line.</summary>
     private static void Numbers(JsonWriter json, ReadOnlySpan<double> values)
     {
         json.WriteStartArray();
+        using var line = OneLine(json);
         foreach (var value in values)
         {
             Number(json, value);

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using Grad.Language.Diagnostics;
 using Grad.LanguageServer.Documents;
 using Grad.LanguageServer.Hosting;
+using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Analysis;
 
@@ -196,7 +197,7 @@ public sealed class AnalysisScheduler
             {
                 // Only a real bug gets here (GRAD0504).
                 log.Error($"analysis of {snapshot.Uri} v{snapshot.Version} crashed: {exception}");
-                await client.PublishAsync(snapshot, [AnalysisWarnings.Crash(exception)]).ConfigureAwait(false);
+                await client.PublishAsync(snapshot, [Analyzer.Failed(snapshot.Compilation, new Language.Text.TextSpan(0, 0), null, exception).ToDiagnostic()]).ConfigureAwait(false);
                 await client.AnalysisStateAsync(snapshot, "error", $"The analysis failed: {exception.Message}").ConfigureAwait(false);
                 return;
             }

@@ -4,24 +4,23 @@ using System.Security.Cryptography;
 using System.Text;
 using Grad.Language;
 using Grad.Language.Semantics;
+using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Analysis;
 
 /// <summary>
-/// Cache keys made of the text an analysis depends on (the declarations involved and every
-/// constant), so that an edit elsewhere in the file reuses the result.
+/// Cache keys made of the exact inputs an analysis reads (the declarations involved, the run
+/// settings that choose its batch, every constant, a data file's stamp), so that an edit
+/// elsewhere in the file reuses the result and an edit of any input does not.
 /// </summary>
 public static class ContentKeys
 {
+    /// <summary>The runtime's own list of what a network's judgement reads (the network, its data, the run's batch and seed), plus the data file and constants.</summary>
     public static string Network(Compilation compilation, BoundNetwork network)
     {
-        var builder = new StringBuilder("network\n");
-        builder.Append(compilation.Source[network.Syntax.Span]).Append('\n');
-        // grad inspect measures a network on the data of the first run that trains it.
-        var data = compilation.Program.Runs.FirstOrDefault(r => r.Network?.Name == network.Name)?.Data;
-        if (data is not null)
+        var builder = new StringBuilder(Analyzer.NetworkInputs(compilation, network));
+        if (NetworkAnalyzer.FirstTrainingRun(compilation.Program, network)?.Data is { } data)
         {
-            builder.Append(compilation.Source[data.Syntax.Span]).Append('\n');
             AppendDataFile(builder, data);
         }
 

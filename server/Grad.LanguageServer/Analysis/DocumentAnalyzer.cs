@@ -2,25 +2,30 @@ using System.Collections.Immutable;
 using Grad.Language;
 using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
-using Grad.Runtime.Contracts;
 using Grad.LanguageServer.Documents;
 using Grad.LanguageServer.Hosting;
+using Grad.Runtime.Analysis;
+using Grad.Runtime.Contracts;
+using Grad.Runtime.Data;
 
 namespace Grad.LanguageServer.Analysis;
 
 /// <summary>
-/// The gradient analysis of one snapshot: every network at its initial weights, every minimize
-/// run (cheap: a cost of a few parameters), and the warnings they give. Training runs are run
-/// only when asked (<see cref="RunTraining"/>). Results are cached by content and shared with
-/// the handlers, so hovers and the background analysis never compute the same thing twice.
+/// The runtime's judgement of one snapshot: every network at its initial weights, every run
+/// before it runs (GRAD0508), every minimize run (cheap: a cost of a few parameters) and the
+/// training runs that have run. Training runs are run only when asked (<see cref="RunTraining"/>).
+/// Results are cached by their exact inputs and shared with the handlers, so hovers and the
+/// background analysis never compute the same thing twice; a cached finding is moved with its
+/// declaration when text before it changes.
 /// </summary>
 public sealed class DocumentAnalyzer
 {
     /// <summary>Minimize runs are run automatically, but never for longer than this.</summary>
     private static readonly TimeSpan MinimizeBudget = TimeSpan.FromSeconds(2);
 
-    private readonly AnalysisCache<NetworkReport> networks = new();
-    private readonly AnalysisCache<CostReport> costs = new();
+    private readonly AnalysisCache<Placed<NetworkJudgement>> networks = new();
+    private readonly AnalysisCache<Placed<ImmutableArray<Finding>>> runsBeforeRunning = new();
+    private readonly AnalysisCache<CostAnalysis> costs = new();
     private readonly AnalysisCache<RunReport> minimizeRuns = new();
     private readonly Func<ServerSettings> settings;
 
@@ -35,12 +40,47 @@ public sealed class DocumentAnalyzer
 
     public RunResultStore RunResults { get; }
 
-    public NetworkReport GetNetworkReport(Compilation compilation, BoundNetwork network, CancellationToken cancellationToken) =>
-        networks.GetOrAdd(ContentKeys.Network(compilation, network), compilation.FilePath,
-            () => Service.AnalyzeNetwork(compilation.Program, network, cancellationToken));
+    /// <summary>A network's numbers and findings (moved to where the network is now).</summary>
+    public NetworkJudgement GetNetwork(Compilation compilation, BoundNetwork network, CancellationToken cancellationToken)
+    {
+        var placed = Shared(networks, ContentKeys.Network(compilation, network), compilation.FilePath,
+            () => new Placed<NetworkJudgement>(Service.JudgeNetwork(compilation, network, cancellationToken), network.Syntax.Span.Start), cancellationToken);
+        var delta = network.Syntax.Span.Start - placed.Start;
+        return delta == 0 ? placed.Value : placed.Value with { Findings = [.. placed.Value.Findings.Select(f => f.Shifted(delta, compilation.Source))] };
+    }
 
-    public CostReport GetCostReport(BoundCost cost, ImmutableArray<double> point, CancellationToken cancellationToken) =>
+    public CostAnalysis GetCost(BoundCost cost, ImmutableArray<double> point, CancellationToken cancellationToken) =>
         costs.GetOrAdd(ContentKeys.Cost(cost, point), () => Service.AnalyzeCost(cost, point, cancellationToken));
+
+    private ImmutableArray<Finding> GetRunBeforeRunning(Compilation compilation, BoundRun run, CancellationToken cancellationToken)
+    {
+        var placed = Shared(runsBeforeRunning, ContentKeys.Run(compilation, run), compilation.FilePath,
+            () => new Placed<ImmutableArray<Finding>>(Service.JudgeRunBeforeRunning(compilation, run, cancellationToken), run.Syntax.Span.Start), cancellationToken);
+        return Shift(placed.Value, run.Syntax.Span.Start - placed.Start, compilation);
+    }
+
+    /// <summary>
+    /// A cached result that a hover and the background analysis share. When the caller that
+    /// started computing it is cancelled (a newer version), the others compute it again rather
+    /// than fail with its cancellation.
+    /// </summary>
+    private static T Shared<T>(AnalysisCache<T> cache, string key, string? owner, Func<T> compute, CancellationToken cancellationToken)
+        where T : class
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return cache.GetOrAdd(key, owner, compute);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && attempt < 3)
+            {
+            }
+        }
+    }
+
+    private static ImmutableArray<Finding> Shift(ImmutableArray<Finding> findings, int delta, Compilation compilation) =>
+        delta == 0 ? findings : [.. findings.Select(f => f.Shifted(delta, compilation.Source))];
 
     /// <summary>The last result of a run if the file still says what was run.</summary>
     public RunReport? GetCurrentRun(DocumentSnapshot snapshot, BoundRun run)
@@ -49,37 +89,54 @@ public sealed class DocumentAnalyzer
         return stored is not null && stored.ContentKey == ContentKeys.Run(snapshot.Compilation, run) ? stored.Report : null;
     }
 
-    /// <summary>The analysis warnings of the snapshot (the compiler's own diagnostics are not included).</summary>
+    /// <summary>The analysis' findings and the problems it met (data that cannot be loaded), as diagnostics to publish.</summary>
     public ImmutableArray<Diagnostic> Analyze(DocumentSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var (findings, problems) = Judge(snapshot, cancellationToken);
+        return [.. problems, .. findings.Select(f => f.ToDiagnostic())];
+    }
+
+    /// <summary>
+    /// The runtime's findings about the snapshot, in source order (the code actions' source), and
+    /// the problems met on the way (data that cannot be loaded or does not fit).
+    /// </summary>
+    public (ImmutableArray<Finding> Findings, ImmutableArray<Diagnostic> Problems) Judge(DocumentSnapshot snapshot, CancellationToken cancellationToken)
     {
         var compilation = snapshot.Compilation;
         var program = compilation.Program;
-        var warnings = ImmutableArray.CreateBuilder<Diagnostic>();
+        var findings = ImmutableArray.CreateBuilder<Finding>();
+        var problems = ImmutableArray.CreateBuilder<Diagnostic>();
 
         foreach (var network in program.Networks)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            warnings.AddRange(AnalysisWarnings.ForNetwork(network, GetNetworkReport(compilation, network, cancellationToken)));
+            var judgement = GetNetwork(compilation, network, cancellationToken);
+            findings.AddRange(judgement.Findings);
+            if (judgement.Analysis is null && NetworkAnalyzer.FirstTrainingRun(program, network)?.Data is { } data && judgement.Data?.Error is { } error)
+            {
+                problems.Add(DataLoader.ToDiagnostic(data, error));
+            }
         }
 
         foreach (var run in program.Runs)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            findings.AddRange(GetRunBeforeRunning(compilation, run, cancellationToken));
             var report = run.Kind == RunKind.Minimize ? RunMinimize(snapshot, run, cancellationToken) : GetCurrentRun(snapshot, run);
             if (report is null)
             {
                 continue;
             }
 
-            warnings.AddRange(AnalysisWarnings.ForRun(run, report));
-            if (run.Kind == RunKind.Minimize && report.StopReason == StopReason.Until && run.Cost is not null)
+            if (report.Problem is { } problem)
             {
-                var point = run.Cost.Parameters.Select(p => report.FinalParams.FirstOrDefault(kv => kv.Key == p).Value).ToImmutableArray();
-                warnings.AddRange(AnalysisWarnings.ForStoppedRun(run, report, GetCostReport(run.Cost, point, cancellationToken)));
+                problems.Add(problem);
             }
+
+            findings.AddRange(Shift(report.Findings, run.Syntax.Span.Start - report.DeclarationStart, compilation));
         }
 
-        return warnings.ToImmutable();
+        return ([.. findings.OrderBy(f => f.Span.Start).ThenBy(f => f.Code, StringComparer.Ordinal)], [.. problems.Distinct()]);
     }
 
     private RunReport RunMinimize(DocumentSnapshot snapshot, BoundRun run, CancellationToken cancellationToken)
@@ -92,7 +149,7 @@ public sealed class DocumentAnalyzer
         }
 
         var budget = settings().Budget < MinimizeBudget ? settings().Budget : MinimizeBudget;
-        var report = minimizeRuns.GetOrAdd(key, snapshot.FilePath, () => Service.Run(snapshot.Compilation.Program, run, new RunBudget(budget), cancellationToken));
+        var report = minimizeRuns.GetOrAdd(key, snapshot.FilePath, () => Service.Run(snapshot.Compilation, run, new RunBudget(budget), cancellationToken));
         RunResults.Set(snapshot.Uri, run.Name, key, report);
         return report;
     }
@@ -105,24 +162,26 @@ public sealed class DocumentAnalyzer
     {
         RunResults.Clear(closed.Uri);
         networks.Evict(closed.FilePath);
+        runsBeforeRunning.Evict(closed.FilePath);
         minimizeRuns.Evict(closed.FilePath);
         costs.Evict(closed.FilePath);
         if (!anyDocumentOpen)
         {
             networks.Clear();
+            runsBeforeRunning.Clear();
             minimizeRuns.Clear();
             costs.Clear();
         }
     }
 
     /// <summary>Results held in the caches (for tests of eviction).</summary>
-    public int CachedResults => networks.Count + minimizeRuns.Count + costs.Count;
+    public int CachedResults => networks.Count + runsBeforeRunning.Count + minimizeRuns.Count + costs.Count;
 
     /// <summary>Runs one run now (a code lens, the command, or autoRun) and keeps its result.</summary>
     public RunReport RunNow(DocumentSnapshot snapshot, BoundRun run, CancellationToken cancellationToken)
     {
         var key = ContentKeys.Run(snapshot.Compilation, run);
-        var report = Service.Run(snapshot.Compilation.Program, run, new RunBudget(settings().Budget), cancellationToken);
+        var report = Service.Run(snapshot.Compilation, run, new RunBudget(settings().Budget), cancellationToken);
         RunResults.Set(snapshot.Uri, run.Name, key, report);
         return report;
     }
@@ -144,3 +203,6 @@ public sealed class DocumentAnalyzer
         return ran;
     }
 }
+
+/// <summary>A cached value and where its declaration started when it was computed.</summary>
+internal sealed record Placed<T>(T Value, int Start);

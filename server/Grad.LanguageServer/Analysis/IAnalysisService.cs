@@ -1,111 +1,44 @@
 using System.Collections.Immutable;
+using Grad.Language;
 using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
+using Grad.Runtime.Analysis;
 using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 using Newtonsoft.Json.Linq;
-using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Analysis;
 
 /// <summary>
-/// What the server asks of the runtime. The real implementation (<see cref="RuntimeAnalysisService"/>)
-/// calls <c>Grad.Runtime</c>, so the editor and the CLI compute the same numbers; tests substitute
-/// their own to control timing and failures.
+/// What the server asks of the runtime's one analysis engine (<see cref="Analyzer"/>). The real
+/// implementation (<see cref="RuntimeAnalysisService"/>) calls it, so the editor shows exactly the
+/// findings and numbers of <c>grad check</c> and <c>grad run</c>; tests substitute their own to
+/// control timing and failures. The server judges nothing itself: it translates.
 /// </summary>
 public interface IAnalysisService
 {
-    /// <summary>Per-layer δ and ∂C/∂W of a network at its initial weights (the same numbers as <c>grad inspect</c>).</summary>
-    NetworkReport AnalyzeNetwork(BoundProgram program, BoundNetwork network, CancellationToken cancellationToken);
+    /// <summary>A network at its initial weights: its numbers (the same as <c>grad inspect</c>) and findings with their verified fixes.</summary>
+    NetworkJudgement JudgeNetwork(Compilation compilation, BoundNetwork network, CancellationToken cancellationToken);
 
-    /// <summary>A cost at a point: value, gradient, Hessian eigenvalues and the symbolic gradient.</summary>
-    CostReport AnalyzeCost(BoundCost cost, ImmutableArray<double> point, CancellationToken cancellationToken);
+    /// <summary>A run's static findings (GRAD0508), before it runs.</summary>
+    ImmutableArray<Finding> JudgeRunBeforeRunning(Compilation compilation, BoundRun run, CancellationToken cancellationToken);
 
-    /// <summary>Runs one run within the budget; cancellation stops it (throws <see cref="OperationCanceledException"/>).</summary>
-    RunReport Run(BoundProgram program, BoundRun run, RunBudget budget, CancellationToken cancellationToken);
+    /// <summary>A cost at a point: value, gradient, Hessian, eigenvalues and the symbolic gradient.</summary>
+    CostAnalysis AnalyzeCost(BoundCost cost, ImmutableArray<double> point, CancellationToken cancellationToken);
+
+    /// <summary>Runs one run within the budget and judges it; cancellation stops it (throws <see cref="OperationCanceledException"/>).</summary>
+    RunReport Run(Compilation compilation, BoundRun run, RunBudget budget, CancellationToken cancellationToken);
 }
 
 public sealed record RunBudget(TimeSpan Time, long? MaxSteps = null);
-
-/// <summary>
-/// The chain rule's numbers for one layer, δ^l = ((W^(l+1))ᵀ δ^(l+1)) ⊙ g'(z^l). The scalars are
-/// for the first sample and set only when this layer and the next have one unit each, so that
-/// Delta = NextWeight · ActivationDerivative · NextDelta exactly; for the output layer NextWeight
-/// and NextDelta are null and OutputGradient is ∂ℓ/∂a^L. For wider layers: ‖W^(l+1)‖_F and the
-/// mean |g'(z^l)|.
-/// </summary>
-public sealed record ChainRule(
-    double? NextWeight,
-    double? ActivationDerivative,
-    double? NextDelta,
-    double? Delta,
-    double? OutputGradient,
-    double? NextWeightNorm,
-    double MeanAbsActivationDerivative)
-{
-    /// <summary>How much this layer multiplies δ by on its way back: |w·g'(z)|, or ‖W‖·mean|g'| when wider.</summary>
-    public double? Gain => NextWeight is { } w && ActivationDerivative is { } d
-        ? Math.Abs(w * d)
-        : NextWeightNorm is { } norm ? norm * MeanAbsActivationDerivative : null;
-}
-
-/// <summary>One layer at the initial weights: mean per-sample ‖δ^l‖, ‖∂C/∂W^l‖_F and the chain rule's numbers.</summary>
-public sealed record LayerReport(
-    int Index,
-    int Units,
-    int InputUnits,
-    string Activation,
-    string? Label,
-    double DeltaNorm,
-    double WeightGradNorm,
-    ChainRule Chain);
-
-/// <summary>A network's layers at the initial weights, and on what data they were measured.</summary>
-public sealed record NetworkReport(string Network, ImmutableArray<LayerReport> Layers, string DataDescription)
-{
-    /// <summary>Why there are no numbers (for example a CSV file that cannot be read), as a diagnostic to publish.</summary>
-    public Diagnostic? Problem { get; init; }
-
-    public double OutputDeltaNorm => Layers.IsEmpty ? 0 : Layers[^1].DeltaNorm;
-
-    /// <summary>‖δ^1‖ / ‖δ^L‖ (the vanishing/exploding measure); NaN when undefined.</summary>
-    public double InputToOutputRatio =>
-        Layers.IsEmpty || OutputDeltaNorm == 0 ? double.NaN : Layers[0].DeltaNorm / OutputDeltaNorm;
-}
-
-public sealed record CostReport(
-    string Cost,
-    ImmutableArray<string> Parameters,
-    ImmutableArray<double> Point,
-    double Value,
-    ImmutableArray<double> Gradient,
-    ImmutableArray<ImmutableArray<double>> Hessian,
-    ImmutableArray<double> Eigenvalues,
-    ImmutableArray<string> SymbolicGradient)
-{
-    /// <summary>|λ|max / |λ|min of the Hessian; infinity when singular.</summary>
-    public double ConditionNumber
-    {
-        get
-        {
-            if (Eigenvalues.IsEmpty)
-            {
-                return double.NaN;
-            }
-
-            var magnitudes = Eigenvalues.Select(Math.Abs).ToArray();
-            var smallest = magnitudes.Min();
-            return smallest == 0 ? double.PositiveInfinity : magnitudes.Max() / smallest;
-        }
-    }
-}
 
 /// <summary>Per-layer norms of a training run: before the first update and after the last.</summary>
 public sealed record TrainedLayerReport(int Index, double DeltaNormInitial, double DeltaNormFinal, double WeightGradNormInitial, double WeightGradNormFinal);
 
 /// <summary>
-/// The result of one run (<see cref="StopReason"/> null when it could not start). <see cref="Json"/> is the run's object in <c>grad run --json</c>
-/// (LANGUAGE.md), which <c>grad.run</c> returns as it is.
+/// The result of one run as the server keeps it (<see cref="StopReason"/> null when it could not start). <see cref="Json"/> is the run's object in
+/// <c>grad run --json</c> (LANGUAGE.md), which <c>grad.run</c> returns as it is; <see cref="Findings"/>
+/// are the runtime's judgement of the run.
 /// </summary>
 public sealed record RunReport(
     string Name,
@@ -125,6 +58,12 @@ public sealed record RunReport(
 
     /// <summary>The runtime's result of a minimize run (its trace in full), for the contour charts; null otherwise.</summary>
     public MinimizeResult? Minimize { get; init; }
+
+    /// <summary>The runtime's findings about this run (GRAD0502, 0503, 0505, during training).</summary>
+    public ImmutableArray<Finding> Findings { get; init; } = [];
+
+    /// <summary>Where the run's declaration started when it ran (findings are moved with it).</summary>
+    public int DeclarationStart { get; init; }
 
     public bool Diverged => StopReason == Runtime.Contracts.StopReason.Diverged;
 

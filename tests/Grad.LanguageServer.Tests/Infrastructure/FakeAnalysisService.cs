@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using Grad.Language;
 using Grad.Language.Semantics;
+using Grad.Runtime.Analysis;
 using Grad.LanguageServer.Analysis;
 using Grad.Runtime.Contracts;
 using Newtonsoft.Json.Linq;
@@ -8,7 +10,8 @@ namespace Grad.LanguageServer.Tests.Infrastructure;
 
 /// <summary>
 /// A stand-in for the runtime whose numbers and timing tests control: layer l of L has
-/// ‖δˡ‖ = 0.1·0.25^(L−l) (every layer multiplies δ by w·σ' = 1 × 0.25).
+/// ‖δˡ‖ = 0.1·0.25^(L−l) (every layer multiplies δ by w·σ' = 1 × 0.25); the runtime's rules
+/// judge those numbers.
 /// </summary>
 public sealed class FakeAnalysisService : IAnalysisService
 {
@@ -57,7 +60,7 @@ public sealed class FakeAnalysisService : IAnalysisService
     /// <summary>The budget of the last run.</summary>
     public RunBudget? LastBudget { get; private set; }
 
-    public NetworkReport AnalyzeNetwork(BoundProgram program, BoundNetwork network, CancellationToken cancellationToken)
+    public NetworkJudgement JudgeNetwork(Compilation compilation, BoundNetwork network, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref networkCalls);
         AnalysedOnThreadPool |= Thread.CurrentThread.IsThreadPoolThread;
@@ -82,25 +85,36 @@ public sealed class FakeAnalysisService : IAnalysisService
             var delta = 0.1 * Math.Pow(LayerFactor, total - l.Index);
             var nextDelta = 0.1 * Math.Pow(LayerFactor, total - l.Index - 1);
             var chain = l.Index == total
-                ? new ChainRule(null, 0.25, null, delta, 0.4, null, 0.25)
-                : new ChainRule(LayerFactor / 0.25, 0.25, nextDelta, delta, null, LayerFactor / 0.25, 0.25);
-            return new LayerReport(l.Index, l.Units, l.InputUnits, l.Activation.Name, l.Label, delta, delta * 0.5, chain);
-        }).ToImmutableArray();
-        return new NetworkReport(network.Name, layers, "one test sample");
+                ? new ChainFactors(null, 0.25, null, delta, 0.4, null, 0.25)
+                : new ChainFactors(LayerFactor / 0.25, 0.25, nextDelta, delta, null, LayerFactor / 0.25, 0.25);
+            return new LayerAnalysis(l.Index, l.Units, l.InputUnits, l.Activation.Name, l.Label, delta, delta * 0.5, delta / 0.1, chain);
+        }).ToList();
+        var ratio = total == 0 ? double.NaN : layers[0].DeltaNorm / layers[^1].DeltaNorm;
+        var analysis = new NetworkAnalysis(network.Name, "test data", "test run", 1, 0.5, layers, ratio, NetworkAnalyzer.Classify(ratio));
+        // The runtime's rule judges the fake numbers: the server only translates findings.
+        return new NetworkJudgement(analysis, NetworkFindings.Judge(compilation, network, analysis), null);
     }
 
-    public CostReport AnalyzeCost(BoundCost cost, ImmutableArray<double> point, CancellationToken cancellationToken)
+    public ImmutableArray<Finding> JudgeRunBeforeRunning(Compilation compilation, BoundRun run, CancellationToken cancellationToken) => [];
+
+    public CostAnalysis AnalyzeCost(BoundCost cost, ImmutableArray<double> point, CancellationToken cancellationToken)
     {
         // Pretends every cost is Σ cᵢ·pᵢ² with cᵢ = 10^(−3i): a diagonal, ill-conditioned bowl.
         var n = cost.Parameters.Length;
         var curvature = Enumerable.Range(0, n).Select(i => 2 * Math.Pow(1e-3, n - 1 - i)).ToArray();
-        var gradient = point.Select((p, i) => curvature[i] * p).ToImmutableArray();
-        var hessian = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Select(j => i == j ? curvature[i] : 0.0).ToImmutableArray()).ToImmutableArray();
-        return new CostReport(cost.Name, cost.Parameters, point, point.Select((p, i) => curvature[i] / 2 * p * p).Sum(), gradient, hessian,
-            curvature.Order().ToImmutableArray(), cost.Parameters.Select((p, i) => SymbolicDerivative ?? $"{curvature[i]}*{p}").ToImmutableArray());
+        var gradient = point.Select((p, i) => curvature[i] * p).ToArray();
+        var hessian = new double[n, n];
+        for (var i = 0; i < n; i++)
+        {
+            hessian[i, i] = curvature[i];
+        }
+
+        var eigenvalues = curvature.Order().ToArray();
+        return new CostAnalysis(cost.Name, cost.Parameters, [.. point], point.Select((p, i) => curvature[i] / 2 * p * p).Sum(), gradient, hessian,
+            eigenvalues, eigenvalues.Length == 0 ? double.NaN : eigenvalues[^1] / eigenvalues[0], [.. cost.Parameters.Select((p, i) => SymbolicDerivative ?? $"{curvature[i]}*{p}")], null);
     }
 
-    public RunReport Run(BoundProgram program, BoundRun run, RunBudget budget, CancellationToken cancellationToken)
+    public RunReport Run(Compilation compilation, BoundRun run, RunBudget budget, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref runCalls);
         LastBudget = budget;

@@ -136,6 +136,21 @@ public sealed class TestServer : IAsyncDisposable
         new LinePosition((int)range["start"]!["line"]!, (int)range["start"]!["character"]!),
         new LinePosition((int)range["end"]!["line"]!, (int)range["end"]!["character"]!));
 
+    /// <summary>A quick fix's LSP text edits applied to <paramref name="text"/> (the last edit first, so earlier offsets hold).</summary>
+    public static string Apply(string text, JArray edits)
+    {
+        var source = new Grad.Language.Text.SourceText(text);
+        var spans = edits.Select(e => (Range: FromLsp(e["range"]!), NewText: e["newText"]!.ToString()))
+            .Select(e => (Start: source.GetOffset(e.Range.Start), End: source.GetOffset(e.Range.End), e.NewText))
+            .OrderByDescending(e => e.Start);
+        foreach (var (start, end, newText) in spans)
+        {
+            text = string.Concat(text.AsSpan(0, start), newText, text.AsSpan(end));
+        }
+
+        return text;
+    }
+
     /// <summary>The first notification (already received or still to come) that matches.</summary>
     public async Task<JToken> WaitForNotificationAsync(string method, Func<JToken, bool> predicate, TimeSpan? timeout = null)
     {

@@ -21,15 +21,15 @@ public static class CostHover
         text.Append("```grad\n").Append(compilation.Source[cost.Syntax.Span].Trim()).Append("\n```\n\n");
         var runs = compilation.Program.Runs.Where(r => r.Cost?.Name == name && r.Start.Length == cost.Parameters.Length).ToArray();
         var symbolicAt = runs.Length > 0 ? runs[0].Start : cost.Parameters.Select(_ => 0.0).ToImmutableArray();
-        var symbolic = analyzer.GetCostReport(cost, symbolicAt, cancellationToken);
-        foreach (var (parameter, derivative) in cost.Parameters.Zip(symbolic.SymbolicGradient))
+        var symbolic = analyzer.GetCost(cost, symbolicAt, cancellationToken);
+        foreach (var (parameter, derivative) in cost.Parameters.Zip(symbolic.Derivatives))
         {
             text.Append($"∂{cost.Name}/∂{parameter} = `{derivative}`  \n");
         }
 
         foreach (var start in runs.Select(r => r.Start).Distinct(new PointComparer()).Take(3))
         {
-            var report = analyzer.GetCostReport(cost, start, cancellationToken);
+            var report = analyzer.GetCost(cost, start, cancellationToken);
             var point = string.Join(", ", cost.Parameters.Zip(start, (p, v) => $"{p} = {Numbers.Format(v)}"));
             var runNames = string.Join(", ", runs.Where(r => r.Start.SequenceEqual(start)).Select(r => $"`{r.Name}`"));
             text.Append($"\n**at {point}** (start of {runNames}): {cost.Name} = {Numbers.Format(report.Value)}\n\n");

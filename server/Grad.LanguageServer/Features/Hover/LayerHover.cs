@@ -3,7 +3,6 @@ using Grad.Language.Semantics;
 using Grad.LanguageServer.Analysis;
 using Grad.LanguageServer.Documents;
 using Grad.LanguageServer.Features.Common;
-using static Grad.LanguageServer.Analysis.AnalysisWarnings;
 using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Features.Hover;
@@ -24,17 +23,17 @@ public static class LayerHover
 
         var compilation = snapshot.Compilation;
         var network = compilation.Program.Networks.First(n => n.Layers.Contains(layers[0]));
-        var report = analyzer.GetNetworkReport(compilation, network, cancellationToken);
+        var report = analyzer.GetNetwork(compilation, network, cancellationToken).Analysis;
         var trainingRun = compilation.Program.Runs.FirstOrDefault(r => r.Network?.Name == network.Name);
         var trained = trainingRun is null ? null : analyzer.GetCurrentRun(snapshot, trainingRun);
         var total = network.Layers.Length;
-        var output = report.OutputDeltaNorm;
+        var output = report is null || report.Layers.Count == 0 ? 0 : report.Layers[^1].DeltaNorm;
 
         var text = new StringBuilder();
         if (layers.Count == 1)
         {
             var layer = layers[0];
-            var numbers = report.Layers.FirstOrDefault(l => l.Index == layer.Index);
+            var numbers = report?.Layers.FirstOrDefault(l => l.Index == layer.Index);
             text.Append($"**layer {layer.Index} of {total}** in `{network.Name}` · {layer.InputUnits} → {layer.Units} units · `{layer.Activation.Name}`");
             if (layer.Label is not null)
             {
@@ -42,20 +41,20 @@ public static class LayerHover
             }
 
             text.Append("\n\n");
-            if (numbers is null)
+            if (numbers is null || report is null)
             {
                 return text.Append("(no analysis for this layer)").ToString();
             }
 
             var trainedLayer = trained?.Layers.FirstOrDefault(l => l.Index == layer.Index);
             var table = trainedLayer is null ? new HoverTable("", "at initial weights") : new HoverTable("", "at initial weights", $"after `{trainingRun!.Name}`");
-            var l = Superscript(layer.Index);
+            var l = Numbers.Superscript(layer.Index);
             table.Row([$"‖δ{l}‖", Numbers.Format(numbers.DeltaNorm), .. Trained(trainedLayer?.DeltaNormFinal)]);
             table.Row([$"‖∂C/∂W{l}‖", Numbers.Format(numbers.WeightGradNorm), .. Trained(trainedLayer?.WeightGradNormFinal)]);
             if (layer.Index < total)
             {
                 // On the output layer the ratio is ‖δᴸ‖/‖δᴸ‖ = 1: no row.
-                table.Row([$"‖δ{l}‖/‖δ{Superscript(total)}‖", Numbers.Format(output == 0 ? double.NaN : numbers.DeltaNorm / output), .. trainedLayer is null ? Array.Empty<string>() : [""]]);
+                table.Row([$"‖δ{l}‖/‖δ{Numbers.Superscript(total)}‖", Numbers.Format(output == 0 ? double.NaN : numbers.DeltaNorm / output), .. trainedLayer is null ? Array.Empty<string>() : [""]]);
             }
 
             text.Append(table).Append('\n');
@@ -76,7 +75,7 @@ public static class LayerHover
         var rows = new HoverTable("l", "shape", "activation", "‖δˡ‖", "‖∂C/∂Wˡ‖", "‖δˡ‖/‖δᴸ‖", "δ multiplied by");
         foreach (var layer in layers)
         {
-            var numbers = report.Layers.FirstOrDefault(n => n.Index == layer.Index);
+            var numbers = report?.Layers.FirstOrDefault(n => n.Index == layer.Index);
             if (numbers is null)
             {
                 continue;
@@ -93,7 +92,7 @@ public static class LayerHover
         }
 
         text.Append(rows);
-        text.Append($"\n_at the initial weights, measured on {report.DataDescription}_\n");
+        text.Append($"\n_at the initial weights, measured on {report?.DataDescription ?? "no data"}_\n");
         if (explanation is not null)
         {
             text.Append('\n').Append(explanation).Append('\n');
@@ -104,10 +103,10 @@ public static class LayerHover
     }
 
     /// <summary>δˡ = w^(l+1)·g'(zˡ)·δ^(l+1), with this layer's numbers.</summary>
-    public static string ChainRule(BoundLayer layer, LayerReport numbers, NetworkReport report, int total)
+    public static string ChainRule(BoundLayer layer, LayerAnalysis numbers, NetworkAnalysis report, int total)
     {
-        var l = Superscript(layer.Index);
-        var n = Superscript(layer.Index + 1);
+        var l = Numbers.Superscript(layer.Index);
+        var n = Numbers.Superscript(layer.Index + 1);
         var derivative = SyntaxLocator.ActivationDerivative(layer.Activation.Kind);
         var chain = numbers.Chain;
         if (layer.Index == total)

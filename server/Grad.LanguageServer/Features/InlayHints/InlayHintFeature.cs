@@ -42,7 +42,11 @@ public sealed class InlayHintFeature
                 continue;
             }
 
-            var report = context.Analyzer.GetNetworkReport(compilation, network, cancellationToken);
+            if (context.Analyzer.GetNetwork(compilation, network, cancellationToken).Analysis is not { } report)
+            {
+                continue;
+            }
+
             foreach (var group in network.Layers.GroupBy(l => source.GetLine(l.Syntax.Span.End)))
             {
                 if (group.Key < first || group.Key > last)
