@@ -51,6 +51,51 @@ public sealed class ExportTests(ITestOutputHelper output) : IDisposable
         }
         """;
 
+    private const string CuresFile = """
+        network n {
+          input 2
+          dense 8 tanh
+          dense 6 relu
+          dense 1 sigmoid
+          init he_normal
+          loss bce
+          seed 4
+        }
+        data d = moons(n = 40, noise = 0.1, seed = 1)
+        run warm {
+          train n on d
+          optimizer sgd(lr = 0.5, momentum = 0.9)
+          schedule warmup(steps = 10, start = 0.1) then cosine(period = 30, min_lr = 0.01)
+          clip norm 0.5
+          epochs 12
+          batch 8
+          seed 3
+        }
+        run stepped {
+          train n on d
+          optimizer adam(lr = 0.05)
+          schedule step(every = 7, gamma = 0.5)
+          clip value 0.05
+          epochs 10
+          batch 10
+          seed 5
+        }
+        run expo {
+          train n on d
+          optimizer rmsprop(lr = 0.01)
+          schedule exponential(gamma = 0.97)
+          epochs 30
+        }
+        cost bowl(w1, w2) = 0.001 * w1^2 + w2^2
+        run bowlclip {
+          minimize bowl from w1 = 1, w2 = 1
+          optimizer sgd(lr = 0.5)
+          schedule cosine(period = 20)
+          clip norm 1
+          steps 50
+        }
+        """;
+
     private readonly string directory = Directory.CreateTempSubdirectory("grad-export-").FullName;
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
@@ -100,6 +145,24 @@ public sealed class ExportTests(ITestOutputHelper output) : IDisposable
         var (script, gradJson) = ExportAndRun(WriteMinibatchFile());
         Assert.Contains("\"csv\": ", File.ReadAllText(script));
         AssertAgrees(script, gradJson);
+    }
+
+    /// <summary>The v2 schedules and clipping: warmup then cosine with clip norm, step with clip value, exponential, and a minimize run.</summary>
+    [Fact]
+    public void SchedulesAndClippingAgreeWithGrad()
+    {
+        if (!PythonScripts.Available(output, $"{nameof(ExportTests)}.{nameof(SchedulesAndClippingAgreeWithGrad)}", "torch"))
+        {
+            return;
+        }
+
+        var path = Path.Combine(directory, "cures.grad");
+        File.WriteAllText(path, CuresFile);
+        var (script, gradJson) = ExportAndRun(path);
+        AssertAgrees(script, gradJson);
+        var trace = JObject.Parse(File.ReadAllText(Path.Combine(directory, "torch.json")))["runs"]![0]!["trace"]!;
+        Assert.Contains(trace, point => (bool)point["clipped"]!);
+        Assert.Equal(0.5 * 0.1, (double)trace[0]!["lr"]!, 15);
     }
 
     [Fact]
@@ -243,8 +306,6 @@ public sealed class ExportRefusalTests
     [Theory]
     [InlineData("dense 4 relu\n  norm layer", "", "'norm layer' (layer 2 of network n) is not exported to PyTorch yet")]
     [InlineData("dense 4 relu\n  residual { dense 4 relu  dense 4 linear }", "", "a residual block (network n) is not exported to PyTorch yet")]
-    [InlineData("dense 4 relu", "schedule exponential(gamma = 0.9)", "'schedule' is not exported to PyTorch yet")]
-    [InlineData("dense 4 relu", "clip norm 1.0", "'clip' is not exported to PyTorch yet")]
     public void V2ConstructsAreRefusedByName(string layers, string runItem, string message)
     {
         var directory = Directory.CreateTempSubdirectory("grad-export-").FullName;

@@ -110,7 +110,7 @@ internal sealed class ExportedRuns(Func<BoundData, DataLoadResult> loadData)
         var network = run.Network!;
         if (NotExportedYet(run) is { } construct)
         {
-            return $"{construct} is not exported to PyTorch yet (only dense layers, without schedule or clip)";
+            return $"{construct} is not exported to PyTorch yet (only dense layers)";
         }
 
         var loaded = loadData(run.Data!);
@@ -157,8 +157,6 @@ internal sealed class ExportedRuns(Func<BoundData, DataLoadResult> loadData)
     {
         { Network.Layers: var layers } when layers.FirstOrDefault(l => l.IsNorm) is { } norm => $"'{norm.KindName}' (layer {norm.Index} of network {run.Network.Name})",
         { Network.Layers: var layers } when layers.Any(l => l.ResidualFrom is not null) => $"a residual block (network {run.Network.Name})",
-        { Schedule: not null } => "'schedule'",
-        { Clip: not null } => "'clip'",
         _ => null,
     };
 
@@ -197,6 +195,8 @@ internal sealed class ExportedRuns(Func<BoundData, DataLoadResult> loadData)
             ["steps"] = steps,
             ["recordEvery"] = RecordSchedule.For(steps, run.RecordEvery).Every,
             ["until"] = new JArray(run.Until.Select(c => new JArray(c.Metric.ToString().ToLowerInvariant(), c.Threshold))),
+            ["schedule"] = run.Schedule is { } schedule ? new JArray(schedule.Phases.Select(Phase)) : null,
+            ["clip"] = run.Clip is { } clip ? new JObject { ["kind"] = clip.Kind == ClipKind.Norm ? "norm" : "value", ["bound"] = clip.Bound } : null,
         };
         foreach (var property in specific)
         {
@@ -205,6 +205,15 @@ internal sealed class ExportedRuns(Func<BoundData, DataLoadResult> loadData)
 
         return json;
     }
+
+    /// <summary>One schedule phase with the arguments of its PyTorch scheduler (the script's make_schedule).</summary>
+    private static JObject Phase(SchedulePhase phase) => phase.Kind switch
+    {
+        ScheduleKind.Step => new JObject { ["kind"] = phase.Name, ["every"] = phase.Every, ["gamma"] = phase.Gamma },
+        ScheduleKind.Exponential => new JObject { ["kind"] = phase.Name, ["gamma"] = phase.Gamma },
+        ScheduleKind.Cosine => new JObject { ["kind"] = phase.Name, ["period"] = phase.Period, ["min_lr"] = phase.MinLr },
+        _ => new JObject { ["kind"] = phase.Name, ["steps"] = phase.Steps, ["start"] = phase.Start },
+    };
 
     /// <summary>The run's <c>"optimizer"</c> as Grad's JSON writes it.</summary>
     private static JToken OptimizerJson(OptimizerSpec spec)

@@ -5,12 +5,17 @@ import os
 import re
 import socket
 import sys
+import warnings
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 DTYPE = torch.float64  # Grad computes in float64; so does this script, on every device.
+
+# SequentialLR itself calls step(0) on its next scheduler at the milestone (PyTorch 1.13), which
+# warns about an argument this script never passes.
+warnings.filterwarnings("ignore", message="The epoch parameter in `scheduler.step\\(\\)` was not necessary")
 
 
 # ---- data -----------------------------------------------------------------------------------
@@ -141,6 +146,56 @@ def make_optimizer(spec, parameters):
                 weight_decay=spec["weight_decay"], amsgrad=spec["amsgrad"], foreach=False)
 
 
+def make_schedule(phases, optimizer):
+    """Grad's schedule as PyTorch's schedulers, stepped after every optimizer step; None for a constant lr."""
+    if not phases:
+        return None
+    schedulers = torch.optim.lr_scheduler
+
+    def one(phase):
+        if phase["kind"] == "step":
+            return schedulers.StepLR(optimizer, step_size=phase["every"], gamma=phase["gamma"])
+        if phase["kind"] == "exponential":
+            return schedulers.ExponentialLR(optimizer, gamma=phase["gamma"])
+        if phase["kind"] == "cosine":
+            return schedulers.CosineAnnealingLR(optimizer, T_max=phase["period"], eta_min=phase["min_lr"])
+        return schedulers.LinearLR(optimizer, start_factor=phase["start"], end_factor=1.0, total_iters=phase["steps"])
+
+    if len(phases) == 1:
+        return one(phases[0])
+    # warmup(…) then B: SequentialLR with the milestone at the warmup's steps.
+    return schedulers.SequentialLR(optimizer, [one(phase) for phase in phases], milestones=[phases[0]["steps"]])
+
+
+def total_norm(parameters):
+    """‖g‖₂ over all parameters as clip_grad_norm_ computes it: the norm of the tensors' norms."""
+    return torch.norm(torch.stack([torch.norm(p.grad.detach(), 2.0) for p in parameters]), 2.0).item()
+
+
+def clip(spec, parameters):
+    """clip norm C / clip value C, after backward and before the optimizer step."""
+    if spec is None:
+        return
+    if spec["kind"] == "norm":
+        torch.nn.utils.clip_grad_norm_(parameters, spec["bound"])
+    else:
+        torch.nn.utils.clip_grad_value_(parameters, spec["bound"])
+
+
+def cures_of(run, optimizer, parameters):
+    """What a trace point records of the cures: the next update's lr, the gradient's norm before
+    clipping and whether clipping would change it."""
+    point = {}
+    if run["schedule"]:
+        point["lr"] = number(optimizer.param_groups[0]["lr"])
+    if run["clip"]:
+        norm, bound = total_norm(parameters), run["clip"]["bound"]
+        point["gradNorm"] = number(norm)
+        point["clipped"] = bound / (norm + 1e-6) < 1.0 if run["clip"]["kind"] == "norm" \
+            else any((p.grad.abs() > bound).any().item() for p in parameters)
+    return point
+
+
 # ---- the stepping loop (Grad's Runner) --------------------------------------------------------
 
 def until_met(conditions, change, grad, objective):
@@ -214,6 +269,7 @@ def train(run, data, device="cpu", rank=0, world=1):
     model = Chain(spec).to(device)
     parameters = list(model.parameters())
     optimizer = make_optimizer(run["optimizer"], parameters)
+    schedule = make_schedule(run["schedule"], optimizer)
     x, y = load_data(data[run["data"]], spec["layers"][-1]["units"])
     batches = Batches(run, x, y, device, rank, world)
     output_activation = spec["layers"][-1]["activation"]
@@ -236,7 +292,8 @@ def train(run, data, device="cpu", rank=0, world=1):
 
     def snapshot(step, loss, delta_norms):
         weight_norms = torch.stack([linear.weight.grad.norm() for linear in model.linears]).tolist()
-        return {"step": step, "loss": number(loss), "deltaNorms": numbers(delta_norms), "weightGradNorms": numbers(weight_norms)}
+        return {"step": step, "loss": number(loss), **cures_of(run, optimizer, parameters),
+                "deltaNorms": numbers(delta_norms), "weightGradNorms": numbers(weight_norms)}
 
     batches.advance()
     loss, deltas = evaluate()
@@ -245,7 +302,10 @@ def train(run, data, device="cpu", rank=0, world=1):
 
     def update(step):
         previous = flat(parameters)
+        clip(run["clip"], parameters)
         optimizer.step()
+        if schedule:
+            schedule.step()
         last = step == run["steps"]
         if not last:
             batches.advance()
@@ -294,6 +354,7 @@ def minimize(run, device="cpu"):
     cost, names = COSTS[run["cost"]], run["parameters"]
     theta = torch.tensor(run["start"], dtype=DTYPE, device=device, requires_grad=True)
     optimizer = make_optimizer(run["optimizer"], [theta])
+    schedule = make_schedule(run["schedule"], optimizer)
 
     def evaluate():
         optimizer.zero_grad(set_to_none=False)
@@ -302,7 +363,8 @@ def minimize(run, device="cpu"):
         return value.item()
 
     def point(step, value):
-        return {"step": step, "cost": number(value), "params": by_name(names, theta), "gradient": by_name(names, theta.grad)}
+        return {"step": step, "cost": number(value), "params": by_name(names, theta), "gradient": by_name(names, theta.grad),
+                **cures_of(run, optimizer, [theta])}
 
     value = evaluate()
     trace = [point(0, value)]
@@ -310,7 +372,10 @@ def minimize(run, device="cpu"):
 
     def update(step):
         previous = theta.detach().clone()
+        clip(run["clip"], [theta])
         optimizer.step()
+        if schedule:
+            schedule.step()
         state["value"] = evaluate()
         diverged = not finite(state["value"]) or not torch.isfinite(theta).all().item()
         satisfied = not diverged and until_met(run["until"], max_abs(theta.detach() - previous), max_abs(theta.grad), state["value"])
