@@ -22,9 +22,51 @@ public static class Program
 
     private static void Quick(string[] args)
     {
+        if (args is [_, "files", .. var files])
+        {
+            // Each file's runs in-process, best of 3 by CPU time (the machine is shared): start-up excluded, for profiling the run loop.
+            foreach (var file in files)
+            {
+                var program = Language.Compilation.Create(File.ReadAllText(file), file).Program;
+                var options = new Runtime.Runs.RunOptions { Threads = 1 };
+                var seconds = Enumerable.Range(0, 3).Min(_ =>
+                {
+                    var started = Process.GetCurrentProcess().TotalProcessorTime;
+                    Runtime.Runs.Runner.ExecuteAll(program, options);
+                    return (Process.GetCurrentProcess().TotalProcessorTime - started).TotalSeconds;
+                });
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(file)} {seconds:F4} s CPU"));
+            }
+
+            return;
+        }
+
+        if (args is [_, "cost"])
+        {
+            var compilation = Language.Compilation.Create("let a = 0.001\ncost bowl(w1, w2) = a * w1^2 + w2^2\n", "bowl.grad");
+            var cost = Runtime.Costs.CompiledCost.Compile(compilation.Program.Costs[0]);
+            double[] point0 = [1, 1];
+            var gradient0 = new double[2];
+            var compileWatch = Stopwatch.StartNew();
+            var straightLine = cost.CompileStraightLine();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bowl_first_compile_ms {compileWatch.Elapsed.TotalMilliseconds:F1}"));
+            compileWatch.Restart();
+            cost.CompileStraightLine()(point0, gradient0);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bowl_second_compile_ms {compileWatch.Elapsed.TotalMilliseconds:F1}"));
+            var workspace = cost.CreateWorkspace();
+            double[] point = [1, 1];
+            var gradient = new double[2];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bowl_tape_ns {Measure(() => cost.EvaluateWithGradient(point, gradient, workspace), 1_000_000) * 1000:F2}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bowl_straight_line_ns {Measure(() => straightLine(point, gradient), 1_000_000) * 1000:F2}"));
+            return;
+        }
+
         var chain = new ChainWorkload();
         var mlp = new MlpWorkload();
+        var narrow = new NarrowWorkload();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"chain_us {Measure(() => chain.Run(), 20_000):F3}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"narrow_us {Measure(() => narrow.Step(), 300):F1}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"narrow_forward_us {Measure(() => narrow.Forward(), 300):F1}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mlp_us {Measure(() => mlp.Step(), 30):F1}"));
         if (args.Length > 1 && args[1] == "gemm")
         {
@@ -41,6 +83,28 @@ public static class Program
                 return c[0];
             }, 30);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"gemm_512x128x784_gflops {2.0 * 512 * 128 * 784 / us / 1000:F1}"));
+            var a64 = new double[64 * 64];
+            var b64 = new double[64 * 64];
+            var c64 = new double[64 * 64];
+            Array.Fill(a64, 0.5);
+            Array.Fill(b64, 0.25);
+            var us64 = Measure(() =>
+            {
+                Runtime.Numerics.Gemm.Multiply(64, 64, 64, a64, 64, 1, b64, 1, 64, c64, 64);
+                return c64[0];
+            }, 3000);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"gemm_64x64x64_gflops {2.0 * 64 * 64 * 64 / us64 / 1000:F1}"));
+            var z = new double[64 * 64];
+            var usSigmoid = Measure(() =>
+            {
+                for (var i = 0; i < z.Length; i++)
+                {
+                    z[i] = Runtime.Numerics.SpecialFunctions.Sigmoid(a64[i] - 0.7 * i / z.Length);
+                }
+
+                return z[0];
+            }, 3000);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sigmoid_ns {usSigmoid * 1000 / z.Length:F2}"));
         }
     }
 

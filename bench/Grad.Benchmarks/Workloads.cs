@@ -85,3 +85,43 @@ public sealed class MlpWorkload
         return loss;
     }
 }
+
+/// <summary>W4 of bench/compare.sh: a deep, narrow sigmoid net 32 → 20 × 64 → 1 (linear), mse, batch 64; one SGD step.</summary>
+public sealed class NarrowWorkload
+{
+    public const int Batch = 64;
+    private readonly Backprop backprop;
+    private readonly double[] parameters;
+    private readonly double[] gradient;
+    private readonly double[] x;
+    private readonly double[] y;
+    private readonly Optimizer optimizer;
+
+    public NarrowWorkload()
+    {
+        var sigmoid = new Activation(ActivationKind.Sigmoid);
+        var layers = Enumerable.Range(0, 20).Select(_ => (64, sigmoid, (string?)null)).Append((1, new Activation(ActivationKind.Linear), null));
+        var model = NetworkModel.Create("narrow", 32, layers, LossKind.Mse);
+        var rng = new Rng(3);
+        parameters = new double[model.ParameterCount];
+        for (var l = 0; l < model.Layers.Length; l++)
+        {
+            NetworkModel.Initialize(new InitSpec(InitKind.XavierUniform), model.Layers[l].InputUnits, model.Layers[l].Units, rng, model.Weights(parameters, l));
+        }
+
+        gradient = new double[model.ParameterCount];
+        x = [.. Enumerable.Range(0, Batch * 32).Select(_ => rng.NextDouble())];
+        y = [.. Enumerable.Range(0, Batch).Select(_ => rng.NextDouble())];
+        backprop = new Backprop(model, Batch);
+        optimizer = Optimizer.Create(new OptimizerSpec(OptimizerKind.Sgd, 0.1), model.ParameterCount);
+    }
+
+    public double Step()
+    {
+        var loss = backprop.Run(parameters, x, y, Batch, gradient);
+        optimizer.Step(parameters, gradient);
+        return loss;
+    }
+
+    public double Forward() => backprop.Forward(parameters, x, y, Batch);
+}

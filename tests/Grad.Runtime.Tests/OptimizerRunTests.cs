@@ -34,6 +34,40 @@ public class OptimizerRunTests
         Assert.Equal(1001, result.Trace.Count);
     }
 
+    /// <summary>
+    /// A long run switches from the tape interpreter to straight-line code once it is compiled
+    /// (at a step that depends on timing): every recorded number is still the interpreter's.
+    /// </summary>
+    [Fact]
+    public void LongRunsGiveTheInterpretersNumbersBitForBit()
+    {
+        var cost = Rosenbrock();
+        var steps = (int)(Runner.StraightLineWork / Costs.CompiledCost.Compile(cost).TapeLength) + 50_000;
+        var spec = new OptimizerSpec(OptimizerKind.Adam, 0.001, Eps: 1e-8);
+        var result = (MinimizeResult)Runner.Execute(Minimize("long", cost, [-1.2, 1], spec, steps, recordEvery: 1000));
+
+        var tape = Costs.CompiledCost.Compile(cost);
+        var optimizer = Optimizers.Optimizer.Create(spec, 2);
+        double[] parameters = [-1.2, 1];
+        var gradient = new double[2];
+        var value = tape.EvaluateWithGradient(parameters, gradient);
+        for (var step = 1; step <= steps; step++)
+        {
+            optimizer.Step(parameters, gradient);
+            value = tape.EvaluateWithGradient(parameters, gradient);
+            if (step % 1000 == 0)
+            {
+                var point = result.Trace[step / 1000];
+                Assert.Equal(step, point.Step);
+                Assert.Equal(BitConverter.DoubleToInt64Bits(value), BitConverter.DoubleToInt64Bits(point.Cost));
+                Assert.Equal(parameters, point.Parameters);
+                Assert.Equal(gradient, point.Gradient);
+            }
+        }
+
+        Assert.Equal(parameters, result.FinalParameters);
+    }
+
     [Fact]
     public void UntilChangeStopsAfterTwoStepsAtW1Of0998()
     {

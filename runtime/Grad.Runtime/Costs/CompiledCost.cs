@@ -9,7 +9,7 @@ namespace Grad.Runtime.Costs;
 /// (reverse-mode AD). The Hessian runs the same reverse sweep on dual numbers, one column per
 /// parameter (forward-over-reverse). Immutable and thread-safe; buffers live in the caller.
 /// </summary>
-public sealed class CompiledCost
+public sealed partial class CompiledCost
 {
     private readonly Instruction[] tape;
 

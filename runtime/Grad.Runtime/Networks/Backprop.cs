@@ -40,6 +40,9 @@ public sealed partial class Backprop
 
     public int Threads { get; }
 
+    /// <summary>Small layers' products as plain loops (<see cref="SmallDense"/>); off only to test that they give Gemm's bits.</summary>
+    internal bool UseSmallKernels { get; init; } = true;
+
     /// <summary>The batch size of the last pass.</summary>
     public int BatchSize { get; private set; }
 
@@ -188,18 +191,11 @@ public sealed partial class Backprop
             var weights = parameters.Slice(shape.WeightOffset, shape.WeightCount);
             var bias = parameters.Slice(shape.BiasOffset, units);
 
-            // Z = A^(l−1) · Wᵀ, then + b on every row.
-            Gemm.Multiply(batch, units, fanIn, LayerInput(l), fanIn, 1, weights, 1, fanIn, z, units, threads: Threads);
+            DenseForward(batch, units, fanIn, LayerInput(l), weights, bias, z);
             var a = activations[l].AsSpan(0, batch * units);
             for (var i = 0; i < batch; i++)
             {
-                var row = z.Slice(i * units, units);
-                for (var j = 0; j < units; j++)
-                {
-                    row[j] += bias[j];
-                }
-
-                Activations.Forward(shape.Activation, row, a.Slice(i * units, units));
+                Activations.Forward(shape.Activation, z.Slice(i * units, units), a.Slice(i * units, units));
             }
 
             cures?.AddSkip(l, shape, input, batch);
@@ -312,6 +308,52 @@ public sealed partial class Backprop
         return total / BatchSize;
     }
 
+    /// <summary>Z = X·Wᵀ, then + b on every row: plain loops for small layers, else the blocked GEMM.</summary>
+    private void DenseForward(int batch, int units, int fanIn, ReadOnlySpan<double> x, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, Span<double> z)
+    {
+        if (UseSmallKernels && SmallDense.Fits(batch, units, fanIn))
+        {
+            SmallDense.Forward(batch, units, fanIn, x, weights, bias, z);
+            return;
+        }
+
+        Gemm.Multiply(batch, units, fanIn, x, fanIn, 1, weights, 1, fanIn, z, units, threads: Threads);
+        for (var i = 0; i < batch; i++)
+        {
+            var row = z.Slice(i * units, units);
+            for (var j = 0; j < units; j++)
+            {
+                row[j] += bias[j];
+            }
+        }
+    }
+
+    /// <summary>∂C/∂W = scale·Δᵀ·X.</summary>
+    private void WeightGradient(int batch, int units, int fanIn, ReadOnlySpan<double> delta, ReadOnlySpan<double> x, double scale, Span<double> gradient)
+    {
+        if (UseSmallKernels && SmallDense.Fits(batch, units, fanIn))
+        {
+            SmallDense.WeightGradient(batch, units, fanIn, delta, x, scale, gradient);
+        }
+        else
+        {
+            Gemm.Multiply(units, fanIn, batch, delta, 1, units, x, fanIn, 1, gradient, fanIn, scale, threads: Threads);
+        }
+    }
+
+    /// <summary>Δ·W, the gradient with respect to the layer's input.</summary>
+    private void UpstreamGradient(int batch, int units, int fanIn, ReadOnlySpan<double> delta, ReadOnlySpan<double> weights, Span<double> upstream)
+    {
+        if (UseSmallKernels && SmallDense.Fits(batch, units, fanIn))
+        {
+            SmallDense.Upstream(batch, units, fanIn, delta, weights, upstream);
+        }
+        else
+        {
+            Gemm.Multiply(batch, fanIn, units, delta, units, 1, weights, fanIn, 1, upstream, fanIn, threads: Threads);
+        }
+    }
+
     private void BackwardPass(ReadOnlySpan<double> parameters, Span<double> gradient)
     {
         var batch = BatchSize;
@@ -334,7 +376,7 @@ public sealed partial class Backprop
             }
 
             // ∂C/∂W^l = (1/B) Δᵀ A^(l−1); ∂C/∂b^l = (1/B) Σ_i δ_i.
-            Gemm.Multiply(units, fanIn, batch, delta, 1, units, LayerInput(l), fanIn, 1, gradient.Slice(shape.WeightOffset, shape.WeightCount), fanIn, scale, threads: Threads);
+            WeightGradient(batch, units, fanIn, delta, LayerInput(l), scale, gradient.Slice(shape.WeightOffset, shape.WeightCount));
             var biasGradient = gradient.Slice(shape.BiasOffset, units);
             biasGradient.Clear();
             for (var i = 0; i < batch; i++)
@@ -358,7 +400,7 @@ public sealed partial class Backprop
 
             // δ^(l−1) = (Δ W^l) ⊙ g'(z^(l−1)), row by row.
             var weights = parameters.Slice(shape.WeightOffset, shape.WeightCount);
-            Gemm.Multiply(batch, fanIn, units, delta, units, 1, weights, fanIn, 1, upstream.AsSpan(0, batch * fanIn), fanIn, threads: Threads);
+            UpstreamGradient(batch, units, fanIn, delta, weights, upstream.AsSpan(0, batch * fanIn));
             PreviousDelta(l, batch);
         }
     }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
@@ -25,6 +26,16 @@ namespace Grad.Runtime.Runs;
 public static class Runner
 {
     private static readonly long ProgressInterval = Stopwatch.Frequency / 20;
+
+    /// <summary>
+    /// A minimize run whose steps times tape length reach this compiles its cost to straight-line
+    /// code (<see cref="CompiledCost.CompileStraightLine"/>, the same bits) on a worker thread
+    /// while the tape interpreter runs, and switches to it once it is ready.
+    /// </summary>
+    internal const long StraightLineWork = 1_000_000;
+
+    /// <summary>A minimize step takes nanoseconds: its clock (time budget, progress) is read every this many steps.</summary>
+    private const int MinimizeClockInterval = 32;
 
     /// <summary>Runs every run of a program in order.</summary>
     public static IReadOnlyList<RunResult> ExecuteAll(BoundProgram program, RunOptions? options = null)
@@ -59,7 +70,6 @@ public static class Runner
     private static MinimizeResult Minimize(BoundRun run, RunOptions options)
     {
         var cost = CompiledCost.Compile(run.Cost ?? throw new ArgumentException("a minimize run needs a cost", nameof(run)));
-        var workspace = cost.CreateWorkspace();
         var n = cost.ParameterCount;
         var parameters = run.Start.ToArray();
         var previous = new double[n];
@@ -70,17 +80,28 @@ public static class Runner
         var optimizer = Optimizer.Create(run.Optimizer, n);
         var cures = new StepCures(run, optimizer, [(0, n)]);
         var trace = new MinimizeTrace(n);
-        var clock = new RunClock(run.Name, total, options);
+        var clock = new RunClock(run.Name, total, options, MinimizeClockInterval);
+        var workspace = cost.CreateWorkspace();
+        CostGradientFunction evaluate = (p, g) => cost.EvaluateWithGradient(p, g, workspace);
+        var straightLine = (long)total * cost.TapeLength >= StraightLineWork && cost.TapeLength <= CompiledCost.MaxStraightLineTape
+            ? Task.Run(cost.CompileStraightLine)
+            : null;
 
-        var value = cost.EvaluateWithGradient(parameters, gradient, workspace);
+        var value = evaluate(parameters, gradient);
         trace.Add(0, value, parameters, gradient, cures.Measure(gradient));
         var (step, reason) = Drive(IsFinite(value) && AllFinite(parameters), total, planned, clock, step =>
         {
+            if (straightLine is { IsCompleted: true })
+            {
+                evaluate = straightLine.IsCompletedSuccessfully ? straightLine.Result : evaluate;
+                straightLine = null;
+            }
+
             parameters.CopyTo(previous, 0);
             cures.Clip(gradient);
             optimizer.Step(parameters, gradient);
             cures.AfterStep();
-            value = cost.EvaluateWithGradient(parameters, gradient, workspace);
+            value = evaluate(parameters, gradient);
             var outcome = Outcome(run.Until, value, parameters, previous, gradient);
             if (schedule.ShouldRecord(step) || outcome.Stops || step == total)
             {
@@ -260,10 +281,10 @@ public static class Runner
         public bool Stops => Diverged || Satisfied;
     }
 
-    private static StepOutcome Outcome(IEnumerable<StopCondition> until, double objective, double[] parameters, double[] previous, ReadOnlySpan<double> gradient)
+    private static StepOutcome Outcome(ImmutableArray<StopCondition> until, double objective, double[] parameters, double[] previous, ReadOnlySpan<double> gradient)
     {
         var diverged = !IsFinite(objective) || !AllFinite(parameters);
-        return new StepOutcome(diverged, !diverged && UntilSatisfied(until, MaxAbsDifference(parameters, previous), MaxAbs(gradient), objective));
+        return new StepOutcome(diverged, !diverged && until.Length > 0 && UntilSatisfied(until, MaxAbsDifference(parameters, previous), MaxAbs(gradient), objective));
     }
 
     /// <summary>
@@ -303,7 +324,7 @@ public static class Runner
         }
     }
 
-    internal static bool UntilSatisfied(IEnumerable<StopCondition> conditions, double change, double gradient, double objective)
+    internal static bool UntilSatisfied(ImmutableArray<StopCondition> conditions, double change, double gradient, double objective)
     {
         foreach (var condition in conditions)
         {
@@ -360,10 +381,15 @@ public static class Runner
     }
 
     /// <summary>Cancellation, time budget and progress reports, checked once per step.</summary>
-    private sealed class RunClock(string runName, int totalSteps, RunOptions options)
+    private sealed class RunClock(string runName, int totalSteps, RunOptions options, int interval = 1)
     {
         private readonly long started = Stopwatch.GetTimestamp();
+        private readonly bool watched = options.TimeBudget is not null || options.Progress is not null;
         private long lastReport = Stopwatch.GetTimestamp();
+        private readonly int readEvery = interval;
+
+        // The first reading comes after `interval` steps: a minimize run always gets going.
+        private int untilClock = interval;
 
         public StopReason? Interrupted(int step)
         {
@@ -372,10 +398,12 @@ public static class Runner
                 return StopReason.Cancelled;
             }
 
-            if (options.TimeBudget is null && options.Progress is null)
+            if (!watched || --untilClock > 0)
             {
                 return null;
             }
+
+            untilClock = readEvery;
 
             var now = Stopwatch.GetTimestamp();
             if (options.TimeBudget is { } budget && Stopwatch.GetElapsedTime(started, now) >= budget)
