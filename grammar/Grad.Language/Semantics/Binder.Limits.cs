@@ -123,7 +123,7 @@ public sealed partial class Binder
         var batch = run.Batch ?? samples;
 
         long? steps = run.Steps;
-        if (run.Epochs is { } epochs && samples is { } n && batch is { } b)
+        if (run.Epochs is { } epochs && samples is { } n && batch is { } b && b > 0) // batch 0 is reported by its own diagnostic
         {
             steps = Times(epochs, (n + b - 1) / b);
         }
