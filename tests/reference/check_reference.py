@@ -45,8 +45,11 @@ def compare(path, a, b, problems):
 def main():
     with tempfile.TemporaryDirectory() as scratch:
         shutil.copy(os.path.join(HERE, "make_reference.py"), scratch)
-        subprocess.run([sys.executable, os.path.join(scratch, "make_reference.py")], check=True,
-                       stdout=subprocess.DEVNULL)
+        made = subprocess.run([sys.executable, os.path.join(scratch, "make_reference.py")],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if made.returncode != 0:
+            print(made.stderr)
+            sys.exit(f"make_reference.py failed (exit {made.returncode})")
         with open(os.path.join(scratch, "torch_reference.json")) as f:
             regenerated = json.load(f)
     with open(os.path.join(HERE, "torch_reference.json")) as f:
