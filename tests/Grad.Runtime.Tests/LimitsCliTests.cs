@@ -4,28 +4,8 @@ using Grad.Cli;
 namespace Grad.Runtime.Tests;
 
 /// <summary>The CLI's side of the limits: exit codes and messages for oversized files, <c>--limit</c>, and data paths relative to the .grad file.</summary>
-public sealed class LimitsCliTests : IDisposable
+public sealed class LimitsCliTests() : CliScratch("grad-limits-")
 {
-    private readonly string directory = Directory.CreateTempSubdirectory("grad-limits-").FullName;
-
-    public void Dispose() => Directory.Delete(directory, recursive: true);
-
-    private static (int Exit, string Out, string Error) Grad(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = CommandLine.Run(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
-
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(directory, name);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, text);
-        return path;
-    }
-
     private const string Wide = """
         network wide {
           input 1

@@ -5,29 +5,9 @@ using Newtonsoft.Json.Linq;
 namespace Grad.Runtime.Tests;
 
 /// <summary>Outputs are never lost or misdirected: atomic writes, --json never over the input, no writes through planted links, SIGTERM like Ctrl-C.</summary>
-public sealed class OutputSafetyTests : IDisposable
+public sealed class OutputSafetyTests() : CliScratch("grad-outputs-")
 {
     private const string Bowl = "cost bowl(w) = w^2\nrun r {\n  minimize bowl from w = 1\n  optimizer sgd(lr = 0.1)\n  steps 10\n}\n";
-
-    private readonly string directory = Directory.CreateTempSubdirectory("grad-outputs-").FullName;
-
-    public void Dispose() => Directory.Delete(directory, recursive: true);
-
-    private static (int Exit, string Out, string Error) Grad(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = CommandLine.Run(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
-
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(directory, name);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, text);
-        return path;
-    }
 
     [Fact]
     public void Json_refuses_to_overwrite_the_input_file_even_through_a_link()
