@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Grad.Language.Diagnostics;
 using Grad.Language.Parsing;
+using Grad.Language.Resources;
 using Grad.Language.Semantics;
 using Grad.Language.Syntax;
 using Grad.Language.Text;
@@ -53,6 +54,15 @@ public sealed class Compilation
     {
         var source = new SourceText(text);
         options ??= CompilationOptions.Default;
+        if (text.Length > options.Limits[LimitKind.SourceCharacters])
+        {
+            // Every stage is linear, but with a large constant (tokens, parse tree, syntax): a file
+            // over the limit is refused before it is lexed, so it costs nothing but its text.
+            var tooLarge = Diagnostic.Create(DiagnosticCatalog.ResourceLimit, new TextSpan(0, 0),
+                options.Limits.OverLimit(LimitKind.SourceCharacters, text.Length, "this file has {0} characters"));
+            return Bind(source, filePath, new ParseResult(new GradFileSyntax([], new TextSpan(0, source.Length)), [], [tooLarge]), options);
+        }
+
         var tokens = GradParserFacade.Lex(source);
         var (depth, at) = NestingGuard.Measure(tokens.GetTokens());
         if (depth > NestingGuard.MaxDepth)

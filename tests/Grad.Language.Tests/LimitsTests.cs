@@ -51,6 +51,27 @@ public class LimitsTests
     }
 
     [Fact]
+    public void A_file_over_the_source_size_is_refused_before_it_is_read_into_tokens()
+    {
+        // 39 MB of `let` cycles (a fuzzer case) took 50 s and 7 GB to lex, parse and bind.
+        var limit = ResourceLimits.Default[LimitKind.SourceCharacters];
+        var line = "let a = b + 1\nlet b = a + 1\n";
+        var text = string.Concat(Enumerable.Repeat(line, (int)(limit / line.Length) + 1));
+        var compilation = Compilation.Create(text);
+        var error = Assert.Single(compilation.Diagnostics);
+        Assert.Equal(("GRAD0340", 0, 0), (error.Code, error.Span.Start, error.Span.Length));
+        Assert.Equal($"this file has {ResourceLimits.Format(text.Length)} characters, more than the limit of 1,000,000 (sourceCharacters); "
+            + "raise it with `--limit sourceCharacters=N` (grad CLI) or the `grad.limits.sourceCharacters` setting (editor)", error.Message);
+        Assert.Empty(compilation.Tokens);
+        Assert.Empty(compilation.Syntax.Declarations);
+
+        // One character less than the limit is read in full (its cycles are reported).
+        var within = Compilation.Create(text[..(int)limit]);
+        Assert.DoesNotContain(within.Diagnostics, d => d.Code == "GRAD0340");
+        Assert.Contains(within.Diagnostics, d => d.Code == "GRAD0102");
+    }
+
+    [Fact]
     public void Sizes_at_the_limit_are_accepted()
     {
         var limits = ResourceLimits.Default.With(LimitKind.Parameters, 4).With(LimitKind.Steps, 10);

@@ -36,6 +36,7 @@ public sealed class HostileDocumentTests
         "cost bowl(w1, w2) = w1^2 + w2^2\nrun crawl {\n  minimize bowl from w1 = 1, w2 = 1\n  optimizer sgd(lr = 0.1)\n  steps 100000000\n  record every 1\n}\n",
         "network deep {\n  input 1\n  repeat 1000000 { dense 1 sigmoid }\n  loss mse\n}\n",
         "network wide {\n  input 1\n  dense 100000000 relu\n  dense 1 sigmoid\n  loss mse\n}\n",
+        string.Concat(Enumerable.Repeat("let a = b + 1\nlet b = a + 1\n", 40_000)),
         "data s = spirals(n = 1e8, noise = 0.1, seed = 3)\nnetwork c {\n  input 2\n  dense 4 tanh\n  dense 1 sigmoid\n  loss bce\n}\nrun fit {\n  train c on s\n  optimizer adam(lr = 0.01)\n  steps 10\n}\n",
     ];
 

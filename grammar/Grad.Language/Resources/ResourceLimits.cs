@@ -14,6 +14,7 @@ public enum LimitKind
     TraceValues,
     ExpressionNodes,
     DataFileBytes,
+    SourceCharacters,
 }
 
 /// <summary>One limit: its name on the command line (<c>--limit NAME=N</c>) and in the editor (<c>grad.limits.NAME</c>), its default and what it bounds.</summary>
@@ -40,6 +41,7 @@ public sealed record ResourceLimits
         new(LimitKind.TraceValues, "traceValues", 20_000_000, "numbers a run's trace records: recorded steps × values per step"),
         new(LimitKind.ExpressionNodes, "expressionNodes", 10_000, "operations and operands in one cost or `let` expression"),
         new(LimitKind.DataFileBytes, "dataFileBytes", 100_000_000, "bytes of one csv data file"),
+        new(LimitKind.SourceCharacters, "sourceCharacters", 1_000_000, "characters of one .grad file (checked before it is read into tokens)"),
     ];
 
     public static ResourceLimits Default { get; } = new(All.ToImmutableDictionary(l => l.Kind, l => l.Default));
@@ -51,6 +53,14 @@ public sealed record ResourceLimits
     public long this[LimitKind kind] => values[kind];
 
     public static LimitInfo Info(LimitKind kind) => All.First(l => l.Kind == kind);
+
+    /// <summary>The message of a size over its limit: <paramref name="what"/> with {0} replaced by the size, the limit, its name and how to raise it.</summary>
+    public string OverLimit(LimitKind kind, long amount, string what)
+    {
+        var info = Info(kind);
+        var size = amount == long.MaxValue ? "more than 9.2e18" : Format(amount);
+        return $"{what.Replace("{0}", size, StringComparison.Ordinal)}, more than the limit of {Format(this[kind])} ({info.Name}); {info.HowToRaise}";
+    }
 
     public ResourceLimits With(LimitKind kind, long value)
     {

@@ -19,9 +19,7 @@ public sealed partial class Binder
             return true;
         }
 
-        var info = ResourceLimits.Info(kind);
-        var size = amount == long.MaxValue ? "more than 9.2e18" : ResourceLimits.Format(amount);
-        Report(DiagnosticCatalog.ResourceLimit, span, $"{what.Replace("{0}", size, StringComparison.Ordinal)}, more than the limit of {ResourceLimits.Format(limit)} ({info.Name}); {info.HowToRaise}");
+        Report(DiagnosticCatalog.ResourceLimit, span, options.Limits.OverLimit(kind, amount, what));
         return false;
     }
 

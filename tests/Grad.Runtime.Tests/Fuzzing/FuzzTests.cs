@@ -42,6 +42,15 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
         var examples = Directory.GetFiles(Repo.PathOf("examples"), "*.grad", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(File.ReadAllText).ToArray();
         var fuzzer = new GrammarFuzzer(seed);
         var seconds = double.Parse(Environment.GetEnvironmentVariable("GRAD_FUZZ_SECONDS") ?? "0", CultureInfo.InvariantCulture);
+        // To reproduce case N of a seed: GRAD_FUZZ_FROM=N (the cases before it are generated, not run);
+        // to run a kept case file instead of generated ones: GRAD_FUZZ_INPUT=PATH (with GRAD_FUZZ_CASES=1).
+        var kept = Environment.GetEnvironmentVariable("GRAD_FUZZ_INPUT") is { Length: > 0 } path ? path : null;
+        var from = int.Parse(Environment.GetEnvironmentVariable("GRAD_FUZZ_FROM") ?? "0", CultureInfo.InvariantCulture);
+        for (var skipped = 0; skipped < Math.Min(from, cases); skipped++)
+        {
+            _ = fuzzer.Case(skipped, examples);
+        }
+
         var stopwatch = Stopwatch.StartNew();
         var slowest = TimeSpan.Zero;
         var withErrors = 0;
@@ -55,9 +64,9 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
         var baseline = Process.GetCurrentProcess().WorkingSet64;
         long peakBytes = 0;
         long Sample() => peakBytes = Math.Max(peakBytes, Process.GetCurrentProcess().WorkingSet64 - baseline);
-        for (var i = 0; i < cases && (seconds <= 0 || stopwatch.Elapsed.TotalSeconds < seconds); i++, done++)
+        for (var i = Math.Min(from, cases); i < cases && (seconds <= 0 || stopwatch.Elapsed.TotalSeconds < seconds); i++, done++)
         {
-            var input = fuzzer.Case(i, examples);
+            var input = kept is null ? fuzzer.Case(i, examples) : File.ReadAllText(kept);
             var started = stopwatch.Elapsed;
             var work = Task.Run(() => Exercise(input, gradFile, options));
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -92,7 +101,10 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
         }
 
         Assert.True(peakBytes < MaxPeakBytes, summary);
-        Assert.InRange(withErrors, 1, done - 1); // the generator makes both valid and invalid programs
+        if (kept is null)
+        {
+            Assert.InRange(withErrors, 1, done - 1); // the generator makes both valid and invalid programs
+        }
     }
 
     /// <summary>One case through every stage that walks what a file can nest or size; true when the file has errors.</summary>

@@ -37,7 +37,7 @@ test('the settings are the ones the extension reads, and one per server limit', 
   // The limits' names and defaults are the server's (ResourceLimits.All); a C# test checks them against package.json.
   assert.deepEqual(keys.filter((k) => k.startsWith('grad.limits.')).sort(), [
     'grad.limits.activations', 'grad.limits.dataFileBytes', 'grad.limits.dataValues', 'grad.limits.expressionNodes',
-    'grad.limits.layers', 'grad.limits.parameters', 'grad.limits.steps', 'grad.limits.traceValues']);
+    'grad.limits.layers', 'grad.limits.parameters', 'grad.limits.sourceCharacters', 'grad.limits.steps', 'grad.limits.traceValues']);
 });
 
 test('workspace trust: limited support in Restricted Mode, executable paths are machine settings a workspace cannot set', () => {
