@@ -67,6 +67,49 @@ public class AnalysisTests
         Assert.Equal(result.Layers.Select(l => l.DeltaNorm.Final), after.Layers.Select(l => l.DeltaNorm));
     }
 
+    [Theory]
+    [InlineData(5_000, null)] // full batch: 5,000 samples in file order
+    [InlineData(5_000, 3_000)] // mini-batch: the first 3,000 of the first epoch's permutation
+    [InlineData(700, 300)] // a batch within the bound: exactly the run's first batch
+    public void InitialAnalysisLooksAtABoundedEvenSampleOfTheFirstBatch(int count, int? batch)
+    {
+        var network = Network("n", 1, [Layer(1, 3, 1, new Activation(ActivationKind.Tanh)), Layer(2, 1, 3, new Activation(ActivationKind.Linear))], LossKind.Mse, seed: 5);
+        var x = Enumerable.Range(0, count).Select(i => new[] { Math.Sin(i) }).ToArray();
+        var y = Enumerable.Range(0, count).Select(i => new[] { (double)(i % 7) }).ToArray();
+        var data = Inline("d", x, y);
+        var run = Train("t", network, data, Sgd(0.1), steps: 1, batch: batch, seed: 11);
+        var program = Program(network, run) with { Data = [data] };
+
+        var analysis = NetworkAnalyzer.AnalyzeInitial(program, network)!;
+
+        // The samples by hand: the run's first batch (file order, or the seeded permutation's head),
+        // then ⌊k·B/N⌋ for k < N = min(B, 1,024).
+        var first = batch is { } size ? Permutation(count, 11)[..size] : [.. Enumerable.Range(0, count)];
+        var rows = Math.Min(first.Length, NetworkAnalyzer.MaxAnalysisSamples);
+        var chosen = Enumerable.Range(0, rows).Select(k => first[(int)((long)k * first.Length / rows)]).ToArray();
+        var expected = NetworkAnalyzer.Analyze(network, InitialParameters(network), [.. chosen.Select(i => x[i][0])], [.. chosen.Select(i => y[i][0])], rows);
+        Assert.Equal((rows, first.Length), (analysis.SampleCount, analysis.FirstBatchCount));
+        Assert.Equal(expected.Loss, analysis.Loss);
+        Assert.Equal(expected.Layers.Select(l => l.DeltaNorm), analysis.Layers.Select(l => l.DeltaNorm));
+        Assert.Contains(first.Length > rows ? $"{rows} samples spread evenly over the first batch of `d` ({first.Length} samples" : $"the first batch of `d` ({rows} samples", analysis.DataDescription, StringComparison.Ordinal);
+
+        // Within the bound it is the run's own step 0: the same loss as the run's first trace point.
+        if (first.Length <= NetworkAnalyzer.MaxAnalysisSamples)
+        {
+            Assert.Equal(((TrainResult)Runner.Execute(run)).Trace[0].Loss, analysis.Loss);
+        }
+    }
+
+    private static int[] Permutation(int count, long seed)
+    {
+        var order = Enumerable.Range(0, count).ToArray();
+        new EpochShuffler(seed).Next(order);
+        return order;
+    }
+
+    private static double[] InitialParameters(BoundNetwork network) =>
+        Grad.Runtime.Networks.NetworkModel.InitialParameters(network, Grad.Runtime.Networks.NetworkModel.FromBound(network));
+
     [Fact]
     public void TimeBudgetStopsALongRun()
     {

@@ -73,10 +73,15 @@ public sealed record NetworkAnalysis(
     double Ratio,
     GradientVerdict Verdict)
 {
+    /// <summary>The samples of the run's first batch, of which <see cref="SampleCount"/> were analysed (more only when the batch was sampled).</summary>
+    public int FirstBatchCount { get; init; } = SampleCount;
+
     /// <summary>What the numbers were measured on, in words, for hovers.</summary>
     public string DataDescription => DataName is null
         ? "one seeded standard-normal sample (no run trains this network)"
-        : $"the first batch of `{DataName}` ({SampleCount} sample{(SampleCount == 1 ? "" : "s")}, as run `{RunName}` starts)";
+        : FirstBatchCount > SampleCount
+            ? $"{SampleCount} samples spread evenly over the first batch of `{DataName}` ({FirstBatchCount} samples, as run `{RunName}` starts)"
+            : $"the first batch of `{DataName}` ({SampleCount} sample{(SampleCount == 1 ? "" : "s")}, as run `{RunName}` starts)";
 }
 
 /// <summary>Per-layer backprop analysis for the editor and <c>grad inspect</c>. Deterministic; one forward and backward pass.</summary>
@@ -84,6 +89,13 @@ public static class NetworkAnalyzer
 {
     public const double VanishingThreshold = 1e-3;
     public const double ExplodingThreshold = 1e3;
+
+    /// <summary>
+    /// The most samples the initial analysis (and λmax at the start) looks at: a first batch larger
+    /// than this is sampled evenly (<see cref="AnalysisSample"/>), so the analysis of a file costs
+    /// the same whatever the size of its data.
+    /// </summary>
+    public const int MaxAnalysisSamples = 1_024;
 
     /// <summary>A sigmoid or tanh unit is saturated where |g'(z)| is below this.</summary>
     public const double SaturationThreshold = 1e-3;
@@ -117,6 +129,9 @@ public static class NetworkAnalyzer
     public static NetworkAnalysis? AnalyzeAt(BoundProgram program, BoundNetwork network, double[] parameters, Func<BoundData, DataLoadResult>? loadData = null)
     {
         var model = NetworkModel.FromBound(network);
+        double[] x, y;
+        var (rows, firstBatch) = (1, 1);
+        var (dataName, runName) = ((string?)null, (string?)null);
         if (FirstTrainingRun(program, network) is { Data: { } boundData } run)
         {
             var loaded = (loadData ?? DataLoader.Load)(boundData);
@@ -125,17 +140,42 @@ public static class NetworkAnalyzer
                 return null;
             }
 
-            var session = new TrainingSession(model, data.Features, targets, data.Count, run.Batch, run.Seed);
-            session.NextBatch();
-            var loss = session.Evaluate(parameters);
-            return Summarize(network.Name, data.Name, run.Name, model, session.Backprop, parameters, session.Gradient, loss);
+            (x, y, rows, firstBatch) = AnalysisSample(model, data.Features, targets, data.Count, run);
+            (dataName, runName) = (data.Name, run.Name);
+        }
+        else
+        {
+            (x, y) = StandardNormalSample(network, model);
         }
 
-        var (x, y) = StandardNormalSample(network, model);
-        var backprop = new Backprop(model, 1);
+        var backprop = new Backprop(model, rows);
         var gradient = new double[model.ParameterCount];
-        var sampleLoss = backprop.Run(parameters, x, y, 1, gradient);
-        return Summarize(network.Name, null, null, model, backprop, parameters, gradient, sampleLoss);
+        var loss = backprop.Run(parameters, x, y, rows, gradient);
+        return Summarize(network.Name, dataName, runName, model, backprop, parameters, gradient, loss) with { FirstBatchCount = firstBatch };
+    }
+
+    /// <summary>
+    /// What the initial analysis of a training run looks at (row-major x and y, their rows, and the
+    /// size of the first batch): the run's first batch (<see cref="TrainingSession.FirstBatch"/>,
+    /// the same samples as its step 0) when it has at most <see cref="MaxAnalysisSamples"/>
+    /// samples, else <see cref="MaxAnalysisSamples"/> of them spread evenly over it (samples
+    /// ⌊k·B/N⌋ of the batch, k = 0 … N−1). Deterministic, and bounded whatever the data's size.
+    /// </summary>
+    public static (double[] X, double[] Y, int Rows, int FirstBatchCount) AnalysisSample(NetworkModel model, double[] features, double[] targets, int count, BoundRun run)
+    {
+        var batch = TrainingSession.FirstBatch(count, run.Batch, run.Seed);
+        var rows = Math.Min(batch.Length, MaxAnalysisSamples);
+        var (inputWidth, outputWidth) = (model.InputWidth, model.OutputWidth);
+        var x = new double[rows * inputWidth];
+        var y = new double[rows * outputWidth];
+        for (var k = 0; k < rows; k++)
+        {
+            var sample = batch[(int)((long)k * batch.Length / rows)];
+            features.AsSpan(sample * inputWidth, inputWidth).CopyTo(x.AsSpan(k * inputWidth));
+            targets.AsSpan(sample * outputWidth, outputWidth).CopyTo(y.AsSpan(k * outputWidth));
+        }
+
+        return (x, y, rows, batch.Length);
     }
 
     /// <summary>The network on an explicit batch (row-major x and y).</summary>

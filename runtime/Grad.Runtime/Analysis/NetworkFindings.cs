@@ -35,7 +35,9 @@ public static class NetworkFindings
         var measure = $"‖δ¹‖/‖δ{Numbers.Superscript(last)}‖ = {Numbers.Format(analysis.Ratio)} at the initial weights";
         var related = Related(network, analysis);
         var subject = network.Name;
-        var on = analysis.DataName is null ? "one seeded standard-normal sample" : $"the first batch of `{analysis.DataName}`";
+        var on = analysis.DataName is null ? "one seeded standard-normal sample"
+            : analysis.FirstBatchCount > analysis.SampleCount ? $"{analysis.SampleCount} samples of the first batch of `{analysis.DataName}`"
+            : $"the first batch of `{analysis.DataName}`";
 
         Finding Make(DiagnosticDescriptor descriptor, string message, IEnumerable<int> involved, params (string Name, double Value)[] numbers) =>
             new(descriptor, span, range, message)

@@ -12,7 +12,8 @@ namespace Grad.Runtime.Analysis;
 /// Gradient descent on a quadratic with curvature λ is stable only when lr·λ &lt; 2 (the step
 /// overshoots by a factor |1 − lr·λ|). This finds λmax, the largest eigenvalue of the Hessian of
 /// what a run minimizes at its start (GRAD0508): exactly for a cost (its Hessian by automatic
-/// differentiation), and for a network's loss on the run's first batch by power iteration on
+/// differentiation), and for a network's loss on the run's first batch (at most
+/// <see cref="NetworkAnalyzer.MaxAnalysisSamples"/> samples of it) by power iteration on
 /// Hessian-vector products.
 /// </summary>
 public static class StabilityLimit
@@ -56,14 +57,10 @@ public static class StabilityLimit
             return null;
         }
 
-        var session = new TrainingSession(model, data.Features, targets, data.Count, run.Batch, run.Seed);
-        session.NextBatch();
+        var (x, y, rows, _) = NetworkAnalyzer.AnalysisSample(model, data.Features, targets, data.Count, run);
+        var backprop = new Backprop(model, rows);
         var parameters = NetworkModel.InitialParameters(network, model);
-        return LargestEigenvalue(parameters, (point, gradient) =>
-        {
-            session.Evaluate(point);
-            session.Gradient.CopyTo(gradient, 0);
-        }, cancellation);
+        return LargestEigenvalue(parameters, (point, gradient) => backprop.Run(point, x, y, rows, gradient), cancellation);
     }
 
     /// <summary>

@@ -41,6 +41,23 @@ internal sealed class TrainingSession
 
     public bool IsMinibatch => batchSize < count;
 
+    /// <summary>
+    /// The samples of a run's first batch, in the order <see cref="NextBatch"/> takes them: all of
+    /// them in file order for full-batch training, else the first <paramref name="batch"/> of the
+    /// first epoch's permutation.
+    /// </summary>
+    public static int[] FirstBatch(int count, int? batch, long seed)
+    {
+        var order = Enumerable.Range(0, count).ToArray();
+        if (batch is not { } size || size <= 0 || size >= count)
+        {
+            return order;
+        }
+
+        new EpochShuffler(seed).Next(order);
+        return order[..size];
+    }
+
     /// <summary>The gradient of the batch-mean loss from the last <see cref="Evaluate"/>.</summary>
     public double[] Gradient { get; }
 
