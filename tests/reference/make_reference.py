@@ -4,9 +4,11 @@ tests/Grad.Runtime.Tests/TorchAgreementTests.cs checks Grad against. CI has no t
 output is committed; rerun after changing a case:
 
     apt-get install -y python3-torch libopenblas0-pthread
-    /usr/bin/python3 tests/reference/make_reference.py [--cures-only]
+    /usr/bin/python3 tests/reference/make_reference.py [--cures-only | --judgement-only]
 
---cures-only rewrites only the "cures" cases (v2) and keeps every other committed value.
+--cures-only rewrites only the "cures" cases (v2), --judgement-only only the "judgement" cases
+(v2: dataLoss, accuracy, the mini-batch `until` report, λmax of a network's loss Hessian), and
+each keeps every other committed value.
 
 Networks use explicit weights (written to the JSON), so no random stream has to match.
 """
@@ -426,16 +428,217 @@ cures = [
               schedule=[("step", {"every": 10, "gamma": 0.5})], clip=("value", 0.2)),
 ]
 
+# ---- one judgement (v2, issue 9): what a run reports, and λmax of a network's loss Hessian ----------
+# Mini-batch runs train on Grad's batches: its stream (xoshiro256** seeded by SplitMix64, Rng.cs)
+# and its Fisher–Yates shuffle (EpochShuffler.cs) are ported here, and the orders are written to
+# the JSON so the C# test checks the port too.
+
+judge_gen = torch.Generator().manual_seed(20261130)
+M64 = (1 << 64) - 1
+
+
+def rotl(x, k):
+    return ((x << k) | (x >> (64 - k))) & M64
+
+
+class GradRng:
+    def __init__(self, seed):
+        x = seed & M64
+        self.s = []
+        for _ in range(4):
+            x = (x + 0x9E3779B97F4A7C15) & M64
+            z = x
+            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+            self.s.append(z ^ (z >> 31))
+
+    def next(self):
+        s0, s1, s2, s3 = self.s
+        result = (rotl((s1 * 5) & M64, 7) * 9) & M64
+        t = (s1 << 17) & M64
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = rotl(s3, 45)
+        self.s = [s0, s1, s2, s3]
+        return result
+
+    def next_int(self, bound):
+        product = self.next() * bound
+        if product & M64 < bound:
+            threshold = ((1 << 64) - bound) % bound
+            while product & M64 < threshold:
+                product = self.next() * bound
+        return product >> 64
+
+    def shuffle(self, items):
+        for i in range(len(items) - 1, 0, -1):
+            j = self.next_int(i + 1)
+            items[i], items[j] = items[j], items[i]
+
+
+def judge_randn(*shape, std=1.0):
+    return (torch.randn(*shape, generator=judge_gen) * std).tolist()
+
+
+def judge_network(widths, activations, loss, n, std=0.8):
+    layers = []
+    for i, (units, act) in enumerate(zip(widths[1:], activations)):
+        layers.append({"units": units, "activation": act, "param": 1.0 if act == "elu" else 0.0,
+                       "weights": judge_randn(units, widths[i], std=std), "bias": judge_randn(units, std=0.3)})
+    x = judge_randn(n, widths[0])
+    out = widths[-1]
+    if loss == "mse":
+        y = judge_randn(n, out)
+    elif loss == "bce":
+        y = (torch.rand(n, out, generator=judge_gen) < 0.5).double().tolist()
+    else:
+        y = F.one_hot(torch.randint(0, out, (n,), generator=judge_gen), out).double().tolist()
+    return {"input": widths[0], "layers": layers, "loss": loss, "x": x, "y": y}
+
+
+def grad_source(net, run_items):
+    """The Grad text of a network with explicit weights, its inline data and one run."""
+    layers = "\n  ".join(f"dense {l['units']} {l['activation']} weights {fmt_list(l['weights'])} bias {fmt_list(l['bias'])}" for l in net["layers"])
+    y = net["y"] if net["loss"] != "cross_entropy" else [[float(row.index(1.0))] for row in net["y"]]
+    return (f"network net {{\n  input {net['input']}\n  {layers}\n  loss {net['loss']}\n}}\n"
+            + f"data d {{ x: {fmt_list(net['x'])}  y: {fmt_list(y)} }}\n"
+            + "run r {\n  " + "\n  ".join(run_items) + "\n}\n")
+
+
+def accuracy(net, params, x, y):
+    with torch.no_grad():
+        a = x
+        for layer, (w, b) in zip(net["layers"], params):
+            z = a @ w.T + b
+            a = activate(layer["activation"], layer["param"], z)
+        if net["loss"] == "bce":
+            return ((z > 0).double() == y).double().mean().item()
+        if net["loss"] == "cross_entropy":
+            return (torch.argmax(z, dim=1) == torch.argmax(y, dim=1)).double().mean().item()
+    return None
+
+
+def judged_run(name, widths, activations, loss, n, batch, seed, optimizer, args, steps, until_at=None):
+    """
+    A training run as Grad reports it: the loss after each update measured on the batch the next
+    update uses (on the last update's own batch at the end), `until loss < t` checked on that value,
+    then dataLoss and accuracy over the whole data set after the last update. until_at = k picks t
+    between the loss after update k and the lowest loss before it, so the run stops at step k.
+    """
+    net = judge_network(widths, activations, loss, n)
+    x, y = torch.tensor(net["x"]), torch.tensor(net["y"])
+
+    def train(threshold):
+        params = tensors(net)
+        opt = torch_optimizer(optimizer, args, [t for pair in params for t in pair])
+        rng = GradRng(seed)
+        state = {"order": list(range(n)), "cursor": n}
+        orders = []
+
+        def next_batch():
+            if batch >= n:
+                return list(range(n))
+            if state["cursor"] >= n:
+                state["order"] = list(range(n))
+                rng.shuffle(state["order"])
+                orders.append(list(state["order"]))
+                state["cursor"] = 0
+            rows = min(batch, n - state["cursor"])
+            chosen = state["order"][state["cursor"]:state["cursor"] + rows]
+            state["cursor"] += rows
+            return chosen
+
+        index = next_batch()
+        with torch.no_grad():
+            trace = [network_loss(net, params, x[index], y[index]).item()]
+        stop = "steps"
+        for k in range(1, steps + 1):
+            opt.zero_grad()
+            network_loss(net, params, x[index], y[index]).backward()
+            opt.step()
+            if k != steps:
+                index = next_batch()
+            with torch.no_grad():
+                trace.append(network_loss(net, params, x[index], y[index]).item())
+            if threshold is not None and trace[-1] < threshold:
+                stop = "until"
+                break
+        with torch.no_grad():
+            data_loss = network_loss(net, params, x, y).item()
+        return trace, stop, data_loss, accuracy(net, params, x, y), orders
+
+    threshold = None
+    if until_at is not None:
+        free = train(None)[0]
+        lowest = min(free[:until_at])
+        assert free[until_at] < 0.99 * lowest, f"{name}: step {until_at} is not a clear new low"
+        threshold = (free[until_at] + lowest) / 2
+    trace, stop, data_loss, acc, orders = train(threshold)
+    items = ["train net on d", f"optimizer {optimizer}(" + ", ".join(f"{k} = {fmt(v)}" for k, v in args.items()) + ")",
+             f"steps {steps}", f"batch {batch}", f"seed {seed}"]
+    if threshold is not None:
+        items.append(f"until loss < {fmt(threshold)}")
+    return {"name": name, "source": grad_source(net, items), "orders": orders, "trace": trace,
+            "stepsTaken": len(trace) - 1, "stopReason": stop, "finalLoss": trace[-1], "dataLoss": data_loss, "accuracy": acc}
+
+
+def lambda_max_case(name, widths, activations, loss, n):
+    """λmax of the Hessian of the batch-mean loss over every weight and bias, at the file's weights, on the whole (one-batch) data set."""
+    net = judge_network(widths, activations, loss, n, std=0.9)
+    x, y = torch.tensor(net["x"]), torch.tensor(net["y"])
+    shapes = [(l["units"], widths[i]) for i, l in enumerate(net["layers"])]
+    flat = torch.tensor([v for l in net["layers"] for v in sum(l["weights"], []) + l["bias"]])
+
+    def loss_of(theta):
+        params, at = [], 0
+        for units, fan_in in shapes:
+            w = theta[at:at + units * fan_in].reshape(units, fan_in)
+            at += units * fan_in
+            b = theta[at:at + units]
+            at += units
+            params.append((w, b))
+        return network_loss(net, params, x, y)
+
+    hessian = torch.autograd.functional.hessian(loss_of, flat)
+    eigenvalues = torch.linalg.eigvalsh(hessian)
+    items = ["train net on d", "optimizer sgd(lr = 0.1)", "steps 1"]
+    return {"name": name, "source": grad_source(net, items), "parameters": flat.numel(),
+            "lambdaMax": eigenvalues[-1].item(), "lambdaMin": eigenvalues[0].item()}
+
+
+judgement = {
+    "runs": [
+        judged_run("bce, mini-batch, sgd", [2, 4, 1], ["tanh", "sigmoid"], "bce", 14, 4, 7, "sgd", {"lr": 0.5}, 12),
+        judged_run("cross_entropy, mini-batch, adam", [2, 5, 3], ["relu", "softmax"], "cross_entropy", 15, 4, 3, "adam", {"lr": 0.05}, 16),
+        judged_run("mse, full batch, sgd", [3, 4, 2], ["gelu", "linear"], "mse", 9, 9, 0, "sgd", {"lr": 0.1, "momentum": 0.5}, 10),
+        judged_run("until loss, mini-batch, sgd", [2, 6, 1], ["tanh", "linear"], "mse", 20, 5, 11, "sgd", {"lr": 0.2}, 40, until_at=14),
+        judged_run("until loss, mini-batch, adam", [2, 5, 1], ["sigmoid", "sigmoid"], "bce", 18, 4, 5, "adam", {"lr": 0.1}, 40, until_at=9),
+    ],
+    "lambdaMax": [
+        lambda_max_case("tanh, mse", [2, 3, 1], ["tanh", "linear"], "mse", 6),
+        lambda_max_case("sigmoid, bce", [3, 4, 1], ["sigmoid", "sigmoid"], "bce", 8),
+        lambda_max_case("softplus then softmax, cross_entropy", [2, 4, 3], ["softplus", "softmax"], "cross_entropy", 7),
+        lambda_max_case("gelu and elu, mse", [2, 3, 3, 2], ["gelu", "elu", "linear"], "mse", 5),
+        lambda_max_case("relu, mse (piecewise linear)", [2, 4, 1], ["relu", "linear"], "mse", 6),
+        lambda_max_case("deep tanh, bce", [1, 2, 2, 2, 2, 1], ["tanh", "tanh", "tanh", "tanh", "sigmoid"], "bce", 4),
+    ],
+}
+
 out = {"torch": torch.__version__, "gradients": gradients, "trainingNetwork": training_network,
-       "optimizers": optimizers, "inits": inits, "cures": cures}
+       "optimizers": optimizers, "inits": inits, "cures": cures, "judgement": judgement}
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "torch_reference.json")
-if "--cures-only" in sys.argv:
-    # Adds or replaces only the cure cases, keeping the committed values of the others (another
-    # BLAS or torch build differs from them in the last bits).
-    with open(path) as f:
-        committed = json.load(f)
-    committed["cures"] = cures
-    out = committed
+for flag, section in [("--cures-only", "cures"), ("--judgement-only", "judgement")]:
+    if flag in sys.argv:
+        # Adds or replaces only that section, keeping the committed values of the others (another
+        # BLAS or torch build differs from them in the last bits).
+        with open(path) as f:
+            committed = json.load(f)
+        committed[section] = out[section]
+        out = committed
 with open(path, "w") as f:
     json.dump(out, f, indent=1)
-print(f"wrote {path}: {len(gradients)} gradient cases, {len(optimizers)} optimizer cases, {len(inits)} init cases, {len(cures)} cure cases")
+print(f"wrote {path}: {len(gradients)} gradient cases, {len(optimizers)} optimizer cases, {len(inits)} init cases, {len(cures)} cure cases, "
+      f"{len(judgement['runs'])} judged runs, {len(judgement['lambdaMax'])} λmax cases")
