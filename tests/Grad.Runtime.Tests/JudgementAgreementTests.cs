@@ -64,7 +64,7 @@ public class JudgementAgreementTests
 
     [Theory]
     [MemberData(nameof(Curvatures))]
-    public void LambdaMaxOfTheNetworksLossHessianMatchesPyTorchTo1e8(string name)
+    public void LambdaMaxOfTheNetworksLossHessianMatchesPyTorchTo1e10(string name)
     {
         var reference = TorchReference.Json["judgement"]!["lambdaMax"]!.Single(c => (string)c["name"]! == name)!;
         var compilation = Compilation.Create((string)reference["source"]!);
@@ -76,7 +76,7 @@ public class JudgementAgreementTests
         var expected = (double)reference["lambdaMax"]!;
         Assert.NotNull(lambdaMax);
         var error = Math.Abs(lambdaMax.Value - expected) / Math.Abs(expected);
-        Assert.True(error <= 1e-8, $"{name}: torch λmax {expected:R}, Grad {lambdaMax:R}, relative error {error:E2}");
+        Assert.True(error <= 1e-10, $"{name}: torch λmax {expected:R}, Grad {lambdaMax:R}, relative error {error:E2}");
     }
 
     private static void Close(double[] expected, double[] actual, string what)

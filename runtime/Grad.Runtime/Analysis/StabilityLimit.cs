@@ -14,7 +14,8 @@ namespace Grad.Runtime.Analysis;
 /// what a run minimizes at its start (GRAD0508): exactly for a cost (its Hessian by automatic
 /// differentiation), and for a network's loss on the run's first batch (at most
 /// <see cref="NetworkAnalyzer.MaxAnalysisSamples"/> samples of it) by power iteration on
-/// Hessian-vector products.
+/// Hessian-vector products: exact ones (<see cref="HessianVectorProduct"/>) for dense networks,
+/// central differences of the exact gradient for networks with residual blocks or norm layers.
 /// </summary>
 public static class StabilityLimit
 {
@@ -58,34 +59,33 @@ public static class StabilityLimit
         }
 
         var (x, y, rows, _) = NetworkAnalyzer.AnalysisSample(model, data.Features, targets, data.Count, run);
-        var backprop = new Backprop(model, rows);
         var parameters = NetworkModel.InitialParameters(network, model);
+        if (HessianVectorProduct.Supports(model))
+        {
+            var product = new HessianVectorProduct(model, x, y, rows);
+            return LargestEigenvalue(parameters.Length, (v, result) => product.Multiply(parameters, v, result), cancellation);
+        }
+
+        var backprop = new Backprop(model, rows);
         return LargestEigenvalue(parameters, (point, gradient) => backprop.Run(point, x, y, rows, gradient), cancellation);
     }
 
     /// <summary>
-    /// λmax of the Hessian of a function given by its exact gradient, at <paramref name="point"/>:
-    /// power iteration on Hessian-vector products Hv ≈ (∇f(θ + εv) − ∇f(θ − εv)) / 2ε (central
-    /// differences of the exact gradient, error O(ε²)), from a fixed seeded start vector. When the
-    /// dominant eigenvalue is negative the iteration is repeated on H − μI to find the largest.
-    /// Null when the gradient is not finite.
+    /// λmax of the Hessian of a function given only by its exact gradient, at <paramref name="point"/>:
+    /// <see cref="LargestEigenvalue(int, Action{double[], double[]}, CancellationToken, int)"/> on
+    /// Hessian-vector products Hv ≈ (∇f(θ + εv) − ∇f(θ − εv)) / 2ε (central differences of the
+    /// exact gradient, error O(ε²)): for networks <see cref="HessianVectorProduct"/> does not cover.
     /// </summary>
     public static double? LargestEigenvalue(double[] point, Action<double[], double[]> gradient, CancellationToken cancellation = default, int maxIterations = 500)
     {
         var n = point.Length;
-        if (n == 0)
-        {
-            return null;
-        }
-
         var scale = Math.Max(1, Runner.MaxAbs(point));
         var epsilon = 1e-5 * scale;
         var plus = new double[n];
         var minus = new double[n];
         var gradientPlus = new double[n];
         var gradientMinus = new double[n];
-
-        void Multiply(double[] v, double[] result, double shift)
+        return LargestEigenvalue(n, (v, result) =>
         {
             for (var i = 0; i < n; i++)
             {
@@ -97,7 +97,30 @@ public static class StabilityLimit
             gradient(minus, gradientMinus);
             for (var i = 0; i < n; i++)
             {
-                result[i] = (gradientPlus[i] - gradientMinus[i]) / (2 * epsilon) - shift * v[i];
+                result[i] = (gradientPlus[i] - gradientMinus[i]) / (2 * epsilon);
+            }
+        }, cancellation, maxIterations);
+    }
+
+    /// <summary>
+    /// λmax of a symmetric n×n matrix H given by its products Hv (<paramref name="multiply"/>(v, result)):
+    /// power iteration from a fixed seeded start vector until the Rayleigh quotient settles to 1e-11
+    /// relative. When the dominant eigenvalue is negative the iteration is repeated on H − μI to
+    /// find the largest. Null when a product is not finite.
+    /// </summary>
+    public static double? LargestEigenvalue(int n, Action<double[], double[]> multiply, CancellationToken cancellation = default, int maxIterations = 500)
+    {
+        if (n == 0)
+        {
+            return null;
+        }
+
+        void Multiply(double[] v, double[] result, double shift)
+        {
+            multiply(v, result);
+            for (var i = 0; i < n; i++)
+            {
+                result[i] -= shift * v[i];
             }
         }
 
