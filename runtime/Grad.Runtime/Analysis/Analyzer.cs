@@ -183,7 +183,7 @@ public sealed class Analyzer
 
     private static string NoFixText(Finding finding) =>
         NetworkFindings.Codes.Contains(finding.Code) && finding.Step == 0
-            ? " No change of the hidden activation, the init or both removes it here (each was tried), so no fix is offered."
+            ? " No change of the hidden activation, the init or both, no residual blocks and no norm layers remove it here (each that applies was tried), so no fix is offered."
             : finding.Code == DiagnosticCatalog.LearningRateAboveStability.Code || finding.Code == DiagnosticCatalog.IllConditionedStop.Code || finding.Code == DiagnosticCatalog.NotAMinimum.Code
                 ? " No candidate edit (another optimizer, lr = 1/λmax) removes it within the run's steps, so no fix is offered."
                 : "";
