@@ -240,6 +240,99 @@ public class FindingTests
         Assert.Contains("norm batch after each dense", Kinds("run r {\n  train deep on blobs\n  optimizer sgd(lr = 0.1)\n  batch 16\n  steps 10\n}\n"));
     }
 
+    /// <summary>Runs that diverge: a minimize run above 2/λmax, and training runs whose curvature grows (leaky_relu) or whose units die (relu).</summary>
+    private const string HotBowl = """
+        cost c(w1, w2) = w1^2 + 10 * w2^2
+        run hot {
+          minimize c from w1 = 1, w2 = 1
+          optimizer sgd(lr = 0.15)
+          steps 2000
+        }
+        """;
+
+    private static string HotNetwork(string activation) => $$"""
+        network wide {
+          input 1
+          repeat 6 { dense 16 {{activation}} }
+          dense 1 linear
+          init he_normal
+          loss mse
+          seed 3
+        }
+        data lin = linear(n = 64, slope = 3, intercept = 1, noise = 0.1, seed = 2)
+        run hot {
+          train wide on lin
+          optimizer sgd(lr = 0.3, momentum = 0.9)
+          batch 16
+          epochs 50
+          seed 1
+        }
+        """;
+
+    public static TheoryData<string, string> DivergingRuns() => new()
+    {
+        { HotBowl, "schedule" },
+        { HotNetwork("leaky_relu"), "clip" },
+    };
+
+    [Theory]
+    [MemberData(nameof(DivergingRuns))]
+    public void Every_offered_clip_or_schedule_applied_and_run_again_removes_the_divergence(string text, string expectedKind)
+    {
+        var compilation = Compilation.Create(text);
+        var run = compilation.Program.Runs[0];
+        var judged = (CompletedRunResult)new Analyzer().JudgeRun(compilation, run, Runner.Execute(run));
+        Assert.Equal(StopReason.Diverged, judged.StopReason);
+        var finding = Assert.Single(judged.Findings, f => f.Code == "GRAD0502");
+        var cures = finding.Fixes.Where(f => f.Kind is "clip" or "schedule").ToList();
+        Assert.Contains(cures, f => f.Kind == expectedKind);
+        foreach (var fix in cures)
+        {
+            var edited = Compilation.Create(CandidateKinds.Apply(text, fix.Edits));
+            Assert.False(edited.HasErrors, fix.Title);
+            Assert.DoesNotContain(edited.Diagnostics, d => d.Code == "GRAD0337"); // the schedule fits the run
+            var editedRun = edited.Program.Runs[0];
+            var after = (CompletedRunResult)new Analyzer(new AnalysisOptions { VerifyFixes = false }).JudgeRun(edited, editedRun, Runner.Execute(editedRun));
+            Assert.NotEqual(StopReason.Diverged, after.StopReason);
+            Assert.DoesNotContain(after.Findings, f => RunFindings.OutcomeCodes.Contains(f.Code));
+            var figure = after is TrainResult train ? $"loss {Numbers.Format(train.DataLoss)} after {train.StepsTaken} steps" : $"cost {Numbers.Format(((MinimizeResult)after).FinalCost)} after {after.StepsTaken} steps";
+            Assert.Equal($"{(fix.Kind == "clip" ? "clip norm 1.0" : fix.Title[..fix.Title.IndexOf(':', StringComparison.Ordinal)])}: {figure}", fix.Title);
+        }
+
+        // The edit is a line of the run, after the optimizer: `clip norm 1.0` or the schedule.
+        var clip = finding.Fixes.FirstOrDefault(f => f.Kind == "clip");
+        if (clip is not null)
+        {
+            Assert.Matches(@"\n  optimizer sgd\([^\n]*\)\n  clip norm 1\.0\n", CandidateKinds.Apply(text, clip.Edits));
+        }
+
+        var schedule = finding.Fixes.FirstOrDefault(f => f.Kind == "schedule");
+        if (schedule is not null)
+        {
+            var planned = compilation.Program.Runs[0].PlannedStepsBeforeLoading!.Value;
+            Assert.Matches(@$"\n  optimizer sgd\([^\n]*\)\n  schedule warmup\(steps = {planned / 10}, start = 0\.1\) then cosine\(period = {planned - (planned / 10)}\)\n", CandidateKinds.Apply(text, schedule.Edits));
+        }
+    }
+
+    [Fact]
+    public void Clipping_is_not_offered_when_the_clipped_run_still_ends_badly()
+    {
+        // relu units of this network die when the steps are large: clipping stops the divergence,
+        // but the units still die (GRAD0506 during training), so neither cure is offered.
+        var text = HotNetwork("relu");
+        var compilation = Compilation.Create(text);
+        var run = compilation.Program.Runs[0];
+        var judged = (CompletedRunResult)new Analyzer().JudgeRun(compilation, run, Runner.Execute(run));
+        var finding = Assert.Single(judged.Findings, f => f.Code == "GRAD0502");
+        Assert.DoesNotContain(finding.Fixes, f => f.Kind is "clip" or "schedule");
+
+        var clipped = Compilation.Create(text.Replace("  batch 16", "  clip norm 1.0\n  batch 16", StringComparison.Ordinal));
+        var clippedRun = clipped.Program.Runs[0];
+        var after = (CompletedRunResult)new Analyzer(new AnalysisOptions { VerifyFixes = false }).JudgeRun(clipped, clippedRun, Runner.Execute(clippedRun));
+        Assert.NotEqual(StopReason.Diverged, after.StopReason);
+        Assert.Contains(after.Findings, f => f.Code == "GRAD0506");
+    }
+
     [Fact]
     public void Dead_units_are_never_healthy()
     {

@@ -227,9 +227,9 @@ public sealed class Analyzer
             return (product, $"lr·λmax = {Numbers.Format(product)}", Math.Abs(product - 1));
         }
 
-        if (run.Kind != RunKind.Minimize)
+        if (run.Kind == RunKind.Train)
         {
-            return null;
+            return RecheckTraining(edited, run);
         }
 
         var planned = run.Steps ?? 1000;
@@ -247,6 +247,29 @@ public sealed class Analyzer
 
         var stop = minimize.StopReason == StopReason.Until ? $"stops at step {minimize.StepsTaken}" : $"after {minimize.StepsTaken} steps";
         return (minimize.FinalCost, $"cost {Numbers.Format(minimize.FinalCost)} {stop}", minimize.FinalCost);
+    }
+
+    /// <summary>
+    /// A training run run again with the edit (at most <see cref="AnalysisOptions.FixRunSteps"/>
+    /// updates): it must not diverge nor end with an outcome finding. The predicted figure is the
+    /// loss over the whole data set after the last update; the lowest ranks first.
+    /// </summary>
+    private (double Predicted, string Figure, double Rank)? RecheckTraining(Compilation edited, BoundRun run)
+    {
+        if (run.Data is not { } boundData || Load(boundData).Data is not { } loaded || run.PlannedSteps(loaded.Count) > options.FixRunSteps)
+        {
+            return null;
+        }
+
+        var result = Runner.Execute(run, new RunOptions { Cancellation = options.Cancellation, LoadData = Load });
+        if (result is not TrainResult train || train.StopReason is StopReason.Diverged or StopReason.Cancelled or StopReason.Budget
+            || RunFindings.Judge(edited, run, train, Load).Any(f => RunFindings.OutcomeCodes.Contains(f.Code)))
+        {
+            return null;
+        }
+
+        var loss = double.IsFinite(train.DataLoss) ? train.DataLoss : train.FinalLoss;
+        return (loss, $"loss {Numbers.Format(loss)} after {train.StepsTaken} steps", loss);
     }
 
     /// <summary>

@@ -196,3 +196,56 @@ internal sealed class NetworkNormLayers : ICandidateKind
             })];
     }
 }
+
+/// <summary>
+/// For a run that diverged (GRAD0502) or whose δ exploded during training (GRAD0501 at a step):
+/// <c>clip norm 1.0</c> (<c>clip_grad_norm_</c>, which bounds every step's length) or a schedule that
+/// starts small and decays (<c>warmup</c> over the first tenth of the updates from 0.1·lr, then
+/// <c>cosine</c> down to 0 over the rest, PyTorch's <c>LinearLR</c> then <c>CosineAnnealingLR</c>).
+/// Each is checked by running the edited run again; a non-finite start stays unfixed.
+/// </summary>
+internal sealed class RunClipOrSchedule : ICandidateKind
+{
+    public const double ClipBound = 1.0;
+
+    public IEnumerable<Candidate> Propose(Compilation compilation, Finding finding)
+    {
+        if (!(finding.Code == Language.Diagnostics.DiagnosticCatalog.RunDiverges.Code
+                || (finding.Code == Language.Diagnostics.DiagnosticCatalog.ExplodingGradient.Code && finding.Step is > 0))
+            || compilation.Program.Runs.FirstOrDefault(r => r.Name == finding.Subject) is not { } run
+            || run.Syntax.Items.OfType<OptimizerItemSyntax>().FirstOrDefault() is not { } optimizer)
+        {
+            yield break;
+        }
+
+        if (run.Clip is null)
+        {
+            var clip = $"clip norm {ClipBound.ToString("0.0", CultureInfo.InvariantCulture)}";
+            yield return new Candidate(clip, "clip", [AfterLine(compilation, optimizer, clip)]);
+        }
+
+        if (run.Schedule is null && run.PlannedStepsBeforeLoading is { } planned && planned >= 10)
+        {
+            var warmup = planned / 10;
+            var schedule = string.Create(CultureInfo.InvariantCulture, $"schedule warmup(steps = {warmup}, start = 0.1) then cosine(period = {planned - warmup})");
+            yield return new Candidate(schedule, "schedule", [AfterLine(compilation, optimizer, schedule)]);
+        }
+    }
+
+    /// <summary>A new run item on its own line after <paramref name="item"/>'s line, with its indentation (after the item itself when more follows on its line).</summary>
+    private static SourceEdit AfterLine(Compilation compilation, RunItemSyntax item, string text)
+    {
+        var source = compilation.Source;
+        var line = source.GetLine(item.Span.End);
+        var lineEnd = source.LineStarts[line] + source.GetLineText(line).Length;
+        var rest = item.Span.End <= lineEnd ? source.Text[item.Span.End..lineEnd].Trim() : "?";
+        if (rest.Length > 0 && !rest.StartsWith("//", StringComparison.Ordinal))
+        {
+            return new SourceEdit(new Language.Text.TextSpan(item.Span.End, 0), $"  {text}");
+        }
+
+        var firstLine = source.GetLineText(source.GetLine(item.Span.Start));
+        var indent = firstLine[..(firstLine.Length - firstLine.TrimStart().Length)];
+        return new SourceEdit(new Language.Text.TextSpan(lineEnd, 0), $"\n{indent}{text}");
+    }
+}
