@@ -295,6 +295,16 @@ public class FindingTests
             var after = (CompletedRunResult)new Analyzer(new AnalysisOptions { VerifyFixes = false }).JudgeRun(edited, editedRun, Runner.Execute(editedRun));
             Assert.NotEqual(StopReason.Diverged, after.StopReason);
             Assert.DoesNotContain(after.Findings, f => RunFindings.OutcomeCodes.Contains(f.Code));
+            if (after is TrainResult learned)
+            {
+                Assert.True(learned.DataLoss <= learned.InitialLoss / 2, $"{fix.Title}: the run does not learn");
+            }
+            else
+            {
+                var settled = (MinimizeResult)after;
+                Assert.True(settled.FinalGradient.Max(Math.Abs) <= settled.Trace[0].Gradient.Max(Math.Abs) / 2, $"{fix.Title}: the run does not settle");
+            }
+
             var figure = after is TrainResult train ? $"loss {Numbers.Format(train.DataLoss)} after {train.StepsTaken} steps" : $"cost {Numbers.Format(((MinimizeResult)after).FinalCost)} after {after.StepsTaken} steps";
             Assert.Equal($"{(fix.Kind == "clip" ? "clip norm 1.0" : fix.Title[..fix.Title.IndexOf(':', StringComparison.Ordinal)])}: {figure}", fix.Title);
         }
@@ -312,6 +322,30 @@ public class FindingTests
             var planned = compilation.Program.Runs[0].PlannedStepsBeforeLoading!.Value;
             Assert.Matches(@$"\n  optimizer sgd\([^\n]*\)\n  schedule warmup\(steps = {planned / 10}, start = 0\.1\) then cosine\(period = {planned - (planned / 10)}\)\n", CandidateKinds.Apply(text, schedule.Edits));
         }
+    }
+
+    [Fact]
+    public void A_clip_that_only_stops_the_divergence_is_not_offered()
+    {
+        // lr = 5 on x² + 10y²: clipped to length 5 the steps hop about the minimum for ever; the
+        // run no longer diverges, but its gradient stays as large as at the start.
+        const string Text = """
+            cost f(x, y) = x^2 + 10 * y^2
+            run wild {
+              minimize f from x = 1, y = 1
+              optimizer sgd(lr = 5)
+              steps 400
+            }
+            """;
+        var compilation = Compilation.Create(Text);
+        var finding = Assert.Single(((CompletedRunResult)new Analyzer().JudgeRun(compilation, compilation.Program.Runs[0], Runner.Execute(compilation.Program.Runs[0]))).Findings);
+        Assert.Equal("GRAD0502", finding.Code);
+        Assert.DoesNotContain(finding.Fixes, f => f.Kind == "clip");
+
+        var clipped = Compilation.Create(Text.Replace("  steps 400", "  clip norm 1.0\n  steps 400", StringComparison.Ordinal));
+        var after = (MinimizeResult)Runner.Execute(clipped.Program.Runs[0]);
+        Assert.NotEqual(StopReason.Diverged, after.StopReason);
+        Assert.True(after.FinalGradient.Max(Math.Abs) > after.Trace[0].Gradient.Max(Math.Abs) / 2);
     }
 
     [Fact]

@@ -240,6 +240,7 @@ public sealed class Analyzer
 
         var result = Runner.Execute(run, new RunOptions { Cancellation = options.Cancellation, LoadData = Load });
         if (result is not MinimizeResult minimize || minimize.StopReason is StopReason.Diverged or StopReason.Cancelled or StopReason.Budget
+            || !Settles(minimize)
             || RunFindings.Judge(edited, run, minimize, Load).Any(f => RunFindings.OutcomeCodes.Contains(f.Code)))
         {
             return null;
@@ -268,9 +269,23 @@ public sealed class Analyzer
             return null;
         }
 
+        // A fix must make the run learn: at most half its starting loss (a clipped run that only stops growing does not).
         var loss = double.IsFinite(train.DataLoss) ? train.DataLoss : train.FinalLoss;
+        if (!(loss <= train.InitialLoss / 2))
+        {
+            return null;
+        }
+
         return (loss, $"loss {Numbers.Format(loss)} after {train.StepsTaken} steps", loss);
     }
+
+    /// <summary>
+    /// Whether a minimize run settled: its largest gradient component at the end is at most half the
+    /// one at the start. A fix must do that, not only stop the divergence (a clipped step that
+    /// hops about the minimum at a constant length keeps the gradient as large as it was).
+    /// </summary>
+    private static bool Settles(MinimizeResult result) =>
+        result.Trace.Count == 0 || Runner.MaxAbs(result.FinalGradient) <= Runner.MaxAbs(result.Trace[0].Gradient) / 2;
 
     /// <summary>
     /// The edited file, reduced to the declarations the finding's judgement reads: the subject,
