@@ -52,6 +52,28 @@ public sealed class ConsistencyTests
         Assert.Equal(Findings(all, null), Findings(editor, null));
     }
 
+    [Fact]
+    public async Task Units_that_die_during_a_training_run_are_the_same_finding_in_the_cli_and_after_the_editors_run()
+    {
+        // Relu units alive at the start that training kills (see the file).
+        var path = Path.Combine(Repo.Root, "tests", "findings", "dying_relu.grad");
+        {
+            var run = await Processes.RunAsync("dotnet", [Processes.CliDll, "run", path, "--json", "-"]);
+            Assert.Equal(0, run.ExitCode);
+            var cli = Findings(new JArray(JObject.Parse(run.Stdout)["runs"]!.SelectMany(r => r["findings"]!)), null);
+            Assert.Contains(cli, f => f.StartsWith("GRAD0506 ", StringComparison.Ordinal));
+
+            await using var server = await TestServer.StartAsync(new RuntimeAnalysisService());
+            var uri = new Uri(path).AbsoluteUri;
+            await server.OpenAsync(uri, await File.ReadAllTextAsync(path));
+            await server.WaitForAnalysisAsync(uri, 1);
+            Assert.DoesNotContain(server.Notifications.Where(n => n.Method == "textDocument/publishDiagnostics").SelectMany(n => n.Params["diagnostics"]!), d => d["code"]!.ToString() == "GRAD0506");
+            await server.RequestAsync<JObject>("workspace/executeCommand", new { command = "grad.run", arguments = new object[] { uri } });
+            var diagnostics = await server.WaitForDiagnosticsAsync(uri, 1, d => d.Any(x => x["code"]!.ToString() == "GRAD0506"));
+            Assert.Equal(cli, Findings(new JArray(diagnostics), null).Where(f => cli.Any(c => c[..8] == f[..8])).ToArray());
+        }
+    }
+
     /// <summary>A minimize run above 2/λmax that diverges (the editor runs minimize runs by itself): a schedule cures it.</summary>
     private const string HotBowl = """
         cost c(w1, w2) = w1^2 + 10 * w2^2

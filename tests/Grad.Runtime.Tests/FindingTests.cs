@@ -446,4 +446,26 @@ public class FindingTests
         Assert.Contains("the cost is not finite at the start point already (w = -1)", finding.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("above the stability limit", finding.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>tests/findings/dying_relu.grad: relu units alive at the start that training kills.</summary>
+    public static string DyingRelu => File.ReadAllText(Repo.PathOf("tests/findings/dying_relu.grad"));
+
+    [Fact]
+    public void Units_that_die_during_training_are_reported_at_the_runs_last_step()
+    {
+        var compilation = Compilation.Create(DyingRelu);
+        Assert.False(compilation.HasErrors);
+        var analyzer = new Analyzer();
+        Assert.DoesNotContain(analyzer.Check(compilation).Findings, f => f.Code == "GRAD0506"); // alive at the initial weights
+
+        var run = compilation.Program.Runs[0];
+        var result = Assert.IsType<TrainResult>(analyzer.JudgeRun(compilation, run, Runner.Execute(run)));
+        var dead = Assert.Single(result.Findings, f => f.Code == "GRAD0506");
+        Assert.Equal((30, "fit", "1"), (dead.Step, dead.Subject, string.Join(",", dead.Layers)));
+        Assert.Equal(2, dead.Numbers["deadUnits"]);
+        Assert.Equal("units of `n` died during run `fit`: at its last step (30) 2 of 4 relu units of layer 1 have δ = 0 for every sample of the first batch of `d` "
+            + "(z ≤ 0, so relu passes nothing back); they were alive at the start. Their weights no longer learn.", dead.Message);
+        Assert.Equal("fit", compilation.Source[dead.Span]);
+        Assert.Equal("GRAD0506", (string)ResultSerializer.ToJson(result)["findings"]![0]!["code"]!);
+    }
 }

@@ -118,21 +118,22 @@ public static class NetworkAnalyzer
     /// mse, a 0/1 row for bce, a class for cross_entropy). Null when that run's data cannot be
     /// loaded or does not fit (the run reports why).
     /// </summary>
-    public static NetworkAnalysis? AnalyzeInitial(BoundProgram program, BoundNetwork network, Func<BoundData, DataLoadResult>? loadData = null)
+    /// <param name="run">The training run whose first batch to measure on; default: the first run that trains the network.</param>
+    public static NetworkAnalysis? AnalyzeInitial(BoundProgram program, BoundNetwork network, Func<BoundData, DataLoadResult>? loadData = null, BoundRun? run = null)
     {
         var model = NetworkModel.FromBound(network);
         var parameters = NetworkModel.InitialParameters(network, model);
-        return AnalyzeAt(program, network, parameters, loadData);
+        return AnalyzeAt(program, network, parameters, loadData, run);
     }
 
     /// <summary>Like <see cref="AnalyzeInitial"/> at other weights (e.g. a training run's final parameters).</summary>
-    public static NetworkAnalysis? AnalyzeAt(BoundProgram program, BoundNetwork network, double[] parameters, Func<BoundData, DataLoadResult>? loadData = null)
+    public static NetworkAnalysis? AnalyzeAt(BoundProgram program, BoundNetwork network, double[] parameters, Func<BoundData, DataLoadResult>? loadData = null, BoundRun? on = null)
     {
         var model = NetworkModel.FromBound(network);
         double[] x, y;
         var (rows, firstBatch) = (1, 1);
         var (dataName, runName) = ((string?)null, (string?)null);
-        if (FirstTrainingRun(program, network) is { Data: { } boundData } run)
+        if ((on ?? FirstTrainingRun(program, network)) is { Data: { } boundData } run)
         {
             var loaded = (loadData ?? DataLoader.Load)(boundData);
             if (loaded.Data is not { } data || data.FeatureWidth != model.InputWidth || data.TargetsFor(model.OutputWidth) is not { } targets)

@@ -163,7 +163,60 @@ public static class RunFindings
             break;
         }
 
+        if (findings.Count == 0)
+        {
+            findings.AddRange(UnitsLostInTraining(compilation, run, result, loadData, span, range));
+        }
+
         return findings.ToImmutable();
+    }
+
+    /// <summary>
+    /// Dead (GRAD0506) or saturated (GRAD0507) units that training made: the network at the run's
+    /// final weights and at its initial ones, on the same analysis sample of the run's first batch;
+    /// a layer where at least half the relu units are dead (more than half the sigmoid/tanh units
+    /// saturated) at the end but not at the start is reported at the run's last step.
+    /// </summary>
+    private static IEnumerable<Finding> UnitsLostInTraining(Compilation compilation, BoundRun run, TrainResult result, Func<BoundData, DataLoadResult> loadData, TextSpan span, LineRange range)
+    {
+        if (run.Network is not { } network
+            || NetworkAnalyzer.AnalyzeAt(compilation.Program, network, result.FinalParameters, loadData, run) is not { } after
+            || NetworkAnalyzer.AnalyzeInitial(compilation.Program, network, loadData, run) is not { } before)
+        {
+            yield break;
+        }
+
+        bool Dead(LayerAnalysis layer) => layer.DeadUnits > 0 && layer.DeadUnits * 2 >= layer.Units;
+        bool Saturated(LayerAnalysis layer) => layer.SaturatedUnits * 2 > layer.Units;
+        var pairs = after.Layers.Zip(before.Layers).ToArray();
+        var died = pairs.Where(p => Dead(p.First) && !Dead(p.Second)).Select(p => p.First).ToArray();
+        var saturated = pairs.Where(p => Saturated(p.First) && !Saturated(p.Second)).Select(p => p.First).ToArray();
+        var on = after.FirstBatchCount > after.SampleCount ? $"{after.SampleCount} samples of the first batch of `{after.DataName}`" : $"the first batch of `{after.DataName}`";
+        if (died.Length > 0)
+        {
+            var parts = died.Select(l => $"{l.DeadUnits} of {l.Units} relu unit{(l.Units == 1 ? "" : "s")} of layer {l.Index}");
+            yield return new Finding(DiagnosticCatalog.DeadUnits, span, range,
+                $"units of `{network.Name}` died during run `{run.Name}`: at its last step ({result.StepsTaken}) {string.Join(", ", parts)} have δ = 0 for every sample of {on} (z ≤ 0, so relu passes nothing back); they were alive at the start. Their weights no longer learn.")
+            {
+                Subject = run.Name,
+                Step = result.StepsTaken,
+                Layers = [.. died.Select(l => l.Index)],
+                Numbers = Figures(("deadUnits", died.Sum(l => l.DeadUnits))),
+            };
+        }
+
+        if (saturated.Length > 0)
+        {
+            var parts = saturated.Select(l => $"{l.SaturatedUnits} of {l.Units} {l.Activation} unit{(l.Units == 1 ? "" : "s")} of layer {l.Index}");
+            yield return new Finding(DiagnosticCatalog.SaturatedUnits, span, range,
+                $"units of `{network.Name}` saturated during run `{run.Name}`: at its last step ({result.StepsTaken}) {string.Join(", ", parts)} have g'(z) < {Numbers.Format(NetworkAnalyzer.SaturationThreshold)} for every sample of {on}; they were not at the start. δ barely passes through them, so the layers below stop learning.")
+            {
+                Subject = run.Name,
+                Step = result.StepsTaken,
+                Layers = [.. saturated.Select(l => l.Index)],
+                Numbers = Figures(("saturatedUnits", saturated.Sum(l => l.SaturatedUnits))),
+            };
+        }
     }
 
     private static double Ratio(TrainTracePoint point) => point.DeltaNorms[0] / point.DeltaNorms[^1];
