@@ -59,7 +59,6 @@ public sealed class CompletionTests
     [Theory]
     [InlineData("network n {\n  input 1\n  dense 4 |\n}", BuiltinCategory.Activation)]
     [InlineData("let k = 4\nnetwork n {\n  input 1\n  dense 2 * k |\n}", BuiltinCategory.Activation)]
-    [InlineData("network n {\n  input 1\n  init |\n}", BuiltinCategory.Init)]
     [InlineData("network n {\n  input 1\n  loss |\n}", BuiltinCategory.Loss)]
     [InlineData("network n {\n  input 4\n  norm |\n}", BuiltinCategory.Norm)]
     [InlineData("network n {\n  input 4\n  repeat 2 { residual { dense 4 relu  norm | } }\n}", BuiltinCategory.Norm)]
@@ -71,6 +70,13 @@ public sealed class CompletionTests
     public async Task After_a_keyword_only_what_fits(string marked, BuiltinCategory category)
     {
         Assert.Equal(Names(category), await LabelsAsync(marked));
+    }
+
+    [Fact]
+    public async Task After_init_the_inits_and_from_then_run_after_the_file()
+    {
+        Assert.Equal([.. Names(BuiltinCategory.Init), "from"], await LabelsAsync("network n {\n  input 1\n  init |\n}"));
+        Assert.Equal(["run"], await LabelsAsync("network n {\n  input 1\n  init from \"a.json\" |\n}"));
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public static class Keywords
         K("residual", KeywordPlace.Network | KeywordPlace.Layers, "residual { LAYERS }", "A residual block: its output is its input plus its last layer's output (x + f(x)); on the way back δ gets an identity path."),
         K("norm", KeywordPlace.Network | KeywordPlace.Layers, "norm layer | norm batch", "A normalization layer (LayerNorm or BatchNorm1d) with a trained gain and bias; it keeps the width.", BuiltinCategory.Norm),
         K("repeat", KeywordPlace.Network, "repeat K { LAYERS }", "K copies of the layers inside, each with its own weights."),
-        K("init", KeywordPlace.Network, "init INIT", "How the weights start (biases start at 0). Default: xavier_uniform.", BuiltinCategory.Init),
+        K("init", KeywordPlace.Network, "init INIT | init from \"FILE.json\" run RUN", "How the weights start (biases start at 0), or the final weights of a training run that `grad run --json` wrote. Default: xavier_uniform.", BuiltinCategory.Init),
         K("loss", KeywordPlace.Network, "loss mse | bce | cross_entropy", "The per-sample loss, averaged over the batch (required).", BuiltinCategory.Loss),
         K("weights", KeywordPlace.LayerOption, "weights [[…], …]", "This layer's initial weights (rows = units, columns = the previous layer's units)."),
         K("bias", KeywordPlace.LayerOption, "bias […]", "This layer's initial biases."),
@@ -65,7 +65,7 @@ public static class Keywords
         K("record", KeywordPlace.Run, "record every K", "Which steps go into the trace."),
         K("seed", KeywordPlace.Network | KeywordPlace.Run, "seed S", "In a network: the seed of the initial weights; in a run: the shuffling seed. Default: 0."),
 
-        K("from", KeywordPlace.Inner, "minimize COST from p1 = v1, …", "The start point of a minimize run."),
+        K("from", KeywordPlace.Inner, "minimize COST from p1 = v1, … | init from \"FILE.json\" run RUN", "The start point of a minimize run; or the file whose training run's final weights a network starts from."),
         K("on", KeywordPlace.Inner, "train NETWORK on DATA", "The data a network trains on."),
         K("every", KeywordPlace.Inner, "record every K", "Record every K-th step."),
         K("then", KeywordPlace.Inner, "schedule warmup(…) then B", "After the warmup, continue with another schedule (SequentialLR).", BuiltinCategory.Schedule),

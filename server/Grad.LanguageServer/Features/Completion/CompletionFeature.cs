@@ -67,6 +67,8 @@ public sealed class CompletionFeature
         {
             case BuiltinCategory.Function:
                 return ExpressionItems(compilation, caret);
+            case BuiltinCategory.Init:
+                return BuiltInItems(BuiltinCategory.Init).Concat(KeywordItems("from"));
             case { } category:
                 return BuiltInItems(category);
         }
@@ -90,6 +92,7 @@ public sealed class CompletionFeature
             null => itemStart ? DeclarationSnippets() : [],
             "network" or "repeat" or "residual" when itemStart =>
                 KeywordItems(Keywords.At(caret.Block == "network" ? KeywordPlace.Network : KeywordPlace.Layers)),
+            "network" when previous?.Kind == Language.Syntax.TokenKind.String && caret.Previous(2)?.Text == "from" => KeywordItems("run"),
             "network" or "repeat" or "residual" => caret.AfterDenseLayer() ? KeywordItems(Keywords.At(KeywordPlace.LayerOption)) : [],
             "run" when itemStart => KeywordItems(Keywords.At(KeywordPlace.Run)),
             "run" => RunContinuations(caret),
