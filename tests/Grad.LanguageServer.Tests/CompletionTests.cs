@@ -75,7 +75,8 @@ public sealed class CompletionTests
     [Fact]
     public async Task After_init_the_inits_and_from_then_run_after_the_file()
     {
-        Assert.Equal([.. Names(BuiltinCategory.Init), "from"], await LabelsAsync("network n {\n  input 1\n  init |\n}"));
+        var labels = await LabelsAsync("network n {\n  input 1\n  init |\n}");
+        Assert.Equal(Names(BuiltinCategory.Init).Append("from"), labels);
         Assert.Equal(["run"], await LabelsAsync("network n {\n  input 1\n  init from \"a.json\" |\n}"));
     }
 
