@@ -234,7 +234,7 @@ public static class SettingHover
     };
 
     /// <summary>The number of samples when it is known without reading a file.</summary>
-    private static int? SampleCount(BoundData data) => data switch
+    public static int? SampleCount(BoundData? data) => data switch
     {
         InlineBoundData inline => inline.X.Length,
         GeneratedBoundData generated => Math.Max(1, generated.N),
