@@ -140,4 +140,30 @@ public class CatalogueTests
         var error = Assert.Single(Compilation.Create(text).Diagnostics, d => d.Code == "GRAD0104");
         Assert.Contains(suggestion, error.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>The word lists of the TextMate grammar: every group <c>(a|b|c)</c> of its match patterns.</summary>
+    private static List<HashSet<string>> TextMateWordLists()
+    {
+        var grammar = File.ReadAllText(Path.Combine(RepoPaths.Root, "vscode-extension", "syntaxes", "grad.tmLanguage.json"));
+        return [.. System.Text.RegularExpressions.Regex.Matches(grammar, @"\(([a-z_]+(?:\|[a-z_]+)*)\)")
+            .Select(m => m.Groups[1].Value.Split('|').ToHashSet(StringComparer.Ordinal))];
+    }
+
+    public static TheoryData<BuiltinCategory> Categories => [.. Enum.GetValues<BuiltinCategory>()];
+
+    [Theory]
+    [MemberData(nameof(Categories))]
+    public void The_TextMate_grammar_colours_each_category_with_exactly_the_catalogues_names(BuiltinCategory category)
+    {
+        var names = Builtins.OfCategory(category).Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains(TextMateWordLists(), list => list.SetEquals(names));
+    }
+
+    [Fact]
+    public void The_TextMate_grammar_knows_every_keyword()
+    {
+        var words = TextMateWordLists().SelectMany(list => list).ToHashSet(StringComparer.Ordinal);
+        var missing = Keywords.All.Select(k => k.Name).Except(words).ToArray();
+        Assert.True(missing.Length == 0, $"not in the TextMate grammar: {string.Join(", ", missing)}");
+    }
 }

@@ -50,7 +50,7 @@ public sealed class SignatureHelpTests
         var label = signature["label"]!.ToString();
         Assert.Equal(builtin.Signature, label);
         var parameters = signature["parameters"]!.Select(p => p["label"]!.Select(v => (int)v).ToArray()).Select(r => label[r[0]..r[1]]).ToArray();
-        Assert.Equal(builtin.Parameters.Select(p => p.Default is null ? p.Name : $"{p.Name} = {Builtin.FormatDefault(p.Default)}"), parameters);
+        Assert.Equal(builtin.Parameters.Select(p => p.WrittenDefault is { } written ? $"{p.Name} = {written}" : p.Name), parameters);
         Assert.Contains(builtin.Summary, signature["documentation"]!["value"]!.ToString(), StringComparison.Ordinal);
     }
 

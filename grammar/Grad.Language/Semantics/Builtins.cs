@@ -8,6 +8,12 @@ public enum ArgumentKind { Number, Integer, Boolean, String }
 public sealed record BuiltinParameter(string Name, ArgumentKind Kind, object? Default, Func<double, bool>? IsValid = null, string? Range = null, string? Description = null)
 {
     public bool IsRequired => Default is null;
+
+    /// <summary>How the default reads in a file, when not its digits (<c>1/3</c>).</summary>
+    public string? DefaultText { get; init; }
+
+    /// <summary>The default as a user writes it (<c>1e-8</c>, <c>1/3</c>, <c>false</c>); null when required.</summary>
+    public string? WrittenDefault => Default is null ? null : DefaultText ?? Builtin.FormatDefault(Default);
 }
 
 public enum BuiltinCategory { Activation, Init, Loss, Optimizer, Generator, Function, Schedule, Norm, Clip, Metric }
@@ -24,7 +30,7 @@ public sealed record Builtin(string Name, BuiltinCategory Category, ImmutableArr
 
     public string Signature => Parameters.IsEmpty
         ? Name
-        : $"{Name}({string.Join(", ", Parameters.Select(p => p.Default is null ? p.Name : $"{p.Name} = {FormatDefault(p.Default)}"))})";
+        : $"{Name}({string.Join(", ", Parameters.Select(p => p.WrittenDefault is { } written ? $"{p.Name} = {written}" : p.Name))})";
 
     public BuiltinParameter? FindParameter(string name) => Parameters.FirstOrDefault(p => p.Name == name);
 
@@ -167,7 +173,7 @@ public static class Builtins
             Int("period", null, Positive, "≥ 1", "updates from lr₀ down to min_lr (T_max)"), Num("min_lr", 0.0, NonNegative, "≥ 0", "the lowest learning rate (eta_min)"))
             .Doc("torch.optim.lr_scheduler.CosineAnnealingLR: half a cosine from lr₀ down to min_lr over `period` updates; past the period it rises again, as torch's does."),
         Make("warmup", BuiltinCategory.Schedule, "lr = lr₀·(start + (1 − start)·min(t, steps)/steps)",
-            Int("steps", null, Positive, "≥ 1", "updates until the full learning rate (total_iters)"), Num("start", 1.0 / 3, v => v > 0 && v <= 1, "in (0, 1]", "the first update's fraction of lr₀ (start_factor)"))
+            Int("steps", null, Positive, "≥ 1", "updates until the full learning rate (total_iters)"), Num("start", 1.0 / 3, v => v > 0 && v <= 1, "in (0, 1]", "the first update's fraction of lr₀ (start_factor)") with { DefaultText = "1/3" })
             .Doc("torch.optim.lr_scheduler.LinearLR: the learning rate rises linearly from start·lr₀ to lr₀ over `steps` updates; `warmup(…) then B` continues with B (SequentialLR)."),
     ];
 

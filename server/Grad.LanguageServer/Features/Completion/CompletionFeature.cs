@@ -165,7 +165,7 @@ public sealed class CompletionFeature
 
     /// <summary>The default; for a required parameter, the parameter's name (a string: empty quotes).</summary>
     private static string Placeholder(BuiltinParameter parameter) =>
-        parameter.Default is { } value ? Builtin.FormatDefault(value) : parameter.Kind == ArgumentKind.String ? "\"\"" : parameter.Name;
+        parameter.WrittenDefault ?? (parameter.Kind == ArgumentKind.String ? "\"\"" : parameter.Name);
 
     private static string EscapeSnippet(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("$", "\\$", StringComparison.Ordinal).Replace("}", "\\}", StringComparison.Ordinal);
 
@@ -174,7 +174,7 @@ public sealed class CompletionFeature
         {
             Label = p.Name,
             Kind = VariableKind,
-            Detail = p.Default is null ? "required" : $"default {Builtin.FormatDefault(p.Default)}",
+            Detail = p.WrittenDefault is { } written ? $"default {written}" : "required",
             Documentation = p.Description is null ? null : new MarkupContent { Value = p.Description },
             InsertText = $"{p.Name} = ${{1:{EscapeSnippet(Placeholder(p))}}}",
             InsertTextFormat = SnippetFormat,

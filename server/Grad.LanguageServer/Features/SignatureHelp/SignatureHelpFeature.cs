@@ -44,7 +44,7 @@ public sealed class SignatureHelpFeature
         var searchFrom = builtIn.Name.Length;
         foreach (var parameter in builtIn.Parameters)
         {
-            var text = parameter.Default is null ? parameter.Name : $"{parameter.Name} = {Builtin.FormatDefault(parameter.Default)}";
+            var text = parameter.WrittenDefault is { } written ? $"{parameter.Name} = {written}" : parameter.Name;
             var start = label.IndexOf(text, searchFrom, StringComparison.Ordinal);
             parameters.Add(new ParameterInformation
             {
