@@ -1,6 +1,7 @@
 using Grad.Language;
 using Grad.LanguageServer.Analysis;
 using Grad.LanguageServer.Tests.Infrastructure;
+using Grad.Runtime;
 using Grad.Runtime.Analysis;
 using Grad.Runtime.Optimizers;
 
