@@ -84,7 +84,7 @@ internal static class RunCommand
 
                 if (result is CompletedRunResult { Findings: { IsEmpty: false } findings })
                 {
-                    DiagnosticPrinter.Print(compilation, CheckCommand.Shown(findings.Select(f => f.ToDiagnostic()), options), options.File, stdout);
+                    DiagnosticPrinter.Print(compilation, CheckCommand.Shown(findings.Select(CheckCommand.AsDiagnostic), options), options.File, stdout);
                 }
 
                 if (!options.Quiet)
