@@ -80,7 +80,9 @@ def per_step(workload, few, many, threads=1, clock="cpu"):
         path = f"{work}/{workload}_{steps}.grad"
         with open(f"{work}/{workload}.grad") as source, open(path, "w") as target:
             target.write(source.read().replace("STEPS", str(steps)))
-        times.append(best([grad, "run", path, "--threads", str(threads)], clock))
+        # --no-analysis: the step's cost only (PyTorch's side has no GRAD05xx analysis either; the
+        # analysis before a run is the same for both step counts and would only add its noise).
+        times.append(best([grad, "run", path, "--threads", str(threads), "--no-analysis"], clock))
     return (times[1] - times[0]) / (many - few) * 1e6
 
 startup = best([grad, "run", "examples/seed.grad", "--threads", "1"], "wall")

@@ -47,6 +47,32 @@ public static class Program
             return;
         }
 
+        if (args is [_, "chain"])
+        {
+            // W2's pass in process against its floor, 50 dependent sigmoids (each waits for the
+            // last). Warmed up first, then many short rounds, so a shared machine's quiet moments count.
+            var chainOnly = new ChainWorkload();
+            var floor = 0.5;
+            Func<double> sigmoids = () =>
+            {
+                for (var l = 0; l < ChainWorkload.Layers; l++)
+                {
+                    floor = Runtime.Numerics.SpecialFunctions.Sigmoid(Math.FusedMultiplyAdd(floor, 0.9, 0.1));
+                }
+
+                return floor;
+            };
+            foreach (var action in new Func<double>[] { chainOnly.Run, chainOnly.Forward, sigmoids })
+            {
+                Measure(action, 200_000);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"chain_us {Enumerable.Range(0, 40).Min(_ => Measure(chainOnly.Run, 200)):F3}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"chain_forward_us {Enumerable.Range(0, 40).Min(_ => Measure(chainOnly.Forward, 200)):F3}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sigmoid_chain_floor_us {Enumerable.Range(0, 40).Min(_ => Measure(sigmoids, 200)):F3}"));
+            return;
+        }
+
         if (args is [_, "cost"])
         {
             var compilation = Language.Compilation.Create("let a = 0.001\ncost bowl(w1, w2) = a * w1^2 + w2^2\n", "bowl.grad");

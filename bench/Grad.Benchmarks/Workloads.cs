@@ -33,6 +33,8 @@ public sealed class ChainWorkload
     }
 
     public double Run() => backprop.Run(parameters, x, y, 1, gradient);
+
+    public double Forward() => backprop.Forward(parameters, x, y, 1);
 }
 
 public sealed class MlpWorkload

@@ -19,6 +19,10 @@ public sealed unsafe partial class Backprop
     private readonly double[] input;
     private readonly Cures? cures;
 
+    // One sample's ∂ℓ/∂a^L and softmax probabilities: allocated once (a stackalloc per pass cost more than the chain's layers).
+    private readonly double[] outputGradient;
+    private readonly double[] outputProbabilities;
+
     /// <param name="threads">Threads for the matrix products large enough to share (results are the same bits for any count).</param>
     public Backprop(NetworkModel model, int maxBatch, int threads = 1)
     {
@@ -32,6 +36,8 @@ public sealed unsafe partial class Backprop
         upstream = new double[MaxBatch * model.MaxWidth];
         input = new double[MaxBatch * model.InputWidth];
         cures = model.HasCures ? new Cures(model, MaxBatch, activations) : null;
+        outputGradient = new double[model.OutputWidth];
+        outputProbabilities = new double[model.OutputWidth];
     }
 
     public NetworkModel Model { get; }
@@ -235,8 +241,8 @@ public sealed unsafe partial class Backprop
         var a = activations[last];
         var delta = deltas[last];
         var total = 0.0;
-        Span<double> gradientOfOutput = units <= 256 ? stackalloc double[units] : new double[units];
-        Span<double> probabilities = units <= 256 ? stackalloc double[units] : new double[units];
+        var gradientOfOutput = outputGradient.AsSpan();
+        var probabilities = outputProbabilities.AsSpan();
         for (var i = 0; i < BatchSize; i++)
         {
             var zi = z.AsSpan(i * units, units);

@@ -167,9 +167,15 @@ public static class Runner
         var initial = cures.Annotate(session.Snapshot(0, loss), session.Gradient);
         trace.Add(initial);
         var current = initial;
+        // θ_(k−1) is only read by `until` (change); a network's millions of parameters are not copied for nothing.
+        var keepPrevious = !run.Until.IsDefaultOrEmpty;
         var (step, reason) = Drive(IsFinite(loss) && AllFinite(parameters), total, planned, clock, step =>
         {
-            parameters.CopyTo(previous, 0);
+            if (keepPrevious)
+            {
+                parameters.CopyTo(previous, 0);
+            }
+
             cures.Clip(session.Gradient);
             session.Backprop.CommitRunningStatistics();
             optimizer.Step(parameters, session.Gradient);

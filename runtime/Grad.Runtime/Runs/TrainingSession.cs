@@ -67,9 +67,14 @@ internal sealed class TrainingSession
     {
         if (!IsMinibatch)
         {
-            features.AsSpan(0, count * model.InputWidth).CopyTo(batchX);
-            targets.AsSpan(0, count * model.OutputWidth).CopyTo(batchY);
-            batchRows = count;
+            // Every batch is the whole set, in the file's order: copied once.
+            if (batchRows != count)
+            {
+                features.AsSpan(0, count * model.InputWidth).CopyTo(batchX);
+                targets.AsSpan(0, count * model.OutputWidth).CopyTo(batchY);
+                batchRows = count;
+            }
+
             return;
         }
 
