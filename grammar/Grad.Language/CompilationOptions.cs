@@ -8,6 +8,9 @@ namespace Grad.Language;
 /// </summary>
 public sealed record CompilationOptions(ResourceLimits Limits, IFileResolver Files)
 {
+    /// <summary>Reads the weights that <c>init from "FILE.json" run RUN</c> names (the runtime's); null: such a network is an error.</summary>
+    public IRunWeightsReader? Weights { get; init; }
+
     /// <summary>Default limits and no data files (every <c>csv("…")</c> is "not found").</summary>
     public static CompilationOptions Default { get; } = new(ResourceLimits.Default, InMemoryFileResolver.Empty);
 }

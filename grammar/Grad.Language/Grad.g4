@@ -39,6 +39,7 @@ networkItem
     : INPUT expr                                  # inputItem
     | layer                                       # layerItem
     | REPEAT expr LBRACE layer* RBRACE            # repeatItem
+    | INIT FROM STRING RUN ID                     # initFromItem
     | INIT call                                   # initItem
     | LOSS ID                                     # lossItem
     | SEED expr                                   # networkSeedItem

@@ -1,5 +1,6 @@
 using Grad.Language;
 using Grad.Language.Resources;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Files;
 
 namespace Grad.Cli;
@@ -196,7 +197,7 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
     public ResourceLimits Limits { get; init; } = ResourceLimits.Default;
 
     /// <summary>What the file may use: these limits, and data files anywhere the user can read (regular files only).</summary>
-    public CompilationOptions CompilationOptions => new(Limits, DiskFileResolver.Anywhere);
+    public CompilationOptions CompilationOptions => new(Limits, DiskFileResolver.Anywhere) { Weights = ResultWeightsReader.Instance };
 
     public static bool TryParse(string[] args, out CommandOptions options, out string error)
     {

@@ -33,7 +33,7 @@ public sealed class FileResolverTests : IDisposable
         Assert.Equal("x,y\n1,2\n", DiskFileResolver.Anywhere.ReadText(resolution.File, 1000).Text);
 
         Assert.Equal("no file 'points.csv' next to this .grad file", DiskFileResolver.Anywhere.Resolve(GradFile, "points.csv").Error);
-        Assert.Equal("cannot find 'data/points.csv': a csv path is relative to the .grad file, and this file is not saved yet",
+        Assert.Equal("cannot find 'data/points.csv': a file's path is relative to the .grad file, and this file is not saved yet",
             DiskFileResolver.Anywhere.Resolve(null, "data/points.csv").Error);
     }
 

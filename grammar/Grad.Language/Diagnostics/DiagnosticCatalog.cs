@@ -52,6 +52,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor CsvNotFound = Error("GRAD0323", "CSV file not found");
     public static readonly DiagnosticDescriptor DataFieldProblem = Error("GRAD0324", "Inline data needs x and y");
     public static readonly DiagnosticDescriptor ClassIndexProblem = Error("GRAD0325", "Class index out of range or not whole");
+    public static readonly DiagnosticDescriptor StartingWeightsProblem = Error("GRAD0326", "`init from` weights that cannot be used");
 
     // Runs (GRAD033x)
     public static readonly DiagnosticDescriptor RunTargetMissing = Error("GRAD0330", "Run without minimize or train");

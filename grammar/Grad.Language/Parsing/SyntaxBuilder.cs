@@ -118,6 +118,11 @@ internal sealed class SyntaxBuilder(SourceText source)
             Span(repeat.REPEAT()),
             Span(repeat)),
         InitItemContext init => new InitItemSyntax(Call(init.call()), Span(init.INIT()), Span(init)),
+        InitFromItemContext init => new InitFromItemSyntax(
+            init.STRING() is { } path && IsReal(path.Symbol) ? new StringValueSyntax(Unescape(path.GetText()), Span(path)) : null,
+            Id(init.ID()),
+            Span(init.INIT()),
+            Span(init)),
         LossItemContext loss => new LossItemSyntax(Id(loss.ID()), Span(loss.LOSS()), Span(loss)),
         NetworkSeedItemContext seed => new NetworkSeedItemSyntax(Expr(seed.expr()), Span(seed.SEED()), Span(seed)),
         _ => null,

@@ -91,7 +91,7 @@ public static class FilePaths
 
     public static string NotFoundMessage(string path) => $"no file '{Escape(path)}' next to this .grad file";
 
-    public static string UnsavedMessage(string path) => $"cannot find '{Escape(path)}': a csv path is relative to the .grad file, and this file is not saved yet";
+    public static string UnsavedMessage(string path) => $"cannot find '{Escape(path)}': a file's path is relative to the .grad file, and this file is not saved yet";
 
     public static string TooLargeMessage(string path, long maxBytes) =>
         $"'{Escape(path)}' is larger than {ResourceLimits.Format(maxBytes)} bytes, the limit for a data file; {ResourceLimits.Info(LimitKind.DataFileBytes).HowToRaise}";

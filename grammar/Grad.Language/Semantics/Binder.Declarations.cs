@@ -54,6 +54,7 @@ public sealed partial class Binder
         int? inputWidth = null;
         InputItemSyntax? input = null;
         InitSpec? init = null;
+        InitFromItemSyntax? initFrom = null;
         LossKind? loss = null;
         long seed = 0;
         var seen = new Dictionary<string, NetworkItemSyntax>(StringComparer.Ordinal);
@@ -132,6 +133,13 @@ public sealed partial class Binder
                     if (FirstOf("init", item) && item.Init is { } initCall && BindCall(initCall, Builtins.Inits, BuiltinCategory.Init) is { } args)
                     {
                         init = BindInit(args, initCall);
+                    }
+
+                    break;
+                case InitFromItemSyntax item:
+                    if (FirstOf("init", item))
+                    {
+                        initFrom = item;
                     }
 
                     break;
@@ -216,9 +224,12 @@ public sealed partial class Binder
             }
         }
 
+        var starting = initFrom is not null && ErrorCount == errorsBefore && inputWidth is not null
+            ? BindStartingWeights(initFrom, name.Text, bound)
+            : null;
         networks[name.Text] = ErrorCount > errorsBefore || inputWidth is null || loss is null
             ? null
-            : new BoundNetwork(name.Text, inputWidth.Value, bound.ToImmutable(), init ?? InitSpec.Default, loss.Value, seed, network);
+            : new BoundNetwork(name.Text, inputWidth.Value, bound.ToImmutable(), init ?? InitSpec.Default, loss.Value, seed, network) { StartingWeights = starting };
     }
 
     /// <summary>

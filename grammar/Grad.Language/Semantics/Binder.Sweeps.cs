@@ -301,9 +301,8 @@ public sealed partial class Binder
             case VariedKind.Init:
                 var network = file.Declarations.OfType<NetworkDeclarationSyntax>().First(n => n.Span == bound.Network!.Syntax.Span);
                 var init = new InitItemSyntax(value.Call, setting.Name.Span, value.Span);
-                var items = network.Items.Any(i => i is InitItemSyntax)
-                    ? network.Items.Select(i => i is InitItemSyntax ? init : i).ToImmutableArray()
-                    : network.Items.Add(init);
+                // The varied init takes the place of the network's `init` or `init from`.
+                var items = network.Items.Where(i => i is not (InitItemSyntax or InitFromItemSyntax)).Append(init).ToImmutableArray();
                 return Replace(file, network, _ => network with { Items = items });
             case VariedKind.Optimizer:
                 return Replace(file, run, _ => run with { Items = ReplaceRunItem(run, i => i is OptimizerItemSyntax, new OptimizerItemSyntax(value.Call, setting.Name.Span, value.Span)) });

@@ -108,7 +108,10 @@ public sealed record BoundLayer(
     public CallSyntax? ActivationSyntax => (Syntax as DenseLayerSyntax)?.Activation;
 
     /// <summary>The word users write for the layer's kind: "dense", "norm layer" or "norm batch".</summary>
-    public string KindName => Kind switch
+    public string KindName => NameOf(Kind);
+
+    /// <summary>The word users write for a layer kind.</summary>
+    public static string NameOf(LayerKind kind) => kind switch
     {
         LayerKind.LayerNorm => "norm layer",
         LayerKind.BatchNorm => "norm batch",
@@ -125,6 +128,12 @@ public sealed record BoundNetwork(
     long Seed,
     NetworkDeclarationSyntax Syntax)
 {
+    /// <summary>
+    /// The weights of <c>init from "FILE.json" run RUN</c>, one per layer and already checked
+    /// against the layers' kinds and widths; null when the network starts from <see cref="Init"/>.
+    /// </summary>
+    public IReadOnlyList<LayerWeights>? StartingWeights { get; init; }
+
     public int OutputWidth => Layers.Length == 0 ? InputWidth : Layers[^1].Units;
 }
 

@@ -99,6 +99,12 @@ public sealed record ResidualBlockSyntax(ImmutableArray<NetworkItemSyntax> Layer
 
 public sealed record InitItemSyntax(CallSyntax? Init, TextSpan KeywordSpan, TextSpan Span) : NetworkItemSyntax(KeywordSpan, Span);
 
+/// <summary>
+/// <c>init from "FILE.json" run RUN</c> (v2): start from the final weights of training run
+/// <paramref name="Run"/> in a result that <c>grad run --json</c> wrote. Parts recovery could not find are null.
+/// </summary>
+public sealed record InitFromItemSyntax(StringValueSyntax? Path, Identifier? Run, TextSpan KeywordSpan, TextSpan Span) : NetworkItemSyntax(KeywordSpan, Span);
+
 public sealed record LossItemSyntax(Identifier? Loss, TextSpan KeywordSpan, TextSpan Span) : NetworkItemSyntax(KeywordSpan, Span);
 
 public sealed record NetworkSeedItemSyntax(ExpressionSyntax? Seed, TextSpan KeywordSpan, TextSpan Span) : NetworkItemSyntax(KeywordSpan, Span);

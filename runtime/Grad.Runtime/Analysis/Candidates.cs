@@ -103,7 +103,7 @@ internal sealed class NetworkActivationAndInit : ICandidateKind
             .Select(span => new SourceEdit(span, name))];
     }
 
-    /// <summary>Replaces the network's <c>init</c>, or adds one on its own line before its <c>loss</c> (or last item).</summary>
+    /// <summary>Replaces the network's <c>init</c> (or <c>init from</c>), or adds one on its own line before its <c>loss</c> (or last item).</summary>
     internal static SourceEdit SetInit(Compilation compilation, BoundNetwork network, string init)
     {
         var source = compilation.Source;
@@ -111,6 +111,12 @@ internal sealed class NetworkActivationAndInit : ICandidateKind
         if (existing?.Init is not null)
         {
             return new SourceEdit(existing.Init.Span, init);
+        }
+
+        if (network.Syntax.Items.OfType<InitFromItemSyntax>().FirstOrDefault() is { } initFrom)
+        {
+            // A network has one init: a scheme replaces `init from` (never a second `init` line).
+            return new SourceEdit(initFrom.Span, $"init {init}");
         }
 
         var anchor = network.Syntax.Items.OfType<LossItemSyntax>().FirstOrDefault() ?? (SyntaxNode?)network.Syntax.Items.LastOrDefault();

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Grad.Language.Diagnostics;
+using Grad.Language.Resources;
 using Grad.Language.Semantics;
 using Grad.Language.Text;
 using Grad.Runtime.Analysis;
@@ -597,6 +598,54 @@ public static class ResultSerializer
         };
     }
 
+    /// <summary>
+    /// The final weights of training run <paramref name="runName"/> in a result's text (for
+    /// <c>init from</c>): only that run's <c>final.network</c> is read, not its trace.
+    /// </summary>
+    public static RunWeightsLookup ReadFinalNetwork(string text, string runName)
+    {
+        try
+        {
+            using var reader = new JsonTextReader(new StringReader(text)) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Double };
+            if (JToken.ReadFrom(reader) is not JObject json || json["runs"] is not JArray runs)
+            {
+                return RunWeightsLookup.NotAResult("it has no \"runs\" (write it with `grad run FILE --json`)");
+            }
+
+            var training = runs.OfType<JObject>().Where(r => (string?)r["kind"] == "train").Select(r => (string?)r["name"]).OfType<string>().ToList();
+            var known = training.Count == 0 ? "it has no training runs" : $"its training runs: {string.Join(", ", training)}";
+            if (runs.OfType<JObject>().FirstOrDefault(r => (string?)r["name"] == runName) is not { } run)
+            {
+                return RunWeightsLookup.NoSuchRun($"has no run {runName} ({known})", training);
+            }
+
+            if ((string?)run["kind"] != "train")
+            {
+                return RunWeightsLookup.NoSuchRun($"has run {runName}, but it minimizes a cost: only a training run has a network's weights ({known})", training);
+            }
+
+            if (run["error"] is { } error)
+            {
+                return RunWeightsLookup.NoSuchRun($"has run {runName}, but it failed, so it has no weights: {FilePaths.Escape((string?)error ?? "", 120)}", training);
+            }
+
+            var layers = RequiredArray(Required(Required(run, "final"), "network"), "layers").Select(ReadLayerWeights).ToList();
+            for (var l = 0; l < layers.Count; l++)
+            {
+                if (layers[l].Index != l + 1 || layers[l].Bias.Length != layers[l].Units || layers[l].Weights.Length != (layers[l].Kind == LayerKind.Dense ? (long)layers[l].Units * layers[l].Inputs : layers[l].Units))
+                {
+                    return RunWeightsLookup.NotAResult($"run {runName}'s layer {l + 1} has weights and biases of different shapes or an index out of order");
+                }
+            }
+
+            return RunWeightsLookup.Found(layers);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidCastException or ArgumentException or OverflowException)
+        {
+            return RunWeightsLookup.NotAResult(FilePaths.Escape(e.Message, 120));
+        }
+    }
+
     public static double ReadNumber(JToken token) => token.Type switch
     {
         JTokenType.Float or JTokenType.Integer => (double)token,
@@ -716,4 +765,12 @@ public static class ResultSerializer
         Required(json, name) as JArray ?? throw new FormatException($"{json.Path}.{name} is not an array");
 
     private static string Text(JToken json, string name) => (string)Required(json, name)!;
+}
+
+/// <summary>The weights reader that the CLI and the server give the compilation, for <c>init from</c>: <see cref="ResultSerializer.ReadFinalNetwork"/>.</summary>
+public sealed class ResultWeightsReader : IRunWeightsReader
+{
+    public static ResultWeightsReader Instance { get; } = new();
+
+    public RunWeightsLookup Read(string resultText, string runName) => ResultSerializer.ReadFinalNetwork(resultText, runName);
 }

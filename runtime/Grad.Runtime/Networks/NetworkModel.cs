@@ -99,6 +99,7 @@ public sealed class NetworkModel
 
     /// <summary>
     /// The initial parameters: explicit <c>weights</c>/<c>bias</c> where given, otherwise the
+    /// weights of <c>init from</c> (<see cref="BoundNetwork.StartingWeights"/>), otherwise the
     /// network's init with biases 0. Layer l draws from its own stream <c>Rng.Derive(seed, l)</c>,
     /// so giving one layer explicit weights leaves the others' draws unchanged.
     /// </summary>
@@ -109,11 +110,20 @@ public sealed class NetworkModel
         {
             var bound = network.Layers[l];
             var weights = model.Weights(parameters, l);
-            if (bound.IsNorm)
+            if (network.StartingWeights is { } starting)
+            {
+                // `init from`: the binder checked that every layer's kind and widths match.
+                starting[l].Weights.CopyTo(weights);
+                starting[l].Bias.CopyTo(model.Bias(parameters, l));
+            }
+            else if (bound.IsNorm)
             {
                 // torch.nn.LayerNorm / BatchNorm1d: gain 1, bias 0.
                 weights.Fill(1.0);
-                continue;
+            }
+            else if (bound.Weights is null)
+            {
+                Initialize(network.Init, bound.InputUnits, bound.Units, Rng.Derive(network.Seed, bound.Index), weights);
             }
 
             if (bound.Weights is { } explicitWeights)
@@ -126,16 +136,19 @@ public sealed class NetworkModel
                     }
                 }
             }
-            else
-            {
-                Initialize(network.Init, bound.InputUnits, bound.Units, Rng.Derive(network.Seed, bound.Index), weights);
-            }
 
             bound.Bias?.CopyTo(model.Bias(parameters, l));
         }
 
         return parameters;
     }
+
+    /// <summary>
+    /// The running estimates that <c>init from</c> carries over for the <c>norm batch</c> layers,
+    /// by layer position (null for other layers), as <see cref="Backprop.SetRunningStatistics"/> takes them.
+    /// </summary>
+    public static IReadOnlyList<(double[] Mean, double[] Variance)?>? StartingRunningStatistics(BoundNetwork network) =>
+        network.StartingWeights?.Select(l => l.RunningMean is { } mean && l.RunningVariance is { } variance ? ((double[], double[])?)(mean, variance) : null).ToList();
 
     /// <summary>
     /// Fills a weight matrix with PyTorch's formulas (gain 1 for Xavier, √2 for He, fan_in =

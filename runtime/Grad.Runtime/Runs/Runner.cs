@@ -150,6 +150,11 @@ public static class Runner
 
         var parameters = NetworkModel.InitialParameters(network, model);
         var session = new TrainingSession(model, data.Features, targets, data.Count, run.Batch, run.Seed, options.Threads);
+        if (NetworkModel.StartingRunningStatistics(network) is { } carried)
+        {
+            session.Backprop.SetRunningStatistics(carried);
+        }
+
         var planned = PlannedSteps(run, data.Count);
         var total = options.MaxSteps is { } max ? Math.Min(max, planned) : planned;
         var schedule = new TraceSampler(RecordSchedule.For(planned, run.RecordEvery), options.MaxTracePoints);

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Grad.Language;
 using Grad.Language.Resources;
 using Grad.LanguageServer.Analysis;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Files;
 using Grad.LanguageServer.Documents;
 using Newtonsoft.Json.Linq;
@@ -69,7 +70,7 @@ public sealed class ServerContext
 
             IFileResolver resolver = !settings.Trusted ? RestrictedModeFileResolver.Instance
                 : new DiskFileResolver(settings.AllowDataOutsideWorkspace ? null : folders);
-            var options = new CompilationOptions(settings.Limits, resolver);
+            var options = new CompilationOptions(settings.Limits, resolver) { Weights = ResultWeightsReader.Instance };
             cachedOptions = (folders, settings, options);
             return options;
         }
