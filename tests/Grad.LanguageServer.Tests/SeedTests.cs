@@ -1,3 +1,4 @@
+using Grad.Runtime;
 using Grad.Language;
 using Grad.LanguageServer.Analysis;
 using Grad.LanguageServer.Tests.Infrastructure;

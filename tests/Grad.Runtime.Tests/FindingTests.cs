@@ -1,3 +1,4 @@
+using Grad.Runtime;
 using System.Globalization;
 using Grad.Language;
 using Grad.Runtime.Analysis;

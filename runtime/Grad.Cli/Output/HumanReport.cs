@@ -1,3 +1,4 @@
+using Grad.Runtime;
 using System.Globalization;
 using System.Text;
 using Grad.Language.Semantics;
@@ -38,7 +39,7 @@ internal static class HumanReport
         var on = analysis.DataName is { } data
             ? $"on {data} ({analysis.SampleCount} sample{(analysis.SampleCount == 1 ? "" : "s")}, the first batch of run {analysis.RunName})"
             : "on one seeded standard-normal sample (no run trains it)";
-        writer.WriteLine($"network {analysis.NetworkName}: initial weights {on}, loss {Numbers.Format(analysis.Loss)}");
+        writer.WriteLine($"network {analysis.NetworkName}: initial weights {on}, loss {Numbers.Format(analysis.Loss, Numbers.TableDigits)}");
         var rows = analysis.Layers.Select(l => new LayerRow(l.Index, l.Units, l.Activation, l.Label, l.DeltaNorm, l.WeightGradNorm, null, null)).ToList();
         WriteLayerTable(rows, writer, withFinal: false);
         writer.WriteLine($"  {Verdict(analysis)}");
@@ -47,8 +48,8 @@ internal static class HumanReport
 
     public static string Verdict(NetworkAnalysis analysis) => analysis.Verdict switch
     {
-        GradientVerdict.Vanishing => $"‖δ^1‖/‖δ^L‖ = {Numbers.Format(analysis.Ratio, 3)}: vanishing gradient (below {Numbers.Format(NetworkAnalyzer.VanishingThreshold)}), the first layers barely learn",
-        GradientVerdict.Exploding => $"‖δ^1‖/‖δ^L‖ = {Numbers.Format(analysis.Ratio, 3)}: exploding gradient (above {Numbers.Format(NetworkAnalyzer.ExplodingThreshold)})",
+        GradientVerdict.Vanishing => $"‖δ^1‖/‖δ^L‖ = {Numbers.Format(analysis.Ratio, 3)}: vanishing gradient (below {Numbers.Format(NetworkAnalyzer.VanishingThreshold, Numbers.TableDigits)}), the first layers barely learn",
+        GradientVerdict.Exploding => $"‖δ^1‖/‖δ^L‖ = {Numbers.Format(analysis.Ratio, 3)}: exploding gradient (above {Numbers.Format(NetworkAnalyzer.ExplodingThreshold, Numbers.TableDigits)})",
         GradientVerdict.Dead => $"‖δ^1‖/‖δ^L‖ = {Numbers.Format(analysis.Ratio, 3)}: no δ reaches layer 1 (dead units)",
         _ => $"‖δ^1‖/‖δ^L‖ = {Numbers.Format(analysis.Ratio, 3)}: no vanishing or exploding gradient",
     };
@@ -66,8 +67,8 @@ internal static class HumanReport
     {
         writer.WriteLine($"run {result.Name}: train {result.NetworkName} on {result.DataName} with {Optimizer(result.Optimizer)}");
         writer.WriteLine($"  {Stopped(result)}{Epochs(result)}");
-        writer.WriteLine($"  loss     {Numbers.Format(result.InitialLoss)} → {Numbers.Format(result.FinalLoss)} (batch){(result.StopReason == StopReason.Until ? ", the value that met until" : "")}");
-        writer.WriteLine($"  data     loss {Numbers.Format(result.DataLoss)} over all samples after the last update" +
+        writer.WriteLine($"  loss     {Numbers.Format(result.InitialLoss, Numbers.TableDigits)} → {Numbers.Format(result.FinalLoss, Numbers.TableDigits)} (batch){(result.StopReason == StopReason.Until ? ", the value that met until" : "")}");
+        writer.WriteLine($"  data     loss {Numbers.Format(result.DataLoss, Numbers.TableDigits)} over all samples after the last update" +
             (result.Accuracy is { } accuracy ? $", accuracy {Numbers.Format(100 * accuracy, 4)}%" : ""));
         var rows = result.Layers.Select(l => new LayerRow(l.Index, l.Units, l.Activation ?? l.Kind, l.Label, l.DeltaNorm.Initial, l.WeightGradNorm.Initial, l.DeltaNorm.Final, l.WeightGradNorm.Final)).ToList();
         WriteLayerTable(rows, writer, withFinal: true);
@@ -102,7 +103,7 @@ internal static class HumanReport
 
     private static string ArgumentText(object value) => value switch
     {
-        double number => Numbers.Format(number),
+        double number => Numbers.Format(number, Numbers.TableDigits),
         bool flag => flag ? "true" : "false",
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };

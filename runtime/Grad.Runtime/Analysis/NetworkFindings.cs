@@ -131,7 +131,7 @@ public static class NetworkFindings
         {
             0 => "",
             _ when Numbers.Format(gains.Min()) == Numbers.Format(gains.Max()) => $", each multiplies δ by {Numbers.Format(gains[0])}",
-            <= 4 => $", multiply δ by {string.Join(", ", gains.Select(Numbers.Format))}",
+            <= 4 => $", multiply δ by {string.Join(", ", gains.Select(gain => Numbers.Format(gain)))}",
             _ => $", each multiplies δ by {Numbers.Format(gains.Min())} to {Numbers.Format(gains.Max())}",
         };
         var consecutive = end.Layer.Index - first.Layer.Index == copies.Count - 1;

@@ -274,37 +274,6 @@ public static class SymbolicDerivative
         return builder.ToString();
     }
 
-    /// <summary>Shortest round-trip text, with small and large magnitudes as <c>1e-6</c>.</summary>
-    public static string FormatNumber(double value)
-    {
-        if (double.IsNaN(value))
-        {
-            return "NaN";
-        }
-
-        if (double.IsInfinity(value))
-        {
-            return value > 0 ? "Infinity" : "-Infinity";
-        }
-
-        var magnitude = Math.Abs(value);
-        if (magnitude != 0 && (magnitude < 1e-4 || magnitude >= 1e15))
-        {
-            var shortest = value.ToString("R", CultureInfo.InvariantCulture);
-            var e = shortest.IndexOf('E', StringComparison.Ordinal);
-            if (e >= 0)
-            {
-                var mantissa = shortest[..e];
-                var exponent = int.Parse(shortest[(e + 1)..], CultureInfo.InvariantCulture);
-                return $"{mantissa}e{exponent}";
-            }
-
-            return shortest;
-        }
-
-        return value.ToString("R", CultureInfo.InvariantCulture);
-    }
-
     private static int Precedence(BoundExpr expression) => expression switch
     {
         BoundBinary { Operator: BinaryOperator.Add or BinaryOperator.Subtract } => 1,
@@ -320,7 +289,7 @@ public static class SymbolicDerivative
         switch (expression)
         {
             case BoundNumber number:
-                builder.Append(FormatNumber(number.Value));
+                builder.Append(Numbers.Exact(number.Value));
                 break;
             case BoundParameter parameter:
                 builder.Append(parameter.Name);

@@ -1,3 +1,4 @@
+using Grad.Runtime;
 using System.Net;
 using System.Text;
 using Grad.Runtime.Analysis;
@@ -60,7 +61,7 @@ internal static class IndexPage
             foreach (var network in networks)
             {
                 var batch = network.DataName is { } data ? $"first batch of run {network.RunName} on {data} ({network.SampleCount})" : "one seeded standard-normal sample";
-                html.AppendLine($"<tr><td>{Text(network.NetworkName)}</td><td>{Text(batch)}</td><td class=\"number\">{Numbers.Format(network.Loss)}</td><td class=\"number\">{Numbers.Format(network.Ratio, 3)}</td><td>{network.Verdict.ToString().ToLowerInvariant()}</td></tr>");
+                html.AppendLine($"<tr><td>{Text(network.NetworkName)}</td><td>{Text(batch)}</td><td class=\"number\">{Numbers.Format(network.Loss, Numbers.TableDigits)}</td><td class=\"number\">{Numbers.Format(network.Ratio, 3)}</td><td>{network.Verdict.ToString().ToLowerInvariant()}</td></tr>");
             }
 
             html.AppendLine("</table>");
@@ -88,13 +89,13 @@ internal static class IndexPage
             MinimizeResult m =>
             [
                 m.Name, $"minimize {m.CostName}", Runtime.Charts.LineChart.OptimizerText(m.Optimizer), $"{m.StepsTaken}", ResultSerializer.StopReasonName(m.StopReason),
-                $"cost {Numbers.Format(m.FinalCost)}",
-                string.Join(", ", m.ParameterNames.Select((name, i) => $"{name} = {Numbers.Format(m.FinalParameters[i])}")),
+                $"cost {Numbers.Format(m.FinalCost, Numbers.TableDigits)}",
+                string.Join(", ", m.ParameterNames.Select((name, i) => $"{name} = {Numbers.Format(m.FinalParameters[i], Numbers.TableDigits)}")),
             ],
             TrainResult t =>
             [
                 t.Name, $"train {t.NetworkName} on {t.DataName}", Runtime.Charts.LineChart.OptimizerText(t.Optimizer), $"{t.StepsTaken}", ResultSerializer.StopReasonName(t.StopReason),
-                $"loss {Numbers.Format(t.InitialLoss)} → {Numbers.Format(t.FinalLoss)}",
+                $"loss {Numbers.Format(t.InitialLoss, Numbers.TableDigits)} → {Numbers.Format(t.FinalLoss, Numbers.TableDigits)}",
                 $"‖δ^1‖/‖δ^L‖ {Numbers.Format(t.Layers[0].DeltaNorm.Initial / t.Layers[^1].DeltaNorm.Initial, 3)} → {Numbers.Format(t.Layers[0].DeltaNorm.Final / t.Layers[^1].DeltaNorm.Final, 3)}",
             ],
             FailedRunResult f => [f.Name, f.Kind.ToString().ToLowerInvariant(), Runtime.Charts.LineChart.OptimizerText(f.Optimizer), "", "not run", f.Error, ""],

@@ -33,8 +33,8 @@ public static class CostHover
             var point = string.Join(", ", cost.Parameters.Zip(start, (p, v) => $"{p} = {Numbers.Format(v)}"));
             var runNames = string.Join(", ", runs.Where(r => r.Start.SequenceEqual(start)).Select(r => $"`{r.Name}`"));
             text.Append($"\n**at {point}** (start of {runNames}): {cost.Name} = {Numbers.Format(report.Value)}\n\n");
-            text.Append($"- ∇{cost.Name} = ({string.Join(", ", report.Gradient.Select(Numbers.Format))})\n");
-            text.Append($"- Hessian eigenvalues: {string.Join(", ", report.Eigenvalues.Select(Numbers.Format))}\n");
+            text.Append($"- ∇{cost.Name} = ({string.Join(", ", report.Gradient.Select(g => Numbers.Format(g)))})\n");
+            text.Append($"- Hessian eigenvalues: {string.Join(", ", report.Eigenvalues.Select(e => Numbers.Format(e)))}\n");
             text.Append($"- condition number: {Numbers.Format(report.ConditionNumber)}");
             if (report.ConditionNumber > 100)
             {

@@ -13,7 +13,7 @@ public static class DeclarationHover
         var line = source.GetLineText(source.GetLine(symbol.NameSpan.Start)).Trim();
         var container = symbol.Container is null ? "" : $" of {symbol.Container.KindName} `{symbol.Container.Name}`";
         var value = symbol.Kind == SymbolKind.Constant && compilation.Program.Constants.TryGetValue(symbol.Name, out var constant)
-            ? $" = {Grad.Runtime.Analysis.Numbers.Invariant(constant)}"
+            ? $" = {Numbers.Exact(constant)}"
             : "";
         return $"({symbol.KindName}{container}) `{symbol.Name}`{value}\n\n```grad\n{line}\n```";
     }

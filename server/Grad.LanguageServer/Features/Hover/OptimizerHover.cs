@@ -52,7 +52,7 @@ public static class OptimizerHover
             return null;
         }
 
-        static string F(double value) => Numbers.Invariant(value);
+        static string F(double value) => Numbers.Exact(value);
         static string B(bool value) => value ? "true" : "false";
         return parameter switch
         {

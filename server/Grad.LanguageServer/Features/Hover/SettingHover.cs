@@ -159,7 +159,7 @@ public static class SettingHover
         var written = Text(compilation, until.Threshold);
         var bound = run?.Until.FirstOrDefault(c => c.Metric.ToString().Equals(metric, StringComparison.OrdinalIgnoreCase));
         var epsilon = bound is null ? written : Numbers.Format(bound.Threshold);
-        var valueNote = bound is not null && written != epsilon && written != Numbers.Invariant(bound.Threshold) ? $" (`{written}` = {epsilon})" : "";
+        var valueNote = bound is not null && written != epsilon && written != Numbers.Exact(bound.Threshold) ? $" (`{written}` = {epsilon})" : "";
         var header = $"**until {metric} < {epsilon}**{valueNote} — ";
         var body = metric switch
         {
@@ -221,9 +221,9 @@ public static class SettingHover
 
     private static string Init(InitSpec init) => init.Kind switch
     {
-        InitKind.Normal => $"normal(mean = {Numbers.Invariant(init.A)}, std = {Numbers.Invariant(init.B)})",
-        InitKind.Uniform => $"uniform(low = {Numbers.Invariant(init.A)}, high = {Numbers.Invariant(init.B)})",
-        InitKind.Constant => $"constant(value = {Numbers.Invariant(init.A)})",
+        InitKind.Normal => $"normal(mean = {Numbers.Exact(init.A)}, std = {Numbers.Exact(init.B)})",
+        InitKind.Uniform => $"uniform(low = {Numbers.Exact(init.A)}, high = {Numbers.Exact(init.B)})",
+        InitKind.Constant => $"constant(value = {Numbers.Exact(init.A)})",
         InitKind.XavierUniform => "xavier_uniform",
         InitKind.XavierNormal => "xavier_normal",
         InitKind.HeUniform => "he_uniform",
