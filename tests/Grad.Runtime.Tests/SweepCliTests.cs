@@ -50,7 +50,7 @@ public sealed class SweepCliTests() : CliScratch("grad-sweep-")
             runs.Select(r => (string)r["name"]!));
         Assert.Null(runs[0]["sweep"]);
         Assert.Equal("lrs", (string)runs[1]["sweep"]!);
-        Assert.Equal(JObject.Parse("""{"lr": 0.01, "init": "normal(mean=0,std=1)"}"""), runs[1]["config"], JToken.EqualityComparer);
+        Assert.True(JToken.DeepEquals(JObject.Parse("""{"lr": 0.01, "init": "normal(mean=0,std=1)"}"""), runs[1]["config"]));
         Assert.Equal(0.01, (double)runs[1]["optimizer"]!["lr"]!);
         Assert.Equal(0.5, (double)runs[1]["optimizer"]!["momentum"]!);
     }
@@ -119,7 +119,11 @@ public sealed class SweepCliTests() : CliScratch("grad-sweep-")
         var fifth = (TrainResult)results[5];
         Assert.Equal(fifth.Trace.Select(t => t.Loss), loss.Series[4].Y);
         var delta = charts.Lines.Single(l => l.FileStem == "lrs-sweep-delta");
-        Assert.All(delta.Series, s => Assert.Equal(([1.0, 2.0], 1.0), (s.X, s.Y[^1])));
+        Assert.All(delta.Series, s =>
+        {
+            Assert.Equal([1.0, 2.0], s.X);
+            Assert.Equal(1.0, s.Y[^1]);
+        });
         Assert.Equal(fifth.Layers[0].DeltaNorm.Final / fifth.Layers[1].DeltaNorm.Final, delta.Series[4].Y[0]);
 
         // The file's own loss chart keeps the file's run alone.

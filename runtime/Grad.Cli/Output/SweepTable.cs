@@ -1,4 +1,5 @@
 using Grad.Language.Semantics;
+using Grad.Runtime;
 using Grad.Runtime.Contracts;
 
 namespace Grad.Cli.Output;
@@ -51,8 +52,8 @@ internal static class SweepTable
         };
         return result switch
         {
-            TrainResult t => [number, t.Name, Numbers.Format(t.FinalLoss), Numbers.Format(t.DataLoss), t.Accuracy is { } a ? Numbers.Format(a) : "", Numbers.Format(Ratio(t)), steps, stop],
-            MinimizeResult m => [number, m.Name, Numbers.Format(m.FinalCost), steps, stop],
+            TrainResult t => [number, t.Name, Numbers.Format(t.FinalLoss, Numbers.TableDigits), Numbers.Format(t.DataLoss, Numbers.TableDigits), t.Accuracy is { } a ? Numbers.Format(a, Numbers.TableDigits) : "", Numbers.Format(Ratio(t), Numbers.TableDigits), steps, stop],
+            MinimizeResult m => [number, m.Name, Numbers.Format(m.FinalCost, Numbers.TableDigits), steps, stop],
             _ when train => [number, result.Name, "", "", "", "", steps, stop],
             _ => [number, result.Name, "", steps, stop],
         };

@@ -3,6 +3,8 @@ using Grad.Language.Semantics;
 using Grad.Language.Syntax;
 using Grad.LanguageServer.Analysis;
 using Grad.LanguageServer.Documents;
+using Grad.LanguageServer.Features.Common;
+using Grad.Runtime;
 using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Features.Hover;
@@ -47,7 +49,8 @@ public static class SweepHover
                 .Select(r => (r.Member, Report: r.Report!, Final: (train ? r.Report!.FinalLoss : r.Report!.FinalCost) ?? double.NaN))
                 .OrderBy(r => double.IsFinite(r.Final) && !r.Report.Diverged ? 0 : 1).ThenBy(r => double.IsFinite(r.Final) ? r.Final : 0)
                 .FirstOrDefault();
-            table.Row($"`{valueText}`", best.Report is null ? "not run" : Numbers.Format(best.Final), best.Member is null ? "" : $"`{best.Member.Name}`",
+            // Six digits, as the CLI's sweep table: a ranking needs the digits that tell members apart.
+            table.Row($"`{valueText}`", best.Report is null ? "not run" : Numbers.Format(best.Final, Numbers.TableDigits), best.Member is null ? "" : $"`{best.Member.Name}`",
                 best.Report is null ? "" : best.Report.Summary);
         }
 
