@@ -17,7 +17,7 @@ dotnet build -c Release runtime/Grad.Cli -nologo -v quiet >/dev/null
 grad=runtime/Grad.Cli/bin/Release/net10.0/grad
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# The base run takes one epoch (e = 1) and the members 60 (vary e in [60]), so the time is the members'.
+# The base run takes one epoch (e = 1) and the members 150 (vary e in [150]), so the time is the members'.
 cat > "$work/sweep.grad" <<'GRAD'
 let e = 1
 network net {
@@ -39,7 +39,7 @@ sweep lrs {
   run base
   vary lr in [0.01, 0.1, 1]
   vary init in [normal(mean = 0, std = 1), he_normal]
-  vary e in [60]
+  vary e in [150]
 }
 GRAD
 
