@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The PyTorch and NumPy side of bench/compare.sh: workloads W1–W4 of bench/workloads/, float64,
 one thread (PyTorch eager). Prints one line per measurement, `key microseconds_per_step`
-(best of 5 rounds). Usage: reference_workloads.py DIR, where DIR holds w3.csv and w4.csv."""
+(best of 5 rounds), in CPU time of this process (as bench/compare.sh times the CLI: on a shared machine
+the CPU time of a one-thread computation is its wall time on a quiet one). Usage: reference_workloads.py DIR, where DIR holds w3.csv and w4.csv."""
 import sys
 import time
 
@@ -20,10 +21,10 @@ def measure(action, iterations):
         action()
     best = float("inf")
     for _ in range(5):
-        start = time.perf_counter()
+        start = time.process_time()
         for _ in range(iterations):
             action()
-        best = min(best, (time.perf_counter() - start) / iterations * 1e6)
+        best = min(best, (time.process_time() - start) / iterations * 1e6)
     return best
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the VS Code extension with the language server inside and writes vscode-extension/grad-<version>.vsix.
 #   1. esbuild bundles vscode-extension/src into dist/extension.js
-#   2. dotnet publish of server/Grad.LanguageServer (framework-dependent, Release) into vscode-extension/server/
+#   2. dotnet publish of server/Grad.LanguageServer (framework-dependent, Release, ReadyToRun for this
+#      platform so the server starts fast; its IL runs anywhere else) into vscode-extension/server/
 #   3. @vscode/vsce packages it (offline). vsce (~140 MB with its dependencies) is not a dependency of the
 #      repository: it is taken from $VSCE, or from the e2e tools dir, and installed there from npm if missing.
 # Usage: npm run package     (or bash scripts/package.sh)
@@ -24,10 +25,18 @@ fi
 step "bundling the extension (esbuild)"
 npm run --silent build -w vscode-extension
 
-step "dotnet publish server/Grad.LanguageServer -> vscode-extension/server (framework-dependent)"
+step "dotnet publish server/Grad.LanguageServer -> vscode-extension/server (framework-dependent, ReadyToRun)"
 command -v dotnet > /dev/null || { echo "dotnet (the .NET 10 SDK) is needed to build the language server"; exit 1; }
 rm -rf "$EXT/server"
-dotnet publish "$ROOT/server/Grad.LanguageServer/Grad.LanguageServer.csproj" -c Release -o "$EXT/server" \
+# A runtime identifier turns on ReadyToRun (Grad.LanguageServer.csproj): this platform's native code
+# next to the IL, which other platforms compile as usual (no apphost, no native dependencies).
+case "$(uname -s)-$(uname -m)" in
+  Linux-aarch64) RID=linux-arm64 ;;
+  Darwin-arm64) RID=osx-arm64 ;;
+  Darwin-x86_64) RID=osx-x64 ;;
+  *) RID=linux-x64 ;;
+esac
+dotnet publish "$ROOT/server/Grad.LanguageServer/Grad.LanguageServer.csproj" -c Release -r "$RID" -o "$EXT/server" \
   --no-self-contained -p:UseAppHost=false -p:DebugType=none -p:SatelliteResourceLanguages=en -p:GenerateDocumentationFile=false -nologo -v quiet
 [ -f "$EXT/server/Grad.LanguageServer.dll" ] || { echo "dotnet publish did not produce $EXT/server/Grad.LanguageServer.dll"; exit 1; }
 

@@ -41,6 +41,12 @@ public static class Program
             return;
         }
 
+        if (args is [_, "limit", ..])
+        {
+            HardwareLimit.Print(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20);
+            return;
+        }
+
         if (args is [_, "cost"])
         {
             var compilation = Language.Compilation.Create("let a = 0.001\ncost bowl(w1, w2) = a * w1^2 + w2^2\n", "bowl.grad");

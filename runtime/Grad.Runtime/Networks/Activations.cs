@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Grad.Language.Semantics;
 using Grad.Runtime.Numerics;
 
@@ -21,45 +22,10 @@ public static class Activations
                 }
 
                 break;
-            case ActivationKind.Tanh:
-                for (var i = 0; i < z.Length; i++)
-                {
-                    a[i] = Math.Tanh(z[i]);
-                }
-
-                break;
             case ActivationKind.Relu:
                 for (var i = 0; i < z.Length; i++)
                 {
-                    a[i] = z[i] > 0 ? z[i] : 0;
-                }
-
-                break;
-            case ActivationKind.LeakyRelu:
-                for (var i = 0; i < z.Length; i++)
-                {
-                    a[i] = z[i] > 0 ? z[i] : z[i] * parameter;
-                }
-
-                break;
-            case ActivationKind.Elu:
-                for (var i = 0; i < z.Length; i++)
-                {
-                    a[i] = z[i] > 0 ? z[i] : parameter * SpecialFunctions.ExpMinusOne(z[i]);
-                }
-
-                break;
-            case ActivationKind.Softplus:
-                for (var i = 0; i < z.Length; i++)
-                {
-                    a[i] = SpecialFunctions.Softplus(z[i]);
-                }
-
-                break;
-            case ActivationKind.Gelu:
-                for (var i = 0; i < z.Length; i++)
-                {
-                    a[i] = z[i] * 0.5 * (1 + SpecialFunctions.Erf(z[i] * InverseSqrt2));
+                    a[i] = Relu(z[i]);
                 }
 
                 break;
@@ -70,9 +36,31 @@ public static class Activations
                 Softmax(z, a);
                 break;
             default:
-                throw new ArgumentOutOfRangeException(nameof(activation));
+                for (var i = 0; i < z.Length; i++)
+                {
+                    a[i] = Value(activation, z[i]);
+                }
+
+                break;
         }
     }
+
+    /// <summary>g(z) for one element (every activation but softmax); the row loops above take the same functions.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Value(Activation activation, double z) => activation.Kind switch
+    {
+        ActivationKind.Sigmoid => SpecialFunctions.Sigmoid(z),
+        ActivationKind.Tanh => Math.Tanh(z),
+        ActivationKind.Relu => Relu(z),
+        ActivationKind.LeakyRelu => z > 0 ? z : z * activation.Parameter,
+        ActivationKind.Elu => z > 0 ? z : activation.Parameter * SpecialFunctions.ExpMinusOne(z),
+        ActivationKind.Softplus => SpecialFunctions.Softplus(z),
+        ActivationKind.Gelu => z * 0.5 * (1 + SpecialFunctions.Erf(z * InverseSqrt2)),
+        ActivationKind.Linear => z,
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), "softmax is not element-wise"),
+    };
+
+    private static double Relu(double z) => z > 0 ? z : 0;
 
     /// <summary>Numerically stable softmax: e^(z − max z) / Σ.</summary>
     public static void Softmax(ReadOnlySpan<double> z, Span<double> output)
@@ -134,26 +122,40 @@ public static class Activations
             case ActivationKind.Relu:
                 for (var i = 0; i < z.Length; i++)
                 {
-                    delta[i] = z[i] > 0 ? upstream[i] : 0;
+                    delta[i] = ReluDelta(z[i], upstream[i]);
                 }
 
                 break;
             case ActivationKind.Sigmoid:
                 for (var i = 0; i < z.Length; i++)
                 {
-                    delta[i] = upstream[i] * (a[i] * (1 - a[i]));
+                    delta[i] = SigmoidDelta(a[i], upstream[i]);
                 }
 
                 break;
             default:
                 for (var i = 0; i < z.Length; i++)
                 {
-                    delta[i] = upstream[i] * Derivative(activation, z[i], a[i]);
+                    delta[i] = Delta(activation, z[i], a[i], upstream[i]);
                 }
 
                 break;
         }
     }
+
+    /// <summary>δ = g·g'(z) for one element (every activation but softmax); the row loops above take the same functions.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Delta(Activation activation, double z, double a, double upstream) => activation.Kind switch
+    {
+        ActivationKind.Linear => upstream,
+        ActivationKind.Relu => ReluDelta(z, upstream),
+        ActivationKind.Sigmoid => SigmoidDelta(a, upstream),
+        _ => upstream * Derivative(activation, z, a),
+    };
+
+    private static double ReluDelta(double z, double upstream) => z > 0 ? upstream : 0;
+
+    private static double SigmoidDelta(double a, double upstream) => upstream * (a * (1 - a));
 
     /// <summary>Φ(z) + z·φ(z), the derivative of the exact GELU.</summary>
     public static double GeluDerivative(double z)

@@ -10,7 +10,7 @@ namespace Grad.Runtime.Networks;
 /// term δ^l = ∂ℓ_i/∂z^l (not divided by the batch size), and the gradient holds ∂C/∂W^l and
 /// ∂C/∂b^l of the batch-mean loss C = (1/B) Σ ℓ_i.
 /// </summary>
-public sealed partial class Backprop
+public sealed unsafe partial class Backprop
 {
     private readonly double[][] preActivations;
     private readonly double[][] activations;
@@ -190,6 +190,16 @@ public sealed partial class Backprop
 
             var weights = parameters.Slice(shape.WeightOffset, shape.WeightCount);
             var bias = parameters.Slice(shape.BiasOffset, units);
+            if (IsNarrow(shape, batch) && shape.Activation.Kind != ActivationKind.Softmax)
+            {
+                // Fused: bias and activation in the product's sweep (the same bits as below).
+                fixed (double* x = LayerInput(l), w = weights, b = bias, zp = z, ap = activations[l])
+                {
+                    SmallDense.ForwardActivate(batch, units, fanIn, x, w, b, zp, ap, shape.Activation);
+                }
+
+                continue;
+            }
 
             DenseForward(batch, units, fanIn, LayerInput(l), weights, bias, z);
             var a = activations[l].AsSpan(0, batch * units);
@@ -308,6 +318,9 @@ public sealed partial class Backprop
         return total / BatchSize;
     }
 
+    /// <summary>A dense layer small enough for <see cref="SmallDense"/>'s fused sweeps, in a network without residual blocks or norm layers.</summary>
+    private bool IsNarrow(LayerShape shape, int batch) => cures is null && UseSmallKernels && SmallDense.Fits(batch, shape.Units, shape.InputUnits);
+
     /// <summary>Z = X·Wᵀ, then + b on every row: plain loops for small layers, else the blocked GEMM.</summary>
     private void DenseForward(int batch, int units, int fanIn, ReadOnlySpan<double> x, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, Span<double> z)
     {
@@ -370,6 +383,19 @@ public sealed partial class Backprop
                 if (l > 0)
                 {
                     PreviousDelta(l, batch);
+                }
+
+                continue;
+            }
+
+            if (IsNarrow(shape, batch) && (l == 0 || Model.Layers[l - 1].Activation.Kind != ActivationKind.Softmax))
+            {
+                // Fused: ∂C/∂W^l, ∂C/∂b^l and δ^(l−1) in one sweep (the same bits as below).
+                var weightsOf = parameters.Slice(shape.WeightOffset, shape.WeightCount);
+                var previous = l == 0 ? shape.Activation : Model.Layers[l - 1].Activation;
+                fixed (double* d = delta, x = LayerInput(l), w = weightsOf, g = gradient, z = l == 0 ? null : preActivations[l - 1], a = l == 0 ? null : activations[l - 1], previousDelta = l == 0 ? null : deltas[l - 1])
+                {
+                    SmallDense.Backward(batch, units, fanIn, d, x, w, scale, g + shape.WeightOffset, g + shape.BiasOffset, previous, z, a, previousDelta);
                 }
 
                 continue;

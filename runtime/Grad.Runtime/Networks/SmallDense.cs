@@ -1,3 +1,4 @@
+using Grad.Language.Semantics;
 using Grad.Runtime.Numerics;
 
 namespace Grad.Runtime.Networks;
@@ -9,7 +10,7 @@ namespace Grad.Runtime.Networks;
 /// order (k in blocks of <see cref="Gemm.KBlock"/>, a fused multiply-add chain from 0 in a
 /// block, C = 0 + α·sum of the blocks), so the results are Gemm's, bit for bit.
 /// </summary>
-internal static class SmallDense
+internal static unsafe class SmallDense
 {
     /// <summary>Products with at most this many multiply-adds take these loops.</summary>
     public const long MaxWork = 2048;
@@ -77,6 +78,109 @@ internal static class SmallDense
                 upstream[i * fanIn + p] = total;
             }
         }
+    }
+
+    /// <summary>
+    /// The forward pass of a narrow layer in one sweep: z[i, j] as <see cref="Forward"/> computes it,
+    /// and at once a[i, j] = g(z[i, j]) (an element-wise activation: not softmax).
+    /// </summary>
+    public static void ForwardActivate(int batch, int units, int fanIn, double* x, double* weights, double* bias, double* z, double* a, Activation activation)
+    {
+        for (var i = 0; i < batch; i++)
+        {
+            var input = x + i * fanIn;
+            for (var j = 0; j < units; j++)
+            {
+                var value = Dot(input, weights + j * fanIn, fanIn) + bias[j];
+                z[i * units + j] = value;
+                a[i * units + j] = Activations.Value(activation, value);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The backward pass of a narrow layer in one sweep: ∂C/∂W as <see cref="WeightGradient"/>,
+    /// ∂C/∂b = scale·Σ_i δ[i, j] (summed in sample order), and, when <paramref name="previousDelta"/>
+    /// is not null, the previous layer's δ = (Δ·W as <see cref="Upstream"/>) ⊙ g'(z) of its
+    /// element-wise activation, each element as soon as its upstream sum is known.
+    /// </summary>
+    public static void Backward(
+        int batch, int units, int fanIn, double* delta, double* x, double* weights, double scale, double* weightGradient, double* biasGradient,
+        Activation previous, double* previousZ, double* previousA, double* previousDelta)
+    {
+        for (var j = 0; j < units; j++)
+        {
+            for (var p = 0; p < fanIn; p++)
+            {
+                var total = 0.0;
+                for (var start = 0; start < batch; start += Gemm.KBlock)
+                {
+                    var end = Math.Min(batch, start + Gemm.KBlock);
+                    var sum = 0.0;
+                    for (var i = start; i < end; i++)
+                    {
+                        sum = Math.FusedMultiplyAdd(delta[i * units + j], x[i * fanIn + p], sum);
+                    }
+
+                    total += scale * sum;
+                }
+
+                weightGradient[j * fanIn + p] = total;
+            }
+
+            var bias = 0.0;
+            for (var i = 0; i < batch; i++)
+            {
+                bias += delta[i * units + j];
+            }
+
+            biasGradient[j] = bias * scale;
+        }
+
+        if (previousDelta is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < batch; i++)
+        {
+            for (var p = 0; p < fanIn; p++)
+            {
+                var total = 0.0;
+                for (var start = 0; start < units; start += Gemm.KBlock)
+                {
+                    var end = Math.Min(units, start + Gemm.KBlock);
+                    var sum = 0.0;
+                    for (var j = start; j < end; j++)
+                    {
+                        sum = Math.FusedMultiplyAdd(delta[i * units + j], weights[j * fanIn + p], sum);
+                    }
+
+                    total += sum;
+                }
+
+                var k = i * fanIn + p;
+                previousDelta[k] = Activations.Delta(previous, previousZ[k], previousA[k], total);
+            }
+        }
+    }
+
+    private static double Dot(double* a, double* b, int length)
+    {
+        var total = 0.0;
+        for (var start = 0; start < length; start += Gemm.KBlock)
+        {
+            var end = Math.Min(length, start + Gemm.KBlock);
+            var sum = 0.0;
+            for (var p = start; p < end; p++)
+            {
+                sum = Math.FusedMultiplyAdd(a[p], b[p], sum);
+            }
+
+            total += sum;
+        }
+
+        return total;
     }
 
     /// <summary>0 + Σ over blocks of the fused chain Σ a[p]·b[p] (α = 1, so α·sum is sum).</summary>
