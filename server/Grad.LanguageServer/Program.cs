@@ -8,7 +8,7 @@ public static class Program
     {
         if (args.Any(a => a is "--help" or "-h"))
         {
-            await Console.Error.WriteLineAsync("usage: Grad.LanguageServer [--stdio]   (LSP 3.17 over stdin/stdout; logs go to stderr)").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("usage: Grad.LanguageServer [--stdio]   (LSP 3.17 over stdin/stdout; logs go to the client as window/logMessage, to stderr only without a client)").ConfigureAwait(false);
             return 0;
         }
 

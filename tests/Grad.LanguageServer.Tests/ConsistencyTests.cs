@@ -52,6 +52,100 @@ public sealed class ConsistencyTests
         Assert.Equal(Findings(all, null), Findings(editor, null));
     }
 
+    /// <summary>A minimize run above 2/λmax that diverges (the editor runs minimize runs by itself): a schedule cures it.</summary>
+    private const string HotBowl = """
+        cost c(w1, w2) = w1^2 + 10 * w2^2
+        run hot {
+          minimize c from w1 = 1, w2 = 1
+          optimizer sgd(lr = 0.15)
+          steps 2000
+        }
+
+        """;
+
+    /// <summary>The cures' candidates (LANGUAGE.md "The cures"): their quick fixes start with these words.</summary>
+    private static readonly string[] CureTitles =
+        ["wrap in residual blocks:", "norm layer after each dense:", "norm batch after each dense:", "clip norm ", "schedule "];
+
+    [Theory]
+    [InlineData("examples/cures.grad")]
+    [InlineData("examples/deep_chain.grad")]
+    [InlineData(HotBowl)]
+    public async Task The_fix_the_cli_prints_is_the_servers_first_quick_fix_and_each_cure_it_offers_passes_the_cli_again(string relativePathOrText)
+    {
+        var scratch = Directory.CreateTempSubdirectory("grad-cures-").FullName;
+        var inline = relativePathOrText.Contains('\n', StringComparison.Ordinal);
+        var path = inline ? Path.Combine(scratch, "hot.grad") : Path.Combine(Repo.Root, relativePathOrText);
+        if (inline)
+        {
+            await File.WriteAllTextAsync(path, relativePathOrText);
+        }
+
+        var text = await File.ReadAllTextAsync(path);
+        await using var server = await TestServer.StartAsync(new RuntimeAnalysisService());
+        var uri = new Uri(path).AbsoluteUri;
+        await server.OpenAsync(uri, text);
+        await server.WaitForAnalysisAsync(uri, 1);
+        var diagnostics = (JArray)server.Notifications.Last(n => n.Method == "textDocument/publishDiagnostics" && n.Params["uri"]?.ToString() == uri).Params["diagnostics"]!;
+        var cures = 0;
+        try
+        {
+            foreach (var diagnostic in diagnostics.Where(d => d["code"]!.ToString().StartsWith("GRAD05", StringComparison.Ordinal)))
+            {
+                var actions = await server.RequestAsync<JArray>("textDocument/codeAction", new
+                {
+                    textDocument = new { uri },
+                    range = diagnostic["range"],
+                    context = new { diagnostics = new JArray(diagnostic) },
+                });
+                var titles = actions.Select(a => a["title"]!.ToString()).ToArray();
+                var message = diagnostic["message"]!.ToString(); // the CLI prints the same message (the tests above)
+                if (titles.Length == 0)
+                {
+                    Assert.DoesNotContain("Verified fix:", message, StringComparison.Ordinal);
+                    continue;
+                }
+
+                Assert.Contains($"Verified fix: {titles[0]}{(titles.Length > 1 ? $" ({titles.Length - 1} more in the quick fixes)" : "")}.", message, StringComparison.Ordinal);
+                foreach (var action in actions.Where(a => CureTitles.Any(c => a["title"]!.ToString().StartsWith(c, StringComparison.Ordinal))))
+                {
+                    cures++;
+                    var edited = Path.Combine(scratch, $"cure{cures}.grad");
+                    await File.WriteAllTextAsync(edited, TestServer.Apply(text, (JArray)action["edit"]!["changes"]![uri]!));
+                    Assert.False(await StillThereAsync(edited, diagnostic), $"{action["title"]} did not remove {diagnostic["code"]} in grad check/run");
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+
+        Assert.True(cures > 0, "no cure was offered");
+    }
+
+    /// <summary>
+    /// Whether the CLI still reports the finding in the edited file: a static one in <c>grad check</c>
+    /// at the same place, a run's (its name in the message) among that run's findings in <c>grad run</c>.
+    /// </summary>
+    private static async Task<bool> StillThereAsync(string edited, JToken diagnostic)
+    {
+        var code = diagnostic["code"]!.ToString();
+        var line = (int)diagnostic["range"]!["start"]!["line"]!;
+        if (StaticCodes.Contains(code))
+        {
+            var check = await Processes.RunAsync("dotnet", [Processes.CliDll, "check", edited, "--json", "-"]);
+            Assert.Equal(0, check.ExitCode);
+            return ((JArray)JObject.Parse(check.Stdout)["diagnostics"]!).Any(d => d["code"]!.ToString() == code && (int)d["range"]!["start"]!["line"]! == line);
+        }
+
+        var run = await Processes.RunAsync("dotnet", [Processes.CliDll, "run", edited, "--json", "-"], timeout: TimeSpan.FromMinutes(5));
+        Assert.Equal(0, run.ExitCode);
+        var runs = (JArray)JObject.Parse(run.Stdout)["runs"]!;
+        var subject = runs.Single(r => diagnostic["message"]!.ToString().StartsWith($"run `{r["name"]}`", StringComparison.Ordinal));
+        return subject["stopReason"]!.ToString() == "diverged" || ((JArray)subject["findings"]!).Any(f => f["code"]!.ToString() == code);
+    }
+
     private static async Task<JArray> EditorFindingsAsync(string path)
     {
         await using var server = await TestServer.StartAsync(new RuntimeAnalysisService());

@@ -54,10 +54,33 @@ public sealed class StdioProcessTests
         await server.SendAsync("""{"jsonrpc":"2.0","id":42,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}""");
         Assert.True(await server.WaitForStdoutAsync("\"id\":42", TimeSpan.FromSeconds(20)), server.Stderr);
         Assert.Contains(server.Messages, m => (int?)m["error"]?["code"] == -32700);
-        Assert.False(string.IsNullOrWhiteSpace(server.Stderr), "the server did not report the bad input on stderr");
+        // Reported to the client as a warning (window/logMessage type 2), not as stderr's "error".
+        Assert.True(await server.WaitForMessageAsync(m => m["method"]?.ToString() == "window/logMessage" && (int?)m["params"]?["type"] == 2
+            && m["params"]!["message"]!.ToString().StartsWith("answered a bad message body with -32700", StringComparison.Ordinal), TimeSpan.FromSeconds(20)) is not null, server.Stderr);
 
         server.CloseInput();
         Assert.True(await server.WaitForExitAsync(TimeSpan.FromSeconds(20)), "the server did not exit after stdin closed");
+    }
+
+    [Fact]
+    public async Task Ordinary_log_lines_come_as_log_messages_of_type_info_and_stderr_stays_empty()
+    {
+        await using var server = ServerProcess.Start();
+        await server.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}""");
+        var info = await server.WaitForMessageAsync(m => m["method"]?.ToString() == "window/logMessage" && m["params"]!["message"]!.ToString().StartsWith("initialize:", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        Assert.True(info is not null, server.Stderr);
+        Assert.Equal(3, (int)info["params"]!["type"]!); // MessageType.Info: VS Code's log channel shows it as [info]
+
+        await server.SendAsync("""{"jsonrpc":"2.0","method":"initialized","params":{}}""");
+        await server.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"shutdown"}""");
+        Assert.True(await server.WaitForStdoutAsync("\"id\":2", TimeSpan.FromSeconds(20)), server.Stderr);
+        await server.SendAsync("""{"jsonrpc":"2.0","method":"exit"}""");
+        Assert.True(await server.WaitForExitAsync(TimeSpan.FromSeconds(20)), "the server did not exit");
+        await server.DrainAsync();
+
+        // Every ordinary line went to the client with its level; a client shows stderr lines as errors.
+        Assert.All(server.Messages.Where(m => m["method"]?.ToString() == "window/logMessage"), m => Assert.InRange((int)m["params"]!["type"]!, 3, 4));
+        Assert.Equal("", server.Stderr);
     }
 
     [Theory]

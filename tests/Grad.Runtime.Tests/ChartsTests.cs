@@ -282,6 +282,58 @@ public sealed class ChartsTests
     }
 
     [Fact]
+    public void SmoothingIsTensorBoardsDebiasedMovingAverage()
+    {
+        // By hand, w = 0.9: m = 0.1·1 = 0.1 → 0.1/(1 − 0.9) = 1; m = 0.09 → 0.09/0.19; m = 0.081 + 0.1 = 0.181 → 0.181/0.271;
+        // m = 0.1629 → 0.1629/0.3439. The infinite point passes through and does not count.
+        var smoothed = LineChart.Smooth([1, 0, 1, double.PositiveInfinity, 0], 0.9);
+        Assert.Equal(1, smoothed[0], 15);
+        Assert.Equal(0.09 / 0.19, smoothed[1], 15);
+        Assert.Equal(0.181 / 0.271, smoothed[2], 15);
+        Assert.Equal(double.PositiveInfinity, smoothed[3]);
+        Assert.Equal(0.1629 / 0.3439, smoothed[4], 15);
+
+        // A constant curve stays itself; the default weight is 0.9.
+        Assert.All(LineChart.Smooth([2.5, 2.5, 2.5]), v => Assert.Equal(2.5, v, 14));
+        Assert.Equal(LineChart.Smooth([3, 1, 2], 0.9), LineChart.Smooth([3, 1, 2]));
+    }
+
+    [Fact]
+    public void AMiniBatchLossCurveGetsASmoothedLineInItsRunsGroupAndAFullBatchOneDoesNot()
+    {
+        var (program, results) = Run("""
+            network net {
+              input 2
+              dense 4 tanh
+              dense 1 sigmoid
+              loss bce
+              seed 1
+            }
+            data moons = moons(n = 40, noise = 0.2, seed = 3)
+            run minibatch {
+              train net on moons
+              optimizer sgd(lr = 0.5)
+              batch 8
+              epochs 4
+              seed 2
+            }
+            run full {
+              train net on moons
+              optimizer sgd(lr = 0.5)
+              steps 20
+            }
+            """);
+        var loss = Assert.Single(ChartSet.FromRuns(program, results).Lines, l => l.FileStem == "moons-loss");
+        var minibatch = results.OfType<TrainResult>().Single(r => r.Name == "minibatch");
+        Assert.Equal(["minibatch (net)", "minibatch (smoothed)", "full (net)"], loss.Series.Select(s => s.Name));
+        Assert.Equal([false, true, false], loss.Series.Select(s => s.Smoothed));
+        var smoothed = loss.Series[1];
+        Assert.Equal("minibatch", smoothed.Group);
+        Assert.Equal(minibatch.Trace.Select(t => (double)t.Step), smoothed.X);
+        Assert.Equal(LineChart.Smooth([.. minibatch.Trace.Select(t => t.Loss)]), smoothed.Y);
+    }
+
+    [Fact]
     public void HeatmapCellsAreTheTracedDeltaNorms()
     {
         var deep = Seed.Value.Results.OfType<TrainResult>().Single();

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, State } from 'vscode-languageclient/node';
 import { AnalysisStateNotification, RUN_COMMAND } from './protocol';
 import type { RunResult } from './runResults';
+import { serverStdio } from './serverLog';
 import { resolveServerLaunch, Resolution, DOTNET_DOWNLOAD_URL } from './serverResolution';
 import { didChangeConfigurationParams, initializationOptions, readServerSettings, RESTART_SETTINGS, SERVER_SETTINGS_SECTIONS } from './settings';
 import { AnalysisStateParams, documentState, statusView, StatusState } from './status';
@@ -87,6 +88,7 @@ export class GradClient implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file', language: 'grad' }, { scheme: 'untitled', language: 'grad' }],
       outputChannel: this.output,
+      stdioOptions: serverStdio,
       initializationOptions: initializationOptions(currentServerSettings(), vscode.workspace.isTrusted),
       middleware: {
         executeCommand: async (command, args, next) => {

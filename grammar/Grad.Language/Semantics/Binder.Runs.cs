@@ -323,7 +323,7 @@ public sealed partial class Binder
     /// <summary>A warning when the run ends before its schedule has done its work (a warmup not finished, a cosine not at its minimum).</summary>
     private void WarnIfScheduleOutlastsRun(BoundRun run, ScheduleSpec schedule, RunItemSyntax item)
     {
-        if (PlannedSteps(run) is not { } planned)
+        if (run.PlannedStepsBeforeLoading is not { } planned)
         {
             return;
         }
@@ -346,16 +346,6 @@ public sealed partial class Binder
                 $"this schedule takes {length} updates ({phases}) but run {run.Name} makes only {planned}: the rest of the schedule never happens");
         }
     }
-
-    /// <summary>The number of updates a run makes, when it is known before loading data (null for a CSV file with epochs).</summary>
-    private static int? PlannedSteps(BoundRun run) => run.Epochs is null
-        ? run.PlannedSteps(0)
-        : run.Data switch
-        {
-            InlineBoundData inline => run.PlannedSteps(inline.X.Length),
-            GeneratedBoundData generated => run.PlannedSteps(generated.N),
-            _ => null,
-        };
 
     private RunTarget? BindMinimize(RunDeclarationSyntax run, MinimizeItemSyntax minimize, Dictionary<string, RunItemSyntax> seen)
     {

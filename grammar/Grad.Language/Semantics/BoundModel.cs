@@ -320,6 +320,16 @@ public sealed record BoundRun(
         return Steps ?? 1000;
     }
 
+    /// <summary>The number of updates the run makes, when it is known before loading data (null for a CSV file with epochs).</summary>
+    public int? PlannedStepsBeforeLoading => Epochs is null
+        ? PlannedSteps(0)
+        : Data switch
+        {
+            InlineBoundData inline => PlannedSteps(inline.X.Length),
+            GeneratedBoundData generated => PlannedSteps(generated.N),
+            _ => null,
+        };
+
     /// <summary>Without <c>record every</c>, a trace records every step up to this many steps, then about this many points.</summary>
     public const int DefaultMaxRecords = 10_000;
 

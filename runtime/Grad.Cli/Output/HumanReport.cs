@@ -124,7 +124,7 @@ internal static class HumanReport
         }).ToList();
         var widths = header.Select((h, c) => Math.Max(h.Length, table.Count == 0 ? 0 : table.Max(row => row[c].Length))).ToArray();
         var bars = LogBars(rows.Select(r => r.Delta).ToList());
-        writer.WriteLine("  " + Row(header, widths) + "  log ‖δ‖" + (withFinal ? " (start)" : ""));
+        writer.WriteLine("  " + Row(header, widths) + "  " + BarScale + (withFinal ? ", at the start" : ""));
         for (var i = 0; i < table.Count; i++)
         {
             writer.WriteLine("  " + Row(table[i], widths) + "  " + bars[i]);
@@ -148,20 +148,40 @@ internal static class HumanReport
         return builder.ToString();
     }
 
-    /// <summary>One bar per value, its length linear in log10 of the value across the decades the values span (at least 1).</summary>
-    private static List<string> LogBars(IReadOnlyList<double> values)
+    /// <summary>
+    /// One bar per value on one fixed scale for every table: a full block per decade above
+    /// 1e-20 (<see cref="BarFloorDecade"/>), eighths of a block within a decade, so 1e-20 has no
+    /// block, 1e-12 eight and 1 twenty; tables of different networks compare bar for bar. A
+    /// value at or below the floor shows as ·, above 1e4 as a full bar and +, 0 or NaN as nothing.
+    /// </summary>
+    internal static List<string> LogBars(IReadOnlyList<double> values) => [.. values.Select(LogBar)];
+
+    /// <summary>log10 of the value a bar of no blocks stands for.</summary>
+    internal const int BarFloorDecade = -20;
+
+    /// <summary>The header of the bar column: its fixed scale.</summary>
+    internal static string BarScale => $"log ‖δ‖ (█ = one decade from 1e{BarFloorDecade})";
+
+    private static readonly string[] Eighths = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
+
+    private static string LogBar(double value)
     {
-        var logs = values.Select(v => v > 0 && double.IsFinite(v) ? Math.Log10(v) : double.NaN).ToList();
-        var finite = logs.Where(double.IsFinite).ToList();
-        if (finite.Count == 0)
+        if (!(value > 0) || !double.IsFinite(value))
         {
-            return [.. values.Select(_ => "")];
+            return "";
         }
 
-        var low = Math.Floor(finite.Min()) - 1;
-        var high = Math.Max(Math.Ceiling(finite.Max()), low + 1);
-        return [.. logs.Select(log => double.IsFinite(log)
-            ? new string('█', Math.Max(1, (int)Math.Round((log - low) / (high - low) * BarWidth)))
-            : "")];
+        var eighths = (int)Math.Round((Math.Log10(value) - BarFloorDecade) * 8);
+        if (eighths <= 0)
+        {
+            return "·";
+        }
+
+        if (eighths > BarWidth * 8)
+        {
+            return new string('█', BarWidth) + "+";
+        }
+
+        return new string('█', eighths / 8) + Eighths[eighths % 8];
     }
 }

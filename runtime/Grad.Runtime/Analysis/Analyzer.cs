@@ -183,7 +183,7 @@ public sealed class Analyzer
 
     private static string NoFixText(Finding finding) =>
         NetworkFindings.Codes.Contains(finding.Code) && finding.Step == 0
-            ? " No change of the hidden activation, the init or both removes it here (each was tried), so no fix is offered."
+            ? " No change of the hidden activation, the init or both, no residual blocks and no norm layers remove it here (each that applies was tried), so no fix is offered."
             : finding.Code == DiagnosticCatalog.LearningRateAboveStability.Code || finding.Code == DiagnosticCatalog.IllConditionedStop.Code || finding.Code == DiagnosticCatalog.NotAMinimum.Code
                 ? " No candidate edit (another optimizer, lr = 1/λmax) removes it within the run's steps, so no fix is offered."
                 : "";
@@ -227,9 +227,9 @@ public sealed class Analyzer
             return (product, $"lr·λmax = {Numbers.Format(product)}", Math.Abs(product - 1));
         }
 
-        if (run.Kind != RunKind.Minimize)
+        if (run.Kind == RunKind.Train)
         {
-            return null;
+            return RecheckTraining(edited, run);
         }
 
         var planned = run.Steps ?? 1000;
@@ -240,6 +240,7 @@ public sealed class Analyzer
 
         var result = Runner.Execute(run, new RunOptions { Cancellation = options.Cancellation, LoadData = Load });
         if (result is not MinimizeResult minimize || minimize.StopReason is StopReason.Diverged or StopReason.Cancelled or StopReason.Budget
+            || !Settles(minimize)
             || RunFindings.Judge(edited, run, minimize, Load).Any(f => RunFindings.OutcomeCodes.Contains(f.Code)))
         {
             return null;
@@ -248,6 +249,43 @@ public sealed class Analyzer
         var stop = minimize.StopReason == StopReason.Until ? $"stops at step {minimize.StepsTaken}" : $"after {minimize.StepsTaken} steps";
         return (minimize.FinalCost, $"cost {Numbers.Format(minimize.FinalCost)} {stop}", minimize.FinalCost);
     }
+
+    /// <summary>
+    /// A training run run again with the edit (at most <see cref="AnalysisOptions.FixRunSteps"/>
+    /// updates): it must not diverge nor end with an outcome finding. The predicted figure is the
+    /// loss over the whole data set after the last update; the lowest ranks first.
+    /// </summary>
+    private (double Predicted, string Figure, double Rank)? RecheckTraining(Compilation edited, BoundRun run)
+    {
+        if (run.Data is not { } boundData || Load(boundData).Data is not { } loaded || run.PlannedSteps(loaded.Count) > options.FixRunSteps)
+        {
+            return null;
+        }
+
+        var result = Runner.Execute(run, new RunOptions { Cancellation = options.Cancellation, LoadData = Load });
+        if (result is not TrainResult train || train.StopReason is StopReason.Diverged or StopReason.Cancelled or StopReason.Budget
+            || RunFindings.Judge(edited, run, train, Load).Any(f => RunFindings.OutcomeCodes.Contains(f.Code)))
+        {
+            return null;
+        }
+
+        // A fix must make the run learn: at most half its starting loss (a clipped run that only stops growing does not).
+        var loss = double.IsFinite(train.DataLoss) ? train.DataLoss : train.FinalLoss;
+        if (!(loss <= train.InitialLoss / 2))
+        {
+            return null;
+        }
+
+        return (loss, $"loss {Numbers.Format(loss)} after {train.StepsTaken} steps", loss);
+    }
+
+    /// <summary>
+    /// Whether a minimize run settled: its largest gradient component at the end is at most half the
+    /// one at the start. A fix must do that, not only stop the divergence (a clipped step that
+    /// hops about the minimum at a constant length keeps the gradient as large as it was).
+    /// </summary>
+    private static bool Settles(MinimizeResult result) =>
+        result.Trace.Count == 0 || Runner.MaxAbs(result.FinalGradient) <= Runner.MaxAbs(result.Trace[0].Gradient) / 2;
 
     /// <summary>
     /// The edited file, reduced to the declarations the finding's judgement reads: the subject,

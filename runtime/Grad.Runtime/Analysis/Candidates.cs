@@ -25,7 +25,7 @@ public static class CandidateKinds
 {
     /// <summary>Every kind, in the order their candidates are tried.</summary>
     public static ImmutableArray<ICandidateKind> All { get; } =
-        [new NetworkActivationAndInit(), new RunOptimizer(), new RunLearningRate()];
+        [new NetworkActivationAndInit(), new NetworkResidualBlocks(), new NetworkNormLayers(), new RunOptimizer(), new RunLearningRate(), new RunClipOrSchedule()];
 
     /// <summary>Applies edits (non-overlapping) to a text.</summary>
     public static string Apply(string text, IEnumerable<SourceEdit> edits)

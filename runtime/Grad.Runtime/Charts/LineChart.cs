@@ -4,8 +4,14 @@ using Grad.Runtime.Runs;
 
 namespace Grad.Runtime.Charts;
 
-/// <summary>One line of a chart; <see cref="Group"/> ties lines that share a colour (the same run).</summary>
-public sealed record ChartSeries(string Name, double[] X, double[] Y, string? Group = null);
+/// <summary>
+/// One line of a chart; <see cref="Group"/> ties lines that share a colour (the same run).
+/// <see cref="Smoothed"/>: a moving average drawn over its group's raw line, which is then drawn faint.
+/// </summary>
+public sealed record ChartSeries(string Name, double[] X, double[] Y, string? Group = null)
+{
+    public bool Smoothed { get; init; }
+}
 
 /// <summary>
 /// Lines against the step. <see cref="LogY"/>: draw log10 of the values (non-positive values are
@@ -55,12 +61,58 @@ public sealed record LineChart(string FileStem, string Title, string XLabel, str
         return new LineChart($"{run.Name}-gradient", $"run {run.Name}: gradient components of {run.CostName} ({OptimizerText(run.Optimizer)})", "step", "|∂f/∂p|", LogY: true, series);
     }
 
-    /// <summary>Loss against step for every training run on one data set: <c>DATA-loss</c>.</summary>
+    /// <summary>
+    /// Loss against step for every training run on one data set: <c>DATA-loss</c>. A run on
+    /// mini-batches (more than one update per epoch) measures each point on another batch, so its
+    /// curve is noisy: it gets a second line, <see cref="Smooth"/>ed, drawn over the raw one.
+    /// </summary>
     public static LineChart LossCurves(string dataName, IReadOnlyList<TrainResult> runs)
     {
-        var series = runs.Select(r => new ChartSeries($"{r.Name} ({r.NetworkName})", Steps(r.Trace.Select(t => t.Step)), [.. r.Trace.Select(t => t.Loss)], r.Name)).ToList();
+        var series = new List<ChartSeries>();
+        foreach (var run in runs)
+        {
+            var steps = Steps(run.Trace.Select(t => t.Step));
+            double[] losses = [.. run.Trace.Select(t => t.Loss)];
+            series.Add(new ChartSeries($"{run.Name} ({run.NetworkName})", steps, losses, run.Name));
+            if (run.StepsPerEpoch > 1 && losses.Length >= 3)
+            {
+                series.Add(new ChartSeries($"{run.Name} (smoothed)", steps, Smooth(losses), run.Name) { Smoothed = true });
+            }
+        }
+
         var log = SpansDecades(series.SelectMany(s => s.Y));
         return new LineChart($"{dataName}-loss", $"loss on {dataName} against step", "step", "loss", log, series);
+    }
+
+    /// <summary>The weight of the previous average in <see cref="Smooth"/>: each point counts 1 − 0.9, an average over about ten points.</summary>
+    public const double SmoothingWeight = 0.9;
+
+    /// <summary>
+    /// TensorBoard's smoothing of a scalar curve: the exponential moving average
+    /// m_k = w·m_(k−1) + (1 − w)·y_k from m = 0, debiased by 1 − w^k (k = the finite points so far),
+    /// so the first point is itself and the start is not pulled towards 0. A non-finite point
+    /// is kept as it is and does not enter the average.
+    /// </summary>
+    public static double[] Smooth(IReadOnlyList<double> values, double weight = SmoothingWeight)
+    {
+        var smoothed = new double[values.Count];
+        var last = 0.0;
+        var count = 0;
+        for (var i = 0; i < values.Count; i++)
+        {
+            var value = values[i];
+            if (!double.IsFinite(value))
+            {
+                smoothed[i] = value;
+                continue;
+            }
+
+            last = (last * weight) + ((1 - weight) * value);
+            count++;
+            smoothed[i] = last / (1 - Math.Pow(weight, count));
+        }
+
+        return smoothed;
     }
 
     /// <summary><c>sgd(lr = 0.5)</c>: the optimizer as the file gave it.</summary>

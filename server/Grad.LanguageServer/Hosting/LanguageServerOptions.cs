@@ -7,7 +7,7 @@ public sealed class LanguageServerOptions
 {
     public IAnalysisService? AnalysisService { get; init; }
 
-    /// <summary>Where logs go besides window/logMessage. Never stdout.</summary>
+    /// <summary>Where log lines go when no client can be sent them as window/logMessage (see <see cref="ServerLog"/>). Never stdout.</summary>
     public TextWriter Log { get; init; } = Console.Error;
 
     public ServerSettings Settings { get; init; } = new();

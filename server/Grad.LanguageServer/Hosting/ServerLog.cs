@@ -4,11 +4,17 @@ using StreamJsonRpc;
 namespace Grad.LanguageServer.Hosting;
 
 /// <summary>
-/// Logs go to stderr and, once the client is there, to <c>window/logMessage</c>. Never to stdout:
-/// stdout is the protocol channel.
+/// Logs go to the client as <c>window/logMessage</c> with their type (Error 1, Warning 2, Info 3,
+/// Log 4), which VS Code's log output channel shows at that level. stderr only for what the
+/// protocol cannot carry: a line written while no client is connected (before the connection,
+/// after it closed, or when sending failed), with its level; clients show every stderr line as an
+/// error. Never to stdout: stdout is the protocol channel.
 /// </summary>
 public sealed class ServerLog
 {
+    /// <summary>LSP's MessageType.</summary>
+    public const int ErrorType = 1, WarningType = 2, InfoType = 3, LogType = 4;
+
     private readonly TextWriter stderr;
     private readonly object gate = new();
     private JsonRpc? rpc;
@@ -23,11 +29,11 @@ public sealed class ServerLog
 
     public void Attach(JsonRpc connection) => rpc = connection;
 
-    public void Error(string message) => Write(1, message);
+    public void Error(string message) => Write(ErrorType, message);
 
-    public void Warning(string message) => Write(2, message);
+    public void Warning(string message) => Write(WarningType, message);
 
-    public void Info(string message) => Write(3, message);
+    public void Info(string message) => Write(InfoType, message);
 
     /// <summary>A detail for the trace (<c>$/logTrace</c>) when the client asked for it.</summary>
     public void Verbose(string message)
@@ -37,18 +43,13 @@ public sealed class ServerLog
             return;
         }
 
-        WriteStderr("trace", message);
-        _ = SendAsync("$/logTrace", new { message });
+        _ = SendAsync("$/logTrace", new { message }, () => WriteStderr("trace", message));
     }
 
-    private void Write(int type, string message)
-    {
-        WriteStderr(type switch { 1 => "error", 2 => "warning", _ => "info" }, message);
-        if (type <= 2)
-        {
-            _ = SendAsync("window/logMessage", new LogMessageParams { Type = type, Message = message });
-        }
-    }
+    private void Write(int type, string message) =>
+        _ = SendAsync("window/logMessage", new LogMessageParams { Type = type, Message = message }, () => WriteStderr(Level(type), message));
+
+    private static string Level(int type) => type switch { ErrorType => "error", WarningType => "warning", InfoType => "info", _ => "log" };
 
     private void WriteStderr(string level, string message)
     {
@@ -69,11 +70,12 @@ public sealed class ServerLog
         }
     }
 
-    private async Task SendAsync(string method, object argument)
+    private async Task SendAsync(string method, object argument, Action otherwise)
     {
         var connection = rpc;
         if (connection is null || connection.IsDisposed)
         {
+            otherwise();
             return;
         }
 
@@ -83,7 +85,8 @@ public sealed class ServerLog
         }
         catch (Exception exception) when (exception is ConnectionLostException or ObjectDisposedException or IOException or InvalidOperationException)
         {
-            // The client is gone; stderr still has the message.
+            // The client is gone: stderr is all that is left.
+            otherwise();
         }
     }
 }

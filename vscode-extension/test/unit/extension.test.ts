@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterEach, beforeEach, test } from 'node:test';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -80,6 +81,14 @@ test('the client gets the resolved command line, id "grad" and the settings as i
   assert.deepEqual(client.clientOptions.documentSelector.map((s: { language: string }) => s.language), ['grad', 'grad']);
   assert.ok(client.started);
   assert.deepEqual(recorded.errors, []);
+
+  // The server's stderr lines land in the output channel at the level they name, not all as errors.
+  const stderr = Readable.from(['[grad-ls 10:00:00.000] info: connection closed: Remote\n[grad-ls 10:00:00.001] warning: answered a bad message body\n']);
+  recorded.logs.length = 0;
+  client.clientOptions.stdioOptions.stderr(stderr, client.clientOptions.outputChannel);
+  await new Promise((resolve) => stderr.on('end', resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(recorded.logs, ['info connection closed: Remote', 'warn answered a bad message body']);
 });
 
 test('every command in package.json is registered, and "Grad: ready" shows on a grad file once started', async () => {
