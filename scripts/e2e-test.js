@@ -483,7 +483,7 @@ async function main() {
       const drawn = await webview.locator('body[data-charts-drawn]').getAttribute('data-charts-drawn', { timeout: 10000 }).catch(() => null);
       const canvases = await webview.locator('figure.grad-chart canvas').count();
       softCheck('the gradient-flow panel draws its 8 charts (uPlot canvases)', drawn === '8' && canvases >= 8, `data-charts-drawn ${drawn}, ${canvases} canvases`);
-      // The server's contours (grad/runResults): bowl's level sets behind the minimize runs' paths.
+      // The server's panel data (grad/panel): bowl's level sets behind the minimize runs' paths.
       const contourLines = await webview.locator('body[data-contour-lines]').getAttribute('data-contour-lines', { timeout: 10000 }).catch(() => null);
       const contourTitle = await webview.locator('figure.grad-chart figcaption', { hasText: 'cost bowl: level sets and paths' }).count();
       result.contourLines = contourLines;

@@ -110,7 +110,7 @@ public sealed class SeedTests
     }
 
     [Fact]
-    public async Task Run_results_carry_the_contour_chart_of_bowl_behind_the_minimize_paths()
+    public async Task The_panel_draws_the_level_sets_of_bowl_behind_the_minimize_paths()
     {
         await using var server = await StartWithRuntimeAsync();
         var uri = SeedUri;
@@ -120,14 +120,13 @@ public sealed class SeedTests
             await server.RequestAsync<JObject>("workspace/executeCommand", new { command = "grad.run", arguments = new object[] { uri, run } });
         }
 
-        var results = await server.RequestAsync<JObject>("grad/runResults", new { uri });
-        var again = await server.RequestAsync<JObject>("grad/runResults", new { uri });
-        Assert.True(JToken.DeepEquals(results["contours"], again["contours"]), "the same chart again (from the server's cache)");
-        var contour = (JObject)Assert.Single((JArray)results["contours"]!)!;
+        var panel = await server.RequestAsync<JObject>("grad/panel", new { uri });
+        Assert.Equal(3, (int)panel["runCount"]!);
+        var chart = (JObject)panel["sections"]![0]!["charts"]!.Single(c => c["kind"]!.ToString() == "path");
+        Assert.Equal("cost bowl: level sets and paths", chart["title"]!.ToString());
+        Assert.Equal(("w1", "w2"), (chart["xParam"]!.ToString(), chart["yParam"]!.ToString()));
+        var contour = chart["contour"]!;
         Assert.Equal("bowl", contour["cost"]!.ToString());
-        Assert.Equal(("w1", "w2"), (contour["xParameter"]!.ToString(), contour["yParameter"]!.ToString()));
-        Assert.Equal("cost bowl: level sets and paths", contour["title"]!.ToString());
-        Assert.Empty((JArray)contour["held"]!);
 
         // Increasing and log-spaced: one ratio between neighbours (the cost is positive, so the base is 0).
         var levels = contour["levels"]!.Select(l => (double)l!).ToArray();
@@ -140,13 +139,11 @@ public sealed class SeedTests
         // The window holds every point of every path.
         var window = contour["window"]!;
         double xMin = (double)window["xMin"]!, xMax = (double)window["xMax"]!, yMin = (double)window["yMin"]!, yMax = (double)window["yMax"]!;
-        var runs = ((JArray)results["runs"]!).Where(r => r["kind"]!.ToString() == "minimize").ToList();
-        Assert.Equal(["plain", "early", "adaptive"], runs.Select(r => r["name"]!.ToString()));
-        foreach (var point in runs.SelectMany(r => r["trace"]!))
+        Assert.Equal(["plain", "early", "adaptive"], chart["series"]!.Select(p => p["label"]!.ToString()));
+        foreach (var path in chart["series"]!)
         {
-            var (w1, w2) = ((double)point["params"]!["w1"]!, (double)point["params"]!["w2"]!);
-            Assert.InRange(w1, xMin, xMax);
-            Assert.InRange(w2, yMin, yMax);
+            Assert.All(path["xs"]!, x => Assert.InRange((double)x, xMin, xMax));
+            Assert.All(path["ys"]!, y => Assert.InRange((double)y, yMin, yMax));
         }
 
         // Every line lies on its level of 0.001*w1^2 + w2^2, inside the window: within 2% of the
@@ -160,15 +157,48 @@ public sealed class SeedTests
         {
             var level = (double)line["level"]!;
             Assert.Contains(level, levels);
-            var points = (JArray)line["points"]!;
-            Assert.True(points.Count >= 2);
-            foreach (var point in points)
+            var (xs, ys) = (line["xs"]!.Select(x => (double)x).ToArray(), line["ys"]!.Select(y => (double)y).ToArray());
+            Assert.True(xs.Length >= 2 && xs.Length == ys.Length);
+            for (var k = 0; k < xs.Length; k++)
             {
-                var (w1, w2) = ((double)point[0]!, (double)point[1]!);
-                Assert.InRange(w1, xMin, xMax);
-                Assert.InRange(w2, yMin, yMax);
-                Assert.Equal(level, (0.001 * w1 * w1) + (w2 * w2), (0.02 * level) + interpolation);
+                Assert.InRange(xs[k], xMin, xMax);
+                Assert.InRange(ys[k], yMin, yMax);
+                Assert.Equal(level, (0.001 * xs[k] * xs[k]) + (ys[k] * ys[k]), (0.02 * level) + interpolation);
             }
         }
+    }
+
+    [Fact]
+    public async Task Before_any_run_the_panel_shows_the_networks_initial_delta_profile_as_hovers_give_it()
+    {
+        await using var server = await StartWithRuntimeAsync();
+        var uri = SeedUri;
+        await server.OpenAsync(uri, Repo.SeedText);
+        var panel = await server.RequestAsync<JObject>("grad/panel", new { uri });
+        Assert.Equal(0, (int)panel["runCount"]!);
+        var section = Assert.Single(panel["sections"]!);
+        var flow = Assert.Single(section["charts"]!);
+        Assert.Equal("network chain: gradient flow per layer", flow["title"]!.ToString());
+        var delta = flow["series"]!.Single(s => s["label"]!.ToString() == "‖δ^l‖ initial");
+
+        // The same ‖δˡ‖ as `grad inspect --json`.
+        var inspect = await Processes.RunAsync("dotnet", [Processes.CliDll, "inspect", Repo.SeedPath, "--json", "-"]);
+        Assert.True(inspect.ExitCode == 0, inspect.Stderr);
+        var layers = (JArray)JObject.Parse(inspect.Stdout)["networks"]!.First(n => n["name"]!.ToString() == "chain")["layers"]!;
+        Assert.Equal(layers.Select(l => (double)l["deltaNorm"]!), delta["values"]!.Select(v => (double)v));
+        Assert.Equal(layers.Select(l => Numbers.Format((double)l["deltaNorm"]!, 4)), delta["texts"]!.Select(t => t.ToString()));
+    }
+
+    [Fact]
+    public async Task Run_at_cursor_is_the_run_whose_declaration_holds_the_position()
+    {
+        await using var server = await StartWithRuntimeAsync();
+        var uri = SeedUri;
+        await server.OpenAsync(uri, Repo.SeedText);
+        var lines = Repo.SeedText.Split('\n');
+        var inEarly = Array.FindIndex(lines, l => l.Contains("until change < 1e-3", StringComparison.Ordinal));
+        var inNetwork = Array.FindIndex(lines, l => l.Contains("repeat 8", StringComparison.Ordinal));
+        Assert.Equal("early", await server.RequestAsync<string?>("grad/runAt", new { textDocument = new { uri }, position = new { line = inEarly, character = 4 } }));
+        Assert.Null(await server.RequestAsync<string?>("grad/runAt", new { textDocument = new { uri }, position = new { line = inNetwork, character = 4 } }));
     }
 }

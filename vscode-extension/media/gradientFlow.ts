@@ -1,11 +1,10 @@
-// The gradient-flow webview's script: draws the charts that src/panel/chartData.ts shaped (the JSON block in
+// The gradient-flow webview's script: draws the charts of the server's panel data (src/panel/panelData.ts; the JSON block in
 // the page) with uPlot, in the editor's theme colours. Bundled by esbuild into dist/webview/gradientFlow.js;
 // it loads nothing from anywhere (the page's Content-Security-Policy would not let it).
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './gradientFlow.css';
-import type { HeatmapChart, LineChart, PanelData, PathChart } from '../src/panel/chartData';
-import { formatNumber } from '../src/runResults';
+import type { HeatmapChart, LineChart, PanelData, PathChart } from '../src/panel/panelData';
 
 interface WebviewApi { getState(): unknown; setState(state: unknown): void }
 declare const acquireVsCodeApi: undefined | (() => WebviewApi);
@@ -57,10 +56,6 @@ function readTheme(): Theme {
   };
 }
 
-function format(value: number | null | undefined): string {
-  return value === null || value === undefined ? '–' : formatNumber(value);
-}
-
 /** A log axis from the decade below the smallest value to the decade above the largest. */
 function logRange(min: number | null, max: number | null, floor: number | undefined): uPlot.Range.MinMax {
   if (min === null || max === null || !(min > 0) || !(max > 0)) return [0.1, 10];
@@ -84,7 +79,7 @@ function decadeSplits(min: number, max: number, heightPx: number): number[] {
 function decadeLabel(v: number | null): string {
   if (v === null || !(v > 0)) return '';
   const e = Math.round(Math.log10(v));
-  return e >= -2 && e <= 3 ? formatNumber(10 ** e) : `1e${e}`;
+  return e >= -2 && e <= 3 ? String(10 ** e) : `1e${e}`;
 }
 
 function axis(theme: Theme, label: string, extra: uPlot.Axis = {}): uPlot.Axis {
@@ -152,7 +147,7 @@ function lineChart(chart: LineChart, target: HTMLElement, width: number, theme: 
           // uPlot's own log filter would drop some of these decades; they are already spaced for the height.
           filter: (_u: uPlot, splits: number[]) => splits,
           values: (_u: uPlot, splits: number[]) => splits.map(decadeLabel),
-        } : { values: (_u: uPlot, splits: number[]) => splits.map((s) => format(s)) }),
+        } : {}),
       }),
     ],
     series: [
@@ -163,7 +158,8 @@ function lineChart(chart: LineChart, target: HTMLElement, width: number, theme: 
         width: 1.75,
         spanGaps: true,
         points: { show: chart.xs.length <= 40, size: 6, fill: theme.series[i % theme.series.length] },
-        value: (_u: uPlot, v: number | null) => format(v),
+        // The server's text for the value under the cursor (every number arrives written).
+        value: (_u: uPlot, _v: number | null, _series: number, index: number | null) => (index === null ? '–' : s.texts[index] ?? '–'),
       })),
     ],
     cursor: { drag: { x: true, y: false, setScale: true }, focus: { prox: 24 } },
@@ -213,7 +209,7 @@ function pathChart(chart: PathChart, target: HTMLElement, width: number, theme: 
     }));
     if (!best) return;
     const s = chart.series[best.run];
-    readout.textContent = `${s.label} · step ${s.steps[best.k]} · ${chart.xParam} = ${format(s.xs[best.k])}, ${chart.yParam} = ${format(s.ys[best.k])}`;
+    readout.textContent = `${s.label} · step ${s.steps[best.k]} · ${chart.xParam} = ${s.xTexts[best.k]}, ${chart.yParam} = ${s.yTexts[best.k]}`;
   };
   // The cost's level sets, behind the paths (uPlot's drawAxes hook runs after the grid, before the series).
   const contour = chart.contour;
@@ -251,8 +247,8 @@ function pathChart(chart: PathChart, target: HTMLElement, width: number, theme: 
       : { x: { time: false }, y: {} },
     axes: [
       // Behind level lines a grid of the same grey would read as more levels: the ticks stay, the grid goes.
-      axis(theme, chart.xParam, { values: (_u, splits) => splits.map((v) => format(v)), ...(contour ? { grid: { show: false } } : {}) }),
-      axis(theme, chart.yParam, { size: 72, values: (_u, splits) => splits.map((v) => format(v)), ...(contour ? { grid: { show: false } } : {}) }),
+      axis(theme, chart.xParam, contour ? { grid: { show: false } } : {}),
+      axis(theme, chart.yParam, { size: 72, ...(contour ? { grid: { show: false } } : {}) }),
     ],
     series: [
       {},
@@ -306,11 +302,11 @@ function heatmapChart(chart: HeatmapChart, target: HTMLElement, width: number, t
     for (let layer = 0; layer < layers; layer++) {
       const y0 = u.valToPos(layer + 0.5, 'layer', true);
       const y1 = u.valToPos(layer + 1.5, 'layer', true);
-      chart.norms[layer].forEach((norm, i) => {
+      chart.log10Norms[layer].forEach((cell, i) => {
         const x0 = u.valToPos(edges[i][0], 'x', true);
         const x1 = u.valToPos(edges[i][1], 'x', true);
         if (x1 < left || x0 > left + w) return;
-        ctx.fillStyle = norm !== null && norm > 0 ? viridis((Math.log10(norm) - chart.log10Min) / span) : theme.grid;
+        ctx.fillStyle = cell !== null ? viridis((cell - chart.log10Min) / span) : theme.grid;
         // A hair wider than the cell so that neighbours leave no seams.
         ctx.fillRect(x0, y1, Math.max(1, x1 - x0 + 0.5), y0 - y1);
       });
@@ -323,9 +319,7 @@ function heatmapChart(chart: HeatmapChart, target: HTMLElement, width: number, t
     if (i === null || i === undefined || topPx === undefined || topPx < 0) return;
     const layer = Math.round(u.posToVal(topPx, 'layer')) - 1;
     if (layer < 0 || layer >= layers) return;
-    const norm = chart.norms[layer][i];
-    readout.textContent = `step ${steps[i]} · layer ${chart.layerLabels[layer]} · ‖δˡ‖ = ${format(norm)}` +
-      (norm !== null && norm > 0 ? ` (log10 ${Math.log10(norm).toFixed(2)})` : '');
+    readout.textContent = `step ${steps[i]} · layer ${chart.layerLabels[layer]} · ‖δˡ‖ = ${chart.texts[layer][i]}`;
   };
   const options: uPlot.Options = {
     width, height: Math.max(180, Math.min(PLOT_HEIGHT + 40, 40 + layers * 26)),
@@ -372,7 +366,7 @@ function colourBar(chart: HeatmapChart): HTMLElement {
   const high = document.createElement('span');
   high.textContent = chart.log10Max.toFixed(1);
   bar.append(low, canvas, high);
-  if (chart.norms.some((row) => row.some((v) => v === null || !(v > 0)))) {
+  if (chart.log10Norms.some((row) => row.some((v) => v === null))) {
     const zero = document.createElement('span');
     zero.textContent = '· grey: 0 (a dead layer) or not finite';
     bar.append(zero);

@@ -1,14 +1,14 @@
 // Entry point: contributes the commands and the status bar item, and starts the language client.
 // Everything that can be decided without VS Code lives in pure modules (serverResolution, settings,
-// runResults, runLocator, status) with unit tests.
+// panel/panelData, panel/renderPanelHtml, status) with unit tests; the numbers and charts come from the server.
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LSPErrorCodes, ResponseError } from 'vscode-languageclient/node';
 import { GradClient } from './client';
-import { RUN_COMMAND, RunResultsRequest } from './protocol';
-import { FileResults, RunResult, summarizeFile, summarizeRun } from './runResults';
-import { findRunAt, findRunBlocks } from './runLocator';
+import { PanelRequest, RUN_COMMAND, RunAtRequest } from './protocol';
+import type { FileResults, RunResult } from './runResults';
 import { GradientFlowPanel } from './panel/gradientFlowPanel';
+import { summarizePanel } from './panel/panelData';
 
 let gradClient: GradClient | undefined;
 let gradientFlowPanel: GradientFlowPanel | undefined;
@@ -27,7 +27,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   gradClient = client;
   // The charts follow their document: a new analysis (after an edit, or after a run) may bring new results.
   const panel = new GradientFlowPanel(context.extensionPath,
-    async (uri) => (await client.languageClient?.sendRequest(RunResultsRequest, { uri })) ?? null);
+    async (uri) => (await client.languageClient?.sendRequest(PanelRequest, { uri })) ?? null);
   gradientFlowPanel = panel;
   client.onAnalysisState = (state) => { if (state.state === 'ready') panel.refreshSoon(state.uri); };
   context.subscriptions.push(client, panel);
@@ -85,65 +85,65 @@ async function withServer<T>(client: GradClient, action: string, title: string,
   }
 }
 
-/** Runs every run of the file in the server and shows a summary; the table is one click away. */
+/** Runs every run of the file in the server and shows a summary; the charts are one click away. */
 async function runFile(client: GradClient): Promise<void> {
   const document = activeGradDocument();
   const languageClient = document && runningClient(client);
   if (!document || !languageClient) return;
-  // The server runs the text it has (the editor's, saved or not): nothing to save first.
-  // grad.run without a run name runs every run and answers the whole `grad run --json` object.
+  const uri = document.uri.toString();
   const results = await withServer(client, 'Run File', `Grad: running ${path.basename(document.fileName)}`,
     (token) => languageClient.sendRequest(ExecuteCommandRequest.type,
-      { command: RUN_COMMAND, arguments: [document.uri.toString()] }, token)) as FileResults | null | undefined;
+      { command: RUN_COMMAND, arguments: [uri] }, token)) as FileResults | null | undefined;
   if (!results || !Array.isArray(results.runs)) return;
-  client.output.info(summarizeFile(results));
-  const uri = document.uri.toString();
-  if (gradientFlowPanel?.uri === uri) gradientFlowPanel.show(results, uri);
-  const choice = await vscode.window.showInformationMessage(`Grad ▸ ${summarizeFile(results)}`, 'Show Gradient Flow');
-  if (choice) showGradientFlowPanel(results, uri);
+  // The numbers as the server writes them: the summaries of its panel data.
+  const panel = await languageClient.sendRequest(PanelRequest, { uri }).catch(() => null);
+  const summary = panel ? summarizePanel(panel) : `${path.basename(document.fileName)}: ${results.runs.length} run${results.runs.length === 1 ? '' : 's'} finished`;
+  client.output.info(summary);
+  if (gradientFlowPanel?.uri === uri) void gradientFlowPanel.show(uri);
+  const choice = await vscode.window.showInformationMessage(`Grad ▸ ${summary}`, 'Show Gradient Flow');
+  if (choice) await gradientFlowPanel?.show(uri);
 }
 
-/** Runs the `run` block around the cursor, the same way the "▶ Run" code lens does. */
+/** Runs the `run` block around the cursor (the server knows where each run is), as the "▶ Run" code lens does. */
 async function runAtCursor(client: GradClient): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   const document = activeGradDocument();
   const languageClient = document && runningClient(client);
   if (!editor || !document || !languageClient) return;
-  const run = findRunAt(document.getText(), document.offsetAt(editor.selection.active));
-  if (!run) {
+  const uri = document.uri.toString();
+  const position = editor.selection.active;
+  const name = await languageClient.sendRequest(RunAtRequest, { textDocument: { uri }, position: { line: position.line, character: position.character } })
+    .catch(() => null);
+  if (!name) {
     void vscode.window.showWarningMessage('Put the cursor inside a `run NAME { … }` block to run it.');
     return;
   }
-  const result = await withServer(client, `Run ${run.name}`, `Grad: running ${run.name}`,
+  const result = await withServer(client, `Run ${name}`, `Grad: running ${name}`,
     (token) => languageClient.sendRequest(ExecuteCommandRequest.type,
-      { command: RUN_COMMAND, arguments: [document.uri.toString(), run.name] }, token));
+      { command: RUN_COMMAND, arguments: [uri, name] }, token));
   if (result && typeof result === 'object' && 'name' in result) await showRunSummary(result as RunResult);
 }
 
+/** A run finished (the code lens or Run at Cursor): its summary line from the server's panel data, and the charts a click away. */
 async function showRunSummary(run: RunResult): Promise<void> {
-  const choice = await vscode.window.showInformationMessage(`Grad ▸ ${summarizeRun(run)}`, 'Show Gradient Flow');
-  // The whole file's charts (the server has this run's result now), or this run's alone without an editor.
-  if (choice && gradClient && vscode.window.activeTextEditor?.document.languageId === 'grad') await showGradientFlow(gradClient);
-  else if (choice) showGradientFlowPanel({ file: `run ${run.name}`, runs: [run] });
+  const document = vscode.window.activeTextEditor?.document;
+  const uri = document?.languageId === 'grad' ? document.uri.toString() : undefined;
+  const panel = uri ? await gradClient?.languageClient?.sendRequest(PanelRequest, { uri }).catch(() => null) : null;
+  const section = panel?.sections.find((s) => s.run === run.name);
+  const summary = section?.summary ?? (run.error ? `failed: ${run.error}` : `${run.stepsTaken ?? 0} steps`);
+  const choice = await vscode.window.showInformationMessage(`Grad ▸ ${run.name}: ${summary}`, 'Show Gradient Flow');
+  if (choice && uri) await gradientFlowPanel?.show(uri);
 }
 
-/** The file's run results as charts (cost, gradients, ‖δ^l‖ per layer and over training) in a panel beside the editor. */
+/**
+ * The file's charts in a panel beside the editor: as soon as it opens, every network's ‖δˡ‖ at its initial
+ * weights, and the results of the runs the server has run (cost, gradients, ‖δˡ‖ per layer and over training).
+ */
 async function showGradientFlow(client: GradClient): Promise<void> {
   const document = activeGradDocument();
   const languageClient = document && runningClient(client);
-  if (!document || !languageClient) return;
-  const uri = document.uri.toString();
-  const results = await withServer(client, 'Show Gradient Flow', `Grad: gradient flow of ${path.basename(document.fileName)}`,
-    async (token) => {
-      // The results the server has; when it has none for a file with runs, run them first.
-      const known = await languageClient.sendRequest(RunResultsRequest, { uri }, token);
-      if (known && known.runs.length > 0) return known;
-      if (findRunBlocks(document.getText()).length === 0) return known;
-      return await languageClient.sendRequest(ExecuteCommandRequest.type, { command: RUN_COMMAND, arguments: [uri] }, token) as FileResults | null;
-    });
-  if (results && Array.isArray(results.runs)) showGradientFlowPanel(results, uri);
-}
-
-function showGradientFlowPanel(results: FileResults, uri?: string): void {
-  gradientFlowPanel?.show(results, uri);
+  if (!document || !languageClient || !gradientFlowPanel) return;
+  const shown = await withServer(client, 'Show Gradient Flow', `Grad: gradient flow of ${path.basename(document.fileName)}`,
+    () => gradientFlowPanel!.show(document.uri.toString()));
+  if (shown === false) void vscode.window.showWarningMessage('The Grad language server has nothing for this file yet: try again once it has analysed it.');
 }

@@ -1,10 +1,13 @@
 // The custom messages the Grad server speaks besides LSP (see server/Grad.LanguageServer).
 import { NotificationType, RequestType } from 'vscode-languageclient/node';
-import type { FileResults } from './runResults';
+import type { PanelData } from './panel/panelData';
 import type { AnalysisStateParams } from './status';
 
-/** `grad run --json`'s whole object (LANGUAGE.md) from the results the server has (it does not run anything). */
-export const RunResultsRequest = new RequestType<{ uri: string }, FileResults | null, void>('grad/runResults');
+/** The Gradient Flow panel's charts and numbers for a document (the runtime's chart set, values as text). */
+export const PanelRequest = new RequestType<{ uri: string }, PanelData | null, void>('grad/panel');
+
+/** The run whose declaration holds a position (its name), or null: "Run Experiment at Cursor". */
+export const RunAtRequest = new RequestType<{ textDocument: { uri: string }; position: { line: number; character: number } }, string | null, void>('grad/runAt');
 
 /** Sent by the server whenever a document's analysis starts, finishes or fails. */
 export const AnalysisStateNotification = new NotificationType<AnalysisStateParams>('grad/analysisState');

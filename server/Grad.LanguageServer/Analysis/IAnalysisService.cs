@@ -56,8 +56,9 @@ public sealed record RunReport(
     /// <summary>Why the run could not start (its data), as a diagnostic to publish.</summary>
     public Diagnostic? Problem { get; init; }
 
-    /// <summary>The runtime's result of a minimize run (its trace in full), for the contour charts; null otherwise.</summary>
-    public MinimizeResult? Minimize { get; init; }
+    /// <summary>The runtime's result of the run (its trace in full), for the panel's charts; null when it could not start.</summary>
+    public CompletedRunResult? Result { get; init; }
+
 
     /// <summary>The runtime's findings about this run (GRAD0502, 0503, 0505, during training).</summary>
     public ImmutableArray<Finding> Findings { get; init; } = [];

@@ -52,12 +52,12 @@ public sealed class RuntimeAnalysisService : IAnalysisService
                     minimize.FinalCost, null,
                     minimize.ParameterNames.Zip(minimize.FinalParameters, KeyValuePair.Create).ToImmutableArray(),
                     minimize.ParameterNames.Zip(minimize.FinalGradient, KeyValuePair.Create).ToImmutableArray(),
-                    [], json, minimize.StopReason == StopReason.Budget) { Minimize = minimize, Findings = findings, DeclarationStart = run.Syntax.Span.Start };
+                    [], json, minimize.StopReason == StopReason.Budget) { Result = minimize, Findings = findings, DeclarationStart = run.Syntax.Span.Start };
             case TrainResult train:
                 return new RunReport(run.Name, RunKind.Train, train.StopReason, train.StepsTaken,
                     null, train.FinalLoss, [], [],
                     train.Layers.Select(l => new TrainedLayerReport(l.Index, l.DeltaNorm.Initial, l.DeltaNorm.Final, l.WeightGradNorm.Initial, l.WeightGradNorm.Final)).ToImmutableArray(),
-                    json, train.StopReason == StopReason.Budget) { Findings = findings, DeclarationStart = run.Syntax.Span.Start };
+                    json, train.StopReason == StopReason.Budget) { Result = train, Findings = findings, DeclarationStart = run.Syntax.Span.Start };
             case FailedRunResult failed:
                 return new RunReport(run.Name, run.Kind, null, 0, null, null, [], [], [], json) { Problem = failed.Diagnostic };
             default:

@@ -1,10 +1,11 @@
 // The "Grad: Show Gradient Flow" webview panel: one panel beside the editor, following one document. It shows
-// the server's run results as charts and refreshes them when a run finishes or the server has analysed a new
-// version of the document. The page itself is renderPanelHtml's (pure); this class only talks to VS Code.
+// the server's panel data (grad/panel: the runtime's charts and numbers; before any run, each network's ‖δˡ‖
+// at its initial weights) and refreshes it when a run finishes or the server has analysed a new version of the
+// document. The page itself is renderPanelHtml's (pure); this class only talks to VS Code.
 import { randomBytes } from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { FileResults } from '../runResults';
+import type { PanelData } from './panelData';
 import { renderPanelHtml } from './renderPanelHtml';
 
 /** Waits this long after the last trigger (edits come in bursts of analyses) before asking the server again. */
@@ -15,13 +16,13 @@ export const STALE_NOTICE = 'The file has changed since these runs: the charts s
 export class GradientFlowPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private documentUri: string | undefined;
-  private shown: FileResults | undefined;
+  private shown: PanelData | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly extensionPath: string,
-    /** `grad/runResults` for a document: the results the server has (null when it has none). */
-    private readonly fetchResults: (uri: string) => Promise<FileResults | null | undefined>,
+    /** `grad/panel` for a document: its charts and numbers (null when the server does not have it open). */
+    private readonly fetchPanel: (uri: string) => Promise<PanelData | null | undefined>,
   ) {}
 
   /** The document the panel follows, while it is open. */
@@ -29,8 +30,19 @@ export class GradientFlowPanel implements vscode.Disposable {
     return this.panel ? this.documentUri : undefined;
   }
 
-  /** Opens the panel beside the editor (or reuses it) for these results of the document `uri`. */
-  show(results: FileResults, uri?: string): void {
+  /**
+   * Opens the panel beside the editor (or reuses it) for the document `uri` and draws what the server has for
+   * it: at once, before any run, the networks' gradient flow at their initial weights. False when the server
+   * had nothing to show (it is not running, or does not have the document).
+   */
+  async show(uri: string): Promise<boolean> {
+    let data: PanelData | null | undefined;
+    try {
+      data = await this.fetchPanel(uri);
+    } catch {
+      data = undefined;
+    }
+    if (!data || !Array.isArray(data.sections)) return false;
     if (!this.panel) {
       const root = vscode.Uri.file(this.extensionPath);
       this.panel = vscode.window.createWebviewPanel('grad.gradientFlow', 'Grad: Gradient Flow',
@@ -45,9 +57,10 @@ export class GradientFlowPanel implements vscode.Disposable {
         clearTimeout(this.refreshTimer);
       });
     }
-    if (uri !== undefined) this.documentUri = uri;
-    this.render(results);
+    this.documentUri = uri;
+    this.render(data);
     this.panel.reveal(undefined, true);
+    return true;
   }
 
   /**
@@ -64,29 +77,29 @@ export class GradientFlowPanel implements vscode.Disposable {
   async refresh(): Promise<void> {
     const uri = this.documentUri;
     if (!this.panel || uri === undefined) return;
-    let results: FileResults | null | undefined;
+    let data: PanelData | null | undefined;
     try {
-      results = await this.fetchResults(uri);
+      data = await this.fetchPanel(uri);
     } catch {
       return; // The server is restarting or busy; the next run or analysis refreshes again.
     }
-    if (!this.panel || uri !== this.documentUri || !results || !Array.isArray(results.runs)) return;
+    if (!this.panel || uri !== this.documentUri || !data || !Array.isArray(data.sections)) return;
     const previous = this.shown;
     // Edited text whose runs have not run yet: keep the last pictures, say that they are older.
-    if (results.runs.length === 0 && previous && previous.runs.length > 0 && !results.diagnostics?.some((d) => d.severity === 'error')) {
+    if (data.runCount === 0 && previous && previous.runCount > 0 && data.errors.length === 0) {
       this.render(previous, STALE_NOTICE);
       return;
     }
-    this.render(results);
+    this.render(data);
   }
 
-  private render(results: FileResults, notice?: string): void {
+  private render(data: PanelData, notice?: string): void {
     const panel = this.panel!;
     const webview = panel.webview;
     const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(vscode.Uri.file(this.extensionPath), 'dist', 'webview', name)).toString();
-    this.shown = results;
-    panel.title = `Gradient Flow: ${path.basename(results.file)}`;
-    webview.html = renderPanelHtml(results, {
+    this.shown = data;
+    panel.title = `Gradient Flow: ${path.basename(data.file)}`;
+    webview.html = renderPanelHtml(data, {
       cspSource: webview.cspSource,
       nonce: randomBytes(18).toString('base64'),
       scriptUri: asset('gradientFlow.js'),

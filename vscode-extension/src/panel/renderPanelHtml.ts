@@ -1,7 +1,7 @@
 // The gradient-flow panel's HTML: headings, the numbers as tables, one placeholder per chart and the chart
 // data as a JSON block that the bundled webview script (media/gradientFlow.ts) draws. Pure (no VS Code).
-import { chartData, PanelData } from './chartData';
-import { FileResults, formatNumber, JsonNumber, RunResult, summarizeRun } from '../runResults';
+// Everything shown comes from the server's panel data (panelData.ts) as it is, escaped.
+import type { ChartSection, PanelData } from './panelData';
 
 export interface PanelHtmlOptions {
   /** `webview.cspSource`: the only origin scripts, styles and images may come from. */
@@ -35,26 +35,14 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     `font-src ${cspSource}`].join('; ');
 }
 
-function cell(value: JsonNumber | undefined | null): string {
-  return `<td class="num">${escapeHtml(formatNumber(value))}</td>`;
-}
-
 /** A run's heading, one line of final numbers and a table: the same h2 + p + table the e2e test reads. */
-function runNumbers(run: RunResult): string {
-  const summary = summarizeRun(run).slice(run.name.length + 2);
-  const heading = `<h2>run ${escapeHtml(run.name)} <small>${escapeHtml(run.kind)}, ${escapeHtml(run.optimizer?.name ?? '')}: ${escapeHtml(summary)}</small></h2>`;
-  if (run.kind === 'train') {
-    const rows = (run.layers ?? []).map((l) => '<tr>' +
-      `<td>${l.index}${l.label ? ` <code>${escapeHtml(l.label)}</code>` : ''}</td><td>${l.units}</td><td>${escapeHtml(l.activation ?? "norm")}</td>` +
-      cell(l.deltaNorm?.initial) + cell(l.deltaNorm?.final) + cell(l.weightGradNorm?.initial) + cell(l.weightGradNorm?.final) + '</tr>').join('\n');
-    return heading + `<p>final loss ${escapeHtml(formatNumber(run.final?.loss))}</p>` +
-      '<table><thead><tr><th>layer l</th><th>units</th><th>activation</th><th>‖δˡ‖ initial</th><th>‖δˡ‖ after training</th>' +
-      '<th>‖∂C/∂Wˡ‖ initial</th><th>‖∂C/∂Wˡ‖ after training</th></tr></thead><tbody>\n' + rows + '\n</tbody></table>';
-  }
-  const params = Object.keys({ ...run.final?.params, ...run.final?.gradient });
-  const rows = params.map((p) => `<tr><td>${escapeHtml(p)}</td>${cell(run.final?.params?.[p])}${cell(run.final?.gradient?.[p])}</tr>`).join('\n');
-  return heading + `<p>final cost ${escapeHtml(formatNumber(run.final?.cost))}</p>` +
-    '<table><thead><tr><th>parameter</th><th>final value</th><th>final gradient</th></tr></thead><tbody>\n' + rows + '\n</tbody></table>';
+function runNumbers(section: ChartSection): string {
+  const heading = `<h2>run ${escapeHtml(section.run ?? '')} <small>${escapeHtml(section.kind ?? '')}, ${escapeHtml(section.optimizer ?? '')}: ${escapeHtml(section.summary ?? '')}</small></h2>`;
+  const table = section.table;
+  if (!table) return heading;
+  const header = table.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+  const rows = table.rows.map((row) => '<tr>' + row.map((text, i) => `<td${i >= table.numericFrom ? ' class="num"' : ''}>${escapeHtml(text)}</td>`).join('') + '</tr>').join('\n');
+  return heading + `<p>${escapeHtml(table.caption)}</p><table><thead><tr>${header}</tr></thead><tbody>\n${rows}\n</tbody></table>`;
 }
 
 function chartPlaceholders(data: PanelData, sectionIndex: number): string {
@@ -64,22 +52,18 @@ function chartPlaceholders(data: PanelData, sectionIndex: number): string {
 }
 
 /** The whole page. Everything the user's file says is escaped; the only script is the bundled one, by nonce. */
-export function renderPanelHtml(results: FileResults, options: PanelHtmlOptions): string {
-  const data = chartData(results);
-  const fileName = results.file.split(/[\\/]/).pop() ?? results.file;
+export function renderPanelHtml(data: PanelData, options: PanelHtmlOptions): string {
+  const fileName = data.file.split(/[\\/]/).pop() ?? data.file;
   const body: string[] = [];
-  const errors = (results.diagnostics ?? []).filter((d) => d.severity === 'error');
   if (options.notice) body.push(`<p class="grad-notice">${escapeHtml(options.notice)}</p>`);
-  if (errors.length > 0) {
-    body.push('<h2>Errors</h2><ul>' + errors.map((d) =>
-      `<li>${escapeHtml(`${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code ?? ''} ${d.message}`)}</li>`).join('') + '</ul>');
+  if (data.errors.length > 0) {
+    body.push('<h2>Errors</h2><ul>' + data.errors.map((e) => `<li>${escapeHtml(e)}</li>`).join('') + '</ul>');
   }
-  if (results.runs.length === 0 && errors.length === 0) {
-    body.push('<p>No run results for this file yet: run it with ▶ Run or "Grad: Run File".</p>');
+  if (data.runCount === 0 && data.errors.length === 0) {
+    body.push('<p>No run results for this file yet: run it with ▶ Run or "Grad: Run File". Below: each network at its initial weights.</p>');
   }
   data.sections.forEach((section, i) => {
-    const run = section.run === undefined ? undefined : results.runs.find((r) => r.name === section.run);
-    const heading = run ? runNumbers(run) : `<h2>${escapeHtml(section.title)}</h2>`;
+    const heading = section.run !== undefined ? runNumbers(section) : `<h2>${escapeHtml(section.title)}</h2>`;
     body.push(`<section class="grad-section">\n${heading}\n${chartPlaceholders(data, i)}\n</section>`);
   });
   const bodyClass = options.theme ? ` class="vscode-${options.theme}"` : '';

@@ -154,66 +154,80 @@ test('a server that fails to start: error message, status "stopped", restart com
 
 const plainResult = { name: 'early', kind: 'minimize', optimizer: { name: 'sgd', lr: 0.5 }, stepsTaken: 2, stopReason: 'until',
   final: { cost: 0.997, params: { w1: 0.998, w2: 0 } } };
+/** The server's panel data for the file with run early (grad/panel): its summary line is the server's text. */
+const earlyPanel = { file: 'seed.grad', errors: [], runCount: 1, sections: [{ title: 'run early', run: 'early', kind: 'minimize', optimizer: 'sgd',
+  summary: '2 steps, stopped by until, cost 0.997, w1 = 0.998, w2 = 0', charts: [] }] };
 
-test('Run Experiment at Cursor sends grad.run with [uri, the run around the cursor] and shows its summary', async () => {
+test('Run Experiment at Cursor asks the server which run holds the cursor, sends grad.run with [uri, it] and shows the server\'s summary', async () => {
   process.env[SERVER_PATH_ENV] = touch('bin', 'grad-language-server');
   await extension.activate(context(path.join(tmp, 'ext')));
   const text = fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'examples', 'seed.grad'), 'utf8');
-  setActiveEditor('grad', 'file:///w/seed.grad', text, text.indexOf('until change < 1e-3'));
-  recorded.clients[0].responses.set('workspace/executeCommand', plainResult);
+  const cursor = text.indexOf('until change < 1e-3');
+  setActiveEditor('grad', 'file:///w/seed.grad', text, cursor);
+  const client = recorded.clients[0];
+  client.responses.set('grad/runAt', 'early');
+  client.responses.set('workspace/executeCommand', plainResult);
+  client.responses.set('grad/panel', earlyPanel);
   await recorded.commands.get('grad.runAtCursor')!();
-  assert.deepEqual(recorded.clients[0].requestsSent, [{ method: 'workspace/executeCommand', params: { command: 'grad.run', arguments: ['file:///w/seed.grad', 'early'] } }]);
+  const line = text.slice(0, cursor).split('\n').length - 1;
+  assert.deepEqual(client.requestsSent, [
+    { method: 'grad/runAt', params: { textDocument: { uri: 'file:///w/seed.grad' }, position: { line, character: 2 } } },
+    { method: 'workspace/executeCommand', params: { command: 'grad.run', arguments: ['file:///w/seed.grad', 'early'] } },
+    { method: 'grad/panel', params: { uri: 'file:///w/seed.grad' } },
+  ]);
   assert.deepEqual(recorded.infos, ['Grad ▸ early: 2 steps, stopped by until, cost 0.997, w1 = 0.998, w2 = 0']);
 });
 
-test('Run Experiment at Cursor outside a run block asks for one and sends nothing', async () => {
+test('Run Experiment at Cursor outside a run block asks for one and runs nothing', async () => {
   process.env[SERVER_PATH_ENV] = touch('bin', 'grad-language-server');
   await extension.activate(context(path.join(tmp, 'ext')));
   const text = 'network n {\n  input 1\n}\n';
   setActiveEditor('grad', 'file:///w/n.grad', text, 5);
   await recorded.commands.get('grad.runAtCursor')!();
-  assert.equal(recorded.clients[0].requestsSent.length, 0);
+  assert.deepEqual(recorded.clients[0].requestsSent.map((r) => r.method), ['grad/runAt'], 'the server said: no run there');
   assert.equal(recorded.warnings.length, 1);
   assert.match(recorded.warnings[0], /inside a `run NAME/);
 });
 
-test('the ▶ Run code lens (the server command grad.run) shows the run summary the server returns', async () => {
+test('the ▶ Run code lens (the server command grad.run) shows the run summary the server writes', async () => {
   process.env[SERVER_PATH_ENV] = touch('bin', 'grad-language-server');
   await extension.activate(context(path.join(tmp, 'ext')));
+  setActiveEditor('grad', 'file:///w/seed.grad', 'run early {\n}\n', 0);
+  recorded.clients[0].responses.set('grad/panel', earlyPanel);
   const middleware = recorded.clients[0].clientOptions.middleware;
   const result = await middleware.executeCommand('grad.run', ['file:///w/seed.grad', 'early'], async () => plainResult);
   assert.equal(result, plainResult, 'the result is passed through');
-  await new Promise((r) => setImmediate(r));
+  for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
   assert.deepEqual(recorded.infos, ['Grad ▸ early: 2 steps, stopped by until, cost 0.997, w1 = 0.998, w2 = 0']);
   await middleware.executeCommand('grad.other', [], async () => ({ name: 'x' }));
   assert.equal(recorded.infos.length, 1, 'other commands show nothing');
 });
 
-test('Run File runs every run (grad.run with [uri] only) and summarises them', async () => {
+test('Run File runs every run (grad.run with [uri] only) and summarises them in the server\'s words', async () => {
   process.env[SERVER_PATH_ENV] = touch('bin', 'grad-language-server');
   await extension.activate(context(path.join(tmp, 'ext')));
   setActiveEditor('grad', 'file:///w/seed.grad', 'run early {\n}\n', 0);
   recorded.clients[0].responses.set('workspace/executeCommand', { file: 'seed.grad', diagnostics: [], runs: [plainResult] });
+  recorded.clients[0].responses.set('grad/panel', earlyPanel);
   await recorded.commands.get('grad.runFile')!();
-  assert.deepEqual(recorded.clients[0].requestsSent, [{ method: 'workspace/executeCommand', params: { command: 'grad.run', arguments: ['file:///w/seed.grad'] } }]);
+  assert.deepEqual(recorded.clients[0].requestsSent, [
+    { method: 'workspace/executeCommand', params: { command: 'grad.run', arguments: ['file:///w/seed.grad'] } },
+    { method: 'grad/panel', params: { uri: 'file:///w/seed.grad' } },
+  ]);
   assert.deepEqual(recorded.infos, ['Grad ▸ early: 2 steps, stopped by until, cost 0.997, w1 = 0.998, w2 = 0']);
 });
 
-test('Show Gradient Flow uses the results the server has, and runs the file when it has none', async () => {
+test('Show Gradient Flow shows what the server has and runs nothing; the panel is reused', async () => {
   process.env[SERVER_PATH_ENV] = touch('bin', 'grad-language-server');
   await extension.activate(context(path.join(tmp, 'ext')));
   setActiveEditor('grad', 'file:///w/seed.grad', 'run early {\n}\n', 0);
   const client = recorded.clients[0];
-  client.responses.set('grad/runResults', { file: 'seed.grad', diagnostics: [], runs: [] });
-  client.responses.set('workspace/executeCommand', { file: 'seed.grad', diagnostics: [], runs: [plainResult] });
+  client.responses.set('grad/panel', earlyPanel);
   await recorded.commands.get('grad.showGradientFlow')!();
-  assert.deepEqual(client.requestsSent.map((r) => r.method), ['grad/runResults', 'workspace/executeCommand']);
+  assert.deepEqual(client.requestsSent.map((r) => r.method), ['grad/panel']);
   assert.equal(recorded.panels.length, 1);
   assert.match(recorded.panels[0].webview.html, /run early/);
-  client.requestsSent.length = 0;
-  client.responses.set('grad/runResults', { file: 'seed.grad', diagnostics: [], runs: [plainResult] });
   await recorded.commands.get('grad.showGradientFlow')!();
-  assert.deepEqual(client.requestsSent.map((r) => r.method), ['grad/runResults'], 'known results are not run again');
   assert.equal(recorded.panels.length, 1, 'the same panel is reused');
 });
 
@@ -222,6 +236,7 @@ test('a run the server fails is one error message naming it; a cancelled one say
   await extension.activate(context(path.join(tmp, 'ext')));
   setActiveEditor('grad', 'file:///w/seed.grad', 'run early {\n}\n', 3);
   const client = recorded.clients[0];
+  client.responses.set('grad/runAt', 'early');
   client.responses.set('workspace/executeCommand', new FakeResponseError(-32000, "run 'early' has errors; fix them before running it"));
   await recorded.commands.get('grad.runAtCursor')!();
   assert.deepEqual(recorded.errors, ["Grad: Run early failed: run 'early' has errors; fix them before running it"]);

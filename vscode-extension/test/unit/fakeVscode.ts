@@ -59,7 +59,8 @@ export function changeConfiguration(...changed: string[]): void {
 export function setActiveEditor(languageId: string, uri: string, text = '', cursorOffset = 0): void {
   fakeWindow.activeTextEditor = {
     document: { languageId, uri: { toString: () => uri }, fileName: uri.replace('file://', ''), getText: () => text, offsetAt: (p) => p as number },
-    selection: { active: cursorOffset },
+    // The cursor as VS Code gives it: line and character (UTF-16) of the offset.
+    selection: { active: { line: text.slice(0, cursorOffset).split('\n').length - 1, character: cursorOffset - (text.lastIndexOf('\n', cursorOffset - 1) + 1) } },
   };
   for (const l of activeEditorListeners) l();
 }

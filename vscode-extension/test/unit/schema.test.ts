@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020';
 import type { GradResult } from '../../src/generated/gradResult';
-import { FileResults, summarizeFile } from '../../src/runResults';
+import type { FileResults } from '../../src/runResults';
 
 const repo = path.join(__dirname, '..', '..', '..', '..');
 const samples = path.join(repo, 'tests', 'schema-samples');
@@ -31,7 +31,7 @@ for (const name of outputs) {
     assert.ok(validate(result), JSON.stringify(validate.errors, null, 2));
     // What the extension reads a schema-typed result as (fails to compile if the types drift apart).
     const read: FileResults = { ...result, runs: result.runs ?? [] };
-    assert.equal(typeof summarizeFile(read), 'string');
+    assert.ok(Array.isArray(read.runs));
   });
 }
 

@@ -6,6 +6,8 @@ using Grad.LanguageServer.Documents;
 using Grad.LanguageServer.Features.Common;
 using Grad.LanguageServer.Hosting;
 using Grad.LanguageServer.Protocol;
+using Grad.Language.Syntax;
+using Grad.Runtime.Charts;
 using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 using Newtonsoft.Json.Linq;
@@ -17,8 +19,9 @@ namespace Grad.LanguageServer.Features.Runs;
 /// <c>grad.run</c> (workspace/executeCommand, args [uri, runName?]): runs in the background within
 /// the budget, cancellable with <c>$/cancelRequest</c>, returns the run's JSON object (a sweep's name:
 /// <c>{"sweep", "runs"}</c> with its members'; without a name, the whole <c>grad run --json</c> object), then refreshes diagnostics, hovers, hints and
-/// lenses. <c>grad/runResults</c> {uri}: the whole object from the results the server has, with
-/// the contour charts of its minimize runs' costs (<see cref="ContourJson"/>).
+/// lenses. <c>grad/runResults</c> {uri}: the whole object from the results the server has.
+/// <c>grad/panel</c> {uri}: the Gradient Flow panel's charts and numbers (<see cref="PanelCharts"/>).
+/// <c>grad/runAt</c> {textDocument, position}: the run whose declaration holds the position.
 /// </summary>
 public sealed class RunsFeature
 {
@@ -110,6 +113,62 @@ public sealed class RunsFeature
         return Results(snapshot);
     }
 
+    /// <summary>
+    /// <c>grad/panel</c> {uri}: the Gradient Flow panel's charts and numbers (<see cref="PanelCharts"/>)
+    /// from the results the server has; before any run, every network's gradient flow at its initial
+    /// weights. Null for a document the server does not have open.
+    /// </summary>
+    [JsonRpcMethod("grad/panel", UseSingleObjectParameterDeserialization = true)]
+    public async Task<JObject?> PanelAsync(RunResultsParams request, CancellationToken cancellationToken)
+    {
+        if (context.Documents.TryGet(request.Uri) is not { } snapshot)
+        {
+            return null;
+        }
+
+        // The networks' initial analysis may not be cached yet: it runs off the message loop, as runs do.
+        return await AnalysisLimits.OnOwnThread(() => Panel(snapshot, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>grad/runAt</c> {textDocument, position}: the name of the run whose declaration holds the
+    /// position (for "Run at Cursor"), or null between runs.
+    /// </summary>
+    [JsonRpcMethod("grad/runAt", UseSingleObjectParameterDeserialization = true)]
+    public async Task<string?> RunAtAsync(TextDocumentPositionParams request)
+    {
+        if (context.Documents.TryGet(request.TextDocument.Uri) is not { } snapshot)
+        {
+            return null;
+        }
+
+        await Task.Yield();
+        var compilation = snapshot.Compilation;
+        var offset = compilation.Source.ToOffset(request.Position);
+        return compilation.Syntax.Declarations.OfType<RunDeclarationSyntax>()
+            .FirstOrDefault(run => run.Span.Start <= offset && offset <= run.Span.End)?.Name?.Text;
+    }
+
+    private JObject Panel(DocumentSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var compilation = snapshot.Compilation;
+        var program = compilation.Program;
+        var results = program.Runs
+            .Select(r => context.Analyzer.GetCurrentRun(snapshot, r)?.Result)
+            .OfType<CompletedRunResult>()
+            .ToList();
+        var charts = ChartSet.FromRuns(program, results, network => context.Analyzer.GetNetwork(compilation, network, cancellationToken).Analysis);
+        var errors = compilation.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d =>
+        {
+            var start = compilation.Source.ToPosition(d.Span.Start);
+            return $"{start.Line + 1}:{start.Character + 1} {d.Code} {d.Message}";
+        }).ToList();
+        return PanelCharts.Build(FileName(snapshot), charts, results, errors);
+    }
+
+    private static string FileName(DocumentSnapshot snapshot) =>
+        snapshot.FilePath is { } path ? Path.GetFileName(path) : snapshot.Uri[(snapshot.Uri.LastIndexOf('/') + 1)..];
+
     private async Task<RunReport> RunOneAsync(DocumentSnapshot snapshot, BoundRun run, CancellationToken cancellationToken)
     {
         var key = (snapshot.Uri, run.Name);
@@ -173,9 +232,6 @@ public sealed class RunsFeature
             .OfType<RunReport>()
             .ToList();
         var runs = new JArray(reports.Select(r => r.Json));
-        // Beyond the CLI's object: the contour charts of the costs with minimize runs, drawn behind the paths.
-        var contours = ContourJson.Build(compilation.Program.Costs, reports.Select(r => r.Minimize).OfType<MinimizeResult>());
-        var file = snapshot.FilePath is { } path ? Path.GetFileName(path) : snapshot.Uri[(snapshot.Uri.LastIndexOf('/') + 1)..];
-        return new JObject { ["file"] = file, ["diagnostics"] = diagnostics, ["runs"] = runs, ["contours"] = contours };
+        return new JObject { ["file"] = FileName(snapshot), ["diagnostics"] = diagnostics, ["runs"] = runs };
     }
 }
