@@ -25,7 +25,20 @@ internal static class CheckCommand
 
     /// <summary>The static findings as diagnostics, unless <c>--no-analysis</c>.</summary>
     public static IReadOnlyList<Diagnostic> Findings(Compilation compilation, CommandOptions options) =>
-        options.NoAnalysis ? [] : [.. new Analyzer().Check(compilation).Findings.Select(f => f.ToDiagnostic())];
+        options.NoAnalysis ? [] : [.. new Analyzer().Check(compilation).Findings.Select(AsDiagnostic)];
+
+    /// <summary>
+    /// A finding as the CLI prints it: its message names the best verified fix and how many more
+    /// there are; the titles of those others ride along (<see cref="DiagnosticPrinter.AlsoVerified"/>)
+    /// and are printed under it, since a terminal has no quick-fix menu. The JSON is unchanged.
+    /// </summary>
+    public static Diagnostic AsDiagnostic(Finding finding)
+    {
+        var diagnostic = finding.ToDiagnostic();
+        return finding.Fixes.Length < 2
+            ? diagnostic
+            : diagnostic with { Properties = diagnostic.Properties.SetItem(DiagnosticPrinter.AlsoVerified, string.Join("\n", finding.Fixes.Skip(1).Select(f => f.Title))) };
+    }
 
     /// <summary>
     /// The file's diagnostics and <paramref name="extra"/> (findings, data problems) in source order,

@@ -25,8 +25,8 @@ internal static class InspectCommand
         }
 
         var program = compilation.Program;
-        var cache = new Dictionary<BoundData, DataLoadResult>(ReferenceEqualityComparer.Instance);
-        DataLoadResult Load(BoundData data) => cache.TryGetValue(data, out var loaded) ? loaded : cache[data] = DataLoader.Load(data);
+        var cache = new DataCache();
+        DataLoadResult Load(BoundData declaration) => cache.Load(declaration);
 
         var analyses = new List<NetworkAnalysis>();
         var problems = new List<Diagnostic>();

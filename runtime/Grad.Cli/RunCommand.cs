@@ -84,7 +84,7 @@ internal static class RunCommand
 
                 if (result is CompletedRunResult { Findings: { IsEmpty: false } findings })
                 {
-                    DiagnosticPrinter.Print(compilation, CheckCommand.Shown(findings.Select(f => f.ToDiagnostic()), options), options.File, stdout);
+                    DiagnosticPrinter.Print(compilation, CheckCommand.Shown(findings.Select(CheckCommand.AsDiagnostic), options), options.File, stdout);
                 }
 
                 if (!options.Quiet)
@@ -171,12 +171,11 @@ internal static class RunCommand
     internal static List<RunResult> RunAll(BoundProgram program, CancellationToken cancellation, bool interactive, TextWriter stderr, int threads, Func<RunResult, RunResult> finished, out int failures)
     {
         failures = 0;
-        var cache = new Dictionary<BoundData, DataLoadResult>(ReferenceEqualityComparer.Instance);
         var options = new RunOptions
         {
             Cancellation = cancellation,
             Threads = threads,
-            LoadData = data => cache.TryGetValue(data, out var loaded) ? loaded : cache[data] = DataLoader.Load(data),
+            LoadData = new DataCache().Load,
         };
         var results = new List<RunResult>();
         foreach (var run in program.Runs)

@@ -428,18 +428,12 @@ public static class ResultSerializer
 
             if (!finding.Fixes.IsEmpty)
             {
-                json.WritePropertyName("fixes");
-                json.WriteStartArray();
-                foreach (var fix in finding.Fixes)
+                Objects(json, "fixes", finding.Fixes, fix =>
                 {
-                    json.WriteStartObject();
                     Property(json, "title", fix.Title);
                     Property(json, "kind", fix.Kind);
                     NumberProperty(json, "predicted", fix.Predicted);
-                    json.WriteEndObject();
-                }
-
-                json.WriteEndArray();
+                });
             }
 
             json.WriteEndObject();
@@ -456,22 +450,31 @@ public static class ResultSerializer
         NumberProperty(json, "loss", network.Loss);
         Property(json, "verdict", network.Verdict.ToString().ToLowerInvariant());
         NumberProperty(json, "ratio", network.Ratio);
-        json.WritePropertyName("layers");
-        json.WriteStartArray();
-        foreach (var layer in network.Layers)
+        Objects(json, "layers", network.Layers, layer =>
         {
-            json.WriteStartObject();
             Property(json, "index", layer.Index);
             Property(json, "units", layer.Units);
             Property(json, "activation", layer.Activation);
             Property(json, "label", layer.Label);
             NumberProperty(json, "deltaNorm", layer.DeltaNorm);
             NumberProperty(json, "weightGradNorm", layer.WeightGradNorm);
+        });
+        json.WriteEndObject();
+    }
+
+    /// <summary><c>"name": [{…}, …]</c>: one object per item, its properties written by <paramref name="writeProperties"/>.</summary>
+    private static void Objects<T>(JsonWriter json, string name, IEnumerable<T> items, Action<T> writeProperties)
+    {
+        json.WritePropertyName(name);
+        json.WriteStartArray();
+        foreach (var item in items)
+        {
+            json.WriteStartObject();
+            writeProperties(item);
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
-        json.WriteEndObject();
     }
 
     private static void WriteDiagnostic(JsonWriter json, ReportDiagnostic diagnostic)

@@ -41,9 +41,7 @@ public static class Runner
     public static IReadOnlyList<RunResult> ExecuteAll(BoundProgram program, RunOptions? options = null)
     {
         options ??= RunOptions.Default;
-        var cache = new Dictionary<BoundData, DataLoadResult>(ReferenceEqualityComparer.Instance);
-        var load = options.LoadData ?? DataLoader.Load;
-        var cached = options with { LoadData = data => cache.TryGetValue(data, out var r) ? r : cache[data] = load(data) };
+        var cached = options with { LoadData = new DataCache(options.LoadData).Load };
         var results = new List<RunResult>();
         foreach (var run in program.Runs)
         {
