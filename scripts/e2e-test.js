@@ -14,6 +14,8 @@
 //     agrees with `grad run --json`
 //  8. Grad: Run File summarises every run; its "Show Gradient Flow" button opens the panel: the table, one row
 //     per layer, and the charts drawn
+//  8b. residual.grad (written into the workspace): the hover on a layer whose output enters a residual block
+//     shows the chain rule with the identity term and numbers (δ² equal to grad inspect's) and the skip's share
 //  9. errors/bad.grad: a squiggle and a Problems entry
 //  Screenshots + result.json in $OUT_DIR (default artifacts/e2e). Exit code 0 = every check passed.
 // Env: GRAD_E2E_DIR (default ~/.cache/grad-e2e; scripts/e2e-setup.sh fills it), VSIX, OUT_DIR, CHROMIUM,
@@ -149,12 +151,24 @@ async function main() {
   fs.cpSync(path.join(ROOT, 'examples'), dirs.ws, { recursive: true });
   const seedFile = path.join(dirs.ws, 'seed.grad');
   const badFile = path.join(dirs.ws, 'errors', 'bad.grad');
+  // Residual blocks one unit wide, each on its own lines: the hover on layer 2 (its output enters the second block)
+  // shows the chain rule with the identity term and numbers.
+  const residualFile = path.join(dirs.ws, 'residual.grad');
+  fs.writeFileSync(residualFile, [
+    '// residual.grad (written by the e2e test): one-unit layers with residual blocks',
+    'network skip {', '  input 1', '  dense 1 sigmoid',
+    '  residual {', '    dense 1 sigmoid as inner', '  }',
+    '  residual {', '    dense 1 sigmoid', '  }',
+    '  dense 1 sigmoid', '  init normal(mean = 0, std = 1)', '  loss mse', '  seed 3', '}', '',
+    'data point { x: [0.7]  y: [0.2] }', '',
+    'run fit {', '  train skip on point', '  optimizer sgd(lr = 0.1)', '  epochs 5', '}', ''].join('\n'));
 
   // The numbers the editor must show, from the CLI (run on the same files, before the editor starts).
   const cliEnv = { ...env, HOME: process.env.HOME, TMPDIR: os.tmpdir() };
-  let inspectJson; let runJson; let cliError = null;
+  let inspectJson; let runJson; let residualInspect; let cliError = null;
   try {
     inspectJson = cliJson('inspect', seedFile, cliEnv);
+    residualInspect = cliJson('inspect', residualFile, cliEnv);
     runJson = cliJson('run', seedFile, cliEnv);
   } catch (e) { cliError = e.message; }
   mark('CLI ran (grad inspect, grad run)');
@@ -313,62 +327,62 @@ async function main() {
 
     if (cliError) console.log(`note: the CLI could not give the reference numbers: ${cliError}`);
 
+    /** Hovers `word` on the line containing `lineText` of `editor` (showing `file`) with the mouse (Ctrl+K Ctrl+I as a last resort); the hover's text. */
+    const hoverOn = async (lineText, word, expected, editor = seed, file = seedFile) => {
+      const wordBox = async () => page.evaluate(({ sel, lineText, word }) => {
+        const ed = document.querySelector(sel);
+        const line = [...ed.querySelectorAll('.view-line')].find((l) => l.textContent.replace(/\u00a0/g, ' ').includes(lineText));
+        if (!line) return null;
+        for (const span of line.querySelectorAll('span span')) {
+          const node = span.firstChild;
+          const i = node && node.textContent.indexOf(word);
+          if (node && i >= 0) {
+            const r = document.createRange(); r.setStart(node, i + 1); r.setEnd(node, i + word.length - 1);
+            const b = r.getBoundingClientRect();
+            return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+          }
+        }
+        return null;
+      }, { sel: editor, lineText, word });
+      let box = await wordBox();
+      if (!box) {
+        // The line may be scrolled out of view: put the cursor on it with Go to Line, then measure again.
+        const lineNumber = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(lineText)) + 1;
+        await page.keyboard.press('Control+G');
+        await page.keyboard.type(String(lineNumber));
+        await page.keyboard.press('Enter');
+        await page.waitForTimeout(300);
+        box = await wordBox();
+      }
+      if (!box) throw new Error(`line "${lineText}" not found in the editor DOM`);
+      await page.keyboard.press('Escape');
+      const hover = page.locator('.monaco-hover', { hasText: expected });
+      let via = null;
+      for (let attempt = 1; attempt <= 4 && !via; attempt++) {
+        await page.mouse.move(box.x - 40, box.y + 80);
+        await page.mouse.move(box.x, box.y, { steps: 5 });
+        try { await hover.first().waitFor({ state: 'visible', timeout: 6000 }); via = `mouse (attempt ${attempt})`; } catch (_) {
+          const failed = page.locator('.notification-toast', { hasText: 'textDocument/hover failed' }).first();
+          if (await failed.isVisible()) throw new Error(`the server failed the hover: ${(await failed.innerText()).replace(/\s+/g, ' ')}`);
+        }
+      }
+      if (!via) {
+        via = 'keyboard Ctrl+K Ctrl+I';
+        await page.mouse.click(box.x, box.y);
+        await page.keyboard.press('Control+K');
+        await page.keyboard.press('Control+I');
+        await hover.first().waitFor({ state: 'visible', timeout: 10000 });
+      }
+      const text = (await hover.first().innerText()).trim();
+      console.log(`hover on ${word} of "${lineText}" (${via}):`, JSON.stringify(text));
+      return text;
+    };
+
     // --- 6. hover on a layer of `chain`: ‖δ‖ equals grad inspect's ------------------------------------
     await section('hover', async () => {
       // Code lenses insert lines above runs and move the text: wait for them before measuring positions.
       await page.locator(`${seed} .codelens-decoration a`, { hasText: /Run/ }).first().waitFor({ timeout: 60000 });
       mark('code lenses shown');
-      /** Hovers `word` on the line containing `lineText` with the mouse (Ctrl+K Ctrl+I as a last resort); the hover's text. */
-      const hoverOn = async (lineText, word, expected) => {
-        const wordBox = async () => page.evaluate(({ sel, lineText, word }) => {
-          const ed = document.querySelector(sel);
-          const line = [...ed.querySelectorAll('.view-line')].find((l) => l.textContent.replace(/\u00a0/g, ' ').includes(lineText));
-          if (!line) return null;
-          for (const span of line.querySelectorAll('span span')) {
-            const node = span.firstChild;
-            const i = node && node.textContent.indexOf(word);
-            if (node && i >= 0) {
-              const r = document.createRange(); r.setStart(node, i + 1); r.setEnd(node, i + word.length - 1);
-              const b = r.getBoundingClientRect();
-              return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
-            }
-          }
-          return null;
-        }, { sel: seed, lineText, word });
-        let box = await wordBox();
-        if (!box) {
-          // The line may be scrolled out of view: put the cursor on it with Go to Line, then measure again.
-          const lineNumber = fs.readFileSync(seedFile, 'utf8').split('\n').findIndex((l) => l.includes(lineText)) + 1;
-          await page.keyboard.press('Control+G');
-          await page.keyboard.type(String(lineNumber));
-          await page.keyboard.press('Enter');
-          await page.waitForTimeout(300);
-          box = await wordBox();
-        }
-        if (!box) throw new Error(`line "${lineText}" not found in the editor DOM`);
-        await page.keyboard.press('Escape');
-        const hover = page.locator('.monaco-hover', { hasText: expected });
-        let via = null;
-        for (let attempt = 1; attempt <= 4 && !via; attempt++) {
-          await page.mouse.move(box.x - 40, box.y + 80);
-          await page.mouse.move(box.x, box.y, { steps: 5 });
-          try { await hover.first().waitFor({ state: 'visible', timeout: 6000 }); via = `mouse (attempt ${attempt})`; } catch (_) {
-            const failed = page.locator('.notification-toast', { hasText: 'textDocument/hover failed' }).first();
-            if (await failed.isVisible()) throw new Error(`the server failed the hover: ${(await failed.innerText()).replace(/\s+/g, ' ')}`);
-          }
-        }
-        if (!via) {
-          via = 'keyboard Ctrl+K Ctrl+I';
-          await page.mouse.click(box.x, box.y);
-          await page.keyboard.press('Control+K');
-          await page.keyboard.press('Control+I');
-          await hover.first().waitFor({ state: 'visible', timeout: 10000 });
-        }
-        const text = (await hover.first().innerText()).trim();
-        console.log(`hover on ${word} of "${lineText}" (${via}):`, JSON.stringify(text));
-        return text;
-      };
-
       const hoverText = await hoverOn('dense 1 sigmoid as out', 'dense', '‖δ');
       result.hoverText = hoverText;
       await shot('02-hover-layer.png');
@@ -490,6 +504,24 @@ async function main() {
       softCheck('the paths chart draws bowl\'s level sets (the server\'s contours)', Number(contourLines) >= 10 && contourTitle === 1,
         `data-contour-lines ${contourLines}, ${contourTitle} caption(s) "cost bowl: level sets and paths"`);
       mark('gradient flow shown');
+    });
+
+    // --- 8b. hover on a layer inside a residual block: the chain rule with the identity term -------------
+    await section('residual hover', async () => {
+      await openFile('residual.grad');
+      const residual = editorFor('residual.grad');
+      await page.locator(`${residual} .codelens-decoration a`, { hasText: /Run/ }).first().waitFor({ timeout: 60000 });
+      const text = await hoverOn('dense 1 sigmoid as inner', 'dense', 'ᵒᵘᵗ', residual, residualFile);
+      result.residualHoverText = text;
+      await shot('02c-hover-residual.png');
+      const rule = /δ² = \(∂C\/∂aᵒᵘᵗ \+ W³ᵀδ³\) ⊙ σ'\(z²\) = \((\S+) \+ (\S+)\) × (\S+) = (\S+)/.exec(text);
+      check('the hover on a layer inside a residual block shows the chain rule with the identity term, with numbers', rule !== null, text.slice(0, 300));
+      check('it says how much of the gradient arrives through the skip', /% of it arrives through the skip/.test(text), text.slice(-200));
+      const expected = residualInspect ? inspectDeltaNorm(residualInspect, 'skip', 2) : null;
+      result.residualDelta = { hover: rule && rule[4], inspect: expected };
+      softCheck("its δ² equals grad inspect's ‖δ²‖ (one unit, one sample)", rule !== null && expected !== null && agreesToShownPrecision(rule[4].replace(/^-/, ''), expected),
+        `hover ${rule && rule[4]}, grad inspect ${expected}`);
+      mark('residual hover checked');
     });
 
     // --- 9. diagnostics in a file with an error --------------------------------------------------------

@@ -295,11 +295,11 @@ public sealed partial class Binder
             return null;
         }
 
-        LayerKind? kind = kindName.Text switch { "layer" => LayerKind.LayerNorm, "batch" => LayerKind.BatchNorm, _ => null };
+        LayerKind? kind = Builtins.Find(Builtins.Norms, kindName.Text)?.Name switch { "layer" => LayerKind.LayerNorm, "batch" => LayerKind.BatchNorm, _ => null };
         if (kind is null)
         {
             Report(DiagnosticCatalog.UnknownBuiltin, kindName.Span,
-                $"unknown normalization '{kindName.Text}': write `norm layer` (LayerNorm) or `norm batch` (BatchNorm1d){NameSuggestions.DidYouMean(kindName.Text, ["layer", "batch"])}");
+                $"unknown normalization '{kindName.Text}': write `norm layer` (LayerNorm) or `norm batch` (BatchNorm1d){NameSuggestions.DidYouMean(kindName.Text, Builtins.Norms.Select(b => b.Name))}");
             return null;
         }
 

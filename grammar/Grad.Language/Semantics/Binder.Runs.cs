@@ -296,11 +296,11 @@ public sealed partial class Binder
             return null;
         }
 
-        ClipKind? kind = kindName.Text switch { "norm" => ClipKind.Norm, "value" => ClipKind.Value, _ => null };
+        ClipKind? kind = Builtins.Find(Builtins.Clips, kindName.Text)?.Name switch { "norm" => ClipKind.Norm, "value" => ClipKind.Value, _ => null };
         if (kind is null)
         {
             Report(DiagnosticCatalog.UnknownBuiltin, kindName.Span,
-                $"unknown clipping '{kindName.Text}': write `clip norm C` (clip_grad_norm_) or `clip value C` (clip_grad_value_){NameSuggestions.DidYouMean(kindName.Text, ["norm", "value"])}");
+                $"unknown clipping '{kindName.Text}': write `clip norm C` (clip_grad_norm_) or `clip value C` (clip_grad_value_){NameSuggestions.DidYouMean(kindName.Text, Builtins.Clips.Select(b => b.Name))}");
             return null;
         }
 
@@ -531,7 +531,7 @@ public sealed partial class Binder
 
     private StopCondition? BindStopCondition(Identifier metric, ExpressionSyntax? threshold)
     {
-        StopMetric? kind = metric.Text switch
+        StopMetric? kind = Builtins.Find(Builtins.Metrics, metric.Text)?.Name switch
         {
             "change" => StopMetric.Change,
             "grad" => StopMetric.Grad,
@@ -542,7 +542,7 @@ public sealed partial class Binder
         if (kind is null)
         {
             Report(DiagnosticCatalog.UnknownBuiltin, metric.Span,
-                $"unknown stop condition '{metric.Text}'{NameSuggestions.DidYouMean(metric.Text, ["change", "grad", "cost", "loss"])}; expected change, grad, cost or loss");
+                $"unknown stop condition '{metric.Text}'{NameSuggestions.DidYouMean(metric.Text, Builtins.Metrics.Select(b => b.Name))}; expected change, grad, cost or loss");
             return null;
         }
 

@@ -56,6 +56,9 @@ public sealed record LayerAnalysis(
     public int DeadUnits { get; init; }
 
     public int SaturatedUnits { get; init; }
+
+    /// <summary>When this layer's output enters a residual block: the chain rule's identity term and the split of δ.</summary>
+    public IdentityPath? Identity { get; init; }
 }
 
 /// <summary>
@@ -215,7 +218,7 @@ public static class NetworkAnalyzer
                 deltaNorms[l],
                 Backprop.WeightGradNorm(model, gradient, l),
                 deltaNorms[l] / outputNorm,
-                chain) { DeadUnits = dead, SaturatedUnits = saturated });
+                chain) { DeadUnits = dead, SaturatedUnits = saturated, Identity = IdentityPath.Of(model, backprop, l) });
         }
 
         var ratio = deltaNorms[0] / outputNorm;

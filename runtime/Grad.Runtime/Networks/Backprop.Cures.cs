@@ -24,6 +24,7 @@ public sealed partial class Backprop
         private readonly double[]?[] batchMean;
         private readonly double[]?[] batchVariance;
         private readonly double[]?[] outputGradients;
+        private readonly double[]?[] throughLayers;
         private readonly int[] blockEndingAt;
 
         public Cures(NetworkModel model, int maxBatch, double[][] activations)
@@ -36,6 +37,7 @@ public sealed partial class Backprop
             batchMean = new double[count][];
             batchVariance = new double[count][];
             outputGradients = new double[count][];
+            throughLayers = new double[count + 1][];
             Running = new (double[] Mean, double[] Variance)?[count];
             blockEndingAt = new int[count + 1];
             Array.Fill(blockEndingAt, -1);
@@ -48,6 +50,7 @@ public sealed partial class Backprop
                 {
                     outputGradients[l] = new double[size];
                     blockEndingAt[from] = l;
+                    throughLayers[from] = new double[maxBatch * shape.Units];
                 }
 
                 if (shape.IsNorm)
@@ -99,6 +102,8 @@ public sealed partial class Backprop
         {
             if (blockEndingAt[l] is var end && end >= 0)
             {
+                // Kept for the editor: what came back through the block's layers, before the identity path is added.
+                up.CopyTo(throughLayers[l]!);
                 var skipGradient = outputGradients[end]!;
                 for (var i = 0; i < up.Length; i++)
                 {
@@ -110,6 +115,24 @@ public sealed partial class Backprop
             {
                 up.CopyTo(kept);
             }
+        }
+
+        /// <summary>
+        /// The two parts of ∂C/∂a at the input of a residual block whose input is the output of layer
+        /// position <paramref name="l"/> − 1 (1 ≤ l): through the block's layers, and through its
+        /// identity path (the gradient with respect to the block's output). False when no block starts there.
+        /// </summary>
+        public bool TryGetIdentitySplit(int l, int count, out ReadOnlySpan<double> layers, out ReadOnlySpan<double> skip)
+        {
+            if (l < 1 || l >= blockEndingAt.Length || blockEndingAt[l] < 0)
+            {
+                layers = skip = default;
+                return false;
+            }
+
+            layers = throughLayers[l]!.AsSpan(0, count);
+            skip = outputGradients[blockEndingAt[l]]!.AsSpan(0, count);
+            return true;
         }
 
         public void NormForward(int l, LayerShape shape, ReadOnlySpan<double> parameters, ReadOnlySpan<double> x, Span<double> y, int batch, bool evaluation)

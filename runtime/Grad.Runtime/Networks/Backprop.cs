@@ -55,6 +55,19 @@ public sealed unsafe partial class Backprop
     public ReadOnlySpan<double> Delta(int layer) => deltas[layer].AsSpan(0, BatchSize * Model.Layers[layer].Units);
 
     /// <summary>
+    /// For a layer whose output is the input of a residual block, the two parts of ∂C/∂a^l of the
+    /// last <see cref="Run"/>, [batch, units]: what came back through the block's layers (Wᵀδ of its
+    /// first layer) and through its identity path (∂C/∂ of the block's output); δ^l is their sum
+    /// times g'(z^l). False for other layers.
+    /// </summary>
+    public bool TryGetIdentitySplit(int layer, out ReadOnlySpan<double> throughLayers, out ReadOnlySpan<double> throughSkip)
+    {
+        throughLayers = throughSkip = default;
+        return cures is not null && layer + 1 < Model.Layers.Length
+            && cures.TryGetIdentitySplit(layer + 1, BatchSize * Model.Layers[layer].Units, out throughLayers, out throughSkip);
+    }
+
+    /// <summary>
     /// The forward pass only; returns the batch-mean loss. In <paramref name="evaluation"/> mode
     /// (<c>model.eval()</c>) <c>norm batch</c> layers use their running estimates instead of the batch's statistics.
     /// </summary>

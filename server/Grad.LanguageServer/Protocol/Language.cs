@@ -56,6 +56,9 @@ public sealed class CompletionItem
     public int? InsertTextFormat { get; set; }
 
     public string? SortText { get; set; }
+
+    /// <summary>Select this item first (the declaration keyword at the start of a top-level line).</summary>
+    public bool? Preselect { get; set; }
 }
 
 public sealed class SignatureHelp

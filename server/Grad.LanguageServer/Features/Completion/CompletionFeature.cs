@@ -51,103 +51,135 @@ public sealed class CompletionFeature
     private static IEnumerable<CompletionItem> Items(Compilation compilation, TokenContext caret, bool sameLine)
     {
         var previous = caret.Previous();
-        var previousText = sameLine ? previous?.Text : null;
-        var call = caret.EnclosingCall();
-        if (call is { } inside)
+        if (caret.EnclosingCall() is { } call)
         {
-            return ArgumentNames(inside.Name.Text);
+            // Inside a call: its parameters (those not given yet), nothing else; a math function's argument is an expression.
+            return caret.CategoryAt(call.NameIndex) switch
+            {
+                BuiltinCategory.Function => ExpressionItems(compilation, caret),
+                { } category when Builtins.Find(category, call.Name.Text) is { } callee =>
+                    ArgumentNames(callee, caret.GivenArguments(call.NameIndex).ToHashSet(StringComparer.Ordinal)),
+                _ => [],
+            };
         }
 
-        // After `dense N`: an activation.
-        if (sameLine && caret.Previous(2)?.Text == "dense" && previous?.Kind == Language.Syntax.TokenKind.Number)
+        switch (sameLine ? caret.CategoryAt(caret.Before.Count) : null)
         {
-            return BuiltInItems(BuiltInKind.Activation);
+            case BuiltinCategory.Function:
+                return ExpressionItems(compilation, caret);
+            case BuiltinCategory.Init:
+                return BuiltInItems(BuiltinCategory.Init).Concat(KeywordItems("from"));
+            case { } category:
+                return BuiltInItems(category);
         }
 
-        switch (previousText)
+        switch (sameLine ? previous?.Text : null)
         {
-            case "init":
-                return BuiltInItems(BuiltInKind.Init);
-            case "loss" when caret.Block == "network":
-                return BuiltInItems(BuiltInKind.Loss);
-            case "optimizer":
-                return BuiltInItems(BuiltInKind.Optimizer);
-            case "=" when caret.Declaration == "data" && caret.Block is null:
-                return BuiltInItems(BuiltInKind.Generator);
             case "minimize":
                 return Names(compilation, SymbolKind.Cost);
             case "train":
                 return Names(compilation, SymbolKind.Network);
             case "on":
                 return Names(compilation, SymbolKind.Data);
-            case "until":
-                return new[] { "change", "grad", "cost", "loss" }.Select(m => new CompletionItem { Label = m, Kind = EnumMemberKind, Detail = "stop metric" });
+            case "record":
+                return KeywordItems("every");
         }
 
-        if (caret.Declaration is "let" or "cost" && caret.Block is null && caret.Before.Any(t => t.Text == "="))
-        {
-            return ExpressionItems(compilation, caret);
-        }
-
+        // A new item starts at the beginning of a line or right after a block's `{`.
+        var itemStart = !sameLine || previous?.Text is "{" or "}";
         return caret.Block switch
         {
-            "network" => Keywords("input", "dense", "repeat", "init", "loss", "seed")
-                .Concat(AfterLayer(caret) ? Keywords("weights", "bias", "as") : []),
-            "repeat" => Keywords("dense").Concat(AfterLayer(caret) ? Keywords("weights", "bias", "as") : []),
-            "run" => Keywords("minimize", "train", "optimizer", "steps", "epochs", "batch", "until", "record", "seed")
-                .Concat(previous?.Text == "record" ? Keywords("every") : [])
-                .Concat(caret.Before.Count > 0 && caret.Before.Reverse().TakeWhile(t => t.Text != "{").Any(t => t.Text == "minimize") ? Keywords("from") : [])
-                .Concat(caret.Before.Count > 0 && caret.Before.Reverse().TakeWhile(t => t.Text != "{").Any(t => t.Text == "train") ? Keywords("on") : []),
+            null => itemStart ? DeclarationSnippets() : [],
+            "network" or "repeat" or "residual" when itemStart =>
+                KeywordItems(Keywords.At(caret.Block == "network" ? KeywordPlace.Network : KeywordPlace.Layers)),
+            "network" when previous?.Kind == Language.Syntax.TokenKind.String && caret.Previous(2)?.Text == "from" => KeywordItems("run"),
+            "network" or "repeat" or "residual" => caret.AfterDenseLayer() ? KeywordItems(Keywords.At(KeywordPlace.LayerOption)) : [],
+            "run" when itemStart => KeywordItems(Keywords.At(KeywordPlace.Run)),
+            "run" => RunContinuations(caret),
             "data" => new[] { "x", "y" }.Select(f => new CompletionItem { Label = f, Kind = ValueKind, InsertText = $"{f}: [$1]", InsertTextFormat = SnippetFormat }),
-            null => DeclarationSnippets(),
             _ => [],
         };
     }
 
-    private static bool AfterLayer(TokenContext caret) =>
-        caret.Before.Reverse().TakeWhile(t => t.Text is not ("{" or "}")).Any(t => t.Text == "dense");
+    /// <summary>The word that continues a run item: <c>from</c> after <c>minimize COST</c>, <c>on</c> after <c>train NET</c>, <c>then</c> after a warmup.</summary>
+    private static IEnumerable<CompletionItem> RunContinuations(TokenContext caret)
+    {
+        var start = caret.ItemStart();
+        if (start < 0)
+        {
+            return [];
+        }
 
-    private static IEnumerable<CompletionItem> Keywords(params string[] keywords) =>
-        keywords.Select(k => new CompletionItem { Label = k, Kind = KeywordKind });
+        var item = caret.Before.Skip(start).ToArray();
+        return item[0].Text switch
+        {
+            "minimize" when item.Length == 2 => KeywordItems("from"),
+            "train" when item.Length == 2 => KeywordItems("on"),
+            "schedule" when item.Length == 2 || item[^1].Text == ")" => item[1].Text == "warmup" && !item.Any(t => t.Text == "then") ? KeywordItems("then") : [],
+            _ => [],
+        };
+    }
 
-    private static IEnumerable<CompletionItem> BuiltInItems(BuiltInKind kind) =>
-        BuiltIns.OfKind(kind).Select(b => new CompletionItem
+    private static IEnumerable<CompletionItem> KeywordItems(params string[] keywords) =>
+        KeywordItems(keywords.Select(k => Keywords.Find(k)!));
+
+    private static IEnumerable<CompletionItem> KeywordItems(IEnumerable<KeywordInfo> keywords) =>
+        keywords.Select((k, i) => new CompletionItem
+        {
+            Label = k.Name,
+            Kind = KeywordKind,
+            Detail = k.Form,
+            Documentation = new MarkupContent { Value = k.Documentation },
+            SortText = $"{i:00}",
+        });
+
+    private static IEnumerable<CompletionItem> BuiltInItems(BuiltinCategory category) =>
+        Builtins.OfCategory(category).Select((b, i) => new CompletionItem
         {
             Label = b.Name,
-            Kind = kind == BuiltInKind.Optimizer ? ClassKind : FunctionKind,
+            Kind = category switch
+            {
+                BuiltinCategory.Optimizer => ClassKind,
+                BuiltinCategory.Norm or BuiltinCategory.Clip or BuiltinCategory.Metric or BuiltinCategory.Loss => EnumMemberKind,
+                _ => FunctionKind,
+            },
             Detail = b.Signature,
-            Documentation = new MarkupContent { Value = b.Documentation + (b.UpdateRule is null ? "" : $"\n\nupdate rule: {b.UpdateRule}") },
+            Documentation = new MarkupContent { Value = BuiltinText.Documentation(b) },
             InsertText = Snippet(b),
             InsertTextFormat = SnippetFormat,
+            SortText = $"{i:00}",
         });
 
     /// <summary><c>adam(lr = ${1:0.001}, …)</c>: every parameter with its default, tab stops on the values.</summary>
-    private static string Snippet(BuiltIn builtIn)
+    private static string Snippet(Builtin builtIn)
     {
-        if (builtIn.Parameters.Count == 0)
+        if (builtIn.Parameters.IsEmpty)
         {
             return builtIn.Name;
         }
 
-        // Optimizers: show every hyperparameter; others: only the ones that matter most (all of them here, they are few).
         var stop = 1;
-        var arguments = builtIn.Parameters.Select(p => $"{p.Name} = ${{{stop++}:{EscapeSnippet(p.Default ?? (p.Name == "lr" ? "0.01" : "\"\""))}}}");
+        var arguments = builtIn.Parameters.Select(p => $"{p.Name} = ${{{stop++}:{EscapeSnippet(Placeholder(p))}}}");
         return $"{builtIn.Name}({string.Join(", ", arguments)})";
     }
 
+    /// <summary>The default; for a required parameter, the parameter's name (a string: empty quotes).</summary>
+    private static string Placeholder(BuiltinParameter parameter) =>
+        parameter.WrittenDefault ?? (parameter.Kind == ArgumentKind.String ? "\"\"" : parameter.Name);
+
     private static string EscapeSnippet(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("$", "\\$", StringComparison.Ordinal).Replace("}", "\\}", StringComparison.Ordinal);
 
-    private static IEnumerable<CompletionItem> ArgumentNames(string callee) =>
-        BuiltIns.All.Where(b => b.Name == callee && b.Parameters.Count > 0).Take(1)
-            .SelectMany(b => b.Parameters)
-            .Select(p => new CompletionItem
-            {
-                Label = p.Name,
-                Kind = VariableKind,
-                Detail = p.Default is null ? "required" : $"default {p.Default}",
-                InsertText = $"{p.Name} = ${{1:{EscapeSnippet(p.Default ?? "")}}}",
-                InsertTextFormat = SnippetFormat,
-            });
+    private static IEnumerable<CompletionItem> ArgumentNames(Builtin callee, HashSet<string> given) =>
+        callee.Parameters.Where(p => !given.Contains(p.Name)).Select((p, i) => new CompletionItem
+        {
+            Label = p.Name,
+            Kind = VariableKind,
+            Detail = p.WrittenDefault is { } written ? $"default {written}" : "required",
+            Documentation = p.Description is null ? null : new MarkupContent { Value = p.Description },
+            InsertText = $"{p.Name} = ${{1:{EscapeSnippet(Placeholder(p))}}}",
+            InsertTextFormat = SnippetFormat,
+            SortText = $"{i:00}",
+        });
 
     private static IEnumerable<CompletionItem> Names(Compilation compilation, SymbolKind kind) =>
         compilation.Semantics.Symbols.Where(s => s.Kind == kind && s.Container is null)
@@ -162,22 +194,38 @@ public sealed class CompletionFeature
             ? caret.Before.SkipWhile(t => t.Text != "(").TakeWhile(t => t.Text != ")").Where(t => t.Kind == Language.Syntax.TokenKind.Identifier)
                 .Select(t => new CompletionItem { Label = t.Text, Kind = VariableKind, Detail = "parameter" })
             : [];
-        var functions = BuiltIns.MathFunctions.Select(f => new CompletionItem
+        var functions = Builtins.Functions.Select(f => new CompletionItem
         {
-            Label = f,
+            Label = f.Name,
             Kind = FunctionKind,
-            InsertText = $"{f}($1)",
+            Detail = f.Signature,
+            InsertText = $"{f.Name}($1)",
             InsertTextFormat = SnippetFormat,
         });
         return parameters.Concat(constants).Concat(functions);
     }
 
+    /// <summary>The editor's templates of the declarations; what each is comes from the catalogue.</summary>
+    private static readonly Dictionary<string, string> DeclarationTemplates = new(StringComparer.Ordinal)
+    {
+        ["let"] = "let ${1:name} = ${2:0}",
+        ["cost"] = "cost ${1:name}(${2:w1, w2}) = ${3:w1^2 + w2^2}",
+        ["network"] = "network ${1:name} {\n  input ${2:1}\n  dense ${3:1} ${4:sigmoid}\n  loss ${5:mse}\n}",
+        ["data"] = "data ${1:name} { x: [${2:1.0}]  y: [${3:0.5}] }",
+        ["run"] = "run ${1:name} {\n  minimize ${2:cost} from ${3:w1 = 1}\n  optimizer ${4:sgd(lr = 0.1)}\n  steps ${5:100}\n}",
+    };
+
+    /// <summary>The declaration keywords, first in the list (sorted before anything the client adds) and as templates.</summary>
     private static IEnumerable<CompletionItem> DeclarationSnippets() =>
-    [
-        new() { Label = "let", Kind = KeywordKind, InsertText = "let ${1:name} = ${2:0}", InsertTextFormat = SnippetFormat, Detail = "a named constant" },
-        new() { Label = "cost", Kind = KeywordKind, InsertText = "cost ${1:name}(${2:w1, w2}) = ${3:w1^2 + w2^2}", InsertTextFormat = SnippetFormat, Detail = "a differentiable cost" },
-        new() { Label = "network", Kind = KeywordKind, InsertText = "network ${1:name} {\n  input ${2:1}\n  dense ${3:1} ${4:sigmoid}\n  loss ${5:mse}\n}", InsertTextFormat = SnippetFormat, Detail = "a feed-forward chain" },
-        new() { Label = "data", Kind = KeywordKind, InsertText = "data ${1:name} { x: [${2:1.0}]  y: [${3:0.5}] }", InsertTextFormat = SnippetFormat, Detail = "a data set" },
-        new() { Label = "run", Kind = KeywordKind, InsertText = "run ${1:name} {\n  minimize ${2:cost} from ${3:w1 = 1}\n  optimizer ${4:sgd(lr = 0.1)}\n  steps ${5:100}\n}", InsertTextFormat = SnippetFormat, Detail = "an optimizer run" },
-    ];
+        Keywords.At(KeywordPlace.TopLevel).Select((k, i) => new CompletionItem
+        {
+            Label = k.Name,
+            Kind = KeywordKind,
+            InsertText = DeclarationTemplates.GetValueOrDefault(k.Name, k.Name),
+            InsertTextFormat = SnippetFormat,
+            Detail = k.Form,
+            Documentation = new MarkupContent { Value = k.Documentation },
+            SortText = $"0{i:00}",
+            Preselect = i == 0,
+        });
 }

@@ -68,6 +68,8 @@ public sealed class HoverFeature
         };
 
         markdown ??= OptimizerHover.Markdown(compilation, offset);
+        markdown ??= ScheduleHover.Markdown(compilation, offset);
+        markdown ??= ResidualHover.Markdown(context.Analyzer, snapshot, offset, cancellationToken);
         markdown ??= SettingHover.Markdown(compilation, offset);
         TextSpan? span = reference?.Span;
         if (markdown is null)

@@ -34,10 +34,15 @@ public static class LayerHover
         {
             var layer = layers[0];
             var numbers = report?.Layers.FirstOrDefault(l => l.Index == layer.Index);
-            text.Append($"**layer {layer.Index} of {total}** in `{network.Name}` · {layer.InputUnits} → {layer.Units} units · `{layer.Activation.Name}`");
+            text.Append($"**layer {layer.Index} of {total}** in `{network.Name}` · {layer.InputUnits} → {layer.Units} units · `{(layer.IsNorm ? layer.KindName : layer.Activation.Name)}`");
             if (layer.Label is not null)
             {
                 text.Append($" · `as {layer.Label}`");
+            }
+
+            if (ResidualHover.BlockOf(network, layer) is { } block)
+            {
+                text.Append($" · in the residual block of layers {block.First}–{block.Last}");
             }
 
             text.Append("\n\n");
@@ -72,7 +77,10 @@ public static class LayerHover
 
         var repeat = layers[0].Repeat;
         text.Append($"**{(repeat is null ? "layers" : "repeat")} · layers {layers[0].Index}–{layers[^1].Index} of {total}** in `{network.Name}`\n\n");
-        var rows = new HoverTable("l", "shape", "activation", "‖δˡ‖", "‖∂C/∂Wˡ‖", "‖δˡ‖/‖δᴸ‖", "δ multiplied by");
+        var identity = report?.Layers.Any(n => n.Identity is not null && layers.Any(l => l.Index == n.Index)) == true;
+        var rows = identity
+            ? new HoverTable("l", "shape", "activation", "‖δˡ‖", "‖∂C/∂Wˡ‖", "‖δˡ‖/‖δᴸ‖", "δ multiplied by", "via the skip")
+            : new HoverTable("l", "shape", "activation", "‖δˡ‖", "‖∂C/∂Wˡ‖", "‖δˡ‖/‖δᴸ‖", "δ multiplied by");
         foreach (var layer in layers)
         {
             var numbers = report?.Layers.FirstOrDefault(n => n.Index == layer.Index);
@@ -81,14 +89,17 @@ public static class LayerHover
                 continue;
             }
 
-            rows.Row(
+            string[] cells =
+            [
                 $"{layer.Index}",
                 $"{layer.InputUnits} → {layer.Units}",
-                layer.Activation.Name,
+                layer.IsNorm ? layer.KindName : layer.Activation.Name,
                 Numbers.Format(numbers.DeltaNorm),
                 Numbers.Format(numbers.WeightGradNorm),
                 layer.Index < total ? Numbers.Format(output == 0 ? double.NaN : numbers.DeltaNorm / output) : "",
-                numbers.Chain.Gain is { } gain && layer.Index < total ? Numbers.Format(gain) : "");
+                numbers.Chain.Gain is { } gain && layer.Index < total && numbers.Identity is null ? Numbers.Format(gain) : "",
+            ];
+            rows.Row(identity ? [.. cells, numbers.Identity is { } split ? ResidualHover.Percent(split.SkipShare) : ""] : cells);
         }
 
         text.Append(rows);
@@ -109,6 +120,11 @@ public static class LayerHover
         var n = Numbers.Superscript(layer.Index + 1);
         var derivative = SyntaxLocator.ActivationDerivative(layer.Activation.Kind);
         var chain = numbers.Chain;
+        if (numbers.Identity is { } identity)
+        {
+            return IdentityChainRule(layer, numbers, identity, derivative);
+        }
+
         if (layer.Index == total)
         {
             return chain.OutputGradient is { } outputGradient && chain.ActivationDerivative is { } last && chain.Delta is { } outputDelta
@@ -128,5 +144,34 @@ public static class LayerHover
         }
 
         return "";
+    }
+
+    /// <summary>
+    /// δˡ = (∂C/∂aᵒᵘᵗ + Wᶠᵀδᶠ) ⊙ g'(zˡ) for a layer whose output enters a residual block of layers f–m:
+    /// the identity term with its numbers (the first sample's when one unit wide, else the batch means of the norms).
+    /// </summary>
+    private static string IdentityChainRule(BoundLayer layer, LayerAnalysis numbers, IdentityPath identity, string derivative)
+    {
+        var l = Numbers.Superscript(layer.Index);
+        var f = Numbers.Superscript(identity.BlockFirst);
+        var through = $"W{f}ᵀδ{f}";
+        var text = new StringBuilder();
+        text.Append($"δ{l} = (∂C/∂aᵒᵘᵗ + {through}) ⊙ {derivative}(z{l})");
+        if (identity.Skip is { } skip && identity.Layers is { } layers && identity.ActivationDerivative is { } slope && identity.Delta is { } delta)
+        {
+            text.Append($" = ({Numbers.Format(skip)} + {Numbers.Format(layers)}) × {Numbers.Format(slope)} = {Numbers.Format(delta)}");
+        }
+
+        text.Append("\n\n");
+        var table = new HoverTable("", "mean ‖·‖");
+        table.Row("∂C/∂aᵒᵘᵗ (identity path)", Numbers.Format(identity.SkipNorm));
+        table.Row($"{through} (through layers {identity.BlockFirst}–{identity.BlockLast})", Numbers.Format(identity.LayersNorm));
+        table.Row($"their sum ∂C/∂a{l}", Numbers.Format(identity.SumNorm));
+        table.Row($"δ{l}", Numbers.Format(numbers.DeltaNorm));
+        text.Append(table).Append('\n');
+        text.Append($"The residual block of layers {identity.BlockFirst}–{identity.BlockLast} adds its input a{l} to its output aᵒᵘᵗ, so on the way back ");
+        text.Append($"a{l} gets the gradient at the block's output unchanged (the identity term) besides what comes back through the block's layers: ");
+        text.Append($"{ResidualHover.Percent(identity.SkipShare)} of it arrives through the skip.");
+        return text.ToString();
     }
 }

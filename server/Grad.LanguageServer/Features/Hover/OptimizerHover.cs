@@ -1,9 +1,8 @@
 using System.Text;
 using Grad.Language;
 using Grad.Language.Syntax;
-using Grad.LanguageServer.Analysis;
+using Grad.Language.Semantics;
 using Grad.LanguageServer.Features.Common;
-using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Features.Hover;
 
@@ -20,7 +19,7 @@ public static class OptimizerHover
             return null;
         }
 
-        var builtIn = BuiltIns.Find(call.Name.Text, BuiltInKind.Optimizer);
+        var builtIn = Builtins.Find(Builtins.Optimizers, call.Name.Text);
         if (builtIn is null)
         {
             return null;
@@ -35,41 +34,13 @@ public static class OptimizerHover
         var table = new HoverTable("parameter", "value", "");
         foreach (var parameter in builtIn.Parameters)
         {
-            var value = EffectiveValue(effective, parameter.Name) ?? parameter.Default ?? "required";
-            table.Row(parameter.Name, value, given.Contains(parameter.Name) ? "given" : "default");
+            var value = effective?.Effective.FirstOrDefault(e => e.Key == parameter.Name).Value ?? parameter.Default;
+            var shown = value is null ? "required" : Builtin.FormatDefault(value);
+            table.Row(parameter.Name, shown, given.Contains(parameter.Name) ? "given" : "default");
         }
 
         text.Append(table).Append('\n');
-        text.Append($"{builtIn.Documentation}\n\n");
-        text.Append($"update rule: {builtIn.UpdateRule}\n");
+        text.Append(BuiltinText.Documentation(builtIn)).Append('\n');
         return text.ToString().TrimEnd();
-    }
-
-    private static string? EffectiveValue(Language.Semantics.OptimizerSpec? spec, string parameter)
-    {
-        if (spec is null)
-        {
-            return null;
-        }
-
-        static string F(double value) => Numbers.Exact(value);
-        static string B(bool value) => value ? "true" : "false";
-        return parameter switch
-        {
-            "lr" => F(spec.Lr),
-            "momentum" => F(spec.Momentum),
-            "dampening" => F(spec.Dampening),
-            "nesterov" => B(spec.Nesterov),
-            "weight_decay" => F(spec.WeightDecay),
-            "eps" => F(spec.Eps),
-            "initial_accumulator" => F(spec.InitialAccumulator),
-            "alpha" => F(spec.Alpha),
-            "centered" => B(spec.Centered),
-            "rho" => F(spec.Rho),
-            "beta1" => F(spec.Beta1),
-            "beta2" => F(spec.Beta2),
-            "amsgrad" => B(spec.Amsgrad),
-            _ => null,
-        };
     }
 }

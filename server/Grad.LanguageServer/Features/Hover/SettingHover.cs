@@ -198,14 +198,8 @@ public static class SettingHover
             case LossItemSyntax loss:
             {
                 var name = network is null ? loss.Loss?.Text ?? "…" : LossName(network.Loss);
-                var formula = name switch
-                {
-                    "mse" => "ℓ = ½‖aᴸ − y‖² per sample",
-                    "bce" => "ℓ = −Σ[y log a + (1−y) log(1−a)] per sample, computed stably from zᴸ (needs a sigmoid output)",
-                    "cross_entropy" => "ℓ = −Σ y log softmax(zᴸ) per sample (y one-hot or a class index)",
-                    _ => "mse, bce or cross_entropy",
-                };
-                return $"**loss {name}** — {formula}, averaged over the batch; its derivative ∂ℓ/∂aᴸ starts backpropagation (δᴸ = ∂ℓ/∂aᴸ·g'(zᴸ)). Required.";
+                var formula = Builtins.Find(Builtins.Losses, name) is { } lossBuiltin ? $"ℓ = {lossBuiltin.Summary}" : "mse, bce or cross_entropy";
+                return $"**loss {name}** — {formula}; its derivative ∂ℓ/∂aᴸ starts backpropagation (δᴸ = ∂ℓ/∂aᴸ·g'(zᴸ)). Required.";
             }
 
             case NetworkSeedItemSyntax seed:
@@ -240,7 +234,7 @@ public static class SettingHover
     };
 
     /// <summary>The number of samples when it is known without reading a file.</summary>
-    private static int? SampleCount(BoundData data) => data switch
+    public static int? SampleCount(BoundData? data) => data switch
     {
         InlineBoundData inline => inline.X.Length,
         GeneratedBoundData generated => Math.Max(1, generated.N),

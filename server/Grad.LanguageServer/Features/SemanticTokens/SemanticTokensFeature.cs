@@ -1,7 +1,6 @@
 using Grad.Language;
 using Grad.Language.Semantics;
 using Grad.Language.Syntax;
-using Grad.LanguageServer.Features.Common;
 using Grad.LanguageServer.Hosting;
 using Grad.LanguageServer.Protocol;
 using StreamJsonRpc;
@@ -36,7 +35,6 @@ public sealed class SemanticTokensFeature
     {
         var source = compilation.Source;
         var references = compilation.Semantics.References.ToDictionary(r => r.Span.Start);
-        var builtInNames = BuiltIns.All.Select(b => b.Name).Concat(BuiltIns.MathFunctions).ToHashSet(StringComparer.Ordinal);
         var data = new List<int>();
         var previousLine = 0;
         var previousStart = 0;
@@ -53,7 +51,7 @@ public sealed class SemanticTokensFeature
 
         foreach (var token in compilation.Tokens)
         {
-            var (type, modifiers) = Classify(token, references, builtInNames);
+            var (type, modifiers) = Classify(token, references);
             if (type < 0)
             {
                 continue;
@@ -77,7 +75,18 @@ public sealed class SemanticTokensFeature
         return data.ToArray();
     }
 
-    private static (int Type, int Modifiers) Classify(SyntaxToken token, Dictionary<int, SymbolReference> references, HashSet<string> builtIns)
+    /// <summary>
+    /// Built-in names of the catalogue: functions (activations, inits, optimizers, …) or, for the words
+    /// after <c>norm</c>, <c>clip</c> and <c>until</c> (<c>layer</c>, <c>value</c>, <c>change</c>, …), enum members.
+    /// </summary>
+    private static readonly Dictionary<string, string> BuiltinTypes = Builtins.All
+        .GroupBy(b => b.Name, StringComparer.Ordinal)
+        .ToDictionary(
+            g => g.Key,
+            g => g.All(b => b.Category is BuiltinCategory.Norm or BuiltinCategory.Clip or BuiltinCategory.Metric) ? "enumMember" : "function",
+            StringComparer.Ordinal);
+
+    private static (int Type, int Modifiers) Classify(SyntaxToken token, Dictionary<int, SymbolReference> references)
     {
         switch (token.Kind)
         {
@@ -108,7 +117,7 @@ public sealed class SemanticTokensFeature
                     };
                 }
 
-                return builtIns.Contains(token.Text) ? (Type("function"), Modifier("defaultLibrary")) : (-1, 0);
+                return BuiltinTypes.TryGetValue(token.Text, out var builtin) ? (Type(builtin), Modifier("defaultLibrary")) : (-1, 0);
             default:
                 return (-1, 0);
         }

@@ -1,3 +1,4 @@
+using Grad.Language.Semantics;
 using Grad.LanguageServer.Features.Common;
 using Grad.LanguageServer.Hosting;
 using Grad.LanguageServer.Protocol;
@@ -5,7 +6,7 @@ using StreamJsonRpc;
 
 namespace Grad.LanguageServer.Features.SignatureHelp;
 
-/// <summary>Parameters and defaults of the optimizer, generator, init or activation call around the caret.</summary>
+/// <summary>Parameters and defaults of the built-in call around the caret (optimizer, schedule, generator, init, activation, math function), from the catalogue.</summary>
 public sealed class SignatureHelpFeature
 {
     private readonly ServerContext context;
@@ -32,9 +33,8 @@ public sealed class SignatureHelpFeature
             return null;
         }
 
-        var builtIn = BuiltIns.All.FirstOrDefault(b => b.Name == call.Name.Text && b.Parameters.Count > 0
-            && b.Kind is BuiltInKind.Optimizer or BuiltInKind.Generator or BuiltInKind.Init or BuiltInKind.Activation);
-        if (builtIn is null)
+        var builtIn = Builtins.Find(caret.CategoryAt(call.NameIndex) ?? BuiltinCategory.Function, call.Name.Text);
+        if (builtIn is null || builtIn.Parameters.IsEmpty)
         {
             return null;
         }
@@ -44,18 +44,18 @@ public sealed class SignatureHelpFeature
         var searchFrom = builtIn.Name.Length;
         foreach (var parameter in builtIn.Parameters)
         {
-            var text = parameter.Default is null ? parameter.Name : $"{parameter.Name} = {parameter.Default}";
+            var text = parameter.WrittenDefault is { } written ? $"{parameter.Name} = {written}" : parameter.Name;
             var start = label.IndexOf(text, searchFrom, StringComparison.Ordinal);
             parameters.Add(new ParameterInformation
             {
                 Label = [start, start + text.Length],
-                Documentation = parameter.Documentation.Length == 0 ? null : new MarkupContent { Value = parameter.Documentation },
+                Documentation = BuiltinText.Parameter(parameter) is { } documentation ? new MarkupContent { Value = documentation } : null,
             });
             searchFrom = start + text.Length;
         }
 
         var active = call.NamedArgument is { } named
-            ? builtIn.Parameters.ToList().FindIndex(p => p.Name == named)
+            ? builtIn.Parameters.Select(p => p.Name).ToList().IndexOf(named)
             : call.Argument;
         return new Protocol.SignatureHelp
         {
@@ -64,7 +64,7 @@ public sealed class SignatureHelpFeature
                 new SignatureInformation
                 {
                     Label = label,
-                    Documentation = new MarkupContent { Value = builtIn.Documentation + (builtIn.UpdateRule is null ? "" : $"\n\nupdate rule: {builtIn.UpdateRule}") },
+                    Documentation = new MarkupContent { Value = BuiltinText.Documentation(builtIn) },
                     Parameters = parameters.ToArray(),
                 },
             ],
