@@ -1,4 +1,4 @@
-// The Grad language, v1 (see docs/language.md and ../shared/LANGUAGE.md).
+// The Grad language, v2 (see docs/language.md and ../shared/LANGUAGE.md).
 // Newlines are ordinary whitespace: every item of a block starts with a keyword, which is
 // what error recovery synchronises on. Identifier references have their own rules so that
 // completion can tell "a name goes here" from the caret's rule stack.
@@ -14,6 +14,7 @@ declaration
     | networkDeclaration
     | dataDeclaration
     | runDeclaration
+    | sweepDeclaration
     ;
 
 letDeclaration
@@ -130,6 +131,34 @@ nameRef
     : ID
     ;
 
+// ---- sweeps (v2) -------------------------------------------------------------------------
+
+// A family of runs: the base run with some settings varied (the cartesian product of the lists).
+sweepDeclaration
+    : SWEEP name=ID LBRACE sweepItem* RBRACE
+    ;
+
+sweepItem
+    : RUN nameRef                                                      # sweepBaseItem
+    | VARY variedSetting IN LBRACK (variedValue (COMMA variedValue)* COMMA?)? RBRACK  # varyItem
+    ;
+
+// An optimizer parameter or a `let` constant by name, or one of the run's settings.
+variedSetting
+    : ID
+    | OPTIMIZER
+    | BATCH
+    | SEED
+    | INIT
+    ;
+
+// A number (`0.1`, `2 * rate`) or a call (`he_normal`, `normal(mean = 0, std = 1)`, `adam(lr = 0.01)`):
+// an expression wins where both fit; the binder reads a bare name or a positional call as either.
+variedValue
+    : expr
+    | call
+    ;
+
 // ---- calls, lists, expressions -----------------------------------------------------------
 
 call
@@ -214,6 +243,9 @@ NORM      : 'norm';
 SCHEDULE  : 'schedule';
 THEN      : 'then';
 CLIP      : 'clip';
+SWEEP     : 'sweep';
+VARY      : 'vary';
+IN        : 'in';
 TRUE      : 'true';
 FALSE     : 'false';
 

@@ -21,7 +21,7 @@ public static class CommandLine
 
     public const string Usage = """
         usage: grad check FILE|DIR [--json PATH|-] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]… [--quiet]
-               grad run FILE [--json PATH|-] [--plot DIR] [--threads N] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]… [--quiet]
+               grad run FILE [--json PATH|-] [--plot DIR] [--threads N] [--jobs N] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]… [--quiet]
                grad inspect FILE [--json PATH|-] [--plot DIR] [--limit NAME=N]… [--quiet]
                grad export FILE --to pytorch [--run NAME] [-o OUT.py]
                grad help [COMMAND]   grad COMMAND --help   grad --version
@@ -166,6 +166,7 @@ public static class CommandLine
         ("--json", "--json PATH|-", "also write the result as one JSON object (LANGUAGE.md) to PATH, or to standard output for -"),
         ("--plot", "--plot DIR", "write PNG and SVG charts and an index.html to DIR (prints the index page's path)"),
         ("--threads", "--threads N", "threads for large matrix products (default: every core; the results are the same)"),
+        ("--jobs", "--jobs N", "sweep members run at once (default: every core; each member's results are the same for any N)"),
         ("--warnings-as-errors", "--warnings-as-errors", "count warnings (findings) as errors: exit 1 when there is one"),
         ("--no-analysis", "--no-analysis", "skip the gradient analysis (no GRAD05xx findings)"),
         ("--limit", "--limit NAME=N", "raise (or lower) a resource limit, e.g. --limit parameters=1e8 (docs/limits.md); may be repeated"),
@@ -192,6 +193,9 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
 
     public bool WarningsAsErrors { get; init; }
 
+    /// <summary><c>--jobs N</c>: how many sweep members run at once; default every core.</summary>
+    public int Jobs { get; init; } = Environment.ProcessorCount;
+
     public bool NoAnalysis { get; init; }
 
     public ResourceLimits Limits { get; init; } = ResourceLimits.Default;
@@ -205,13 +209,14 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
         string? file = null, json = null, plot = null;
         var quiet = false;
         var threads = Environment.ProcessorCount;
+        var jobs = Environment.ProcessorCount;
         bool warningsAsErrors = false, noAnalysis = false;
         var limits = ResourceLimits.Default;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
-                case "--json" or "--plot" or "--threads" or "--limit" when i + 1 >= args.Length:
+                case "--json" or "--plot" or "--threads" or "--jobs" or "--limit" when i + 1 >= args.Length:
                     error = $"{args[i]} needs a value";
                     return false;
                 case "--json":
@@ -241,6 +246,14 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
                     }
 
                     break;
+                case "--jobs":
+                    if (!int.TryParse(args[++i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out jobs) || jobs is < 1 or > MaxThreads)
+                    {
+                        error = $"--jobs needs a whole number from 1 to {MaxThreads}, got '{args[i]}'";
+                        return false;
+                    }
+
+                    break;
                 case "--quiet":
                     quiet = true;
                     break;
@@ -262,7 +275,7 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
             return false;
         }
 
-        options = new CommandOptions(file, json, plot, threads) { WarningsAsErrors = warningsAsErrors, NoAnalysis = noAnalysis, Limits = limits, Quiet = quiet };
+        options = new CommandOptions(file, json, plot, threads) { WarningsAsErrors = warningsAsErrors, NoAnalysis = noAnalysis, Limits = limits, Quiet = quiet, Jobs = jobs };
         error = "";
         return true;
     }

@@ -11,14 +11,15 @@ namespace Grad.Cli;
 /// </summary>
 internal static class ExportCommand
 {
-    public const string Usage = "grad export FILE --to pytorch [--run NAME] [-o OUT.py]";
+    public const string Usage = "grad export FILE --to pytorch [--run NAME] [-o OUT.py]\n       grad export FILE --to dask --sweep NAME [--scheduler ADDRESS] [-o OUT.py]";
 
     public static int Help(TextWriter stdout)
     {
         stdout.WriteLine($"usage: {Usage}");
         stdout.WriteLine();
         stdout.WriteLine("Write a standalone PyTorch script (float64, torch only) that reproduces the file's runs, writes Grad's JSON");
-        stdout.WriteLine("and checks itself against grad run --json; it also trains data-parallel and on a GPU. See docs/scale-out.md.");
+        stdout.WriteLine("and checks itself against grad run --json; it also trains data-parallel and on a GPU. With --to dask, a script");
+        stdout.WriteLine("whose train(config) -> dict trains one member of the sweep, run on a Dask cluster. See docs/scale-out.md.");
         return CommandLine.Clean;
     }
 
@@ -49,7 +50,9 @@ internal static class ExportCommand
             return CommandLine.FileHasErrors;
         }
 
-        var result = PyTorchExport.Generate(compilation.Program, options.File, options.Run);
+        var result = options.Target == "dask"
+            ? DaskExport.Generate(compilation.Program, options.File, options.Sweep!, options.Scheduler)
+            : PyTorchExport.Generate(compilation.Program, options.File, options.Run);
         if (result.Script is not { } script)
         {
             stderr.WriteLine($"grad: cannot export {options.File}: {result.Error}");
@@ -71,18 +74,22 @@ internal static class ExportCommand
     }
 }
 
-/// <summary>FILE, <c>--to pytorch</c>, <c>--run NAME</c> and <c>-o OUT.py</c>.</summary>
+/// <summary>FILE, <c>--to pytorch</c> with <c>--run NAME</c> or <c>--to dask</c> with <c>--sweep NAME</c> and <c>--scheduler ADDRESS</c>, and <c>-o OUT.py</c>.</summary>
 internal sealed record ExportOptions(string File, string Target, string? Run, string? Output)
 {
+    public string? Sweep { get; init; }
+
+    public string? Scheduler { get; init; }
+
     public static bool TryParse(string[] args, out ExportOptions options, out string error)
     {
         options = new ExportOptions("", "", null, null);
-        string? file = null, target = null, run = null, output = null;
+        string? file = null, target = null, run = null, output = null, sweep = null, scheduler = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
-                case "--to" or "--run" or "-o" when i + 1 >= args.Length:
+                case "--to" or "--run" or "--sweep" or "--scheduler" or "-o" when i + 1 >= args.Length:
                     error = $"{args[i]} needs a value";
                     return false;
                 case "--to":
@@ -90,6 +97,12 @@ internal sealed record ExportOptions(string File, string Target, string? Run, st
                     break;
                 case "--run":
                     run = args[++i];
+                    break;
+                case "--sweep":
+                    sweep = args[++i];
+                    break;
+                case "--scheduler":
+                    scheduler = args[++i];
                     break;
                 case "-o":
                     output = args[++i];
@@ -109,11 +122,14 @@ internal sealed record ExportOptions(string File, string Target, string? Run, st
         error = (file, target) switch
         {
             (null, _) => "missing FILE",
-            (_, null) => "missing --to pytorch",
-            (_, not "pytorch") => $"cannot export to '{target}': the target is pytorch",
+            (_, null) => "missing --to pytorch (or --to dask --sweep NAME)",
+            (_, not ("pytorch" or "dask")) => $"cannot export to '{target}': the targets are pytorch and dask",
+            (_, "dask") when sweep is null => "--to dask needs --sweep NAME: the sweep whose members the cluster trains",
+            (_, "dask") when run is not null => "--run is for --to pytorch; --to dask exports a sweep (--sweep NAME)",
+            (_, "pytorch") when sweep is not null || scheduler is not null => $"{(sweep is not null ? "--sweep" : "--scheduler")} is for --to dask",
             _ => "",
         };
-        options = new ExportOptions(file ?? "", target ?? "", run, output);
+        options = new ExportOptions(file ?? "", target ?? "", run, output) { Sweep = sweep, Scheduler = scheduler };
         return error.Length == 0;
     }
 }

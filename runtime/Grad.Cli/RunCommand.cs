@@ -98,6 +98,22 @@ internal static class RunCommand
 
             var interactive = !Console.IsErrorRedirected && !options.Quiet;
             var results = RunAll(compilation.Program, cancellation.Token, interactive, stderr, options.Threads, Finished, out var failures);
+            if (compilation.Program.Sweeps.Length > 0 && !cancellation.IsCancellationRequested)
+            {
+                var memberResults = RunSweeps(compilation.Program.Sweeps, options.Jobs, cancellation.Token, stderr, ref failures);
+                results.AddRange(memberResults);
+                if (!jsonToStdout && !options.Quiet)
+                {
+                    foreach (var sweep in compilation.Program.Sweeps)
+                    {
+                        SweepTable.Write(sweep, memberResults.Where(r => r.Member?.Sweep == sweep.Name).ToList(), stdout);
+                        stdout.WriteLine();
+                    }
+
+                    stdout.Flush();
+                }
+            }
+
             var runtimeDiagnostics = results.OfType<FailedRunResult>().Select(f => f.Diagnostic!).ToList();
             var diagnostics = CheckCommand.InOrder(compilation, runtimeDiagnostics.Concat(staticFindings));
             if (options.JsonPath is { } path)
@@ -123,6 +139,29 @@ internal static class RunCommand
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>
+    /// Every member of every sweep, <paramref name="jobs"/> at a time (each member alone on its
+    /// thread, so the results are the same for any number of jobs), in member order.
+    /// </summary>
+    internal static List<RunResult> RunSweeps(IEnumerable<BoundSweep> sweeps, int jobs, CancellationToken cancellation, TextWriter stderr, ref int failures)
+    {
+        var results = new List<RunResult>();
+        var failed = 0;
+        SweepRunner.Execute([.. sweeps.SelectMany(s => s.Members)], jobs, new RunOptions { Cancellation = cancellation }, (member, result, error) =>
+        {
+            if (result is not null)
+            {
+                results.Add(result);
+                return;
+            }
+
+            stderr.WriteLine($"grad: run {member.Name} failed: {error!.Message}");
+            failed++;
+        });
+        failures += failed;
+        return results;
     }
 
     /// <summary>

@@ -33,7 +33,7 @@ public sealed class CompletionTests
     public async Task At_the_start_of_a_top_level_line_the_declaration_keywords_come_first()
     {
         var items = await ItemsAsync("let a = 1\n|\n");
-        Assert.Equal(["network", "data", "run", "cost", "let"], items.OrderBy(i => i["sortText"]!.ToString(), StringComparer.Ordinal).Select(i => i["label"]!.ToString()));
+        Assert.Equal(["network", "data", "run", "cost", "let", "sweep"], items.OrderBy(i => i["sortText"]!.ToString(), StringComparer.Ordinal).Select(i => i["label"]!.ToString()));
         Assert.All(items, i => Assert.StartsWith("0", i["sortText"]!.ToString(), StringComparison.Ordinal));
         Assert.True((bool)items.Single(i => i["label"]!.ToString() == "network")["preselect"]!);
         Assert.Contains("input ${2:1}", items.Single(i => i["label"]!.ToString() == "network")["insertText"]!.ToString(), StringComparison.Ordinal);

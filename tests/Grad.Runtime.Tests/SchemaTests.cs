@@ -31,6 +31,7 @@ public sealed class SchemaTests
         { "failed", "run" },
         { "cures", "run" },
         { "errors", "check" },
+        { "sweep", "run" },
     };
 
     private static string Grad(string verb, string file)
@@ -86,7 +87,7 @@ public sealed class SchemaTests
     [Fact]
     public void TheSamplesCoverEveryKindOfRunTheSchemaDescribes()
     {
-        var runs = new[] { "minimize", "diverge", "minibatch", "failed", "cures" }
+        var runs = new[] { "minimize", "diverge", "minibatch", "failed", "cures", "sweep" }
             .SelectMany(s => ResultSerializer.Read(new StringReader(File.ReadAllText(Path.Combine(Samples, s + ".run.json")))).Runs!)
             .ToList();
         var completed = runs.OfType<CompletedRunResult>().ToList();
@@ -98,6 +99,8 @@ public sealed class SchemaTests
         Assert.Contains(completed, r => r is TrainResult { Accuracy: not null, StepsPerEpoch: > 1 });
         Assert.Contains(completed, r => !r.Findings.IsEmpty && r.Findings.Any(f => !f.Fixes.IsEmpty));
         Assert.Contains(runs, r => r is FailedRunResult);
+        Assert.Contains(completed, r => r is MinimizeResult { Member.Sweep: "rates" });
+        Assert.Contains(completed, r => r is TrainResult { Member.Sweep: "fits" } && r.Member.Config.Any(c => c.Value is string));
         Assert.Contains(completed, r => r is TrainResult t && t.FinalNetwork.Layers.Any(l => l.RunningMean is not null));
         Assert.NotEmpty(ResultSerializer.Read(new StringReader(File.ReadAllText(Path.Combine(Samples, "minibatch.inspect.json")))).Networks!);
         Assert.Contains(ResultSerializer.Read(new StringReader(File.ReadAllText(Path.Combine(Samples, "errors.check.json")))).Diagnostics, d => d.Code == "GRAD0001");

@@ -65,6 +65,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ScheduleLongerThanRun = Warning("GRAD0337", "Schedule longer than the run");
     public static readonly DiagnosticDescriptor ScheduleOrder = Error("GRAD0338", "Only a warmup can come before `then`");
 
+    // Sweeps (GRAD035x, v2)
+    public static readonly DiagnosticDescriptor SweepBaseMissing = Error("GRAD0350", "Sweep without a base run");
+    public static readonly DiagnosticDescriptor SweepVaryProblem = Error("GRAD0351", "Something a sweep cannot vary");
+
     // Limits (GRAD034x): checked before any work (docs/limits.md).
     public static readonly DiagnosticDescriptor ResourceLimit = Error("GRAD0340", "The file asks for more than a resource limit");
 

@@ -54,8 +54,59 @@ internal sealed class SyntaxBuilder(SourceText source)
             run.runItem().Select(RunItem).OfType<RunItemSyntax>().ToImmutableArray(),
             Span(run.RUN()),
             Span(run)),
+        SweepDeclarationContext sweep => new SweepDeclarationSyntax(
+            Id(sweep.name),
+            sweep.sweepItem().Select(SweepItem).OfType<SweepItemSyntax>().ToImmutableArray(),
+            Span(sweep.SWEEP()),
+            Span(sweep)),
         _ => null,
     };
+
+    private SweepItemSyntax? SweepItem(SweepItemContext context) => context switch
+    {
+        SweepBaseItemContext run => new SweepBaseSyntax(Id(run.nameRef()?.ID()), Span(run.RUN()), Span(run)),
+        VaryItemContext vary => new VaryItemSyntax(
+            Id(vary.variedSetting()?.Start),
+            vary.LBRACK() is { } open && IsReal(open.Symbol) && vary.RBRACK() is { } close && IsReal(close.Symbol)
+                ? vary.variedValue().Select(VariedValue).OfType<VariedValueSyntax>().ToImmutableArray()
+                : null,
+            Span(vary.VARY()),
+            Span(vary)),
+        _ => null,
+    };
+
+    /// <summary>A bare name or a call with positional numbers is both an expression and a call; the binder picks by setting.</summary>
+    private VariedValueSyntax? VariedValue(VariedValueContext context)
+    {
+        if (context.call() is { } callContext)
+        {
+            return Call(callContext) is { } call ? new VariedValueSyntax(AsExpression(call), call, Span(context)) : null;
+        }
+
+        return Expr(context.expr()) is { } expression ? new VariedValueSyntax(expression, AsCall(expression), Span(context)) : null;
+    }
+
+    private static CallSyntax? AsCall(ExpressionSyntax expression) => expression switch
+    {
+        NameSyntax name => new CallSyntax(name.Name, [], HasParentheses: false, name.Span),
+        FunctionCallSyntax function => new CallSyntax(
+            function.Function,
+            [.. function.Arguments.Select(a => new ArgumentSyntax(null, new ExpressionValueSyntax(a), a.Span))],
+            HasParentheses: true,
+            function.Span),
+        _ => null,
+    };
+
+    private static ExpressionSyntax? AsExpression(CallSyntax call)
+    {
+        if (!call.HasParentheses)
+        {
+            return new NameSyntax(call.Name);
+        }
+
+        var arguments = call.Arguments.Select(a => a is { Name: null, Value: ExpressionValueSyntax value } ? value.Expression : null).ToArray();
+        return arguments.All(a => a is not null) ? new FunctionCallSyntax(call.Name, [.. arguments.OfType<ExpressionSyntax>()], call.Span) : null;
+    }
 
     private NetworkItemSyntax? NetworkItem(NetworkItemContext context) => context switch
     {

@@ -33,6 +33,9 @@ public sealed partial class Binder
     private readonly IReadOnlyList<TextSpan> syntaxErrors;
     private readonly CompilationOptions options;
 
+    // A sweep's members are bound as copies of the file by binders that skip the sweeps.
+    private bool bindSweeps = true;
+
     private Binder(SourceText source, string? filePath, IReadOnlyList<TextSpan> syntaxErrors, CompilationOptions options)
     {
         this.source = source;
@@ -87,12 +90,28 @@ public sealed partial class Binder
             }
         }
 
+        var sweeps = ImmutableArray.CreateBuilder<BoundSweep>();
+        if (bindSweeps)
+        {
+            var runsByName = runs.ToDictionary(r => r.Name, StringComparer.Ordinal);
+            foreach (var sweep in file.Declarations.OfType<SweepDeclarationSyntax>())
+            {
+                if (BindSweep(sweep, file, runsByName) is { } bound)
+                {
+                    sweeps.Add(bound);
+                }
+            }
+        }
+
         var program = new BoundProgram(
             [.. costs.Values.OfType<BoundCost>().OrderBy(c => c.Syntax.Span.Start)],
             [.. networks.Values.OfType<BoundNetwork>().OrderBy(n => n.Syntax.Span.Start)],
             [.. data.Values.OfType<BoundData>().OrderBy(d => d.Syntax.Span.Start)],
             runs.ToImmutable(),
-            constantValues.Where(c => c.Value.HasValue).ToImmutableDictionary(c => c.Key, c => c.Value!.Value));
+            constantValues.Where(c => c.Value.HasValue).ToImmutableDictionary(c => c.Key, c => c.Value!.Value))
+        {
+            Sweeps = sweeps.ToImmutable(),
+        };
 
         return new SemanticModel(
             program,
@@ -118,6 +137,7 @@ public sealed partial class Binder
                 CostDeclarationSyntax => SymbolKind.Cost,
                 NetworkDeclarationSyntax => SymbolKind.Network,
                 DataDeclarationSyntax => SymbolKind.Data,
+                SweepDeclarationSyntax => SymbolKind.Sweep,
                 _ => SymbolKind.Run,
             };
             var symbol = new Symbol(name.Text, kind, name.Span, declaration, null);

@@ -17,6 +17,9 @@ public sealed record BoundProgram(
     ImmutableDictionary<string, double> Constants)
 {
     public static BoundProgram Empty { get; } = new([], [], [], [], ImmutableDictionary<string, double>.Empty);
+
+    /// <summary>The sweeps (v2), each with its members bound as runs of their own.</summary>
+    public ImmutableArray<BoundSweep> Sweeps { get; init; } = [];
 }
 
 // ---- costs -------------------------------------------------------------------------------
@@ -301,6 +304,9 @@ public sealed record BoundRun(
     /// <summary>Gradient clipping (v2) after backward, before the optimizer step; null = none.</summary>
     public ClipSpec? Clip { get; init; }
 
+    /// <summary>The sweep this run is a member of (v2), with the member's values; null for a run of the file.</summary>
+    public SweepMember? Member { get; init; }
+
     /// <summary>The number of updates the run makes at most, on a data set of <paramref name="sampleCount"/> samples.</summary>
     public int PlannedSteps(int sampleCount)
     {
@@ -330,3 +336,19 @@ public sealed record BoundRun(
     /// <summary>The default <c>record every</c>: 1 up to <see cref="DefaultMaxRecords"/> steps, ⌈steps/10,000⌉ beyond.</summary>
     public static long DefaultRecordEvery(long totalSteps) => Math.Max(1, (totalSteps + DefaultMaxRecords - 1) / DefaultMaxRecords);
 }
+
+// ---- sweeps (v2) -------------------------------------------------------------------------
+
+/// <summary>
+/// <c>sweep NAME { run BASE  vary … }</c>: <paramref name="Members"/> are the base run's copies, one per
+/// combination of the varied values (the first <c>vary</c> varying slowest), each named
+/// <c>NAME[lr=0.1,init=he_normal]</c> and bound as a run of its own. <paramref name="Varied"/> names what
+/// varies, in the file's order.
+/// </summary>
+public sealed record BoundSweep(string Name, BoundRun Base, ImmutableArray<string> Varied, ImmutableArray<BoundRun> Members, SweepDeclarationSyntax Syntax);
+
+/// <summary>
+/// A run's place in a sweep: the sweep's name and the member's values by setting, in the order of
+/// the <c>vary</c> lines (a number, or for <c>optimizer</c> and <c>init</c> the call as written without spaces).
+/// </summary>
+public sealed record SweepMember(string Sweep, ImmutableArray<KeyValuePair<string, object>> Config);

@@ -41,6 +41,9 @@ public static class Keywords
         K("run", KeywordPlace.TopLevel, "run NAME { … }", "An optimizer run: minimize a cost, or train a network on data."),
         K("cost", KeywordPlace.TopLevel, "cost NAME(p1, p2, …) = EXPR", "A differentiable cost over named parameters."),
         K("let", KeywordPlace.TopLevel, "let NAME = EXPR", "A named constant."),
+        K("sweep", KeywordPlace.TopLevel, "sweep NAME { run BASE  vary SETTING in [v1, v2, …] }", "A family of runs: the base run with settings varied, one member per combination."),
+        K("vary", KeywordPlace.None, "vary SETTING in [v1, v2, …]", "In a sweep: an optimizer parameter, optimizer, batch, seed, init or a constant, and its values."),
+        K("in", KeywordPlace.None, "vary SETTING in [v1, v2, …]", "In a sweep's vary line: the list of values."),
 
         K("input", KeywordPlace.Network, "input N", "The input width: the number of features of each sample (required, first)."),
         K("dense", KeywordPlace.Network | KeywordPlace.Layers, "dense N ACTIVATION [weights LIST] [bias LIST] [as LABEL]", "A fully connected layer of N units: aˡ = g(Wˡ aˡ⁻¹ + bˡ)."),

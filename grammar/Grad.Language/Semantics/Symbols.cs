@@ -3,7 +3,7 @@ using Grad.Language.Text;
 
 namespace Grad.Language.Semantics;
 
-public enum SymbolKind { Constant, Cost, Parameter, Network, Data, Run, Layer }
+public enum SymbolKind { Constant, Cost, Parameter, Network, Data, Run, Layer, Sweep }
 
 /// <summary>
 /// A named thing in a file. Declarations are top level; a cost's parameters and a network's
@@ -21,6 +21,7 @@ public sealed record Symbol(string Name, SymbolKind Kind, TextSpan NameSpan, Syn
         SymbolKind.Data => "data set",
         SymbolKind.Run => "run",
         SymbolKind.Layer => "layer",
+        SymbolKind.Sweep => "sweep",
         _ => "name",
     };
 }

@@ -61,6 +61,13 @@ public sealed record RunDeclarationSyntax(Identifier? Name, ImmutableArray<RunIt
     public override string Kind => "run";
 }
 
+/// <summary><c>sweep NAME { run BASE  vary SETTING in [ … ] … }</c> (v2): the base run with settings varied.</summary>
+public sealed record SweepDeclarationSyntax(Identifier? Name, ImmutableArray<SweepItemSyntax> Items, TextSpan KeywordSpan, TextSpan Span)
+    : DeclarationSyntax(Name, KeywordSpan, Span)
+{
+    public override string Kind => "sweep";
+}
+
 // ---- network items -----------------------------------------------------------------------
 
 public abstract record NetworkItemSyntax(TextSpan KeywordSpan, TextSpan Span) : SyntaxNode(Span);
@@ -152,6 +159,22 @@ public sealed record ClipItemSyntax(Identifier? Kind, ExpressionSyntax? Bound, T
 {
     public override string Keyword => "clip";
 }
+
+// ---- sweep items -------------------------------------------------------------------------
+
+public abstract record SweepItemSyntax(TextSpan KeywordSpan, TextSpan Span) : SyntaxNode(Span);
+
+/// <summary><c>run BASE</c> in a sweep: the run whose copies the sweep varies.</summary>
+public sealed record SweepBaseSyntax(Identifier? Run, TextSpan KeywordSpan, TextSpan Span) : SweepItemSyntax(KeywordSpan, Span);
+
+/// <summary><c>vary SETTING in [v1, v2, …]</c>; <paramref name="Values"/> is null when the list is missing.</summary>
+public sealed record VaryItemSyntax(Identifier? Setting, ImmutableArray<VariedValueSyntax>? Values, TextSpan KeywordSpan, TextSpan Span) : SweepItemSyntax(KeywordSpan, Span);
+
+/// <summary>
+/// One value of a <c>vary</c> list, read both ways where both fit: <c>he_normal</c> and <c>f(2)</c> are an
+/// expression and a call; <c>0.1</c> only an expression; <c>sgd(lr = 0.1)</c> only a call.
+/// </summary>
+public sealed record VariedValueSyntax(ExpressionSyntax? Expression, CallSyntax? Call, TextSpan Span) : SyntaxNode(Span);
 
 // ---- calls and lists ---------------------------------------------------------------------
 

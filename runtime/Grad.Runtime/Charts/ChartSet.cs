@@ -10,7 +10,7 @@ namespace Grad.Runtime.Charts;
 /// per cost with minimize runs a contour chart (two or more parameters) or a profile (one) and
 /// its cost curves; per minimize run its gradient components; per data set with training runs
 /// the loss curves; per network its gradient flow, and all networks' initial ‖δ^l‖ side by side
-/// when there are two or more; per training run its ‖δ^l‖ heatmap.
+/// when there are two or more; per training run its ‖δ^l‖ heatmap; per sweep its members' curves (<see cref="SweepCharts"/>).
 /// </summary>
 public sealed record ChartSet(
     IReadOnlyList<ContourChart> Contours,
@@ -26,8 +26,9 @@ public sealed record ChartSet(
     /// </summary>
     public static ChartSet FromRuns(BoundProgram program, IReadOnlyList<RunResult> results, Func<BoundNetwork, NetworkAnalysis?>? analyzeUntrained = null)
     {
-        var minimize = results.OfType<MinimizeResult>().ToList();
-        var train = results.OfType<TrainResult>().ToList();
+        // A sweep's members (v2) have charts of their own (SweepCharts); the others are the file's runs.
+        var minimize = results.OfType<MinimizeResult>().Where(r => r.Member is null).ToList();
+        var train = results.OfType<TrainResult>().Where(r => r.Member is null).ToList();
         var contours = new List<ContourChart>();
         var profiles = new List<ProfileChart>();
         var lines = new List<LineChart>();
@@ -49,6 +50,7 @@ public sealed record ChartSet(
 
         lines.AddRange(minimize.Select(LineChart.GradientComponents));
         lines.AddRange(train.GroupBy(r => r.DataName).Select(g => LineChart.LossCurves(g.Key, [.. g])));
+        lines.AddRange(SweepCharts.For(program, results));
 
         var flows = new List<GradientFlowChart>();
         foreach (var network in program.Networks)

@@ -99,6 +99,11 @@ public static class ResultSerializer
         json.WriteStartObject();
         Property(json, "name", run.Name);
         Property(json, "kind", KindName(run.Kind));
+        if (run.Member is { } member)
+        {
+            WriteMember(json, member);
+        }
+
         switch (run)
         {
             case MinimizeResult minimize:
@@ -129,6 +134,33 @@ public static class ResultSerializer
 
         json.WriteEndObject();
     }
+
+    /// <summary><c>"sweep": "lrs", "config": {"lr": 0.1, "init": "he_normal"}</c>: a sweep member's values in the order of its <c>vary</c> lines.</summary>
+    private static void WriteMember(JsonWriter json, SweepMember member)
+    {
+        Property(json, "sweep", member.Sweep);
+        json.WritePropertyName("config");
+        json.WriteStartObject();
+        foreach (var (setting, value) in member.Config)
+        {
+            json.WritePropertyName(setting);
+            if (value is double number)
+            {
+                Number(json, number);
+            }
+            else
+            {
+                json.WriteValue(value.ToString());
+            }
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static SweepMember? ReadMember(JObject json) => json["sweep"] is { Type: JTokenType.String } sweep
+        ? new SweepMember((string)sweep!, [.. ((JObject)Required(json, "config")).Properties()
+            .Select(p => KeyValuePair.Create(p.Name, p.Value.Type == JTokenType.String ? (object)(string)p.Value! : ReadNumber(p.Value)))])
+        : null;
 
     /// <summary><c>{"name": "sgd", "lr": 0.5, "momentum": 0, …}</c>: every hyperparameter at its effective value.</summary>
     public static void WriteOptimizer(JsonWriter json, OptimizerSpec spec)
@@ -541,7 +573,9 @@ public static class ResultSerializer
         Networks = json["networks"] is JArray networks ? [.. networks.Select(n => ReadNetwork((JObject)n))] : null,
     };
 
-    public static RunResult ReadRun(JObject json)
+    public static RunResult ReadRun(JObject json) => ReadRunOfAnyKind(json) with { Member = ReadMember(json) };
+
+    private static RunResult ReadRunOfAnyKind(JObject json)
     {
         var name = Text(json, "name");
         var kind = Text(json, "kind") switch

@@ -12,7 +12,11 @@ namespace Grad.Runtime.Contracts;
 public enum StopReason { Steps, Until, Diverged, Cancelled, Budget }
 
 /// <summary>The outcome of one run, as <c>grad run</c> prints it and the language server shows it.</summary>
-public abstract record RunResult(string Name, RunKind Kind, OptimizerSpec Optimizer);
+public abstract record RunResult(string Name, RunKind Kind, OptimizerSpec Optimizer)
+{
+    /// <summary>The sweep this run is a member of and the member's values (JSON <c>"sweep"</c> and <c>"config"</c>); null for a run of the file.</summary>
+    public SweepMember? Member { get; init; }
+}
 
 /// <summary>
 /// A run that finished (by steps, until, divergence, cancellation or budget). <see cref="Findings"/>

@@ -125,11 +125,15 @@ internal sealed class ExportedRuns(Func<BoundData, DataLoadResult> loadData)
             return $"data {set.Name} does not fit network {network.Name} (grad check names the mismatch)";
         }
 
-        data[set.Name] = run.Data switch
+        JObject dataJson = run.Data switch
         {
             CsvBoundData csv => new JObject { ["csv"] = csv.Path, ["target"] = csv.Target },
             _ => new JObject { ["x"] = Rows(set.Features, set.FeatureWidth), ["y"] = Rows(set.Targets, set.TargetWidth) },
         };
+
+        // Sweep members that vary a constant may have different data under the same name: each gets its own key.
+        var key = data[set.Name] is { } existing && !JToken.DeepEquals(existing, dataJson) ? $"{set.Name} ({run.Name})" : set.Name;
+        data[key] = dataJson;
         var planned = Runner.PlannedSteps(run, set.Count);
         var batch = run.Batch is { } b && b > 0 && b < set.Count ? b : (int?)null;
         var orders = batch is { } size
@@ -146,6 +150,7 @@ internal sealed class ExportedRuns(Func<BoundData, DataLoadResult> loadData)
                 ["label"] = layer.Label,
             }))),
             new JProperty("data", set.Name),
+            new JProperty("dataKey", key),
             new JProperty("batch", batch),
             new JProperty("orders", orders),
         ]));

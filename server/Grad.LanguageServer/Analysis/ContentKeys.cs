@@ -47,6 +47,12 @@ public static class ContentKeys
             AppendDataFile(builder, run.Data);
         }
 
+        // A sweep member (v2) is the base run with the sweep's values: the sweep's text and the member's name.
+        if (run.Member is { } member && compilation.Program.Sweeps.FirstOrDefault(s => s.Name == member.Sweep) is { } sweep)
+        {
+            builder.Append(compilation.Source[sweep.Syntax.Span]).Append('\n').Append(run.Name).Append('\n');
+        }
+
         return Finish(builder, compilation);
     }
 

@@ -39,7 +39,10 @@ public sealed class RuntimeAnalysisService : IAnalysisService
             throw new OperationCanceledException(cancellationToken);
         }
 
-        var result = new Analyzer(new AnalysisOptions { Cancellation = cancellationToken }).JudgeRun(compilation, run, executed);
+        // A sweep member (v2) is not judged: its findings would be about the base run's lines; its table and hover show its numbers.
+        var result = run.Member is { } member
+            ? executed with { Member = member }
+            : new Analyzer(new AnalysisOptions { Cancellation = cancellationToken }).JudgeRun(compilation, run, executed);
         var json = ResultSerializer.ToJson(result);
         var findings = result is CompletedRunResult completed ? completed.Findings : [];
         switch (result)

@@ -81,11 +81,19 @@ export interface Optimizer {
 /** steps, until and diverged are LANGUAGE.md's; cancelled (Ctrl-C, a newer document version) and budget (the editor's step or time budget) are the front ends' own. */
 export type StopReason = "steps" | "until" | "diverged" | "cancelled" | "budget";
 
+/** (v2) The sweep this run is a member of; absent for a run of the file. */
+export type SweepName = string;
+
+/** (v2) A sweep member's values by varied setting, in the order of the vary lines: numbers, or for optimizer and init the call as written without spaces. */
+export type SweepConfig = Record<string, number | string>;
+
 export type Run = MinimizeRun | TrainRun | FailedRun;
 
 export interface MinimizeRun {
   name: string;
   kind: "minimize";
+  sweep?: SweepName;
+  config?: SweepConfig;
   /** The name of the cost minimized. */
   cost: string;
   optimizer: Optimizer;
@@ -145,6 +153,8 @@ export interface LayerWeights {
 export interface TrainRun {
   name: string;
   kind: "train";
+  sweep?: SweepName;
+  config?: SweepConfig;
   /** The name of the network trained. */
   network: string;
   /** The name of the data it was trained on. */
@@ -189,6 +199,8 @@ export interface TrainPoint {
 export interface FailedRun {
   name: string;
   kind: "minimize" | "train";
+  sweep?: SweepName;
+  config?: SweepConfig;
   optimizer: Optimizer;
   /** Why it could not start; its diagnostic is in the top-level diagnostics. */
   error: string;

@@ -22,7 +22,7 @@ const validate = new Ajv2020({ allErrors: true, strict: true }).compile<GradResu
 const outputs = fs.readdirSync(samples).filter((f) => f.endsWith('.json')).sort();
 
 test('the samples are there: every kind of output the C# schema tests write', () => {
-  assert.deepEqual(outputs, ['cures.run.json', 'diverge.run.json', 'errors.check.json', 'failed.run.json', 'minibatch.inspect.json', 'minibatch.run.json', 'minimize.run.json']);
+  assert.deepEqual(outputs, ['cures.run.json', 'diverge.run.json', 'errors.check.json', 'failed.run.json', 'minibatch.inspect.json', 'minibatch.run.json', 'minimize.run.json', 'sweep.run.json']);
 });
 
 for (const name of outputs) {

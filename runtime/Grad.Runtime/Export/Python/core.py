@@ -263,14 +263,14 @@ def all_reduce(tensor, world):
     return tensor
 
 
-def train(run, data, device="cpu", rank=0, world=1):
+def train_network(run, data, device="cpu", rank=0, world=1):
     """One training run as Grad runs it; returns the run's entry of Grad's JSON."""
     spec = run["network"]
     model = Chain(spec).to(device)
     parameters = list(model.parameters())
     optimizer = make_optimizer(run["optimizer"], parameters)
     schedule = make_schedule(run["schedule"], optimizer)
-    x, y = load_data(data[run["data"]], spec["layers"][-1]["units"])
+    x, y = load_data(data[run["dataKey"]], spec["layers"][-1]["units"])
     batches = Batches(run, x, y, device, rank, world)
     output_activation = spec["layers"][-1]["activation"]
 
@@ -483,3 +483,19 @@ def check(report, path):
         if found:
             return found, skipped
     return None, skipped
+
+
+def finish(report, args):
+    """Writes the JSON and compares with Grad's (rank 0 alone, when data-parallel). Returns the exit code."""
+    if args.json:
+        write_json(report, args.json)
+    if not args.check:
+        return 0
+    mismatch, skipped = check(report, args.check)
+    for path in sorted(skipped):
+        print(f"not compared (not in {args.check}): {path}", file=sys.stderr)
+    if mismatch:
+        print(f"mismatch: {mismatch}", file=sys.stderr)
+        return 1
+    print(f"agrees with {args.check} (relative {RELATIVE_TOLERANCE:g}): {', '.join(r['name'] for r in report['runs'])}", file=sys.stderr)
+    return 0

@@ -6,26 +6,10 @@ def run_all(device, rank, world):
     results = []
     for run in RUNS:
         if run["kind"] == "train":
-            results.append(train(run, DATA, device, rank, world))
+            results.append(train_network(run, DATA, device, rank, world))
         elif rank == 0:
             results.append(minimize(run, device))  # nothing to share out: rank 0 alone runs it
     return {"file": SOURCE, "diagnostics": [], "runs": results}
-
-
-def finish(report, args):
-    """Rank 0's part: write the JSON and compare with Grad's. Returns the exit code."""
-    if args.json:
-        write_json(report, args.json)
-    if not args.check:
-        return 0
-    mismatch, skipped = check(report, args.check)
-    for path in sorted(skipped):
-        print(f"not compared (not in {args.check}): {path}", file=sys.stderr)
-    if mismatch:
-        print(f"mismatch: {mismatch}", file=sys.stderr)
-        return 1
-    print(f"agrees with {args.check} (relative {RELATIVE_TOLERANCE:g}): {', '.join(r['name'] for r in report['runs'])}", file=sys.stderr)
-    return 0
 
 
 def worker(rank, world, args, port, codes):

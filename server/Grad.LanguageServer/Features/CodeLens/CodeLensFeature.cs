@@ -1,4 +1,5 @@
 using Grad.Language.Syntax;
+using Grad.LanguageServer.Analysis;
 using Grad.LanguageServer.Features.Common;
 using Grad.LanguageServer.Features.Runs;
 using Grad.LanguageServer.Hosting;
@@ -8,7 +9,10 @@ using StreamJsonRpc;
 
 namespace Grad.LanguageServer.Features.CodeLens;
 
-/// <summary>"▶ Run" above each run, or "Run again · summary" once it has a result; both run <c>grad.run</c>.</summary>
+/// <summary>
+/// "▶ Run" above each run, or "Run again · summary" once it has a result; "▶ Run sweep (N members)" above each
+/// sweep, or "Run sweep again · best MEMBER: summary" once its members have results. All run <c>grad.run</c>.
+/// </summary>
 public sealed class CodeLensFeature
 {
     private readonly ServerContext context;
@@ -53,6 +57,26 @@ public sealed class CodeLensFeature
                     Title = title,
                     CommandName = RunsFeature.RunCommand,
                     Arguments = new JArray(snapshot.Uri, declaration.Name.Text),
+                },
+            });
+        }
+
+        foreach (var sweep in compilation.Program.Sweeps)
+        {
+            var reports = sweep.Members.Select(m => context.Analyzer.GetCurrentRun(snapshot, m)).ToList();
+            var ran = reports.Count(r => r is not null);
+            var best = reports.OfType<RunReport>().Where(r => !r.Diverged && (r.FinalLoss ?? r.FinalCost) is { } v && double.IsFinite(v))
+                .MinBy(r => r.FinalLoss ?? r.FinalCost);
+            var title = ran == 0 ? $"▶ Run sweep ({sweep.Members.Length} members)"
+                : $"Run sweep again · {ran} of {sweep.Members.Length} run{(best is null ? "" : $" · best {best.Name}: {best.Summary}")}";
+            lenses.Add(new Protocol.CodeLens
+            {
+                Range = compilation.Source.ToRange(sweep.Syntax.KeywordSpan.Cover(sweep.Syntax.Name!.Span)),
+                Command = new Command
+                {
+                    Title = title,
+                    CommandName = RunsFeature.RunCommand,
+                    Arguments = new JArray(snapshot.Uri, sweep.Name),
                 },
             });
         }

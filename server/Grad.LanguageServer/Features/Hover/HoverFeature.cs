@@ -57,7 +57,7 @@ public sealed class HoverFeature
         var compilation = snapshot.Compilation;
         var offset = compilation.Source.ToOffset(position);
         var reference = compilation.Semantics.FindReferenceAt(offset);
-        var markdown = reference?.Symbol.Kind switch
+        var markdown = SweepHover.Markdown(context.Analyzer, snapshot, offset) ?? reference?.Symbol.Kind switch
         {
             SymbolKind.Cost => CostHover.Markdown(context.Analyzer, compilation, reference.Symbol.Name, cancellationToken),
             SymbolKind.Run => RunHover.Markdown(context.Analyzer, snapshot, reference.Symbol.Name),

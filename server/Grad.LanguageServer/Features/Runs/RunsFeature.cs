@@ -17,8 +17,8 @@ namespace Grad.LanguageServer.Features.Runs;
 
 /// <summary>
 /// <c>grad.run</c> (workspace/executeCommand, args [uri, runName?]): runs in the background within
-/// the budget, cancellable with <c>$/cancelRequest</c>, returns the run's JSON object (or, without a
-/// run name, the whole <c>grad run --json</c> object), then refreshes diagnostics, hovers, hints and
+/// the budget, cancellable with <c>$/cancelRequest</c>, returns the run's JSON object (a sweep's name:
+/// <c>{"sweep", "runs"}</c> with its members'; without a name, the whole <c>grad run --json</c> object), then refreshes diagnostics, hovers, hints and
 /// lenses. <c>grad/runResults</c> {uri}: the whole object from the results the server has.
 /// <c>grad/panel</c> {uri}: the Gradient Flow panel's charts and numbers (<see cref="PanelCharts"/>).
 /// <c>grad/runAt</c> {textDocument, position}: the run whose declaration holds the position.
@@ -70,6 +70,19 @@ public sealed class RunsFeature
 
             await AfterRunAsync(uri).ConfigureAwait(false);
             return Results(snapshot);
+        }
+
+        if (program.Sweeps.FirstOrDefault(s => s.Name == runName) is { } sweep)
+        {
+            // A sweep's members, one after the other (each within the budget); the editor shows them as they finish.
+            var members = new JArray();
+            foreach (var member in sweep.Members)
+            {
+                members.Add((await RunOneAsync(snapshot, member, cancellationToken).ConfigureAwait(false)).Json);
+            }
+
+            await AfterRunAsync(uri).ConfigureAwait(false);
+            return new JObject { ["sweep"] = sweep.Name, ["runs"] = members };
         }
 
         var run = program.Runs.FirstOrDefault(r => r.Name == runName);
@@ -214,7 +227,7 @@ public sealed class RunsFeature
                 },
             };
         }));
-        var reports = compilation.Program.Runs
+        var reports = compilation.Program.Runs.Concat(compilation.Program.Sweeps.SelectMany(s => s.Members))
             .Select(r => context.Analyzer.GetCurrentRun(snapshot, r))
             .OfType<RunReport>()
             .ToList();
