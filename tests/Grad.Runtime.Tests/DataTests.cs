@@ -34,6 +34,24 @@ public class DataTests
         }
     }
 
+    [Theory]
+    [InlineData(2, 1, 1, 1, 1, "has 2 rows of x but 1 rows of y")]
+    [InlineData(1, 0, 1, 1, 1, "has an empty row")]
+    [InlineData(2, 1, 2, 2, 1, "row 2 is not as wide as the first")]
+    public void InlineRowsThatCannotFormADataSetAreALoadErrorNotAnException(int xRows, int xWidth, int xWidthOfRow2, int yRows, int yWidth, string expected)
+    {
+        // The binder reports ragged inline data, but after error recovery a front end may still load
+        // it (the fuzzer found DataSet's constructor throwing here): the loader must say why instead.
+        double[][] x = [.. Enumerable.Range(0, xRows).Select(i => new double[i == 1 ? xWidthOfRow2 : xWidth])];
+        double[][] y = [.. Enumerable.Range(0, yRows).Select(_ => new double[yWidth])];
+        var syntax = new InlineDataSyntax(new Identifier("d", new TextSpan(5, 1)), [], new TextSpan(0, 4), new TextSpan(0, 10));
+
+        var result = DataLoader.Load(new InlineBoundData("d", x, y, syntax));
+
+        Assert.Null(result.Data);
+        Assert.Contains(expected, result.Error);
+    }
+
     [Fact]
     public void GeneratorsAreDeterministicPerSeed()
     {
