@@ -15,7 +15,7 @@ namespace Grad.LanguageServer.Tests.Infrastructure;
 /// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     private readonly ConcurrentQueue<(string Method, JToken Params)> notifications = new();
     private readonly SemaphoreSlim notificationArrived = new(0, int.MaxValue);
