@@ -514,7 +514,7 @@ async function main() {
       const text = await hoverOn('dense 1 sigmoid as inner', 'dense', 'ᵒᵘᵗ', residual, residualFile);
       result.residualHoverText = text;
       await shot('02c-hover-residual.png');
-      const rule = /δ² = \(∂C\/∂aᵒᵘᵗ \+ W³ᵀδ³\) ⊙ σ'\(z²\) = \((\S+) \+ (\S+)\) × (\S+) = (\S+)/.exec(text);
+      const rule = /δ² = \(∂C\/∂aᵒᵘᵗ \+ W³ᵀδ³\) ⊙ σ'\(z²\) = \((\S+) [+−] (\d\S*)\) × (\S+) = (\S+)/.exec(text);
       check('the hover on a layer inside a residual block shows the chain rule with the identity term, with numbers', rule !== null, text.slice(0, 300));
       check('it says how much of the gradient arrives through the skip', /% of it arrives through the skip/.test(text), text.slice(-200));
       const expected = residualInspect ? inspectDeltaNorm(residualInspect, 'skip', 2) : null;

@@ -62,11 +62,12 @@ public sealed class CureHoverTests
         var split = Runtime(Skips).Layers[1].Identity!;
         Assert.Contains("**layer 2 of 4** in `skip` · 1 → 1 units · `sigmoid` · in the residual block of layers 2–2", hover, StringComparison.Ordinal);
         Assert.Contains(
-            $"δ² = (∂C/∂aᵒᵘᵗ + W³ᵀδ³) ⊙ σ'(z²) = ({Numbers.Format(split.Skip!.Value)} + {Numbers.Format(split.Layers!.Value)}) × {Numbers.Format(split.ActivationDerivative!.Value)} = {Numbers.Format(split.Delta!.Value)}",
+            $"δ² = (∂C/∂aᵒᵘᵗ + W³ᵀδ³) ⊙ σ'(z²) = ({Numbers.Format(split.Skip!.Value)} {(split.Layers!.Value < 0 ? "−" : "+")} {Numbers.Format(Math.Abs(split.Layers.Value))}) × {Numbers.Format(split.ActivationDerivative!.Value)} = {Numbers.Format(split.Delta!.Value)}",
             hover, StringComparison.Ordinal);
         Assert.Contains($"| ∂C/∂aᵒᵘᵗ (identity path) | {Numbers.Format(split.SkipNorm)} |", hover, StringComparison.Ordinal);
         Assert.Contains($"| W³ᵀδ³ (through layers 3–3) | {Numbers.Format(split.LayersNorm)} |", hover, StringComparison.Ordinal);
         Assert.Contains("of it arrives through the skip", hover, StringComparison.Ordinal);
+        Assert.DoesNotContain("+ -", hover, StringComparison.Ordinal); // a negative term is written "− 0.00173"
     }
 
     [Fact]

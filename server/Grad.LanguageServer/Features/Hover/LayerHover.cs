@@ -159,7 +159,7 @@ public static class LayerHover
         text.Append($"δ{l} = (∂C/∂aᵒᵘᵗ + {through}) ⊙ {derivative}(z{l})");
         if (identity.Skip is { } skip && identity.Layers is { } layers && identity.ActivationDerivative is { } slope && identity.Delta is { } delta)
         {
-            text.Append($" = ({Numbers.Format(skip)} + {Numbers.Format(layers)}) × {Numbers.Format(slope)} = {Numbers.Format(delta)}");
+            text.Append($" = ({Numbers.Format(skip)} {(layers < 0 ? "−" : "+")} {Numbers.Format(Math.Abs(layers))}) × {Numbers.Format(slope)} = {Numbers.Format(delta)}");
         }
 
         text.Append("\n\n");
