@@ -3,6 +3,59 @@ namespace Grad.Language.Tests;
 public class RecoveryTests
 {
     [Fact]
+    public void A_network_recovered_without_layers_trained_on_data_of_another_width_is_reported_not_thrown()
+    {
+        // Found by the fuzzer (seed 1001, case 193495): the width-mismatch diagnostic pointed at the last layer of a
+        // network that error recovery had left without one, and the binder threw IndexOutOfRangeException.
+        var compilation = Compilation.Create("""
+            data n3 { x : [ [ 1e300 ] , [ 0 ] ] y : [ [ 1e - 320 ] , [ 3.25 ] ] } 
+             let s = - 
+             - 
+             - 
+             - 
+             - 
+             - 
+             - 
+             - 
+             - 
+             - 
+             - 
+             - 
+             - 
+             - 
+             - 
+             - 
+             - 
+             - 
+             - 
+             - 
+             - 
+             - 
+             1 
+             run d { 
+             optimizer sgd ( lr = ( n2 ) , dampening = a ^ .5 - + 10 , weight_decay = - 3 ) 
+             until loss < 1e300 
+             train net on a 
+             schedule exponential ( gamma = 10 ) 
+             batch 2 
+             } 
+             run d { 
+             minimize d from w = + 3.25 , n0 = 1 ^ - 3 
+             optimizer adam ( beta1 = - 0.5 ^ 1 , weight_decay = 1e999 , amsgrad = false data deep { x: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]] y: [1] } ) 
+             steps 4294967297 
+             } 
+             data a = moons ( n = 37 , noise = 0 , seed = 24 ) 
+             network net 
+             input 2 
+             init uniform ( low = 1e - 8 ) 
+             loss bce 
+             } 
+            """);
+
+        Assert.Contains(compilation.Diagnostics, d => d.Code == "GRAD0001");
+    }
+
+    [Fact]
     public void A_syntax_error_on_line_3_still_reports_an_undefined_name_on_line_20()
     {
         var lines = new string[22];

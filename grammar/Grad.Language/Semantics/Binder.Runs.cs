@@ -493,7 +493,7 @@ public sealed partial class Binder
             {
                 Report(DiagnosticCatalog.DataWidthMismatch, train.Data!.Span,
                     $"{set.Name}'s y rows have {widths.Y} value{(widths.Y == 1 ? "" : "s")} but network {network.Name}'s last layer has {network.OutputWidth} unit{(network.OutputWidth == 1 ? "" : "s")}",
-                    Related(network.Layers[^1].Syntax.Span, "the last layer"));
+                    network.Layers.LastOrDefault() is { } last ? Related(last.Syntax.Span, "the last layer") : Related(network.Syntax.Span, "the network"));
                 return null;
             }
         }
