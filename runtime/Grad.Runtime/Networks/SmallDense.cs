@@ -108,26 +108,10 @@ internal static unsafe class SmallDense
         int batch, int units, int fanIn, double* delta, double* x, double* weights, double scale, double* weightGradient, double* biasGradient,
         Activation previous, double* previousZ, double* previousA, double* previousDelta)
     {
+        WeightGradient(batch, units, fanIn, new ReadOnlySpan<double>(delta, batch * units), new ReadOnlySpan<double>(x, batch * fanIn), scale,
+            new Span<double>(weightGradient, units * fanIn));
         for (var j = 0; j < units; j++)
         {
-            for (var p = 0; p < fanIn; p++)
-            {
-                var total = 0.0;
-                for (var start = 0; start < batch; start += Gemm.KBlock)
-                {
-                    var end = Math.Min(batch, start + Gemm.KBlock);
-                    var sum = 0.0;
-                    for (var i = start; i < end; i++)
-                    {
-                        sum = Math.FusedMultiplyAdd(delta[i * units + j], x[i * fanIn + p], sum);
-                    }
-
-                    total += scale * sum;
-                }
-
-                weightGradient[j * fanIn + p] = total;
-            }
-
             var bias = 0.0;
             for (var i = 0; i < batch; i++)
             {
