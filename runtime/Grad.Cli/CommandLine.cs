@@ -7,8 +7,11 @@ namespace Grad.Cli;
 
 /// <summary>
 /// Parses the command line and dispatches to a verb. Exit codes: 0 clean, 1 errors in the file, 2
-/// bad usage or missing file. The verbs are one table (<see cref="Verbs"/>); <c>grad VERB --help</c>
-/// prints the verb's usage line from <see cref="Usage"/> with what each of its options does.
+/// bad usage or missing file. The verbs are one table (<see cref="Verbs"/>): each with its usage
+/// lines, whose options are the ones it accepts, parsed by the one parser
+/// (<see cref="CommandOptions.TryParse"/>) from the one table of options
+/// (<see cref="CommandOptions.Options"/>); <c>grad VERB --help</c> prints its usage with what each
+/// of its options does, and <see cref="Usage"/> is every verb's usage lines.
 /// </summary>
 public static class CommandLine
 {
@@ -19,23 +22,34 @@ public static class CommandLine
     /// <summary>The name a file read from standard input (<c>FILE</c> = <c>-</c>) has in messages.</summary>
     public const string StandardInputName = "<stdin>";
 
-    public const string Usage = """
-        usage: grad check FILE|DIR [--json PATH|-] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]… [--quiet]
-               grad run FILE [--json PATH|-] [--plot DIR] [--threads N] [--jobs N] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]… [--quiet]
-               grad inspect FILE [--json PATH|-] [--plot DIR] [--limit NAME=N]… [--quiet]
-               grad export FILE --to pytorch [--run NAME] [-o OUT.py]
-               grad help [COMMAND]   grad COMMAND --help   grad --version
-        --limit raises (or lowers) a resource limit, e.g. --limit parameters=1e8 (docs/limits.md)
-        """;
-
-    internal sealed record Verb(string Name, string Summary, Func<CommandOptions, TextWriter, TextWriter, int> Execute);
+    /// <summary>
+    /// A verb: its usage lines (the options they name are the options it accepts), what it does,
+    /// what it requires of its options beyond their syntax (null: they are fine) and what it does.
+    /// </summary>
+    internal sealed record Verb(string Name, string[] UsageLines, string Summary, Func<CommandOptions, string?>? Check, Func<CommandOptions, TextWriter, TextWriter, int> Execute)
+    {
+        /// <summary>The options the usage lines name, in their order.</summary>
+        public IReadOnlyList<string> Options { get; } =
+            [.. UsageLines.SelectMany(l => System.Text.RegularExpressions.Regex.Matches(l, @"(?<=[\[ ])--?[a-z][a-z-]*").Select(m => m.Value)).Distinct()];
+    }
 
     internal static readonly Verb[] Verbs =
     [
-        new("check", "Print the file's diagnostics (errors, warnings) without running anything. A directory checks every .grad file under it.", CheckCommand.Execute),
-        new("run", "Run every run of the file in order; each run's summary prints as soon as that run finishes.", RunCommand.Execute),
-        new("inspect", "Print every network's per-layer ‖δ^l‖ and ‖∂C/∂W^l‖ at its initial weights, without training.", InspectCommand.Execute),
+        new("check", ["grad check FILE|DIR [--json PATH|-] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]… [--quiet]"],
+            "Print the file's diagnostics (errors, warnings) without running anything. A directory checks every .grad file under it.", null, CheckCommand.Execute),
+        new("run", ["grad run FILE [--json PATH|-] [--plot DIR] [--threads N] [--jobs N] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]… [--quiet]"],
+            "Run every run of the file in order; each run's summary prints as soon as that run finishes.", null, RunCommand.Execute),
+        new("inspect", ["grad inspect FILE [--json PATH|-] [--plot DIR] [--limit NAME=N]… [--quiet]"],
+            "Print every network's per-layer ‖δ^l‖ and ‖∂C/∂W^l‖ at its initial weights, without training.", null, InspectCommand.Execute),
+        new("export", ["grad export FILE --to pytorch [--run NAME] [-o OUT.py]", "grad export FILE --to dask --sweep NAME [--scheduler ADDRESS] [-o OUT.py]"],
+            ExportCommand.Summary, ExportCommand.Check, ExportCommand.Execute),
     ];
+
+    public static string Usage { get; } = string.Join("\n", [
+        .. Verbs.SelectMany(v => v.UsageLines).Select((line, i) => (i == 0 ? "usage: " : "       ") + line),
+        "       grad help [COMMAND]   grad COMMAND --help   grad --version",
+        "--limit raises (or lowers) a resource limit, e.g. --limit parameters=1e8 (docs/limits.md)",
+    ]);
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, Console.In, stdout, stderr);
 
@@ -52,9 +66,6 @@ public static class CommandLine
             case ["--version"]:
                 stdout.WriteLine($"grad {Version}");
                 return Clean;
-            case ["export", ..] or ["help", "export", ..]:
-                // export parses its own options (--to, --run, -o), not CommandOptions.
-                return args[0] == "help" ? ExportCommand.Help(stdout) : ExportCommand.Execute(args[1..], stdout, stderr);
             case ["help", var topic, ..]:
                 return Verbs.FirstOrDefault(v => v.Name == topic) is { } described ? Help(described, stdout) : UnknownVerb(topic, stderr);
         }
@@ -70,10 +81,10 @@ public static class CommandLine
             return Help(verb, stdout);
         }
 
-        if (!CommandOptions.TryParse(args[1..], out var options, out var error))
+        if (!CommandOptions.TryParse(verb, args[1..], out var options, out var error))
         {
             stderr.WriteLine($"grad: {error}");
-            stderr.WriteLine(Usage);
+            stderr.WriteLine(UsageOf(verb));
             return UsageError;
         }
 
@@ -142,44 +153,34 @@ public static class CommandLine
         return UsageError;
     }
 
+    private static string UsageOf(Verb verb) =>
+        string.Join("\n", verb.UsageLines.Select((line, i) => (i == 0 ? "usage: " : "       ") + line));
+
     private static int Help(Verb verb, TextWriter stdout)
     {
-        var usage = Usage.Split('\n').Select(l => l.Trim()).Select(l => l.StartsWith("usage:", StringComparison.Ordinal) ? l["usage:".Length..].Trim() : l)
-            .First(l => l.StartsWith($"grad {verb.Name} ", StringComparison.Ordinal));
-        stdout.WriteLine($"usage: {usage}");
+        stdout.WriteLine(UsageOf(verb));
         stdout.WriteLine();
         stdout.WriteLine(verb.Summary);
-        var options = System.Text.RegularExpressions.Regex.Matches(usage, "--[a-z-]+").Select(m => m.Value).Append("--help").Distinct().ToList();
         stdout.WriteLine();
         stdout.WriteLine("options:");
+        var options = verb.Options.Select(CommandOptions.Option).Append(CommandOptions.HelpOption).ToList();
+        var width = options.Max(o => o.Usage.Length);
         foreach (var option in options)
         {
-            var text = OptionHelp.FirstOrDefault(o => o.Option == option);
-            stdout.WriteLine($"  {(text.Usage ?? option),-18} {text.Text}".TrimEnd());
+            stdout.WriteLine($"  {option.Usage.PadRight(width)} {option.Help}".TrimEnd());
         }
 
         return Clean;
     }
-
-    private static readonly (string Option, string Usage, string Text)[] OptionHelp =
-    [
-        ("--json", "--json PATH|-", "also write the result as one JSON object (LANGUAGE.md) to PATH, or to standard output for -"),
-        ("--plot", "--plot DIR", "write PNG and SVG charts and an index.html to DIR (prints the index page's path)"),
-        ("--threads", "--threads N", "threads for large matrix products (default: every core; the results are the same)"),
-        ("--jobs", "--jobs N", "sweep members run at once (default: every core; each member's results are the same for any N)"),
-        ("--warnings-as-errors", "--warnings-as-errors", "count warnings (findings) as errors: exit 1 when there is one"),
-        ("--no-analysis", "--no-analysis", "skip the gradient analysis (no GRAD05xx findings)"),
-        ("--limit", "--limit NAME=N", "raise (or lower) a resource limit, e.g. --limit parameters=1e8 (docs/limits.md); may be repeated"),
-        ("--quiet", "--quiet", "print only errors: no warnings, summaries, tables or progress (the exit code and --json are unchanged)"),
-        ("--help", "--help", "print this help"),
-    ];
 }
 
 /// <summary>
-/// FILE plus <c>--json PATH|-</c>, <c>--plot DIR</c>, <c>--threads N</c> (threads for large
-/// matrix products; default: every core, since any count gives the same bits),
-/// <c>--warnings-as-errors</c> (a warning, such as an analysis finding, makes the exit code 1),
-/// <c>--no-analysis</c> (no GRAD05xx findings) and any number of <c>--limit NAME=N</c> (docs/limits.md).
+/// FILE and the options of a verb (<see cref="CommandLine.Verb.Options"/>): <c>--json PATH|-</c>,
+/// <c>--plot DIR</c>, <c>--threads N</c> (threads for large matrix products; default: every core,
+/// since any count gives the same bits), <c>--jobs N</c>, <c>--warnings-as-errors</c> (a warning,
+/// such as an analysis finding, makes the exit code 1), <c>--no-analysis</c> (no GRAD05xx
+/// findings), any number of <c>--limit NAME=N</c> (docs/limits.md), <c>--quiet</c>; and export's
+/// <c>--to</c>, <c>--run</c>, <c>--sweep</c>, <c>--scheduler</c> and <c>-o</c>.
 /// </summary>
 public sealed record CommandOptions(string File, string? JsonPath, string? PlotDirectory, int Threads = 1)
 {
@@ -200,83 +201,108 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
 
     public ResourceLimits Limits { get; init; } = ResourceLimits.Default;
 
+    /// <summary>export's <c>--to pytorch|dask</c>.</summary>
+    public string? Target { get; init; }
+
+    /// <summary>export's <c>--run NAME</c> (pytorch: one run instead of all).</summary>
+    public string? Run { get; init; }
+
+    /// <summary>export's <c>--sweep NAME</c> (dask).</summary>
+    public string? Sweep { get; init; }
+
+    /// <summary>export's <c>--scheduler ADDRESS</c> (dask; default a LocalCluster).</summary>
+    public string? Scheduler { get; init; }
+
+    /// <summary>export's <c>-o OUT.py</c> (default: standard output).</summary>
+    public string? Output { get; init; }
+
     /// <summary>What the file may use: these limits, and data files anywhere the user can read (regular files only).</summary>
     public CompilationOptions CompilationOptions => new(Limits, DiskFileResolver.Anywhere) { Weights = ResultWeightsReader.Instance };
 
-    public static bool TryParse(string[] args, out CommandOptions options, out string error)
+    /// <summary>
+    /// An option: its name, how its usage and help show it, and what it does to the options
+    /// (<c>Apply(options, value)</c>: the new options, or an error; the value is null for a flag).
+    /// </summary>
+    internal sealed record OptionSpec(string Name, string? Value, string Help, Func<CommandOptions, string?, (CommandOptions? Options, string? Error)> Apply)
     {
-        options = new CommandOptions("", null, null);
-        string? file = null, json = null, plot = null;
-        var quiet = false;
-        var threads = Environment.ProcessorCount;
-        var jobs = Environment.ProcessorCount;
-        bool warningsAsErrors = false, noAnalysis = false;
-        var limits = ResourceLimits.Default;
+        public string Usage => Value is null ? Name : $"{Name} {Value}";
+    }
+
+    internal static readonly OptionSpec HelpOption = new("--help", null, "print this help", (o, _) => (o, null));
+
+    /// <summary>Every option of every verb, once.</summary>
+    internal static readonly OptionSpec[] Options =
+    [
+        new("--json", "PATH|-", "also write the result as one JSON object (LANGUAGE.md) to PATH, or to standard output for -", (o, v) => (o with { JsonPath = v }, null)),
+        new("--plot", "DIR", "write PNG and SVG charts and an index.html to DIR (prints the index page's path)", (o, v) => (o with { PlotDirectory = v }, null)),
+        new("--threads", "N", "threads for large matrix products (default: every core; the results are the same)",
+            (o, v) => WithCount("--threads", v, n => o with { Threads = n })),
+        new("--jobs", "N", "sweep members run at once (default: every core; each member's results are the same for any N)",
+            (o, v) => WithCount("--jobs", v, n => o with { Jobs = n })),
+        new("--warnings-as-errors", null, "count warnings (findings) as errors: exit 1 when there is one", (o, _) => (o with { WarningsAsErrors = true }, null)),
+        new("--no-analysis", null, "skip the gradient analysis (no GRAD05xx findings)", (o, _) => (o with { NoAnalysis = true }, null)),
+        new("--limit", "NAME=N", "raise (or lower) a resource limit, e.g. --limit parameters=1e8 (docs/limits.md); may be repeated",
+            (o, v) => o.Limits.TryWith(v!, out var limits, out var error) ? (o with { Limits = limits }, null) : (null, error)),
+        new("--quiet", null, "print only errors: no warnings, summaries, tables or progress (the exit code and --json are unchanged)", (o, _) => (o with { Quiet = true }, null)),
+        new("--to", "pytorch|dask", "the script to write: a PyTorch script of the runs, or a Dask script of a sweep's members", (o, v) => (o with { Target = v }, null)),
+        new("--run", "NAME", "export only this run (default: every run)", (o, v) => (o with { Run = v }, null)),
+        new("--sweep", "NAME", "the sweep whose members the Dask cluster trains", (o, v) => (o with { Sweep = v }, null)),
+        new("--scheduler", "ADDRESS", "the Dask scheduler to submit to (default: a LocalCluster on this machine)", (o, v) => (o with { Scheduler = v }, null)),
+        new("-o", "OUT.py", "write the script to OUT.py (default: standard output)", (o, v) => (o with { Output = v }, null)),
+    ];
+
+    internal static OptionSpec Option(string name) => Options.First(o => o.Name == name);
+
+    private static (CommandOptions? Options, string? Error) WithCount(string option, string? value, Func<int, CommandOptions> with) =>
+        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= MaxThreads
+            ? (with(count), null)
+            : (null, $"{option} needs a whole number from 1 to {MaxThreads}, got '{value}'");
+
+    /// <summary>FILE and the options <paramref name="verb"/> accepts, then what the verb requires of them.</summary>
+    internal static bool TryParse(CommandLine.Verb verb, string[] args, out CommandOptions options, out string error)
+    {
+        options = new CommandOptions("", null, null, Environment.ProcessorCount);
+        string? file = null;
         for (var i = 0; i < args.Length; i++)
         {
-            switch (args[i])
+            var arg = args[i];
+            if (arg.StartsWith('-') && arg != "-")
             {
-                case "--json" or "--plot" or "--threads" or "--jobs" or "--limit" when i + 1 >= args.Length:
-                    error = $"{args[i]} needs a value";
+                if (!verb.Options.Contains(arg))
+                {
+                    error = Options.Any(o => o.Name == arg) ? $"grad {verb.Name} has no option '{arg}'" : $"unknown option '{arg}'";
                     return false;
-                case "--json":
-                    json = args[++i];
-                    break;
-                case "--plot":
-                    plot = args[++i];
-                    break;
-                case "--limit":
-                    if (!limits.TryWith(args[++i], out limits, out error))
-                    {
-                        return false;
-                    }
+                }
 
-                    break;
-                case "--warnings-as-errors":
-                    warningsAsErrors = true;
-                    break;
-                case "--no-analysis":
-                    noAnalysis = true;
-                    break;
-                case "--threads":
-                    if (!int.TryParse(args[++i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out threads) || threads is < 1 or > MaxThreads)
-                    {
-                        error = $"--threads needs a whole number from 1 to {MaxThreads}, got '{args[i]}'";
-                        return false;
-                    }
-
-                    break;
-                case "--jobs":
-                    if (!int.TryParse(args[++i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out jobs) || jobs is < 1 or > MaxThreads)
-                    {
-                        error = $"--jobs needs a whole number from 1 to {MaxThreads}, got '{args[i]}'";
-                        return false;
-                    }
-
-                    break;
-                case "--quiet":
-                    quiet = true;
-                    break;
-                case var flag when flag.StartsWith("--", StringComparison.Ordinal):
-                    error = $"unknown option '{flag}'";
+                var option = Option(arg);
+                if (option.Value is not null && i + 1 >= args.Length)
+                {
+                    error = $"{arg} needs a value";
                     return false;
-                case var path when file is null:
-                    file = path;
-                    break;
-                default:
-                    error = $"unexpected argument '{args[i]}'";
+                }
+
+                var (applied, problem) = option.Apply(options, option.Value is null ? null : args[++i]);
+                if (applied is null)
+                {
+                    error = problem!;
                     return false;
+                }
+
+                options = applied;
+            }
+            else if (file is null)
+            {
+                file = arg;
+            }
+            else
+            {
+                error = $"unexpected argument '{arg}'";
+                return false;
             }
         }
 
-        if (file is null)
-        {
-            error = "missing FILE";
-            return false;
-        }
-
-        options = new CommandOptions(file, json, plot, threads) { WarningsAsErrors = warningsAsErrors, NoAnalysis = noAnalysis, Limits = limits, Quiet = quiet, Jobs = jobs };
-        error = "";
-        return true;
+        options = options with { File = file ?? "" };
+        error = file is null ? "missing FILE" : verb.Check?.Invoke(options) ?? "";
+        return error.Length == 0;
     }
 }

@@ -1,49 +1,38 @@
-using Grad.Language;
 using Grad.Runtime.Export;
 
 namespace Grad.Cli;
 
 /// <summary>
 /// <c>grad export FILE --to pytorch [--run NAME] [-o OUT.py]</c>: writes a standalone PyTorch
-/// script that reproduces the file's runs (all of them, or the one named), to OUT.py or stdout.
-/// A file with errors prints its diagnostics as <c>grad check</c> does (exit 1); a run that
-/// cannot be exported (unknown name, data that does not load) is an error too (exit 1).
+/// script that reproduces the file's runs (all of them, or the one named), to OUT.py or stdout;
+/// <c>--to dask --sweep NAME [--scheduler ADDRESS]</c>: a script that trains the sweep's members
+/// on a Dask cluster. A file with errors prints its diagnostics as <c>grad check</c> does (exit 1);
+/// a run that cannot be exported (unknown name, data that does not load) is an error too (exit 1).
+/// Its options are parsed by the one parser of the verb table (<see cref="CommandLine.Verbs"/>).
 /// </summary>
 internal static class ExportCommand
 {
-    public const string Usage = "grad export FILE --to pytorch [--run NAME] [-o OUT.py]\n       grad export FILE --to dask --sweep NAME [--scheduler ADDRESS] [-o OUT.py]";
+    public const string Summary = """
+        Write a standalone PyTorch script (float64, torch only) that reproduces the file's runs, writes Grad's JSON
+        and checks itself against grad run --json; it also trains data-parallel and on a GPU. With --to dask, a script
+        whose train(config) -> dict trains one member of the sweep, run on a Dask cluster. See docs/scale-out.md.
+        """;
 
-    public static int Help(TextWriter stdout)
+    /// <summary>What export requires of its options beyond their syntax: a target, and the options of that target only.</summary>
+    public static string? Check(CommandOptions options) => options switch
     {
-        stdout.WriteLine($"usage: {Usage}");
-        stdout.WriteLine();
-        stdout.WriteLine("Write a standalone PyTorch script (float64, torch only) that reproduces the file's runs, writes Grad's JSON");
-        stdout.WriteLine("and checks itself against grad run --json; it also trains data-parallel and on a GPU. With --to dask, a script");
-        stdout.WriteLine("whose train(config) -> dict trains one member of the sweep, run on a Dask cluster. See docs/scale-out.md.");
-        return CommandLine.Clean;
-    }
+        { Target: null } => "missing --to pytorch (or --to dask --sweep NAME)",
+        { Target: not ("pytorch" or "dask") } => $"cannot export to '{options.Target}': the targets are pytorch and dask",
+        { Target: "dask", Sweep: null } => "--to dask needs --sweep NAME: the sweep whose members the cluster trains",
+        { Target: "dask", Run: not null } => "--run is for --to pytorch; --to dask exports a sweep (--sweep NAME)",
+        { Target: "pytorch", Sweep: not null } => "--sweep is for --to dask",
+        { Target: "pytorch", Scheduler: not null } => "--scheduler is for --to dask",
+        _ => null,
+    };
 
-    public static int Execute(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Execute(CommandOptions options, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Any(a => a is "-h" or "--help"))
-        {
-            return Help(stdout);
-        }
-
-        if (!ExportOptions.TryParse(args, out var options, out var error))
-        {
-            stderr.WriteLine($"grad: {error}");
-            stderr.WriteLine($"usage: {Usage}");
-            return CommandLine.UsageError;
-        }
-
-        if (!File.Exists(options.File))
-        {
-            stderr.WriteLine($"grad: file not found: {options.File}");
-            return CommandLine.UsageError;
-        }
-
-        var compilation = Compilation.Create(File.ReadAllText(options.File), options.File, new CommandOptions(options.File, null, null).CompilationOptions);
+        var compilation = CheckCommand.Compile(options);
         if (compilation.HasErrors)
         {
             DiagnosticPrinter.Print(compilation, compilation.Diagnostics, options.File, stdout);
@@ -71,65 +60,5 @@ internal static class ExportCommand
         File.Move(temporary, options.Output, overwrite: true);
         stderr.WriteLine($"grad: wrote {options.Output}");
         return CommandLine.Clean;
-    }
-}
-
-/// <summary>FILE, <c>--to pytorch</c> with <c>--run NAME</c> or <c>--to dask</c> with <c>--sweep NAME</c> and <c>--scheduler ADDRESS</c>, and <c>-o OUT.py</c>.</summary>
-internal sealed record ExportOptions(string File, string Target, string? Run, string? Output)
-{
-    public string? Sweep { get; init; }
-
-    public string? Scheduler { get; init; }
-
-    public static bool TryParse(string[] args, out ExportOptions options, out string error)
-    {
-        options = new ExportOptions("", "", null, null);
-        string? file = null, target = null, run = null, output = null, sweep = null, scheduler = null;
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--to" or "--run" or "--sweep" or "--scheduler" or "-o" when i + 1 >= args.Length:
-                    error = $"{args[i]} needs a value";
-                    return false;
-                case "--to":
-                    target = args[++i];
-                    break;
-                case "--run":
-                    run = args[++i];
-                    break;
-                case "--sweep":
-                    sweep = args[++i];
-                    break;
-                case "--scheduler":
-                    scheduler = args[++i];
-                    break;
-                case "-o":
-                    output = args[++i];
-                    break;
-                case var flag when flag.StartsWith('-') && flag != "-":
-                    error = $"unknown option '{flag}'";
-                    return false;
-                case var path when file is null:
-                    file = path;
-                    break;
-                default:
-                    error = $"unexpected argument '{args[i]}'";
-                    return false;
-            }
-        }
-
-        error = (file, target) switch
-        {
-            (null, _) => "missing FILE",
-            (_, null) => "missing --to pytorch (or --to dask --sweep NAME)",
-            (_, not ("pytorch" or "dask")) => $"cannot export to '{target}': the targets are pytorch and dask",
-            (_, "dask") when sweep is null => "--to dask needs --sweep NAME: the sweep whose members the cluster trains",
-            (_, "dask") when run is not null => "--run is for --to pytorch; --to dask exports a sweep (--sweep NAME)",
-            (_, "pytorch") when sweep is not null || scheduler is not null => $"{(sweep is not null ? "--sweep" : "--scheduler")} is for --to dask",
-            _ => "",
-        };
-        options = new ExportOptions(file ?? "", target ?? "", run, output) { Sweep = sweep, Scheduler = scheduler };
-        return error.Length == 0;
     }
 }

@@ -198,4 +198,49 @@ public sealed class CliConventionsTests : IDisposable
             Assert.All(runs.Skip(i + 1), run => Assert.DoesNotContain(run, stdout.AtFlush[i], StringComparison.Ordinal));
         }
     }
+
+    [Fact]
+    public void Every_option_a_verbs_usage_names_is_in_the_one_option_table_and_every_option_serves_a_verb()
+    {
+        var named = CommandLine.Verbs.SelectMany(v => v.Options).ToHashSet();
+        Assert.All(named, option => Assert.Contains(CommandOptions.Options, o => o.Name == option));
+        Assert.All(CommandOptions.Options, o => Assert.Contains(o.Name, named));
+        Assert.Equal(["--to", "--run", "-o", "--sweep", "--scheduler"], CommandLine.Verbs.Single(v => v.Name == "export").Options);
+        Assert.Equal(["--json", "--plot", "--limit", "--quiet"], CommandLine.Verbs.Single(v => v.Name == "inspect").Options);
+        // The top-level usage is the verbs' usage lines.
+        Assert.All(CommandLine.Verbs.SelectMany(v => v.UsageLines), line => Assert.Contains(line, CommandLine.Usage, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("inspect", "--threads", "2", "grad inspect has no option '--threads'", "usage: grad inspect FILE")]
+    [InlineData("run", "-o", "out.py", "grad run has no option '-o'", "usage: grad run FILE")]
+    [InlineData("export", "--plot", "charts", "grad export has no option '--plot'", "usage: grad export FILE --to pytorch")]
+    [InlineData("run", "--frobnicate", "1", "unknown option '--frobnicate'", "usage: grad run FILE")]
+    [InlineData("export", "--jobs", "x", "grad export has no option '--jobs'", "grad export FILE --to dask --sweep NAME")]
+    [InlineData("run", "--jobs", "0", "--jobs needs a whole number from 1 to 256, got '0'", "usage: grad run FILE")]
+    public void An_option_the_verb_does_not_take_is_a_usage_error_with_that_verbs_usage(string verb, string option, string value, string message, string usage)
+    {
+        var (exit, output, error) = Grad([verb, Repo.PathOf("examples/seed.grad"), option, value]);
+        Assert.Equal(CommandLine.UsageError, exit);
+        Assert.Empty(output);
+        var lines = error.Split('\n');
+        Assert.Equal($"grad: {message}", lines[0]);
+        Assert.StartsWith(usage, lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Export_reads_standard_input_and_its_help_lists_its_options_from_the_table()
+    {
+        var (exit, script, error) = Grad(["export", "-", "--to", "pytorch", "--run", "deep"], File.ReadAllText(Repo.PathOf("examples/seed.grad")));
+        Assert.True(exit == CommandLine.Clean, error);
+        Assert.Contains("import torch", script, StringComparison.Ordinal);
+
+        var (helpExit, help, _) = Grad(["help", "export"]);
+        Assert.Equal(CommandLine.Clean, helpExit);
+        var lines = help.Split('\n').Select(l => l.TrimEnd()).ToList();
+        Assert.Equal("usage: grad export FILE --to pytorch [--run NAME] [-o OUT.py]", lines[0]);
+        Assert.Equal("       grad export FILE --to dask --sweep NAME [--scheduler ADDRESS] [-o OUT.py]", lines[1]);
+        Assert.Contains("  --scheduler ADDRESS the Dask scheduler to submit to (default: a LocalCluster on this machine)", lines);
+        Assert.Contains(lines, l => l.StartsWith("  -o OUT.py ", StringComparison.Ordinal) && l.EndsWith("(default: standard output)", StringComparison.Ordinal));
+    }
 }
