@@ -100,8 +100,8 @@ public sealed class ExportTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
-    // The export does not write the cures (residual blocks, norm layers, schedules, clipping) yet
-    // and refuses them by name, so an example that uses them (cures.grad) is not exported here.
+    // The export does not write `norm batch` yet and refuses it by name, so an example that uses it
+    // (cures.grad) is not exported here; residual blocks and norm layer are (ResidualAndLayerNormAgreeWithGrad).
     public static TheoryData<string> ExamplesWithTraining() =>
     [
         .. Directory.GetFiles(Repo.PathOf("examples"), "*.grad")
@@ -113,8 +113,7 @@ public sealed class ExportTests(ITestOutputHelper output) : IDisposable
     private static bool UsesCures(string text)
     {
         var program = Language.Compilation.Create(text).Program;
-        return program.Networks.Any(n => n.Layers.Any(l => l.IsNorm || l.ResidualFrom is not null))
-            || program.Runs.Any(r => r.Schedule is not null || r.Clip is not null);
+        return program.Networks.Any(n => n.Layers.Any(l => l.Kind == Language.Semantics.LayerKind.BatchNorm));
     }
 
     [Theory]
@@ -172,6 +171,46 @@ public sealed class ExportTests(ITestOutputHelper output) : IDisposable
         var trace = JObject.Parse(File.ReadAllText(Path.Combine(directory, "torch.json")))["runs"]![0]!["trace"]!;
         Assert.Contains(trace, point => (bool)point["clipped"]!);
         Assert.Equal(0.5 * 0.1, (double)trace[0]!["lr"]!, 15);
+    }
+
+    [Fact]
+    public void ResidualAndLayerNormAgreeWithGrad()
+    {
+        if (!PythonScripts.Available(output, $"{nameof(ExportTests)}.{nameof(ResidualAndLayerNormAgreeWithGrad)}", "torch"))
+        {
+            return;
+        }
+
+        // Residual blocks (two layers each, repeated, and one after a norm layer) and LayerNorm between
+        // them, on mini-batches with Adam: δ through the identity paths, gain and bias gradients.
+        var path = Path.Combine(directory, "residual.grad");
+        File.WriteAllText(path, """
+            network deep {
+              input 2
+              dense 6 tanh
+              repeat 3 { residual { dense 6 relu  dense 6 linear } }
+              norm layer
+              residual { dense 6 tanh }
+              norm layer
+              dense 1 sigmoid
+              init he_normal
+              loss bce
+              seed 6
+            }
+            data d = moons(n = 40, noise = 0.1, seed = 1)
+            run skips {
+              train deep on d
+              optimizer adam(lr = 0.01)
+              epochs 6
+              batch 8
+              seed 2
+            }
+            """);
+        var (script, gradJson) = ExportAndRun(path);
+        AssertAgrees(script, gradJson);
+        var run = JObject.Parse(File.ReadAllText(Path.Combine(directory, "torch.json")))["runs"]![0]!;
+        Assert.Equal(6, run["final"]!["network"]!["layers"]![7]!["gain"]!.Count());
+        Assert.Equal(JValue.CreateNull(), run["layers"]![7]!["activation"]);
     }
 
     [Fact]
@@ -313,8 +352,7 @@ public sealed class TorchCostTests
 public sealed class ExportRefusalTests
 {
     [Theory]
-    [InlineData("dense 4 relu\n  norm layer", "", "'norm layer' (layer 2 of network n) is not exported to PyTorch yet")]
-    [InlineData("dense 4 relu\n  residual { dense 4 relu  dense 4 linear }", "", "a residual block (network n) is not exported to PyTorch yet")]
+    [InlineData("dense 4 relu\n  norm batch", "", "'norm batch' (layer 2 of network n) is not exported to PyTorch yet")]
     public void V2ConstructsAreRefusedByName(string layers, string runItem, string message)
     {
         var directory = Directory.CreateTempSubdirectory("grad-export-").FullName;

@@ -232,20 +232,33 @@ public static class ResultSerializer
         json.WriteEndObject();
         WriteFindings(json, result.Findings);
 
-        json.WritePropertyName("trace");
-        json.WriteStartArray();
         var trace = result.Trace;
-        for (var i = 0; i < trace.Count; i++)
+        WriteTrace(json, trace.Count, trace.Step, trace.Cures, i =>
         {
-            json.WriteStartObject();
-            using var line = OneLine(json);
-            Property(json, "step", trace.Step(i));
             NumberProperty(json, "cost", trace.Cost(i));
             json.WritePropertyName("params");
             ByName(json, result.ParameterNames, trace.Parameters(i));
             json.WritePropertyName("gradient");
             ByName(json, result.ParameterNames, trace.Gradient(i));
-            WriteCures(json, trace.Cures(i));
+        });
+    }
+
+    /// <summary>
+    /// The <c>trace</c> array, streamed from the trace's compact rows: a point a line, its
+    /// <c>step</c>, then what the run records at it (<paramref name="writePoint"/>), then its
+    /// schedule and clipping values.
+    /// </summary>
+    private static void WriteTrace(JsonWriter json, int count, Func<int, int> step, Func<int, TraceCures> cures, Action<int> writePoint)
+    {
+        json.WritePropertyName("trace");
+        json.WriteStartArray();
+        for (var i = 0; i < count; i++)
+        {
+            json.WriteStartObject();
+            using var line = OneLine(json);
+            Property(json, "step", step(i));
+            writePoint(i);
+            WriteCures(json, cures(i));
             json.WriteEndObject();
         }
 
@@ -360,24 +373,15 @@ public static class ResultSerializer
 
         json.WriteEndArray();
 
-        json.WritePropertyName("trace");
-        json.WriteStartArray();
         var trace = result.Trace;
-        for (var i = 0; i < trace.Count; i++)
+        WriteTrace(json, trace.Count, trace.Step, trace.Cures, i =>
         {
-            json.WriteStartObject();
-            using var line = OneLine(json);
-            Property(json, "step", trace.Step(i));
             NumberProperty(json, "loss", trace.Loss(i));
             json.WritePropertyName("deltaNorms");
             Numbers(json, trace.DeltaNorms(i));
             json.WritePropertyName("weightGradNorms");
             Numbers(json, trace.WeightGradNorms(i));
-            WriteCures(json, trace.Cures(i));
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
+        });
     }
 
     /// <summary>

@@ -110,7 +110,7 @@ internal sealed class ExportedRuns(Func<BoundData, DataLoadResult> loadData)
         var network = run.Network!;
         if (NotExportedYet(run) is { } construct)
         {
-            return $"{construct} is not exported to PyTorch yet (only dense layers)";
+            return $"{construct} is not exported to PyTorch yet (dense layers, residual blocks and norm layer are)";
         }
 
         var loaded = loadData(run.Data!);
@@ -146,7 +146,7 @@ internal sealed class ExportedRuns(Func<BoundData, DataLoadResult> loadData)
             {
                 ["index"] = layer.Index,
                 ["units"] = layer.Units,
-                ["activation"] = layer.Activation.Name,
+                ["activation"] = layer.IsNorm ? null : layer.Activation.Name,
                 ["label"] = layer.Label,
             }))),
             new JProperty("data", set.Name),
@@ -157,11 +157,15 @@ internal sealed class ExportedRuns(Func<BoundData, DataLoadResult> loadData)
         return null;
     }
 
-    /// <summary>The v2 construct a training run uses that the script does not reproduce yet, or null.</summary>
+    /// <summary>
+    /// The v2 construct a training run uses that the script does not reproduce yet, or null. Residual
+    /// blocks and <c>norm layer</c> are exported; <c>norm batch</c> is not: its running estimates are
+    /// updated by every training-mode forward pass, and the script measures each batch more often than
+    /// Grad steps on it.
+    /// </summary>
     private static string? NotExportedYet(BoundRun run) => run switch
     {
-        { Network.Layers: var layers } when layers.FirstOrDefault(l => l.IsNorm) is { } norm => $"'{norm.KindName}' (layer {norm.Index} of network {run.Network.Name})",
-        { Network.Layers: var layers } when layers.Any(l => l.ResidualFrom is not null) => $"a residual block (network {run.Network.Name})",
+        { Network.Layers: var layers } when layers.FirstOrDefault(l => l.Kind == LayerKind.BatchNorm) is { } norm => $"'{norm.KindName}' (layer {norm.Index} of network {run.Network.Name})",
         _ => null,
     };
 
@@ -257,9 +261,11 @@ internal sealed class ExportedRuns(Func<BoundData, DataLoadResult> loadData)
             ["layers"] = new JArray(model.Layers.Select((layer, l) => new JObject
             {
                 ["units"] = layer.Units,
+                ["kind"] = layer.Kind == LayerKind.LayerNorm ? "layer_norm" : "dense",
+                ["residualFrom"] = layer.ResidualFrom,
                 ["activation"] = layer.Activation.Name,
                 ["param"] = layer.Activation.Parameter,
-                ["weight"] = Rows(model.Weights(parameters, l).ToArray(), layer.InputUnits),
+                ["weight"] = layer.IsNorm ? new JArray(model.Weights(parameters, l).ToArray()) : Rows(model.Weights(parameters, l).ToArray(), layer.InputUnits),
                 ["bias"] = new JArray(model.Bias(parameters, l).ToArray()),
             })),
         };

@@ -89,28 +89,47 @@ def activation(name, param):
 
 
 class Chain(nn.Module):
-    """A Grad network: nn.Linear layers, each followed by its activation. forward returns every
-    z^l (so that backward can fill ∂C/∂z^l) and the output a^L."""
+    """A Grad network: nn.Linear layers, each followed by its activation, and (v2) nn.LayerNorm
+    layers (eps 1e-5, gain and bias; z^l is their output) and residual blocks (the block's last
+    layer outputs g(z) + the block's input). forward returns every z^l (so that backward can fill
+    ∂C/∂z^l) and the output a^L."""
 
     def __init__(self, spec):
         super().__init__()
         widths = [spec["input"]] + [layer["units"] for layer in spec["layers"]]
-        self.linears = nn.ModuleList(nn.Linear(n_in, n_out, dtype=DTYPE) for n_in, n_out in zip(widths, widths[1:]))
+        self.linears = nn.ModuleList(
+            nn.LayerNorm(n_out, eps=1e-5, dtype=DTYPE) if layer.get("kind") == "layer_norm" else nn.Linear(n_in, n_out, dtype=DTYPE)
+            for n_in, n_out, layer in zip(widths, widths[1:], spec["layers"]))
         self.activations = [activation(layer["activation"], layer["param"]) for layer in spec["layers"]]
+        self.residual_from = [layer.get("residualFrom") for layer in spec["layers"]]
         with torch.no_grad():
             for linear, layer in zip(self.linears, spec["layers"]):
                 linear.weight.copy_(torch.tensor(layer["weight"], dtype=DTYPE))
                 linear.bias.copy_(torch.tensor(layer["bias"], dtype=DTYPE))
 
     def forward(self, x):
-        zs, a = [], x
-        for linear, g in zip(self.linears, self.activations):
+        zs, outputs, a = [], [x], x
+        for linear, g, skip in zip(self.linears, self.activations, self.residual_from):
             z = linear(a)
             if z.requires_grad:
                 z.retain_grad()
             zs.append(z)
             a = g(z)
+            if skip is not None:
+                a = a + outputs[skip]  # a residual block's output: its input plus f(input)
+            outputs.append(a)
         return zs, a
+
+    def weight_grad_norms(self):
+        """‖∂C/∂W^l‖ per layer: a dense layer's weights; a norm layer's gain and bias together."""
+        return torch.stack([torch.cat([m.weight.grad, m.bias.grad]).norm() if isinstance(m, nn.LayerNorm) else m.weight.grad.norm()
+                            for m in self.linears]).tolist()
+
+    def final_layers(self):
+        """final.network.layers as Grad writes them."""
+        return [{"index": i + 1, "gain": numbers(m.weight.tolist()), "bias": numbers(m.bias.tolist())} if isinstance(m, nn.LayerNorm)
+                else {"index": i + 1, "weights": matrix(m.weight), "bias": numbers(m.bias.tolist())}
+                for i, m in enumerate(self.linears)]
 
 
 def summed_loss(loss, output_activation, z, a, y):
@@ -291,7 +310,7 @@ def train_network(run, data, device="cpu", rank=0, world=1):
         return sums[-1], [s / size for s in sums[:-1]]
 
     def snapshot(step, loss, delta_norms):
-        weight_norms = torch.stack([linear.weight.grad.norm() for linear in model.linears]).tolist()
+        weight_norms = model.weight_grad_norms()
         return {"step": step, "loss": number(loss), **cures_of(run, optimizer, parameters),
                 "deltaNorms": numbers(delta_norms), "weightGradNorms": numbers(weight_norms)}
 
@@ -326,8 +345,7 @@ def train_network(run, data, device="cpu", rank=0, world=1):
     layers = [dict(layer, deltaNorm={"initial": trace[0]["deltaNorms"][i], "final": current["deltaNorms"][i]},
                    weightGradNorm={"initial": trace[0]["weightGradNorms"][i], "final": current["weightGradNorms"][i]})
               for i, layer in enumerate(run["layers"])]
-    final_network = [{"index": i + 1, "weights": matrix(linear.weight), "bias": numbers(linear.bias.tolist())}
-                     for i, linear in enumerate(model.linears)]
+    final_network = model.final_layers()
     data_loss, accuracy = whole_data_set(model, spec["loss"], output_activation, batches.x, batches.y)
     return {"name": run["name"], "kind": "train", "network": run["networkName"], "data": run["data"],
             "optimizer": run["optimizerJson"], "stepsTaken": steps, "stopReason": reason,
