@@ -62,4 +62,8 @@ two=$(best 2)
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 cmp -s "$work/jobs1.json" "$work/jobs2.json" && same="byte-identical" || same="DIFFERENT"
 printf 'sweep of 6 members: --jobs 1 %.2f s, --jobs 2 %.2f s: speed-up %.2fx (JSON %s)\n' "$one" "$two" "$(echo "$one / $two" | bc -l)" "$same"
+load=$(cut -d' ' -f1 /proc/loadavg)
+if (( $(echo "$load >= $(nproc)" | bc -l) )); then
+  echo "note: the load average ($load) is at least the number of cores ($(nproc)): the second job found no idle core, so this speed-up says little; run it again on a quiet machine"
+fi
 [[ "$same" == "byte-identical" ]]
