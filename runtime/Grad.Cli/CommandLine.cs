@@ -26,14 +26,14 @@ public static class CommandLine
     /// A verb: its usage lines (the options they name are the options it accepts), what it does,
     /// what it requires of its options beyond their syntax (null: they are fine) and what it does.
     /// </summary>
-    internal sealed record Verb(string Name, string[] UsageLines, string Summary, Func<CommandOptions, string?>? Check, Func<CommandOptions, TextWriter, TextWriter, int> Execute)
+    public sealed record Verb(string Name, string[] UsageLines, string Summary, Func<CommandOptions, string?>? Check, Func<CommandOptions, TextWriter, TextWriter, int> Execute)
     {
         /// <summary>The options the usage lines name, in their order.</summary>
         public IReadOnlyList<string> Options { get; } =
             [.. UsageLines.SelectMany(l => System.Text.RegularExpressions.Regex.Matches(l, @"(?<=[\[ ])--?[a-z][a-z-]*").Select(m => m.Value)).Distinct()];
     }
 
-    internal static readonly Verb[] Verbs =
+    public static readonly Verb[] Verbs =
     [
         new("check", ["grad check FILE|DIR [--json PATH|-] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]… [--quiet]"],
             "Print the file's diagnostics (errors, warnings) without running anything. A directory checks every .grad file under it.", null, CheckCommand.Execute),
@@ -223,15 +223,15 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
     /// An option: its name, how its usage and help show it, and what it does to the options
     /// (<c>Apply(options, value)</c>: the new options, or an error; the value is null for a flag).
     /// </summary>
-    internal sealed record OptionSpec(string Name, string? Value, string Help, Func<CommandOptions, string?, (CommandOptions? Options, string? Error)> Apply)
+    public sealed record OptionSpec(string Name, string? Value, string Help, Func<CommandOptions, string?, (CommandOptions? Options, string? Error)> Apply)
     {
         public string Usage => Value is null ? Name : $"{Name} {Value}";
     }
 
-    internal static readonly OptionSpec HelpOption = new("--help", null, "print this help", (o, _) => (o, null));
+    public static readonly OptionSpec HelpOption = new("--help", null, "print this help", (o, _) => (o, null));
 
     /// <summary>Every option of every verb, once.</summary>
-    internal static readonly OptionSpec[] Options =
+    public static readonly OptionSpec[] Options =
     [
         new("--json", "PATH|-", "also write the result as one JSON object (LANGUAGE.md) to PATH, or to standard output for -", (o, v) => (o with { JsonPath = v }, null)),
         new("--plot", "DIR", "write PNG and SVG charts and an index.html to DIR (prints the index page's path)", (o, v) => (o with { PlotDirectory = v }, null)),
@@ -251,7 +251,7 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
         new("-o", "OUT.py", "write the script to OUT.py (default: standard output)", (o, v) => (o with { Output = v }, null)),
     ];
 
-    internal static OptionSpec Option(string name) => Options.First(o => o.Name == name);
+    public static OptionSpec Option(string name) => Options.First(o => o.Name == name);
 
     private static (CommandOptions? Options, string? Error) WithCount(string option, string? value, Func<int, CommandOptions> with) =>
         int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= MaxThreads
@@ -259,7 +259,7 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
             : (null, $"{option} needs a whole number from 1 to {MaxThreads}, got '{value}'");
 
     /// <summary>FILE and the options <paramref name="verb"/> accepts, then what the verb requires of them.</summary>
-    internal static bool TryParse(CommandLine.Verb verb, string[] args, out CommandOptions options, out string error)
+    public static bool TryParse(CommandLine.Verb verb, string[] args, out CommandOptions options, out string error)
     {
         options = new CommandOptions("", null, null, Environment.ProcessorCount);
         string? file = null;

@@ -216,7 +216,7 @@ public sealed class CliConventionsTests : IDisposable
     [InlineData("run", "-o", "out.py", "grad run has no option '-o'", "usage: grad run FILE")]
     [InlineData("export", "--plot", "charts", "grad export has no option '--plot'", "usage: grad export FILE --to pytorch")]
     [InlineData("run", "--frobnicate", "1", "unknown option '--frobnicate'", "usage: grad run FILE")]
-    [InlineData("export", "--jobs", "x", "grad export has no option '--jobs'", "grad export FILE --to dask --sweep NAME")]
+    [InlineData("export", "--jobs", "x", "grad export has no option '--jobs'", "usage: grad export FILE --to pytorch")]
     [InlineData("run", "--jobs", "0", "--jobs needs a whole number from 1 to 256, got '0'", "usage: grad run FILE")]
     public void An_option_the_verb_does_not_take_is_a_usage_error_with_that_verbs_usage(string verb, string option, string value, string message, string usage)
     {

@@ -108,11 +108,6 @@ internal sealed class ExportedRuns(Func<BoundData, DataLoadResult> loadData)
         }
 
         var network = run.Network!;
-        if (NotExportedYet(run) is { } construct)
-        {
-            return $"{construct} is not exported to PyTorch yet (dense layers, residual blocks and norm layer are)";
-        }
-
         var loaded = loadData(run.Data!);
         if (loaded.Data is not { } set)
         {
@@ -156,18 +151,6 @@ internal sealed class ExportedRuns(Func<BoundData, DataLoadResult> loadData)
         ]));
         return null;
     }
-
-    /// <summary>
-    /// The v2 construct a training run uses that the script does not reproduce yet, or null. Residual
-    /// blocks and <c>norm layer</c> are exported; <c>norm batch</c> is not: its running estimates are
-    /// updated by every training-mode forward pass, and the script measures each batch more often than
-    /// Grad steps on it.
-    /// </summary>
-    private static string? NotExportedYet(BoundRun run) => run switch
-    {
-        { Network.Layers: var layers } when layers.FirstOrDefault(l => l.Kind == LayerKind.BatchNorm) is { } norm => $"'{norm.KindName}' (layer {norm.Index} of network {run.Network.Name})",
-        _ => null,
-    };
 
     public string Section(string sourcePath)
     {
@@ -251,9 +234,16 @@ internal sealed class ExportedRuns(Func<BoundData, DataLoadResult> loadData)
         ["amsgrad"] = spec.Amsgrad,
     };
 
+    /// <summary>
+    /// The network's layers for the script's Chain: each layer's kind (<c>dense</c>, <c>norm layer</c>,
+    /// <c>norm batch</c>), where a residual block's identity path starts (<c>residualFrom</c>: 0 for the
+    /// network's input, l for layer l's output), the initial weights (a norm layer's gain) and bias,
+    /// and a batch norm's starting running estimates when the weights come from a run (<c>init from</c>).
+    /// </summary>
     private static JObject Network(BoundNetwork network, NetworkModel model)
     {
         var parameters = NetworkModel.InitialParameters(network, model);
+        var running = NetworkModel.StartingRunningStatistics(network);
         return new JObject
         {
             ["input"] = model.InputWidth,
@@ -261,12 +251,14 @@ internal sealed class ExportedRuns(Func<BoundData, DataLoadResult> loadData)
             ["layers"] = new JArray(model.Layers.Select((layer, l) => new JObject
             {
                 ["units"] = layer.Units,
-                ["kind"] = layer.Kind == LayerKind.LayerNorm ? "layer_norm" : "dense",
+                ["kind"] = network.Layers[l].KindName,
                 ["residualFrom"] = layer.ResidualFrom,
                 ["activation"] = layer.Activation.Name,
                 ["param"] = layer.Activation.Parameter,
                 ["weight"] = layer.IsNorm ? new JArray(model.Weights(parameters, l).ToArray()) : Rows(model.Weights(parameters, l).ToArray(), layer.InputUnits),
                 ["bias"] = new JArray(model.Bias(parameters, l).ToArray()),
+                ["runningMean"] = running is not null && l < running.Count && running[l] is { } start ? new JArray(start.Mean) : null,
+                ["runningVar"] = running is not null && l < running.Count && running[l] is { } same ? new JArray(same.Variance) : null,
             })),
         };
     }

@@ -88,24 +88,63 @@ def activation(name, param):
     }[name]
 
 
+class BatchNorm(nn.BatchNorm1d):
+    """`norm batch` as Grad runs it: in training mode each batch is normalised by its own
+    statistics (eps 1e-5, gain and bias) and the running estimates move once per optimizer step,
+    by the batch that step used (commit), not on every forward pass (this script measures a batch
+    more often than it steps on it: after the last update, and when `until` stops a run);
+    evaluation mode (the loss over the whole data set) normalises by the running estimates.
+    running ← 0.9·running + 0.1·statistic, the variance unbiased (B/(B − 1)), as BatchNorm1d."""
+
+    def __init__(self, width):
+        super().__init__(width, eps=1e-5, momentum=0.1, dtype=DTYPE)
+        self.last_input = None
+
+    def forward(self, x):
+        if self.training:
+            self.last_input = x.detach()
+            # torch.batch_norm without running estimates: nothing is updated here (and a batch of one sample normalises to 0, as in Grad).
+            return torch.batch_norm(x, self.weight, self.bias, None, None, True, 0.0, self.eps, False)
+        return torch.batch_norm(x, self.weight, self.bias, self.running_mean, self.running_var, False, 0.0, self.eps, False)
+
+    def commit(self):
+        x = self.last_input
+        size = x.shape[0]
+        variance = x.var(0, unbiased=False) * (size / (size - 1) if size > 1 else 1.0)
+        with torch.no_grad():
+            self.running_mean.copy_((1 - self.momentum) * self.running_mean + self.momentum * x.mean(0))
+            self.running_var.copy_((1 - self.momentum) * self.running_var + self.momentum * variance)
+
+
+def layer_module(n_in, n_out, layer):
+    kind = layer.get("kind", "dense")
+    if kind == "norm layer":
+        return nn.LayerNorm(n_out, eps=1e-5, dtype=DTYPE)
+    if kind == "norm batch":
+        return BatchNorm(n_out)
+    return nn.Linear(n_in, n_out, dtype=DTYPE)
+
+
 class Chain(nn.Module):
-    """A Grad network: nn.Linear layers, each followed by its activation, and (v2) nn.LayerNorm
-    layers (eps 1e-5, gain and bias; z^l is their output) and residual blocks (the block's last
-    layer outputs g(z) + the block's input). forward returns every z^l (so that backward can fill
+    """A Grad network: nn.Linear layers, each followed by its activation, and (v2) norm layers
+    (nn.LayerNorm or BatchNorm above, eps 1e-5, gain and bias; z^l is their output, δ^l = ∂C/∂z^l)
+    and residual blocks (the block's last layer outputs g(z) + the block's input, so δ also comes
+    back through the identity path). forward returns every z^l (so that backward can fill
     ∂C/∂z^l) and the output a^L."""
 
     def __init__(self, spec):
         super().__init__()
         widths = [spec["input"]] + [layer["units"] for layer in spec["layers"]]
-        self.linears = nn.ModuleList(
-            nn.LayerNorm(n_out, eps=1e-5, dtype=DTYPE) if layer.get("kind") == "layer_norm" else nn.Linear(n_in, n_out, dtype=DTYPE)
-            for n_in, n_out, layer in zip(widths, widths[1:], spec["layers"]))
+        self.linears = nn.ModuleList(layer_module(n_in, n_out, layer) for n_in, n_out, layer in zip(widths, widths[1:], spec["layers"]))
         self.activations = [activation(layer["activation"], layer["param"]) for layer in spec["layers"]]
         self.residual_from = [layer.get("residualFrom") for layer in spec["layers"]]
         with torch.no_grad():
             for linear, layer in zip(self.linears, spec["layers"]):
                 linear.weight.copy_(torch.tensor(layer["weight"], dtype=DTYPE))
                 linear.bias.copy_(torch.tensor(layer["bias"], dtype=DTYPE))
+                if isinstance(linear, BatchNorm) and layer.get("runningMean") is not None:  # init from a run's weights
+                    linear.running_mean.copy_(torch.tensor(layer["runningMean"], dtype=DTYPE))
+                    linear.running_var.copy_(torch.tensor(layer["runningVar"], dtype=DTYPE))
 
     def forward(self, x):
         zs, outputs, a = [], [x], x
@@ -116,20 +155,33 @@ class Chain(nn.Module):
             zs.append(z)
             a = g(z)
             if skip is not None:
-                a = a + outputs[skip]  # a residual block's output: its input plus f(input)
+                a = a + outputs[skip]  # a residual block's output: f(its input) + its input
             outputs.append(a)
         return zs, a
 
+    def batch_norms(self):
+        return [m for m in self.linears if isinstance(m, BatchNorm)]
+
+    def commit(self):
+        """Before an optimizer step: the batch norms' running estimates take in the batch it steps on."""
+        for norm in self.batch_norms():
+            norm.commit()
+
     def weight_grad_norms(self):
         """‖∂C/∂W^l‖ per layer: a dense layer's weights; a norm layer's gain and bias together."""
-        return torch.stack([torch.cat([m.weight.grad, m.bias.grad]).norm() if isinstance(m, nn.LayerNorm) else m.weight.grad.norm()
+        return torch.stack([m.weight.grad.norm() if isinstance(m, nn.Linear) else torch.cat([m.weight.grad, m.bias.grad]).norm()
                             for m in self.linears]).tolist()
 
     def final_layers(self):
         """final.network.layers as Grad writes them."""
-        return [{"index": i + 1, "gain": numbers(m.weight.tolist()), "bias": numbers(m.bias.tolist())} if isinstance(m, nn.LayerNorm)
-                else {"index": i + 1, "weights": matrix(m.weight), "bias": numbers(m.bias.tolist())}
-                for i, m in enumerate(self.linears)]
+        def layer(index, m):
+            if isinstance(m, nn.Linear):
+                return {"index": index, "weights": matrix(m.weight), "bias": numbers(m.bias.tolist())}
+            written = {"index": index, "gain": numbers(m.weight.tolist()), "bias": numbers(m.bias.tolist())}
+            if isinstance(m, BatchNorm):
+                written.update(runningMean=numbers(m.running_mean.tolist()), runningVar=numbers(m.running_var.tolist()))
+            return written
+        return [layer(i + 1, m) for i, m in enumerate(self.linears)]
 
 
 def summed_loss(loss, output_activation, z, a, y):
@@ -286,6 +338,9 @@ def train_network(run, data, device="cpu", rank=0, world=1):
     """One training run as Grad runs it; returns the run's entry of Grad's JSON."""
     spec = run["network"]
     model = Chain(spec).to(device)
+    if world > 1 and model.batch_norms():
+        raise SystemExit(f"run {run['name']}: norm batch normalises by the statistics of the whole batch; "
+                         "it is not sharded over processes (run it without --world-size or torchrun)")
     parameters = list(model.parameters())
     optimizer = make_optimizer(run["optimizer"], parameters)
     schedule = make_schedule(run["schedule"], optimizer)
@@ -322,6 +377,7 @@ def train_network(run, data, device="cpu", rank=0, world=1):
     def update(step):
         previous = flat(parameters)
         clip(run["clip"], parameters)
+        model.commit()
         optimizer.step()
         if schedule:
             schedule.step()
@@ -346,7 +402,9 @@ def train_network(run, data, device="cpu", rank=0, world=1):
                    weightGradNorm={"initial": trace[0]["weightGradNorms"][i], "final": current["weightGradNorms"][i]})
               for i, layer in enumerate(run["layers"])]
     final_network = model.final_layers()
+    model.eval()  # the whole set, as Grad measures it: batch norms by their running estimates
     data_loss, accuracy = whole_data_set(model, spec["loss"], output_activation, batches.x, batches.y)
+    model.train()
     return {"name": run["name"], "kind": "train", "network": run["networkName"], "data": run["data"],
             "optimizer": run["optimizerJson"], "stepsTaken": steps, "stopReason": reason,
             "final": {"loss": number(state["loss"]), "dataLoss": number(data_loss), "accuracy": accuracy,
