@@ -28,6 +28,16 @@ public interface IAnalysisService
 
     /// <summary>Runs one run within the budget and judges it; cancellation stops it (throws <see cref="OperationCanceledException"/>).</summary>
     RunReport Run(Compilation compilation, BoundRun run, RunBudget budget, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs a what-if copy of a run (the what-if panel) within the budget, unjudged: only its numbers are shown.
+    /// A cancelled run throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    RunResult RunWhatIf(BoundRun run, RunBudget budget, CancellationToken cancellationToken)
+    {
+        var result = BudgetedRun.Execute(run, cancellationToken, budget.MaxSteps is { } steps ? (int)Math.Min(steps, int.MaxValue) : null, budget.Time, maxTracePoints: AnalysisLimits.TracePoints);
+        return result is CompletedRunResult { StopReason: StopReason.Cancelled } ? throw new OperationCanceledException(cancellationToken) : result;
+    }
 }
 
 public sealed record RunBudget(TimeSpan Time, long? MaxSteps = null);
