@@ -6,7 +6,7 @@ namespace Grad.Runtime.WhatIf;
 /// The what-if panel's values for one run: each null value leaves the run as the file says.
 /// <see cref="Depth"/> is the count of the trained network's first <c>repeat</c>;
 /// <see cref="InitScale"/> multiplies the initial weights the network's init draws;
-/// <see cref="Activation"/> replaces the activation of every hidden dense layer (not the output layer).
+/// <see cref="Activation"/> replaces the activation of every hidden dense layer that is not <c>linear</c> (not the output layer).
 /// </summary>
 public sealed record WhatIfOverrides(
     double? Lr = null,

@@ -51,13 +51,16 @@ public static class WhatIfRun
         {
             Choices = [.. ActivationChoices],
             Choice = hidden.Count > 0 ? hidden[0].Activation.Name : null,
-            Unavailable = notTraining ?? (hidden.Count == 0 ? $"network {network!.Name} has no hidden dense layer" : null),
+            Unavailable = notTraining ?? (hidden.Count == 0 ? $"network {network!.Name} has no hidden dense layer with a nonlinear activation" : null),
         });
         return knobs.ToImmutable();
     }
 
-    /// <summary>The activations the panel offers for hidden layers: the catalogue's, without softmax (output layer only).</summary>
-    public static IEnumerable<string> ActivationChoices => Builtins.Activations.Select(a => a.Name).Where(n => n != "softmax");
+    /// <summary>
+    /// The activations the panel offers for hidden layers: the catalogue's nonlinear ones (softmax is the output
+    /// layer's; `linear` layers are projections the knob leaves alone, so it does not make them either).
+    /// </summary>
+    public static IEnumerable<string> ActivationChoices => Builtins.Activations.Select(a => a.Name).Where(n => n is not "softmax" and not "linear");
 
     /// <summary>
     /// <paramref name="run"/> with <paramref name="overrides"/> applied to its bound model: the optimizer's lr
@@ -114,14 +117,8 @@ public static class WhatIfRun
                 continue;
             }
 
-            if (optimizerCall is null)
-            {
-                // No `optimizer` line: the run uses the default optimizer; add one.
-                notWritten.Add($"{name} = {Numbers.Exact(v)}: run {run.Name} has no `optimizer` line to write it in");
-                continue;
-            }
-
-            edits.Add(ArgumentEdit(optimizerCall, Builtins.Optimizers.First(o => o.Name == run.Optimizer.Name), name, Numbers.Exact(v)));
+            // Every bound run has its `optimizer` line (the binder requires one).
+            edits.Add(ArgumentEdit(optimizerCall!, Builtins.Optimizers.First(o => o.Name == run.Optimizer.Name), name, Numbers.Exact(v)));
         }
 
         var network = run.Network;
@@ -307,21 +304,26 @@ public static class WhatIfRun
         return network with { Layers = [.. layers] };
     }
 
-    /// <summary>The dense layers before the output layer whose text is not the output layer's (a `repeat` holding the output layer keeps it).</summary>
+    /// <summary>
+    /// The hidden layers whose activation the knob sets: dense layers before the output layer, not `linear` (a
+    /// deliberate projection, such as a residual branch's last layer), whose text is not the output layer's
+    /// (a `repeat` holding the output layer keeps it).
+    /// </summary>
     private static IEnumerable<BoundLayer> HiddenDense(BoundNetwork network) =>
-        network.Layers.Length == 0 ? [] : network.Layers.SkipLast(1).Where(l => !l.IsNorm && !ReferenceEquals(l.Syntax, network.Layers[^1].Syntax));
+        network.Layers.Length == 0 ? [] : network.Layers.SkipLast(1).Where(l =>
+            !l.IsNorm && l.Activation.Kind != ActivationKind.Linear && !ReferenceEquals(l.Syntax, network.Layers[^1].Syntax));
 
     private static BoundNetwork WithHiddenActivation(BoundNetwork network, string name)
     {
         var builtin = Builtins.Activations.FirstOrDefault(a => a.Name == name);
-        if (builtin is null || name == "softmax")
+        if (builtin is null || !ActivationChoices.Contains(name))
         {
             throw new WhatIfException($"`{name}` is not an activation for a hidden layer; choose one of {string.Join(", ", ActivationChoices)}");
         }
 
         if (!HiddenDense(network).Any())
         {
-            throw new WhatIfException($"network {network.Name} has no hidden dense layer to change the activation of");
+            throw new WhatIfException($"network {network.Name} has no hidden dense layer with a nonlinear activation to change");
         }
 
         // The catalogue's defaults, as `dense N leaky_relu` binds.
