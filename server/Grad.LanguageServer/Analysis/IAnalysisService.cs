@@ -40,7 +40,11 @@ public interface IAnalysisService
     }
 }
 
-public sealed record RunBudget(TimeSpan Time, long? MaxSteps = null);
+/// <summary>A run's limits in the editor, and who is told how it goes (a live run's <c>$/progress</c>; see <see cref="RunProgress"/>).</summary>
+public sealed record RunBudget(TimeSpan Time, long? MaxSteps = null)
+{
+    public IProgress<RunProgress>? Progress { get; init; }
+}
 
 /// <summary>Per-layer norms of a training run: before the first update and after the last.</summary>
 public sealed record TrainedLayerReport(int Index, double DeltaNormInitial, double DeltaNormFinal, double WeightGradNormInitial, double WeightGradNormFinal);
