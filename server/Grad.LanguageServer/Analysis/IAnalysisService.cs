@@ -35,7 +35,13 @@ public interface IAnalysisService
     /// </summary>
     RunResult RunWhatIf(BoundRun run, RunBudget budget, CancellationToken cancellationToken)
     {
-        var result = BudgetedRun.Execute(run, cancellationToken, budget.MaxSteps is { } steps ? (int)Math.Min(steps, int.MaxValue) : null, budget.Time, maxTracePoints: AnalysisLimits.TracePoints);
+        var driver = new RunDriver(new RunOptions
+        {
+            MaxSteps = budget.MaxSteps is { } steps ? (int)Math.Min(steps, int.MaxValue) : null,
+            TimeBudget = budget.Time,
+            MaxTracePoints = AnalysisLimits.TracePoints,
+        });
+        var result = driver.Run(run, cancellationToken, budget.Progress);
         return result is CompletedRunResult { StopReason: StopReason.Cancelled } ? throw new OperationCanceledException(cancellationToken) : result;
     }
 }
