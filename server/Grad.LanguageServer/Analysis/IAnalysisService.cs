@@ -35,13 +35,7 @@ public interface IAnalysisService
     /// </summary>
     RunResult RunWhatIf(BoundRun run, RunBudget budget, CancellationToken cancellationToken)
     {
-        var driver = new RunDriver(new RunOptions
-        {
-            MaxSteps = budget.MaxSteps is { } steps ? (int)Math.Min(steps, int.MaxValue) : null,
-            TimeBudget = budget.Time,
-            MaxTracePoints = AnalysisLimits.TracePoints,
-        });
-        var result = driver.Run(run, cancellationToken, budget.Progress);
+        var result = budget.Driver().Run(run, cancellationToken, budget.Progress);
         return result is CompletedRunResult { StopReason: StopReason.Cancelled } ? throw new OperationCanceledException(cancellationToken) : result;
     }
 }
@@ -50,6 +44,14 @@ public interface IAnalysisService
 public sealed record RunBudget(TimeSpan Time, long? MaxSteps = null)
 {
     public IProgress<RunProgress>? Progress { get; init; }
+
+    /// <summary>The run driver for this budget: its time and steps, and the editor's cap on trace points.</summary>
+    public RunDriver Driver() => new(new RunOptions
+    {
+        MaxSteps = MaxSteps is { } steps ? (int)Math.Min(steps, int.MaxValue) : null,
+        TimeBudget = Time,
+        MaxTracePoints = AnalysisLimits.TracePoints,
+    });
 }
 
 /// <summary>Per-layer norms of a training run: before the first update and after the last.</summary>

@@ -33,12 +33,7 @@ public sealed class RuntimeAnalysisService : IAnalysisService
 
     public RunReport Run(Compilation compilation, BoundRun run, RunBudget budget, CancellationToken cancellationToken)
     {
-        var driver = new RunDriver(new RunOptions
-        {
-            MaxSteps = budget.MaxSteps is { } steps ? (int)Math.Min(steps, int.MaxValue) : null,
-            TimeBudget = budget.Time,
-            MaxTracePoints = AnalysisLimits.TracePoints,
-        });
+        var driver = budget.Driver();
         var executed = driver.Run(run, cancellationToken, budget.Progress);
         if (executed is CompletedRunResult { StopReason: StopReason.Cancelled })
         {
