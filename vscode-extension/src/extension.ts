@@ -164,7 +164,7 @@ async function showRunSummary(run: RunResult): Promise<void> {
   const uri = document?.languageId === 'grad' ? document.uri.toString() : undefined;
   const panel = uri ? await gradClient?.languageClient?.sendRequest(PanelRequest, { uri }).catch(() => null) : null;
   const section = panel?.sections.find((s) => s.run === run.name);
-  const summary = section?.summary ?? (run.error ? `failed: ${run.error}` : `${run.stepsTaken ?? 0} steps`);
+  const summary = (run.stopReason === 'cancelled' ? 'cancelled, ' : '') + (section?.summary ?? (run.error ? `failed: ${run.error}` : `${run.stepsTaken ?? 0} steps`));
   const choice = await vscode.window.showInformationMessage(`Grad ▸ ${run.name}: ${summary}`, 'Show Gradient Flow');
   if (choice && uri) await gradientFlowPanel?.show(uri);
 }
