@@ -52,6 +52,12 @@ public sealed record RunBudget(TimeSpan Time, long? MaxSteps = null)
         TimeBudget = Time,
         MaxTracePoints = AnalysisLimits.TracePoints,
     });
+
+    /// <summary>
+    /// A run stopped by its token answers its result so far (stop reason <c>cancelled</c>, unjudged) instead of
+    /// throwing: a live run cancelled from its progress notification says it was cancelled and what it did.
+    /// </summary>
+    public bool KeepCancelled { get; init; }
 }
 
 /// <summary>Per-layer norms of a training run: before the first update and after the last.</summary>
