@@ -589,7 +589,7 @@ async function main() {
       await shot('06-what-if.png');
       check('moving the lr slider re-runs deep with that lr: the overlay is the what-if\'s', label === `lr = ${lrAfter}` && legend.includes(`what-if (lr = ${lrAfter})`),
         `label ${label}, legend ${JSON.stringify(legend)}`);
-      const [runLine, whatIfLine] = summaries.split('\n');
+      const [runLine, whatIfLine] = summaries.split(/\n+/);
       softCheck('the what-if\'s summary differs from the run\'s', runLine && whatIfLine && runLine.split(': ')[1] !== whatIfLine.split(': ')[1], summaries);
 
       await frame.locator('#grad-apply').click();
@@ -603,8 +603,9 @@ async function main() {
       result.whatIfApplied = lines.filter((l) => l.includes('optimizer'));
       await shot('07-what-if-applied.png');
       check(`Apply writes lr into the document (\`${written}\`)`, lines.some((l) => l.includes(written)), JSON.stringify(result.whatIfApplied));
-      // One edit: one undo takes it back.
-      await page.locator(`${seed} .view-lines`).click({ position: { x: 5, y: 5 } });
+      // One edit: one undo takes it back (in the editor, focused through its tab).
+      await page.locator('.tabs-container .tab', { hasText: 'seed.grad' }).first().click();
+      await page.waitForTimeout(300);
       await page.keyboard.press('Control+Z');
       await page.waitForTimeout(500);
       lines = await editorLines(seed);
@@ -616,6 +617,8 @@ async function main() {
     // --- 11. a live run: the panel updates while it goes; Cancel in its progress notification stops it ----
     await section('live run', async () => {
       await page.keyboard.press('Escape');
+      // Into the first editor group (the panels are in the second), then live.grad there.
+      await page.locator('.tabs-container .tab', { hasText: 'seed.grad' }).first().click();
       await openFile('live.grad');
       const live = editorFor('live.grad');
       await command('Grad: Show Gradient Flow');
