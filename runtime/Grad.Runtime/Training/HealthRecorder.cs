@@ -58,7 +58,7 @@ internal sealed class HealthRecorder
     {
         if (!HessianVectorProduct.Supports(model))
         {
-            return "sharpness is measured only for networks of dense layers (no residual blocks or norm layers) with softmax only on the output layer";
+            return "sharpness not measured: it needs a network of dense layers only (no residual block or norm layer), softmax only on the output layer (docs/training.md)";
         }
 
         var work = (long)model.ParameterCount * batchRows;
