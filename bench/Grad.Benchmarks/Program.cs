@@ -32,7 +32,7 @@ public static class Program
                 var seconds = Enumerable.Range(0, 3).Min(_ =>
                 {
                     var started = Process.GetCurrentProcess().TotalProcessorTime;
-                    Runtime.Runs.Runner.ExecuteAll(program, options);
+                    new Runtime.Runs.RunDriver(options).RunFile(program);
                     return (Process.GetCurrentProcess().TotalProcessorTime - started).TotalSeconds;
                 });
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(file)} {seconds:F4} s CPU"));

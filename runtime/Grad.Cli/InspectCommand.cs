@@ -5,6 +5,7 @@ using Grad.Language.Semantics;
 using Grad.Runtime.Analysis;
 using Grad.Runtime.Data;
 using Grad.Runtime.Contracts;
+using Grad.Runtime.Runs;
 
 namespace Grad.Cli;
 
@@ -25,7 +26,8 @@ internal static class InspectCommand
         }
 
         var program = compilation.Program;
-        var cache = new DataCache();
+        // The data cache of the one run driver (nothing is run: each network at its initial weights).
+        var cache = new RunDriver().Data;
         DataLoadResult Load(BoundData declaration) => cache.Load(declaration);
 
         var analyses = new List<NetworkAnalysis>();

@@ -3,7 +3,6 @@ using Grad.Cli.Output;
 using Grad.Language;
 using Grad.Language.Semantics;
 using Grad.Runtime.Analysis;
-using Grad.Runtime.Data;
 using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 
@@ -56,15 +55,27 @@ internal static class RunCommand
                 DiagnosticPrinter.Print(compilation, CheckCommand.Shown(CheckCommand.InOrder(compilation, staticFindings), options), options.File, stdout);
             }
 
-            var analyzer = options.NoAnalysis ? null : new Analyzer();
+            var driver = new RunDriver(new RunOptions { Threads = options.Threads }, options.Jobs);
+            var analyzer = options.NoAnalysis ? null : new Analyzer(new AnalysisOptions { LoadData = driver.Data.Load });
+            var interactive = !Console.IsErrorRedirected && !options.Quiet;
+            using var progress = new ProgressDisplay(interactive);
+            var failures = 0;
 
-            // Each run is judged and its summary printed (and flushed, for output redirected to a
-            // file) as soon as that run finishes, so a long file shows its results as they come.
-            RunResult Finished(RunResult result)
+            // Each run of the file is judged and its summary printed (and flushed, for output
+            // redirected to a file) as soon as that run finishes, so a long file shows its results as
+            // they come. A sweep member is not judged (its findings would be about the base run's
+            // lines): the sweep's table shows it.
+            RunResult Finished(BoundRun run, RunResult result)
             {
-                if (analyzer is not null && compilation.Program.Runs.FirstOrDefault(run => run.Name == result.Name) is { } bound)
+                progress.RunEnded();
+                if (run.Member is not null)
                 {
-                    result = analyzer.JudgeRun(compilation, bound, result);
+                    return result;
+                }
+
+                if (analyzer is not null)
+                {
+                    result = analyzer.JudgeRun(compilation, run, result);
                 }
 
                 if (jsonToStdout)
@@ -96,22 +107,24 @@ internal static class RunCommand
                 return result;
             }
 
-            var interactive = !Console.IsErrorRedirected && !options.Quiet;
-            var results = RunAll(compilation.Program, cancellation.Token, interactive, stderr, options.Threads, Finished, out var failures);
-            if (compilation.Program.Sweeps.Length > 0 && !cancellation.IsCancellationRequested)
+            // A bug in the runtime must not hide the other runs' results.
+            void Failed(BoundRun run, Exception error)
             {
-                var memberResults = RunSweeps(compilation.Program.Sweeps, options.Jobs, cancellation.Token, stderr, ref failures);
-                results.AddRange(memberResults);
-                if (!jsonToStdout && !options.Quiet)
-                {
-                    foreach (var sweep in compilation.Program.Sweeps)
-                    {
-                        SweepTable.Write(sweep, memberResults.Where(r => r.Member?.Sweep == sweep.Name).ToList(), stdout);
-                        stdout.WriteLine();
-                    }
+                progress.RunEnded();
+                stderr.WriteLine($"grad: run {run.Name} failed: {error.Message}");
+                failures++;
+            }
 
-                    stdout.Flush();
+            var results = driver.RunFile(compilation.Program, cancellation.Token, progress, Finished, Failed);
+            if (compilation.Program.Sweeps.Length > 0 && !cancellation.IsCancellationRequested && !jsonToStdout && !options.Quiet)
+            {
+                foreach (var sweep in compilation.Program.Sweeps)
+                {
+                    SweepTable.Write(sweep, results.Where(r => r.Member?.Sweep == sweep.Name).ToList(), stdout);
+                    stdout.WriteLine();
                 }
+
+                stdout.Flush();
             }
 
             var runtimeDiagnostics = results.OfType<FailedRunResult>().Select(f => f.Diagnostic!).ToList();
@@ -139,64 +152,5 @@ internal static class RunCommand
         {
             Console.CancelKeyPress -= onCancel;
         }
-    }
-
-    /// <summary>
-    /// Every member of every sweep, <paramref name="jobs"/> at a time (each member alone on its
-    /// thread, so the results are the same for any number of jobs), in member order.
-    /// </summary>
-    internal static List<RunResult> RunSweeps(IEnumerable<BoundSweep> sweeps, int jobs, CancellationToken cancellation, TextWriter stderr, ref int failures)
-    {
-        var results = new List<RunResult>();
-        var failed = 0;
-        SweepRunner.Execute([.. sweeps.SelectMany(s => s.Members)], jobs, new RunOptions { Cancellation = cancellation }, (member, result, error) =>
-        {
-            if (result is not null)
-            {
-                results.Add(result);
-                return;
-            }
-
-            stderr.WriteLine($"grad: run {member.Name} failed: {error!.Message}");
-            failed++;
-        });
-        failures += failed;
-        return results;
-    }
-
-    /// <summary>
-    /// Every run in order, each with a progress bar when it is slow; each result goes through
-    /// <paramref name="finished"/> (judged, printed) as soon as it is there. Stops starting runs once cancelled.
-    /// </summary>
-    internal static List<RunResult> RunAll(BoundProgram program, CancellationToken cancellation, bool interactive, TextWriter stderr, int threads, Func<RunResult, RunResult> finished, out int failures)
-    {
-        failures = 0;
-        var options = new RunOptions
-        {
-            Cancellation = cancellation,
-            Threads = threads,
-            LoadData = new DataCache().Load,
-        };
-        var results = new List<RunResult>();
-        foreach (var run in program.Runs)
-        {
-            if (cancellation.IsCancellationRequested)
-            {
-                break;
-            }
-
-            try
-            {
-                results.Add(finished(ProgressDisplay.Run(o => Runner.Execute(run, o), options, interactive)));
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // A bug in the runtime must not hide the other runs' results.
-                stderr.WriteLine($"grad: run {run.Name} failed: {e.Message}");
-                failures++;
-            }
-        }
-
-        return results;
     }
 }

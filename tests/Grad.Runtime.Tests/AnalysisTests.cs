@@ -114,7 +114,7 @@ public class AnalysisTests
     public void TimeBudgetStopsALongRun()
     {
         var run = Minimize("long", Bowl(), [1, 1], Sgd(0.5), steps: int.MaxValue);
-        var result = (MinimizeResult)BudgetedRun.Execute(run, CancellationToken.None, timeBudget: TimeSpan.FromMilliseconds(50));
+        var result = (MinimizeResult)new RunDriver(new RunOptions { TimeBudget = TimeSpan.FromMilliseconds(50) }).Run(run);
         Assert.Equal(StopReason.Budget, result.StopReason);
         Assert.True(result.StepsTaken > 0);
         Assert.Equal("budget", (string)ResultSerializer.ToJson(result)["stopReason"]!);
@@ -125,7 +125,7 @@ public class AnalysisTests
     {
         var network = Chain(2, 0.5);
         var data = Inline("d", [[1.0], [2.0], [3.0]], [[1.0], [0.0], [1.0]]);
-        var result = (TrainResult)BudgetedRun.Execute(Train("t", network, data, Sgd(0.1), epochs: 100, batch: 2, seed: 3), CancellationToken.None, maxSteps: 7);
+        var result = (TrainResult)new RunDriver(new RunOptions { MaxSteps = 7 }).Run(Train("t", network, data, Sgd(0.1), epochs: 100, batch: 2, seed: 3));
         Assert.Equal(StopReason.Budget, result.StopReason);
         Assert.Equal(7, result.StepsTaken);
         Assert.Equal(7, result.Trace[^1].Step);

@@ -15,7 +15,7 @@ public sealed class ChartsTests
     {
         var compilation = Compilation.Create(text, "test.grad");
         Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics.Select(d => d.Message)));
-        return (compilation.Program, Runner.ExecuteAll(compilation.Program));
+        return (compilation.Program, new RunDriver().RunFile(compilation.Program));
     }
 
     private static readonly Lazy<(BoundProgram Program, IReadOnlyList<RunResult> Results)> Seed =

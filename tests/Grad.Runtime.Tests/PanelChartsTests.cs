@@ -22,7 +22,7 @@ public class PanelChartsTests
         var path = Repo.PathOf(Path.Combine("examples", example));
         var compilation = Compilation.Create(File.ReadAllText(path), path);
         var program = compilation.Program;
-        var results = run ? Runner.ExecuteAll(program).OfType<CompletedRunResult>().ToList() : [];
+        var results = run ? new RunDriver().RunFile(program).OfType<CompletedRunResult>().ToList() : [];
         var charts = ChartSet.FromRuns(program, results, network => NetworkAnalyzer.AnalyzeInitial(program, network));
         return (compilation, PanelCharts.Build(example, charts, results, []), results);
     }

@@ -12,7 +12,7 @@ public class SeedTests
     {
         var path = Repo.PathOf("examples/seed.grad");
         var compilation = Compilation.Create(File.ReadAllText(path), path);
-        return (compilation, Runner.ExecuteAll(compilation.Program));
+        return (compilation, new RunDriver().RunFile(compilation.Program));
     });
 
     private static T Run<T>(string name) where T : RunResult => (T)Seed.Value.Results.Single(r => r.Name == name);
@@ -98,7 +98,7 @@ public class SeedTests
     public void SameFileGivesBitIdenticalResults()
     {
         var path = Repo.PathOf("examples/seed.grad");
-        var again = Runner.ExecuteAll(Compilation.Create(File.ReadAllText(path), path).Program);
+        var again = new RunDriver().RunFile(Compilation.Create(File.ReadAllText(path), path).Program);
         var first = Run<TrainResult>("deep");
         var second = (TrainResult)again.Single(r => r.Name == "deep");
         Assert.Equal(first.FinalParameters, second.FinalParameters);

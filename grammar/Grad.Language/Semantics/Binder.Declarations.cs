@@ -20,10 +20,13 @@ public sealed partial class Binder
         var errorsBefore = ErrorCount;
         var owner = declarationSymbols[cost];
         var parameters = new Dictionary<string, (int Index, Symbol Symbol)>(StringComparer.Ordinal);
+        var parameterSymbols = new List<Symbol>(cost.Parameters.Length);
+        parametersByCost[owner] = parameterSymbols;
         foreach (var parameter in cost.Parameters)
         {
             var symbol = new Symbol(parameter.Text, SymbolKind.Parameter, parameter.Span, cost, owner);
             symbols.Add(symbol);
+            parameterSymbols.Add(symbol);
             references.Add(new SymbolReference(symbol, parameter.Span, IsDeclaration: true));
             if (parameters.TryGetValue(parameter.Text, out var first))
             {

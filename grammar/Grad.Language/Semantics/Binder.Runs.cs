@@ -379,7 +379,7 @@ public sealed partial class Binder
             return null;
         }
 
-        var parameterSymbols = symbols.Where(s => s.Kind == SymbolKind.Parameter && s.Container == symbol).ToList();
+        var parameterSymbols = parametersByCost.GetValueOrDefault(symbol) ?? [];
         var starts = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var start in minimize.Starts)
         {

@@ -17,6 +17,7 @@ public sealed partial class Binder
     private readonly List<Diagnostic> diagnostics = [];
     private readonly List<Diagnostic> warnings = []; // kept apart so that ErrorCount counts errors only
     private readonly List<Symbol> symbols = [];
+    private readonly Dictionary<Symbol, List<Symbol>> parametersByCost = new(ReferenceEqualityComparer.Instance); // a minimize run looks up its cost's parameters
     private readonly List<SymbolReference> references = [];
     private readonly Dictionary<string, Symbol> globals = new(StringComparer.Ordinal);
     private readonly Dictionary<DeclarationSyntax, Symbol> declarationSymbols = [];

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Grad.Language;
 using Grad.Language.Diagnostics;
@@ -14,7 +13,7 @@ public sealed record AnalysisOptions
 {
     public static AnalysisOptions Default { get; } = new();
 
-    /// <summary>Loads a data set; defaults to <see cref="DataLoader.Load"/> (cached per analyzer by declaration text).</summary>
+    /// <summary>Loads a data set: a <see cref="Runs.RunDriver"/>'s <see cref="DataCache.Load"/>, so that the analysis reads what the runs read; by default a <see cref="DataCache"/> of the analyzer's own.</summary>
     public Func<BoundData, DataLoadResult>? LoadData { get; init; }
 
     public CancellationToken Cancellation { get; init; }
@@ -42,11 +41,12 @@ public sealed record FileAnalysis(ImmutableArray<Finding> Findings, ImmutableDic
 public sealed class Analyzer
 {
     private readonly AnalysisOptions options;
-    private readonly ConcurrentDictionary<string, DataLoadResult> data = new(StringComparer.Ordinal);
+    private readonly Func<BoundData, DataLoadResult> load;
 
     public Analyzer(AnalysisOptions? options = null)
     {
         this.options = options ?? AnalysisOptions.Default;
+        load = this.options.LoadData ?? new DataCache().Load;
     }
 
     /// <summary>The file's static findings in source order, and each network's numbers.</summary>
@@ -127,25 +127,8 @@ public sealed class Analyzer
             $"The analysis failed ({exception.GetType().Name}: {exception.Message}); syntax and name checks still apply. This is a bug in Grad, not in the file.")
         { Subject = subject };
 
-    private DataLoadResult Load(BoundData boundData)
-    {
-        if (options.LoadData is { } load)
-        {
-            return load(boundData);
-        }
-
-        // Edited copies of the file (fix verification) bind new data objects: key by what the declaration says.
-        var key = boundData switch
-        {
-            CsvBoundData csv => $"csv\n{csv.Path}\n{csv.Target}",
-            _ => $"{boundData.GetType().Name}\n{boundData.Syntax.Span}\n{boundData.Name}",
-        };
-        return boundData is GeneratedBoundData or CsvBoundData ? data.GetOrAdd(key + "\n" + Describe(boundData), _ => DataLoader.Load(boundData)) : DataLoader.Load(boundData);
-    }
-
-    private static string Describe(BoundData boundData) => boundData is GeneratedBoundData g
-        ? $"{g.Generator} {g.N} {g.Seed} {g.Noise} {g.Classes} {g.Spread} {g.Slope} {g.Intercept}"
-        : "";
+    /// <summary>Edited copies of the file (fix verification) bind new data declarations: the cache finds them by what they say (<see cref="DataCache"/>).</summary>
+    private DataLoadResult Load(BoundData boundData) => load(boundData);
 
     private ImmutableArray<Finding> WithFixes(Compilation compilation, ImmutableArray<Finding> findings)
     {

@@ -180,7 +180,8 @@ public static class PanelCharts
             new JArray(layers.Select(l => new JObject { ["value"] = l, ["label"] = $"{l}" })));
     }
 
-    private static JObject AlignedLines(string id, string title, string xLabel, string yLabel, bool LogY, IReadOnlyList<(string Name, double[] X, double[] Y)> series, JArray? xTicks)
+    /// <summary>A line chart in the panel's JSON (the what-if panel's overlays use it too).</summary>
+    internal static JObject AlignedLines(string id, string title, string xLabel, string yLabel, bool LogY, IReadOnlyList<(string Name, double[] X, double[] Y)> series, JArray? xTicks)
     {
         var xs = series.SelectMany(s => s.X).Where(double.IsFinite).Distinct().Order().ToArray();
         var column = xs.Select((x, i) => (x, i)).ToDictionary(p => p.x, p => p.i);

@@ -149,5 +149,23 @@ public sealed record FailedRunResult(string Name, RunKind Kind, OptimizerSpec Op
     public Diagnostic? Diagnostic { get; init; }
 }
 
-/// <summary>How far a run has come, for progress bars.</summary>
-public readonly record struct RunProgress(string RunName, int Step, int TotalSteps);
+/// <summary>
+/// How far a run has come, for progress bars and live charts (<see cref="Runs.RunDriver"/>): the
+/// updates taken (<paramref name="Step"/>) of those planned, and the trace points recorded since
+/// the run's previous report, in step order. A run reports once at its start (step 0, with the
+/// starting point), then about every <see cref="Runs.RunOptions.ProgressInterval"/> while it goes,
+/// and once when it stops (<see cref="Final"/>, with the last points). Put together, the points of
+/// a run's reports are every point it recorded, including those that a trace cap
+/// (<see cref="Runs.RunOptions.MaxTracePoints"/>) thins out of the result later.
+/// </summary>
+public sealed record RunProgress(string RunName, int Step, int TotalSteps)
+{
+    /// <summary>A minimize run's newly recorded points (empty for a training run).</summary>
+    public IReadOnlyList<MinimizeTracePoint> MinimizePoints { get; init; } = [];
+
+    /// <summary>A training run's newly recorded points (empty for a minimize run).</summary>
+    public IReadOnlyList<TrainTracePoint> TrainPoints { get; init; } = [];
+
+    /// <summary>The run has stopped: this is its last report, at its last step.</summary>
+    public bool Final { get; init; }
+}

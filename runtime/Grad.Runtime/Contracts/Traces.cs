@@ -4,11 +4,14 @@ namespace Grad.Runtime.Contracts;
 
 /// <summary>
 /// A trace's recorded points as fixed-width rows of doubles in chunks of about 64k numbers: no
-/// object per point, no copy when it grows. A point is the step number and one row.
+/// object per point, and a long trace never copies its full chunks. A point is the step number and
+/// one row. A chunk starts small and doubles until it is full: a short trace (a minimize run of 50
+/// steps, of which the editor keeps hundreds) holds about what it recorded, not a 512 KB array.
 /// </summary>
 internal sealed class TraceRows
 {
     private const int ChunkNumbers = 1 << 16;
+    private const int FirstChunkRows = 16;
     private readonly List<double[]> chunks = [];
     private readonly List<int> steps = [];
     private readonly int rowsPerChunk;
@@ -71,7 +74,14 @@ internal sealed class TraceRows
         var slot = Count % rowsPerChunk;
         if (slot == 0)
         {
-            chunks.Add(new double[rowsPerChunk * Width]);
+            chunks.Add(new double[Math.Min(FirstChunkRows, rowsPerChunk) * Width]);
+        }
+        else if (chunks[^1].Length < (slot + 1) * Width)
+        {
+            // Rows keep their places (row i is at i % rowsPerChunk in chunk i / rowsPerChunk): only the capacity grows.
+            var grown = chunks[^1];
+            Array.Resize(ref grown, Math.Min(2 * grown.Length / Width, rowsPerChunk) * Width);
+            chunks[^1] = grown;
         }
 
         var row = chunks[^1].AsSpan(slot * Width, Width);

@@ -3,7 +3,11 @@ using Grad.Runtime.Contracts;
 
 namespace Grad.Runtime.Runs;
 
-/// <summary>Limits and hooks for one run. A budget stops the run early with <see cref="StopReason.Budget"/>.</summary>
+/// <summary>
+/// Limits and hooks for a run: the step and time budgets (which stop it early with
+/// <see cref="StopReason.Budget"/>), the trace cap, threads and progress. Front ends give them to a
+/// <see cref="RunDriver"/>, which supplies the cancellation, progress and data of each call.
+/// </summary>
 public sealed record RunOptions
 {
     public static RunOptions Default { get; } = new();
@@ -22,8 +26,11 @@ public sealed record RunOptions
     /// <summary>Stop once the run has taken this long.</summary>
     public TimeSpan? TimeBudget { get; init; }
 
-    /// <summary>Called about every 50 ms while a run is going.</summary>
-    public Action<RunProgress>? Progress { get; init; }
+    /// <summary>Told how the run goes (<see cref="RunProgress"/>), on the run's thread: at its start, about every <see cref="ProgressInterval"/>, and when it stops.</summary>
+    public IProgress<RunProgress>? Progress { get; init; }
+
+    /// <summary>How often <see cref="Progress"/> is told while a run goes (a minimize run looks at the clock every 32 steps); zero: at every look.</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Threads for large matrix products (1 by default); any count gives the same bits.</summary>
     public int Threads { get; init; } = 1;

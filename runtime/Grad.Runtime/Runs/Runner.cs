@@ -26,8 +26,6 @@ namespace Grad.Runtime.Runs;
 /// </summary>
 public static class Runner
 {
-    private static readonly long ProgressInterval = Stopwatch.Frequency / 20;
-
     /// <summary>
     /// A minimize run whose steps times tape length reach this compiles its cost to straight-line
     /// code (<see cref="CompiledCost.CompileStraightLine"/>, the same bits) on a worker thread
@@ -38,25 +36,7 @@ public static class Runner
     /// <summary>A minimize step takes nanoseconds: its clock (time budget, progress) is read every this many steps.</summary>
     private const int MinimizeClockInterval = 32;
 
-    /// <summary>Runs every run of a program in order.</summary>
-    public static IReadOnlyList<RunResult> ExecuteAll(BoundProgram program, RunOptions? options = null)
-    {
-        options ??= RunOptions.Default;
-        var cached = options with { LoadData = new DataCache(options.LoadData).Load };
-        var results = new List<RunResult>();
-        foreach (var run in program.Runs)
-        {
-            if (options.Cancellation.IsCancellationRequested)
-            {
-                break;
-            }
-
-            results.Add(Execute(run, cached));
-        }
-
-        return results;
-    }
-
+    /// <summary>One run with these options (front ends go through <see cref="RunDriver"/>, which adds the data cache, sweeps and progress).</summary>
     public static RunResult Execute(BoundRun run, RunOptions? options = null)
     {
         options ??= RunOptions.Default;
@@ -88,6 +68,8 @@ public static class Runner
 
         var value = evaluate(parameters, gradient);
         trace.Add(0, value, parameters, gradient, cures.Measure(gradient));
+        clock.Recorded(trace);
+        clock.Report(0);
         var (step, reason) = Drive(IsFinite(value) && AllFinite(parameters), total, planned, clock, step =>
         {
             if (straightLine is { IsCompleted: true })
@@ -106,10 +88,12 @@ public static class Runner
             {
                 schedule.MakeRoom(trace, step);
                 trace.Add(step, value, parameters, gradient, cures.Measure(gradient));
+                clock.Recorded(trace);
             }
 
             return outcome;
         });
+        clock.Report(step, final: true);
 
         return new MinimizeResult(run.Name, run.Optimizer, step, reason, cost.Name, cost.ParameterNames, value, parameters, gradient, trace)
         {
@@ -179,6 +163,8 @@ public static class Runner
 
         var initial = Recorded(0, final: total == 0, hasPrevious: false);
         trace.Add(initial);
+        clock.Recorded(trace);
+        clock.Report(0);
         var current = initial;
         // θ_(k−1) is only read by `until` (change); a network's millions of parameters are not copied for nothing.
         var keepPrevious = !run.Until.IsDefaultOrEmpty;
@@ -212,10 +198,12 @@ public static class Runner
                 current = Recorded(step, outcome.Stops || isLast, hasPrevious);
                 schedule.MakeRoom(trace, step);
                 trace.Add(current);
+                clock.Recorded(trace);
             }
 
             return outcome;
         });
+        clock.Report(step, final: true);
 
         if (current.Step != step)
         {
@@ -407,13 +395,20 @@ public static class Runner
         return max;
     }
 
-    /// <summary>Cancellation, time budget and progress reports, checked once per step.</summary>
+    /// <summary>
+    /// Cancellation, time budget and progress reports, checked once per step (a minimize run's
+    /// clock every <c>interval</c> steps). With a progress listener, the points the run records are
+    /// kept until the next report (<see cref="RunProgress"/>).
+    /// </summary>
     private sealed class RunClock(string runName, int totalSteps, RunOptions options, int interval = 1)
     {
         private readonly long started = Stopwatch.GetTimestamp();
         private readonly bool watched = options.TimeBudget is not null || options.Progress is not null;
+        private readonly long reportTicks = (long)(options.ProgressInterval.TotalSeconds * Stopwatch.Frequency);
         private long lastReport = Stopwatch.GetTimestamp();
         private readonly int readEvery = interval;
+        private List<MinimizeTracePoint>? minimizePoints;
+        private List<TrainTracePoint>? trainPoints;
 
         // The first reading comes after `interval` steps: a minimize run always gets going.
         private int untilClock = interval;
@@ -438,13 +433,49 @@ public static class Runner
                 return StopReason.Budget;
             }
 
-            if (options.Progress is { } progress && now - lastReport >= ProgressInterval)
+            if (options.Progress is not null && now - lastReport >= reportTicks)
             {
                 lastReport = now;
-                progress(new RunProgress(runName, step, totalSteps));
+                Report(step);
             }
 
             return null;
+        }
+
+        /// <summary>The trace's last point is new: kept for the next report when someone listens.</summary>
+        public void Recorded(MinimizeTrace trace)
+        {
+            if (options.Progress is not null)
+            {
+                (minimizePoints ??= []).Add(trace[trace.Count - 1]);
+            }
+        }
+
+        /// <inheritdoc cref="Recorded(MinimizeTrace)"/>
+        public void Recorded(TrainTrace trace)
+        {
+            if (options.Progress is not null)
+            {
+                (trainPoints ??= []).Add(trace[trace.Count - 1]);
+            }
+        }
+
+        /// <summary>Tells the listener how far the run has come and what it recorded since the last report.</summary>
+        public void Report(int step, bool final = false)
+        {
+            if (options.Progress is not { } progress)
+            {
+                return;
+            }
+
+            progress.Report(new RunProgress(runName, step, totalSteps)
+            {
+                MinimizePoints = minimizePoints ?? [],
+                TrainPoints = trainPoints ?? [],
+                Final = final,
+            });
+            minimizePoints = null;
+            trainPoints = null;
         }
     }
 }

@@ -28,9 +28,29 @@ public interface IAnalysisService
 
     /// <summary>Runs one run within the budget and judges it; cancellation stops it (throws <see cref="OperationCanceledException"/>).</summary>
     RunReport Run(Compilation compilation, BoundRun run, RunBudget budget, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs a what-if copy of a run (the what-if panel) within the budget, unjudged: only its numbers are shown.
+    /// A cancelled run throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    RunResult RunWhatIf(BoundRun run, RunBudget budget, CancellationToken cancellationToken)
+    {
+        var driver = new RunDriver(new RunOptions
+        {
+            MaxSteps = budget.MaxSteps is { } steps ? (int)Math.Min(steps, int.MaxValue) : null,
+            TimeBudget = budget.Time,
+            MaxTracePoints = AnalysisLimits.TracePoints,
+        });
+        var result = driver.Run(run, cancellationToken, budget.Progress);
+        return result is CompletedRunResult { StopReason: StopReason.Cancelled } ? throw new OperationCanceledException(cancellationToken) : result;
+    }
 }
 
-public sealed record RunBudget(TimeSpan Time, long? MaxSteps = null);
+/// <summary>A run's limits in the editor, and who is told how it goes (a live run's <c>$/progress</c>; see <see cref="RunProgress"/>).</summary>
+public sealed record RunBudget(TimeSpan Time, long? MaxSteps = null)
+{
+    public IProgress<RunProgress>? Progress { get; init; }
+}
 
 /// <summary>Per-layer norms of a training run: before the first update and after the last.</summary>
 public sealed record TrainedLayerReport(int Index, double DeltaNormInitial, double DeltaNormFinal, double WeightGradNormInitial, double WeightGradNormFinal);

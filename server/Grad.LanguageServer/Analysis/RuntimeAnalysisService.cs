@@ -33,7 +33,13 @@ public sealed class RuntimeAnalysisService : IAnalysisService
 
     public RunReport Run(Compilation compilation, BoundRun run, RunBudget budget, CancellationToken cancellationToken)
     {
-        var executed = BudgetedRun.Execute(run, cancellationToken, budget.MaxSteps is { } steps ? (int)Math.Min(steps, int.MaxValue) : null, budget.Time, maxTracePoints: AnalysisLimits.TracePoints);
+        var driver = new RunDriver(new RunOptions
+        {
+            MaxSteps = budget.MaxSteps is { } steps ? (int)Math.Min(steps, int.MaxValue) : null,
+            TimeBudget = budget.Time,
+            MaxTracePoints = AnalysisLimits.TracePoints,
+        });
+        var executed = driver.Run(run, cancellationToken, budget.Progress);
         if (executed is CompletedRunResult { StopReason: StopReason.Cancelled })
         {
             throw new OperationCanceledException(cancellationToken);
@@ -41,8 +47,8 @@ public sealed class RuntimeAnalysisService : IAnalysisService
 
         // A sweep member (v2) is not judged: its findings would be about the base run's lines; its table and hover show its numbers.
         var result = run.Member is { } member
-            ? executed with { Member = member }
-            : new Analyzer(new AnalysisOptions { Cancellation = cancellationToken }).JudgeRun(compilation, run, executed);
+            ? executed
+            : new Analyzer(new AnalysisOptions { Cancellation = cancellationToken, LoadData = driver.Data.Load }).JudgeRun(compilation, run, executed);
         var json = ResultSerializer.ToJson(result);
         var findings = result is CompletedRunResult completed ? completed.Findings : [];
         switch (result)

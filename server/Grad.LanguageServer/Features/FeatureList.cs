@@ -12,6 +12,7 @@ using Grad.LanguageServer.Features.SemanticTokens;
 using Grad.LanguageServer.Features.SignatureHelp;
 using Grad.LanguageServer.Features.Symbols;
 using Grad.LanguageServer.Features.Sync;
+using Grad.LanguageServer.Features.WhatIf;
 using Grad.LanguageServer.Hosting;
 
 namespace Grad.LanguageServer.Features;
@@ -36,5 +37,6 @@ public static class FeatureList
         new CodeActionFeature(context),
         new CodeLensFeature(context),
         new RunsFeature(context),
+        new WhatIfFeature(context),
     ];
 }
