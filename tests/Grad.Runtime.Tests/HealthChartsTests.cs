@@ -13,7 +13,7 @@ public sealed class HealthChartsTests
     {
         var path = Repo.PathOf(Path.Combine("examples", "seed.grad"));
         var program = Compilation.Create(File.ReadAllText(path), path).Program;
-        var results = Runner.ExecuteAll(program).OfType<CompletedRunResult>().ToList();
+        var results = new RunDriver().RunFile(program).OfType<CompletedRunResult>().ToList();
         var charts = ChartSet.FromRuns(program, results);
         return (charts, results.OfType<TrainResult>().Single(), PanelCharts.Build("seed.grad", charts, results, []));
     }
