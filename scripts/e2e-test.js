@@ -16,6 +16,11 @@
 //     per layer, and the charts drawn
 //  8b. residual.grad (written into the workspace): the hover on a layer whose output enters a residual block
 //     shows the chain rule with the identity term and numbers (δ² equal to grad inspect's) and the skip's share
+//  10. the what-if panel of run deep (Grad: What If…): moving the lr slider re-runs it, the overlay's what-if is
+//      that lr, Apply writes `optimizer sgd(lr = …)` into the document and one Undo takes it back
+//  11. live.grad (written into the workspace): with the Gradient Flow panel open, ▶ Run streams the run: a
+//      progress notification with the step and loss, the panel's heatmap of the run so far; Cancel stops it and
+//      the summary says "cancelled"
 //  9. errors/bad.grad: a squiggle and a Problems entry
 //  Screenshots + result.json in $OUT_DIR (default artifacts/e2e). Exit code 0 = every check passed.
 // Env: GRAD_E2E_DIR (default ~/.cache/grad-e2e; scripts/e2e-setup.sh fills it), VSIX, OUT_DIR, CHROMIUM,
@@ -163,6 +168,14 @@ async function main() {
     'data point { x: [0.7]  y: [0.2] }', '',
     'run fit {', '  train skip on point', '  optimizer sgd(lr = 0.1)', '  epochs 5', '}', ''].join('\n'));
 
+  // A training run long enough to be watched and cancelled (the editor's budget is raised to 120 s below).
+  const liveFile = path.join(dirs.ws, 'live.grad');
+  fs.writeFileSync(liveFile, [
+    '// live.grad (written by the e2e test): a long run to watch and cancel',
+    'network deepnet {', '  input 2', '  repeat 6 { dense 16 tanh }', '  dense 1 sigmoid', '  loss bce', '}', '',
+    'data moons2 = moons(n = 256, noise = 0.1, seed = 4)', '',
+    'run fit {', '  train deepnet on moons2', '  optimizer sgd(lr = 0.05)', '  steps 5000000', '  batch 32', '}', ''].join('\n'));
+
   // The numbers the editor must show, from the CLI (run on the same files, before the editor starts).
   const cliEnv = { ...env, HOME: process.env.HOME, TMPDIR: os.tmpdir() };
   let inspectJson; let runJson; let residualInspect; let cliError = null;
@@ -197,6 +210,7 @@ async function main() {
     'editor.minimap.enabled': false,
     'editor.semanticHighlighting.enabled': false, // colours come from the TextMate grammar only
     'grad.analysis.debounceMs': 0,
+    'grad.analysis.budgetSeconds': 120, // the live run must still be going when the test cancels it
   }, null, 2));
 
   const common = ['--user-data-dir', dirs.ud, '--extensions-dir', dirs.ext, '--disable-telemetry'];
@@ -522,6 +536,113 @@ async function main() {
       softCheck("its δ² equals grad inspect's ‖δ²‖ (one unit, one sample)", rule !== null && expected !== null && agreesToShownPrecision(rule[4].replace(/^-/, ''), expected),
         `hover ${rule && rule[4]}, grad inspect ${expected}`);
       mark('residual hover checked');
+    });
+
+    /** The webview frame (of any panel) whose page has `selector` with `text`; polls, since pages reload. */
+    const findFrame = async (selector, text, timeout = 60000) => {
+      for (let waited = 0; waited <= timeout; waited += 200) {
+        for (const frame of page.frames()) {
+          try {
+            if (await frame.locator(selector, { hasText: text }).count() > 0) return frame;
+          } catch (_) { /* detached while reloading */ }
+        }
+        await page.waitForTimeout(200);
+      }
+      throw new Error(`no webview shows ${selector} "${text}" within ${timeout / 1000} s`);
+    };
+    const command = async (title) => {
+      await page.keyboard.press('F1');
+      const qi = page.locator('.quick-input-widget input');
+      await qi.waitFor({ timeout: 10000 });
+      await qi.fill(`>${title}`);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10000 });
+      await page.keyboard.press('Enter');
+    };
+    const editorLines = (editor) => page.$$eval(`${editor} .view-line`, (ls) => ls.map((l) => l.textContent.replace(/\u00a0/g, ' ')));
+
+    // --- 10. the what-if panel of run deep: move the learning rate, the overlay changes, Apply writes lr --
+    await section('what-if', async () => {
+      await page.keyboard.press('Escape');
+      await openFile('seed.grad');
+      const deepLine = fs.readFileSync(seedFile, 'utf8').split('\n').findIndex((l) => l.includes('train chain on point')) + 1;
+      await page.keyboard.press('Control+G');
+      await page.keyboard.type(String(deepLine));
+      await page.keyboard.press('Enter');
+      await command('Grad: What If… (Run at Cursor)');
+      let frame = await findFrame('h1', 'What if: run deep');
+      await frame.waitForSelector('body[data-answers="1"]', { timeout: 120000 });
+      const lrBefore = await frame.locator('#knob-lr-value').innerText();
+      const legendOf = (f) => f.$$eval('#chart-whatif-curve .u-legend th', (ths) => ths.map((th) => th.textContent.trim()).filter(Boolean));
+      softCheck('the what-if panel opens on run deep with the file\'s lr and the run drawn twice (run and what-if)', lrBefore === '0.1',
+        `lr ${lrBefore}, legend ${JSON.stringify(await legendOf(frame))}`);
+      const at = Number(await frame.locator('#knob-lr').inputValue());
+      await frame.locator('#knob-lr').fill(String(at + 3));
+      const lrAfter = await frame.locator('#knob-lr-value').innerText();
+      frame = await findFrame('body[data-answers="2"]', '', 120000);
+      const label = await frame.evaluate(() => document.body.dataset.label);
+      const legend = await legendOf(frame);
+      const summaries = await frame.locator('#grad-summaries').innerText();
+      result.whatIf = { lrBefore, lrAfter, label, legend, summaries };
+      console.log('what-if:', JSON.stringify(result.whatIf));
+      await shot('06-what-if.png');
+      check('moving the lr slider re-runs deep with that lr: the overlay is the what-if\'s', label === `lr = ${lrAfter}` && legend.includes(`what-if (lr = ${lrAfter})`),
+        `label ${label}, legend ${JSON.stringify(legend)}`);
+      const [runLine, whatIfLine] = summaries.split('\n');
+      softCheck('the what-if\'s summary differs from the run\'s', runLine && whatIfLine && runLine.split(': ')[1] !== whatIfLine.split(': ')[1], summaries);
+
+      await frame.locator('#grad-apply').click();
+      await frame.waitForSelector('#grad-status:has-text("Wrote")', { timeout: 30000 });
+      const written = `optimizer sgd(lr = ${lrAfter})`;
+      let lines = [];
+      for (let waited = 0; waited < 10000 && !lines.some((l) => l.includes(written)); waited += 250) {
+        lines = await editorLines(seed);
+        await page.waitForTimeout(250);
+      }
+      result.whatIfApplied = lines.filter((l) => l.includes('optimizer'));
+      await shot('07-what-if-applied.png');
+      check(`Apply writes lr into the document (\`${written}\`)`, lines.some((l) => l.includes(written)), JSON.stringify(result.whatIfApplied));
+      // One edit: one undo takes it back.
+      await page.locator(`${seed} .view-lines`).click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('Control+Z');
+      await page.waitForTimeout(500);
+      lines = await editorLines(seed);
+      softCheck('one Undo takes the whole edit back', !lines.some((l) => l.includes(written)) && lines.some((l) => l.includes('optimizer sgd(lr = 0.1)')),
+        JSON.stringify(lines.filter((l) => l.includes('optimizer'))));
+      mark('what-if checked');
+    });
+
+    // --- 11. a live run: the panel updates while it goes; Cancel in its progress notification stops it ----
+    await section('live run', async () => {
+      await page.keyboard.press('Escape');
+      await openFile('live.grad');
+      const live = editorFor('live.grad');
+      await command('Grad: Show Gradient Flow');
+      await findFrame('h1', 'Gradient flow: live.grad', 60000);
+      const lens = page.locator(`${live} .codelens-decoration a`, { hasText: /Run/ }).first();
+      await lens.waitFor({ timeout: 60000 });
+      await lens.click();
+      const progress = page.locator('.notification-toast', { hasText: 'Grad: running fit' }).first();
+      await progress.waitFor({ state: 'visible', timeout: 60000 });
+      // The panel draws the run so far while it goes.
+      const notice = await findFrame('.grad-notice', 'Running: step', 60000);
+      const noticeText = await notice.locator('.grad-notice').innerText().catch(() => '');
+      const drawn = await notice.locator('figure.grad-chart-heatmap canvas').count().catch(() => 0);
+      result.liveNotice = noticeText;
+      await shot('08-live-run.png');
+      const stillRunning = await progress.isVisible();
+      check('the panel shows the run so far (its heatmap) while it runs', /Running: step \d+ of 5000000/.test(noticeText) && drawn > 0 && stillRunning,
+        `notice "${noticeText}", ${drawn} heatmap canvas(es), progress still shown: ${stillRunning}`);
+      const progressText = (await progress.innerText()).replace(/\s+/g, ' ');
+      softCheck('the progress notification says the step and the loss', /step \d+ of 5000000 · loss/.test(progressText), progressText);
+      await progress.hover();
+      await progress.locator('.monaco-button', { hasText: 'Cancel' }).first().click();
+      const summary = page.locator('.notification-toast', { hasText: 'fit: cancelled' }).first();
+      await summary.waitFor({ state: 'visible', timeout: 30000 });
+      const summaryText = (await summary.locator('.notification-list-item-message').innerText()).trim();
+      result.liveCancelled = summaryText;
+      await shot('09-live-cancelled.png');
+      check('Cancel in the progress notification stops the run, and its summary says it was cancelled', /fit: cancelled, \d+ steps/.test(summaryText), summaryText);
+      mark('live run checked');
     });
 
     // --- 9. diagnostics in a file with an error --------------------------------------------------------

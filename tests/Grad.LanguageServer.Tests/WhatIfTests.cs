@@ -201,4 +201,29 @@ public sealed class WhatIfTests
         var deltas = (JObject)scaled["charts"]![1]!;
         Assert.NotEqual(Values(deltas, 0), Values(deltas, 2));
     }
+
+    /// <summary>
+    /// The extension's what-if webview test draws these answers (vscode-extension/test/fixtures/whatif-*.json): the
+    /// server's own, rewritten with GRAD_UPDATE_BASELINES=1, so the two sides cannot drift.
+    /// </summary>
+    [Fact]
+    public async Task The_webview_tests_fixtures_are_the_servers_answers()
+    {
+        var (server, uri) = await OpenAsync(Network);
+        await using var _ = server;
+        foreach (var (name, overrides) in new[] { ("whatif-file", new JObject()), ("whatif-lr", new JObject { ["lr"] = 0.5 }) })
+        {
+            var answer = await WhatIfAsync(server, uri, "fit", overrides);
+            var text = answer.ToString(Newtonsoft.Json.Formatting.Indented).ReplaceLineEndings("\n") + "\n";
+            var path = Path.Combine(Repo.Root, "vscode-extension", "test", "fixtures", $"{name}.json");
+            if (Environment.GetEnvironmentVariable("GRAD_UPDATE_BASELINES") == "1")
+            {
+                File.WriteAllText(path, text);
+                continue;
+            }
+
+            Assert.True(File.Exists(path), $"missing {path}: run the tests with GRAD_UPDATE_BASELINES=1 and review the diff");
+            Assert.Equal(File.ReadAllText(path), text);
+        }
+    }
 }

@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, State } from 'vscode-languageclient/node';
-import { AnalysisStateNotification, RUN_COMMAND } from './protocol';
+import { AnalysisStateNotification, RUN_COMMAND, RunProgressNotification, type RunProgressParams } from './protocol';
+import { showServerProgressAsNotifications } from './serverProgress';
 import type { RunResult } from './runResults';
 import { serverStdio } from './serverLog';
 import { resolveServerLaunch, Resolution, DOTNET_DOWNLOAD_URL } from './serverResolution';
@@ -52,6 +53,8 @@ export class GradClient implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** Also told every `grad/analysisState` notification (the gradient-flow panel refreshes on "ready"). */
   onAnalysisState: ((params: AnalysisStateParams) => void) | undefined;
+  /** Told every `grad/runProgress` notification: a live run's panel so far (the gradient-flow panel draws it). */
+  onRunProgress: ((params: RunProgressParams) => void) | undefined;
 
   constructor(
     private readonly extensionPath: string,
@@ -105,6 +108,7 @@ export class GradClient implements vscode.Disposable {
       this.updateStatus();
       this.onAnalysisState?.(params);
     });
+    client.onNotification(RunProgressNotification, (params) => this.onRunProgress?.(params));
     client.onDidChangeState((e) => {
       if (this.client !== client) return;
       // vscode-languageclient restarts a crashed server a few times on its own: follow it.
@@ -116,6 +120,7 @@ export class GradClient implements vscode.Disposable {
     });
     try {
       await client.start();
+      this.disposables.push(showServerProgressAsNotifications(client));
       this.output.info('language server started');
       this.setServerState('ready');
     } catch (e) {

@@ -5,13 +5,15 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LSPErrorCodes, ResponseError } from 'vscode-languageclient/node';
 import { GradClient } from './client';
-import { PanelRequest, RUN_COMMAND, RunAtRequest } from './protocol';
+import { PanelRequest, RUN_COMMAND, RunAtRequest, WhatIfEditsRequest, WhatIfRequest } from './protocol';
 import type { FileResults, RunResult } from './runResults';
 import { GradientFlowPanel } from './panel/gradientFlowPanel';
 import { summarizePanel } from './panel/panelData';
+import { WhatIfPanel } from './panel/whatIfPanel';
 
 let gradClient: GradClient | undefined;
 let gradientFlowPanel: GradientFlowPanel | undefined;
+let whatIfPanel: WhatIfPanel | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Grad Language Server', { log: true });
@@ -30,7 +32,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     async (uri) => (await client.languageClient?.sendRequest(PanelRequest, { uri })) ?? null);
   gradientFlowPanel = panel;
   client.onAnalysisState = (state) => { if (state.state === 'ready') panel.refreshSoon(state.uri); };
-  context.subscriptions.push(client, panel);
+  client.onRunProgress = (progress) => panel.showLive(progress.uri, progress.panel, progress.message, progress.final);
+  whatIfPanel = new WhatIfPanel(context.extensionPath, () => {
+    const languageClient = client.languageClient;
+    return languageClient && {
+      whatIf: (params, token) => languageClient.sendRequest(WhatIfRequest, params, token),
+      whatIfEdits: (params) => languageClient.sendRequest(WhatIfEditsRequest, params),
+      asWorkspaceEdit: (edit) => languageClient.protocol2CodeConverter.asWorkspaceEdit(edit),
+    };
+  });
+  context.subscriptions.push(client, panel, whatIfPanel);
 
   context.subscriptions.push(
     vscode.commands.registerCommand('grad.restartServer', () => client.restart()),
@@ -38,6 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('grad.runFile', () => runFile(client)),
     vscode.commands.registerCommand('grad.runAtCursor', () => runAtCursor(client)),
     vscode.commands.registerCommand('grad.showGradientFlow', () => showGradientFlow(client)),
+    vscode.commands.registerCommand('grad.whatIf', (uri?: string, run?: string) => showWhatIf(client, uri, run)),
   );
 
   await client.start();
@@ -124,13 +136,35 @@ async function runAtCursor(client: GradClient): Promise<void> {
   if (result && typeof result === 'object' && 'name' in result) await showRunSummary(result as RunResult);
 }
 
+/**
+ * The what-if panel for a run: `uri` and `run` as a code lens or a test passes them, else the run around the cursor
+ * (the server knows where each run is).
+ */
+async function showWhatIf(client: GradClient, uri?: string, run?: string): Promise<void> {
+  if (uri === undefined || run === undefined) {
+    const editor = vscode.window.activeTextEditor;
+    const document = activeGradDocument();
+    const languageClient = document && runningClient(client);
+    if (!editor || !document || !languageClient) return;
+    uri = document.uri.toString();
+    const position = editor.selection.active;
+    run = await languageClient.sendRequest(RunAtRequest, { textDocument: { uri }, position: { line: position.line, character: position.character } })
+      .catch(() => null) ?? undefined;
+    if (!run) {
+      void vscode.window.showWarningMessage('Put the cursor inside a `run NAME { … }` block to ask what if.');
+      return;
+    }
+  }
+  whatIfPanel?.show(uri, run);
+}
+
 /** A run finished (the code lens or Run at Cursor): its summary line from the server's panel data, and the charts a click away. */
 async function showRunSummary(run: RunResult): Promise<void> {
   const document = vscode.window.activeTextEditor?.document;
   const uri = document?.languageId === 'grad' ? document.uri.toString() : undefined;
   const panel = uri ? await gradClient?.languageClient?.sendRequest(PanelRequest, { uri }).catch(() => null) : null;
   const section = panel?.sections.find((s) => s.run === run.name);
-  const summary = section?.summary ?? (run.error ? `failed: ${run.error}` : `${run.stepsTaken ?? 0} steps`);
+  const summary = (run.stopReason === 'cancelled' ? 'cancelled, ' : '') + (section?.summary ?? (run.error ? `failed: ${run.error}` : `${run.stepsTaken ?? 0} steps`));
   const choice = await vscode.window.showInformationMessage(`Grad ▸ ${run.name}: ${summary}`, 'Show Gradient Flow');
   if (choice && uri) await gradientFlowPanel?.show(uri);
 }

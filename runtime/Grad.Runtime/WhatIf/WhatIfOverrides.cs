@@ -50,11 +50,17 @@ public sealed record WhatIfOverrides(
     }
 }
 
+/// <summary>A value a slider stops at, with its text (the panel formats no number).</summary>
+public sealed record WhatIfStop(double Value, string Text);
+
 /// <summary>One knob of the what-if panel for a run: its value in the file and the range the panel offers.</summary>
 /// <param name="Name">lr, momentum, depth, initScale or activation (the field of <see cref="WhatIfOverrides"/>).</param>
 /// <param name="Scale">"log" (lr, init scale), "linear" (momentum), "integer" (depth) or "choice" (activation).</param>
 public sealed record WhatIfKnob(string Name, string Label, string Scale, double Value, double Min, double Max)
 {
+    /// <summary>The values the slider stops at, in order (the file's value among them); empty for a choice.</summary>
+    public ImmutableArray<WhatIfStop> Stops { get; init; } = [];
+
     /// <summary>For a choice: the options, and the one in the file.</summary>
     public ImmutableArray<string> Choices { get; init; } = [];
 

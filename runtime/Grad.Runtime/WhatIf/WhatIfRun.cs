@@ -29,8 +29,11 @@ public static class WhatIfRun
     {
         var knobs = ImmutableArray.CreateBuilder<WhatIfKnob>();
         var lr = run.Optimizer.Lr;
-        knobs.Add(new WhatIfKnob("lr", "learning rate", "log", lr, lr / LrSpan, lr * LrSpan));
-        var momentum = new WhatIfKnob("momentum", "momentum", "linear", run.Optimizer.Momentum, 0, 0.99);
+        knobs.Add(new WhatIfKnob("lr", "learning rate", "log", lr, lr / LrSpan, lr * LrSpan) { Stops = Stops(OneTwoFive(lr / LrSpan, lr * LrSpan), lr) });
+        var momentum = new WhatIfKnob("momentum", "momentum", "linear", run.Optimizer.Momentum, 0, 0.99)
+        {
+            Stops = Stops([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99], run.Optimizer.Momentum),
+        };
         knobs.Add(HasMomentum(run.Optimizer) ? momentum : momentum with { Unavailable = $"{run.Optimizer.Name} has no momentum parameter (sgd and rmsprop have one)" });
 
         var network = run.Network;
@@ -40,10 +43,12 @@ public static class WhatIfRun
         var maxDepth = network is null ? 1 : (int)Math.Max(1, Math.Min(Math.Max(MaxDepth, 2 * count), (limits[LimitKind.Layers] - network.Layers.Length) / Math.Max(1, LayersPerCopy(repeat)) + count));
         knobs.Add(new WhatIfKnob("depth", "depth (repeat count)", "integer", count, 1, maxDepth)
         {
+            Stops = Stops(Enumerable.Range(1, maxDepth).Select(d => (double)d), count),
             Unavailable = notTraining ?? (repeat is null ? $"network {network!.Name} has no `repeat` block" : null),
         });
         knobs.Add(new WhatIfKnob("initScale", "init scale", "log", 1, 1 / InitScaleSpan, InitScaleSpan)
         {
+            Stops = Stops(OneTwoFive(1 / InitScaleSpan, InitScaleSpan), 1),
             Unavailable = notTraining ?? (network!.StartingWeights is not null ? $"network {network.Name} starts from `init from`, not from an init" : null),
         });
         var hidden = network is null ? [] : HiddenDense(network).ToList();
@@ -55,6 +60,26 @@ public static class WhatIfRun
         });
         return knobs.ToImmutable();
     }
+
+    /// <summary>The values 1, 2, 5 × 10ᵉ from <paramref name="min"/> to <paramref name="max"/>, each the double its text reads as.</summary>
+    private static IEnumerable<double> OneTwoFive(double min, double max)
+    {
+        for (var e = (int)Math.Floor(Math.Log10(min)); e <= (int)Math.Ceiling(Math.Log10(max)); e++)
+        {
+            foreach (var m in new[] { 1, 2, 5 })
+            {
+                var value = double.Parse($"{m}e{e}", CultureInfo.InvariantCulture);
+                if (value >= min * (1 - 1e-12) && value <= max * (1 + 1e-12))
+                {
+                    yield return value;
+                }
+            }
+        }
+    }
+
+    /// <summary>A slider's stops: <paramref name="values"/> and the file's value, in order, with their texts.</summary>
+    private static ImmutableArray<WhatIfStop> Stops(IEnumerable<double> values, double fileValue) =>
+        [.. values.Append(fileValue).Distinct().Order().Select(v => new WhatIfStop(v, Numbers.Exact(v)))];
 
     /// <summary>
     /// The activations the panel offers for hidden layers: the catalogue's nonlinear ones (softmax is the output

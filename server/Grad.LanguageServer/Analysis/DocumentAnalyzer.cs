@@ -179,11 +179,14 @@ public sealed class DocumentAnalyzer
     /// <summary>Results held in the caches (for tests of eviction).</summary>
     public int CachedResults => networks.Count + runsBeforeRunning.Count + minimizeRuns.Count + costs.Count;
 
-    /// <summary>Runs one run now (a code lens, the command, or autoRun) and keeps its result.</summary>
-    public RunReport RunNow(DocumentSnapshot snapshot, BoundRun run, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one run now (a code lens, the command, or autoRun) and keeps its result; <paramref name="progress"/> is
+    /// told how it goes (a live run), and with <paramref name="keepCancelled"/> a cancelled run answers (and keeps) its result so far.
+    /// </summary>
+    public RunReport RunNow(DocumentSnapshot snapshot, BoundRun run, CancellationToken cancellationToken, IProgress<Runtime.Contracts.RunProgress>? progress = null, bool keepCancelled = false)
     {
         var key = ContentKeys.Run(snapshot.Compilation, run);
-        var report = Service.Run(snapshot.Compilation, run, new RunBudget(settings().Budget), cancellationToken);
+        var report = Service.Run(snapshot.Compilation, run, new RunBudget(settings().Budget) { Progress = progress, KeepCancelled = keepCancelled }, cancellationToken);
         RunResults.Set(snapshot.Uri, run.Name, key, report);
         return report;
     }

@@ -50,6 +50,12 @@ public interface IAnalysisService
 public sealed record RunBudget(TimeSpan Time, long? MaxSteps = null)
 {
     public IProgress<RunProgress>? Progress { get; init; }
+
+    /// <summary>
+    /// A run stopped by its token answers its result so far (stop reason <c>cancelled</c>, unjudged) instead of
+    /// throwing: a live run cancelled from its progress notification says it was cancelled and what it did.
+    /// </summary>
+    public bool KeepCancelled { get; init; }
 }
 
 /// <summary>Per-layer norms of a training run: before the first update and after the last.</summary>

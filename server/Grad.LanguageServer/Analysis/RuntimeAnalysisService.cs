@@ -40,13 +40,15 @@ public sealed class RuntimeAnalysisService : IAnalysisService
             MaxTracePoints = AnalysisLimits.TracePoints,
         });
         var executed = driver.Run(run, cancellationToken, budget.Progress);
-        if (executed is CompletedRunResult { StopReason: StopReason.Cancelled })
+        var cancelled = executed is CompletedRunResult { StopReason: StopReason.Cancelled };
+        if (cancelled && !budget.KeepCancelled)
         {
             throw new OperationCanceledException(cancellationToken);
         }
 
         // A sweep member (v2) is not judged: its findings would be about the base run's lines; its table and hover show its numbers.
-        var result = run.Member is { } member
+        // Nor is a cancelled run: it did not end, and its token is spent.
+        var result = run.Member is not null || cancelled
             ? executed
             : new Analyzer(new AnalysisOptions { Cancellation = cancellationToken, LoadData = driver.Data.Load }).JudgeRun(compilation, run, executed);
         var json = ResultSerializer.ToJson(result);

@@ -243,6 +243,19 @@ public sealed class TestServer : IAsyncDisposable
             return null;
         }
 
+        [JsonRpcMethod("window/workDoneProgress/create", UseSingleObjectParameterDeserialization = true)]
+        public object? CreateWorkDoneProgress(JToken arguments)
+        {
+            Record("window/workDoneProgress/create", arguments);
+            return null;
+        }
+
+        [JsonRpcMethod("$/progress", UseSingleObjectParameterDeserialization = true)]
+        public void Progress(JToken arguments) => Record("$/progress", arguments);
+
+        [JsonRpcMethod("grad/runProgress", UseSingleObjectParameterDeserialization = true)]
+        public void RunProgress(JToken arguments) => Record("grad/runProgress", arguments);
+
         [JsonRpcMethod("client/registerCapability", UseSingleObjectParameterDeserialization = true)]
         public object? RegisterCapability(JToken arguments)
         {

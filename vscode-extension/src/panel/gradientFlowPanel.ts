@@ -11,6 +11,9 @@ import { renderPanelHtml } from './renderPanelHtml';
 /** Waits this long after the last trigger (edits come in bursts of analyses) before asking the server again. */
 export const REFRESH_DEBOUNCE_MS = 300;
 
+/** A live run's charts are drawn at most this often (the server sends them every 100 ms). */
+export const LIVE_REDRAW_MS = 250;
+
 export const STALE_NOTICE = 'The file has changed since these runs: the charts show the last results. Run it again (▶ Run or "Grad: Run File") to update them.';
 
 export class GradientFlowPanel implements vscode.Disposable {
@@ -18,6 +21,7 @@ export class GradientFlowPanel implements vscode.Disposable {
   private documentUri: string | undefined;
   private shown: PanelData | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastLiveRender = 0;
 
   constructor(
     private readonly extensionPath: string,
@@ -71,6 +75,23 @@ export class GradientFlowPanel implements vscode.Disposable {
     if (!this.panel || this.documentUri === undefined || (uri !== undefined && uri !== this.documentUri)) return;
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => void this.refresh(), REFRESH_DEBOUNCE_MS);
+  }
+
+  /**
+   * A live run of `uri` reported its progress: draws the run so far (its loss curve, ‖δˡ‖ per layer and heatmap, from
+   * the server's panel data) with a line saying how far it is; at its end, reads the finished results.
+   */
+  showLive(uri: string, panel: PanelData | null, message: string, final: boolean): void {
+    if (!this.panel || uri !== this.documentUri) return;
+    if (final) {
+      this.refreshSoon(uri);
+      return;
+    }
+    // Each drawing reloads the page: at most every LIVE_REDRAW_MS.
+    const now = Date.now();
+    if (!panel || !Array.isArray(panel.sections) || now - this.lastLiveRender < LIVE_REDRAW_MS) return;
+    this.lastLiveRender = now;
+    this.render(panel, `Running: ${message}. The charts show the run so far.`);
   }
 
   /** Reads the shown document's results from the server now and redraws. */

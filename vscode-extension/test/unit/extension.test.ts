@@ -121,6 +121,28 @@ test('grad/analysisState notifications drive the status of the active document',
   assert.match(statusText(), /Grad: ready$/);
 });
 
+test('a live run\'s work-done progress is a cancellable notification; Cancel sends window/workDoneProgress/cancel', async () => {
+  process.env[SERVER_PATH_ENV] = touch('bin', 'grad-language-server');
+  await extension.activate(context(path.join(tmp, 'ext')));
+  const client = recorded.clients[0];
+  const create = client.requestHandlers.get('window/workDoneProgress/create');
+  assert.ok(create, 'the extension answers window/workDoneProgress/create itself');
+  create({ token: 'grad-run-1' });
+  const progress = client.progressHandlers.get('grad-run-1');
+  assert.ok(progress, 'it listens to the token\'s $/progress');
+  progress({ kind: 'begin', title: 'Grad: running fit', cancellable: true, message: 'starting', percentage: 0 });
+  await new Promise((resolve) => setImmediate(resolve));
+  const shown = recorded.progress.at(-1)!;
+  assert.deepEqual(shown.options, { location: 15, title: 'Grad: running fit', cancellable: true });
+  progress({ kind: 'report', message: 'step 120 of 1000 · loss 0.25', percentage: 12 });
+  progress({ kind: 'report', message: 'step 500 of 1000 · loss 0.125', percentage: 50 });
+  assert.deepEqual(shown.reports, [{ message: 'starting' }, { message: 'step 120 of 1000 · loss 0.25', increment: 12 }, { message: 'step 500 of 1000 · loss 0.125', increment: 38 }]);
+  shown.cancel();
+  assert.deepEqual(client.notificationsSent.at(-1), { method: 'window/workDoneProgress/cancel', params: { token: 'grad-run-1' } });
+  progress({ kind: 'end', message: 'cancelled: 500 steps, interrupted, loss 0.125' });
+  assert.equal(client.progressHandlers.has('grad-run-1'), false, 'the listener ends with the progress');
+});
+
 test('changed analysis settings go to the running server; a changed server path restarts it', async () => {
   process.env[SERVER_PATH_ENV] = touch('bin', 'grad-language-server');
   await extension.activate(context(path.join(tmp, 'ext')));

@@ -13,9 +13,11 @@ export interface Recorded {
   statusItems: { text: string; tooltip?: string; visible: boolean }[];
   panels: { title: string; options?: unknown; webview: { html: string; cspSource: string } }[];
   logs: string[];
+  /** Every vscode.window.withProgress: its options, what was reported, and its cancel button. */
+  progress: { options: any; reports: unknown[]; cancel(): void }[];
 }
 
-export const recorded: Recorded = { errors: [], infos: [], warnings: [], commands: new Map(), clients: [], statusItems: [], panels: [], logs: [] };
+export const recorded: Recorded = { errors: [], infos: [], warnings: [], commands: new Map(), clients: [], statusItems: [], panels: [], logs: [], progress: [] };
 
 /** The `grad` section of the settings, by key (e.g. `analysis.debounceMs`). */
 export const settings = new Map<string, unknown>();
@@ -32,7 +34,7 @@ export const fakeWindow = { activeTextEditor: undefined as undefined | FakeEdito
 export function resetRecorded(): void {
   recorded.errors.length = 0; recorded.infos.length = 0; recorded.warnings.length = 0;
   recorded.commands.clear(); recorded.clients.length = 0; recorded.statusItems.length = 0; recorded.logs.length = 0;
-  recorded.panels.length = 0;
+  recorded.panels.length = 0; recorded.progress.length = 0;
   settings.clear();
   configListeners = []; activeEditorListeners = []; trustListeners = [];
   vscode.workspace.isTrusted = true;
@@ -105,7 +107,12 @@ const vscode = {
       recorded.panels.push(panel);
       return panel;
     },
-    withProgress: async (_o: unknown, task: (p: unknown, token: unknown) => Promise<unknown>) => task({}, {}),
+    withProgress: async (o: unknown, task: (p: unknown, token: unknown) => Promise<unknown>) => {
+      // What was reported, and a cancel button a test can press (progress.cancel()).
+      const shown = { options: o, reports: [] as unknown[], cancelListeners: [] as (() => void)[], cancel() { for (const l of this.cancelListeners) l(); } };
+      recorded.progress.push(shown);
+      return task({ report: (r: unknown) => shown.reports.push(r) }, { onCancellationRequested: (l: () => void) => { shown.cancelListeners.push(l); return disposable; } });
+    },
   },
   workspace: {
     workspaceFolders: undefined as { uri: { fsPath: string } }[] | undefined,
@@ -134,6 +141,8 @@ export class FakeLanguageClient {
   /** What sendRequest answers, by method. */
   readonly responses = new Map<string, unknown>();
   readonly notificationHandlers = new Map<string, (params: unknown) => void>();
+  readonly requestHandlers = new Map<string, (params: any) => unknown>();
+  readonly progressHandlers = new Map<string, (value: any) => void>();
   /** Set by a test to make start() fail. */
   static failStartWith: Error | undefined;
 
@@ -144,13 +153,23 @@ export class FakeLanguageClient {
     this.notificationHandlers.set(typeof type === 'string' ? type : type.method, handler);
     return disposable;
   }
+  onRequest(type: { method: string }, handler: (params: any) => unknown) {
+    this.requestHandlers.set(type.method, handler);
+    return disposable;
+  }
+  onProgress(_type: unknown, token: string, handler: (value: any) => void) {
+    this.progressHandlers.set(token, handler);
+    return { dispose: () => this.progressHandlers.delete(token) };
+  }
   onDidChangeState() { return disposable; }
   async start() {
     if (FakeLanguageClient.failStartWith) throw FakeLanguageClient.failStartWith;
     this.started = true; this.state = 2; // Running
   }
   async stop() { this.stopped = true; this.state = 1; }
-  async sendNotification(method: string, params: unknown) { this.notificationsSent.push({ method, params }); }
+  async sendNotification(type: { method: string } | string, params: unknown) {
+    this.notificationsSent.push({ method: typeof type === 'string' ? type : type.method, params });
+  }
   async sendRequest(type: { method: string } | string, params: unknown) {
     const method = typeof type === 'string' ? type : type.method;
     this.requestsSent.push({ method, params });
@@ -173,6 +192,9 @@ const languageClientModule = {
   RequestType: class { constructor(public method: string) {} },
   NotificationType: class { constructor(public method: string) {} },
   TransportKind: { stdio: 0 },
+  WorkDoneProgress: { type: { method: '$/progress' } },
+  WorkDoneProgressCreateRequest: { type: { method: 'window/workDoneProgress/create' } },
+  WorkDoneProgressCancelNotification: { type: { method: 'window/workDoneProgress/cancel' } },
 };
 
 const moduleInternals = Module as unknown as { _load(request: string, parent: unknown, isMain: boolean): unknown };

@@ -30,6 +30,9 @@ public sealed class RunsFeature
     private readonly ServerContext context;
     private readonly ConcurrentDictionary<(string Uri, string Run), CancellationTokenSource> active = new();
 
+    /// <summary>The work-done tokens of live runs, and what cancels each (<c>window/workDoneProgress/cancel</c>).</summary>
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> progressTokens = new(StringComparer.Ordinal);
+
     public RunsFeature(ServerContext context)
     {
         this.context = context;
@@ -180,14 +183,44 @@ public sealed class RunsFeature
         }
 
         active[key] = cancellation;
+        var live = await LiveProgress.StartAsync(context, snapshot, run, cancellation, progressTokens).ConfigureAwait(false);
+        var ending = "failed";
         try
         {
             context.Log.Info($"running {run.Name} in {snapshot.Uri}");
-            return await AnalysisLimits.OnOwnThread(() => context.Analyzer.RunNow(snapshot, run, cancellation.Token)).ConfigureAwait(false);
+            // Cancelled from its progress notification (or by a newer run of it), a run answers what it did; $/cancelRequest answers RequestCancelled.
+            var report = await AnalysisLimits.OnOwnThread(() => context.Analyzer.RunNow(snapshot, run, cancellation.Token, live, keepCancelled: true)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            ending = report.StopReason == StopReason.Cancelled ? $"cancelled: {report.Summary}" : report.Summary;
+            return report;
+        }
+        catch (OperationCanceledException)
+        {
+            ending = "cancelled";
+            throw;
         }
         finally
         {
             active.TryRemove(new KeyValuePair<(string, string), CancellationTokenSource>(key, cancellation));
+            await live.EndAsync(ending, progressTokens).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary><c>window/workDoneProgress/cancel</c> {token}: the user cancelled a live run from its progress notification.</summary>
+    [JsonRpcMethod("window/workDoneProgress/cancel", UseSingleObjectParameterDeserialization = true)]
+    public void CancelProgress(JToken request)
+    {
+        if (request is JObject body && body["token"] is JValue { Value: { } token } && progressTokens.TryGetValue(token.ToString()!, out var cancellation))
+        {
+            context.Log.Info($"run cancelled from its progress ({token})");
+            try
+            {
+                cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The run ended as the cancel arrived.
+            }
         }
     }
 

@@ -114,6 +114,11 @@ public sealed class WhatIfFeature
                 ["min"] = k.Min,
                 ["max"] = k.Max,
             };
+            if (!k.Stops.IsDefaultOrEmpty)
+            {
+                knob["stops"] = new JArray(k.Stops.Select(s => new JObject { ["value"] = s.Value, ["text"] = s.Text }));
+            }
+
             if (!k.Choices.IsDefaultOrEmpty)
             {
                 knob["choices"] = new JArray(k.Choices);
