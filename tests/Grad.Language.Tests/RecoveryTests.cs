@@ -1,3 +1,5 @@
+using Grad.Language.Text;
+
 namespace Grad.Language.Tests;
 
 public class RecoveryTests
@@ -53,6 +55,19 @@ public class RecoveryTests
             """);
 
         Assert.Contains(compilation.Diagnostics, d => d.Code == "GRAD0001");
+    }
+
+    [Fact]
+    public void A_network_recovered_without_layers_is_not_bound_so_nothing_downstream_judges_it()
+    {
+        // The same fuzz case reduced: the missing `{` silences GRAD0317, and the analysis of the bound, layerless
+        // network threw IndexOutOfRangeException (reported as GRAD0504, "a bug in Grad").
+        var compilation = Compilation.Create("network net\n input 2\n loss bce\n");
+
+        var expectedBrace = compilation.Diagnostics.First(d => d.Code == "GRAD0001");
+        Assert.Equal(new LinePosition(0, 8), compilation.Source.GetRange(expectedBrace.Span).Start); // on `net`
+        Assert.DoesNotContain(compilation.Diagnostics, d => d.Code == "GRAD0317");
+        Assert.Empty(compilation.Program.Networks);
     }
 
     [Fact]

@@ -230,7 +230,9 @@ public sealed partial class Binder
         var starting = initFrom is not null && ErrorCount == errorsBefore && inputWidth is not null
             ? BindStartingWeights(initFrom, name.Text, bound)
             : null;
-        networks[name.Text] = ErrorCount > errorsBefore || inputWidth is null || loss is null
+        // A network error recovery left without layers (its GRAD0317 is silenced by the syntax error) is not bound:
+        // nothing downstream (analysis, runs, hovers) has a layer to look at.
+        networks[name.Text] = ErrorCount > errorsBefore || inputWidth is null || loss is null || bound.Count == 0
             ? null
             : new BoundNetwork(name.Text, inputWidth.Value, bound.ToImmutable(), init ?? InitSpec.Default, loss.Value, seed, network) { StartingWeights = starting };
     }

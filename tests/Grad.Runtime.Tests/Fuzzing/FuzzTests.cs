@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using Grad.Language;
+using Grad.Language.Diagnostics;
 using Grad.Language.Resources;
 using Grad.Language.Semantics;
+using Grad.Runtime.Analysis;
 using Grad.Runtime.Costs;
 using Grad.Runtime.Data;
 using Grad.Runtime.Files;
@@ -14,8 +16,8 @@ namespace Grad.Runtime.Tests.Fuzzing;
 /// <summary>
 /// The grammar-aware fuzzer: every case is compiled with the CLI's resolver and default limits,
 /// then every cost is compiled, evaluated with its gradient and differentiated symbolically,
-/// every network's shapes and (when small) initial weights are made, and small data sets are
-/// loaded. A crash ends the process (a stack overflow cannot be caught) or is an exception here;
+/// every network's shapes and (when small) initial weights are made, small data sets are
+/// loaded, and small programs are analysed (an analysis that throws, GRAD0504, fails the case). A crash ends the process (a stack overflow cannot be caught) or is an exception here;
 /// a hang is a case over <see cref="CaseTimeout"/>; memory is the largest growth of the working set sampled while the cases run.
 /// CI runs 10,000 cases; <c>bench/fuzz.sh</c> runs a million (GRAD_FUZZ_CASES, GRAD_FUZZ_SEED).
 /// Runs alone (its own collection, not in parallel with other tests): the process's CPU time and
@@ -143,6 +145,17 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
             {
                 _ = DataLoader.Load(data);
             }
+        }
+
+        // The analysis guards itself (an exception becomes GRAD0504, "a bug in Grad"), so a thrown analysis is
+        // a finding, not a crash: fail on it here. Only where it is cheap: small networks and data.
+        var small = compilation.Program.Networks.All(n => NetworkModel.FromBound(n).ParameterCount <= 10_000)
+            && compilation.Program.Data.All(d => d is not GeneratedBoundData { N: > 10_000 });
+        if (small)
+        {
+            var failed = new Analyzer(new AnalysisOptions { VerifyFixes = false }).Check(compilation).Findings
+                .FirstOrDefault(f => f.Code == DiagnosticCatalog.AnalysisFailed.Code);
+            Assert.True(failed is null, $"analysis failed: {failed?.Message}");
         }
 
         return compilation.HasErrors;
