@@ -107,3 +107,31 @@ public class SemanticTests
         Assert.Equal((SymbolKind.Parameter, "c"), (w.Kind, w.Container!.Name));
     }
 }
+
+public class ReferenceLookupTests
+{
+    /// <summary>
+    /// FindReferenceAt finds the reference by binary search; at every offset of every example
+    /// (and of a file with a repeat, whose labels are bound once per copy) it answers what a walk
+    /// over all references answers: the first that contains the offset, else the first that touches it.
+    /// </summary>
+    [Fact]
+    public void The_reference_at_every_offset_is_the_one_a_walk_over_all_references_finds()
+    {
+        var texts = Directory.GetFiles(Path.Combine(RepoPaths.Root, "examples"), "*.grad", SearchOption.AllDirectories)
+            .Select(File.ReadAllText)
+            .Append("network n {\n  input 2\n  repeat 3 {\n    dense 4 tanh as h\n  }\n  dense 1 sigmoid as out\n  loss mse\n}\nlet a = 1\ncost c(w1, w2) = a * w1^2 + w2\n")
+            .ToArray();
+        Assert.True(texts.Length >= 5);
+        foreach (var text in texts)
+        {
+            var semantics = Compilation.Create(text).Semantics;
+            Assert.NotEmpty(semantics.References);
+            for (var offset = 0; offset <= text.Length; offset++)
+            {
+                var walked = semantics.References.FirstOrDefault(r => r.Span.Contains(offset)) ?? semantics.References.FirstOrDefault(r => r.Span.Touches(offset));
+                Assert.Same(walked, semantics.FindReferenceAt(offset));
+            }
+        }
+    }
+}

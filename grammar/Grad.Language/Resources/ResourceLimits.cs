@@ -44,13 +44,27 @@ public sealed record ResourceLimits
         new(LimitKind.SourceCharacters, "sourceCharacters", 1_000_000, "characters of one .grad file (checked before it is read into tokens)"),
     ];
 
-    public static ResourceLimits Default { get; } = new(All.ToImmutableDictionary(l => l.Kind, l => l.Default));
+    public static ResourceLimits Default { get; } = Defaults();
 
-    private readonly ImmutableDictionary<LimitKind, long> values;
+    // Indexed by LimitKind, never changed after construction. A plain array rather than an
+    // ImmutableDictionary<LimitKind, long>: that generic instance is not in the ReadyToRun image, and
+    // compiling its code at start-up cost every `grad` command about 80 JIT-compiled methods.
+    private readonly long[] values;
 
-    private ResourceLimits(ImmutableDictionary<LimitKind, long> values) => this.values = values;
+    private ResourceLimits(long[] values) => this.values = values;
 
-    public long this[LimitKind kind] => values[kind];
+    private static ResourceLimits Defaults()
+    {
+        var values = new long[All.Length];
+        foreach (var limit in All)
+        {
+            values[(int)limit.Kind] = limit.Default;
+        }
+
+        return new(values);
+    }
+
+    public long this[LimitKind kind] => values[(int)kind];
 
     public static LimitInfo Info(LimitKind kind) => All.First(l => l.Kind == kind);
 
@@ -65,7 +79,9 @@ public sealed record ResourceLimits
     public ResourceLimits With(LimitKind kind, long value)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-        return new(values.SetItem(kind, value));
+        var changed = (long[])values.Clone();
+        changed[(int)kind] = value;
+        return new(changed);
     }
 
     /// <summary>Parses <c>NAME=N</c> (as in <c>--limit parameters=1e8</c>); N is a whole number ≥ 1, written plainly or as 1e8.</summary>
@@ -94,9 +110,18 @@ public sealed record ResourceLimits
     }
 
     public bool Equals(ResourceLimits? other) =>
-        other is not null && All.All(l => values[l.Kind] == other.values[l.Kind]);
+        other is not null && values.AsSpan().SequenceEqual(other.values);
 
-    public override int GetHashCode() => All.Aggregate(0, (hash, l) => HashCode.Combine(hash, values[l.Kind]));
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var value in values)
+        {
+            hash.Add(value);
+        }
+
+        return hash.ToHashCode();
+    }
 
     /// <summary>A number with thousands separators, as limits are written in messages and docs.</summary>
     public static string Format(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

@@ -25,9 +25,41 @@ public sealed class SemanticModel
 
     public ImmutableArray<Diagnostic> Diagnostics { get; }
 
-    /// <summary>The occurrence at (or just before) the caret.</summary>
-    public SymbolReference? FindReferenceAt(int offset) =>
-        References.FirstOrDefault(r => r.Span.Contains(offset)) ?? References.FirstOrDefault(r => r.Span.Touches(offset));
+    /// <summary>The occurrence at (or just before) the caret: the first that contains it, else the first that touches it.</summary>
+    public SymbolReference? FindReferenceAt(int offset)
+    {
+        // References are names in source order, which never overlap (a name bound once per copy of
+        // a repeat appears with the same span): those at the offset end the run of references that
+        // start at or before it, so a binary search finds them in a file of thousands of names.
+        var (low, high) = (0, References.Length);
+        while (low < high)
+        {
+            var middle = low + (high - low) / 2;
+            if (References[middle].Span.Start <= offset)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        SymbolReference? containing = null, touching = null;
+        for (var i = low - 1; i >= 0 && References[i].Span.End >= offset; i--)
+        {
+            if (References[i].Span.Contains(offset))
+            {
+                containing = References[i];
+            }
+            else if (References[i].Span.Touches(offset))
+            {
+                touching = References[i];
+            }
+        }
+
+        return containing ?? touching;
+    }
 
     public Symbol? FindSymbolAt(int offset) => FindReferenceAt(offset)?.Symbol;
 

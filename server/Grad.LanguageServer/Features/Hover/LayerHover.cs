@@ -22,7 +22,8 @@ public static class LayerHover
         }
 
         var compilation = snapshot.Compilation;
-        var network = compilation.Program.Networks.First(n => n.Layers.Contains(layers[0]));
+        // By reference: records compare field by field, which over every layer of a large file costs a millisecond.
+        var network = compilation.Program.Networks.First(n => n.Layers.Any(l => ReferenceEquals(l, layers[0])));
         var report = analyzer.GetNetwork(compilation, network, cancellationToken).Analysis;
         var trainingRun = compilation.Program.Runs.FirstOrDefault(r => r.Network?.Name == network.Name);
         var trained = trainingRun is null ? null : analyzer.GetCurrentRun(snapshot, trainingRun);

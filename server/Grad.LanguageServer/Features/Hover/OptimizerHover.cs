@@ -11,7 +11,7 @@ public static class OptimizerHover
 {
     public static string? Markdown(Compilation compilation, int offset)
     {
-        var item = compilation.Syntax.Declarations.OfType<RunDeclarationSyntax>()
+        var item = compilation.DeclarationsTouching(offset).OfType<RunDeclarationSyntax>()
             .SelectMany(r => r.Items).OfType<OptimizerItemSyntax>()
             .FirstOrDefault(o => o.Span.Touches(offset));
         if (item?.Optimizer is not { } call)

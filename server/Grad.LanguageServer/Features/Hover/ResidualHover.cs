@@ -4,6 +4,7 @@ using Grad.Language.Semantics;
 using Grad.Language.Syntax;
 using Grad.LanguageServer.Analysis;
 using Grad.LanguageServer.Documents;
+using Grad.LanguageServer.Features.Common;
 using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Features.Hover;
@@ -18,7 +19,7 @@ public static class ResidualHover
     public static string? Markdown(DocumentAnalyzer analyzer, DocumentSnapshot snapshot, int offset, CancellationToken cancellationToken)
     {
         var compilation = snapshot.Compilation;
-        var block = compilation.Syntax.Declarations.OfType<NetworkDeclarationSyntax>()
+        var block = compilation.DeclarationsTouching(offset).OfType<NetworkDeclarationSyntax>()
             .SelectMany(n => n.Items.SelectMany(i => i is RepeatItemSyntax repeat ? repeat.Layers : [i]))
             .OfType<ResidualBlockSyntax>()
             .FirstOrDefault(b => b.KeywordSpan.Touches(offset));

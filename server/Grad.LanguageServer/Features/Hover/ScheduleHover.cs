@@ -21,7 +21,7 @@ public static class ScheduleHover
     public static string? Markdown(Compilation compilation, int offset)
     {
         var run = compilation.Program.Runs.FirstOrDefault(r => r.Syntax.Span.Contains(offset));
-        var item = compilation.Syntax.Declarations.OfType<RunDeclarationSyntax>()
+        var item = compilation.DeclarationsTouching(offset).OfType<RunDeclarationSyntax>()
             .SelectMany(r => r.Items).OfType<ScheduleItemSyntax>()
             .FirstOrDefault(s => s.Span.Touches(offset));
         if (item is null)

@@ -1,8 +1,9 @@
 using System.Globalization;
-using Grad.Language;
 using Grad.Language.Semantics;
 using Grad.Language.Syntax;
+using Grad.Language;
 using Grad.LanguageServer.Analysis;
+using Grad.LanguageServer.Features.Common;
 using Grad.Runtime.Analysis;
 
 namespace Grad.LanguageServer.Features.Hover;
@@ -17,7 +18,7 @@ public static class SettingHover
 {
     public static string? Markdown(Compilation compilation, int offset)
     {
-        foreach (var declaration in compilation.Syntax.Declarations)
+        foreach (var declaration in compilation.DeclarationsTouching(offset))
         {
             if (!declaration.Span.Touches(offset))
             {
@@ -60,7 +61,7 @@ public static class SettingHover
     /// <summary>The introduction of a <c>repeat</c> block when the offset is on its keyword (the layer hover's table follows it).</summary>
     public static string? Repeat(Compilation compilation, int offset)
     {
-        var repeat = compilation.Syntax.Declarations.OfType<NetworkDeclarationSyntax>()
+        var repeat = compilation.DeclarationsTouching(offset).OfType<NetworkDeclarationSyntax>()
             .SelectMany(n => n.Items).OfType<RepeatItemSyntax>()
             .FirstOrDefault(r => r.KeywordSpan.Touches(offset));
         if (repeat is null)
