@@ -563,7 +563,9 @@ async function main() {
     // --- 10. the what-if panel of run deep: move the learning rate, the overlay changes, Apply writes lr --
     await section('what-if', async () => {
       await page.keyboard.press('Escape');
-      await openFile('seed.grad');
+      await page.locator('.tabs-container .tab', { hasText: 'seed.grad' }).first().click();
+      await page.locator(seed).waitFor({ timeout: 15000 });
+      await page.locator(`${seed} .view-lines`).click({ position: { x: 5, y: 5 } });
       const deepLine = fs.readFileSync(seedFile, 'utf8').split('\n').findIndex((l) => l.includes('train chain on point')) + 1;
       await page.keyboard.press('Control+G');
       await page.keyboard.type(String(deepLine));
@@ -587,7 +589,7 @@ async function main() {
       await shot('06-what-if.png');
       check('moving the lr slider re-runs deep with that lr: the overlay is the what-if\'s', label === `lr = ${lrAfter}` && legend.includes(`what-if (lr = ${lrAfter})`),
         `label ${label}, legend ${JSON.stringify(legend)}`);
-      const [runLine, whatIfLine] = summaries.split('\n');
+      const [runLine, whatIfLine] = summaries.split(/\n+/);
       softCheck('the what-if\'s summary differs from the run\'s', runLine && whatIfLine && runLine.split(': ')[1] !== whatIfLine.split(': ')[1], summaries);
 
       await frame.locator('#grad-apply').click();
@@ -601,8 +603,9 @@ async function main() {
       result.whatIfApplied = lines.filter((l) => l.includes('optimizer'));
       await shot('07-what-if-applied.png');
       check(`Apply writes lr into the document (\`${written}\`)`, lines.some((l) => l.includes(written)), JSON.stringify(result.whatIfApplied));
-      // One edit: one undo takes it back.
-      await page.locator(`${seed} .view-lines`).click({ position: { x: 5, y: 5 } });
+      // One edit: one undo takes it back (in the editor, focused through its tab).
+      await page.locator('.tabs-container .tab', { hasText: 'seed.grad' }).first().click();
+      await page.waitForTimeout(300);
       await page.keyboard.press('Control+Z');
       await page.waitForTimeout(500);
       lines = await editorLines(seed);
@@ -614,6 +617,8 @@ async function main() {
     // --- 11. a live run: the panel updates while it goes; Cancel in its progress notification stops it ----
     await section('live run', async () => {
       await page.keyboard.press('Escape');
+      // Into the first editor group (the panels are in the second), then live.grad there.
+      await page.locator('.tabs-container .tab', { hasText: 'seed.grad' }).first().click();
       await openFile('live.grad');
       const live = editorFor('live.grad');
       await command('Grad: Show Gradient Flow');
@@ -623,10 +628,20 @@ async function main() {
       await lens.click();
       const progress = page.locator('.notification-toast', { hasText: 'Grad: running fit' }).first();
       await progress.waitFor({ state: 'visible', timeout: 60000 });
-      // The panel draws the run so far while it goes.
-      const notice = await findFrame('.grad-notice', 'Running: step', 60000);
-      const noticeText = await notice.locator('.grad-notice').innerText().catch(() => '');
-      const drawn = await notice.locator('figure.grad-chart-heatmap canvas').count().catch(() => 0);
+      // The panel draws the run so far while it goes (the page is redrawn with each update: poll it).
+      let noticeText = '';
+      let drawn = 0;
+      for (let waited = 0; waited < 60000 && !(/Running: step [1-9]\d* of/.test(noticeText) && drawn > 0); waited += 300) {
+        for (const frame of page.frames()) {
+          try {
+            const notice = frame.locator('.grad-notice', { hasText: 'Running: step' });
+            if (await notice.count() === 0 || await frame.locator('body[data-charts-drawn]').count() === 0) continue;
+            noticeText = await notice.innerText();
+            drawn = await frame.locator('figure.grad-chart-heatmap canvas').count();
+          } catch (_) { /* detached while reloading */ }
+        }
+        await page.waitForTimeout(300);
+      }
       result.liveNotice = noticeText;
       await shot('08-live-run.png');
       const stillRunning = await progress.isVisible();

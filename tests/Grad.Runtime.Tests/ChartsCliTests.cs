@@ -13,6 +13,9 @@ public sealed class ChartsCliTests : IDisposable
     [
         "bowl-contour", "bowl-cost", "plain-gradient", "early-gradient", "adaptive-gradient",
         "point-loss", "chain-flow", "deep-heatmap",
+        // deep's health (docs/training.md): 9 sigmoid layers, histograms of 8 of them.
+        "deep-units", "deep-updates", "deep-sharpness",
+        .. new[] { 1, 2, 3, 4, 6, 7, 8, 9 }.SelectMany(l => new[] { $"deep-delta-{l}", $"deep-weights-{l}" }),
     ];
 
     private static (int Exit, string Out, string Error) Grad(params string[] args)

@@ -65,7 +65,7 @@ public sealed class CliTests : IDisposable
         Assert.Equal(2, (int)early["stepsTaken"]!);
 
         var deep = (JObject)runs[3];
-        Assert.Equal(["name", "kind", "network", "data", "optimizer", "stepsTaken", "stopReason", "stepsPerEpoch", "final", "findings", "layers", "trace"], deep.Properties().Select(p => p.Name));
+        Assert.Equal(["name", "kind", "network", "data", "optimizer", "stepsTaken", "stopReason", "stepsPerEpoch", "final", "findings", "layers", "trace", "histograms"], deep.Properties().Select(p => p.Name));
         Assert.Equal(["loss", "dataLoss", "accuracy", "network"], ((JObject)deep["final"]!).Properties().Select(p => p.Name));
         Assert.Equal(JTokenType.Null, deep["final"]!["accuracy"]!.Type);
         // One sample, full batch: the loss over the data set is the final batch loss after the last update.
@@ -80,6 +80,14 @@ public sealed class CliTests : IDisposable
         Assert.Equal(101, trace.Count);
         Assert.Equal(9, ((JArray)trace[0]["deltaNorms"]!).Count);
         Assert.Equal(9, ((JArray)trace[0]["weightGradNorms"]!).Count);
+
+        // Per-layer health (docs/training.md): every point has the fractions, points after step 0 the update ratios, a few the sharpness.
+        Assert.All(trace, point => Assert.Equal(9, ((JArray)point["deadFractions"]!).Count));
+        Assert.Null(trace[0]["updateRatios"]);
+        Assert.Equal(9, ((JArray)trace[1]["updateRatios"]!).Count);
+        Assert.Equal([0, 12, 25, 38, 50, 62, 75, 88, 100], trace.Where(p => p["sharpness"] is not null).Select(p => (int)p["step"]!));
+        Assert.Equal(2 / 0.1, (double)trace[0]["sharpnessLimit"]!, 12);
+        Assert.Equal(5 * 8 * 2, ((JArray)deep["histograms"]!).Count);
         Assert.True((double)deep["final"]!["loss"]! < (double)trace[0]["loss"]!);
     }
 

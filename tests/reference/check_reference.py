@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def tolerance(path):
     # The tolerances TorchAgreementTests uses: gradients to 1e-12; a 100-step optimizer trajectory to
     # 1e-10, as the judged runs and λmax (rounding differences between BLAS builds grow along a trajectory).
-    return 1e-10 if path.startswith(("$.optimizers", "$.judgement")) else 1e-12
+    return 1e-10 if path.startswith(("$.optimizers", "$.judgement", "$.training")) else 1e-12
 
 
 def compare(path, a, b, problems):

@@ -4,11 +4,12 @@ tests/Grad.Runtime.Tests/TorchAgreementTests.cs checks Grad against. CI has no t
 output is committed; rerun after changing a case:
 
     apt-get install -y python3-torch libopenblas0-pthread
-    /usr/bin/python3 tests/reference/make_reference.py [--cures-only | --judgement-only]
+    /usr/bin/python3 tests/reference/make_reference.py [--cures-only | --judgement-only | --training-only]
 
 --cures-only rewrites only the "cures" cases (v2), --judgement-only only the "judgement" cases
-(v2: dataLoss, accuracy, the mini-batch `until` report, λmax of a network's loss Hessian), and
-each keeps every other committed value.
+(v2: dataLoss, accuracy, the mini-batch `until` report, λmax of a network's loss Hessian),
+--training-only only the "training" cases (sharpness over a run, weight histograms; docs/training.md),
+and each keeps every other committed value.
 
 Networks use explicit weights (written to the JSON), so no random stream has to match.
 """
@@ -483,19 +484,24 @@ def judge_randn(*shape, std=1.0):
     return (torch.randn(*shape, generator=judge_gen) * std).tolist()
 
 
-def judge_network(widths, activations, loss, n, std=0.8):
+def judge_network(widths, activations, loss, n, std=0.8, generator=None):
+    generator = generator or judge_gen
+
+    def draw(*shape, std=1.0):
+        return (torch.randn(*shape, generator=generator) * std).tolist()
+
     layers = []
     for i, (units, act) in enumerate(zip(widths[1:], activations)):
         layers.append({"units": units, "activation": act, "param": 1.0 if act == "elu" else 0.0,
-                       "weights": judge_randn(units, widths[i], std=std), "bias": judge_randn(units, std=0.3)})
-    x = judge_randn(n, widths[0])
+                       "weights": draw(units, widths[i], std=std), "bias": draw(units, std=0.3)})
+    x = draw(n, widths[0])
     out = widths[-1]
     if loss == "mse":
-        y = judge_randn(n, out)
+        y = draw(n, out)
     elif loss == "bce":
-        y = (torch.rand(n, out, generator=judge_gen) < 0.5).double().tolist()
+        y = (torch.rand(n, out, generator=generator) < 0.5).double().tolist()
     else:
-        y = F.one_hot(torch.randint(0, out, (n,), generator=judge_gen), out).double().tolist()
+        y = F.one_hot(torch.randint(0, out, (n,), generator=generator), out).double().tolist()
     return {"input": widths[0], "layers": layers, "loss": loss, "x": x, "y": y}
 
 
@@ -585,12 +591,9 @@ def judged_run(name, widths, activations, loss, n, batch, seed, optimizer, args,
             "stepsTaken": len(trace) - 1, "stopReason": stop, "finalLoss": trace[-1], "dataLoss": data_loss, "accuracy": acc}
 
 
-def lambda_max_case(name, widths, activations, loss, n):
-    """λmax of the Hessian of the batch-mean loss over every weight and bias, at the file's weights, on the whole (one-batch) data set."""
-    net = judge_network(widths, activations, loss, n, std=0.9)
-    x, y = torch.tensor(net["x"]), torch.tensor(net["y"])
+def flat_loss(net, widths, x, y):
+    """The batch-mean loss as a function of one flat vector θ in Grad's layout (W^1 row-major, b^1, W^2, …)."""
     shapes = [(l["units"], widths[i]) for i, l in enumerate(net["layers"])]
-    flat = torch.tensor([v for l in net["layers"] for v in sum(l["weights"], []) + l["bias"]])
 
     def loss_of(theta):
         params, at = [], 0
@@ -602,6 +605,15 @@ def lambda_max_case(name, widths, activations, loss, n):
             params.append((w, b))
         return network_loss(net, params, x, y)
 
+    return loss_of
+
+
+def lambda_max_case(name, widths, activations, loss, n):
+    """λmax of the Hessian of the batch-mean loss over every weight and bias, at the file's weights, on the whole (one-batch) data set."""
+    net = judge_network(widths, activations, loss, n, std=0.9)
+    x, y = torch.tensor(net["x"]), torch.tensor(net["y"])
+    flat = torch.tensor([v for l in net["layers"] for v in sum(l["weights"], []) + l["bias"]])
+    loss_of = flat_loss(net, widths, x, y)
     hessian = torch.autograd.functional.hessian(loss_of, flat)
     eigenvalues = torch.linalg.eigvalsh(hessian)
     items = ["train net on d", "optimizer sgd(lr = 0.1)", "steps 1"]
@@ -627,10 +639,54 @@ judgement = {
     ],
 }
 
+training_gen = torch.Generator().manual_seed(20261216)
+
+
+def sharpness_run(name, widths, activations, loss, n, optimizer, args, steps):
+    """
+    A full-batch training run (record every 1) and what Grad's trace records of its health
+    (docs/training.md): the sharpness, λmax of torch.autograd.functional.hessian of the loss at the
+    parameters after k updates, at the steps Grad measures it (round(steps·i/8), i = 0 … 8), and
+    numpy.histogram(bins=32) of each layer's weights after the last update.
+    """
+    import numpy
+    net = judge_network(widths, activations, loss, n, std=0.9, generator=training_gen)
+    x, y = torch.tensor(net["x"]), torch.tensor(net["y"])
+    loss_of = flat_loss(net, widths, x, y)
+    params = tensors(net)
+    opt = torch_optimizer(optimizer, args, [t for pair in params for t in pair])
+    targets = sorted({round(steps * i / 8) for i in range(9)})
+    sharpness = []
+    for k in range(steps + 1):
+        if k in targets:
+            flat = torch.cat([torch.cat([w.detach().reshape(-1), b.detach()]) for w, b in params])
+            sharpness.append({"step": k, "lambdaMax": torch.linalg.eigvalsh(torch.autograd.functional.hessian(loss_of, flat))[-1].item()})
+        if k == steps:
+            break
+        opt.zero_grad()
+        network_loss(net, params, x, y).backward()
+        opt.step()
+    histograms = []
+    for i, (w, _) in enumerate(params):
+        counts, edges = numpy.histogram(w.detach().numpy().ravel(), bins=32)
+        histograms.append({"layer": i + 1, "edges": edges.tolist(), "counts": counts.tolist()})
+    items = ["train net on d", f"optimizer {optimizer}(" + ", ".join(f"{k} = {fmt(v)}" for k, v in args.items()) + ")",
+             f"steps {steps}", "record every 1"]
+    return {"name": name, "source": grad_source(net, items), "sharpness": sharpness, "weightHistograms": histograms}
+
+
+training = {
+    "sharpness": [
+        sharpness_run("tanh, mse, sgd with momentum", [2, 6, 1], ["tanh", "linear"], "mse", 12, "sgd", {"lr": 0.05, "momentum": 0.9}, 40),
+        sharpness_run("sigmoid, bce, sgd", [3, 5, 1], ["sigmoid", "sigmoid"], "bce", 10, "sgd", {"lr": 0.5}, 24),
+        sharpness_run("relu then softmax, cross_entropy, adam", [2, 5, 3], ["relu", "softmax"], "cross_entropy", 9, "adam", {"lr": 0.02}, 16),
+    ],
+}
+
 out = {"torch": torch.__version__, "gradients": gradients, "trainingNetwork": training_network,
-       "optimizers": optimizers, "inits": inits, "cures": cures, "judgement": judgement}
+       "optimizers": optimizers, "inits": inits, "cures": cures, "judgement": judgement, "training": training}
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "torch_reference.json")
-for flag, section in [("--cures-only", "cures"), ("--judgement-only", "judgement")]:
+for flag, section in [("--cures-only", "cures"), ("--judgement-only", "judgement"), ("--training-only", "training")]:
     if flag in sys.argv:
         # Adds or replaces only that section, keeping the committed values of the others (another
         # BLAS or torch build differs from them in the last bits).
@@ -641,4 +697,4 @@ for flag, section in [("--cures-only", "cures"), ("--judgement-only", "judgement
 with open(path, "w") as f:
     json.dump(out, f, indent=1)
 print(f"wrote {path}: {len(gradients)} gradient cases, {len(optimizers)} optimizer cases, {len(inits)} init cases, {len(cures)} cure cases, "
-      f"{len(judgement['runs'])} judged runs, {len(judgement['lambdaMax'])} λmax cases")
+      f"{len(judgement['runs'])} judged runs, {len(judgement['lambdaMax'])} λmax cases, {len(training['sharpness'])} sharpness runs")

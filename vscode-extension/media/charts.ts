@@ -122,7 +122,8 @@ export function lineChart(chart: LineChart, target: HTMLElement, width: number, 
   const xMin = Math.min(...chart.xs);
   const xMax = Math.max(...chart.xs);
   const xLabels = new Map(chart.xTicks?.map((t) => [t.value, t.label]));
-  const xName = chart.xTicks ? 'layer' : 'step';
+  // The legend's x row names what the runtime put on the axis: step, α (a loss landscape's line), δ or W (a histogram).
+  const xName = chart.xTicks ? 'layer' : chart.xLabel;
   const options: uPlot.Options = {
     width, height: PLOT_HEIGHT,
     scales: { x: { time: false }, y: chart.logY ? { distr: 3, log: 10, range: (_u, min, max) => logRange(min, max, chart.logFloor) } : {} },

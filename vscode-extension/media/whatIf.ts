@@ -152,6 +152,7 @@ resetButton.addEventListener('click', () => {
     input.dispatchEvent(new Event(knob.name === 'activation' ? 'change' : 'input'));
   }
 });
+vscode?.postMessage({ type: 'ready' });
 // The theme changed: redraw in its colours.
 new MutationObserver(() => { if (last) drawAnswer(last); })
   .observe(document.body, { attributes: true, attributeFilter: ['class'] });

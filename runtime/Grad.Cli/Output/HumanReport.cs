@@ -75,6 +75,27 @@ internal static class HumanReport
         var first = result.Layers[0].DeltaNorm.Initial;
         var last = result.Layers[^1].DeltaNorm.Initial;
         writer.WriteLine($"  ‖δ^1‖/‖δ^L‖ at the start = {Numbers.Format(first / last, 3)}{(first / last < NetworkAnalyzer.VanishingThreshold ? ": vanishing gradient, the first layers barely learn" : first / last > NetworkAnalyzer.ExplodingThreshold ? ": exploding gradient" : "")}");
+        WriteSharpness(result, writer);
+    }
+
+    /// <summary>The sharpness at the first and last points that have it, against the stability limit (docs/training.md), or why it was not measured.</summary>
+    private static void WriteSharpness(TrainResult result, TextWriter writer)
+    {
+        if (result.SharpnessSkipped is { } skipped)
+        {
+            writer.WriteLine($"  {skipped}");
+            return;
+        }
+
+        var measured = result.Trace.Select(p => p.Health).Where(h => h?.Sharpness is not null).ToList();
+        if (measured.Count == 0)
+        {
+            return;
+        }
+
+        var (start, end) = (measured[0]!, measured[^1]!);
+        var limit = end.SharpnessLimit is { } value ? $" (stable below {Numbers.Format(value, Numbers.TableDigits)}{(end.Sharpness > value ? ": above it, the steps overshoot" : "")})" : "";
+        writer.WriteLine($"  sharpness λmax {Numbers.Format(start.Sharpness!.Value, Numbers.TableDigits)} → {Numbers.Format(end.Sharpness!.Value, Numbers.TableDigits)}{limit}");
     }
 
     /// <summary>", 100 epochs" (or "12.5 epochs" when the run stopped inside one).</summary>

@@ -114,6 +114,11 @@ internal static class Plots
             Add(() => HeatmapPlot.Draw(heatmap), "Gradient flow", heatmap.FileStem, heatmap.Title);
         }
 
+        foreach (var chart in charts.Health.SelectMany(h => h.Charts))
+        {
+            Add(() => LinePlot.Draw(chart), "Training health", chart.FileStem, chart.Title);
+        }
+
         var indexPath = Path.Combine(directory, IndexFile);
         AtomicFile.WriteText(indexPath, index(entries));
         written.Add(indexPath);

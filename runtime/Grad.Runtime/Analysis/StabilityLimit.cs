@@ -32,10 +32,27 @@ public static class StabilityLimit
             return null;
         }
 
-        var momentum = optimizer.Momentum;
-        var bound = optimizer.Nesterov ? 2 * (1 + momentum) / (1 + 2 * momentum) : 2 * (1 + momentum);
-        return bound / ((1 - optimizer.Dampening) * (lambdaMax + optimizer.WeightDecay));
+        return StableBound(optimizer) / ((1 - optimizer.Dampening) * (lambdaMax + optimizer.WeightDecay));
     }
+
+    /// <summary>
+    /// The same rule read the other way: the curvature above which a step of learning rate
+    /// <paramref name="lr"/> is unstable, 2(1 + momentum)/((1 − dampening)·lr) − weight_decay (2/lr for
+    /// plain sgd; nesterov as in <see cref="LearningRateLimit"/>); null for the adaptive optimizers.
+    /// </summary>
+    public static double? CurvatureLimit(OptimizerSpec optimizer, double lr)
+    {
+        if (optimizer.Kind != OptimizerKind.Sgd || !(lr > 0) || optimizer.Dampening >= 1)
+        {
+            return null;
+        }
+
+        return StableBound(optimizer) / ((1 - optimizer.Dampening) * lr) - optimizer.WeightDecay;
+    }
+
+    /// <summary>What lr·(1 − dampening)·(λ + weight_decay) must stay below: 2(1 + momentum), or 2(1 + momentum)/(1 + 2·momentum) with nesterov.</summary>
+    private static double StableBound(OptimizerSpec optimizer) =>
+        optimizer.Nesterov ? 2 * (1 + optimizer.Momentum) / (1 + 2 * optimizer.Momentum) : 2 * (1 + optimizer.Momentum);
 
     /// <summary>λmax of the Hessian of what the run minimizes at its start; null when it cannot be measured (data that does not load or fit).</summary>
     public static double? LambdaMaxAtStart(BoundRun run, Func<BoundData, DataLoadResult> loadData, CancellationToken cancellation = default)

@@ -10,7 +10,7 @@ namespace Grad.Runtime.Charts;
 /// per cost with minimize runs a contour chart (two or more parameters) or a profile (one) and
 /// its cost curves; per minimize run its gradient components; per data set with training runs
 /// the loss curves; per network its gradient flow, and all networks' initial ‖δ^l‖ side by side
-/// when there are two or more; per training run its ‖δ^l‖ heatmap; per sweep its members' curves (<see cref="SweepCharts"/>).
+/// when there are two or more; per training run its ‖δ^l‖ heatmap and its health over training; per sweep its members' curves (<see cref="SweepCharts"/>).
 /// </summary>
 public sealed record ChartSet(
     IReadOnlyList<ContourChart> Contours,
@@ -20,6 +20,9 @@ public sealed record ChartSet(
     FlowComparisonChart? FlowComparison,
     IReadOnlyList<DeltaHeatmap> Heatmaps)
 {
+    /// <summary>Per training run its health over training (<see cref="HealthCharts"/>, docs/training.md).</summary>
+    public IReadOnlyList<HealthCharts> Health { get; init; } = [];
+
     /// <summary>
     /// The charts of <c>grad run</c>. <paramref name="analyzeUntrained"/> gives the initial
     /// analysis of a network that no run trained (null to leave it out).
@@ -66,7 +69,10 @@ public sealed record ChartSet(
             }
         }
 
-        return new ChartSet(contours, profiles, lines, flows, FlowComparisonChart.FromFlows(flows), [.. train.Select(DeltaHeatmap.FromRun)]);
+        return new ChartSet(contours, profiles, lines, flows, FlowComparisonChart.FromFlows(flows), [.. train.Select(DeltaHeatmap.FromRun)])
+        {
+            Health = [.. train.Select(HealthCharts.FromRun)],
+        };
     }
 
     /// <summary>The charts of <c>grad inspect</c>: each network's gradient flow at its initial weights.</summary>

@@ -75,6 +75,14 @@ public static class PanelCharts
                 own.Add(Line($"gradient-{i}", gradient));
             }
 
+            if (charts.Health.FirstOrDefault(h => h.RunName == run.Name) is { } health)
+            {
+                foreach (var (chart, k) in health.Charts.Select((c, k) => (c, k)))
+                {
+                    own.Add(Line($"health-{i}-{k}", chart));
+                }
+            }
+
             sections.Add(Section($"run {run.Name}", run, Table(run), own));
         }
 

@@ -374,11 +374,111 @@ public static class ResultSerializer
             json.WritePropertyName("weightGradNorms");
             Numbers(json, trace.WeightGradNorms(i));
             WriteCures(json, trace.Cures(i));
+            WriteHealth(json, trace.Health(i));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        WriteHistograms(json, result.Histograms);
+        if (result.SharpnessSkipped is { } skipped)
+        {
+            Property(json, "sharpnessSkipped", skipped);
+        }
+    }
+
+    /// <summary>A trace point's health (docs/training.md): <c>deadFractions</c>, <c>saturatedFractions</c>, and where measured <c>updateRatios</c>, <c>sharpness</c> and <c>sharpnessLimit</c>.</summary>
+    private static void WriteHealth(JsonWriter json, TraceHealth? health)
+    {
+        if (health is null)
+        {
+            return;
+        }
+
+        json.WritePropertyName("deadFractions");
+        Numbers(json, health.DeadFractions);
+        json.WritePropertyName("saturatedFractions");
+        Numbers(json, health.SaturatedFractions);
+        if (health.UpdateRatios is { } ratios)
+        {
+            json.WritePropertyName("updateRatios");
+            Numbers(json, ratios);
+        }
+
+        if (health.Sharpness is { } sharpness)
+        {
+            NumberProperty(json, "sharpness", sharpness);
+            json.WritePropertyName("sharpnessLimit");
+            if (health.SharpnessLimit is { } limit)
+            {
+                Number(json, limit);
+            }
+            else
+            {
+                json.WriteNull();
+            }
+        }
+    }
+
+    private static TraceHealth? ReadHealth(JToken point) =>
+        point["deadFractions"] is not { } dead ? null : new TraceHealth(ReadNumbers(dead), ReadNumbers(Required(point, "saturatedFractions")))
+        {
+            UpdateRatios = point["updateRatios"] is { } ratios ? ReadNumbers(ratios) : null,
+            Sharpness = point["sharpness"] is { } sharpness ? ReadNumber(sharpness) : null,
+            SharpnessLimit = point["sharpnessLimit"] is { Type: not JTokenType.Null } limit ? ReadNumber(limit) : null,
+        };
+
+    /// <summary>The run's <c>histograms</c> (only when it has some): step, layer, <c>of</c> (delta or weights), edges, counts, nonFinite.</summary>
+    private static void WriteHistograms(JsonWriter json, IReadOnlyList<LayerHistogram> histograms)
+    {
+        if (histograms.Count == 0)
+        {
+            return;
+        }
+
+        json.WritePropertyName("histograms");
+        json.WriteStartArray();
+        foreach (var histogram in histograms)
+        {
+            json.WriteStartObject();
+            using var line = OneLine(json);
+            Property(json, "step", histogram.Step);
+            Property(json, "layer", histogram.Layer);
+            Property(json, "of", HistogramName(histogram.Quantity));
+            json.WritePropertyName("edges");
+            Numbers(json, histogram.Edges);
+            json.WritePropertyName("counts");
+            json.WriteStartArray();
+            foreach (var count in histogram.Counts)
+            {
+                json.WriteValue(count);
+            }
+
+            json.WriteEndArray();
+            json.WritePropertyName("nonFinite");
+            json.WriteValue(histogram.NonFinite);
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
     }
+
+    /// <summary>A histogram's <c>of</c>: "delta" or "weights".</summary>
+    public static string HistogramName(HistogramQuantity quantity) => quantity == HistogramQuantity.Delta ? "delta" : "weights";
+
+    private static LayerHistogram ReadHistogram(JToken json) => new(
+        (int)Required(json, "step"),
+        (int)Required(json, "layer"),
+        Text(json, "of") switch
+        {
+            "delta" => HistogramQuantity.Delta,
+            "weights" => HistogramQuantity.Weights,
+            var other => throw new FormatException($"unknown histogram quantity '{other}'"),
+        },
+        ReadNumbers(Required(json, "edges")),
+        [.. ((JArray)Required(json, "counts")).Select(c => (long)c)])
+    {
+        NonFinite = (long)Required(json, "nonFinite"),
+    };
 
     /// <summary>
     /// LANGUAGE.md's <c>findings</c>: severity, code, message and range as a diagnostic's, then
@@ -620,7 +720,7 @@ public static class ResultSerializer
         var trainTrace = new TrainTrace(layers.Count);
         foreach (var point in trace)
         {
-            trainTrace.Add((int)Required(point, "step"), ReadNumber(Required(point, "loss")), ReadNumbers(Required(point, "deltaNorms")), ReadNumbers(Required(point, "weightGradNorms")), ReadCures(point));
+            trainTrace.Add((int)Required(point, "step"), ReadNumber(Required(point, "loss")), ReadNumbers(Required(point, "deltaNorms")), ReadNumbers(Required(point, "weightGradNorms")), ReadCures(point), ReadHealth(point));
         }
 
         var network = new NetworkWeights([.. RequiredArray(Required(final, "network"), "layers").Select(ReadLayerWeights)]);
@@ -632,6 +732,8 @@ public static class ResultSerializer
             StepsPerEpoch = (int)Required(json, "stepsPerEpoch"),
             Accuracy = final["accuracy"] is { Type: not JTokenType.Null } accuracy ? ReadNumber(accuracy) : null,
             Findings = ReadFindings(json),
+            Histograms = json["histograms"] is JArray histograms ? [.. histograms.Select(ReadHistogram)] : [],
+            SharpnessSkipped = (string?)json["sharpnessSkipped"],
         };
     }
 

@@ -81,6 +81,9 @@ public sealed record TrainTracePoint(int Step, double Loss, double[] DeltaNorms,
     public double? GradNorm { get; init; }
 
     public bool? Clipped { get; init; }
+
+    /// <summary>The per-layer health at this point (docs/training.md).</summary>
+    public TraceHealth? Health { get; init; }
 }
 
 /// <summary>A <c>norm batch</c> layer's running estimates after training (BatchNorm1d's running_mean and running_var).</summary>
@@ -121,6 +124,12 @@ public sealed record TrainResult(
 
     /// <summary>The running estimates of each <c>norm batch</c> layer, by layer; empty without one.</summary>
     public IReadOnlyList<RunningEstimates> RunningEstimates { get; init; } = [];
+
+    /// <summary>Histograms of δ^l and W^l at a few steps (docs/training.md), in step order, then layer, δ before W.</summary>
+    public IReadOnlyList<LayerHistogram> Histograms { get; init; } = [];
+
+    /// <summary>Why the trace has no sharpness (a network too large or not of dense layers only); null when it has.</summary>
+    public string? SharpnessSkipped { get; init; }
 }
 
 /// <summary>

@@ -107,14 +107,17 @@ internal interface IThinnableTrace
 /// </summary>
 public readonly record struct TraceCures(double? Lr, double? GradNorm, bool? Clipped);
 
-/// <summary>The <see cref="TraceCures"/> of a trace's points, kept only for runs that have a schedule or clipping.</summary>
-internal sealed class TraceCuresColumn
+/// <summary>
+/// A value kept beside some of a trace's points (a schedule's or clipping's <see cref="TraceCures"/>,
+/// a training run's <see cref="TraceHealth"/>): nothing for a run that has none, thinned with the rows.
+/// </summary>
+internal sealed class TraceColumn<T>
 {
-    private List<TraceCures>? values;
+    private List<T?>? values;
 
-    public void Add(int index, TraceCures? cures)
+    public void Add(int index, T? value)
     {
-        if (cures is not { } value)
+        if (value is null)
         {
             return;
         }
@@ -128,7 +131,7 @@ internal sealed class TraceCuresColumn
         values.Add(value);
     }
 
-    public TraceCures At(int index) => values is not null && index < values.Count ? values[index] : default;
+    public T? At(int index) => values is not null && index < values.Count ? values[index] : default;
 
     /// <summary>Keeps the values of these points (ascending indices), as the trace's rows were thinned.</summary>
     public void KeepOnly(List<int> kept)
@@ -144,7 +147,7 @@ internal sealed class TraceCuresColumn
 public sealed class MinimizeTrace : IReadOnlyList<MinimizeTracePoint>, IThinnableTrace
 {
     private readonly TraceRows rows;
-    private readonly TraceCuresColumn cures = new();
+    private readonly TraceColumn<TraceCures?> cures = new();
 
     public MinimizeTrace(int parameterCount)
     {
@@ -163,7 +166,7 @@ public sealed class MinimizeTrace : IReadOnlyList<MinimizeTracePoint>, IThinnabl
         Clipped = Cures(index).Clipped,
     };
 
-    public TraceCures Cures(int index) => cures.At(index);
+    public TraceCures Cures(int index) => cures.At(index) ?? default;
 
     public int Step(int index) => rows.Step(index);
 
@@ -213,7 +216,8 @@ public sealed class MinimizeTrace : IReadOnlyList<MinimizeTracePoint>, IThinnabl
 public sealed class TrainTrace : IReadOnlyList<TrainTracePoint>, IThinnableTrace
 {
     private readonly TraceRows rows;
-    private readonly TraceCuresColumn cures = new();
+    private readonly TraceColumn<TraceCures?> cures = new();
+    private readonly TraceColumn<TraceHealth> health = new();
 
     public TrainTrace(int layerCount)
     {
@@ -230,9 +234,13 @@ public sealed class TrainTrace : IReadOnlyList<TrainTracePoint>, IThinnableTrace
         Lr = Cures(index).Lr,
         GradNorm = Cures(index).GradNorm,
         Clipped = Cures(index).Clipped,
+        Health = Health(index),
     };
 
-    public TraceCures Cures(int index) => cures.At(index);
+    /// <summary>The point's per-layer health (docs/training.md); null for a trace read from a result written without it.</summary>
+    public TraceHealth? Health(int index) => health.At(index);
+
+    public TraceCures Cures(int index) => cures.At(index) ?? default;
 
     public int Step(int index) => rows.Step(index);
 
@@ -253,15 +261,21 @@ public sealed class TrainTrace : IReadOnlyList<TrainTracePoint>, IThinnableTrace
         return trace;
     }
 
-    public void Add(TrainTracePoint point) => Add(point.Step, point.Loss, point.DeltaNorms, point.WeightGradNorms, MinimizeTrace.Measured(point));
+    public void Add(TrainTracePoint point) => Add(point.Step, point.Loss, point.DeltaNorms, point.WeightGradNorms, MinimizeTrace.Measured(point), point.Health);
 
-    public void Add(int step, double loss, ReadOnlySpan<double> deltaNorms, ReadOnlySpan<double> weightGradNorms, TraceCures? measured = null)
+    public void Add(int step, double loss, ReadOnlySpan<double> deltaNorms, ReadOnlySpan<double> weightGradNorms, TraceCures? measured = null, TraceHealth? measuredHealth = null)
     {
         cures.Add(Count, measured);
+        health.Add(Count, measuredHealth);
         rows.Add(step, loss, deltaNorms, weightGradNorms);
     }
 
-    void IThinnableTrace.KeepOnly(Func<int, bool> keep) => cures.KeepOnly(rows.KeepOnly(keep));
+    void IThinnableTrace.KeepOnly(Func<int, bool> keep)
+    {
+        var kept = rows.KeepOnly(keep);
+        cures.KeepOnly(kept);
+        health.KeepOnly(kept);
+    }
 
     public IEnumerator<TrainTracePoint> GetEnumerator()
     {

@@ -8,6 +8,7 @@ using Grad.Runtime.Costs;
 using Grad.Runtime.Data;
 using Grad.Runtime.Networks;
 using Grad.Runtime.Optimizers;
+using Grad.Runtime.Training;
 
 namespace Grad.Runtime.Runs;
 
@@ -145,10 +146,22 @@ public static class Runner
         var previous = new double[model.ParameterCount];
         var trace = new TrainTrace(model.Layers.Length);
         var clock = new RunClock(run.Name, total, options);
+        var health = new HealthRecorder(model, run.Optimizer, total, session.Backprop.MaxBatch, options.Cancellation);
 
         session.NextBatch();
         var loss = session.Evaluate(parameters);
-        var initial = cures.Annotate(session.Snapshot(0, loss), session.Gradient);
+
+        // A recorded point with its health (measured only here: an unrecorded step costs nothing more).
+        TrainTracePoint Recorded(int step, bool final, bool hasPrevious)
+        {
+            var (x, y, rows) = session.Batch;
+            return cures.Annotate(session.Snapshot(step, loss), session.Gradient) with
+            {
+                Health = health.Measure(step, final, session.Backprop, parameters, previous, hasPrevious, optimizer.LearningRate, x, y, rows),
+            };
+        }
+
+        var initial = Recorded(0, final: total == 0, hasPrevious: false);
         trace.Add(initial);
         clock.Recorded(trace);
         clock.Report(0);
@@ -157,7 +170,11 @@ public static class Runner
         var keepPrevious = !run.Until.IsDefaultOrEmpty;
         var (step, reason) = Drive(IsFinite(loss) && AllFinite(parameters), total, planned, clock, step =>
         {
-            if (keepPrevious)
+            var isLast = step == total;
+
+            // A recorded step's update/weight ratio needs θ_(k−1) too.
+            var hasPrevious = keepPrevious || schedule.ShouldRecord(step) || isLast;
+            if (hasPrevious)
             {
                 parameters.CopyTo(previous, 0);
             }
@@ -166,7 +183,6 @@ public static class Runner
             session.Backprop.CommitRunningStatistics();
             optimizer.Step(parameters, session.Gradient);
             cures.AfterStep();
-            var isLast = step == total;
             if (!isLast)
             {
                 session.NextBatch();
@@ -179,7 +195,7 @@ public static class Runner
             var outcome = Outcome(run.Until, loss, parameters, previous, session.Gradient);
             if (schedule.ShouldRecord(step) || outcome.Stops || isLast)
             {
-                current = cures.Annotate(session.Snapshot(step, loss), session.Gradient);
+                current = Recorded(step, outcome.Stops || isLast, hasPrevious);
                 schedule.MakeRoom(trace, step);
                 trace.Add(current);
                 clock.Recorded(trace);
@@ -214,6 +230,8 @@ public static class Runner
             Accuracy = accuracy,
             StepsPerEpoch = PlannedSteps(run with { Epochs = 1 }, data.Count),
             RunningEstimates = running,
+            Histograms = health.Histograms,
+            SharpnessSkipped = health.SharpnessSkipped,
         };
     }
 

@@ -63,6 +63,9 @@ internal sealed class TrainingSession
 
     public Backprop Backprop => backprop;
 
+    /// <summary>The current batch: inputs and targets (one-hot for cross_entropy), row-major, and its number of rows.</summary>
+    public (double[] X, double[] Y, int Rows) Batch => (batchX, batchY, batchRows);
+
     public void NextBatch()
     {
         if (!IsMinibatch)

@@ -179,6 +179,10 @@ export interface TrainRun {
   layers: LayerSummary[];
   /** Step 0 and every recorded step after it. */
   trace: TrainPoint[];
+  /** δ and weight histograms at steps 0, ¼, ½, ¾ and the end, for at most 8 layers (docs/training.md). */
+  histograms?: Histogram[];
+  /** Why no trace point has a sharpness (network too large or not of dense layers only). */
+  sharpnessSkipped?: string;
 }
 
 export interface TrainPoint {
@@ -194,6 +198,29 @@ export interface TrainPoint {
   gradNorm?: JsonNumber;
   /** Runs with clip (v2): whether clipping changes this gradient. */
   clipped?: boolean;
+  /** Per-layer health (docs/training.md): the fraction of a layer's units that are dead (relu, δ = 0 for every sample of the point's batch), layer 1 first; 0 for other activations. */
+  deadFractions?: JsonNumbers;
+  /** Per-layer health: the fraction of a layer's sigmoid/tanh units with |g'(z)| < 1e-3 for every sample of the point's batch, layer 1 first; 0 for other activations. */
+  saturatedFractions?: JsonNumbers;
+  /** Per-layer health: ‖W_k − W_(k−1)‖_F / ‖W_(k−1)‖_F of the update that led to this point (momentum and Adam included), layer 1 first; absent at step 0. */
+  updateRatios?: JsonNumbers;
+  /** λmax of the Hessian of the point's batch loss (at most 9 points per run; docs/training.md). */
+  sharpness?: JsonNumber;
+  /** With sharpness: the curvature above which the next step is unstable, 2(1 + momentum)/((1 − dampening)·lr) − weight_decay (2/lr for plain sgd); null for adaptive optimizers. */
+  sharpnessLimit?: JsonNumber | null;
+}
+
+/** numpy.histogram(values, bins=32) of one layer's δ (every sample of the batch) or weights at one step (docs/training.md). */
+export interface Histogram {
+  step: number;
+  layer: number;
+  of: "delta" | "weights";
+  /** 33 bin edges, equal width from the smallest to the largest finite value. */
+  edges: JsonNumbers;
+  /** 32 counts; the last bin includes its right edge. */
+  counts: number[];
+  /** Values left out because they are NaN or infinite. */
+  nonFinite: number;
 }
 
 export interface FailedRun {

@@ -59,6 +59,7 @@ export interface WhatIfEditsAnswer {
 
 /** From the webview to the extension. */
 export type WhatIfWebviewMessage =
+  | { type: 'ready' }
   | { type: 'whatIf'; overrides: WhatIfOverrides }
   | { type: 'apply'; overrides: WhatIfOverrides };
 

@@ -47,7 +47,9 @@ export class WhatIfPanel implements vscode.Disposable {
         this.pending?.cancel();
       });
       this.panel.webview.onDidReceiveMessage((message: WhatIfWebviewMessage) => {
-        if (message.type === 'whatIf') void this.ask(message.overrides);
+        // The page is listening once it says so: only then is the first answer (the run as the file says) sent.
+        if (message.type === 'ready') void this.ask({});
+        else if (message.type === 'whatIf') void this.ask(message.overrides);
         else if (message.type === 'apply') void this.apply(message.overrides);
       });
     }
@@ -62,7 +64,6 @@ export class WhatIfPanel implements vscode.Disposable {
       styleUri: asset('whatIf.css'),
     });
     this.panel.reveal(undefined, true);
-    void this.ask({});
   }
 
   private post(message: WhatIfHostMessage): void {

@@ -107,7 +107,7 @@ async function legend(id) {
 
 test('every chart is drawn: a canvas of non-zero size with ink in several colours', { skip: missing }, async () => {
   assert.equal(await page.evaluate(() => document.body.dataset.chartsDrawn), String(chartIds().length));
-  assert.equal(chartIds().length, 8, 'seed: cost, paths, loss, the network\'s gradient flow, heatmap, three gradient charts');
+  assert.equal(chartIds().length, 8 + 19, 'seed: cost, paths, loss, the network\'s gradient flow, heatmap, three gradient charts; deep\'s health: units, updates, sharpness, δ and W histograms of 8 layers');
   assert.equal(await page.locator('figure.grad-chart canvas').count() >= chartIds().length, true);
   for (const id of chartIds()) {
     const ink = await canvasInk(id);
@@ -129,6 +129,22 @@ test('the legends name the runs and the series', { skip: missing }, async () => 
   assert.deepEqual(pathLabels, ['plain', 'early', 'adaptive']);
   const captions = await page.locator('figure.grad-chart figcaption').allInnerTexts();
   assert.ok(captions.includes('run deep: log10 ‖δ^l‖ per layer of chain over training'), captions.join(' | '));
+});
+
+test('a training run\'s health charts (docs/training.md) are drawn with their series', { skip: missing }, async () => {
+  const byTitle = (title) => chartIds().find((id) => chartById(id).title === title);
+  const sharpness = byTitle('run deep: sharpness λmax of the loss against the stability limit');
+  assert.ok(sharpness, 'the sharpness chart is in deep\'s section');
+  assert.deepEqual((await legend(sharpness)).map(([label]) => label), ['step', 'sharpness λmax', 'stability limit (2/lr for plain sgd)']);
+  const updates = byTitle('run deep: update/weight ratio ‖ΔWˡ‖/‖Wˡ‖ per layer');
+  assert.equal((await legend(updates)).length, 1 + 9, 'the step and one series per layer');
+  assert.equal(chartById(updates).logY, true);
+  const histogram = byTitle('run deep: histogram of W of layer 9 out (32 bins)');
+  assert.deepEqual((await legend(histogram)).map(([label]) => label), ['W⁹', 'step 0', 'step 25', 'step 50', 'step 75', 'step 100']);
+  for (const id of [sharpness, updates, histogram]) {
+    const ink = await canvasInk(id);
+    assert.ok(ink.colours >= 3 && ink.drawn > ink.width * 2, `${id}: ${ink.drawn} drawn pixels in ${ink.colours} colours`);
+  }
 });
 
 test('the paths chart draws the level sets of bowl behind the paths, over the contour\'s window', { skip: missing }, async () => {

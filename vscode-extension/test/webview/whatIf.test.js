@@ -77,6 +77,7 @@ async function canvasInk(id) {
 const legend = (id) => page.$$eval(`#chart-${id} .u-legend tr`, (rows) => rows.map((r) => [r.querySelector('th')?.textContent.trim(), r.querySelector('td')?.textContent.trim()]));
 
 test('the first answer builds the knobs from the server and draws the run and the what-if on each chart', { skip: missing }, async () => {
+  assert.deepEqual(await posted(), [{ type: 'ready' }], 'the page says it is listening before anything is sent to it');
   const file = fixture('whatif-file.json');
   await answer(file);
   await page.waitForSelector('body[data-answers="1"]', { timeout: 10000 });

@@ -66,9 +66,10 @@ public sealed class RunsFeature
         var runName = arguments.Count > 1 && arguments[1] is JValue { Type: JTokenType.String } nameToken ? nameToken.Value<string>() : null;
         if (runName is null)
         {
+            // The whole file: the client shows its own progress for it, so the runs stream none of their own.
             foreach (var each in program.Runs)
             {
-                await RunOneAsync(snapshot, each, cancellationToken).ConfigureAwait(false);
+                await RunOneAsync(snapshot, each, cancellationToken, live: false).ConfigureAwait(false);
             }
 
             await AfterRunAsync(uri).ConfigureAwait(false);
@@ -81,7 +82,7 @@ public sealed class RunsFeature
             var members = new JArray();
             foreach (var member in sweep.Members)
             {
-                members.Add((await RunOneAsync(snapshot, member, cancellationToken).ConfigureAwait(false)).Json);
+                members.Add((await RunOneAsync(snapshot, member, cancellationToken, live: false).ConfigureAwait(false)).Json);
             }
 
             await AfterRunAsync(uri).ConfigureAwait(false);
@@ -172,7 +173,8 @@ public sealed class RunsFeature
     private static string FileName(DocumentSnapshot snapshot) =>
         snapshot.FilePath is { } path ? Path.GetFileName(path) : snapshot.Uri[(snapshot.Uri.LastIndexOf('/') + 1)..];
 
-    private async Task<RunReport> RunOneAsync(DocumentSnapshot snapshot, BoundRun run, CancellationToken cancellationToken)
+    /// <summary>One run within the budget; with <paramref name="live"/> (a run started on its own, from its code lens) it streams its progress (<see cref="LiveProgress"/>).</summary>
+    private async Task<RunReport> RunOneAsync(DocumentSnapshot snapshot, BoundRun run, CancellationToken cancellationToken, bool live = true)
     {
         var key = (snapshot.Uri, run.Name);
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -183,13 +185,13 @@ public sealed class RunsFeature
         }
 
         active[key] = cancellation;
-        var live = await LiveProgress.StartAsync(context, snapshot, run, cancellation, progressTokens).ConfigureAwait(false);
+        var progress = live ? await LiveProgress.StartAsync(context, snapshot, run, cancellation, progressTokens).ConfigureAwait(false) : null;
         var ending = "failed";
         try
         {
             context.Log.Info($"running {run.Name} in {snapshot.Uri}");
             // Cancelled from its progress notification (or by a newer run of it), a run answers what it did; $/cancelRequest answers RequestCancelled.
-            var report = await AnalysisLimits.OnOwnThread(() => context.Analyzer.RunNow(snapshot, run, cancellation.Token, live, keepCancelled: true)).ConfigureAwait(false);
+            var report = await AnalysisLimits.OnOwnThread(() => context.Analyzer.RunNow(snapshot, run, cancellation.Token, progress, keepCancelled: true)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             ending = report.StopReason == StopReason.Cancelled ? $"cancelled: {report.Summary}" : report.Summary;
             return report;
@@ -202,7 +204,10 @@ public sealed class RunsFeature
         finally
         {
             active.TryRemove(new KeyValuePair<(string, string), CancellationTokenSource>(key, cancellation));
-            await live.EndAsync(ending, progressTokens).ConfigureAwait(false);
+            if (progress is not null)
+            {
+                await progress.EndAsync(ending, progressTokens).ConfigureAwait(false);
+            }
         }
     }
 

@@ -1,0 +1,157 @@
+using Grad.Language.Semantics;
+using Grad.Runtime.Analysis;
+using Grad.Runtime.Contracts;
+using Grad.Runtime.Networks;
+
+namespace Grad.Runtime.Training;
+
+/// <summary>
+/// Per-layer health of a training run, measured only at the steps its trace records (an
+/// unrecorded step costs nothing): dead and saturated fractions (<see cref="NetworkAnalyzer.CountUnits"/>,
+/// the findings' one rule), update/weight ratios, and at <see cref="SharpnessEvaluations"/> points
+/// spread over the run the sharpness λmax; at <see cref="HistogramSteps"/> points histograms of δ^l
+/// and W^l for at most <see cref="HistogramLayers"/> layers. What it keeps is bounded by those
+/// counts, whatever the number of steps (docs/training.md).
+/// </summary>
+internal sealed class HealthRecorder
+{
+    /// <summary>Sharpness is measured at most this many times per run (steps 0, ⅛, …, the end).</summary>
+    public const int SharpnessEvaluations = 9;
+
+    /// <summary>Histograms at steps 0, ¼, ½, ¾ of the run and its final step.</summary>
+    public const int HistogramSteps = 5;
+
+    /// <summary>Histograms for at most this many layers: the first, the last and evenly spaced between.</summary>
+    public const int HistogramLayers = 8;
+
+    /// <summary>Sharpness only where parameters × batch samples is at most this (one Hessian-vector product costs a few passes of that size).</summary>
+    public const long SharpnessMaxWork = 100_000;
+
+    /// <summary>Power-iteration steps per sharpness evaluation at most.</summary>
+    public const int SharpnessIterations = 300;
+
+    private readonly NetworkModel model;
+    private readonly OptimizerSpec optimizer;
+    private readonly Milestones sharpnessAt;
+    private readonly Milestones histogramsAt;
+    private readonly int[] histogramLayers;
+    private readonly List<LayerHistogram> histograms = [];
+    private readonly CancellationToken cancellation;
+
+    public HealthRecorder(NetworkModel model, OptimizerSpec optimizer, int totalSteps, int batchRows, CancellationToken cancellation)
+    {
+        this.model = model;
+        this.optimizer = optimizer;
+        this.cancellation = cancellation;
+        sharpnessAt = new Milestones(totalSteps, SharpnessEvaluations);
+        histogramsAt = new Milestones(totalSteps, HistogramSteps);
+        histogramLayers = Spread(model.Layers.Length, HistogramLayers);
+        SharpnessSkipped = SkipReason(model, batchRows);
+    }
+
+    /// <summary>Why this run's sharpness is not measured; null when it is.</summary>
+    public string? SharpnessSkipped { get; }
+
+    public IReadOnlyList<LayerHistogram> Histograms => histograms;
+
+    public static string? SkipReason(NetworkModel model, int batchRows)
+    {
+        if (!HessianVectorProduct.Supports(model))
+        {
+            return "sharpness not measured: it needs a network of dense layers only (no residual block or norm layer), softmax only on the output layer (docs/training.md)";
+        }
+
+        var work = (long)model.ParameterCount * batchRows;
+        return work > SharpnessMaxWork
+            ? $"sharpness not measured: {model.ParameterCount} parameters × {batchRows} samples per batch = {work} is above {SharpnessMaxWork} (docs/training.md)"
+            : null;
+    }
+
+    /// <summary>
+    /// The health at a recorded step, from the backward pass just made on the point's batch
+    /// (<paramref name="backprop"/>, <paramref name="batch"/>) at <paramref name="parameters"/>;
+    /// <paramref name="previous"/> holds the parameters before the step's update, or is null.
+    /// </summary>
+    public TraceHealth Measure(int step, bool final, Backprop backprop, ReadOnlySpan<double> parameters, ReadOnlySpan<double> previous, bool hasPrevious,
+        double lr, double[] batchX, double[] batchY, int batchRows)
+    {
+        var layers = model.Layers.Length;
+        var dead = new double[layers];
+        var saturated = new double[layers];
+        for (var l = 0; l < layers; l++)
+        {
+            var shape = model.Layers[l];
+            var (deadUnits, saturatedUnits) = NetworkAnalyzer.CountUnits(backprop, shape, l);
+            dead[l] = shape.Units == 0 ? 0 : (double)deadUnits / shape.Units;
+            saturated[l] = shape.Units == 0 ? 0 : (double)saturatedUnits / shape.Units;
+        }
+
+        double[]? ratios = null;
+        if (hasPrevious && step > 0)
+        {
+            ratios = new double[layers];
+            for (var l = 0; l < layers; l++)
+            {
+                var shape = model.Layers[l];
+                ratios[l] = UpdateRatio(parameters.Slice(shape.WeightOffset, shape.WeightCount), previous.Slice(shape.WeightOffset, shape.WeightCount));
+            }
+        }
+
+        double? sharpness = null;
+        if (SharpnessSkipped is null && sharpnessAt.Reached(step, final))
+        {
+            sharpness = Sharpness(parameters, batchX, batchY, batchRows);
+        }
+
+        if (histogramsAt.Reached(step, final))
+        {
+            foreach (var l in histogramLayers)
+            {
+                var shape = model.Layers[l];
+                histograms.Add(Histogram.For(step, shape.Index, HistogramQuantity.Delta, backprop.Delta(l)));
+                histograms.Add(Histogram.For(step, shape.Index, HistogramQuantity.Weights, parameters.Slice(shape.WeightOffset, shape.WeightCount)));
+            }
+        }
+
+        return new TraceHealth(dead, saturated)
+        {
+            UpdateRatios = ratios,
+            Sharpness = sharpness,
+            SharpnessLimit = sharpness is null ? null : StabilityLimit.CurvatureLimit(optimizer, lr),
+        };
+    }
+
+    /// <summary>‖W_k − W_(k−1)‖_F / ‖W_(k−1)‖_F: the update relative to the weights it changed (∞ from zero weights, 0 when nothing moved).</summary>
+    public static double UpdateRatio(ReadOnlySpan<double> after, ReadOnlySpan<double> before)
+    {
+        double change = 0, size = 0;
+        for (var i = 0; i < after.Length; i++)
+        {
+            var difference = after[i] - before[i];
+            change += difference * difference;
+            size += before[i] * before[i];
+        }
+
+        return change == 0 ? 0 : Math.Sqrt(change) / Math.Sqrt(size);
+    }
+
+    /// <summary>λmax of the Hessian of the batch-mean loss on the point's batch (exact Hessian-vector products, power iteration); null when cancelled or not finite.</summary>
+    private double? Sharpness(ReadOnlySpan<double> parameters, double[] batchX, double[] batchY, int batchRows)
+    {
+        var point = parameters.ToArray();
+        var product = new HessianVectorProduct(model, batchX, batchY, batchRows);
+        try
+        {
+            return StabilityLimit.LargestEigenvalue(point.Length, (v, result) => product.Multiply(point, v, result), cancellation, SharpnessIterations);
+        }
+        catch (OperationCanceledException)
+        {
+            // The run itself stops at its next step; the point just has no sharpness.
+            return null;
+        }
+    }
+
+    /// <summary>At most <paramref name="most"/> of 0 … count − 1: all of them, or the first, the last and evenly spaced between.</summary>
+    internal static int[] Spread(int count, int most) =>
+        count <= most ? [.. Enumerable.Range(0, count)] : [.. Enumerable.Range(0, most).Select(i => (int)Math.Round((double)(count - 1) * i / (most - 1))).Distinct()];
+}
