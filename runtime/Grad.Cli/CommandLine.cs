@@ -1,6 +1,7 @@
 using Grad.Language;
 using Grad.Language.Resources;
 using Grad.Runtime.Contracts;
+using Grad.Runtime.Training;
 using Grad.Runtime.Files;
 
 namespace Grad.Cli;
@@ -21,7 +22,7 @@ public static class CommandLine
 
     public const string Usage = """
         usage: grad check FILE|DIR [--json PATH|-] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]… [--quiet]
-               grad run FILE [--json PATH|-] [--plot DIR] [--threads N] [--jobs N] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]… [--quiet]
+               grad run FILE [--json PATH|-] [--plot DIR] [--landscape N] [--landscape-dirs random|pca] [--threads N] [--jobs N] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]… [--quiet]
                grad inspect FILE [--json PATH|-] [--plot DIR] [--limit NAME=N]… [--quiet]
                grad export FILE --to pytorch [--run NAME] [-o OUT.py]
                grad help [COMMAND]   grad COMMAND --help   grad --version
@@ -165,6 +166,8 @@ public static class CommandLine
     [
         ("--json", "--json PATH|-", "also write the result as one JSON object (LANGUAGE.md) to PATH, or to standard output for -"),
         ("--plot", "--plot DIR", "write PNG and SVG charts and an index.html to DIR (prints the index page's path)"),
+        ("--landscape", "--landscape N", "also compute each training run's loss landscape, N points along θ0 → θT and N × N on a plane through θT (3 to 99, e.g. 41; docs/training.md)"),
+        ("--landscape-dirs", "--landscape-dirs random|pca", "the plane's directions: two filter-normalised random directions (default) or the path's top two principal directions"),
         ("--threads", "--threads N", "threads for large matrix products (default: every core; the results are the same)"),
         ("--jobs", "--jobs N", "sweep members run at once (default: every core; each member's results are the same for any N)"),
         ("--warnings-as-errors", "--warnings-as-errors", "count warnings (findings) as errors: exit 1 when there is one"),
@@ -198,6 +201,9 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
 
     public bool NoAnalysis { get; init; }
 
+    /// <summary><c>--landscape N</c> and <c>--landscape-dirs random|pca</c>: each training run's loss landscape (docs/training.md); null: none.</summary>
+    public LandscapeRequest? Landscape { get; init; }
+
     public ResourceLimits Limits { get; init; } = ResourceLimits.Default;
 
     /// <summary>What the file may use: these limits, and data files anywhere the user can read (regular files only).</summary>
@@ -211,12 +217,14 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
         var threads = Environment.ProcessorCount;
         var jobs = Environment.ProcessorCount;
         bool warningsAsErrors = false, noAnalysis = false;
+        LandscapeRequest? landscape = null;
+        LandscapeDirections? directions = null;
         var limits = ResourceLimits.Default;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
-                case "--json" or "--plot" or "--threads" or "--jobs" or "--limit" when i + 1 >= args.Length:
+                case "--json" or "--plot" or "--threads" or "--jobs" or "--limit" or "--landscape" or "--landscape-dirs" when i + 1 >= args.Length:
                     error = $"{args[i]} needs a value";
                     return false;
                 case "--json":
@@ -257,6 +265,25 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
                 case "--quiet":
                     quiet = true;
                     break;
+                case "--landscape":
+                    if (!int.TryParse(args[++i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var resolution)
+                        || resolution is < LandscapeRequest.MinResolution or > LandscapeRequest.MaxResolution)
+                    {
+                        error = $"--landscape needs a whole number from {LandscapeRequest.MinResolution} to {LandscapeRequest.MaxResolution}, got '{args[i]}'";
+                        return false;
+                    }
+
+                    landscape = (landscape ?? new LandscapeRequest()) with { Resolution = resolution };
+                    break;
+                case "--landscape-dirs":
+                    if (args[++i] is not ("random" or "pca"))
+                    {
+                        error = $"--landscape-dirs needs random or pca, got '{args[i]}'";
+                        return false;
+                    }
+
+                    directions = args[i] == "pca" ? LandscapeDirections.Pca : LandscapeDirections.Random;
+                    break;
                 case var flag when flag.StartsWith("--", StringComparison.Ordinal):
                     error = $"unknown option '{flag}'";
                     return false;
@@ -275,7 +302,13 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
             return false;
         }
 
-        options = new CommandOptions(file, json, plot, threads) { WarningsAsErrors = warningsAsErrors, NoAnalysis = noAnalysis, Limits = limits, Quiet = quiet, Jobs = jobs };
+        if (directions is { } chosen)
+        {
+            // --landscape-dirs alone asks for a landscape at the default resolution.
+            landscape = (landscape ?? new LandscapeRequest()) with { Directions = chosen };
+        }
+
+        options = new CommandOptions(file, json, plot, threads) { WarningsAsErrors = warningsAsErrors, NoAnalysis = noAnalysis, Limits = limits, Quiet = quiet, Jobs = jobs, Landscape = landscape };
         error = "";
         return true;
     }
