@@ -35,6 +35,25 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     `font-src ${cspSource}`].join('; ');
 }
 
+/**
+ * A webview page: the content-security policy, the stylesheet, the title, `body` and the bundled script (by
+ * nonce; the only script that runs). `bodyAttributes` are already escaped. Both panels are built on it.
+ */
+export function webviewPage(title: string, body: string, options: Omit<PanelHtmlOptions, 'notice'>, bodyAttributes = ''): string {
+  const bodyClass = options.theme ? ` class="vscode-${options.theme}"` : '';
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(options.cspSource, options.nonce))}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${escapeHtml(options.styleUri)}">
+<title>${escapeHtml(title)}</title>
+</head>
+<body${bodyClass}${bodyAttributes}>
+${body}
+<script nonce="${escapeHtml(options.nonce)}" src="${escapeHtml(options.scriptUri)}"></script>
+</body></html>`;
+}
+
 /** A run's heading, one line of final numbers and a table: the same h2 + p + table the e2e test reads. */
 function runNumbers(section: ChartSection): string {
   const heading = `<h2>run ${escapeHtml(section.run ?? '')} <small>${escapeHtml(section.kind ?? '')}, ${escapeHtml(section.optimizer ?? '')}: ${escapeHtml(section.summary ?? '')}</small></h2>`;
@@ -66,19 +85,8 @@ export function renderPanelHtml(data: PanelData, options: PanelHtmlOptions): str
     const heading = section.run !== undefined ? runNumbers(section) : `<h2>${escapeHtml(section.title)}</h2>`;
     body.push(`<section class="grad-section">\n${heading}\n${chartPlaceholders(data, i)}\n</section>`);
   });
-  const bodyClass = options.theme ? ` class="vscode-${options.theme}"` : '';
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(options.cspSource, options.nonce))}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeHtml(options.styleUri)}">
-<title>Gradient flow: ${escapeHtml(fileName)}</title>
-</head>
-<body${bodyClass}>
-<h1>Gradient flow: ${escapeHtml(fileName)}</h1>
+  return webviewPage(`Gradient flow: ${fileName}`, `<h1>Gradient flow: ${escapeHtml(fileName)}</h1>
 <p class="grad-help">Hover a chart for the step and the values; drag to zoom into steps, scroll to zoom, double-click to zoom out.</p>
 ${body.join('\n')}
-<script type="application/json" id="${CHART_DATA_ELEMENT_ID}">${jsonForScriptElement(data)}</script>
-<script nonce="${escapeHtml(options.nonce)}" src="${escapeHtml(options.scriptUri)}"></script>
-</body></html>`;
+<script type="application/json" id="${CHART_DATA_ELEMENT_ID}">${jsonForScriptElement(data)}</script>`, options);
 }
