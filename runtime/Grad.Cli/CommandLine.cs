@@ -2,6 +2,7 @@ using Grad.Language;
 using Grad.Language.Resources;
 using Grad.Runtime.Contracts;
 using Grad.Runtime.Files;
+using Grad.Runtime.Training;
 
 namespace Grad.Cli;
 
@@ -37,7 +38,7 @@ public static class CommandLine
     [
         new("check", ["grad check FILE|DIR [--json PATH|-] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]… [--quiet]"],
             "Print the file's diagnostics (errors, warnings) without running anything. A directory checks every .grad file under it.", null, CheckCommand.Execute),
-        new("run", ["grad run FILE [--json PATH|-] [--plot DIR] [--threads N] [--jobs N] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]… [--quiet]"],
+        new("run", ["grad run FILE [--json PATH|-] [--plot DIR] [--landscape N] [--landscape-dirs random|pca] [--threads N] [--jobs N] [--warnings-as-errors] [--no-analysis] [--limit NAME=N]… [--quiet]"],
             "Run every run of the file in order; each run's summary prints as soon as that run finishes.", null, RunCommand.Execute),
         new("inspect", ["grad inspect FILE [--json PATH|-] [--plot DIR] [--limit NAME=N]… [--quiet]"],
             "Print every network's per-layer ‖δ^l‖ and ‖∂C/∂W^l‖ at its initial weights, without training.", null, InspectCommand.Execute),
@@ -199,6 +200,9 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
 
     public bool NoAnalysis { get; init; }
 
+    /// <summary><c>--landscape N</c> and <c>--landscape-dirs random|pca</c>: each training run's loss landscape (docs/training.md); null: none.</summary>
+    public LandscapeRequest? Landscape { get; init; }
+
     public ResourceLimits Limits { get; init; } = ResourceLimits.Default;
 
     /// <summary>export's <c>--to pytorch|dask</c>.</summary>
@@ -235,6 +239,16 @@ public sealed record CommandOptions(string File, string? JsonPath, string? PlotD
     [
         new("--json", "PATH|-", "also write the result as one JSON object (LANGUAGE.md) to PATH, or to standard output for -", (o, v) => (o with { JsonPath = v }, null)),
         new("--plot", "DIR", "write PNG and SVG charts and an index.html to DIR (prints the index page's path)", (o, v) => (o with { PlotDirectory = v }, null)),
+        new("--landscape", "N", "also compute each training run's loss landscape, N points along θ0 → θT and N × N on a plane through θT (3 to 99, e.g. 41; docs/training.md)",
+            (o, v) => int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var resolution)
+                && resolution is >= LandscapeRequest.MinResolution and <= LandscapeRequest.MaxResolution
+                ? (o with { Landscape = (o.Landscape ?? new LandscapeRequest()) with { Resolution = resolution } }, null)
+                : (null, $"--landscape needs a whole number from {LandscapeRequest.MinResolution} to {LandscapeRequest.MaxResolution}, got '{v}'")),
+        // --landscape-dirs alone asks for a landscape at the default resolution.
+        new("--landscape-dirs", "random|pca", "the plane's directions: two filter-normalised random directions (default) or the path's top two principal directions",
+            (o, v) => v is "random" or "pca"
+                ? (o with { Landscape = (o.Landscape ?? new LandscapeRequest()) with { Directions = v == "pca" ? LandscapeDirections.Pca : LandscapeDirections.Random } }, null)
+                : (null, $"--landscape-dirs needs random or pca, got '{v}'")),
         new("--threads", "N", "threads for large matrix products (default: every core; the results are the same)",
             (o, v) => WithCount("--threads", v, n => o with { Threads = n })),
         new("--jobs", "N", "sweep members run at once (default: every core; each member's results are the same for any N)",

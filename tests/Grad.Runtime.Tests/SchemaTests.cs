@@ -16,7 +16,7 @@ namespace Grad.Runtime.Tests;
 public sealed class SchemaTests
 {
     private static readonly string SchemaPath = Repo.PathOf("docs/schema/grad-result.schema.json");
-    private static readonly JsonSchema Schema = JsonSchema.FromFile(SchemaPath);
+    internal static readonly JsonSchema Schema = JsonSchema.FromFile(SchemaPath);
     private static readonly string Samples = Repo.PathOf("tests/schema-samples");
 
     public static TheoryData<string> Examples() =>

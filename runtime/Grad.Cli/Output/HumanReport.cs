@@ -76,6 +76,16 @@ internal static class HumanReport
         var last = result.Layers[^1].DeltaNorm.Initial;
         writer.WriteLine($"  ‖δ^1‖/‖δ^L‖ at the start = {Numbers.Format(first / last, 3)}{(first / last < NetworkAnalyzer.VanishingThreshold ? ": vanishing gradient, the first layers barely learn" : first / last > NetworkAnalyzer.ExplodingThreshold ? ": exploding gradient" : "")}");
         WriteSharpness(result, writer);
+        if (result.Landscape is { } landscape)
+        {
+            var lowest = landscape.LineLosses.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
+            writer.WriteLine($"  landscape {landscape.Resolution} points on θ0 → θT (lowest loss {Numbers.Format(lowest, Numbers.TableDigits)}) and {landscape.Resolution} × {landscape.Resolution} on " +
+                $"{(landscape.Directions == LandscapeDirections.Pca ? "the path's principal directions" : "random directions")}, {landscape.ForwardPasses} forward passes{(landscape.Note is { } note ? $"; {note}" : "")}");
+        }
+        else if (result.LandscapeSkipped is { } skipped)
+        {
+            writer.WriteLine($"  {skipped}");
+        }
     }
 
     /// <summary>The sharpness at the first and last points that have it, against the stability limit (docs/training.md), or why it was not measured.</summary>

@@ -119,6 +119,12 @@ internal static class Plots
             Add(() => LinePlot.Draw(chart), "Training health", chart.FileStem, chart.Title);
         }
 
+        foreach (var landscape in charts.Landscapes)
+        {
+            Add(() => ContourPlot.Draw(landscape.Plane), "Loss landscapes", landscape.PlaneFileStem, landscape.Plane.Title);
+            Add(() => LinePlot.Draw(landscape.Line), "Loss landscapes", landscape.Line.FileStem, landscape.Line.Title);
+        }
+
         var indexPath = Path.Combine(directory, IndexFile);
         AtomicFile.WriteText(indexPath, index(entries));
         written.Add(indexPath);

@@ -23,6 +23,9 @@ public sealed record ChartSet(
     /// <summary>Per training run its health over training (<see cref="HealthCharts"/>, docs/training.md).</summary>
     public IReadOnlyList<HealthCharts> Health { get; init; } = [];
 
+    /// <summary>Per training run that computed one, its loss landscape (<see cref="LandscapeCharts"/>, docs/training.md).</summary>
+    public IReadOnlyList<LandscapeCharts> Landscapes { get; init; } = [];
+
     /// <summary>
     /// The charts of <c>grad run</c>. <paramref name="analyzeUntrained"/> gives the initial
     /// analysis of a network that no run trained (null to leave it out).
@@ -72,6 +75,7 @@ public sealed record ChartSet(
         return new ChartSet(contours, profiles, lines, flows, FlowComparisonChart.FromFlows(flows), [.. train.Select(DeltaHeatmap.FromRun)])
         {
             Health = [.. train.Select(HealthCharts.FromRun)],
+            Landscapes = [.. train.Select(LandscapeCharts.FromRun).OfType<LandscapeCharts>()],
         };
     }
 

@@ -44,9 +44,12 @@ public sealed record ContourChart(
     /// <summary>The window reaches this fraction of the paths' extent beyond them on each side.</summary>
     public const double Margin = 0.1;
 
-    public string Title => Held.Count == 0
+    /// <summary>A title of its own (a loss landscape's) instead of the cost's.</summary>
+    public string? Caption { get; init; }
+
+    public string Title => Caption ?? (Held.Count == 0
         ? $"cost {CostName}: level sets and paths"
-        : $"cost {CostName}: {YParameter} against {XParameter}, {string.Join(", ", Held.Select(h => $"{h.Name} = {ChartText.Number(h.Value)}"))} (final values of run {HeldFrom})";
+        : $"cost {CostName}: {YParameter} against {XParameter}, {string.Join(", ", Held.Select(h => $"{h.Name} = {ChartText.Number(h.Value)}"))} (final values of run {HeldFrom})");
 
     /// <summary>The runs whose path leaves the window (only a diverged run's can).</summary>
     public IEnumerable<string> PathsLeavingWindow =>
@@ -164,7 +167,8 @@ public sealed record ContourChart(
         return new ChartWindow(windowXMin, windowXMax, windowYMin, windowYMax);
     }
 
-    private static (double Min, double Max) Extent(IEnumerable<double> values)
+    /// <summary>The range of the values with <see cref="Margin"/> of it on each side (±0.5, or ±10% of the value, when they are all equal; −1 … 1 for none).</summary>
+    internal static (double Min, double Max) Extent(IEnumerable<double> values)
     {
         var list = values.ToList();
         if (list.Count == 0)
@@ -178,6 +182,7 @@ public sealed record ContourChart(
         return (min - margin, max + margin);
     }
 
-    private static double[] Spaced(double from, double to, int count) =>
+    /// <summary><paramref name="count"/> evenly spaced values from <paramref name="from"/> to exactly <paramref name="to"/>.</summary>
+    internal static double[] Spaced(double from, double to, int count) =>
         [.. Enumerable.Range(0, count).Select(i => i == count - 1 ? to : from + ((to - from) * i / (count - 1)))];
 }

@@ -83,6 +83,12 @@ public static class PanelCharts
                 }
             }
 
+            if (charts.Landscapes.FirstOrDefault(l => l.RunName == run.Name) is { } landscape)
+            {
+                own.Add(Paths($"landscape-{i}", landscape.Plane));
+                own.Add(Line($"landscape-line-{i}", landscape.Line));
+            }
+
             sections.Add(Section($"run {run.Name}", run, Table(run), own));
         }
 

@@ -388,6 +388,122 @@ public static class ResultSerializer
         {
             Property(json, "sharpnessSkipped", skipped);
         }
+
+        WriteLandscape(json, result.Landscape);
+        if (result.LandscapeSkipped is { } landscapeSkipped)
+        {
+            Property(json, "landscapeSkipped", landscapeSkipped);
+        }
+    }
+
+    /// <summary>A run's <c>landscape</c> (docs/training.md): the line, the plane's grid (rows of y) and the projected path.</summary>
+    private static void WriteLandscape(JsonWriter json, LossLandscape? landscape)
+    {
+        if (landscape is null)
+        {
+            return;
+        }
+
+        json.WritePropertyName("landscape");
+        json.WriteStartObject();
+        Property(json, "resolution", landscape.Resolution);
+        Property(json, "forwardPasses", landscape.ForwardPasses);
+        json.WritePropertyName("line");
+        json.WriteStartObject();
+        json.WritePropertyName("alphas");
+        Numbers(json, landscape.Alphas);
+        json.WritePropertyName("losses");
+        Numbers(json, landscape.LineLosses);
+        json.WriteEndObject();
+        json.WritePropertyName("plane");
+        json.WriteStartObject();
+        Property(json, "directions", landscape.Directions == LandscapeDirections.Pca ? "pca" : "random");
+        if (landscape.ExplainedVariance is { } explained)
+        {
+            json.WritePropertyName("explainedVariance");
+            Numbers(json, explained);
+        }
+
+        json.WritePropertyName("xs");
+        Numbers(json, landscape.PlaneX);
+        json.WritePropertyName("ys");
+        Numbers(json, landscape.PlaneY);
+        json.WritePropertyName("losses");
+        json.WriteStartArray();
+        var row = new double[landscape.PlaneX.Length];
+        for (var r = 0; r < landscape.PlaneY.Length; r++)
+        {
+            for (var c = 0; c < row.Length; c++)
+            {
+                row[c] = landscape.PlaneLosses[r, c];
+            }
+
+            Numbers(json, row);
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.WritePropertyName("path");
+        json.WriteStartObject();
+        json.WritePropertyName("steps");
+        json.WriteStartArray();
+        foreach (var step in landscape.PathSteps)
+        {
+            json.WriteValue(step);
+        }
+
+        json.WriteEndArray();
+        json.WritePropertyName("xs");
+        Numbers(json, landscape.PathX);
+        json.WritePropertyName("ys");
+        Numbers(json, landscape.PathY);
+        json.WriteEndObject();
+        if (landscape.Note is { } note)
+        {
+            Property(json, "note", note);
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static LossLandscape? ReadLandscape(JToken? json)
+    {
+        if (json is not JObject landscape)
+        {
+            return null;
+        }
+
+        var plane = Required(landscape, "plane");
+        var xs = ReadNumbers(Required(plane, "xs"));
+        var ys = ReadNumbers(Required(plane, "ys"));
+        var rows = ((JArray)Required(plane, "losses")).Select(ReadNumbers).ToArray();
+        var losses = new double[ys.Length, xs.Length];
+        for (var r = 0; r < ys.Length; r++)
+        {
+            for (var c = 0; c < xs.Length; c++)
+            {
+                losses[r, c] = rows[r][c];
+            }
+        }
+
+        var line = Required(landscape, "line");
+        var path = Required(landscape, "path");
+        return new LossLandscape(
+            (int)Required(landscape, "resolution"),
+            ReadNumbers(Required(line, "alphas")),
+            ReadNumbers(Required(line, "losses")),
+            Text(plane, "directions") == "pca" ? LandscapeDirections.Pca : LandscapeDirections.Random,
+            xs,
+            ys,
+            losses,
+            [.. ((JArray)Required(path, "steps")).Select(s => (int)s)],
+            ReadNumbers(Required(path, "xs")),
+            ReadNumbers(Required(path, "ys")),
+            (int)Required(landscape, "forwardPasses"))
+        {
+            ExplainedVariance = plane["explainedVariance"] is { } explained ? ReadNumbers(explained) : null,
+            Note = (string?)landscape["note"],
+        };
     }
 
     /// <summary>A trace point's health (docs/training.md): <c>deadFractions</c>, <c>saturatedFractions</c>, and where measured <c>updateRatios</c>, <c>sharpness</c> and <c>sharpnessLimit</c>.</summary>
@@ -738,6 +854,8 @@ public static class ResultSerializer
             Findings = ReadFindings(json),
             Histograms = json["histograms"] is JArray histograms ? [.. histograms.Select(ReadHistogram)] : [],
             SharpnessSkipped = (string?)json["sharpnessSkipped"],
+            Landscape = ReadLandscape(json["landscape"]),
+            LandscapeSkipped = (string?)json["landscapeSkipped"],
         };
     }
 

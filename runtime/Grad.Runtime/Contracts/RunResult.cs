@@ -130,6 +130,12 @@ public sealed record TrainResult(
 
     /// <summary>Why the trace has no sharpness (a network too large or not of dense layers only); null when it has.</summary>
     public string? SharpnessSkipped { get; init; }
+
+    /// <summary>The loss landscape, when the run was asked for one (<see cref="Runs.RunOptions.Landscape"/>, docs/training.md).</summary>
+    public LossLandscape? Landscape { get; init; }
+
+    /// <summary>Why a landscape that was asked for is missing (cancelled, or a PCA plane without a path that moves).</summary>
+    public string? LandscapeSkipped { get; init; }
 }
 
 /// <summary>

@@ -35,6 +35,9 @@ public sealed record RunOptions
     /// <summary>Threads for large matrix products (1 by default); any count gives the same bits.</summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary>A training run also computes its loss landscape (docs/training.md); null: none.</summary>
+    public Training.LandscapeRequest? Landscape { get; init; }
+
     /// <summary>Loads (or returns cached) data; defaults to <see cref="Data.DataLoader.Load"/>.</summary>
     public Func<BoundData, Data.DataLoadResult>? LoadData { get; init; }
 }

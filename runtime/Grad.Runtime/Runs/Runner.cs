@@ -147,6 +147,7 @@ public static class Runner
         var trace = new TrainTrace(model.Layers.Length);
         var clock = new RunClock(run.Name, total, options);
         var health = new HealthRecorder(model, run.Optimizer, total, session.Backprop.MaxBatch, options.Cancellation);
+        var trajectory = options.Landscape is null || run.Member is not null ? null : new Trajectory(parameters, RecordSchedule.For(planned, run.RecordEvery));
 
         session.NextBatch();
         var loss = session.Evaluate(parameters);
@@ -201,6 +202,8 @@ public static class Runner
                 clock.Recorded(trace);
             }
 
+            trajectory?.Observe(step, parameters, outcome.Stops || isLast);
+
             return outcome;
         });
         clock.Report(step, final: true);
@@ -224,6 +227,9 @@ public static class Runner
             .Select((estimates, l) => estimates is var (mean, variance) ? new RunningEstimates(l + 1, [.. mean], [.. variance]) : null)
             .OfType<RunningEstimates>().ToList();
         var (dataLoss, accuracy) = WholeDataSet.Evaluate(model, parameters, data.Features, targets, data.Count, session.Backprop.RunningStatistics);
+        var (landscape, landscapeSkipped) = trajectory is null || options.Landscape is not { } request ? (null, null)
+            : Landscapes.For(request, model, trajectory, parameters, run.Seed, p => WholeDataSet.Evaluate(model, p, data.Features, targets, data.Count, session.Backprop.RunningStatistics).Loss,
+                (double)data.Count * model.ParameterCount, options.Cancellation);
         return new TrainResult(run.Name, run.Optimizer, step, reason, network.Name, data.Name, initial.Loss, loss, layers, trace, NetworkWeights.From(model, parameters, running))
         {
             DataLoss = dataLoss,
@@ -232,6 +238,8 @@ public static class Runner
             RunningEstimates = running,
             Histograms = health.Histograms,
             SharpnessSkipped = health.SharpnessSkipped,
+            Landscape = landscape,
+            LandscapeSkipped = landscapeSkipped,
         };
     }
 

@@ -183,6 +183,9 @@ export interface TrainRun {
   histograms?: Histogram[];
   /** Why no trace point has a sharpness (network too large or not of dense layers only). */
   sharpnessSkipped?: string;
+  landscape?: Landscape;
+  /** Why the landscape asked for (--landscape) was not computed (cancelled, or a PCA plane without a path that moves). */
+  landscapeSkipped?: string;
 }
 
 export interface TrainPoint {
@@ -208,6 +211,36 @@ export interface TrainPoint {
   sharpness?: JsonNumber;
   /** With sharpness: the curvature above which the next step is unstable, 2(1 + momentum)/((1 − dampening)·lr) − weight_decay (2/lr for plain sgd); null for adaptive optimizers. */
   sharpnessLimit?: JsonNumber | null;
+}
+
+/** The run's loss landscape (grad run --landscape N; docs/training.md): the data loss over the whole data set, one forward pass per point. */
+export interface Landscape {
+  /** Points on the line and per side of the plane. */
+  resolution: number;
+  forwardPasses: number;
+  /** Along θ0 + α(θT − θ0), α from −0.5 to 1.5. */
+  line: {
+    alphas: JsonNumbers;
+    losses: JsonNumbers;
+  };
+  /** On θT + x·d1 + y·d2; losses[row of y][column of x]. */
+  plane: {
+    /** Filter-normalised random directions (Li et al. 2018) or the trajectory's top two principal directions. */
+    directions: "random" | "pca";
+    /** pca: the fraction of the trajectory's variance along d1 and d2. */
+    explainedVariance?: JsonNumbers;
+    xs: JsonNumbers;
+    ys: JsonNumbers;
+    losses: JsonNumbers[];
+  };
+  /** The recorded parameters (at most 128 points) projected onto the plane by least squares. */
+  path: {
+    steps: number[];
+    xs: JsonNumbers;
+    ys: JsonNumbers;
+  };
+  /** Why the resolution is lower than asked (the work budget). */
+  note?: string;
 }
 
 /** numpy.histogram(values, bins=32) of one layer's δ (every sample of the batch) or weights at one step (docs/training.md). */
