@@ -95,6 +95,18 @@ public sealed record NormPair(double Initial, double Final);
 public sealed record LayerSummary(int Index, int Units, string? Activation, string? Label, NormPair DeltaNorm, NormPair WeightGradNorm)
 {
     public string Kind { get; init; } = "dense";
+
+    /// <summary>A network's layer (at position <paramref name="l"/>) with its ‖δ‖ and ‖∂C/∂W‖ at two trace points.</summary>
+    public static LayerSummary Between(BoundLayer layer, int l, TrainTracePoint first, TrainTracePoint last) => new(
+        layer.Index,
+        layer.Units,
+        layer.IsNorm ? null : layer.Activation.Name,
+        layer.Label,
+        new NormPair(first.DeltaNorms[l], last.DeltaNorms[l]),
+        new NormPair(first.WeightGradNorms[l], last.WeightGradNorms[l]))
+    {
+        Kind = layer.KindName,
+    };
 }
 
 public sealed record TrainResult(

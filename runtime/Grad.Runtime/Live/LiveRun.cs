@@ -67,16 +67,7 @@ public sealed class LiveRun(BoundRun run)
             ? trainPoints
             : [.. Enumerable.Range(0, MaxDrawnPoints).Select(i => trainPoints[(int)((long)i * (trainPoints.Count - 1) / (MaxDrawnPoints - 1))])];
         var trace = TrainTrace.Of(network.Layers.Length, kept);
-        var layers = network.Layers.Select((layer, l) => new LayerSummary(
-            layer.Index,
-            layer.Units,
-            layer.IsNorm ? null : layer.Activation.Name,
-            layer.Label,
-            new NormPair(first.DeltaNorms[l], last.DeltaNorms[l]),
-            new NormPair(first.WeightGradNorms[l], last.WeightGradNorms[l]))
-        {
-            Kind = layer.KindName,
-        }).ToList();
+        var layers = network.Layers.Select((layer, l) => LayerSummary.Between(layer, l, first, last)).ToList();
         return new TrainResult(Run.Name, Run.Optimizer, last.Step, StopReason.Steps, network.Name, Run.Data?.Name ?? "", first.Loss, last.Loss, layers, trace,
             new NetworkWeights(ImmutableArray<LayerWeights>.Empty));
     }

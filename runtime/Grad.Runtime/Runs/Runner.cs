@@ -213,16 +213,7 @@ public static class Runner
             current = cures.Annotate(session.Snapshot(step, loss), session.Gradient);
         }
 
-        var layers = model.Layers.Select((shape, l) => new LayerSummary(
-            shape.Index,
-            shape.Units,
-            shape.IsNorm ? null : shape.Activation.Name,
-            shape.Label,
-            new NormPair(initial.DeltaNorms[l], current.DeltaNorms[l]),
-            new NormPair(initial.WeightGradNorms[l], current.WeightGradNorms[l]))
-        {
-            Kind = network.Layers[l].KindName,
-        }).ToList();
+        var layers = network.Layers.Select((layer, l) => LayerSummary.Between(layer, l, initial, current)).ToList();
         var running = session.Backprop.RunningStatistics
             .Select((estimates, l) => estimates is var (mean, variance) ? new RunningEstimates(l + 1, [.. mean], [.. variance]) : null)
             .OfType<RunningEstimates>().ToList();
