@@ -510,7 +510,10 @@ async function main() {
       // The charts: the bundled uPlot script ran under the webview's Content-Security-Policy and drew all of them.
       const drawn = await webview.locator('body[data-charts-drawn]').getAttribute('data-charts-drawn', { timeout: 10000 }).catch(() => null);
       const canvases = await webview.locator('figure.grad-chart canvas').count();
-      softCheck('the gradient-flow panel draws its 8 charts (uPlot canvases)', drawn === '8' && canvases >= 8, `data-charts-drawn ${drawn}, ${canvases} canvases`);
+      // Every chart the server sent is drawn: the seed's 8 (paths, loss, flow, heatmap, …) and deep's health charts.
+      const figures = await webview.locator('figure.grad-chart').count();
+      softCheck('the gradient-flow panel draws every chart it was sent (uPlot canvases)', drawn === String(figures) && figures > 8 && canvases >= figures,
+        `data-charts-drawn ${drawn}, ${figures} charts, ${canvases} canvases`);
       // The server's panel data (grad/panel): bowl's level sets behind the minimize runs' paths.
       const contourLines = await webview.locator('body[data-contour-lines]').getAttribute('data-contour-lines', { timeout: 10000 }).catch(() => null);
       const contourTitle = await webview.locator('figure.grad-chart figcaption', { hasText: 'cost bowl: level sets and paths' }).count();
