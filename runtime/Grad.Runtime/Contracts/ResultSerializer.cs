@@ -323,8 +323,7 @@ public static class ResultSerializer
             Property(json, "index", layer.Index);
             if (layer.Kind != LayerKind.Dense)
             {
-                json.WritePropertyName("gain");
-                Numbers(json, layer.Weights);
+                NumbersProperty(json, "gain", layer.Weights);
             }
             else
             {
@@ -338,14 +337,11 @@ public static class ResultSerializer
                 json.WriteEndArray();
             }
 
-            json.WritePropertyName("bias");
-            Numbers(json, layer.Bias);
+            NumbersProperty(json, "bias", layer.Bias);
             if (layer.RunningMean is { } runningMean && layer.RunningVariance is { } runningVariance)
             {
-                json.WritePropertyName("runningMean");
-                Numbers(json, runningMean);
-                json.WritePropertyName("runningVar");
-                Numbers(json, runningVariance);
+                NumbersProperty(json, "runningMean", runningMean);
+                NumbersProperty(json, "runningVar", runningVariance);
             }
 
             json.WriteEndObject();
@@ -378,10 +374,8 @@ public static class ResultSerializer
         WriteTrace(json, trace.Count, trace.Step, trace.Cures, i =>
         {
             NumberProperty(json, "loss", trace.Loss(i));
-            json.WritePropertyName("deltaNorms");
-            Numbers(json, trace.DeltaNorms(i));
-            json.WritePropertyName("weightGradNorms");
-            Numbers(json, trace.WeightGradNorms(i));
+            NumbersProperty(json, "deltaNorms", trace.DeltaNorms(i));
+            NumbersProperty(json, "weightGradNorms", trace.WeightGradNorms(i));
         }, i => WriteHealth(json, trace.Health(i)));
         WriteHistograms(json, result.Histograms);
         if (result.SharpnessSkipped is { } skipped)
@@ -410,24 +404,19 @@ public static class ResultSerializer
         Property(json, "forwardPasses", landscape.ForwardPasses);
         json.WritePropertyName("line");
         json.WriteStartObject();
-        json.WritePropertyName("alphas");
-        Numbers(json, landscape.Alphas);
-        json.WritePropertyName("losses");
-        Numbers(json, landscape.LineLosses);
+        NumbersProperty(json, "alphas", landscape.Alphas);
+        NumbersProperty(json, "losses", landscape.LineLosses);
         json.WriteEndObject();
         json.WritePropertyName("plane");
         json.WriteStartObject();
         Property(json, "directions", landscape.Directions == LandscapeDirections.Pca ? "pca" : "random");
         if (landscape.ExplainedVariance is { } explained)
         {
-            json.WritePropertyName("explainedVariance");
-            Numbers(json, explained);
+            NumbersProperty(json, "explainedVariance", explained);
         }
 
-        json.WritePropertyName("xs");
-        Numbers(json, landscape.PlaneX);
-        json.WritePropertyName("ys");
-        Numbers(json, landscape.PlaneY);
+        NumbersProperty(json, "xs", landscape.PlaneX);
+        NumbersProperty(json, "ys", landscape.PlaneY);
         json.WritePropertyName("losses");
         json.WriteStartArray();
         var row = new double[landscape.PlaneX.Length];
@@ -453,10 +442,8 @@ public static class ResultSerializer
         }
 
         json.WriteEndArray();
-        json.WritePropertyName("xs");
-        Numbers(json, landscape.PathX);
-        json.WritePropertyName("ys");
-        Numbers(json, landscape.PathY);
+        NumbersProperty(json, "xs", landscape.PathX);
+        NumbersProperty(json, "ys", landscape.PathY);
         json.WriteEndObject();
         if (landscape.Note is { } note)
         {
@@ -514,14 +501,11 @@ public static class ResultSerializer
             return;
         }
 
-        json.WritePropertyName("deadFractions");
-        Numbers(json, health.DeadFractions);
-        json.WritePropertyName("saturatedFractions");
-        Numbers(json, health.SaturatedFractions);
+        NumbersProperty(json, "deadFractions", health.DeadFractions);
+        NumbersProperty(json, "saturatedFractions", health.SaturatedFractions);
         if (health.UpdateRatios is { } ratios)
         {
-            json.WritePropertyName("updateRatios");
-            Numbers(json, ratios);
+            NumbersProperty(json, "updateRatios", ratios);
         }
 
         if (health.Sharpness is { } sharpness)
@@ -564,8 +548,7 @@ public static class ResultSerializer
             Property(json, "step", histogram.Step);
             Property(json, "layer", histogram.Layer);
             Property(json, "of", HistogramName(histogram.Quantity));
-            json.WritePropertyName("edges");
-            Numbers(json, histogram.Edges);
+            NumbersProperty(json, "edges", histogram.Edges);
             json.WritePropertyName("counts");
             json.WriteStartArray();
             foreach (var count in histogram.Counts)
@@ -756,6 +739,12 @@ public static class ResultSerializer
         }
 
         json.WriteEndArray();
+    }
+
+    private static void NumbersProperty(JsonWriter json, string name, ReadOnlySpan<double> values)
+    {
+        json.WritePropertyName(name);
+        Numbers(json, values);
     }
 
     private static void NumberProperty(JsonWriter json, string name, double value)
