@@ -45,6 +45,19 @@ public sealed class HealthChartsTests
     }
 
     [Fact]
+    public void TheStabilityLimitsLegendNamesTheRuleOfTheRunsOptimizer()
+    {
+        // examples/landscape.grad trains with sgd(lr = 0.2, momentum = 0.9): the limit is 2(1 + 0.9)/0.2 = 19, not 2/lr.
+        var path = Repo.PathOf(Path.Combine("examples", "landscape.grad"));
+        var program = Compilation.Create(File.ReadAllText(path), path).Program;
+        var results = new RunDriver().RunFile(program).OfType<CompletedRunResult>().ToList();
+        var sharpness = ChartSet.FromRuns(program, results).Health.Single().Charts.Single(c => c.FileStem.EndsWith("-sharpness", StringComparison.Ordinal));
+
+        Assert.Equal("stability limit (2(1 + momentum)/((1 − dampening)·lr) − weight_decay)", sharpness.Series[1].Name);
+        Assert.All(sharpness.Series[1].Y, limit => Assert.Equal(19, limit, 12));
+    }
+
+    [Fact]
     public void ThePanelShowsTheHealthChartsInTheRunsSection()
     {
         var (charts, _, panel) = Seed();

@@ -50,6 +50,16 @@ public static class StabilityLimit
         return StableBound(optimizer) / ((1 - optimizer.Dampening) * lr) - optimizer.WeightDecay;
     }
 
+    /// <summary>How <see cref="CurvatureLimit"/> is computed for this optimizer, in words for a chart's legend.</summary>
+    public static string CurvatureLimitRule(OptimizerSpec optimizer) =>
+        (optimizer.Momentum, optimizer.Dampening, optimizer.WeightDecay, optimizer.Nesterov) switch
+        {
+            (0, 0, 0, _) => "2/lr for plain sgd",
+            (0, _, _, _) => "2/((1 − dampening)·lr) − weight_decay",
+            (_, _, _, false) => "2(1 + momentum)/((1 − dampening)·lr) − weight_decay",
+            _ => "2(1 + momentum)/((1 + 2·momentum)(1 − dampening)·lr) − weight_decay, nesterov",
+        };
+
     /// <summary>What lr·(1 − dampening)·(λ + weight_decay) must stay below: 2(1 + momentum), or 2(1 + momentum)/(1 + 2·momentum) with nesterov.</summary>
     private static double StableBound(OptimizerSpec optimizer) =>
         optimizer.Nesterov ? 2 * (1 + optimizer.Momentum) / (1 + 2 * optimizer.Momentum) : 2 * (1 + optimizer.Momentum);

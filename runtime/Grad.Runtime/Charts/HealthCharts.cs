@@ -1,3 +1,4 @@
+using Grad.Runtime.Analysis;
 using Grad.Runtime.Contracts;
 using Grad.Runtime.Runs;
 
@@ -59,7 +60,7 @@ public sealed record HealthCharts(string RunName, IReadOnlyList<LineChart> Chart
             var limited = sharp.Where(p => p.Health!.SharpnessLimit is not null).ToList();
             if (limited.Count > 0)
             {
-                series.Add(new ChartSeries("stability limit (2/lr for plain sgd)", Steps(limited), [.. limited.Select(p => p.Health!.SharpnessLimit!.Value)]));
+                series.Add(new ChartSeries($"stability limit ({StabilityLimit.CurvatureLimitRule(run.Optimizer)})", Steps(limited), [.. limited.Select(p => p.Health!.SharpnessLimit!.Value)]));
             }
 
             charts.Add(new LineChart($"{run.Name}-sharpness", $"run {run.Name}: sharpness λmax of the loss against the stability limit", "step", "curvature",
