@@ -82,6 +82,36 @@ public sealed class LandscapeRunTests
         }
     }
 
+    /// <summary>
+    /// The extension's webview render test draws this answer (vscode-extension/test/fixtures/landscape-panel.json): the
+    /// server's <c>grad/panel</c> after a code-lens run of examples/landscape.grad with resolution 21 on the path's principal
+    /// directions, rewritten with GRAD_UPDATE_BASELINES=1, so the two sides cannot drift.
+    /// </summary>
+    [Fact]
+    public async Task The_webview_tests_landscape_fixture_is_the_servers_panel_after_a_run()
+    {
+        await using var server = await TestServer.StartAsync(new RuntimeAnalysisService(), Capabilities,
+            Options(new JObject { ["resolution"] = 21, ["directions"] = "pca" }));
+        var uri = new Uri(ExamplePath).AbsoluteUri;
+        await server.OpenAsync(uri, await File.ReadAllTextAsync(ExamplePath));
+        var answer = await RunAsync(server, uri, "walk");
+        Assert.Null(answer["landscape"]!["note"]); // not lowered: the fixture is the same on every machine
+        var panel = await server.RequestAsync<JObject>("grad/panel", new { uri });
+        Assert.Contains(Charts(panel, "walk"), c => c["id"]!.ToString() == "landscape-0");
+        Assert.Contains(Charts(panel, "walk"), c => c["id"]!.ToString() == "landscape-line-0");
+
+        var text = panel.ToString(Newtonsoft.Json.Formatting.None) + "\n";
+        var path = Path.Combine(Repo.Root, "vscode-extension", "test", "fixtures", "landscape-panel.json");
+        if (Environment.GetEnvironmentVariable("GRAD_UPDATE_BASELINES") == "1")
+        {
+            await File.WriteAllTextAsync(path, text);
+            return;
+        }
+
+        Assert.True(File.Exists(path), $"missing {path}: run the tests with GRAD_UPDATE_BASELINES=1 and review the diff");
+        Assert.Equal(await File.ReadAllTextAsync(path), text);
+    }
+
     [Fact]
     public async Task With_resolution_0_a_run_computes_no_landscape_and_the_setting_follows_configuration_changes()
     {
