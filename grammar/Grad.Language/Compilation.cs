@@ -15,8 +15,11 @@ namespace Grad.Language;
 /// </summary>
 public sealed class Compilation
 {
+    private readonly ParseResult parse;
+
     private Compilation(string? filePath, SourceText source, ParseResult parse, SemanticModel semantics, CompilationOptions options)
     {
+        this.parse = parse;
         FilePath = filePath;
         Options = options;
         Source = source;
@@ -63,6 +66,31 @@ public sealed class Compilation
             return Bind(source, filePath, new ParseResult(new GradFileSyntax([], new TextSpan(0, source.Length)), [], [tooLarge]), options);
         }
 
+        return Parse(source, filePath, options);
+    }
+
+    /// <summary>
+    /// The compilation of an edited version of <paramref name="previous"/>'s file: the same result
+    /// as <see cref="Create"/> of the new text, but only the top-level declarations the edit
+    /// touched are lexed and parsed again when that is safe (<see cref="IncrementalParser"/>);
+    /// binding is over the whole file.
+    /// </summary>
+    public static Compilation Update(Compilation previous, string text, CompilationOptions? options = null)
+    {
+        options ??= CompilationOptions.Default;
+        if (!ReferenceEquals(options, previous.Options) || text.Length > options.Limits[LimitKind.SourceCharacters])
+        {
+            return Create(text, previous.FilePath, options);
+        }
+
+        var source = new SourceText(text);
+        return IncrementalParser.TryReparse(previous.parse, previous.Source, source) is { } reparsed
+            ? Bind(source, previous.FilePath, reparsed, options)
+            : Parse(source, previous.FilePath, options);
+    }
+
+    private static Compilation Parse(SourceText source, string? filePath, CompilationOptions options)
+    {
         var tokens = GradParserFacade.Lex(source);
         var (depth, at) = NestingGuard.Measure(tokens.GetTokens());
         if (depth > NestingGuard.MaxDepth)
@@ -73,7 +101,7 @@ public sealed class Compilation
 
         if (depth <= NestingGuard.OrdinaryDepth)
         {
-            return Bind(source, filePath, GradParserFacade.Parse(source, tokens), options);
+            return Bind(source, filePath, GradParserFacade.Parse(source, tokens) with { Depth = depth }, options);
         }
 
         // Parsing and every walk over the syntax recurse once per level: give deep text a thread
@@ -84,7 +112,7 @@ public sealed class Compilation
         {
             try
             {
-                result = Bind(source, filePath, GradParserFacade.Parse(source, tokens), options);
+                result = Bind(source, filePath, GradParserFacade.Parse(source, tokens) with { Depth = depth }, options);
             }
             catch (Exception e)
             {

@@ -31,6 +31,39 @@ public static class GradParserFacade
         return tokenStream;
     }
 
+    /// <summary>
+    /// The tokens of the characters [<paramref name="start"/>, <paramref name="end"/>) of the text
+    /// alone, with their indices in the whole text (an incremental parse re-lexes one region).
+    /// </summary>
+    internal static CommonTokenStream Lex(SourceText source, int start, int end)
+    {
+        var lexer = new GradLexer(new RegionInputStream(source.Text, start, end));
+        lexer.RemoveErrorListeners();
+        var tokenStream = new CommonTokenStream(lexer);
+        tokenStream.Fill();
+        return tokenStream;
+    }
+
+    /// <summary>True when the lexer met an unknown character, a bad string or an unclosed comment.</summary>
+    internal static bool HasLexicalErrors(CommonTokenStream tokens) => tokens.GetTokens().Any(t => t.Channel == ErrorChannel);
+
+    /// <summary>The declarations of valid tokens by the fast (SLL) parse alone; null at the first syntax error.</summary>
+    internal static ImmutableArray<DeclarationSyntax>? TryParseDeclarations(SourceText source, CommonTokenStream tokens)
+    {
+        tokens.Seek(0);
+        var parser = new GradParser(tokens) { ErrorHandler = new BailErrorStrategy() };
+        parser.RemoveErrorListeners();
+        parser.Interpreter.PredictionMode = PredictionMode.SLL;
+        try
+        {
+            return new SyntaxBuilder(source).Declarations(parser.file());
+        }
+        catch (ParseCanceledException)
+        {
+            return null;
+        }
+    }
+
     internal static ParseResult Parse(SourceText source, CommonTokenStream tokenStream)
     {
         tokenStream.Seek(0);

@@ -14,7 +14,10 @@ namespace Grad.Language.Parsing;
 /// </summary>
 internal sealed class SyntaxBuilder(SourceText source)
 {
-    public GradFileSyntax Build(FileContext file)
+    public GradFileSyntax Build(FileContext file) => new(Declarations(file), new TextSpan(0, source.Length));
+
+    /// <summary>The declarations of a file, or of the region of one that was parsed as a file of its own.</summary>
+    public ImmutableArray<DeclarationSyntax> Declarations(FileContext file)
     {
         var declarations = ImmutableArray.CreateBuilder<DeclarationSyntax>();
         foreach (var declaration in file.declaration())
@@ -25,7 +28,7 @@ internal sealed class SyntaxBuilder(SourceText source)
             }
         }
 
-        return new GradFileSyntax(declarations.ToImmutable(), new TextSpan(0, source.Length));
+        return declarations.ToImmutable();
     }
 
     private DeclarationSyntax? BuildDeclaration(DeclarationContext context) => context.GetChild(0) switch

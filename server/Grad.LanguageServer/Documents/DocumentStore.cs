@@ -27,7 +27,7 @@ public sealed class DocumentStore(Func<CompilationOptions> options)
             return null;
         }
 
-        var snapshot = new DocumentSnapshot(uri, version, TextChanges.Apply(current.Text, changes), options());
+        var snapshot = new DocumentSnapshot(uri, version, TextChanges.Apply(current.Text, changes), options(), current);
         documents[uri] = snapshot;
         return snapshot;
     }
