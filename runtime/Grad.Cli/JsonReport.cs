@@ -39,7 +39,7 @@ public static class JsonReport
 
     private static void WriteArray(IReadOnlyList<GradReport> reports, TextWriter text)
     {
-        using var json = new Newtonsoft.Json.JsonTextWriter(text) { Formatting = Newtonsoft.Json.Formatting.Indented, CloseOutput = false };
+        using var json = ResultSerializer.CreateWriter(text);
         json.WriteStartArray();
         foreach (var report in reports)
         {

@@ -37,13 +37,47 @@ public static class ResultSerializer
 
     public static string KindName(RunKind kind) => kind == RunKind.Minimize ? "minimize" : "train";
 
+    /// <summary>The longest text of a finite number (<see cref="FormatNumber"/>): "-2.2250738585072014E-308".</summary>
+    public const int MaxNumberLength = 32;
+
     /// <summary>Writes the report as indented JSON followed by a newline.</summary>
     public static void Write(GradReport report, TextWriter text)
     {
-        using var json = new JsonTextWriter(text) { Formatting = Formatting.Indented, CloseOutput = false };
+        using var json = CreateWriter(text);
         WriteReport(json, report);
         json.Flush();
         text.WriteLine();
+    }
+
+    /// <summary>The indented JSON writer of results to <paramref name="text"/> (left open): numbers are written without a string each.</summary>
+    public static JsonWriter CreateWriter(TextWriter text) =>
+        new ResultJsonWriter(text) { Formatting = Formatting.Indented, CloseOutput = false };
+
+    /// <summary>
+    /// The JSON text of a finite number, into <paramref name="destination"/> (at least
+    /// <see cref="MaxNumberLength"/> characters); returns its length. The shortest text that reads
+    /// back as the same double ("R"), with ".0" after an integer (<c>1.0</c>, <c>-0.0</c>, <c>1E+21</c>,
+    /// <c>1E-05</c>): how Newtonsoft.Json writes a double, so results written before read the same.
+    /// </summary>
+    public static int FormatNumber(double value, Span<char> destination)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), value, "JSON writes NaN and the infinities as strings");
+        }
+
+        if (!value.TryFormat(destination, out var length, "R", CultureInfo.InvariantCulture))
+        {
+            throw new ArgumentException($"a number needs up to {MaxNumberLength} characters", nameof(destination));
+        }
+
+        if (destination[..length].IndexOfAny('.', 'E') >= 0)
+        {
+            return length;
+        }
+
+        ".0".CopyTo(destination[length..]);
+        return length + 2;
     }
 
     /// <summary>One run's object of <c>"runs"</c>, as a JSON tree (what the language server's <c>grad/run</c> returns).</summary>
