@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Grad.Language.Semantics;
 
 namespace Grad.Runtime.Optimizers;
@@ -72,6 +73,10 @@ internal sealed class Sgd(OptimizerSpec spec, int parameterCount) : Optimizer(sp
 {
     private readonly double[] momentumBuffer = new double[parameterCount];
 
+    // A minimize run calls this once per step, millions of times, in a process that lives for a
+    // fraction of a second: compiled optimised at its first call (its Vector<double> code is not
+    // precompiled by ReadyToRun, and tier 0 would run it for the first hundred milliseconds).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step)
     {
         var s = Spec;
