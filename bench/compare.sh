@@ -23,7 +23,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
-export DOTNET_gcServer=0 DOTNET_TieredPGO=1
+# The CLI's and the server's own runtime settings (TieredPGO off in their projects) as they are shipped: not overridden here.
+export DOTNET_gcServer=0
 repeats=5 server_iterations=200 limit_rounds=40
 [[ "${1:-}" == "--quick" ]] && repeats=2 server_iterations=60 limit_rounds=15
 
