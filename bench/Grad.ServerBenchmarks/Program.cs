@@ -14,7 +14,9 @@ namespace Grad.ServerBenchmarks;
 /// and a generated 5,000-line file, against the production host with the real runtime. Debounce
 /// is 0 here: with the editor's debounce the diagnostics arrive that much later by design. Edits
 /// are measured once the file's first analysis is ready (its time is printed on its own): an edit
-/// made while it still runs waits for the compiler's diagnostics only, by design.
+/// made while it still runs waits for the compiler's diagnostics only, by design. Each measure is
+/// printed as wall time and as the process' CPU time (server and in-process client: what the load of
+/// other processes on the machine inflates least), with the load average before and after.
 /// Usage: dotnet run -c Release --project bench/Grad.ServerBenchmarks [-- iterations]
 /// </summary>
 public static class Program
@@ -24,7 +26,7 @@ public static class Program
         var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200;
         var root = FindRoot();
         var seed = await File.ReadAllTextAsync(Path.Combine(root, "examples", "seed.grad"));
-        Console.WriteLine($"Grad language server latency ({Environment.ProcessorCount} cores, {iterations} iterations, debounce 0)");
+        Console.WriteLine($"Grad language server latency ({Environment.ProcessorCount} cores, {iterations} iterations, debounce 0; load average {LoadAverage()})");
         await MeasureAsync("seed.grad", seed, iterations);
         await MeasureAsync("generated 5,000 lines", LargeFile.Generate(5000), Math.Max(20, iterations / 4));
         return 0;
@@ -53,12 +55,16 @@ public static class Program
             await client.HoverAsync(uri, layerLine, 4);
         }
 
+        var loadBefore = LoadAverage();
         var hover = new List<double>();
+        var cpuHover = new List<double>();
         for (var i = 0; i < iterations; i++)
         {
+            var cpu = Environment.CpuUsage.TotalTime;
             var started = Stopwatch.GetTimestamp();
             var result = await client.HoverAsync(uri, layerLine, 4 + (i % 5));
             hover.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            cpuHover.Add((Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds);
             if (result is null)
             {
                 throw new InvalidOperationException("no hover");
@@ -70,10 +76,12 @@ public static class Program
         var version = 1;
         var afterComment = new List<double>();
         var afterLayer = new List<double>();
-        var cpuLayer = new List<double>(); // the process' CPU time (server and in-process client): what load does not inflate much
+        var cpuComment = new List<double>();
+        var cpuLayer = new List<double>();
         for (var i = 0; i < iterations / 2; i++)
         {
             version++;
+            var cpu = Environment.CpuUsage.TotalTime;
             var started = Stopwatch.GetTimestamp();
             await client.NotifyAsync("textDocument/didChange", new
             {
@@ -82,9 +90,10 @@ public static class Program
             });
             await client.WaitForDiagnosticsAsync(uri, version);
             afterComment.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            cpuComment.Add((Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds);
 
             version++;
-            var cpu = Environment.CpuUsage.TotalTime;
+            cpu = Environment.CpuUsage.TotalTime;
             started = Stopwatch.GetTimestamp();
             await client.NotifyAsync("textDocument/didChange", new
             {
@@ -104,11 +113,13 @@ public static class Program
             compile.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
-        Console.WriteLine($"{name} ({lines.Length} lines)");
+        Console.WriteLine($"{name} ({lines.Length} lines; load average {loadBefore} before, {LoadAverage()} after)");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"open: first diagnostics, analysis ready",-38} {firstDiagnostics,8:0.00} ms, {firstAnalysis,8:0.00} ms"));
         Print("  Compilation.Create alone (parse+bind)", compile);
         Print("  hover on a layer", hover);
+        Print("  CPU time of a hover", cpuHover);
         Print("  diagnostics after a comment edit", afterComment);
+        Print("  CPU time of a comment edit", cpuComment);
         Print("  diagnostics after a layer edit", afterLayer);
         Print("  CPU time of a layer edit", cpuLayer);
     }
@@ -124,6 +135,19 @@ public static class Program
         samples.Sort();
         double At(double q) => samples[Math.Min(samples.Count - 1, (int)(q * samples.Count))];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what,-38} p50 {At(0.5),8:0.00} ms   p95 {At(0.95),8:0.00} ms   max {samples[^1],8:0.00} ms   (n={samples.Count})"));
+    }
+
+    /// <summary>The 1, 5 and 15 minute load averages (the other processes sharing the cores), where the system tells them.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
     }
 
     private static string FindRoot()

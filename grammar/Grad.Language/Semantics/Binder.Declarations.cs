@@ -188,7 +188,7 @@ public sealed partial class Binder
         var widths = new int[layers.Count + 1]; // widths[l] = the width of a^l (0 when unknown)
         widths[0] = inputWidth ?? 0;
         var labels = new Dictionary<string, Symbol>(StringComparer.Ordinal);
-        var boundSyntax = new HashSet<NetworkItemSyntax>();
+        var boundSyntax = new HashSet<NetworkItemSyntax>(ReferenceEqualityComparer.Instance);
         var parameterCount = 0L;
         for (var i = 0; i < layers.Count && !tooLarge; i++)
         {

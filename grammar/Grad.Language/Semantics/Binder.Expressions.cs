@@ -18,8 +18,8 @@ public sealed partial class Binder
     private void EvaluateConstants(GradFileSyntax file)
     {
         var lets = file.Declarations.OfType<LetDeclarationSyntax>().Where(IsPrimary).ToDictionary(l => l.Name!.Text, StringComparer.Ordinal);
-        var done = new HashSet<LetDeclarationSyntax>();
-        var onPath = new Dictionary<LetDeclarationSyntax, int>(); // index in path
+        var done = new HashSet<LetDeclarationSyntax>(ReferenceEqualityComparer.Instance);
+        var onPath = new Dictionary<LetDeclarationSyntax, int>(ReferenceEqualityComparer.Instance); // index in path
         var order = new List<LetDeclarationSyntax>();
         var path = new List<(LetDeclarationSyntax Let, Identifier[] Names, int Next)>();
         foreach (var root in lets.Values.OrderBy(l => l.Span.Start))

@@ -20,7 +20,7 @@ public sealed partial class Binder
     private readonly Dictionary<Symbol, List<Symbol>> parametersByCost = new(ReferenceEqualityComparer.Instance); // a minimize run looks up its cost's parameters
     private readonly List<SymbolReference> references = [];
     private readonly Dictionary<string, Symbol> globals = new(StringComparer.Ordinal);
-    private readonly Dictionary<DeclarationSyntax, Symbol> declarationSymbols = [];
+    private readonly Dictionary<DeclarationSyntax, Symbol> declarationSymbols = new(ReferenceEqualityComparer.Instance); // by identity: a record hashes its whole tree
 
     // Constants: folded values, and the ones being evaluated (for cycle detection).
     private readonly Dictionary<string, double?> constantValues = new(StringComparer.Ordinal);

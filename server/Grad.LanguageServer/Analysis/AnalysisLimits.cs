@@ -52,9 +52,10 @@ public static class AnalysisLimits
         || (exception is AggregateException aggregate && aggregate.InnerExceptions.All(IsResourceExhaustion));
 
     /// <summary>
-    /// Runs work on a thread of its own, never on the thread pool: work that blocks (a file that
-    /// never ends) or runs long cannot starve the requests and the other documents.
+    /// Runs work on a thread of its own (<see cref="DedicatedThreads"/>), never on the thread pool: work
+    /// that blocks (a file that never ends) or runs long cannot starve the requests and the other
+    /// documents. Inside, <see cref="TaskScheduler.Current"/> is the default one (HideScheduler).
     /// </summary>
     public static Task<T> OnOwnThread<T>(Func<T> work) =>
-        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach | TaskCreationOptions.HideScheduler, DedicatedThreads.Instance);
 }
