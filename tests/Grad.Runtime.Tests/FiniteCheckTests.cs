@@ -1,0 +1,35 @@
+using Grad.Runtime.Runs;
+
+namespace Grad.Runtime.Tests;
+
+/// <summary>The divergence check after every update (<see cref="Runner.AllFinite"/>), which looks at a vector of parameters at a time.</summary>
+public sealed class FiniteCheckTests
+{
+    public static TheoryData<double> NotFinite => [double.NaN, double.PositiveInfinity, double.NegativeInfinity, -double.NaN];
+
+    [Theory]
+    [MemberData(nameof(NotFinite))]
+    public void One_value_that_is_not_finite_anywhere_in_any_length_is_found(double bad)
+    {
+        for (var length = 1; length <= 21; length++)
+        {
+            for (var position = 0; position < length; position++)
+            {
+                var values = Enumerable.Range(0, length).Select(i => (i - 7) * 1e307).ToArray();
+                values[position] = bad;
+                Assert.False(Runner.AllFinite(values), $"length {length}, position {position}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Finite_extremes_pass_the_check()
+    {
+        double[] extremes = [double.MaxValue, -double.MaxValue, double.Epsilon, -double.Epsilon, 0.0, -0.0, 1e-310, 2.2250738585072014e-308];
+        for (var length = 0; length <= 21; length++)
+        {
+            var values = Enumerable.Range(0, length).Select(i => extremes[i % extremes.Length]).ToArray();
+            Assert.True(Runner.AllFinite(values), $"length {length}");
+        }
+    }
+}
