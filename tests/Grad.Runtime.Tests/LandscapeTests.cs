@@ -182,6 +182,43 @@ public sealed class LandscapeTests
     }
 
     [Fact]
+    public void WithATimeBudgetTheResolutionIsLoweredUntilItsPassesFitAtTheFirstPassesTime()
+    {
+        Assert.Equal((4, null), LossLandscapes.WithinTime(4, null, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(0.25)));
+        var (lowered, note) = LossLandscapes.WithinTime(21, null, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(0.25));
+        Assert.Equal(4, lowered); // 4 + 16 = 20 passes of 10 ms fit 0.25 s; 5 + 25 = 30 would not
+        Assert.Equal("resolution lowered from 21 to 4: (N + N²) passes of 10 ms must stay within the time budget of 0.25 s (docs/training.md)", note);
+        Assert.Equal(3, LossLandscapes.WithinTime(21, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(0.25)).Resolution);
+
+        // Computed: a pass that takes at least 10 ms under a budget of 0.25 s leaves at most N = 4, and the values are the loss at the points.
+        var (run, model, data, targets) = Bound();
+        var result = Train(run, null);
+        var start = NetworkModel.InitialParameters(run.Network!, model);
+        var final = result.FinalParameters;
+        double SlowLoss(double[] point)
+        {
+            Thread.Sleep(10);
+            return IndependentLoss(model, data, targets, point);
+        }
+
+        var landscape = LossLandscapes.Compute(new LandscapeRequest(21) { TimeBudget = TimeSpan.FromSeconds(0.25) }, model, start, final, [(0, start), (60, final)],
+            run.Seed, SlowLoss, 1);
+        Assert.InRange(landscape.Resolution, LandscapeRequest.MinResolution, 4);
+        Assert.Equal(landscape.Resolution + landscape.Resolution * landscape.Resolution, landscape.ForwardPasses);
+        Assert.StartsWith($"resolution lowered from 21 to {landscape.Resolution}: ", landscape.Note, StringComparison.Ordinal);
+        Assert.Equal(LandscapeRequest.LineFrom, landscape.Alphas[0]);
+        Assert.Equal(LandscapeRequest.LineTo, landscape.Alphas[^1]);
+        for (var k = 0; k < landscape.Alphas.Length; k++)
+        {
+            var alpha = landscape.Alphas[k];
+            Close(IndependentLoss(model, data, targets, [.. start.Zip(final, (a, b) => a + alpha * (b - a))]), landscape.LineLosses[k], $"α = {alpha}");
+        }
+
+        // Without a budget (the CLI) nothing is timed: the resolution asked for.
+        Assert.Equal(9, LossLandscapes.Compute(new LandscapeRequest(9), model, start, final, [(0, start), (60, final)], run.Seed, p => IndependentLoss(model, data, targets, p), 1).Resolution);
+    }
+
+    [Fact]
     public void TheLandscapeIsDrawnLikeACostsContourWithThePath()
     {
         var (run, _, _, _) = Bound();

@@ -29,15 +29,37 @@ export function readAnalysisSettings(read: SettingReader): AnalysisSettings {
   };
 }
 
+/** The loss landscape a run started from the editor computes (docs/training.md): `resolution` 0 computes none. */
+export interface LandscapeSettings {
+  /** Points along the line from the initial to the final weights, and per side of the plane (3 … 99), or 0. */
+  resolution: number;
+  /** The plane's directions: two filter-normalised random ones, or the path's top two principal ones. */
+  directions: 'random' | 'pca';
+}
+
+export const DEFAULT_LANDSCAPE_SETTINGS: LandscapeSettings = { resolution: 21, directions: 'random' };
+
+/** Reads the landscape settings; a resolution that `grad run --landscape` would refuse (and is not 0) takes the default. */
+export function readLandscapeSettings(read: SettingReader): LandscapeSettings {
+  const resolution = read('landscape.resolution');
+  const directions = read('landscape.directions');
+  return {
+    resolution: typeof resolution === 'number' && Number.isInteger(resolution) && (resolution === 0 || (resolution >= 3 && resolution <= 99))
+      ? resolution : DEFAULT_LANDSCAPE_SETTINGS.resolution,
+    directions: directions === 'random' || directions === 'pca' ? directions : DEFAULT_LANDSCAPE_SETTINGS.directions,
+  };
+}
+
 /**
  * Everything the server is told: the analysis settings, the resource limits (`grad.limits.NAME`,
  * whole numbers ≥ 1; the names are the server's, declared once in package.json and checked
- * against the server's list by a test) and the data file policy.
+ * against the server's list by a test), the data file policy and the landscape of editor runs.
  */
 export interface ServerSettings {
   analysis: AnalysisSettings;
   limits: Record<string, number>;
   data: { allowOutsideWorkspace: boolean };
+  landscape: LandscapeSettings;
 }
 
 /** Reads every setting the server takes; invalid limits are left out, other invalid values take their default. */
@@ -53,6 +75,7 @@ export function readServerSettings(read: SettingReader): ServerSettings {
     analysis: readAnalysisSettings(read),
     limits,
     data: { allowOutsideWorkspace: read('data.allowOutsideWorkspace') === true },
+    landscape: readLandscapeSettings(read),
   };
 }
 
@@ -74,10 +97,11 @@ function copy(settings: ServerSettings, trusted: boolean): ServerSettings {
     analysis: { ...settings.analysis },
     limits: { ...settings.limits },
     data: { allowOutsideWorkspace: trusted && settings.data.allowOutsideWorkspace },
+    landscape: { ...settings.landscape },
   };
 }
 
 /** Settings whose change needs a new server process (the others are sent to the running one). */
 export const RESTART_SETTINGS = ['grad.server.path', 'grad.dotnetPath'] as const;
 /** Sections sent to the running server when they change. */
-export const SERVER_SETTINGS_SECTIONS = ['grad.analysis', 'grad.limits', 'grad.data'] as const;
+export const SERVER_SETTINGS_SECTIONS = ['grad.analysis', 'grad.limits', 'grad.data', 'grad.landscape'] as const;

@@ -8,6 +8,12 @@ namespace Grad.Runtime.Training;
 /// </summary>
 public sealed record LandscapeRequest(int Resolution = LandscapeRequest.DefaultResolution, LandscapeDirections Directions = LandscapeDirections.Random)
 {
+    /// <summary>
+    /// The editor's time limit (its analysis budget; null in the CLI): the first forward pass is timed and the
+    /// resolution lowered until N + N² such passes fit, so that the landscape takes about this long at most.
+    /// </summary>
+    public TimeSpan? TimeBudget { get; init; }
+
     public const int DefaultResolution = 41;
     public const int MinResolution = 3;
     public const int MaxResolution = 99;

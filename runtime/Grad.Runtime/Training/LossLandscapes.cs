@@ -30,9 +30,23 @@ public static class LossLandscapes
             return loss(point);
         }
 
+        // The line's first point, α = −0.5 at every resolution; timed when the landscape has a time budget.
+        for (var i = 0; i < parameters; i++)
+        {
+            point[i] = start[i] + LandscapeRequest.LineFrom * (final[i] - start[i]);
+        }
+
+        var timer = System.Diagnostics.Stopwatch.StartNew();
+        var first = Loss();
+        if (request.TimeBudget is { } budget)
+        {
+            (n, note) = WithinTime(n, note, timer.Elapsed, budget);
+        }
+
         var alphas = ContourChart.Spaced(LandscapeRequest.LineFrom, LandscapeRequest.LineTo, n);
         var line = new double[n];
-        for (var k = 0; k < n; k++)
+        line[0] = first;
+        for (var k = 1; k < n; k++)
         {
             for (var i = 0; i < parameters; i++)
             {
@@ -93,6 +107,22 @@ public static class LossLandscapes
         }
 
         return (n, n < asked ? $"resolution lowered from {asked} to {n}: (N + N²) passes × {workPerPass:G3} (samples × parameters) must stay within {LandscapeRequest.MaxWork:G3} (docs/training.md)" : null);
+    }
+
+    /// <summary>
+    /// The resolution lowered (not below 3) until N + N² passes of <paramref name="pass"/> each fit <paramref name="budget"/>
+    /// (<see cref="LandscapeRequest.TimeBudget"/>), with the note that says so.
+    /// </summary>
+    public static (int Resolution, string? Note) WithinTime(int resolution, string? note, TimeSpan pass, TimeSpan budget)
+    {
+        var n = resolution;
+        while (n > LandscapeRequest.MinResolution && (n + (double)n * n) * pass.TotalSeconds > budget.TotalSeconds)
+        {
+            n--;
+        }
+
+        return n == resolution ? (n, note)
+            : (n, $"resolution lowered from {resolution} to {n}: (N + N²) passes of {pass.TotalMilliseconds:G3} ms must stay within the time budget of {budget.TotalSeconds:G3} s (docs/training.md)");
     }
 
     /// <summary>

@@ -182,11 +182,15 @@ public sealed class DocumentAnalyzer
     /// <summary>
     /// Runs one run now (a code lens, the command, or autoRun) and keeps its result; <paramref name="progress"/> is
     /// told how it goes (a live run), and with <paramref name="keepCancelled"/> a cancelled run answers (and keeps) its result so far.
+    /// With <paramref name="landscape"/> (a run started from the editor) a training run also computes the loss landscape of the settings.
     /// </summary>
-    public RunReport RunNow(DocumentSnapshot snapshot, BoundRun run, CancellationToken cancellationToken, IProgress<Runtime.Contracts.RunProgress>? progress = null, bool keepCancelled = false)
+    public RunReport RunNow(DocumentSnapshot snapshot, BoundRun run, CancellationToken cancellationToken, IProgress<Runtime.Contracts.RunProgress>? progress = null,
+        bool keepCancelled = false, bool landscape = false)
     {
         var key = ContentKeys.Run(snapshot.Compilation, run);
-        var report = Service.Run(snapshot.Compilation, run, new RunBudget(settings().Budget) { Progress = progress, KeepCancelled = keepCancelled }, cancellationToken);
+        var current = settings();
+        var budget = new RunBudget(current.Budget) { Progress = progress, KeepCancelled = keepCancelled, Landscape = landscape ? current.Landscape : null };
+        var report = Service.Run(snapshot.Compilation, run, budget, cancellationToken);
         RunResults.Set(snapshot.Uri, run.Name, key, report);
         return report;
     }

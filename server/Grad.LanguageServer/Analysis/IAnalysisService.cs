@@ -45,12 +45,19 @@ public sealed record RunBudget(TimeSpan Time, long? MaxSteps = null)
 {
     public IProgress<RunProgress>? Progress { get; init; }
 
-    /// <summary>The run driver for this budget: its time and steps, and the editor's cap on trace points.</summary>
+    /// <summary>
+    /// A training run also computes its loss landscape (a run started from the editor, <c>grad.landscape.resolution</c>):
+    /// after the run, within the landscape's own budget of forward passes, cancelled with the run.
+    /// </summary>
+    public Runtime.Training.LandscapeRequest? Landscape { get; init; }
+
+    /// <summary>The run driver for this budget: its time and steps, the editor's cap on trace points, and the landscape asked for.</summary>
     public RunDriver Driver() => new(new RunOptions
     {
         MaxSteps = MaxSteps is { } steps ? (int)Math.Min(steps, int.MaxValue) : null,
         TimeBudget = Time,
         MaxTracePoints = AnalysisLimits.TracePoints,
+        Landscape = Landscape,
     });
 
     /// <summary>

@@ -1,11 +1,13 @@
 using Grad.Language.Resources;
+using Grad.Runtime.Contracts;
+using Grad.Runtime.Training;
 using Newtonsoft.Json.Linq;
 
 namespace Grad.LanguageServer.Hosting;
 
 /// <summary>
 /// The user's settings, from initializationOptions <c>{analysis: {debounceMs, autoRun, budgetSeconds},
-/// limits: {parameters, …}, data: {allowOutsideWorkspace}, trusted}</c> and later
+/// limits: {parameters, …}, data: {allowOutsideWorkspace}, landscape: {resolution, directions}, trusted}</c> and later
 /// <c>workspace/didChangeConfiguration</c> (<c>{grad: {analysis: …, limits: …}}</c> or the same shape).
 /// <see cref="Trusted"/> is false in VS Code's Restricted Mode: no data file is read and no run runs.
 /// </summary>
@@ -15,6 +17,22 @@ public sealed record ServerSettings(int DebounceMs = 250, bool AutoRun = false, 
     public ResourceLimits Limits { get; init; } = ResourceLimits.Default;
 
     public TimeSpan Budget => TimeSpan.FromSeconds(BudgetSeconds);
+
+    /// <summary>The editor's default landscape resolution: 21 + 21² = 462 forward passes over the data (docs/training.md).</summary>
+    public const int DefaultLandscapeResolution = 21;
+
+    /// <summary><c>grad.landscape.resolution</c>: points along the line and per side of the plane; 0, no landscape.</summary>
+    public int LandscapeResolution { get; init; } = DefaultLandscapeResolution;
+
+    /// <summary><c>grad.landscape.directions</c>: the plane's directions.</summary>
+    public LandscapeDirections LandscapeDirections { get; init; } = LandscapeDirections.Random;
+
+    /// <summary>
+    /// The loss landscape a training run started from the editor computes, or null (resolution 0): the request of
+    /// <c>grad run --landscape N --landscape-dirs D</c> (docs/training.md), its resolution lowered to fit the analysis budget.
+    /// </summary>
+    public LandscapeRequest? Landscape => LandscapeResolution == 0 ? null
+        : new LandscapeRequest(LandscapeResolution, LandscapeDirections) { TimeBudget = Budget };
 
     /// <summary>The settings with whatever the JSON gives; missing or ill-typed values keep their current value.</summary>
     public ServerSettings With(JToken? settings)
@@ -45,6 +63,20 @@ public sealed record ServerSettings(int DebounceMs = 250, bool AutoRun = false, 
         if (data?["allowOutsideWorkspace"] is JValue { Type: JTokenType.Boolean } outside)
         {
             result = result with { AllowDataOutsideWorkspace = outside.Value<bool>() };
+        }
+
+        var landscape = (root["grad"] as JObject)?["landscape"] as JObject ?? root["landscape"] as JObject;
+        // 0 turns landscapes off; otherwise a whole number that --landscape takes (3 … 99); anything else keeps the current value.
+        if (landscape?["resolution"] is JValue { Type: JTokenType.Integer or JTokenType.Float } resolutionValue
+            && resolutionValue.Value<double>() is var resolution && Math.Floor(resolution) == resolution
+            && (resolution == 0 || resolution is >= LandscapeRequest.MinResolution and <= LandscapeRequest.MaxResolution))
+        {
+            result = result with { LandscapeResolution = (int)resolution };
+        }
+
+        if (landscape?["directions"] is JValue { Type: JTokenType.String } directions && directions.Value<string>() is "random" or "pca")
+        {
+            result = result with { LandscapeDirections = directions.Value<string>() == "pca" ? LandscapeDirections.Pca : LandscapeDirections.Random };
         }
 
         var analysis = (root["grad"] as JObject)?["analysis"] as JObject ?? root["analysis"] as JObject;

@@ -77,7 +77,7 @@ test('the client gets the resolved command line, id "grad" and the settings as i
   assert.equal(client.serverOptions.command, dotnet);
   assert.deepEqual(client.serverOptions.args, [dll, '--stdio']);
   assert.deepEqual(client.clientOptions.initializationOptions,
-    { analysis: { debounceMs: 0, autoRun: true, budgetSeconds: 3 }, limits: {}, data: { allowOutsideWorkspace: false }, trusted: true });
+    { analysis: { debounceMs: 0, autoRun: true, budgetSeconds: 3 }, limits: {}, data: { allowOutsideWorkspace: false }, landscape: { resolution: 21, directions: 'random' }, trusted: true });
   assert.deepEqual(client.clientOptions.documentSelector.map((s: { language: string }) => s.language), ['grad', 'grad']);
   assert.ok(client.started);
   assert.deepEqual(recorded.errors, []);
@@ -150,9 +150,14 @@ test('changed analysis settings go to the running server; a changed server path 
   settings.set('analysis.debounceMs', 40);
   changeConfiguration('grad.analysis.debounceMs');
   assert.deepEqual(first.notificationsSent, [{ method: 'workspace/didChangeConfiguration',
-    params: { settings: { grad: { analysis: { debounceMs: 40, autoRun: false, budgetSeconds: 10 }, limits: {}, data: { allowOutsideWorkspace: false } } } } }]);
+    params: { settings: { grad: { analysis: { debounceMs: 40, autoRun: false, budgetSeconds: 10 }, limits: {}, data: { allowOutsideWorkspace: false }, landscape: { resolution: 21, directions: 'random' } } } } }]);
   changeConfiguration('editor.fontSize');
   assert.equal(first.notificationsSent.length, 1, 'unrelated settings are not sent');
+  settings.set('landscape.resolution', 0);
+  settings.set('landscape.directions', 'pca');
+  changeConfiguration('grad.landscape.resolution');
+  assert.deepEqual((first.notificationsSent.at(-1) as { params: { settings: { grad: { landscape: unknown } } } }).params.settings.grad.landscape,
+    { resolution: 0, directions: 'pca' });
   changeConfiguration('grad.server.path');
   await new Promise((r) => setTimeout(r, 10));
   assert.ok(first.stopped, 'the old server was stopped');
@@ -276,11 +281,11 @@ test('in Restricted Mode the server is told so (no data file, no run) and granti
   await extension.activate(context(path.join(tmp, 'ext')));
   const restricted = recorded.clients[0];
   assert.deepEqual(restricted.clientOptions.initializationOptions,
-    { analysis: { debounceMs: 250, autoRun: false, budgetSeconds: 10 }, limits: { layers: 50 }, data: { allowOutsideWorkspace: false }, trusted: false });
+    { analysis: { debounceMs: 250, autoRun: false, budgetSeconds: 10 }, limits: { layers: 50 }, data: { allowOutsideWorkspace: false }, landscape: { resolution: 21, directions: 'random' }, trusted: false });
   settings.set('limits', { layers: 60 });
   changeConfiguration('grad.limits.layers');
   assert.deepEqual(restricted.notificationsSent.at(-1), { method: 'workspace/didChangeConfiguration',
-    params: { settings: { grad: { analysis: { debounceMs: 250, autoRun: false, budgetSeconds: 10 }, limits: { layers: 60 }, data: { allowOutsideWorkspace: false } } } } });
+    params: { settings: { grad: { analysis: { debounceMs: 250, autoRun: false, budgetSeconds: 10 }, limits: { layers: 60 }, data: { allowOutsideWorkspace: false }, landscape: { resolution: 21, directions: 'random' } } } } });
 
   grantTrust();
   await new Promise((r) => setTimeout(r, 10));

@@ -33,7 +33,8 @@ test('language, grammar, snippets, configuration and icons exist and parse', () 
 test('the settings are the ones the extension reads, and one per server limit', () => {
   const keys = Object.keys(pkg.contributes.configuration.properties);
   assert.deepEqual(keys.filter((k) => !k.startsWith('grad.limits.')).sort(), [
-    'grad.analysis.autoRun', 'grad.analysis.budgetSeconds', 'grad.analysis.debounceMs', 'grad.data.allowOutsideWorkspace', 'grad.dotnetPath', 'grad.server.path', 'grad.trace.server']);
+    'grad.analysis.autoRun', 'grad.analysis.budgetSeconds', 'grad.analysis.debounceMs', 'grad.data.allowOutsideWorkspace', 'grad.dotnetPath',
+    'grad.landscape.directions', 'grad.landscape.resolution', 'grad.server.path', 'grad.trace.server']);
   // The limits' names and defaults are the server's (ResourceLimits.All); a C# test checks them against package.json.
   assert.deepEqual(keys.filter((k) => k.startsWith('grad.limits.')).sort(), [
     'grad.limits.activations', 'grad.limits.dataFileBytes', 'grad.limits.dataValues', 'grad.limits.expressionNodes',

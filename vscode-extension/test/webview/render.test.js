@@ -4,7 +4,9 @@
 // ever downloaded). Checks that every chart is drawn, the legends name the runs, hovering shows the server's text of
 // the values, dragging and scrolling zoom, the theme switch redraws, the CSP holds with nothing loaded from anywhere
 // but the page's own files, and the cost's level sets are drawn behind the paths; and that the first render of a
-// file before any run (test/fixtures/initial-panel.json) draws every network's ‖δˡ‖ at its initial weights.
+// file before any run (test/fixtures/initial-panel.json) draws every network's ‖δˡ‖ at its initial weights; and that a
+// run's loss landscape (test/fixtures/landscape-panel.json: the server's grad/panel after a code-lens run of
+// examples/landscape.grad, written by LandscapeRunTests) draws its 1-D line and its 2-D level sets with the projected path.
 // Saves screenshots to artifacts/webview/.
 // Needs: npm run build (dist/webview) and npm run build:tests (out/src). Skips when playwright-core or Chromium is missing.
 // Env: GRAD_E2E_DIR (default ~/.cache/grad-e2e), CHROMIUM, OUT_DIR (default artifacts/webview),
@@ -336,5 +338,99 @@ test('the first render, before any run: every network\'s ‖δˡ‖ at its initi
     assert.match(await first.locator('body').innerText(), /No run results for this file yet/);
   } finally {
     await first.close();
+  }
+});
+
+/** A page of its own for another fixture: the panel's HTML with the bundled script, drawn in dark. */
+async function openPanel(panelData, prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  for (const f of ['gradientFlow.js', 'gradientFlow.css']) fs.copyFileSync(path.join(EXT, 'dist', 'webview', f), path.join(dir, f));
+  const url = (f) => `file://${path.join(dir, f)}`;
+  fs.writeFileSync(path.join(dir, 'panel.html'), renderPanelHtml(panelData, { cspSource: 'file:', nonce: 'dGVzdC1ub25jZS0xMjM0', scriptUri: url('gradientFlow.js'), styleUri: url('gradientFlow.css'), theme: 'dark' }));
+  const opened = await browser.newPage({ viewport: { width: 1200, height: 900 }, deviceScaleFactor: 1 });
+  const errors = [];
+  opened.on('pageerror', (e) => errors.push(e.message));
+  opened.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await opened.goto(url('panel.html'));
+  await opened.waitForSelector('body[data-charts-drawn]', { timeout: 15000 });
+  return { opened, errors };
+}
+
+test('a run\'s loss landscape: the line along α and the level sets on the plane with the projected path', { skip: missing }, async () => {
+  const landscape = fixture('landscape-panel.json');
+  const walk = landscape.sections.find((s) => s.run === 'walk');
+  const line = walk.charts.find((c) => c.id === 'landscape-line-0');
+  const plane = walk.charts.find((c) => c.id === 'landscape-0');
+  assert.ok(line && plane, 'the server sent both landscape charts');
+  assert.equal(line.xs.length, 21, 'resolution 21: 21 points along α');
+  assert.deepEqual([line.xs[0], line.xs.at(-1)], [-0.5, 1.5]);
+  const { opened, errors } = await openPanel(landscape, 'grad-webview-landscape-');
+  try {
+    const ids = landscape.sections.flatMap((s) => s.charts.map((c) => c.id));
+    assert.equal(await opened.evaluate(() => document.body.dataset.chartsDrawn), String(ids.length));
+    const captions = await opened.locator('figure.grad-chart figcaption').allInnerTexts();
+    assert.ok(captions.includes(line.title) && captions.includes(plane.title), captions.join(' | '));
+    const ink = (id) => opened.evaluate((chartId) => {
+      const canvas = document.querySelector(`#chart-${chartId} canvas`);
+      const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let drawn = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) drawn++;
+      return { width: canvas.width, height: canvas.height, drawn };
+    }, id);
+    for (const id of ['landscape-line-0', 'landscape-0']) {
+      const drawn = await ink(id);
+      assert.ok(drawn.width > 200 && drawn.height > 100 && drawn.drawn > drawn.width * 2, `${id}: ${JSON.stringify(drawn)}`);
+    }
+
+    // The line: its legend names the run, and hovering a point shows α and the server's text of the loss there.
+    await opened.locator('#chart-landscape-line-0 .u-over').scrollIntoViewIfNeeded();
+    const lineBox = await opened.locator('#chart-landscape-line-0 .u-over').boundingBox();
+    await opened.mouse.move(lineBox.x + lineBox.width * 0.75, lineBox.y + lineBox.height / 2);
+    const rows = await opened.$$eval('#chart-landscape-line-0 .u-legend tr', (trs) => trs.map((r) => [r.querySelector('th')?.textContent.trim(), r.querySelector('td')?.textContent.trim()]));
+    assert.deepEqual(rows.map(([label]) => label), [line.xLabel, line.series[0].label]);
+    const at = line.xs.indexOf(Number(rows[0][1]));
+    assert.ok(at >= 0, `hovered α = ${rows[0][1]}`);
+    assert.equal(rows[1][1], line.series[0].texts[at], `the loss at α = ${line.xs[at]}`);
+
+    // The plane: every level line is drawn behind the path, and the path's projected points have ink at their pixel.
+    const { contour } = plane;
+    assert.ok(contour.lines.length >= 10, `${contour.lines.length} level lines`);
+    assert.equal(await opened.$eval('#chart-landscape-0 .grad-plot', (e) => e.dataset.contourLines), String(contour.lines.length));
+    const inkAt = (points) => opened.evaluate(({ points, window }) => {
+      const canvas = document.querySelector('#chart-landscape-0 canvas');
+      const over = document.querySelector('#chart-landscape-0 .u-over').getBoundingClientRect();
+      const box = canvas.getBoundingClientRect();
+      const scale = canvas.width / box.width;
+      const ctx = canvas.getContext('2d');
+      return points.filter(([x, y]) => {
+        const px = Math.round((over.left - box.left + ((x - window.xMin) / (window.xMax - window.xMin)) * over.width) * scale);
+        const py = Math.round((over.top - box.top + ((window.yMax - y) / (window.yMax - window.yMin)) * over.height) * scale);
+        const pixels = ctx.getImageData(px - 1, py - 1, 3, 3).data;
+        for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) return true;
+        return false;
+      }).length;
+    }, { points, window: contour.window });
+    const levelPoints = contour.lines.flatMap((l) => l.xs.map((x, k) => [x, l.ys[k]]));
+    assert.ok(levelPoints.length > 100, `${levelPoints.length} level-line points`);
+    assert.ok(await inkAt(levelPoints) >= 0.95 * levelPoints.length, 'the level lines are drawn');
+    const walkPath = plane.series[0];
+    assert.equal(walkPath.label, 'walk');
+    assert.deepEqual([walkPath.steps[0], walkPath.steps.at(-1)], [0, 300]);
+    assert.deepEqual([walkPath.xs.at(-1), walkPath.ys.at(-1)], [0, 0], 'the path ends at the final weights, the plane\'s origin');
+    const pathPoints = walkPath.xs.map((x, k) => [x, walkPath.ys[k]]);
+    assert.equal(await inkAt(pathPoints), pathPoints.length, 'every projected point of the path is drawn');
+
+    // Hovering the origin shows the path's last point: the step and the server's text of its coordinates.
+    const { xMin, xMax, yMin, yMax } = contour.window;
+    await opened.locator('#chart-landscape-0 .u-over').scrollIntoViewIfNeeded();
+    const planeBox = await opened.locator('#chart-landscape-0 .u-over').boundingBox();
+    await opened.mouse.move(planeBox.x + ((0 - xMin) / (xMax - xMin)) * planeBox.width, planeBox.y + ((yMax - 0) / (yMax - yMin)) * planeBox.height);
+    assert.equal(await opened.locator('#chart-landscape-0 .grad-readout').innerText(),
+      `walk · step 300 · ${plane.xParam} = ${walkPath.xTexts.at(-1)}, ${plane.yParam} = ${walkPath.yTexts.at(-1)}`);
+    assert.deepEqual(errors, []);
+    fs.mkdirSync(OUT, { recursive: true });
+    await opened.locator('#chart-landscape-0').screenshot({ path: path.join(OUT, 'landscape.png') });
+  } finally {
+    await opened.close();
   }
 });

@@ -19,7 +19,8 @@ namespace Grad.LanguageServer.Features.Runs;
 /// <c>grad.run</c> (workspace/executeCommand, args [uri, runName?]): runs in the background within
 /// the budget, cancellable with <c>$/cancelRequest</c>, returns the run's JSON object (a sweep's name:
 /// <c>{"sweep", "runs"}</c> with its members'; without a name, the whole <c>grad run --json</c> object), then refreshes diagnostics, hovers, hints and
-/// lenses. <c>grad/runResults</c> {uri}: the whole object from the results the server has.
+/// lenses. A training run also computes its loss landscape when <c>grad.landscape.resolution</c> is not 0 (after the run, cancelled
+/// with it; the panel draws it). <c>grad/runResults</c> {uri}: the whole object from the results the server has.
 /// <c>grad/panel</c> {uri}: the Gradient Flow panel's charts and numbers (<see cref="PanelCharts"/>).
 /// <c>grad/runAt</c> {textDocument, position}: the run whose declaration holds the position.
 /// </summary>
@@ -191,7 +192,7 @@ public sealed class RunsFeature
         {
             context.Log.Info($"running {run.Name} in {snapshot.Uri}");
             // Cancelled from its progress notification (or by a newer run of it), a run answers what it did; $/cancelRequest answers RequestCancelled.
-            var report = await AnalysisLimits.OnOwnThread(() => context.Analyzer.RunNow(snapshot, run, cancellation.Token, progress, keepCancelled: true)).ConfigureAwait(false);
+            var report = await AnalysisLimits.OnOwnThread(() => context.Analyzer.RunNow(snapshot, run, cancellation.Token, progress, keepCancelled: true, landscape: true)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             ending = report.StopReason == StopReason.Cancelled ? $"cancelled: {report.Summary}" : report.Summary;
             return report;
