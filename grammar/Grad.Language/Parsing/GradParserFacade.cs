@@ -11,8 +11,9 @@ namespace Grad.Language.Parsing;
 
 /// <summary>
 /// Lexes and parses a file into our own syntax model. Lexing goes through
-/// <see cref="AntlrInputStream"/>, whose indices are UTF-16 code units, so every span maps to
-/// LSP positions through <see cref="SourceText"/> without drift after an emoji.
+/// <see cref="RegionInputStream"/>, whose indices are UTF-16 code units (as
+/// <see cref="AntlrInputStream"/>'s), so every span maps to LSP positions through
+/// <see cref="SourceText"/> without drift after an emoji.
 /// </summary>
 public static class GradParserFacade
 {
@@ -24,7 +25,7 @@ public static class GradParserFacade
     /// <summary>All the tokens of the text, on every channel (the lexer never fails).</summary>
     internal static CommonTokenStream Lex(SourceText source)
     {
-        var lexer = new GradLexer(new AntlrInputStream(source.Text));
+        var lexer = new GradLexer(new RegionInputStream(source.Text, 0, source.Length));
         lexer.RemoveErrorListeners();
         var tokenStream = new CommonTokenStream(lexer);
         tokenStream.Fill();
