@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Grad.Language.Semantics;
 using Grad.Runtime.Numerics;
 
@@ -187,6 +188,7 @@ public sealed unsafe partial class Backprop
         x[..(batch * Model.InputWidth)].CopyTo(input);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ReadOnlySpan<double> LayerInput(int layer) =>
         layer == 0 ? input.AsSpan(0, BatchSize * Model.InputWidth) : (cures?.Outputs[layer - 1] ?? activations[layer - 1]).AsSpan(0, BatchSize * Model.Layers[layer - 1].Units);
 
@@ -338,6 +340,7 @@ public sealed unsafe partial class Backprop
     }
 
     /// <summary>A dense layer small enough for <see cref="SmallDense"/>'s fused sweeps, in a network without residual blocks or norm layers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool IsNarrow(LayerShape shape, int batch) => cures is null && UseSmallKernels && SmallDense.Fits(batch, shape.Units, shape.InputUnits);
 
     /// <summary>Z = X·Wᵀ, then + b on every row: plain loops for small layers, else the blocked GEMM.</summary>

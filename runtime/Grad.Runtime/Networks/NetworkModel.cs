@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Grad.Language.Semantics;
 using Grad.Runtime.Numerics;
 
@@ -15,7 +16,11 @@ public sealed record LayerShape(
     int Index, int Units, int InputUnits, Activation Activation, string? Label, int WeightOffset, int BiasOffset,
     LayerKind Kind = LayerKind.Dense, int? ResidualFrom = null)
 {
-    public int WeightCount => Kind == LayerKind.Dense ? checked(Units * InputUnits) : Units;
+    public int WeightCount
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Kind == LayerKind.Dense ? checked(Units * InputUnits) : Units;
+    }
 
     public bool IsNorm => Kind != LayerKind.Dense;
 }

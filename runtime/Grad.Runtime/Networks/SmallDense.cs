@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Grad.Language.Semantics;
 using Grad.Runtime.Numerics;
 
@@ -15,6 +16,7 @@ internal static unsafe class SmallDense
     /// <summary>Products with at most this many multiply-adds take these loops.</summary>
     public const long MaxWork = 2048;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Fits(int batch, int units, int fanIn) => (long)batch * units * fanIn <= MaxWork;
 
     /// <summary>Z = X·Wᵀ, then + b: z[i, j] = (0 + Σ_p x[i, p]·w[j, p]) + b[j].</summary>
@@ -149,6 +151,7 @@ internal static unsafe class SmallDense
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double Dot(double* a, double* b, int length)
     {
         var total = 0.0;
@@ -168,6 +171,7 @@ internal static unsafe class SmallDense
     }
 
     /// <summary>0 + Σ over blocks of the fused chain Σ a[p]·b[p] (α = 1, so α·sum is sum).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         var total = 0.0;

@@ -201,6 +201,12 @@ public static unsafe class Gemm
     }
 
     /// <summary>The reference order, for matrices too small to be worth packing.</summary>
+    /// <remarks>
+    /// This loop, the packing and the macro-kernel are compiled optimised at their first call, like the
+    /// micro-kernels: the CLI runs for a second or so, and otherwise they began as tier-0 code with
+    /// on-stack replacement (PackB's Vector256 code is not precompiled by ReadyToRun).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplySmall(int m, int n, int k, double* a, int aRow, int aCol, double* b, int bRow, int bCol, double* c, int ldc, double alpha)
     {
         for (var i = 0; i < m; i++)
@@ -225,6 +231,7 @@ public static unsafe class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(double* a, int aRow, int aCol, int ic, int pc, int mc, int kc, double* packed, int rowTile)
     {
         for (var strip = 0; strip < mc; strip += rowTile)
@@ -250,6 +257,7 @@ public static unsafe class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(double* b, int bRow, int bCol, int pc, int jc, int kc, int nc, double* packed, int columnTile)
     {
         for (var strip = 0; strip < nc; strip += columnTile)
@@ -285,6 +293,7 @@ public static unsafe class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel(int mc, int nc, int kc, double* ap, double* bp, double* c, int ldc, double alpha, bool wide)
     {
         var rowTile = wide ? 8 : 6;
