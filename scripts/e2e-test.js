@@ -19,8 +19,9 @@
 //  10. the what-if panel of run deep (Grad: What If…): moving the lr slider re-runs it, the overlay's what-if is
 //      that lr, Apply writes `optimizer sgd(lr = …)` into the document and one Undo takes it back
 //  11. live.grad (written into the workspace): with the Gradient Flow panel open, ▶ Run streams the run: a
-//      progress notification with the step and loss, the panel's heatmap of the run so far; Cancel stops it and
-//      the summary says "cancelled"
+//      progress notification with the step and loss, the panel's heatmap of the run so far
+//      (updated in place: data posted to the same page); Cancel stops it and the summary says "cancelled"
+//  12. landscape.grad: ▶ Run computes the run's loss landscape and the panel draws it (level sets with the path, the line)
 //  9. errors/bad.grad: a squiggle and a Problems entry
 //  Screenshots + result.json in $OUT_DIR (default artifacts/e2e). Exit code 0 = every check passed.
 // Env: GRAD_E2E_DIR (default ~/.cache/grad-e2e; scripts/e2e-setup.sh fills it), VSIX, OUT_DIR, CHROMIUM,
@@ -631,25 +632,41 @@ async function main() {
       await lens.click();
       const progress = page.locator('.notification-toast', { hasText: 'Grad: running fit' }).first();
       await progress.waitFor({ state: 'visible', timeout: 60000 });
-      // The panel draws the run so far while it goes (the page is redrawn with each update: poll it).
+      // The panel draws the run so far while it goes, in place: the page posted to (data-updates counts the
+      // updates) keeps a mark set on its window at the first one (a reloaded page would lose it).
       let noticeText = '';
       let drawn = 0;
-      for (let waited = 0; waited < 60000 && !(/Running: step [1-9]\d* of/.test(noticeText) && drawn > 0); waited += 300) {
-        for (const frame of page.frames()) {
+      let livePage;
+      let firstStep = -1;
+      let lastStep = -1;
+      let updates = 0;
+      const stepOf = (text) => Number((/Running: step (\d+) of/.exec(text) || [])[1] ?? -1);
+      for (let waited = 0; waited < 60000 && !(lastStep > firstStep && firstStep >= 0 && updates >= 2 && drawn > 0); waited += 300) {
+        for (const frame of livePage ? [livePage] : page.frames()) {
           try {
             const notice = frame.locator('.grad-notice', { hasText: 'Running: step' });
             if (await notice.count() === 0 || await frame.locator('body[data-charts-drawn]').count() === 0) continue;
             noticeText = await notice.innerText();
             drawn = await frame.locator('figure.grad-chart-heatmap canvas').count();
-          } catch (_) { /* detached while reloading */ }
+            if (!livePage) {
+              livePage = frame;
+              firstStep = stepOf(noticeText);
+              await frame.evaluate(() => { window.e2eMark = 'this page'; });
+            }
+            lastStep = stepOf(noticeText);
+            updates = Number(await frame.evaluate(() => (window.e2eMark === 'this page' ? document.body.dataset.updates ?? 0 : -1)));
+          } catch (_) { /* detached */ }
         }
         await page.waitForTimeout(300);
       }
       result.liveNotice = noticeText;
+      result.liveUpdates = { firstStep, lastStep, updates };
       await shot('08-live-run.png');
       const stillRunning = await progress.isVisible();
       check('the panel shows the run so far (its heatmap) while it runs', /Running: step \d+ of 5000000/.test(noticeText) && drawn > 0 && stillRunning,
         `notice "${noticeText}", ${drawn} heatmap canvas(es), progress still shown: ${stillRunning}`);
+      check('the panel updates in place while the run goes (posted data, the same page)', updates >= 2 && lastStep > firstStep,
+        `step ${firstStep} → ${lastStep} on one page, ${updates} update(s) (−1: the page was reloaded)`);
       const progressText = (await progress.innerText()).replace(/\s+/g, ' ');
       softCheck('the progress notification says the step and the loss', /step \d+ of 5000000 · loss/.test(progressText), progressText);
       await progress.hover();
@@ -661,6 +678,34 @@ async function main() {
       await shot('09-live-cancelled.png');
       check('Cancel in the progress notification stops the run, and its summary says it was cancelled', /fit: cancelled, \d+ steps/.test(summaryText), summaryText);
       mark('live run checked');
+    });
+
+    // --- 12. examples/landscape.grad: ▶ Run computes the run's loss landscape (grad.landscape.resolution, 21 by
+    // default) and the panel draws it: the plane's level sets with the path, and the line from θ0 to θT ---------
+    await section('landscape', async () => {
+      await page.keyboard.press('Escape');
+      await page.locator('.tabs-container .tab', { hasText: 'seed.grad' }).first().click();
+      await openFile('landscape.grad');
+      const landscape = editorFor('landscape.grad');
+      await command('Grad: Show Gradient Flow');
+      await findFrame('h1', 'Gradient flow: landscape.grad', 60000);
+      const lens = page.locator(`${landscape} .codelens-decoration a`, { hasText: /Run/ }).first();
+      await lens.waitFor({ timeout: 60000 });
+      const started = Date.now();
+      await lens.click();
+      const frame = await findFrame('figcaption', 'run walk: loss landscape around the final weights', 30000);
+      const seconds = (Date.now() - started) / 1000;
+      await frame.waitForSelector('#chart-landscape-0 .grad-plot[data-contour-lines]', { timeout: 10000 });
+      const contourLines = Number(await frame.locator('#chart-landscape-0 .grad-plot').getAttribute('data-contour-lines'));
+      const canvases = await frame.locator('#chart-landscape-0 canvas, #chart-landscape-line-0 canvas').count();
+      const lineCaption = await frame.locator('#chart-landscape-line-0 figcaption').innerText();
+      result.landscape = { seconds, contourLines, canvases, lineCaption };
+      await frame.locator('#chart-landscape-0').scrollIntoViewIfNeeded();
+      await shot('10-landscape.png');
+      check('after ▶ Run of landscape.grad the panel draws its loss landscape (level sets with the path, and the line)',
+        contourLines > 0 && canvases >= 2 && /loss along θ0 \+ α\(θT − θ0\)/.test(lineCaption),
+        `${contourLines} level lines, ${canvases} canvases, "${lineCaption}", ${seconds.toFixed(1)} s after the click`);
+      mark('landscape checked');
     });
 
     // --- 9. diagnostics in a file with an error --------------------------------------------------------

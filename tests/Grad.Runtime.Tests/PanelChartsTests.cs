@@ -2,6 +2,7 @@ using Grad.Language;
 using Grad.Runtime.Analysis;
 using Grad.Runtime.Charts;
 using Grad.Runtime.Contracts;
+using Grad.Runtime.Live;
 using Grad.Runtime.Runs;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -102,6 +103,50 @@ public class PanelChartsTests
         Assert.Equal("0", (string)chart["series"]![0]!["texts"]![0]!);
         Assert.Equal("Zeros are not drawn on the log scale.", (string)chart["note"]!);
         Assert.Equal(["1", "2", "3 out"], chart["xTicks"]!.Select(t => (string)t["label"]!));
+    }
+
+    /// <summary>
+    /// A live run's panels so far (<see cref="LiveRun"/>, what <c>grad/runProgress</c> sends) at steps 30, 90, 150 and 210 of
+    /// examples/landscape.grad: one shape (the same charts) whose loss curve and heatmap grow. The webview test posts them
+    /// to the page in turn (vscode-extension/test/fixtures/live-panels.json) and sees the charts grow in place.
+    /// </summary>
+    [Fact]
+    public void A_live_runs_panels_keep_their_shape_while_the_loss_curve_and_heatmap_grow()
+    {
+        var path = Repo.PathOf(Path.Combine("examples", "landscape.grad"));
+        var compilation = Compilation.Create(File.ReadAllText(path), path);
+        var run = compilation.Program.Runs.Single();
+        var live = new LiveRun(run);
+        int[] steps = [30, 90, 150, 210];
+        var updates = new JArray();
+        var listener = new Listener(progress =>
+        {
+            live.Add(progress);
+            if (updates.Count < steps.Length && progress.Step >= steps[updates.Count])
+            {
+                updates.Add(new JObject { ["step"] = live.Step, ["message"] = live.Message, ["panel"] = live.Panel(compilation.Program, "landscape.grad") });
+            }
+        });
+        // A report at every step (no interval): the same panels on every machine.
+        new RunDriver(new RunOptions { ProgressInterval = TimeSpan.Zero }).Run(run, default, listener);
+        AssertFixture("live-panels.json", new JObject { ["updates"] = updates });
+
+        Assert.Equal(steps, updates.Select(u => (int)u["step"]!));
+        var ids = updates.Select(u => string.Join(" ", u["panel"]!["sections"]!.SelectMany(s => s["charts"]!).Select(c => $"{c["kind"]}:{c["id"]}"))).ToList();
+        Assert.Single(ids.Distinct());
+        Assert.Contains("heatmap:heatmap-0", ids[0], StringComparison.Ordinal);
+        JToken Chart(JToken update, string id) => update["panel"]!["sections"]!.SelectMany(s => s["charts"]!).Single(c => (string)c["id"]! == id);
+        var lengths = updates.Select(u => Chart(u, "compared-0")["xs"]!.Count()).ToList();
+        Assert.Equal(lengths.Order(), lengths);
+        Assert.True(lengths[^1] > lengths[0], string.Join(", ", lengths));
+        Assert.Equal(updates.Select(u => (double)(int)u["step"]!), updates.Select(u => (double)Chart(u, "compared-0")["xs"]!.Last()));
+        var heatmapSteps = updates.Select(u => Chart(u, "heatmap-0")["steps"]!.Count()).ToList();
+        Assert.True(heatmapSteps[^1] > heatmapSteps[0], string.Join(", ", heatmapSteps));
+    }
+
+    private sealed class Listener(Action<RunProgress> report) : IProgress<RunProgress>
+    {
+        public void Report(RunProgress value) => report(value);
     }
 
     private static void AssertFixture(string name, JObject panel)

@@ -79,8 +79,11 @@ export function axis(theme: Theme, label: string, extra: uPlot.Axis = {}): uPlot
   };
 }
 
+/** The x range of a chart's data now (a live run's data grows). */
+export type XBounds = () => [number, number];
+
 /** Scroll to zoom the step axis around the pointer, within the data's range. */
-export function wheelZoom(xMin: number, xMax: number): uPlot.Plugin {
+export function wheelZoom(bounds: XBounds): uPlot.Plugin {
   return {
     hooks: {
       ready: (u) => {
@@ -88,6 +91,7 @@ export function wheelZoom(xMin: number, xMax: number): uPlot.Plugin {
           e.preventDefault();
           const { min, max } = u.scales.x;
           if (min === undefined || max === undefined) return;
+          const [xMin, xMax] = bounds();
           const at = u.posToVal(u.cursor.left ?? u.over.clientWidth / 2, 'x');
           const factor = e.deltaY < 0 ? 0.8 : 1.25;
           const newMin = Math.max(xMin, at - (at - min) * factor);
@@ -100,13 +104,14 @@ export function wheelZoom(xMin: number, xMax: number): uPlot.Plugin {
 }
 
 /** Remembers the zoom; a double-click (uPlot resets the scale) forgets it. */
-export function rememberZoom(zoom: ZoomMemory, id: string, xMin: number, xMax: number): uPlot.Plugin {
+export function rememberZoom(zoom: ZoomMemory, id: string, bounds: XBounds): uPlot.Plugin {
   return {
     hooks: {
       setScale: (u, key) => {
         if (key !== 'x') return;
         const { min, max } = u.scales.x;
         if (min === undefined || max === undefined) return;
+        const [xMin, xMax] = bounds();
         zoom.set(id, min <= xMin && max >= xMax ? undefined : [min, max]);
       },
       ready: (u) => {
@@ -117,16 +122,27 @@ export function rememberZoom(zoom: ZoomMemory, id: string, xMin: number, xMax: n
   };
 }
 
+const lineUpdates = new WeakMap<uPlot, (chart: LineChart) => boolean>();
+
+/**
+ * Draws new data of a line chart in place (uPlot's setData: a live run's curve grows, the canvas stays); false when
+ * the chart changed shape (other series, scale or ticks) and must be drawn anew.
+ */
+export function updateLineChart(plot: uPlot, chart: LineChart): boolean {
+  return lineUpdates.get(plot)?.(chart) ?? false;
+}
+
 /** A line chart of the server's data; with `zoom`, a step axis zooms (drag, scroll) and the zoom is remembered. */
 export function lineChart(chart: LineChart, target: HTMLElement, width: number, theme: Theme, zoom?: ZoomMemory): uPlot {
-  const xMin = Math.min(...chart.xs);
-  const xMax = Math.max(...chart.xs);
+  // The chart drawn now: updateLineChart replaces it (the legend's texts and the log floor are read from it).
+  let current = chart;
+  const bounds: XBounds = () => [Math.min(...current.xs), Math.max(...current.xs)];
   const xLabels = new Map(chart.xTicks?.map((t) => [t.value, t.label]));
   // The legend's x row names what the runtime put on the axis: step, α (a loss landscape's line), δ or W (a histogram).
   const xName = chart.xTicks ? 'layer' : chart.xLabel;
   const options: uPlot.Options = {
     width, height: PLOT_HEIGHT,
-    scales: { x: { time: false }, y: chart.logY ? { distr: 3, log: 10, range: (_u, min, max) => logRange(min, max, chart.logFloor) } : {} },
+    scales: { x: { time: false }, y: chart.logY ? { distr: 3, log: 10, range: (_u, min, max) => logRange(min, max, current.logFloor) } : {} },
     axes: [
       axis(theme, chart.xLabel, chart.xTicks
         ? { splits: () => chart.xTicks!.map((t) => t.value), values: (_u, splits) => splits.map((s) => xLabels.get(s) ?? '') }
@@ -150,13 +166,22 @@ export function lineChart(chart: LineChart, target: HTMLElement, width: number, 
         spanGaps: true,
         points: { show: chart.xs.length <= 40, size: 6, fill: theme.series[i % theme.series.length] },
         // The server's text for the value under the cursor (every number arrives written).
-        value: (_u: uPlot, _v: number | null, _series: number, index: number | null) => (index === null ? '–' : s.texts[index] ?? '–'),
+        value: (_u: uPlot, _v: number | null, _series: number, index: number | null) => (index === null ? '–' : current.series[i].texts[index] ?? '–'),
       })),
     ],
     cursor: { drag: { x: true, y: false, setScale: true }, focus: { prox: 24 } },
     focus: { alpha: 0.35 },
     legend: { live: true },
-    plugins: chart.xTicks || !zoom ? [] : [wheelZoom(xMin, xMax), rememberZoom(zoom, chart.id, xMin, xMax)],
+    plugins: chart.xTicks || !zoom ? [] : [wheelZoom(bounds), rememberZoom(zoom, chart.id, bounds)],
   };
-  return new uPlot(options, [chart.xs, ...chart.series.map((s) => s.values)] as uPlot.AlignedData, target);
+  const plot = new uPlot(options, [chart.xs, ...chart.series.map((s) => s.values)] as uPlot.AlignedData, target);
+  lineUpdates.set(plot, (next) => {
+    const sameShape = next.logY === current.logY && next.series.length === current.series.length
+      && next.series.every((s, i) => s.label === current.series[i].label) && JSON.stringify(next.xTicks) === JSON.stringify(current.xTicks);
+    if (!sameShape) return false;
+    current = next;
+    plot.setData([next.xs, ...next.series.map((s) => s.values)] as uPlot.AlignedData);
+    return true;
+  });
+  return plot;
 }

@@ -1,13 +1,15 @@
 // The gradient-flow webview's script: draws the charts of the server's panel data (src/panel/panelData.ts; the JSON block in
-// the page) with uPlot, in the editor's theme colours. Bundled by esbuild into dist/webview/gradientFlow.js;
-// it loads nothing from anywhere (the page's Content-Security-Policy would not let it).
+// the page) with uPlot, in the editor's theme colours, and draws new data in place when the extension posts it (a live
+// run's progress: uPlot's setData, the numbers rewritten; the page is not reloaded). Bundled by esbuild into
+// dist/webview/gradientFlow.js; it loads nothing from anywhere (the page's Content-Security-Policy would not let it).
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './gradientFlow.css';
-import type { HeatmapChart, PanelData, PathChart } from '../src/panel/panelData';
-import { axis, lineChart, PLOT_HEIGHT, readTheme, rememberZoom, STEP_INCREMENTS, Theme, wheelZoom, ZoomMemory } from './charts';
+import type { Chart, HeatmapChart, PanelData, PanelHostMessage, PanelWebviewMessage, PathChart } from '../src/panel/panelData';
+import { noticeHtml, PANEL_CONTENT_ELEMENT_ID, renderPanelContent, sectionNumbers } from '../src/panel/renderPanelHtml';
+import { axis, lineChart, PLOT_HEIGHT, readTheme, rememberZoom, STEP_INCREMENTS, Theme, updateLineChart, wheelZoom, ZoomMemory } from './charts';
 
-interface WebviewApi { getState(): unknown; setState(state: unknown): void }
+interface WebviewApi { getState(): unknown; setState(state: unknown): void; postMessage(message: PanelWebviewMessage): void }
 declare const acquireVsCodeApi: undefined | (() => WebviewApi);
 const webviewApi = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
 
@@ -136,21 +138,26 @@ function viridis(t: number): string {
   return `rgb(${r}, ${g}, ${b})`;
 }
 
-function heatmapChart(chart: HeatmapChart, target: HTMLElement, width: number, theme: Theme): uPlot {
+/** A heatmap drawn, and how to draw new data of it in place (false when its layers changed: draw it anew). */
+interface DrawnHeatmap { plot: uPlot; update(chart: HeatmapChart): boolean }
+
+function heatmapChart(chart: HeatmapChart, target: HTMLElement, width: number, theme: Theme): DrawnHeatmap {
+  // The chart drawn now (a live run's heatmap grows by steps): the hooks read it.
+  let current = chart;
   const layers = chart.layerLabels.length;
-  const span = chart.log10Max - chart.log10Min || 1;
-  const steps = chart.steps;
   // Each step's cell reaches half way to its neighbours.
-  const edges = steps.map((s, i) => [
+  const edgesOf = (steps: number[]) => steps.map((s, i) => [
     i === 0 ? s - ((steps[1] ?? s + 1) - s) / 2 : (steps[i - 1] + s) / 2,
     i === steps.length - 1 ? s + (s - (steps[i - 1] ?? s - 1)) / 2 : (s + steps[i + 1]) / 2,
   ]);
+  let edges = edgesOf(chart.steps);
   const readout = document.createElement('div');
   readout.className = 'grad-readout';
   readout.textContent = 'Hover a cell for its step, layer and ‖δˡ‖.';
   const draw = (u: uPlot) => {
     const { ctx } = u;
     const { left, top, width: w, height: h } = u.bbox;
+    const span = current.log10Max - current.log10Min || 1;
     ctx.save();
     ctx.beginPath();
     ctx.rect(left, top, w, h);
@@ -158,11 +165,11 @@ function heatmapChart(chart: HeatmapChart, target: HTMLElement, width: number, t
     for (let layer = 0; layer < layers; layer++) {
       const y0 = u.valToPos(layer + 0.5, 'layer', true);
       const y1 = u.valToPos(layer + 1.5, 'layer', true);
-      chart.log10Norms[layer].forEach((cell, i) => {
+      current.log10Norms[layer].forEach((cell, i) => {
         const x0 = u.valToPos(edges[i][0], 'x', true);
         const x1 = u.valToPos(edges[i][1], 'x', true);
         if (x1 < left || x0 > left + w) return;
-        ctx.fillStyle = cell !== null ? viridis((cell - chart.log10Min) / span) : theme.grid;
+        ctx.fillStyle = cell !== null ? viridis((cell - current.log10Min) / span) : theme.grid;
         // A hair wider than the cell so that neighbours leave no seams.
         ctx.fillRect(x0, y1, Math.max(1, x1 - x0 + 0.5), y0 - y1);
       });
@@ -175,8 +182,9 @@ function heatmapChart(chart: HeatmapChart, target: HTMLElement, width: number, t
     if (i === null || i === undefined || topPx === undefined || topPx < 0) return;
     const layer = Math.round(u.posToVal(topPx, 'layer')) - 1;
     if (layer < 0 || layer >= layers) return;
-    readout.textContent = `step ${steps[i]} · layer ${chart.layerLabels[layer]} · ‖δˡ‖ = ${chart.texts[layer][i]}`;
+    readout.textContent = `step ${current.steps[i]} · layer ${current.layerLabels[layer]} · ‖δˡ‖ = ${current.texts[layer][i]}`;
   };
+  const bounds = (): [number, number] => [current.steps[0], current.steps[current.steps.length - 1]];
   const options: uPlot.Options = {
     width, height: Math.max(180, Math.min(PLOT_HEIGHT + 40, 40 + layers * 26)),
     scales: { x: { time: false }, layer: { auto: false, range: [0.5, layers + 0.5] } },
@@ -196,11 +204,24 @@ function heatmapChart(chart: HeatmapChart, target: HTMLElement, width: number, t
     legend: { show: false },
     cursor: { drag: { x: true, y: false, setScale: true }, points: { show: false } },
     hooks: { draw: [draw], setCursor: [showCell] },
-    plugins: [wheelZoom(steps[0], steps[steps.length - 1]), rememberZoom(zoom, chart.id, steps[0], steps[steps.length - 1])],
+    plugins: [wheelZoom(bounds), rememberZoom(zoom, chart.id, bounds)],
   };
-  const plot = new uPlot(options, [steps, steps.map(() => null)] as uPlot.AlignedData, target);
-  target.append(colourBar(chart), readout);
-  return plot;
+  const plot = new uPlot(options, [chart.steps, chart.steps.map(() => null)] as uPlot.AlignedData, target);
+  let bar = colourBar(chart);
+  target.append(bar, readout);
+  return {
+    plot,
+    update(next) {
+      if (next.layerLabels.length !== layers || next.layerLabels.some((label, i) => label !== chart.layerLabels[i])) return false;
+      current = next;
+      edges = edgesOf(next.steps);
+      plot.setData([next.steps, next.steps.map(() => null)] as uPlot.AlignedData);
+      const nextBar = colourBar(next);
+      bar.replaceWith(nextBar);
+      bar = nextBar;
+      return true;
+    },
+  };
 }
 
 /** The heatmap's colour scale: a gradient from the smallest to the largest log10 ‖δˡ‖. */
@@ -230,7 +251,10 @@ function colourBar(chart: HeatmapChart): HTMLElement {
   return bar;
 }
 
-const plots: { figure: HTMLElement; plot: uPlot }[] = [];
+/** A chart drawn in its figure, and how to draw new data of it in place (false: it changed shape, draw it anew). */
+interface DrawnChart { id: string; figure: HTMLElement; plot: uPlot; update(chart: Chart): boolean }
+
+const plots: DrawnChart[] = [];
 
 /** The level lines drawn, over all contour charts, on the body (tests read it; each chart's plot element has its own count). */
 function countContourLines(): void {
@@ -242,37 +266,109 @@ function plotWidth(figure: HTMLElement): number {
   return Math.max(240, Math.floor(figure.clientWidth - 16));
 }
 
+/** The chart's note under its plot (a line or path chart's), and how many points it has (tests read it). */
+function annotate(target: HTMLElement, chart: Chart): void {
+  const note = chart.kind !== 'heatmap' ? chart.note : undefined;
+  let element = target.querySelector<HTMLElement>(':scope > .grad-note');
+  if (note && !element) {
+    element = document.createElement('div');
+    element.className = 'grad-note';
+    target.append(element);
+  }
+  if (element) {
+    if (note) element.textContent = note; else element.remove();
+  }
+  target.dataset.points = String(chart.kind === 'heatmap' ? chart.steps.length : chart.kind === 'line' ? chart.xs.length : chart.series.reduce((n, s) => n + s.xs.length, 0));
+}
+
+function drawChart(chart: Chart, theme: Theme): DrawnChart | undefined {
+  const figure = document.getElementById(`chart-${chart.id}`);
+  const target = figure?.querySelector<HTMLElement>('.grad-plot');
+  if (!figure || !target) return undefined;
+  target.replaceChildren();
+  delete target.dataset.contourLines;
+  let drawn: DrawnChart;
+  if (chart.kind === 'heatmap') {
+    const heatmap = heatmapChart(chart, target, plotWidth(figure), theme);
+    drawn = { id: chart.id, figure, plot: heatmap.plot, update: (next) => next.kind === 'heatmap' && heatmap.update(next) };
+  } else if (chart.kind === 'path') {
+    drawn = { id: chart.id, figure, plot: pathChart(chart, target, plotWidth(figure), theme), update: () => false };
+  } else {
+    const plot = lineChart(chart, target, plotWidth(figure), theme, zoom);
+    drawn = { id: chart.id, figure, plot, update: (next) => next.kind === 'line' && updateLineChart(plot, next) };
+  }
+  annotate(target, chart);
+  return drawn;
+}
+
+/** The data drawn now. */
+let shown: PanelData;
+
 function render(data: PanelData): void {
   for (const { plot } of plots.splice(0)) plot.destroy();
+  shown = data;
   const theme = readTheme();
   for (const chart of data.sections.flatMap((s) => s.charts)) {
-    const figure = document.getElementById(`chart-${chart.id}`);
-    const target = figure?.querySelector<HTMLElement>('.grad-plot');
-    if (!figure || !target) continue;
-    target.replaceChildren();
-    delete target.dataset.contourLines;
-    const plot = chart.kind === 'heatmap' ? heatmapChart(chart, target, plotWidth(figure), theme)
-      : chart.kind === 'path' ? pathChart(chart, target, plotWidth(figure), theme)
-        : lineChart(chart, target, plotWidth(figure), theme, zoom);
-    if (chart.kind !== 'heatmap' && chart.note) {
-      const note = document.createElement('div');
-      note.className = 'grad-note';
-      note.textContent = chart.note;
-      target.append(note);
-    }
-    plots.push({ figure, plot });
+    const drawn = drawChart(chart, theme);
+    if (drawn) plots.push(drawn);
   }
   document.body.dataset.chartsDrawn = String(plots.length);
   countContourLines();
 }
 
+/** The same sections with the same charts (ids and kinds) in the same order, and the same errors. */
+function sameShape(a: PanelData, b: PanelData): boolean {
+  return a.runCount === b.runCount && JSON.stringify(a.errors) === JSON.stringify(b.errors) && a.sections.length === b.sections.length
+    && a.sections.every((section, i) => section.title === b.sections[i].title && section.charts.length === b.sections[i].charts.length
+      && section.charts.every((chart, k) => chart.id === b.sections[i].charts[k].id && chart.kind === b.sections[i].charts[k].kind));
+}
+
+let updates = 0;
+
+/**
+ * New data drawn in place: with the same shape each chart's data is replaced (setData; a chart that changed shape is
+ * drawn anew in its figure) and the numbers and the notice are rewritten; otherwise the content is rebuilt and drawn.
+ * Either way the document stays: no reload, no flicker, the scroll position kept.
+ */
+function update(data: PanelData, notice: string | undefined): void {
+  const content = document.getElementById(PANEL_CONTENT_ELEMENT_ID);
+  if (!content) return;
+  if (!sameShape(shown, data)) {
+    content.innerHTML = renderPanelContent(data, notice);
+    render(data);
+  } else {
+    const slot = content.querySelector('.grad-notice-slot');
+    if (slot) slot.innerHTML = noticeHtml(notice);
+    content.querySelectorAll<HTMLElement>('.grad-section > .grad-numbers').forEach((element, i) => { element.innerHTML = sectionNumbers(data.sections[i]); });
+    const theme = readTheme();
+    const charts = new Map(data.sections.flatMap((s) => s.charts).map((c) => [c.id, c]));
+    plots.forEach((drawn, i) => {
+      const chart = charts.get(drawn.id);
+      if (!chart) return;
+      if (drawn.update(chart)) {
+        const target = drawn.figure.querySelector<HTMLElement>('.grad-plot');
+        if (target) annotate(target, chart);
+        return;
+      }
+      drawn.plot.destroy();
+      const again = drawChart(chart, theme);
+      if (again) plots[i] = again;
+    });
+    shown = data;
+    countContourLines();
+  }
+  document.body.dataset.updates = String(++updates);
+}
+
 function main(): void {
   const element = document.getElementById('grad-chart-data');
   if (!element?.textContent) return;
-  const data = JSON.parse(element.textContent) as PanelData;
-  render(data);
+  render(JSON.parse(element.textContent) as PanelData);
+  window.addEventListener('message', (event: MessageEvent<PanelHostMessage>) => {
+    if (event.data?.type === 'panel' && Array.isArray(event.data.data?.sections)) update(event.data.data, event.data.notice);
+  });
   // VS Code switches the body's theme class (vscode-dark, vscode-light, …) and the variables: redraw in the new colours.
-  new MutationObserver(() => render(data)).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  new MutationObserver(() => render(shown)).observe(document.body, { attributes: true, attributeFilter: ['class'] });
   let resizeTimer: ReturnType<typeof setTimeout> | undefined;
   new ResizeObserver(() => {
     clearTimeout(resizeTimer);
@@ -280,6 +376,7 @@ function main(): void {
       for (const { figure, plot } of plots) plot.setSize({ width: plotWidth(figure), height: plot.height });
     }, 50);
   }).observe(document.body);
+  webviewApi?.postMessage({ type: 'ready' });
 }
 
 main();

@@ -1,11 +1,12 @@
 // The "Grad: Show Gradient Flow" webview panel: one panel beside the editor, following one document. It shows
 // the server's panel data (grad/panel: the runtime's charts and numbers; before any run, each network's ‖δˡ‖
 // at its initial weights) and refreshes it when a run finishes or the server has analysed a new version of the
-// document. The page itself is renderPanelHtml's (pure); this class only talks to VS Code.
+// document; while a live run goes, it posts the run so far to the page, which draws it in place (no reload).
+// The page itself is renderPanelHtml's (pure); this class only talks to VS Code.
 import { randomBytes } from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { PanelData } from './panelData';
+import type { PanelData, PanelHostMessage, PanelWebviewMessage } from './panelData';
 import { renderPanelHtml } from './renderPanelHtml';
 
 /** Waits this long after the last trigger (edits come in bursts of analyses) before asking the server again. */
@@ -13,6 +14,11 @@ export const REFRESH_DEBOUNCE_MS = 300;
 
 /** A live run's charts are drawn at most this often (the server sends them every 100 ms). */
 export const LIVE_REDRAW_MS = 250;
+
+/** The line above a live run's charts. */
+export function liveNotice(message: string): string {
+  return `Running: ${message}. The charts show the run so far.`;
+}
 
 export const STALE_NOTICE = 'The file has changed since these runs: the charts show the last results. Run it again (▶ Run or "Grad: Run File") to update them.';
 
@@ -22,6 +28,10 @@ export class GradientFlowPanel implements vscode.Disposable {
   private shown: PanelData | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private lastLiveRender = 0;
+  /** The page's script listens (it said `ready` since the last render): new data is posted to it instead of reloading it. */
+  private pageReady = false;
+  /** The latest live data while the page loads: posted when it is ready. */
+  private pending: PanelHostMessage | undefined;
 
   constructor(
     private readonly extensionPath: string,
@@ -58,7 +68,15 @@ export class GradientFlowPanel implements vscode.Disposable {
       this.panel.onDidDispose(() => {
         this.panel = undefined;
         this.shown = undefined;
+        this.pending = undefined;
         clearTimeout(this.refreshTimer);
+      });
+      this.panel.webview.onDidReceiveMessage((message: PanelWebviewMessage) => {
+        if (message?.type !== 'ready') return;
+        this.pageReady = true;
+        const pending = this.pending;
+        this.pending = undefined;
+        if (pending) this.post(pending);
       });
     }
     this.documentUri = uri;
@@ -78,8 +96,9 @@ export class GradientFlowPanel implements vscode.Disposable {
   }
 
   /**
-   * A live run of `uri` reported its progress: draws the run so far (its loss curve, ‖δˡ‖ per layer and heatmap, from
-   * the server's panel data) with a line saying how far it is; at its end, reads the finished results.
+   * A live run of `uri` reported its progress: the page draws the run so far (its loss curve, ‖δˡ‖ per layer and
+   * heatmap, from the server's panel data) in place, with a line saying how far it is; at its end, reads the
+   * finished results.
    */
   showLive(uri: string, panel: PanelData | null, message: string, final: boolean): void {
     if (!this.panel || uri !== this.documentUri) return;
@@ -87,11 +106,18 @@ export class GradientFlowPanel implements vscode.Disposable {
       this.refreshSoon(uri);
       return;
     }
-    // Each drawing reloads the page: at most every LIVE_REDRAW_MS.
+    // At most every LIVE_REDRAW_MS: the page redraws every chart of the run with each update.
     const now = Date.now();
     if (!panel || !Array.isArray(panel.sections) || now - this.lastLiveRender < LIVE_REDRAW_MS) return;
     this.lastLiveRender = now;
-    this.render(panel, `Running: ${message}. The charts show the run so far.`);
+    this.shown = panel;
+    this.panel.title = `Gradient Flow: ${path.basename(panel.file)}`;
+    const update: PanelHostMessage = { type: 'panel', data: panel, notice: liveNotice(message) };
+    if (this.pageReady) this.post(update); else this.pending = update;
+  }
+
+  private post(message: PanelHostMessage): void {
+    void this.panel?.webview.postMessage(message);
   }
 
   /** Reads the shown document's results from the server now and redraws. */
@@ -119,6 +145,8 @@ export class GradientFlowPanel implements vscode.Disposable {
     const webview = panel.webview;
     const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(vscode.Uri.file(this.extensionPath), 'dist', 'webview', name)).toString();
     this.shown = data;
+    this.pageReady = false;
+    this.pending = undefined;
     panel.title = `Gradient Flow: ${path.basename(data.file)}`;
     webview.html = renderPanelHtml(data, {
       cspSource: webview.cspSource,

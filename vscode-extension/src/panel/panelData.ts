@@ -92,6 +92,14 @@ export interface PanelData {
   sections: ChartSection[];
 }
 
+/**
+ * Between the extension and the gradient-flow webview. To the webview, `panel`: new data to draw in place (a live
+ * run's progress: the charts' data replaced with uPlot's setData, the numbers and the notice rewritten; the page is
+ * not reloaded). From the webview, `ready`: its script listens (sent once per page load).
+ */
+export type PanelHostMessage = { type: 'panel'; data: PanelData; notice?: string };
+export type PanelWebviewMessage = { type: 'ready' };
+
 /** `plain: 1000 steps, cost 1.352e-4, w1 = 0.3677` for each run, or what stopped the file from running. */
 export function summarizePanel(data: PanelData): string {
   if (data.errors.length > 0) return `${data.file}: ${data.errors.length} error${data.errors.length === 1 ? '' : 's'}, nothing ran`;

@@ -55,7 +55,7 @@ ${body}
 }
 
 /** A run's heading, one line of final numbers and a table: the same h2 + p + table the e2e test reads. */
-function runNumbers(section: ChartSection): string {
+export function runNumbers(section: ChartSection): string {
   const heading = `<h2>run ${escapeHtml(section.run ?? '')} <small>${escapeHtml(section.kind ?? '')}, ${escapeHtml(section.optimizer ?? '')}: ${escapeHtml(section.summary ?? '')}</small></h2>`;
   const table = section.table;
   if (!table) return heading;
@@ -64,17 +64,30 @@ function runNumbers(section: ChartSection): string {
   return heading + `<p>${escapeHtml(table.caption)}</p><table><thead><tr>${header}</tr></thead><tbody>\n${rows}\n</tbody></table>`;
 }
 
+/** A section's heading and numbers (replaced in place when a live run's panel is updated). */
+export function sectionNumbers(section: ChartSection): string {
+  return section.run !== undefined ? runNumbers(section) : `<h2>${escapeHtml(section.title)}</h2>`;
+}
+
+/** The line above the charts, if any. */
+export function noticeHtml(notice: string | undefined): string {
+  return notice ? `<p class="grad-notice">${escapeHtml(notice)}</p>` : '';
+}
+
 function chartPlaceholders(data: PanelData, sectionIndex: number): string {
   return '<div class="grad-charts">' + data.sections[sectionIndex].charts.map((chart) =>
     `<figure class="grad-chart grad-chart-${chart.kind}" id="chart-${escapeHtml(chart.id)}" data-chart-id="${escapeHtml(chart.id)}">` +
     `<figcaption>${escapeHtml(chart.title)}</figcaption><div class="grad-plot"></div></figure>`).join('\n') + '</div>';
 }
 
-/** The whole page. Everything the user's file says is escaped; the only script is the bundled one, by nonce. */
-export function renderPanelHtml(data: PanelData, options: PanelHtmlOptions): string {
+/** The id of the element that holds the page's content: the webview rebuilds it in place when a live run's panel changes shape. */
+export const PANEL_CONTENT_ELEMENT_ID = 'grad-panel';
+
+/** The page's content: title, notice, errors, and per section its numbers and one placeholder per chart. Everything the user's file says is escaped. */
+export function renderPanelContent(data: PanelData, notice?: string): string {
   const fileName = data.file.split(/[\\/]/).pop() ?? data.file;
   const body: string[] = [];
-  if (options.notice) body.push(`<p class="grad-notice">${escapeHtml(options.notice)}</p>`);
+  body.push(`<div class="grad-notice-slot">${noticeHtml(notice)}</div>`);
   if (data.errors.length > 0) {
     body.push('<h2>Errors</h2><ul>' + data.errors.map((e) => `<li>${escapeHtml(e)}</li>`).join('') + '</ul>');
   }
@@ -82,11 +95,18 @@ export function renderPanelHtml(data: PanelData, options: PanelHtmlOptions): str
     body.push('<p>No run results for this file yet: run it with ▶ Run or "Grad: Run File". Below: each network at its initial weights.</p>');
   }
   data.sections.forEach((section, i) => {
-    const heading = section.run !== undefined ? runNumbers(section) : `<h2>${escapeHtml(section.title)}</h2>`;
-    body.push(`<section class="grad-section">\n${heading}\n${chartPlaceholders(data, i)}\n</section>`);
+    body.push(`<section class="grad-section">\n<div class="grad-numbers">${sectionNumbers(section)}</div>\n${chartPlaceholders(data, i)}\n</section>`);
   });
-  return webviewPage(`Gradient flow: ${fileName}`, `<h1>Gradient flow: ${escapeHtml(fileName)}</h1>
+  return `<h1>Gradient flow: ${escapeHtml(fileName)}</h1>
 <p class="grad-help">Hover a chart for the step and the values; drag to zoom into steps, scroll to zoom, double-click to zoom out.</p>
-${body.join('\n')}
+${body.join('\n')}`;
+}
+
+/** The whole page. The only script is the bundled one, by nonce; the chart data travels as a JSON block. */
+export function renderPanelHtml(data: PanelData, options: PanelHtmlOptions): string {
+  const fileName = data.file.split(/[\\/]/).pop() ?? data.file;
+  return webviewPage(`Gradient flow: ${fileName}`, `<main id="${PANEL_CONTENT_ELEMENT_ID}">
+${renderPanelContent(data, options.notice)}
+</main>
 <script type="application/json" id="${CHART_DATA_ELEMENT_ID}">${jsonForScriptElement(data)}</script>`, options);
 }

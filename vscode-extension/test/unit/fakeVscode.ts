@@ -11,10 +11,18 @@ export interface Recorded {
   commands: Map<string, (...args: unknown[]) => unknown>;
   clients: FakeLanguageClient[];
   statusItems: { text: string; tooltip?: string; visible: boolean }[];
-  panels: { title: string; options?: unknown; webview: { html: string; cspSource: string } }[];
+  panels: { title: string; options?: unknown; webview: FakeWebview }[];
   logs: string[];
   /** Every vscode.window.withProgress: its options, what was reported, and its cancel button. */
   progress: { options: any; reports: unknown[]; cancel(): void }[];
+}
+
+/** A webview as far as the panels use it: its HTML, the messages posted to it, and receive() to play the page's messages. */
+export interface FakeWebview {
+  html: string;
+  cspSource: string;
+  posted: unknown[];
+  receive(message: unknown): void;
 }
 
 export const recorded: Recorded = { errors: [], infos: [], warnings: [], commands: new Map(), clients: [], statusItems: [], panels: [], logs: [], progress: [] };
@@ -101,8 +109,13 @@ const vscode = {
     showInformationMessage: async (m: string) => { recorded.infos.push(m); return undefined; },
     onDidChangeActiveTextEditor: (l: () => void) => { activeEditorListeners.push(l); return disposable; },
     createWebviewPanel: (_type: string, title: string, _column: unknown, options?: unknown) => {
-      const panel = { title, options, webview: { html: '', cspSource: 'vscode-webview:',
-        asWebviewUri: (uri: { fsPath: string }) => ({ toString: () => `vscode-webview://resource${uri.fsPath}` }) }, reveal() { /* nothing */ },
+      const listeners: ((message: unknown) => void)[] = [];
+      const webview = { html: '', cspSource: 'vscode-webview:', posted: [] as unknown[],
+        asWebviewUri: (uri: { fsPath: string }) => ({ toString: () => `vscode-webview://resource${uri.fsPath}` }),
+        postMessage: async (message: unknown) => { webview.posted.push(message); return true; },
+        onDidReceiveMessage: (l: (message: unknown) => void) => { listeners.push(l); return disposable; },
+        receive: (message: unknown) => { for (const l of listeners) l(message); } };
+      const panel = { title, options, webview, reveal() { /* nothing */ },
         onDidDispose: () => disposable, dispose() { /* nothing */ } };
       recorded.panels.push(panel);
       return panel;

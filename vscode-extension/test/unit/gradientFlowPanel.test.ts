@@ -11,7 +11,7 @@ import * as fakeTimers from './fakeTimers';
 import type { PanelData } from '../../src/panel/panelData';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { GradientFlowPanel, REFRESH_DEBOUNCE_MS, STALE_NOTICE } = require(path.join(compiledSrc, 'panel', 'gradientFlowPanel')) as typeof import('../../src/panel/gradientFlowPanel');
+const { GradientFlowPanel, LIVE_REDRAW_MS, REFRESH_DEBOUNCE_MS, STALE_NOTICE, liveNotice } = require(path.join(compiledSrc, 'panel', 'gradientFlowPanel')) as typeof import('../../src/panel/gradientFlowPanel');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const extension = require(path.join(compiledSrc, 'extension')) as typeof import('../../src/extension');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -146,5 +146,50 @@ test('in the extension: Show Gradient Flow opens at once with grad/panel, and th
   } finally {
     if (saved === undefined) delete process.env[SERVER_PATH_ENV]; else process.env[SERVER_PATH_ENV] = saved;
     await extension.deactivate();
+  }
+});
+
+test('a live run is posted to the page, which draws it in place: no new HTML while it goes, at most every LIVE_REDRAW_MS', async () => {
+  fakeTimers.enable();
+  let answer: PanelData = withRuns('plain');
+  const panel = new GradientFlowPanel('/ext', async () => answer);
+  await panel.show(uri);
+  const webview = recorded.panels[0].webview;
+  const page = webview.html;
+  const live = (step: number) => withRuns(`fit-${step}`);
+
+  // Before the page's script listens, the latest update waits for its "ready".
+  panel.showLive(uri, live(1), 'step 1 of 9', false);
+  assert.deepEqual(webview.posted, []);
+  webview.receive({ type: 'ready' });
+  assert.deepEqual(webview.posted, [{ type: 'panel', data: live(1), notice: liveNotice('step 1 of 9') }]);
+
+  const realNow = Date.now;
+  let now = realNow();
+  Date.now = () => now;
+  try {
+    now += LIVE_REDRAW_MS;
+    panel.showLive(uri, live(2), 'step 2 of 9', false);
+    panel.showLive(uri, live(3), 'step 3 of 9', false); // within LIVE_REDRAW_MS of the last: skipped
+    panel.showLive('file:///w/other.grad', live(4), 'step 4 of 9', false); // another document's run
+    now += LIVE_REDRAW_MS;
+    panel.showLive(uri, live(5), 'step 5 of 9', false);
+    assert.deepEqual(webview.posted.map((m) => (m as { data: PanelData }).data.sections[0].run), ['fit-1', 'fit-2', 'fit-5']);
+    assert.equal((webview.posted[2] as { notice: string }).notice, 'Running: step 5 of 9. The charts show the run so far.');
+    assert.equal(webview.html, page, 'the page is not reloaded while the run goes');
+
+    // The end: the finished results from the server, as a new page (whose script says "ready" again before updates).
+    answer = withRuns('finished');
+    panel.showLive(uri, null, 'done', true);
+    fakeTimers.tick(REFRESH_DEBOUNCE_MS);
+    await flush();
+    assert.match(webview.html, /run finished/);
+    now += LIVE_REDRAW_MS;
+    panel.showLive(uri, live(6), 'step 6 of 9', false);
+    assert.equal(webview.posted.length, 3, 'not posted to a page that is still loading');
+    webview.receive({ type: 'ready' });
+    assert.equal((webview.posted[3] as { data: PanelData }).data.sections[0].run, 'fit-6');
+  } finally {
+    Date.now = realNow;
   }
 });

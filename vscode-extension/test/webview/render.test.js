@@ -6,7 +6,9 @@
 // but the page's own files, and the cost's level sets are drawn behind the paths; and that the first render of a
 // file before any run (test/fixtures/initial-panel.json) draws every network's ‖δˡ‖ at its initial weights; and that a
 // run's loss landscape (test/fixtures/landscape-panel.json: the server's grad/panel after a code-lens run of
-// examples/landscape.grad, written by LandscapeRunTests) draws its 1-D line and its 2-D level sets with the projected path.
+// examples/landscape.grad, written by LandscapeRunTests) draws its 1-D line and its 2-D level sets with the projected path;
+// and that a live run's panels posted to the page (test/fixtures/live-panels.json: the runtime's LiveRun panels, what
+// grad/runProgress carries, written by PanelChartsTests) are drawn in place: the charts grow, the document stays.
 // Saves screenshots to artifacts/webview/.
 // Needs: npm run build (dist/webview) and npm run build:tests (out/src). Skips when playwright-core or Chromium is missing.
 // Env: GRAD_E2E_DIR (default ~/.cache/grad-e2e), CHROMIUM, OUT_DIR (default artifacts/webview),
@@ -348,6 +350,10 @@ async function openPanel(panelData, prefix) {
   const url = (f) => `file://${path.join(dir, f)}`;
   fs.writeFileSync(path.join(dir, 'panel.html'), renderPanelHtml(panelData, { cspSource: 'file:', nonce: 'dGVzdC1ub25jZS0xMjM0', scriptUri: url('gradientFlow.js'), styleUri: url('gradientFlow.css'), theme: 'dark' }));
   const opened = await browser.newPage({ viewport: { width: 1200, height: 900 }, deviceScaleFactor: 1 });
+  await opened.addInitScript(() => {
+    window.posted = [];
+    window.acquireVsCodeApi = () => ({ getState: () => undefined, setState() {}, postMessage: (m) => window.posted.push(m) });
+  });
   const errors = [];
   opened.on('pageerror', (e) => errors.push(e.message));
   opened.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -430,6 +436,67 @@ test('a run\'s loss landscape: the line along α and the level sets on the plane
     assert.deepEqual(errors, []);
     fs.mkdirSync(OUT, { recursive: true });
     await opened.locator('#chart-landscape-0').screenshot({ path: path.join(OUT, 'landscape.png') });
+  } finally {
+    await opened.close();
+  }
+});
+
+test('a live run\'s panels posted to the page are drawn in place: the loss curve and the heatmap grow, the document is not reloaded', { skip: missing }, async () => {
+  const { updates } = fixture('live-panels.json');
+  assert.equal(updates.length, 4);
+  const { opened, errors } = await openPanel(fixture('initial-panel.json'), 'grad-webview-live-');
+  try {
+    await opened.evaluate(() => { window.pageMark = 'loaded once'; });
+    const chartOf = (update, id) => update.panel.sections.flatMap((s) => s.charts).find((c) => c.id === id);
+    const post = async (update) => {
+      const before = Number(await opened.evaluate(() => document.body.dataset.updates ?? 0));
+      await opened.evaluate((message) => window.postMessage(message, '*'),
+        { type: 'panel', data: update.panel, notice: `Running: ${update.message}. The charts show the run so far.` });
+      await opened.waitForFunction((n) => Number(document.body.dataset.updates) === n, before + 1, { timeout: 5000 });
+    };
+    const points = (id) => opened.$eval(`#chart-${id} .grad-plot`, (e) => Number(e.dataset.points));
+
+    // The first update has another shape (the file's networks before any run): the content is rebuilt in place.
+    await post(updates[0]);
+    const ids = updates[0].panel.sections.flatMap((s) => s.charts.map((c) => c.id));
+    assert.equal(await opened.evaluate(() => document.body.dataset.chartsDrawn), String(ids.length));
+    assert.equal(await points('compared-0'), chartOf(updates[0], 'compared-0').xs.length);
+    // Marks on the canvases: a chart drawn anew would have a new one.
+    // (uPlot's canvas, not the heatmap's colour bar, which is redrawn with the new scale.)
+    await opened.evaluate(() => { for (const c of document.querySelectorAll('figure.grad-chart .u-wrap canvas')) c.dataset.mark = 'first'; });
+
+    for (const update of updates.slice(1)) {
+      await post(update);
+      assert.equal(await points('compared-0'), chartOf(update, 'compared-0').xs.length, `the loss curve at ${update.message}`);
+      assert.equal(await points('heatmap-0'), chartOf(update, 'heatmap-0').steps.length, `the heatmap at ${update.message}`);
+      assert.equal(await opened.locator('.grad-notice').innerText(), `Running: ${update.message}. The charts show the run so far.`);
+      const walk = update.panel.sections.find((s) => s.run === 'walk');
+      assert.equal(await opened.locator('h2:has-text("run walk") small').innerText(), `train, ${walk.optimizer}: ${walk.summary}`);
+    }
+    const grown = [updates[0], updates[3]].map((u) => chartOf(u, 'compared-0').xs.length);
+    assert.ok(grown[1] > grown[0], `the loss curve grew: ${grown}`);
+    assert.equal(await opened.evaluate(() => window.pageMark), 'loaded once', 'the document was not reloaded');
+    assert.equal(await opened.evaluate(() => document.body.dataset.updates), '4');
+    const redrawn = await opened.$$eval('figure.grad-chart .u-wrap canvas', (cs) => cs.filter((c) => c.dataset.mark !== 'first').map((c) => c.closest('figure').id));
+    assert.deepEqual(redrawn, [], 'every chart kept its canvas: its data was replaced (setData), it was not drawn anew');
+    assert.equal(await opened.locator('figure.grad-chart .u-wrap canvas').count(), ids.length);
+
+    // The heatmap's right edge is the last update's step: hover shows it with the server's text of ‖δ¹‖ there.
+    const last = chartOf(updates[3], 'heatmap-0');
+    await opened.locator('#chart-heatmap-0 .u-over').scrollIntoViewIfNeeded();
+    const box = await opened.locator('#chart-heatmap-0 .u-over').boundingBox();
+    await opened.mouse.move(box.x + box.width - 1, box.y + box.height * 0.95);
+    assert.equal(await opened.locator('#chart-heatmap-0 .grad-readout').innerText(),
+      `step ${last.steps.at(-1)} · layer ${last.layerLabels[0]} · ‖δˡ‖ = ${last.texts[0].at(-1)}`);
+    // And the loss curve's last point is the last update's loss, as the server wrote it.
+    await opened.locator('#chart-compared-0 .u-over').scrollIntoViewIfNeeded();
+    const loss = await opened.locator('#chart-compared-0 .u-over').boundingBox();
+    await opened.mouse.move(loss.x + loss.width - 1, loss.y + loss.height / 2);
+    const rows = await opened.$$eval('#chart-compared-0 .u-legend tr', (trs) => trs.map((r) => r.querySelector('td')?.textContent.trim()));
+    const curve = chartOf(updates[3], 'compared-0');
+    assert.deepEqual(rows.slice(0, 2), [String(curve.xs.at(-1)), curve.series[0].texts.at(-1)]);
+    assert.deepEqual(await opened.evaluate(() => window.posted), [{ type: 'ready' }], 'the page said it listens, once');
+    assert.deepEqual(errors, []);
   } finally {
     await opened.close();
   }
