@@ -59,19 +59,15 @@ public class IncrementalCompilationTests
         Assert.True(reused > checkedEdits / 20, $"only {reused} of {checkedEdits} edits reused a declaration");
     }
 
+    /// <remarks>
+    /// Five chains are too few to bound how many edits reuse a declaration (an edit that breaks the
+    /// file makes the rest of its chain parse in full; sampled, 1 run in 5 fell below a fifth):
+    /// the reuse on this file is asserted by <see cref="An_edit_inside_one_declaration_reuses_the_others_and_moves_those_after_it"/>,
+    /// and the generator's by the 400 chains of the small files.
+    /// </remarks>
     [Fact]
-    public void Random_edits_of_the_5000_line_file_compile_as_from_scratch()
-    {
-        var reused = 0;
-        var checkedEdits = 0;
-        Edits.Array[1, 3].Sample(edits =>
-        {
-            reused += CheckChain(Large.Value, edits);
-            checkedEdits += edits.Length;
-        }, iter: 5, threads: 1, print: edits => Describe((0, edits)));
-
-        Assert.True(reused > checkedEdits / 5, $"only {reused} of {checkedEdits} edits reused a declaration");
-    }
+    public void Random_edits_of_the_5000_line_file_compile_as_from_scratch() =>
+        Edits.Array[1, 3].Sample(edits => CheckChain(Large.Value, edits), iter: 5, threads: 1, print: edits => Describe((0, edits)));
 
     [Fact]
     public void An_edit_inside_one_declaration_reuses_the_others_and_moves_those_after_it()
