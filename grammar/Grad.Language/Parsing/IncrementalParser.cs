@@ -84,8 +84,8 @@ internal static class IncrementalParser
     /// <summary>The old tokens before the region, the region's new tokens, and the old tokens after it moved by <paramref name="delta"/>.</summary>
     private static ImmutableArray<SyntaxToken> Splice(ImmutableArray<SyntaxToken> old, ImmutableArray<SyntaxToken> region, int start, int oldEnd, int delta)
     {
-        var before = FirstStartingAtOrAfter(old, start);
-        var after = FirstStartingAtOrAfter(old, oldEnd);
+        var before = SpanOrder.CountStartingBefore(old, static t => t.Span, start);
+        var after = SpanOrder.CountStartingBefore(old, static t => t.Span, oldEnd);
         var tokens = ImmutableArray.CreateBuilder<SyntaxToken>(before + region.Length + old.Length - after);
         tokens.AddRange(old, before);
         tokens.AddRange(region);
@@ -95,25 +95,6 @@ internal static class IncrementalParser
         }
 
         return tokens.MoveToImmutable();
-    }
-
-    private static int FirstStartingAtOrAfter(ImmutableArray<SyntaxToken> tokens, int offset)
-    {
-        int low = 0, high = tokens.Length;
-        while (low < high)
-        {
-            var middle = (low + high) / 2;
-            if (tokens[middle].Span.Start < offset)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
-        return low;
     }
 
     private static int CommonSuffixLength(ReadOnlySpan<char> a, ReadOnlySpan<char> b)

@@ -31,22 +31,10 @@ public sealed class SemanticModel
         // References are names in source order, which never overlap (a name bound once per copy of
         // a repeat appears with the same span): those at the offset end the run of references that
         // start at or before it, so a binary search finds them in a file of thousands of names.
-        var (low, high) = (0, References.Length);
-        while (low < high)
-        {
-            var middle = low + (high - low) / 2;
-            if (References[middle].Span.Start <= offset)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
+        var startedByOffset = SpanOrder.CountStartingBefore(References, static r => r.Span, offset, orAt: true);
 
         SymbolReference? containing = null, touching = null;
-        for (var i = low - 1; i >= 0 && References[i].Span.End >= offset; i--)
+        for (var i = startedByOffset - 1; i >= 0 && References[i].Span.End >= offset; i--)
         {
             if (References[i].Span.Contains(offset))
             {
