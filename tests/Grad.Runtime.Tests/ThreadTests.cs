@@ -1,6 +1,7 @@
 using Grad.Language.Semantics;
 using Grad.Runtime.Networks;
 using Grad.Runtime.Numerics;
+using Grad.Runtime.Optimizers;
 
 namespace Grad.Runtime.Tests;
 
@@ -60,6 +61,49 @@ public class BackpropThreadsTests
                 .ToArray();
             var evaluation = backprop.Forward(parameters, x, y, batch, evaluation: true);
             return (BitConverter.DoubleToInt64Bits(value), BitConverter.DoubleToInt64Bits(evaluation), [.. gradient.Select(BitConverter.DoubleToInt64Bits)], layerBits);
+        }
+    }
+}
+
+/// <summary>An update on several threads, each over its own range of the vector, gives the one-thread bits.</summary>
+public class OptimizerThreadsTests
+{
+    public static TheoryData<OptimizerSpec> Specs() => new()
+    {
+        new OptimizerSpec(OptimizerKind.Sgd, 0.01),
+        new OptimizerSpec(OptimizerKind.Sgd, 0.01, Momentum: 0.9, Nesterov: true, WeightDecay: 1e-3),
+        new OptimizerSpec(OptimizerKind.Adagrad, 0.01, Eps: 1e-10, InitialAccumulator: 0.1),
+        new OptimizerSpec(OptimizerKind.Rmsprop, 0.01, Momentum: 0.5, Eps: 1e-8, Centered: true),
+        new OptimizerSpec(OptimizerKind.Adadelta, 1.0, Eps: 1e-6),
+        new OptimizerSpec(OptimizerKind.Adam, 0.001, Eps: 1e-8, Amsgrad: true),
+        new OptimizerSpec(OptimizerKind.AdamW, 0.001, WeightDecay: 0.01, Eps: 1e-8),
+    };
+
+    [Theory]
+    [MemberData(nameof(Specs))]
+    public void PartsGiveTheOneThreadBits(OptimizerSpec spec)
+    {
+        // Above the parallel size and not a multiple of 8, so the last range has a scalar tail.
+        var count = Optimizer.ParallelCount + 13;
+        var rng = new Rng(count);
+        var start = Enumerable.Range(0, count).Select(_ => rng.NextGaussian()).ToArray();
+        var gradients = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, count).Select(_ => rng.NextGaussian()).ToArray()).ToArray();
+        var expected = Steps(1);
+        foreach (var threads in new[] { 2, 3, 7 })
+        {
+            Assert.Equal(expected, Steps(threads));
+        }
+
+        long[] Steps(int threads)
+        {
+            var parameters = (double[])start.Clone();
+            var optimizer = Optimizer.Create(spec, count);
+            foreach (var gradient in gradients)
+            {
+                optimizer.Step(parameters, gradient, threads);
+            }
+
+            return [.. parameters.Select(BitConverter.DoubleToInt64Bits)];
         }
     }
 }

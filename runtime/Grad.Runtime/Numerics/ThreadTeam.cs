@@ -6,9 +6,9 @@ namespace Grad.Runtime.Numerics;
 /// <summary>
 /// Runs the parts of one piece of work at once: part 0 on the calling thread, the others on
 /// dedicated worker threads that live as long as the process. A worker that has finished its part
-/// spins for <see cref="SpinTime"/> waiting for the next one (a training step hands over work a
-/// few times per layer, and waking a sleeping thread costs tens of microseconds), then sleeps, so
-/// an idle team costs nothing. Parts are numbered, never stolen: which thread computes a part does
+/// spins for <see cref="SpinTime"/> (2 ms) waiting for the next one (a training step hands over
+/// work a few times per layer, with a little work on one thread between, and waking a sleeping
+/// thread costs tens of microseconds), then sleeps, so an idle team costs nothing. Parts are numbered, never stolen: which thread computes a part does
 /// not change how it is computed, so callers that give every output element to one part get the
 /// same bits for any number of parts. While the team serves one caller, any other call (another
 /// run in the same process, or a part that asks for parts of its own) runs its parts on its own
@@ -17,7 +17,7 @@ namespace Grad.Runtime.Numerics;
 public static class ThreadTeam
 {
     /// <summary>How long a worker spins for the next part, and the caller for the workers' parts, before sleeping.</summary>
-    internal static readonly long SpinTime = Stopwatch.Frequency / 5_000;
+    internal static readonly long SpinTime = Stopwatch.Frequency / 500;
 
     private static readonly object Growing = new();
     private static Worker[] workers = [];
@@ -32,11 +32,7 @@ public static class ThreadTeam
     {
         if (parts <= 1 || Interlocked.CompareExchange(ref busy, 1, 0) != 0)
         {
-            for (var part = 0; part < parts; part++)
-            {
-                body(part);
-            }
-
+            RunInOrder(parts, body);
             return;
         }
 
@@ -60,7 +56,8 @@ public static class ThreadTeam
 
             for (var part = 1; part < parts; part++)
             {
-                failure ??= team[part - 1].Join();
+                var partFailure = team[part - 1].Join();
+                failure ??= partFailure;
             }
 
             failure?.Throw();
@@ -69,6 +66,82 @@ public static class ThreadTeam
         {
             Volatile.Write(ref busy, 0);
         }
+    }
+
+    /// <summary>Every part on this thread, in order; the first exception is rethrown after the last part, as when the parts run at once.</summary>
+    private static void RunInOrder(int parts, Action<int> body)
+    {
+        ExceptionDispatchInfo? failure = null;
+        for (var part = 0; part < parts; part++)
+        {
+            try
+            {
+                body(part);
+            }
+            catch (Exception exception)
+            {
+                failure ??= ExceptionDispatchInfo.Capture(exception);
+            }
+        }
+
+        failure?.Throw();
+    }
+
+    /// <summary>Independent items whose costs add up to less than this run on one thread.</summary>
+    internal const long ParallelItemsCost = 1 << 15;
+
+    /// <summary>
+    /// <paramref name="body"/>(0) … <paramref name="body"/>(<paramref name="count"/> − 1) for
+    /// independent items, such as one layer's norm each, on up to <paramref name="threads"/>
+    /// threads: the items are dealt out by <paramref name="cost"/>, largest first, each to the
+    /// part with the least so far. An item is never split, so a reduction inside one keeps its
+    /// summation order and its bits for any thread count.
+    /// </summary>
+    public static void ForEach(int count, int threads, Func<int, long> cost, Action<int> body)
+    {
+        var costs = new long[count];
+        var total = 0L;
+        for (var item = 0; item < count; item++)
+        {
+            costs[item] = cost(item);
+            total += costs[item];
+        }
+
+        var parts = Math.Min(threads, count);
+        if (parts <= 1 || total < ParallelItemsCost)
+        {
+            for (var item = 0; item < count; item++)
+            {
+                body(item);
+            }
+
+            return;
+        }
+
+        var owner = new int[count];
+        var load = new long[parts];
+        foreach (var item in Enumerable.Range(0, count).OrderByDescending(item => costs[item]))
+        {
+            var least = 0;
+            for (var part = 1; part < parts; part++)
+            {
+                least = load[part] < load[least] ? part : least;
+            }
+
+            owner[item] = least;
+            load[least] += costs[item];
+        }
+
+        Run(parts, part =>
+        {
+            for (var item = 0; item < count; item++)
+            {
+                if (owner[item] == part)
+                {
+                    body(item);
+                }
+            }
+        });
     }
 
     /// <summary>At least <paramref name="count"/> workers, started the first time they are needed.</summary>
@@ -98,18 +171,29 @@ public static class ThreadTeam
         }
     }
 
-    /// <summary>Spins until <paramref name="done"/> is true or <see cref="SpinTime"/> has passed; true when it is done.</summary>
+    /// <summary>
+    /// Spins until <paramref name="done"/> is true or <see cref="SpinTime"/> has passed; true when
+    /// it is done. It yields now and then, so a spinning worker gives its core to any other thread
+    /// that is ready to run.
+    /// </summary>
     private static bool SpinUntil<TState>(TState state, Func<TState, bool> done)
     {
-        var deadline = Stopwatch.GetTimestamp() + SpinTime;
-        while (!done(state))
+        var started = Stopwatch.GetTimestamp();
+        for (var round = 1; !done(state); round++)
         {
-            if (Stopwatch.GetTimestamp() > deadline)
+            if (Stopwatch.GetTimestamp() - started > SpinTime)
             {
                 return false;
             }
 
-            Thread.SpinWait(20);
+            if (round % 64 == 0)
+            {
+                Thread.Yield();
+            }
+            else
+            {
+                Thread.SpinWait(20);
+            }
         }
 
         return true;
@@ -118,8 +202,10 @@ public static class ThreadTeam
     /// <summary>
     /// One worker thread and its mailbox: the caller posts a part (generation <see cref="posted"/>),
     /// the worker runs it and sets <see cref="completed"/> to that generation. Both sides spin on
-    /// the counters first and then wait on <see cref="gate"/>; every change is followed by a pulse
-    /// under the gate, so a sleeper never misses one.
+    /// the counters first; one that goes to sleep says so in <see cref="sleeping"/> (the caller) or
+    /// <see cref="workerSleeping"/> and waits on <see cref="gate"/>, and the other side, after
+    /// writing its counter, pulses the gate only then. A full fence between each side's write and
+    /// its read of the other's flag means at least one of them sees the other, so no wake-up is lost.
     /// </summary>
     private sealed class Worker
     {
@@ -128,6 +214,8 @@ public static class ThreadTeam
         private int part;
         private int posted;
         private int completed;
+        private int sleeping;
+        private int workerSleeping;
         private ExceptionDispatchInfo? failure;
 
         public Worker(int number)
@@ -141,9 +229,13 @@ public static class ThreadTeam
             part = index;
             failure = null;
             Volatile.Write(ref posted, posted + 1);
-            lock (gate)
+            Interlocked.MemoryBarrier();
+            if (Volatile.Read(ref workerSleeping) != 0)
             {
-                Monitor.PulseAll(gate);
+                lock (gate)
+                {
+                    Monitor.PulseAll(gate);
+                }
             }
         }
 
@@ -154,10 +246,14 @@ public static class ThreadTeam
             {
                 lock (gate)
                 {
+                    Volatile.Write(ref sleeping, 1);
+                    Interlocked.MemoryBarrier();
                     while (Volatile.Read(ref completed) != posted)
                     {
                         Monitor.Wait(gate);
                     }
+
+                    Volatile.Write(ref sleeping, 0);
                 }
             }
 
@@ -174,10 +270,14 @@ public static class ThreadTeam
                 {
                     lock (gate)
                     {
+                        Volatile.Write(ref workerSleeping, 1);
+                        Interlocked.MemoryBarrier();
                         while (Volatile.Read(ref posted) == seen)
                         {
                             Monitor.Wait(gate);
                         }
+
+                        Volatile.Write(ref workerSleeping, 0);
                     }
                 }
 
@@ -192,9 +292,13 @@ public static class ThreadTeam
                 }
 
                 Volatile.Write(ref completed, seen);
-                lock (gate)
+                Interlocked.MemoryBarrier();
+                if (Volatile.Read(ref sleeping) != 0)
                 {
-                    Monitor.PulseAll(gate);
+                    lock (gate)
+                    {
+                        Monitor.PulseAll(gate);
+                    }
                 }
             }
         }
