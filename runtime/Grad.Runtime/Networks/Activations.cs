@@ -16,11 +16,7 @@ public static class Activations
         switch (activation.Kind)
         {
             case ActivationKind.Sigmoid:
-                for (var i = 0; i < z.Length; i++)
-                {
-                    a[i] = SpecialFunctions.Sigmoid(z[i]);
-                }
-
+                SpecialFunctions.Sigmoid(z, a);
                 break;
             case ActivationKind.Relu:
                 for (var i = 0; i < z.Length; i++)

@@ -83,20 +83,21 @@ internal static unsafe class SmallDense
     }
 
     /// <summary>
-    /// The forward pass of a narrow layer in one sweep: z[i, j] as <see cref="Forward"/> computes it,
-    /// and at once a[i, j] = g(z[i, j]) (an element-wise activation: not softmax).
+    /// The forward pass of a narrow layer in one sweep: row i of z as <see cref="Forward"/> computes it,
+    /// then at once that row's a = g(z) (an element-wise activation: not softmax; sigmoid four lanes at a time).
     /// </summary>
     public static void ForwardActivate(int batch, int units, int fanIn, double* x, double* weights, double* bias, double* z, double* a, Activation activation)
     {
         for (var i = 0; i < batch; i++)
         {
             var input = x + i * fanIn;
+            var row = z + i * units;
             for (var j = 0; j < units; j++)
             {
-                var value = Dot(input, weights + j * fanIn, fanIn) + bias[j];
-                z[i * units + j] = value;
-                a[i * units + j] = Activations.Value(activation, value);
+                row[j] = Dot(input, weights + j * fanIn, fanIn) + bias[j];
             }
+
+            Activations.Forward(activation, new ReadOnlySpan<double>(row, units), new Span<double>(a + i * units, units));
         }
     }
 
