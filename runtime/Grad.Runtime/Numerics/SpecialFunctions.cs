@@ -12,7 +12,7 @@ public static class SpecialFunctions
 
     /// <summary>Logistic sigmoid 1/(1+e^−x), evaluated without overflow for large |x|.</summary>
     /// <remarks>Inlined into a chain's loop (Backprop.Chain.cs), where a call per layer cost a fifth of the pass.</remarks>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Sigmoid(double x)
     {
         if (x >= 0)
