@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Grad.Language.Semantics;
 using Grad.Runtime.Analysis;
 using Grad.Runtime.Contracts;
@@ -73,6 +74,7 @@ internal sealed class HealthRecorder
     /// (<paramref name="backprop"/>, <paramref name="batch"/>) at <paramref name="parameters"/>;
     /// <paramref name="previous"/> holds the parameters before the step's update, or is null.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TraceHealth Measure(int step, bool final, Backprop backprop, double[] parameters, double[] previous, bool hasPrevious,
         double lr, double[] batchX, double[] batchY, int batchRows)
     {
@@ -145,6 +147,7 @@ internal sealed class HealthRecorder
     }
 
     /// <summary>‖W_k − W_(k−1)‖_F / ‖W_(k−1)‖_F: the update relative to the weights it changed (∞ from zero weights, 0 when nothing moved).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double UpdateRatio(ReadOnlySpan<double> after, ReadOnlySpan<double> before)
     {
         double change = 0, size = 0;
