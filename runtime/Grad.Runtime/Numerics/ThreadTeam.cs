@@ -8,9 +8,11 @@ namespace Grad.Runtime.Numerics;
 /// dedicated worker threads that live as long as the process. A worker that has finished its part
 /// spins for <see cref="SpinTime"/> (2 ms) waiting for the next one (a training step hands over
 /// work a few times per layer, with a little work on one thread between, and waking a sleeping
-/// thread costs tens of microseconds), then sleeps, so an idle team costs nothing. Parts are numbered, never stolen: which thread computes a part does
-/// not change how it is computed, so callers that give every output element to one part get the
-/// same bits for any number of parts. While the team serves one caller, any other call (another
+/// thread costs tens of microseconds), then sleeps, so an idle team costs nothing. A part its
+/// worker has not started when the caller's own part is done (the worker is asleep, or another
+/// process has its core) is run by the caller instead. Parts are numbered and each is run whole
+/// by one thread: which thread computes a part does not change how it is computed, so callers
+/// that give every output element to one part get the same bits for any number of parts. While the team serves one caller, any other call (another
 /// run in the same process, or a part that asks for parts of its own) runs its parts on its own
 /// thread, one after another: the same bits again, and never a deadlock.
 /// </summary>
@@ -212,7 +214,8 @@ public static class ThreadTeam
 
     /// <summary>
     /// One worker thread and its mailbox: the caller posts a part (generation <see cref="posted"/>),
-    /// the worker runs it and sets <see cref="completed"/> to that generation. Both sides spin on
+    /// whoever first moves <see cref="claimed"/> to that generation (the worker, or the caller once
+    /// its own part is done) runs it and sets <see cref="completed"/> to it. Both sides spin on
     /// the counters first; one that goes to sleep says so in <see cref="sleeping"/> (the caller) or
     /// <see cref="workerSleeping"/> and waits on <see cref="gate"/>, and the other side, after
     /// writing its counter, pulses the gate only then. A full fence between each side's write and
@@ -225,6 +228,7 @@ public static class ThreadTeam
         private int part;
         private int posted;
         private int completed;
+        private int claimed;
         private int sleeping;
         private int workerSleeping;
         private ExceptionDispatchInfo? failure;
@@ -250,9 +254,31 @@ public static class ThreadTeam
             }
         }
 
-        /// <summary>Waits for the posted part; returns its exception, if it threw.</summary>
+        /// <summary>
+        /// The posted part, done: run here when the worker has not taken it yet (it was asleep or
+        /// had no core: on a busy machine the caller never waits for a part nobody runs), else
+        /// waited for. Returns its exception, if it threw.
+        /// </summary>
         public ExceptionDispatchInfo? Join()
         {
+            var target = posted;
+            if (Interlocked.CompareExchange(ref claimed, target, target - 1) == target - 1)
+            {
+                ExceptionDispatchInfo? own = null;
+                try
+                {
+                    body!(part);
+                }
+                catch (Exception exception)
+                {
+                    own = ExceptionDispatchInfo.Capture(exception);
+                }
+
+                Volatile.Write(ref completed, target);
+                body = null;
+                return own;
+            }
+
             if (!SpinUntil(this, worker => Volatile.Read(ref worker.completed) == worker.posted))
             {
                 lock (gate)
@@ -293,6 +319,12 @@ public static class ThreadTeam
                 }
 
                 seen = Volatile.Read(ref posted);
+                if (Interlocked.CompareExchange(ref claimed, seen, seen - 1) != seen - 1)
+                {
+                    // The caller ran this part itself.
+                    continue;
+                }
+
                 try
                 {
                     body!(part);
