@@ -26,6 +26,9 @@ public static unsafe class Gemm
     /// <summary>Products with fewer multiply-adds than this stay on one thread (a band would cost more to hand over than to compute).</summary>
     internal const long ParallelWork = 1L << 20;
 
+    /// <summary>Products whose A and B together have at most this many elements (128 KB: they stay in L2) skip packing.</summary>
+    private const long DirectOperands = 16384;
+
     /// <summary>The register tile: 8×16 with AVX-512 (sixteen 8-wide accumulators), else 6×8 with 4-wide vectors.</summary>
     internal static readonly bool WideByDefault = Vector512.IsHardwareAccelerated;
 
@@ -58,6 +61,16 @@ public static unsafe class Gemm
         CheckBounds(m, n, k, a.Length, aRow, aCol, b.Length, bRow, bCol, c.Length, ldc);
         if (m == 0 || n == 0)
         {
+            return;
+        }
+
+        if (k > 0 && (threads <= 1 || (long)m * n * k < ParallelWork) && FitsDirect(m, n, k, bCol, wide))
+        {
+            fixed (double* aBase = a, bBase = b, cBase = c)
+            {
+                MultiplyDirect(m, n, k, aBase, aRow, aCol, bBase, bRow, cBase, ldc, alpha, accumulate, wide);
+            }
+
             return;
         }
 
@@ -148,6 +161,64 @@ public static unsafe class Gemm
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// A product whose operands stay in the first caches (together at most <see cref="DirectOperands"/>
+    /// elements, one block along k) and whose B has contiguous rows, at least one register tile in size:
+    /// no packing pays for itself there.
+    /// </summary>
+    private static bool FitsDirect(int m, int n, int k, int bCol, bool wide) =>
+        k <= KBlock && bCol == 1 && m >= (wide ? 8 : 6) && n >= (wide ? 16 : 8) && (long)m * k + (long)k * n <= DirectOperands;
+
+    /// <summary>
+    /// C (+)= α·A·B without packing: the register tile broadcasts A's elements and loads B's rows where
+    /// they are, and writes each element of C once, 0 + α·sum (or C + α·sum), so C is not cleared
+    /// first. Rows and columns beyond the whole tiles take the reference loop. One block along k, so
+    /// every element is the documented order's.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MultiplyDirect(int m, int n, int k, double* a, int aRow, int aCol, double* b, int bRow, double* c, int ldc, double alpha, bool accumulate, bool wide)
+    {
+        var rowTile = wide ? 8 : 6;
+        var columnTile = wide ? 16 : 8;
+        var fullRows = m - m % rowTile;
+        var fullColumns = n - n % columnTile;
+        for (var jr = 0; jr < fullColumns; jr += columnTile)
+        {
+            for (var ir = 0; ir < fullRows; ir += rowTile)
+            {
+                var tileA = a + ir * (long)aRow;
+                var tile = c + ir * (long)ldc + jr;
+                if (wide)
+                {
+                    DirectKernel8x16(k, tileA, aRow, aCol, b + jr, bRow, tile, ldc, alpha, accumulate);
+                }
+                else
+                {
+                    DirectKernel6x8(k, tileA, aRow, aCol, b + jr, bRow, tile, ldc, alpha, accumulate);
+                }
+            }
+        }
+
+        if (!accumulate)
+        {
+            for (var i = 0; i < m; i++)
+            {
+                var start = i < fullRows ? fullColumns : 0;
+                new Span<double>(c + i * (long)ldc + start, n - start).Clear();
+            }
+        }
+
+        if (fullColumns < n)
+        {
+            MultiplySmall(fullRows, n - fullColumns, k, a, aRow, aCol, b + fullColumns, bRow, 1, c + fullColumns, ldc, alpha);
+        }
+
+        if (fullRows < m)
+        {
+            MultiplySmall(m - fullRows, n, k, a + fullRows * (long)aRow, aRow, aCol, b, bRow, 1, c + fullRows * (long)ldc, ldc, alpha);
         }
     }
 
@@ -393,6 +464,117 @@ public static unsafe class Gemm
     {
         Vector512.Store(Vector512.Load(row) + scale * left, row);
         Vector512.Store(Vector512.Load(row + 8) + scale * right, row + 8);
+    }
+
+    /// <summary>C[8×16] (+)= α·A·B read in place (A through its strides, B's rows contiguous): sixteen 8-wide accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DirectKernel8x16(int k, double* a, long aRow, long aCol, double* b, long bRow, double* c, long ldc, double alpha, bool accumulate)
+    {
+        Vector512<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<double> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        double* a0 = a, a1 = a + aRow, a2 = a + 2 * aRow, a3 = a + 3 * aRow, a4 = a + 4 * aRow, a5 = a + 5 * aRow, a6 = a + 6 * aRow, a7 = a + 7 * aRow;
+        long offset = 0;
+        for (var p = 0; p < k; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 8);
+            var x = Vector512.Create(a0[offset]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a1[offset]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a2[offset]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a3[offset]);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a4[offset]);
+            c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a5[offset]);
+            c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(a6[offset]);
+            c60 = Vector512.FusedMultiplyAdd(x, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(a7[offset]);
+            c70 = Vector512.FusedMultiplyAdd(x, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+            offset += aCol;
+            b += bRow;
+        }
+
+        var scale = Vector512.Create(alpha);
+        StoreRow512(c, c00, c01, scale, accumulate);
+        StoreRow512(c + ldc, c10, c11, scale, accumulate);
+        StoreRow512(c + 2 * ldc, c20, c21, scale, accumulate);
+        StoreRow512(c + 3 * ldc, c30, c31, scale, accumulate);
+        StoreRow512(c + 4 * ldc, c40, c41, scale, accumulate);
+        StoreRow512(c + 5 * ldc, c50, c51, scale, accumulate);
+        StoreRow512(c + 6 * ldc, c60, c61, scale, accumulate);
+        StoreRow512(c + 7 * ldc, c70, c71, scale, accumulate);
+    }
+
+    /// <summary>A row of the tile: C + α·sum, or 0 + α·sum when C was not cleared (as the cleared C would give, −0 included).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow512(double* row, Vector512<double> left, Vector512<double> right, Vector512<double> scale, bool accumulate)
+    {
+        var (start0, start1) = accumulate ? (Vector512.Load(row), Vector512.Load(row + 8)) : (Vector512<double>.Zero, Vector512<double>.Zero);
+        Vector512.Store(start0 + scale * left, row);
+        Vector512.Store(start1 + scale * right, row + 8);
+    }
+
+    /// <summary>C[6×8] (+)= α·A·B read in place: twelve 4-wide accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DirectKernel6x8(int k, double* a, long aRow, long aCol, double* b, long bRow, double* c, long ldc, double alpha, bool accumulate)
+    {
+        Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<double> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        double* a0 = a, a1 = a + aRow, a2 = a + 2 * aRow, a3 = a + 3 * aRow, a4 = a + 4 * aRow, a5 = a + 5 * aRow;
+        long offset = 0;
+        for (var p = 0; p < k; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 4);
+            var x = Vector256.Create(a0[offset]);
+            c00 = Vector256.FusedMultiplyAdd(x, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            x = Vector256.Create(a1[offset]);
+            c10 = Vector256.FusedMultiplyAdd(x, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            x = Vector256.Create(a2[offset]);
+            c20 = Vector256.FusedMultiplyAdd(x, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+            x = Vector256.Create(a3[offset]);
+            c30 = Vector256.FusedMultiplyAdd(x, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
+            x = Vector256.Create(a4[offset]);
+            c40 = Vector256.FusedMultiplyAdd(x, b0, c40);
+            c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
+            x = Vector256.Create(a5[offset]);
+            c50 = Vector256.FusedMultiplyAdd(x, b0, c50);
+            c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
+            offset += aCol;
+            b += bRow;
+        }
+
+        var scale = Vector256.Create(alpha);
+        StoreRow(c, c00, c01, scale, accumulate);
+        StoreRow(c + ldc, c10, c11, scale, accumulate);
+        StoreRow(c + 2 * ldc, c20, c21, scale, accumulate);
+        StoreRow(c + 3 * ldc, c30, c31, scale, accumulate);
+        StoreRow(c + 4 * ldc, c40, c41, scale, accumulate);
+        StoreRow(c + 5 * ldc, c50, c51, scale, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(double* row, Vector256<double> left, Vector256<double> right, Vector256<double> scale, bool accumulate)
+    {
+        var (start0, start1) = accumulate ? (Vector256.Load(row), Vector256.Load(row + 4)) : (Vector256<double>.Zero, Vector256<double>.Zero);
+        Vector256.Store(start0 + scale * left, row);
+        Vector256.Store(start1 + scale * right, row + 4);
     }
 
     /// <summary>C[6×8] += α·(Ã·B̃) for one packed strip of each: twelve 4-wide accumulators.</summary>
