@@ -115,6 +115,11 @@ public sealed unsafe partial class Backprop
     /// <summary>Forward and backward passes; writes ∂C/∂θ of the batch-mean loss to <paramref name="gradient"/> and returns that loss.</summary>
     public double Run(ReadOnlySpan<double> parameters, ReadOnlySpan<double> x, ReadOnlySpan<double> y, int batch, Span<double> gradient)
     {
+        if (batch == 1 && TryRunChain(parameters, x, y, gradient, out var chainLoss))
+        {
+            return chainLoss;
+        }
+
         Prepare(x, batch);
         ForwardPass(parameters);
         var loss = LossAndOutputDelta(y, computeDelta: true);
