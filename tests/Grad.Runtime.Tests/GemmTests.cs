@@ -21,6 +21,9 @@ public class GemmTests
             data.Add(64, 32, 64, true, false, wide, 1);
             data.Add(27, 45, 256, true, false, wide, 1);
             data.Add(9, 17, 3, false, false, wide, 1);
+            data.Add(64, 64, 64, false, true, wide, 1);  // a transposed B (Z = X·Wᵀ) is transposed first: 4×4 blocks
+            data.Add(27, 45, 131, true, true, wide, 1);  // and the rows and columns beyond them
+            data.Add(16, 21, 6, false, true, wide, 1);
 
             // Above Gemm.ParallelWork: bands along n (the longer side), along m, uneven and more threads than tiles.
             data.Add(100, 2100, 33, true, true, wide, 2);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Grad.Runtime.Numerics;
 
@@ -38,6 +39,9 @@ public static unsafe class Gemm
     [ThreadStatic]
     private static double[]? packedB;
 
+    [ThreadStatic]
+    private static double[]? transposedB;
+
     /// <summary>
     /// C[m×n] (row stride ldc) = α·A·B, or += when <paramref name="accumulate"/>, on up to
     /// <paramref name="threads"/> threads (the same bits for any count).
@@ -64,11 +68,18 @@ public static unsafe class Gemm
             return;
         }
 
-        if (k > 0 && (threads <= 1 || (long)m * n * k < ParallelWork) && FitsDirect(m, n, k, bCol, wide))
+        if (k > 0 && (threads <= 1 || (long)m * n * k < ParallelWork) && FitsDirect(m, n, k, wide))
         {
-            fixed (double* aBase = a, bBase = b, cBase = c)
+            // B's rows must be contiguous: a transposed B (a layer's weights in Z = X·Wᵀ) is transposed once first.
+            var transposed = bCol == 1 ? null : Buffer(ref transposedB, k * n);
+            fixed (double* aBase = a, bBase = b, cBase = c, tBase = transposed)
             {
-                MultiplyDirect(m, n, k, aBase, aRow, aCol, bBase, bRow, cBase, ldc, alpha, accumulate, wide);
+                if (tBase is not null)
+                {
+                    Transpose(k, n, bBase, bRow, bCol, tBase);
+                }
+
+                MultiplyDirect(m, n, k, aBase, aRow, aCol, tBase is null ? bBase : tBase, tBase is null ? bRow : n, cBase, ldc, alpha, accumulate, wide);
             }
 
             return;
@@ -169,8 +180,57 @@ public static unsafe class Gemm
     /// elements, one block along k) and whose B has contiguous rows, at least one register tile in size:
     /// no packing pays for itself there.
     /// </summary>
-    private static bool FitsDirect(int m, int n, int k, int bCol, bool wide) =>
-        k <= KBlock && bCol == 1 && m >= (wide ? 8 : 6) && n >= (wide ? 16 : 8) && (long)m * k + (long)k * n <= DirectOperands;
+    private static bool FitsDirect(int m, int n, int k, bool wide) =>
+        k <= KBlock && m >= (wide ? 8 : 6) && n >= (wide ? 16 : 8) && (long)m * k + (long)k * n <= DirectOperands;
+
+    /// <summary>
+    /// destination[p·n + j] = B(p, j) = b[p·bRow + j·bCol]: B with contiguous rows. A transposed B
+    /// (bRow = 1: column j of B contiguous) goes in 4×4 blocks of vector shuffles, the rest element by element.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Transpose(int k, int n, double* b, int bRow, int bCol, double* destination)
+    {
+        var blockedRows = 0;
+        var blockedColumns = 0;
+        if (bRow == 1 && Avx.IsSupported)
+        {
+            blockedRows = k & ~3;
+            blockedColumns = n & ~3;
+            for (var j = 0; j < blockedColumns; j += 4)
+            {
+                var column0 = b + j * (long)bCol;
+                var column1 = column0 + bCol;
+                var column2 = column1 + bCol;
+                var column3 = column2 + bCol;
+                for (var p = 0; p < blockedRows; p += 4)
+                {
+                    // Four columns of B, four of their elements each, become four rows of the destination.
+                    var r0 = Vector256.Load(column0 + p);
+                    var r1 = Vector256.Load(column1 + p);
+                    var r2 = Vector256.Load(column2 + p);
+                    var r3 = Vector256.Load(column3 + p);
+                    var low01 = Avx.UnpackLow(r0, r1);
+                    var high01 = Avx.UnpackHigh(r0, r1);
+                    var low23 = Avx.UnpackLow(r2, r3);
+                    var high23 = Avx.UnpackHigh(r2, r3);
+                    var row = destination + p * (long)n + j;
+                    Vector256.Store(Avx.Permute2x128(low01, low23, 0x20), row);
+                    Vector256.Store(Avx.Permute2x128(high01, high23, 0x20), row + n);
+                    Vector256.Store(Avx.Permute2x128(low01, low23, 0x31), row + 2 * n);
+                    Vector256.Store(Avx.Permute2x128(high01, high23, 0x31), row + 3 * n);
+                }
+            }
+        }
+
+        for (var p = 0; p < k; p++)
+        {
+            var row = destination + p * (long)n;
+            for (var j = p < blockedRows ? blockedColumns : 0; j < n; j++)
+            {
+                row[j] = b[p * (long)bRow + j * (long)bCol];
+            }
+        }
+    }
 
     /// <summary>
     /// C (+)= α·A·B without packing: the register tile broadcasts A's elements and loads B's rows where
