@@ -93,6 +93,34 @@ public static class Program
             return;
         }
 
+        if (args is [_, "threads"])
+        {
+            // W3's step in process at 1 and 2 threads, alternating short rounds so that both see
+            // the same moments of a shared machine; and the bare hand-over of an empty part.
+            var one = new MlpWorkload(threads: 1);
+            var two = new MlpWorkload(threads: 2);
+            Measure(one.Step, 10);
+            Measure(two.Step, 10);
+            var (bestOne, bestTwo, bestOneFb, bestTwoFb) = (double.MaxValue, double.MaxValue, double.MaxValue, double.MaxValue);
+            for (var round = 0; round < 8; round++)
+            {
+                bestOne = Math.Min(bestOne, Measure(one.Step, 10));
+                bestTwo = Math.Min(bestTwo, Measure(two.Step, 10));
+                bestOneFb = Math.Min(bestOneFb, Measure(one.ForwardBackward, 10));
+                bestTwoFb = Math.Min(bestTwoFb, Measure(two.ForwardBackward, 10));
+            }
+
+            var handOver = Measure(() =>
+            {
+                Runtime.Numerics.ThreadTeam.Run(2, _ => { });
+                return 0;
+            }, 10_000);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mlp_step_us threads1 {bestOne:F1} threads2 {bestTwo:F1} ratio {bestOne / bestTwo:F2}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mlp_forward_backward_us threads1 {bestOneFb:F1} threads2 {bestTwoFb:F1} ratio {bestOneFb / bestTwoFb:F2}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hand_over_us {handOver:F2}"));
+            return;
+        }
+
         var chain = new ChainWorkload();
         var mlp = new MlpWorkload();
         var narrow = new NarrowWorkload();

@@ -47,7 +47,7 @@ public sealed class MlpWorkload
     private readonly double[] y;
     private readonly Optimizer optimizer;
 
-    public MlpWorkload()
+    public MlpWorkload(int threads = 1)
     {
         var relu = new Activation(ActivationKind.Relu);
         var model = NetworkModel.Create("mlp", 784, [(512, relu, null), (512, relu, null), (10, new Activation(ActivationKind.Linear), null)], LossKind.CrossEntropy);
@@ -66,7 +66,7 @@ public sealed class MlpWorkload
             y[i * 10 + rng.NextInt(10)] = 1;
         }
 
-        backprop = new Backprop(model, Batch);
+        backprop = new Backprop(model, Batch, threads);
         optimizer = Optimizer.Create(new OptimizerSpec(OptimizerKind.Sgd, 0.01), model.ParameterCount);
     }
 

@@ -227,6 +227,11 @@ public sealed unsafe partial class Backprop
                 continue;
             }
 
+            if (TryForwardInParts(l, parameters))
+            {
+                continue;
+            }
+
             DenseForward(batch, units, fanIn, LayerInput(l), weights, bias, z);
             var a = activations[l].AsSpan(0, batch * units);
             for (var i = 0; i < batch; i++)
@@ -425,6 +430,11 @@ public sealed unsafe partial class Backprop
                     SmallDense.Backward(batch, units, fanIn, d, x, w, scale, g + shape.WeightOffset, g + shape.BiasOffset, previous, z, a, previousDelta);
                 }
 
+                continue;
+            }
+
+            if (TryBackwardInParts(l, parameters, gradient))
+            {
                 continue;
             }
 

@@ -14,8 +14,9 @@ namespace Grad.Runtime.Numerics;
 /// either kernel and the small-matrix loop alike, so results are
 /// bit-identical whatever path or machine computes them. With several threads, a product of at
 /// least <see cref="ParallelWork"/> multiply-adds is cut into bands of whole register tiles along
-/// its longer side of C, one band per thread; each element is still computed in the same order by
-/// one thread, so the result is bit-identical for any thread count.
+/// its longer side of C (<see cref="Band"/>), one per thread of the <see cref="ThreadTeam"/>; each element
+/// is still computed in the same order by one thread, so the result is bit-identical for any
+/// thread count. Callers that fuse work of their own into a band use <see cref="MultiplyPart"/>.
 /// </summary>
 public static unsafe class Gemm
 {
@@ -98,50 +99,118 @@ public static unsafe class Gemm
             return;
         }
 
-        if (threads > 1 && (long)m * n * k >= ParallelWork)
-        {
-            fixed (double* aBase = a, bBase = b, cBase = c)
-            {
-                MultiplyInBands(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha, wide, threads);
-            }
-
-            return;
-        }
-
         fixed (double* aBase = a, bBase = b, cBase = c)
         {
+            var parts = Parts(m, n, k, wide, threads);
+            if (parts > 1)
+            {
+                var (aAddress, bAddress, cAddress) = ((nint)aBase, (nint)bBase, (nint)cBase);
+                ThreadTeam.Run(parts, part => MultiplyBand(m, n, k, (double*)aAddress, aRow, aCol, (double*)bAddress, bRow, bCol, (double*)cAddress, ldc, alpha, wide, Band(m, n, k, wide, part, parts)));
+                return;
+            }
+
             MultiplyAdd(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha, wide);
         }
     }
 
     /// <summary>
-    /// C += α·A·B cut into one band per thread along C's longer side, each band a whole number of
-    /// register tiles; the calling thread computes the first band.
+    /// Part <paramref name="part"/> of <paramref name="parts"/> of C = α·A·B (or += when
+    /// <paramref name="accumulate"/>): the rectangle <see cref="Band"/> gives it, cleared first
+    /// when not accumulating. Run every part once, on any threads in any order, and C holds the
+    /// bits <see cref="Multiply(int, int, int, ReadOnlySpan{double}, int, int, ReadOnlySpan{double}, int, int, Span{double}, int, double, bool, int)"/> gives.
     /// </summary>
-    private static void MultiplyInBands(int m, int n, int k, double* a, int aRow, int aCol, double* b, int bRow, int bCol, double* c, int ldc, double alpha, bool wide, int threads)
+    public static void MultiplyPart(
+        int m, int n, int k,
+        ReadOnlySpan<double> a, int aRow, int aCol,
+        ReadOnlySpan<double> b, int bRow, int bCol,
+        Span<double> c, int ldc,
+        double alpha, bool accumulate, int part, int parts)
     {
+        CheckBounds(m, n, k, a.Length, aRow, aCol, b.Length, bRow, bCol, c.Length, ldc);
+        var band = Band(m, n, k, WideByDefault, part, parts);
+        if (band.IsEmpty)
+        {
+            return;
+        }
+
+        if (!accumulate)
+        {
+            for (var i = band.RowStart; i < band.RowEnd; i++)
+            {
+                c.Slice(i * ldc + band.ColumnStart, band.ColumnEnd - band.ColumnStart).Clear();
+            }
+        }
+
+        if (k > 0)
+        {
+            fixed (double* aBase = a, bBase = b, cBase = c)
+            {
+                MultiplyBand(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha, WideByDefault, band);
+            }
+        }
+    }
+
+    /// <summary>
+    /// How many parts a product of this shape is cut into on <paramref name="threads"/> threads:
+    /// one below <see cref="ParallelWork"/> multiply-adds (a part would cost more to hand over
+    /// than to compute), else one per thread, at most one per register tile along C's longer side.
+    /// </summary>
+    public static int Parts(int m, int n, int k, int threads) => Parts(m, n, k, WideByDefault, threads);
+
+    private static int Parts(int m, int n, int k, bool wide, int threads)
+    {
+        if (threads <= 1 || m == 0 || n == 0 || (long)m * n * k < ParallelWork)
+        {
+            return 1;
+        }
+
+        var (length, tile) = m > n ? (m, wide ? 8 : 6) : (n, wide ? 16 : 8);
+        return Math.Min(threads, (length + tile - 1) / tile);
+    }
+
+    /// <summary>
+    /// The rectangle of C that part <paramref name="part"/> of <paramref name="parts"/> computes:
+    /// a band of whole register tiles along C's longer side (a part past <see cref="Parts(int, int, int, int)"/> is empty),
+    /// so every element is computed by one part, in the one order of any other.
+    /// </summary>
+    public static Rectangle Band(int m, int n, int k, int part, int parts) => Band(m, n, k, WideByDefault, part, parts);
+
+    private static Rectangle Band(int m, int n, int k, bool wide, int part, int parts)
+    {
+        var count = Parts(m, n, k, wide, parts);
+        if (part >= count)
+        {
+            return new Rectangle(0, 0, 0, 0);
+        }
+
         var byRows = m > n;
         var tile = byRows ? (wide ? 8 : 6) : (wide ? 16 : 8);
         var length = byRows ? m : n;
         var tiles = (length + tile - 1) / tile;
-        var bands = Math.Min(threads, tiles);
-        var (aAddress, bAddress, cAddress) = ((nint)a, (nint)b, (nint)c);
-        Parallel.For(0, bands, new ParallelOptions { MaxDegreeOfParallelism = bands }, band =>
+        var start = (int)((long)tiles * part / count) * tile;
+        var end = Math.Min(length, (int)((long)tiles * (part + 1) / count) * tile);
+        return byRows ? new Rectangle(start, end, 0, n) : new Rectangle(0, m, start, end);
+    }
+
+    /// <summary>Rows [RowStart, RowEnd) × columns [ColumnStart, ColumnEnd) of a matrix.</summary>
+    public readonly record struct Rectangle(int RowStart, int RowEnd, int ColumnStart, int ColumnEnd)
+    {
+        public bool IsEmpty => RowEnd <= RowStart || ColumnEnd <= ColumnStart;
+    }
+
+    /// <summary>C += α·A·B over one rectangle of C, on this thread.</summary>
+    private static void MultiplyBand(int m, int n, int k, double* a, int aRow, int aCol, double* b, int bRow, int bCol, double* c, int ldc, double alpha, bool wide, Rectangle band)
+    {
+        if (band.IsEmpty)
         {
-            var start = (int)((long)tiles * band / bands) * tile;
-            var end = Math.Min(length, (int)((long)tiles * (band + 1) / bands) * tile);
-            var aPointer = (double*)aAddress;
-            var bPointer = (double*)bAddress;
-            var cPointer = (double*)cAddress;
-            if (byRows)
-            {
-                MultiplyAdd(end - start, n, k, aPointer + (long)start * aRow, aRow, aCol, bPointer, bRow, bCol, cPointer + (long)start * ldc, ldc, alpha, wide);
-            }
-            else
-            {
-                MultiplyAdd(m, end - start, k, aPointer, aRow, aCol, bPointer + (long)start * bCol, bRow, bCol, cPointer + start, ldc, alpha, wide);
-            }
-        });
+            return;
+        }
+
+        MultiplyAdd(
+            band.RowEnd - band.RowStart, band.ColumnEnd - band.ColumnStart, k,
+            a + (long)band.RowStart * aRow, aRow, aCol,
+            b + (long)band.ColumnStart * bCol, bRow, bCol,
+            c + (long)band.RowStart * ldc + band.ColumnStart, ldc, alpha, wide);
     }
 
     /// <summary>C += α·A·B on this thread: the reference loop for small products, else packed panels and the register tile.</summary>

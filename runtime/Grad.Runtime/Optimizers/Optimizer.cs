@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using Grad.Language.Semantics;
+using Grad.Runtime.Numerics;
 
 namespace Grad.Runtime.Optimizers;
 
@@ -43,19 +44,41 @@ public abstract class Optimizer
         _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "unknown optimizer"),
     };
 
-    /// <summary>Updates <paramref name="parameters"/> in place from the gradient at them.</summary>
-    public void Step(Span<double> parameters, ReadOnlySpan<double> gradient)
+    /// <summary>Vectors shorter than this are updated on one thread (a part would cost more to hand over than to compute).</summary>
+    internal const int ParallelCount = 1 << 16;
+
+    /// <summary>
+    /// Updates <paramref name="parameters"/> in place from the gradient at them. Every rule is
+    /// element-wise, so on <paramref name="threads"/> threads each updates its own range of the
+    /// vector (<see cref="ThreadTeam"/>) with the same bits.
+    /// </summary>
+    public unsafe void Step(Span<double> parameters, ReadOnlySpan<double> gradient, int threads = 1)
     {
         if (parameters.Length != ParameterCount || gradient.Length != ParameterCount)
         {
             throw new ArgumentException($"expected {ParameterCount} parameters and gradient components");
         }
 
-        StepCount++;
-        Update(parameters, gradient, StepCount);
+        var step = ++StepCount;
+        var count = ParameterCount;
+        if (threads <= 1 || count < ParallelCount)
+        {
+            Update(parameters, gradient, step, 0, count);
+            return;
+        }
+
+        fixed (double* parameterBase = parameters, gradientBase = gradient)
+        {
+            var (parameterAddress, gradientAddress) = ((nint)parameterBase, (nint)gradientBase);
+
+            // Ranges of whole vectors (multiples of 8), the last one to the end.
+            int Boundary(int part) => part == threads ? count : (int)((long)count * part / threads) & ~7;
+            ThreadTeam.Run(threads, part => Update(new Span<double>((double*)parameterAddress, count), new ReadOnlySpan<double>((double*)gradientAddress, count), step, Boundary(part), Boundary(part + 1)));
+        }
     }
 
-    protected abstract void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step);
+    /// <summary>Updates elements <paramref name="start"/> … <paramref name="end"/> − 1 (each element's update reads only that element's state).</summary>
+    protected abstract void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step, int start, int end);
 
     /// <summary>
     /// <c>self.add_(other, alpha)</c> and <c>addcdiv_</c>: self + α·other as one fused
@@ -77,20 +100,20 @@ internal sealed class Sgd(OptimizerSpec spec, int parameterCount) : Optimizer(sp
     // fraction of a second: compiled optimised at its first call (its Vector<double> code is not
     // precompiled by ReadyToRun, and tier 0 would run it for the first hundred milliseconds).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    protected override void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step)
+    protected override void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step, int start, int end)
     {
         var s = Spec;
         if (s.WeightDecay == 0 && s.Momentum == 0)
         {
             // Plain gradient descent, vectorized; the same fused multiply-add per element as below.
-            var i = 0;
+            var i = start;
             var scale = Vector<double>.One * -LearningRate;
-            for (; i <= parameters.Length - Vector<double>.Count; i += Vector<double>.Count)
+            for (; i <= end - Vector<double>.Count; i += Vector<double>.Count)
             {
                 Vector.FusedMultiplyAdd(scale, new Vector<double>(gradient[i..]), new Vector<double>(parameters[i..])).CopyTo(parameters[i..]);
             }
 
-            for (; i < parameters.Length; i++)
+            for (; i < end; i++)
             {
                 parameters[i] = AddScaled(parameters[i], -LearningRate, gradient[i]);
             }
@@ -98,7 +121,7 @@ internal sealed class Sgd(OptimizerSpec spec, int parameterCount) : Optimizer(sp
             return;
         }
 
-        for (var i = 0; i < parameters.Length; i++)
+        for (var i = start; i < end; i++)
         {
             var g = gradient[i];
             if (s.WeightDecay != 0)
@@ -130,11 +153,11 @@ internal sealed class Adagrad : Optimizer
         Array.Fill(sum, spec.InitialAccumulator);
     }
 
-    protected override void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step)
+    protected override void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step, int start, int end)
     {
         var s = Spec;
         var clr = LearningRate; // lr / (1 + (step − 1) · lr_decay) with lr_decay = 0
-        for (var i = 0; i < parameters.Length; i++)
+        for (var i = start; i < end; i++)
         {
             var g = gradient[i];
             if (s.WeightDecay != 0)
@@ -156,10 +179,10 @@ internal sealed class Rmsprop(OptimizerSpec spec, int parameterCount) : Optimize
     private readonly double[] gradientAverage = new double[parameterCount];
     private readonly double[] momentumBuffer = new double[parameterCount];
 
-    protected override void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step)
+    protected override void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step, int start, int end)
     {
         var s = Spec;
-        for (var i = 0; i < parameters.Length; i++)
+        for (var i = start; i < end; i++)
         {
             var g = gradient[i];
             if (s.WeightDecay != 0)
@@ -199,10 +222,10 @@ internal sealed class Adadelta(OptimizerSpec spec, int parameterCount) : Optimiz
     private readonly double[] squareAverage = new double[parameterCount];
     private readonly double[] accumulatedDelta = new double[parameterCount];
 
-    protected override void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step)
+    protected override void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step, int start, int end)
     {
         var s = Spec;
-        for (var i = 0; i < parameters.Length; i++)
+        for (var i = start; i < end; i++)
         {
             var g = gradient[i];
             if (s.WeightDecay != 0)
@@ -231,14 +254,14 @@ internal sealed class Adam(OptimizerSpec spec, int parameterCount, bool decouple
     private readonly double[] secondMoment = new double[parameterCount];
     private readonly double[] maxSecondMoment = new double[parameterCount];
 
-    protected override void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step)
+    protected override void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step, int start, int end)
     {
         var s = Spec;
         var biasCorrection1 = 1 - Math.Pow(s.Beta1, step);
         var biasCorrection2 = 1 - Math.Pow(s.Beta2, step);
         var stepSize = LearningRate / biasCorrection1;
         var biasCorrection2Sqrt = Math.Sqrt(biasCorrection2);
-        for (var i = 0; i < parameters.Length; i++)
+        for (var i = start; i < end; i++)
         {
             var g = gradient[i];
             if (decoupledWeightDecay)

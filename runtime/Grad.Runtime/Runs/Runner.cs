@@ -186,7 +186,7 @@ public static class Runner
 
             cures.Clip(session.Gradient);
             session.Backprop.CommitRunningStatistics();
-            optimizer.Step(parameters, session.Gradient);
+            optimizer.Step(parameters, session.Gradient, options.Threads);
             cures.AfterStep();
             if (!isLast)
             {

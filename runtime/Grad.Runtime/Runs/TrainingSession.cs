@@ -1,5 +1,6 @@
 using Grad.Runtime.Contracts;
 using Grad.Runtime.Networks;
+using Grad.Runtime.Numerics;
 
 namespace Grad.Runtime.Runs;
 
@@ -108,11 +109,12 @@ internal sealed class TrainingSession
         var layers = model.Layers.Length;
         var deltaNorms = new double[layers];
         var weightGradNorms = new double[layers];
-        for (var l = 0; l < layers; l++)
+        // One layer's norms per item, on the backprop's threads (each norm summed in its one order).
+        ThreadTeam.ForEach(layers, backprop.Threads, l => (long)model.Layers[l].WeightCount + (long)backprop.BatchSize * model.Layers[l].Units, l =>
         {
             deltaNorms[l] = backprop.DeltaNorm(l);
             weightGradNorms[l] = Backprop.WeightGradNorm(model, Gradient, l);
-        }
+        });
 
         return new TrainTracePoint(step, loss, deltaNorms, weightGradNorms);
     }

@@ -2,6 +2,7 @@ using Grad.Language.Semantics;
 using Grad.Runtime.Analysis;
 using Grad.Runtime.Contracts;
 using Grad.Runtime.Networks;
+using Grad.Runtime.Numerics;
 
 namespace Grad.Runtime.Training;
 
@@ -72,45 +73,46 @@ internal sealed class HealthRecorder
     /// (<paramref name="backprop"/>, <paramref name="batch"/>) at <paramref name="parameters"/>;
     /// <paramref name="previous"/> holds the parameters before the step's update, or is null.
     /// </summary>
-    public TraceHealth Measure(int step, bool final, Backprop backprop, ReadOnlySpan<double> parameters, ReadOnlySpan<double> previous, bool hasPrevious,
+    public TraceHealth Measure(int step, bool final, Backprop backprop, double[] parameters, double[] previous, bool hasPrevious,
         double lr, double[] batchX, double[] batchY, int batchRows)
     {
         var layers = model.Layers.Length;
         var dead = new double[layers];
         var saturated = new double[layers];
-        for (var l = 0; l < layers; l++)
+        var ratios = hasPrevious && step > 0 ? new double[layers] : null;
+        var histogramsNow = histogramsAt.Reached(step, final);
+        var layerHistograms = new (LayerHistogram Delta, LayerHistogram Weights)?[layers];
+
+        // One layer's measures per item, on the backprop's threads (each ratio summed in its one order).
+        ThreadTeam.ForEach(layers, backprop.Threads, l => (long)model.Layers[l].WeightCount + (long)batchRows * model.Layers[l].Units, l =>
         {
             var shape = model.Layers[l];
             var (deadUnits, saturatedUnits) = NetworkAnalyzer.CountUnits(backprop, shape, l);
             dead[l] = shape.Units == 0 ? 0 : (double)deadUnits / shape.Units;
             saturated[l] = shape.Units == 0 ? 0 : (double)saturatedUnits / shape.Units;
-        }
-
-        double[]? ratios = null;
-        if (hasPrevious && step > 0)
-        {
-            ratios = new double[layers];
-            for (var l = 0; l < layers; l++)
+            var weights = parameters.AsSpan(shape.WeightOffset, shape.WeightCount);
+            if (ratios is not null)
             {
-                var shape = model.Layers[l];
-                ratios[l] = UpdateRatio(parameters.Slice(shape.WeightOffset, shape.WeightCount), previous.Slice(shape.WeightOffset, shape.WeightCount));
+                ratios[l] = UpdateRatio(weights, previous.AsSpan(shape.WeightOffset, shape.WeightCount));
             }
+
+            if (histogramsNow && histogramLayers.Contains(l))
+            {
+                layerHistograms[l] = (Histogram.For(step, shape.Index, HistogramQuantity.Delta, backprop.Delta(l)), Histogram.For(step, shape.Index, HistogramQuantity.Weights, weights));
+            }
+        });
+
+        foreach (var l in histogramsNow ? histogramLayers : [])
+        {
+            var (delta, weights) = layerHistograms[l]!.Value;
+            histograms.Add(delta);
+            histograms.Add(weights);
         }
 
         double? sharpness = null;
         if (SharpnessSkipped is null && sharpnessAt.Reached(step, final))
         {
             sharpness = Sharpness(parameters, batchX, batchY, batchRows);
-        }
-
-        if (histogramsAt.Reached(step, final))
-        {
-            foreach (var l in histogramLayers)
-            {
-                var shape = model.Layers[l];
-                histograms.Add(Histogram.For(step, shape.Index, HistogramQuantity.Delta, backprop.Delta(l)));
-                histograms.Add(Histogram.For(step, shape.Index, HistogramQuantity.Weights, parameters.Slice(shape.WeightOffset, shape.WeightCount)));
-            }
         }
 
         return new TraceHealth(dead, saturated)

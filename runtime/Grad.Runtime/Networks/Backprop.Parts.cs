@@ -1,0 +1,142 @@
+using Grad.Language.Semantics;
+using Grad.Runtime.Numerics;
+
+namespace Grad.Runtime.Networks;
+
+/// <summary>
+/// A large dense layer's forward and backward steps on several threads (<see cref="ThreadTeam"/>):
+/// each part computes its band of each product (<see cref="Gemm.Band"/>) and then the element-wise
+/// work on that same band while it is in its core's cache (bias and activation after Z = X·Wᵀ,
+/// g'(z) after Δ·W), and an even share of the bias gradient's columns. Every element is computed
+/// by one part with the operations and order of the one-thread path, so the bits are the same for
+/// any thread count; one hand-over per layer and pass instead of one per product.
+/// </summary>
+public sealed unsafe partial class Backprop
+{
+    /// <summary>Forward step of layer <paramref name="l"/> in parts, when it is large enough to share; false to take the one-thread path.</summary>
+    private bool TryForwardInParts(int l, ReadOnlySpan<double> parameters)
+    {
+        var shape = Model.Layers[l];
+        var (batch, units, fanIn) = (BatchSize, shape.Units, shape.InputUnits);
+        if (Threads <= 1 || cures is not null || shape.Activation.Kind == ActivationKind.Softmax || (UseSmallKernels && SmallDense.Fits(batch, units, fanIn)))
+        {
+            return false;
+        }
+
+        var parts = Gemm.Parts(batch, units, fanIn, Threads);
+        if (parts <= 1)
+        {
+            return false;
+        }
+
+        var x = l == 0 ? input : activations[l - 1];
+        fixed (double* parameterBase = parameters)
+        {
+            var (address, length) = ((nint)parameterBase, parameters.Length);
+            ThreadTeam.Run(parts, part => ForwardPart(l, batch, x, new ReadOnlySpan<double>((double*)address, length), part, parts));
+        }
+
+        return true;
+    }
+
+    private void ForwardPart(int l, int batch, double[] x, ReadOnlySpan<double> parameters, int part, int parts)
+    {
+        var shape = Model.Layers[l];
+        var (units, fanIn) = (shape.Units, shape.InputUnits);
+        var z = preActivations[l].AsSpan(0, batch * units);
+        var a = activations[l].AsSpan(0, batch * units);
+        var bias = parameters.Slice(shape.BiasOffset, units);
+        Gemm.MultiplyPart(batch, units, fanIn, x.AsSpan(0, batch * fanIn), fanIn, 1, parameters.Slice(shape.WeightOffset, shape.WeightCount), 1, fanIn, z, units, 1, false, part, parts);
+        var band = Gemm.Band(batch, units, fanIn, part, parts);
+        var width = band.ColumnEnd - band.ColumnStart;
+        for (var i = band.RowStart; i < band.RowEnd; i++)
+        {
+            var row = z.Slice(i * units + band.ColumnStart, width);
+            var rowBias = bias.Slice(band.ColumnStart, width);
+            for (var j = 0; j < width; j++)
+            {
+                row[j] += rowBias[j];
+            }
+
+            Activations.Forward(shape.Activation, row, a.Slice(i * units + band.ColumnStart, width));
+        }
+    }
+
+    /// <summary>
+    /// Backward step of layer <paramref name="l"/> in parts (∂C/∂W^l, ∂C/∂b^l and, below the first
+    /// layer, δ^(l−1)), when it is large enough to share; false to take the one-thread path.
+    /// </summary>
+    private bool TryBackwardInParts(int l, ReadOnlySpan<double> parameters, Span<double> gradient)
+    {
+        var shape = Model.Layers[l];
+        var (batch, units, fanIn) = (BatchSize, shape.Units, shape.InputUnits);
+        if (Threads <= 1 || cures is not null || (UseSmallKernels && SmallDense.Fits(batch, units, fanIn))
+            || (l > 0 && Model.Layers[l - 1].Activation.Kind == ActivationKind.Softmax))
+        {
+            return false;
+        }
+
+        var parts = Math.Max(Gemm.Parts(units, fanIn, batch, Threads), l == 0 ? 1 : Gemm.Parts(batch, fanIn, units, Threads));
+        if (parts <= 1)
+        {
+            return false;
+        }
+
+        var x = l == 0 ? input : activations[l - 1];
+        fixed (double* parameterBase = parameters, gradientBase = gradient)
+        {
+            var (parameterAddress, parameterLength) = ((nint)parameterBase, parameters.Length);
+            var (gradientAddress, gradientLength) = ((nint)gradientBase, gradient.Length);
+            ThreadTeam.Run(parts, part => BackwardPart(
+                l, batch, x, new ReadOnlySpan<double>((double*)parameterAddress, parameterLength), new Span<double>((double*)gradientAddress, gradientLength), part, parts));
+        }
+
+        return true;
+    }
+
+    private void BackwardPart(int l, int batch, double[] x, ReadOnlySpan<double> parameters, Span<double> gradient, int part, int parts)
+    {
+        var shape = Model.Layers[l];
+        var (units, fanIn) = (shape.Units, shape.InputUnits);
+        var delta = deltas[l].AsSpan(0, batch * units);
+        var scale = 1.0 / batch;
+
+        // ∂C/∂W^l = (1/B) Δᵀ A^(l−1), this part's band.
+        Gemm.MultiplyPart(units, fanIn, batch, delta, 1, units, x.AsSpan(0, batch * fanIn), fanIn, 1, gradient.Slice(shape.WeightOffset, shape.WeightCount), fanIn, scale, false, part, parts);
+
+        // ∂C/∂b^l = (1/B) Σ_i δ_i for this part's share of the units, summed over i in order as on one thread.
+        var (first, end) = ((int)((long)units * part / parts), (int)((long)units * (part + 1) / parts));
+        var biasGradient = gradient.Slice(shape.BiasOffset + first, end - first);
+        biasGradient.Clear();
+        for (var i = 0; i < batch; i++)
+        {
+            var row = delta.Slice(i * units + first, end - first);
+            for (var j = 0; j < row.Length; j++)
+            {
+                biasGradient[j] += row[j];
+            }
+        }
+
+        for (var j = 0; j < biasGradient.Length; j++)
+        {
+            biasGradient[j] *= scale;
+        }
+
+        if (l == 0)
+        {
+            return;
+        }
+
+        // δ^(l−1) = (Δ W^l) ⊙ g'(z^(l−1)) on this part's band of Δ W^l.
+        var up = upstream.AsSpan(0, batch * fanIn);
+        Gemm.MultiplyPart(batch, fanIn, units, delta, units, 1, parameters.Slice(shape.WeightOffset, shape.WeightCount), fanIn, 1, up, fanIn, 1, false, part, parts);
+        var previous = Model.Layers[l - 1].Activation;
+        var band = Gemm.Band(batch, fanIn, units, part, parts);
+        var width = band.ColumnEnd - band.ColumnStart;
+        for (var i = band.RowStart; i < band.RowEnd; i++)
+        {
+            var offset = i * fanIn + band.ColumnStart;
+            Activations.Backward(previous, preActivations[l - 1].AsSpan(offset, width), activations[l - 1].AsSpan(offset, width), up.Slice(offset, width), deltas[l - 1].AsSpan(offset, width));
+        }
+    }
+}

@@ -1,0 +1,306 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+
+namespace Grad.Runtime.Numerics;
+
+/// <summary>
+/// Runs the parts of one piece of work at once: part 0 on the calling thread, the others on
+/// dedicated worker threads that live as long as the process. A worker that has finished its part
+/// spins for <see cref="SpinTime"/> (2 ms) waiting for the next one (a training step hands over
+/// work a few times per layer, with a little work on one thread between, and waking a sleeping
+/// thread costs tens of microseconds), then sleeps, so an idle team costs nothing. Parts are numbered, never stolen: which thread computes a part does
+/// not change how it is computed, so callers that give every output element to one part get the
+/// same bits for any number of parts. While the team serves one caller, any other call (another
+/// run in the same process, or a part that asks for parts of its own) runs its parts on its own
+/// thread, one after another: the same bits again, and never a deadlock.
+/// </summary>
+public static class ThreadTeam
+{
+    /// <summary>How long a worker spins for the next part, and the caller for the workers' parts, before sleeping.</summary>
+    internal static readonly long SpinTime = Stopwatch.Frequency / 500;
+
+    private static readonly object Growing = new();
+    private static Worker[] workers = [];
+    private static int busy;
+
+    /// <summary>
+    /// <paramref name="body"/>(0) … <paramref name="body"/>(<paramref name="parts"/> − 1), at
+    /// once when the team is free, else in order on this thread; returns when all are done. An
+    /// exception of any part is rethrown here after every part has finished.
+    /// </summary>
+    public static void Run(int parts, Action<int> body)
+    {
+        if (parts <= 1 || Interlocked.CompareExchange(ref busy, 1, 0) != 0)
+        {
+            RunInOrder(parts, body);
+            return;
+        }
+
+        try
+        {
+            var team = Workers(parts - 1);
+            for (var part = 1; part < parts; part++)
+            {
+                team[part - 1].Post(body, part);
+            }
+
+            ExceptionDispatchInfo? failure = null;
+            try
+            {
+                body(0);
+            }
+            catch (Exception exception)
+            {
+                failure = ExceptionDispatchInfo.Capture(exception);
+            }
+
+            for (var part = 1; part < parts; part++)
+            {
+                var partFailure = team[part - 1].Join();
+                failure ??= partFailure;
+            }
+
+            failure?.Throw();
+        }
+        finally
+        {
+            Volatile.Write(ref busy, 0);
+        }
+    }
+
+    /// <summary>Every part on this thread, in order; the first exception is rethrown after the last part, as when the parts run at once.</summary>
+    private static void RunInOrder(int parts, Action<int> body)
+    {
+        ExceptionDispatchInfo? failure = null;
+        for (var part = 0; part < parts; part++)
+        {
+            try
+            {
+                body(part);
+            }
+            catch (Exception exception)
+            {
+                failure ??= ExceptionDispatchInfo.Capture(exception);
+            }
+        }
+
+        failure?.Throw();
+    }
+
+    /// <summary>Independent items whose costs add up to less than this run on one thread.</summary>
+    internal const long ParallelItemsCost = 1 << 15;
+
+    /// <summary>
+    /// <paramref name="body"/>(0) … <paramref name="body"/>(<paramref name="count"/> − 1) for
+    /// independent items, such as one layer's norm each, on up to <paramref name="threads"/>
+    /// threads: the items are dealt out by <paramref name="cost"/>, largest first, each to the
+    /// part with the least so far. An item is never split, so a reduction inside one keeps its
+    /// summation order and its bits for any thread count.
+    /// </summary>
+    public static void ForEach(int count, int threads, Func<int, long> cost, Action<int> body)
+    {
+        var costs = new long[count];
+        var total = 0L;
+        for (var item = 0; item < count; item++)
+        {
+            costs[item] = cost(item);
+            total += costs[item];
+        }
+
+        var parts = Math.Min(threads, count);
+        if (parts <= 1 || total < ParallelItemsCost)
+        {
+            for (var item = 0; item < count; item++)
+            {
+                body(item);
+            }
+
+            return;
+        }
+
+        var owner = new int[count];
+        var load = new long[parts];
+        foreach (var item in Enumerable.Range(0, count).OrderByDescending(item => costs[item]))
+        {
+            var least = 0;
+            for (var part = 1; part < parts; part++)
+            {
+                least = load[part] < load[least] ? part : least;
+            }
+
+            owner[item] = least;
+            load[least] += costs[item];
+        }
+
+        Run(parts, part =>
+        {
+            for (var item = 0; item < count; item++)
+            {
+                if (owner[item] == part)
+                {
+                    body(item);
+                }
+            }
+        });
+    }
+
+    /// <summary>At least <paramref name="count"/> workers, started the first time they are needed.</summary>
+    private static Worker[] Workers(int count)
+    {
+        var current = Volatile.Read(ref workers);
+        if (current.Length >= count)
+        {
+            return current;
+        }
+
+        lock (Growing)
+        {
+            if (workers.Length < count)
+            {
+                var grown = new Worker[count];
+                workers.CopyTo(grown, 0);
+                for (var i = workers.Length; i < count; i++)
+                {
+                    grown[i] = new Worker(i + 1);
+                }
+
+                Volatile.Write(ref workers, grown);
+            }
+
+            return workers;
+        }
+    }
+
+    /// <summary>
+    /// Spins until <paramref name="done"/> is true or <see cref="SpinTime"/> has passed; true when
+    /// it is done. It yields now and then, so a spinning worker gives its core to any other thread
+    /// that is ready to run.
+    /// </summary>
+    private static bool SpinUntil<TState>(TState state, Func<TState, bool> done)
+    {
+        var started = Stopwatch.GetTimestamp();
+        for (var round = 1; !done(state); round++)
+        {
+            if (Stopwatch.GetTimestamp() - started > SpinTime)
+            {
+                return false;
+            }
+
+            if (round % 64 == 0)
+            {
+                Thread.Yield();
+            }
+            else
+            {
+                Thread.SpinWait(20);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// One worker thread and its mailbox: the caller posts a part (generation <see cref="posted"/>),
+    /// the worker runs it and sets <see cref="completed"/> to that generation. Both sides spin on
+    /// the counters first; one that goes to sleep says so in <see cref="sleeping"/> (the caller) or
+    /// <see cref="workerSleeping"/> and waits on <see cref="gate"/>, and the other side, after
+    /// writing its counter, pulses the gate only then. A full fence between each side's write and
+    /// its read of the other's flag means at least one of them sees the other, so no wake-up is lost.
+    /// </summary>
+    private sealed class Worker
+    {
+        private readonly object gate = new();
+        private Action<int>? body;
+        private int part;
+        private int posted;
+        private int completed;
+        private int sleeping;
+        private int workerSleeping;
+        private ExceptionDispatchInfo? failure;
+
+        public Worker(int number)
+        {
+            new Thread(Serve) { IsBackground = true, Name = $"Grad worker {number}" }.Start();
+        }
+
+        public void Post(Action<int> work, int index)
+        {
+            body = work;
+            part = index;
+            failure = null;
+            Volatile.Write(ref posted, posted + 1);
+            Interlocked.MemoryBarrier();
+            if (Volatile.Read(ref workerSleeping) != 0)
+            {
+                lock (gate)
+                {
+                    Monitor.PulseAll(gate);
+                }
+            }
+        }
+
+        /// <summary>Waits for the posted part; returns its exception, if it threw.</summary>
+        public ExceptionDispatchInfo? Join()
+        {
+            if (!SpinUntil(this, worker => Volatile.Read(ref worker.completed) == worker.posted))
+            {
+                lock (gate)
+                {
+                    Volatile.Write(ref sleeping, 1);
+                    Interlocked.MemoryBarrier();
+                    while (Volatile.Read(ref completed) != posted)
+                    {
+                        Monitor.Wait(gate);
+                    }
+
+                    Volatile.Write(ref sleeping, 0);
+                }
+            }
+
+            body = null;
+            return failure;
+        }
+
+        private void Serve()
+        {
+            var seen = 0;
+            while (true)
+            {
+                if (!SpinUntil((this, seen), state => Volatile.Read(ref state.Item1.posted) != state.seen))
+                {
+                    lock (gate)
+                    {
+                        Volatile.Write(ref workerSleeping, 1);
+                        Interlocked.MemoryBarrier();
+                        while (Volatile.Read(ref posted) == seen)
+                        {
+                            Monitor.Wait(gate);
+                        }
+
+                        Volatile.Write(ref workerSleeping, 0);
+                    }
+                }
+
+                seen = Volatile.Read(ref posted);
+                try
+                {
+                    body!(part);
+                }
+                catch (Exception exception)
+                {
+                    failure = ExceptionDispatchInfo.Capture(exception);
+                }
+
+                Volatile.Write(ref completed, seen);
+                Interlocked.MemoryBarrier();
+                if (Volatile.Read(ref sleeping) != 0)
+                {
+                    lock (gate)
+                    {
+                        Monitor.PulseAll(gate);
+                    }
+                }
+            }
+        }
+    }
+}

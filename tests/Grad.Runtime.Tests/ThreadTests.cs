@@ -1,0 +1,167 @@
+using Grad.Language.Semantics;
+using Grad.Runtime.Networks;
+using Grad.Runtime.Numerics;
+using Grad.Runtime.Optimizers;
+
+namespace Grad.Runtime.Tests;
+
+/// <summary>Large layers computed in parts on several threads give the one-thread path's bits, whatever the count.</summary>
+public class BackpropThreadsTests
+{
+    public static TheoryData<int, int[], int, ActivationKind, ActivationKind, LossKind> Shapes() => new()
+    {
+        // Bands along the units (columns of Z), products above Gemm.ParallelWork in both passes.
+        { 200, [300, 260, 7], 40, ActivationKind.Relu, ActivationKind.Linear, LossKind.CrossEntropy },
+        { 150, [270, 140, 3], 33, ActivationKind.Sigmoid, ActivationKind.Sigmoid, LossKind.Mse },
+        { 120, [260, 130, 2], 35, ActivationKind.Gelu, ActivationKind.Tanh, LossKind.Mse },
+        { 130, [200, 150, 1], 41, ActivationKind.Elu, ActivationKind.Sigmoid, LossKind.Bce },
+        { 110, [210, 170, 4], 37, ActivationKind.LeakyRelu, ActivationKind.Softmax, LossKind.CrossEntropy },
+        { 100, [220, 400], 30, ActivationKind.Softplus, ActivationKind.Softmax, LossKind.CrossEntropy },
+
+        // Bands along the batch (rows of Z): more samples than units.
+        { 40, [64, 64, 5], 500, ActivationKind.Tanh, ActivationKind.Linear, LossKind.Mse },
+
+        // A hidden softmax: its layer and the one above take the one-thread path, the rest still in parts.
+        { 100, [300, 120, 240, 2], 36, ActivationKind.Softmax, ActivationKind.Linear, LossKind.Mse },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void PartsGiveTheOneThreadBits(int inputs, int[] widths, int batch, ActivationKind hidden, ActivationKind output, LossKind loss)
+    {
+        var layers = widths.Select((units, l) => (units, new Activation(l == widths.Length - 1 ? output : hidden == ActivationKind.Softmax && l != 0 ? ActivationKind.Relu : hidden), (string?)null));
+        var model = NetworkModel.Create("net", inputs, layers, loss);
+        Assert.Contains(model.Layers, layer => Gemm.Parts(batch, layer.Units, layer.InputUnits, 2) > 1);
+        var rng = new Rng(inputs * 1000 + batch);
+        var parameters = Enumerable.Range(0, model.ParameterCount).Select(_ => 0.1 * rng.NextGaussian()).ToArray();
+        var x = Enumerable.Range(0, batch * inputs).Select(_ => rng.NextGaussian()).ToArray();
+        var y = loss == LossKind.CrossEntropy
+            ? Enumerable.Range(0, batch * model.OutputWidth).Select(i => i % model.OutputWidth == i / model.OutputWidth % model.OutputWidth ? 1.0 : 0).ToArray()
+            : Enumerable.Range(0, batch * model.OutputWidth).Select(_ => loss == LossKind.Bce ? rng.NextDouble() : rng.NextGaussian()).ToArray();
+
+        var one = Pass(new Backprop(model, batch, threads: 1));
+        foreach (var threads in new[] { 2, 3, 8 })
+        {
+            var many = Pass(new Backprop(model, batch, threads));
+            Assert.Equal(one.Loss, many.Loss);
+            Assert.Equal(one.Evaluation, many.Evaluation);
+            Assert.Equal(one.Gradient, many.Gradient);
+            for (var l = 0; l < widths.Length; l++)
+            {
+                Assert.Equal(one.Layers[l], many.Layers[l]);
+            }
+        }
+
+        (long Loss, long Evaluation, long[] Gradient, long[][] Layers) Pass(Backprop backprop)
+        {
+            var gradient = new double[model.ParameterCount];
+            var value = backprop.Run(parameters, x, y, batch, gradient);
+            var layerBits = Enumerable.Range(0, widths.Length)
+                .Select(l => backprop.PreActivation(l).ToArray().Concat(backprop.Activation(l).ToArray()).Concat(backprop.Delta(l).ToArray()).Select(BitConverter.DoubleToInt64Bits).ToArray())
+                .ToArray();
+            var evaluation = backprop.Forward(parameters, x, y, batch, evaluation: true);
+            return (BitConverter.DoubleToInt64Bits(value), BitConverter.DoubleToInt64Bits(evaluation), [.. gradient.Select(BitConverter.DoubleToInt64Bits)], layerBits);
+        }
+    }
+}
+
+/// <summary>An update on several threads, each over its own range of the vector, gives the one-thread bits.</summary>
+public class OptimizerThreadsTests
+{
+    public static TheoryData<OptimizerSpec> Specs() => new()
+    {
+        new OptimizerSpec(OptimizerKind.Sgd, 0.01),
+        new OptimizerSpec(OptimizerKind.Sgd, 0.01, Momentum: 0.9, Nesterov: true, WeightDecay: 1e-3),
+        new OptimizerSpec(OptimizerKind.Adagrad, 0.01, Eps: 1e-10, InitialAccumulator: 0.1),
+        new OptimizerSpec(OptimizerKind.Rmsprop, 0.01, Momentum: 0.5, Eps: 1e-8, Centered: true),
+        new OptimizerSpec(OptimizerKind.Adadelta, 1.0, Eps: 1e-6),
+        new OptimizerSpec(OptimizerKind.Adam, 0.001, Eps: 1e-8, Amsgrad: true),
+        new OptimizerSpec(OptimizerKind.AdamW, 0.001, WeightDecay: 0.01, Eps: 1e-8),
+    };
+
+    [Theory]
+    [MemberData(nameof(Specs))]
+    public void PartsGiveTheOneThreadBits(OptimizerSpec spec)
+    {
+        // Above the parallel size and not a multiple of 8, so the last range has a scalar tail.
+        var count = Optimizer.ParallelCount + 13;
+        var rng = new Rng(count);
+        var start = Enumerable.Range(0, count).Select(_ => rng.NextGaussian()).ToArray();
+        var gradients = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, count).Select(_ => rng.NextGaussian()).ToArray()).ToArray();
+        var expected = Steps(1);
+        foreach (var threads in new[] { 2, 3, 7 })
+        {
+            Assert.Equal(expected, Steps(threads));
+        }
+
+        long[] Steps(int threads)
+        {
+            var parameters = (double[])start.Clone();
+            var optimizer = Optimizer.Create(spec, count);
+            foreach (var gradient in gradients)
+            {
+                optimizer.Step(parameters, gradient, threads);
+            }
+
+            return [.. parameters.Select(BitConverter.DoubleToInt64Bits)];
+        }
+    }
+}
+
+public class ThreadTeamTests
+{
+    [Fact]
+    public void EveryPartRunsOnce()
+    {
+        foreach (var parts in new[] { 1, 2, 3, 7 })
+        {
+            var counts = new int[parts];
+            ThreadTeam.Run(parts, part => Interlocked.Increment(ref counts[part]));
+            Assert.All(counts, count => Assert.Equal(1, count));
+        }
+    }
+
+    [Fact]
+    public void A_part_that_asks_for_parts_gets_them_on_its_own_thread()
+    {
+        var counts = new int[3, 4];
+        ThreadTeam.Run(3, outer => ThreadTeam.Run(4, inner => Interlocked.Increment(ref counts[outer, inner])));
+        Assert.All(counts.Cast<int>(), count => Assert.Equal(1, count));
+    }
+
+    [Fact]
+    public void A_failing_part_is_rethrown_after_the_others_finish_and_the_team_still_serves()
+    {
+        var finished = new int[3];
+        var error = Assert.Throws<InvalidOperationException>(() => ThreadTeam.Run(3, part =>
+        {
+            if (part == 1)
+            {
+                throw new InvalidOperationException("part 1");
+            }
+
+            Thread.Sleep(20);
+            Interlocked.Increment(ref finished[part]);
+        }));
+        Assert.Equal("part 1", error.Message);
+        Assert.Equal([1, 0, 1], finished);
+
+        var counts = new int[3];
+        ThreadTeam.Run(3, part => Interlocked.Increment(ref counts[part]));
+        Assert.Equal([1, 1, 1], counts);
+    }
+
+    [Fact]
+    public void Callers_on_several_threads_all_get_their_parts()
+    {
+        var counts = new int[8, 2];
+        Parallel.For(0, 8, caller =>
+        {
+            for (var round = 0; round < 50; round++)
+            {
+                ThreadTeam.Run(2, part => Interlocked.Increment(ref counts[caller, part]));
+            }
+        });
+        Assert.All(counts.Cast<int>(), count => Assert.Equal(50, count));
+    }
+}
