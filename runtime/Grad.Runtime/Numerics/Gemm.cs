@@ -77,7 +77,7 @@ public static unsafe class Gemm
             {
                 if (tBase is not null)
                 {
-                    Transpose(k, n, bBase, bRow, bCol, tBase);
+                    Transpose(k, n, bBase, bRow, bCol, tBase, n);
                 }
 
                 MultiplyDirect(m, n, k, aBase, aRow, aCol, tBase is null ? bBase : tBase, tBase is null ? bRow : n, cBase, ldc, alpha, accumulate, wide);
@@ -253,11 +253,12 @@ public static unsafe class Gemm
         k <= KBlock && m >= (wide ? 8 : 6) && n >= (wide ? 16 : 8) && (long)m * k + (long)k * n <= DirectOperands;
 
     /// <summary>
-    /// destination[p·n + j] = B(p, j) = b[p·bRow + j·bCol]: B with contiguous rows. A transposed B
-    /// (bRow = 1: column j of B contiguous) goes in 4×4 blocks of vector shuffles, the rest element by element.
+    /// destination[p·stride + j] = B(p, j) = b[p·bRow + j·bCol] for p &lt; k, j &lt; n: B with contiguous
+    /// rows. A transposed B (bRow = 1: column j of B contiguous) goes in 4×4 blocks of vector shuffles,
+    /// the rest element by element. The packing of a transposed panel is this with the tile's width as stride.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Transpose(int k, int n, double* b, int bRow, int bCol, double* destination)
+    private static void Transpose(int k, int n, double* b, int bRow, int bCol, double* destination, int stride)
     {
         var blockedRows = 0;
         var blockedColumns = 0;
@@ -282,18 +283,18 @@ public static unsafe class Gemm
                     var high01 = Avx.UnpackHigh(r0, r1);
                     var low23 = Avx.UnpackLow(r2, r3);
                     var high23 = Avx.UnpackHigh(r2, r3);
-                    var row = destination + p * (long)n + j;
+                    var row = destination + p * (long)stride + j;
                     Vector256.Store(Avx.Permute2x128(low01, low23, 0x20), row);
-                    Vector256.Store(Avx.Permute2x128(high01, high23, 0x20), row + n);
-                    Vector256.Store(Avx.Permute2x128(low01, low23, 0x31), row + 2 * n);
-                    Vector256.Store(Avx.Permute2x128(high01, high23, 0x31), row + 3 * n);
+                    Vector256.Store(Avx.Permute2x128(high01, high23, 0x20), row + stride);
+                    Vector256.Store(Avx.Permute2x128(low01, low23, 0x31), row + 2 * stride);
+                    Vector256.Store(Avx.Permute2x128(high01, high23, 0x31), row + 3 * stride);
                 }
             }
         }
 
         for (var p = 0; p < k; p++)
         {
-            var row = destination + p * (long)n;
+            var row = destination + p * (long)stride;
             for (var j = p < blockedRows ? blockedColumns : 0; j < n; j++)
             {
                 row[j] = b[p * (long)bRow + j * (long)bCol];
@@ -438,6 +439,13 @@ public static unsafe class Gemm
         {
             var rows = Math.Min(rowTile, mc - strip);
             var destination = packed + strip * kc;
+            if (aCol == 1 && rows == rowTile)
+            {
+                // Ã[p, r] = A(row r, p): A's rows are contiguous, so this is a transpose with the tile's height as stride.
+                Transpose(kc, rowTile, a + (ic + strip) * (long)aRow + pc, 1, aRow, destination, rowTile);
+                continue;
+            }
+
             for (var p = 0; p < kc; p++)
             {
                 var source = a + (ic + strip) * (long)aRow + (pc + p) * (long)aCol;
@@ -464,6 +472,13 @@ public static unsafe class Gemm
         {
             var columns = Math.Min(columnTile, nc - strip);
             var destination = packed + strip * kc;
+            if (bRow == 1 && columns == columnTile)
+            {
+                // A transposed B (the weights in Z = X·Wᵀ): its columns are contiguous, so this is a transpose.
+                Transpose(kc, columnTile, b + pc + (jc + strip) * (long)bCol, 1, bCol, destination, columnTile);
+                continue;
+            }
+
             for (var p = 0; p < kc; p++)
             {
                 var source = b + (pc + p) * (long)bRow + (jc + strip) * (long)bCol;
