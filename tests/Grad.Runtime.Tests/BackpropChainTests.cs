@@ -64,6 +64,48 @@ public class BackpropChainTests
         Assert.Equal(Bits(generalParameters), Bits(chainParameters));
     }
 
+    /// <summary>
+    /// Signed zeros: the general path's 0 + fma(x, w, 0) turns a −0 product (an underflow) into +0,
+    /// which the chain path reproduces without the add; biases of −0, weights so small that the
+    /// products underflow, and relu's exact zeros exercise every case.
+    /// </summary>
+    [Theory]
+    [InlineData(ActivationKind.Sigmoid)]
+    [InlineData(ActivationKind.Tanh)]
+    [InlineData(ActivationKind.Relu)]
+    [InlineData(ActivationKind.Linear)]
+    public void SignedZerosGiveTheGeneralPathsBits(ActivationKind kind)
+    {
+        const double tiny = 1e-320;
+        double[][] cases =
+        [
+            [-1e-200, -0.0, 2, 0.5, -tiny, -0.0, 1, 0.1],
+            [-1e-200, -0.0, -1e-200, -0.0, -1e-200, -0.0, -tiny, -0.0],
+            [tiny, -0.0, -tiny, 0.0, -3, -0.0, -tiny, -0.0],
+            [-2, -0.0, -tiny, -0.0, 1.5, -0.0, -0.0, -0.0],
+        ];
+        foreach (var x in new[] { 1e-200, -1e-200, 0.0, -0.0, 0.7 })
+        {
+            foreach (var parameters in cases)
+            {
+                var model = NetworkModel.Create("zeros", 1, Enumerable.Repeat((1, new Activation(kind), (string?)null), parameters.Length / 2), LossKind.Mse);
+                var chain = new Backprop(model, 1);
+                var general = new Backprop(model, 1) { UseChainPath = false };
+                var chainGradient = new double[model.ParameterCount];
+                var generalGradient = new double[model.ParameterCount];
+                double[] y = [0.25];
+                Assert.Equal(Bits(general.Run(parameters, [x], y, 1, generalGradient)), Bits(chain.Run(parameters, [x], y, 1, chainGradient)));
+                Assert.True(chain.TookChainPath);
+                Assert.Equal(Bits(generalGradient), Bits(chainGradient));
+                for (var l = 0; l < model.Layers.Length; l++)
+                {
+                    Assert.Equal(Bits(general.PreActivation(l)), Bits(chain.PreActivation(l)));
+                    Assert.Equal(Bits(general.Delta(l)), Bits(chain.Delta(l)));
+                }
+            }
+        }
+    }
+
     [Fact]
     public void OtherNetworksTakeTheGeneralPath()
     {

@@ -97,7 +97,8 @@ internal static class HumanReport
             return;
         }
 
-        var measured = result.Trace.Select(p => p.Health).Where(h => h?.Sharpness is not null).ToList();
+        // Read by index: enumerating the trace would build every point's arrays (10,000 points for a long run).
+        var measured = Enumerable.Range(0, result.Trace.Count).Select(result.Trace.Health).Where(h => h?.Sharpness is not null).ToList();
         if (measured.Count == 0)
         {
             return;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Grad.Language.Semantics;
 using Grad.Runtime.Data;
 using Grad.Runtime.Networks;
@@ -270,6 +271,7 @@ public static class NetworkAnalyzer
     /// Dead units: relu units whose δ is exactly 0 for every sample of the batch. Saturated units:
     /// sigmoid or tanh units whose |g'(z)| is below <see cref="SaturationThreshold"/> for every sample.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static (int Dead, int Saturated) CountUnits(Backprop backprop, LayerShape shape, int layer)
     {
         var kind = shape.Activation.Kind;

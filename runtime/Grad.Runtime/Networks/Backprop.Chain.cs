@@ -115,13 +115,13 @@ public sealed unsafe partial class Backprop
             var value = input[0];
             for (var l = 0; l < layers - 1; l++)
             {
-                var z = (0.0 + Math.FusedMultiplyAdd(value, p[2 * l], 0.0)) + p[2 * l + 1];
+                var z = DotPlusBias(value, p[2 * l], p[2 * l + 1]);
                 preActivations[l][0] = z;
                 value = hidden.Value(z);
                 activations[l][0] = value;
             }
 
-            var output = (0.0 + Math.FusedMultiplyAdd(value, p[2 * layers - 2], 0.0)) + p[2 * layers - 1];
+            var output = DotPlusBias(value, p[2 * layers - 2], p[2 * layers - 1]);
             preActivations[layers - 1][0] = output;
             activations[layers - 1][0] = Activations.Value(last, output);
 
@@ -132,7 +132,7 @@ public sealed unsafe partial class Backprop
                 var below = activations[l - 1][0];
                 g[2 * l] = 0.0 + scale * Math.FusedMultiplyAdd(delta, below, 0.0);
                 g[2 * l + 1] = (0.0 + delta) * scale;
-                delta = hidden.Delta(preActivations[l - 1][0], below, 0.0 + Math.FusedMultiplyAdd(delta, p[2 * l], 0.0));
+                delta = hidden.Delta(preActivations[l - 1][0], below, Dot(delta, p[2 * l]));
                 deltas[l - 1][0] = delta;
             }
 
@@ -140,6 +140,38 @@ public sealed unsafe partial class Backprop
             g[1] = (0.0 + delta) * scale;
             return loss;
         }
+    }
+
+    /// <summary>
+    /// A dot product of length 1 plus a bias, (0 + fma(x, w, 0)) + b, with the latency of one
+    /// multiply-add and one add (each layer's forward waits for the last): the leading 0 + only turns
+    /// a −0 product into +0, which changes the sum only when b is −0 as well, and then the sum is
+    /// zero, so a zero sum is computed again the long way.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double DotPlusBias(double x, double w, double b)
+    {
+        var product = Math.FusedMultiplyAdd(x, w, 0.0);
+        var z = product + b;
+        if (z == 0)
+        {
+            z = (0.0 + product) + b;
+        }
+
+        return z;
+    }
+
+    /// <summary>A dot product of length 1, 0 + fma(δ, w, 0), without the add's latency: 0 + u is u except that −0 becomes +0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Dot(double delta, double w)
+    {
+        var product = Math.FusedMultiplyAdd(delta, w, 0.0);
+        if (product == 0)
+        {
+            product = 0.0;
+        }
+
+        return product;
     }
 
     /// <summary>A hidden layer's activation, fixed for a whole pass (a struct, so each kind gets its own compiled loop).</summary>

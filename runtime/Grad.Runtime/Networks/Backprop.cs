@@ -128,6 +128,7 @@ public sealed unsafe partial class Backprop
     }
 
     /// <summary>The mean over the batch's samples of ‖δ^l_i‖₂ (layer position 0 … L−1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double DeltaNorm(int layer)
     {
         var units = Model.Layers[layer].Units;
@@ -171,6 +172,7 @@ public sealed unsafe partial class Backprop
         return FrobeniusNorm(gradient.Slice(shape.WeightOffset, shape.IsNorm ? 2 * shape.Units : shape.WeightCount));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double FrobeniusNorm(ReadOnlySpan<double> values)
     {
         var sum = 0.0;
@@ -244,6 +246,7 @@ public sealed unsafe partial class Backprop
     }
 
     /// <summary>The batch-mean loss and, when asked, δ^L = ∂ℓ_i/∂z^L for every sample.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double LossAndOutputDelta(ReadOnlySpan<double> y, bool computeDelta)
     {
         var last = Model.Layers.Length - 1;

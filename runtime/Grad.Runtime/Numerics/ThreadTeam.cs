@@ -99,6 +99,17 @@ public static class ThreadTeam
     /// </summary>
     public static void ForEach(int count, int threads, Func<int, long> cost, Action<int> body)
     {
+        if (threads <= 1)
+        {
+            // Nothing to deal out: no cost array (a recorded point of a deep chain runs this twice).
+            for (var item = 0; item < count; item++)
+            {
+                body(item);
+            }
+
+            return;
+        }
+
         var costs = new long[count];
         var total = 0L;
         for (var item = 0; item < count; item++)

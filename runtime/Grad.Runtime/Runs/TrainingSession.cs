@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Grad.Runtime.Contracts;
 using Grad.Runtime.Networks;
 using Grad.Runtime.Numerics;
@@ -104,6 +105,7 @@ internal sealed class TrainingSession
     /// <summary>Forward and backward on the current batch; returns the batch-mean loss and fills <see cref="Gradient"/>.</summary>
     public double Evaluate(double[] parameters) => backprop.Run(parameters, batchX, batchY, batchRows, Gradient);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TrainTracePoint Snapshot(int step, double loss)
     {
         var layers = model.Layers.Length;

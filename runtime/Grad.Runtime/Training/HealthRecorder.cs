@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Grad.Language.Semantics;
 using Grad.Runtime.Analysis;
 using Grad.Runtime.Contracts;
@@ -73,6 +74,7 @@ internal sealed class HealthRecorder
     /// (<paramref name="backprop"/>, <paramref name="batch"/>) at <paramref name="parameters"/>;
     /// <paramref name="previous"/> holds the parameters before the step's update, or is null.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TraceHealth Measure(int step, bool final, Backprop backprop, double[] parameters, double[] previous, bool hasPrevious,
         double lr, double[] batchX, double[] batchY, int batchRows)
     {
@@ -81,7 +83,8 @@ internal sealed class HealthRecorder
         var saturated = new double[layers];
         var ratios = hasPrevious && step > 0 ? new double[layers] : null;
         var histogramsNow = histogramsAt.Reached(step, final);
-        var layerHistograms = new (LayerHistogram Delta, LayerHistogram Weights)?[layers];
+        // Only at the few steps that take histograms (a deep chain records 10,000 points).
+        var layerHistograms = histogramsNow ? new (LayerHistogram Delta, LayerHistogram Weights)?[layers] : null;
 
         // One layer's measures per item, on the backprop's threads (each ratio summed in its one order).
         ThreadTeam.ForEach(layers, backprop.Threads, l => (long)model.Layers[l].WeightCount + (long)batchRows * model.Layers[l].Units, l =>
@@ -96,7 +99,7 @@ internal sealed class HealthRecorder
                 ratios[l] = UpdateRatio(weights, previous.AsSpan(shape.WeightOffset, shape.WeightCount));
             }
 
-            if (histogramsNow && histogramLayers.Contains(l))
+            if (layerHistograms is not null && histogramLayers.Contains(l))
             {
                 layerHistograms[l] = (Histogram.For(step, shape.Index, HistogramQuantity.Delta, backprop.Delta(l)), Histogram.For(step, shape.Index, HistogramQuantity.Weights, weights));
             }
@@ -104,7 +107,7 @@ internal sealed class HealthRecorder
 
         foreach (var l in histogramsNow ? histogramLayers : [])
         {
-            var (delta, weights) = layerHistograms[l]!.Value;
+            var (delta, weights) = layerHistograms![l]!.Value;
             histograms.Add(delta);
             histograms.Add(weights);
         }
@@ -124,6 +127,7 @@ internal sealed class HealthRecorder
     }
 
     /// <summary>‖W_k − W_(k−1)‖_F / ‖W_(k−1)‖_F: the update relative to the weights it changed (∞ from zero weights, 0 when nothing moved).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double UpdateRatio(ReadOnlySpan<double> after, ReadOnlySpan<double> before)
     {
         double change = 0, size = 0;
