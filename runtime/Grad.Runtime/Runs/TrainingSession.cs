@@ -112,7 +112,7 @@ internal sealed class TrainingSession
         var deltaNorms = new double[layers];
         var weightGradNorms = new double[layers];
         // One layer's norms per item, on the backprop's threads (each norm summed in its one order).
-        ThreadTeam.ForEach(layers, backprop.Threads, l => (long)model.Layers[l].WeightCount + (long)backprop.BatchSize * model.Layers[l].Units, l =>
+        ThreadTeam.ForEach(layers, backprop.Threads, l => (long)model.Layers[l].WeightCount + (long)backprop.BatchSize * model.Layers[l].Units, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (l) =>
         {
             deltaNorms[l] = backprop.DeltaNorm(l);
             weightGradNorms[l] = Backprop.WeightGradNorm(model, Gradient, l);

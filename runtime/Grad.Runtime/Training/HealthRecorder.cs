@@ -87,7 +87,7 @@ internal sealed class HealthRecorder
         var layerHistograms = histogramsNow ? new (LayerHistogram Delta, LayerHistogram Weights)?[layers] : null;
 
         // One layer's measures per item, on the backprop's threads (each ratio summed in its one order).
-        ThreadTeam.ForEach(layers, backprop.Threads, l => (long)model.Layers[l].WeightCount + (long)batchRows * model.Layers[l].Units, l =>
+        ThreadTeam.ForEach(layers, backprop.Threads, l => (long)model.Layers[l].WeightCount + (long)batchRows * model.Layers[l].Units, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (l) =>
         {
             var shape = model.Layers[l];
             var (deadUnits, saturatedUnits) = NetworkAnalyzer.CountUnits(backprop, shape, l);
