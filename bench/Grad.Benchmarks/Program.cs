@@ -118,6 +118,36 @@ public static class Program
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mlp_step_us threads1 {bestOne:F1} threads2 {bestTwo:F1} ratio {bestOne / bestTwo:F2}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mlp_forward_backward_us threads1 {bestOneFb:F1} threads2 {bestTwoFb:F1} ratio {bestOneFb / bestTwoFb:F2}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hand_over_us {handOver:F2}"));
+
+            // W3's five large products as Backprop calls them (m, n, k, A's strides, B's strides), at 1 and 2 threads.
+            foreach (var (name, m, n, k, aRow, aCol, bRow, bCol) in new[]
+            {
+                ("forward1", 128, 512, 784, 784, 1, 1, 784), ("forward2", 128, 512, 512, 512, 1, 1, 512),
+                ("weights2", 512, 512, 128, 1, 512, 512, 1), ("upstream2", 128, 512, 512, 512, 1, 512, 1), ("weights1", 512, 784, 128, 1, 512, 784, 1),
+            })
+            {
+                var a = new double[m * k];
+                var b = new double[k * n];
+                var c = new double[m * n];
+                Array.Fill(a, 0.5);
+                Array.Fill(b, 0.25);
+                var (single, pair) = (double.MaxValue, double.MaxValue);
+                for (var round = 0; round < 5; round++)
+                {
+                    single = Math.Min(single, Measure(() => { Runtime.Numerics.Gemm.Multiply(m, n, k, a, aRow, aCol, b, bRow, bCol, c, n, threads: 1); return c[0]; }, 20));
+                    pair = Math.Min(pair, Measure(() => { Runtime.Numerics.Gemm.Multiply(m, n, k, a, aRow, aCol, b, bRow, bCol, c, n, threads: 2); return c[0]; }, 20));
+                }
+
+                var halves = new double[2];
+                for (var part = 0; part < 2; part++)
+                {
+                    var index = part;
+                    halves[part] = Enumerable.Range(0, 5).Min(_ => Measure(() => { Runtime.Numerics.Gemm.MultiplyPart(m, n, k, a, aRow, aCol, b, bRow, bCol, c, n, 1, false, index, 2); return c[0]; }, 20));
+                }
+
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"gemm_{name}_us threads1 {single:F1} threads2 {pair:F1} ratio {single / pair:F2} (halves on one thread {halves[0]:F1} + {halves[1]:F1})"));
+            }
+
             return;
         }
 

@@ -63,6 +63,28 @@ public class BackpropThreadsTests
             return (BitConverter.DoubleToInt64Bits(value), BitConverter.DoubleToInt64Bits(evaluation), [.. gradient.Select(BitConverter.DoubleToInt64Bits)], layerBits);
         }
     }
+
+    /// <summary>On one thread a pass through large layers and a large product allocate nothing (the parts' closures only exist on the threaded path).</summary>
+    [Fact]
+    public void OneThreadAllocatesNothing()
+    {
+        var relu = new Activation(ActivationKind.Relu);
+        var model = NetworkModel.Create("net", 200, [(300, relu, null), (260, relu, null), (7, new Activation(ActivationKind.Linear), null)], LossKind.Mse);
+        var rng = new Rng(5);
+        var parameters = Enumerable.Range(0, model.ParameterCount).Select(_ => 0.1 * rng.NextGaussian()).ToArray();
+        var x = Enumerable.Range(0, 40 * 200).Select(_ => rng.NextGaussian()).ToArray();
+        var y = new double[40 * 7];
+        var gradient = new double[model.ParameterCount];
+        var backprop = new Backprop(model, 40);
+        var c = new double[40 * 300];
+        backprop.Run(parameters, x, y, 40, gradient);
+        Gemm.Multiply(40, 300, 200, x, 200, 1, parameters, 1, 200, c, 300);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        backprop.Run(parameters, x, y, 40, gradient);
+        Gemm.Multiply(40, 300, 200, x, 200, 1, parameters, 1, 200, c, 300);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }
 
 /// <summary>An update on several threads, each over its own range of the vector, gives the one-thread bits.</summary>

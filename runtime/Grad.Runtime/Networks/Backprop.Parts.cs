@@ -29,14 +29,20 @@ public sealed unsafe partial class Backprop
             return false;
         }
 
-        var x = l == 0 ? input : activations[l - 1];
         fixed (double* parameterBase = parameters)
         {
-            var (address, length) = ((nint)parameterBase, parameters.Length);
-            ThreadTeam.Run(parts, part => ForwardPart(l, batch, x, new ReadOnlySpan<double>((double*)address, length), part, parts));
+            ForwardInParts(l, batch, parameterBase, parameters.Length, parts);
         }
 
         return true;
+    }
+
+    /// <summary>The forward parts on the team (a method of its own: its closure is allocated only when a layer is shared).</summary>
+    private void ForwardInParts(int l, int batch, double* parameters, int parameterCount, int parts)
+    {
+        var x = l == 0 ? input : activations[l - 1];
+        var address = (nint)parameters;
+        ThreadTeam.Run(parts, part => ForwardPart(l, batch, x, new ReadOnlySpan<double>((double*)address, parameterCount), part, parts));
     }
 
     private void ForwardPart(int l, int batch, double[] x, ReadOnlySpan<double> parameters, int part, int parts)
@@ -82,16 +88,21 @@ public sealed unsafe partial class Backprop
             return false;
         }
 
-        var x = l == 0 ? input : activations[l - 1];
         fixed (double* parameterBase = parameters, gradientBase = gradient)
         {
-            var (parameterAddress, parameterLength) = ((nint)parameterBase, parameters.Length);
-            var (gradientAddress, gradientLength) = ((nint)gradientBase, gradient.Length);
-            ThreadTeam.Run(parts, part => BackwardPart(
-                l, batch, x, new ReadOnlySpan<double>((double*)parameterAddress, parameterLength), new Span<double>((double*)gradientAddress, gradientLength), part, parts));
+            BackwardInParts(l, batch, parameterBase, parameters.Length, gradientBase, gradient.Length, parts);
         }
 
         return true;
+    }
+
+    /// <summary>The backward parts on the team (a method of its own: its closure is allocated only when a layer is shared).</summary>
+    private void BackwardInParts(int l, int batch, double* parameters, int parameterCount, double* gradient, int gradientCount, int parts)
+    {
+        var x = l == 0 ? input : activations[l - 1];
+        var (parameterAddress, gradientAddress) = ((nint)parameters, (nint)gradient);
+        ThreadTeam.Run(parts, part => BackwardPart(
+            l, batch, x, new ReadOnlySpan<double>((double*)parameterAddress, parameterCount), new Span<double>((double*)gradientAddress, gradientCount), part, parts));
     }
 
     private void BackwardPart(int l, int batch, double[] x, ReadOnlySpan<double> parameters, Span<double> gradient, int part, int parts)

@@ -80,13 +80,19 @@ public static unsafe class Gemm
             var parts = Parts(m, n, k, wide, threads);
             if (parts > 1)
             {
-                var (aAddress, bAddress, cAddress) = ((nint)aBase, (nint)bBase, (nint)cBase);
-                ThreadTeam.Run(parts, part => MultiplyBand(m, n, k, (double*)aAddress, aRow, aCol, (double*)bAddress, bRow, bCol, (double*)cAddress, ldc, alpha, wide, Band(m, n, k, wide, part, parts)));
+                MultiplyInParts(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha, wide, parts);
                 return;
             }
 
             MultiplyAdd(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha, wide);
         }
+    }
+
+    /// <summary>C += α·A·B, one band per part on the <see cref="ThreadTeam"/> (a method of its own: its closure is allocated only here).</summary>
+    private static void MultiplyInParts(int m, int n, int k, double* a, int aRow, int aCol, double* b, int bRow, int bCol, double* c, int ldc, double alpha, bool wide, int parts)
+    {
+        var (aAddress, bAddress, cAddress) = ((nint)a, (nint)b, (nint)c);
+        ThreadTeam.Run(parts, part => MultiplyBand(m, n, k, (double*)aAddress, aRow, aCol, (double*)bAddress, bRow, bCol, (double*)cAddress, ldc, alpha, wide, Band(m, n, k, wide, part, parts)));
     }
 
     /// <summary>

@@ -111,11 +111,17 @@ internal sealed class TrainingSession
         var layers = model.Layers.Length;
         var deltaNorms = new double[layers];
         var weightGradNorms = new double[layers];
-        // One layer's norms per item, on the backprop's threads (each norm summed in its one order).
-        ThreadTeam.ForEach(layers, backprop.Threads, l => (long)model.Layers[l].WeightCount + (long)backprop.BatchSize * model.Layers[l].Units, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (l) =>
+        // Each layer's two norms as separate items on the backprop's threads (each summed by one thread in its one order).
+        ThreadTeam.ForEach(2 * layers, backprop.Threads, item => item % 2 == 0 ? (long)backprop.BatchSize * model.Layers[item / 2].Units : model.Layers[item / 2].WeightCount, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item) =>
         {
-            deltaNorms[l] = backprop.DeltaNorm(l);
-            weightGradNorms[l] = Backprop.WeightGradNorm(model, Gradient, l);
+            if (item % 2 == 0)
+            {
+                deltaNorms[item / 2] = backprop.DeltaNorm(item / 2);
+            }
+            else
+            {
+                weightGradNorms[item / 2] = Backprop.WeightGradNorm(model, Gradient, item / 2);
+            }
         });
 
         return new TrainTracePoint(step, loss, deltaNorms, weightGradNorms);

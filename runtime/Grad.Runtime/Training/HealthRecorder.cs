@@ -84,32 +84,52 @@ internal sealed class HealthRecorder
         var ratios = hasPrevious && step > 0 ? new double[layers] : null;
         var histogramsNow = histogramsAt.Reached(step, final);
         // Only at the few steps that take histograms (a deep chain records 10,000 points).
-        var layerHistograms = histogramsNow ? new (LayerHistogram Delta, LayerHistogram Weights)?[layers] : null;
+        var deltaHistograms = histogramsNow ? new LayerHistogram[layers] : null;
+        var weightHistograms = histogramsNow ? new LayerHistogram[layers] : null;
 
-        // One layer's measures per item, on the backprop's threads (each ratio summed in its one order).
-        ThreadTeam.ForEach(layers, backprop.Threads, l => (long)model.Layers[l].WeightCount + (long)batchRows * model.Layers[l].Units, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (l) =>
+        // Each layer's measures as separate items (a layer's units, its update ratio, its two
+        // histograms) on the backprop's threads, so one large layer's ratio runs beside the others'
+        // work; every ratio is still summed by one thread in its one order.
+        const int Measures = 4;
+        ThreadTeam.ForEach(Measures * layers, backprop.Threads, item =>
         {
+            var shape = model.Layers[item / Measures];
+            var samples = (long)batchRows * shape.Units;
+            return (item % Measures) switch
+            {
+                0 => samples,
+                1 => ratios is null ? 0 : 2L * shape.WeightCount,
+                2 => deltaHistograms is null ? 0 : samples,
+                _ => weightHistograms is null ? 0 : shape.WeightCount,
+            };
+        }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item) =>
+        {
+            var l = item / Measures;
             var shape = model.Layers[l];
-            var (deadUnits, saturatedUnits) = NetworkAnalyzer.CountUnits(backprop, shape, l);
-            dead[l] = shape.Units == 0 ? 0 : (double)deadUnits / shape.Units;
-            saturated[l] = shape.Units == 0 ? 0 : (double)saturatedUnits / shape.Units;
             var weights = parameters.AsSpan(shape.WeightOffset, shape.WeightCount);
-            if (ratios is not null)
+            switch (item % Measures)
             {
-                ratios[l] = UpdateRatio(weights, previous.AsSpan(shape.WeightOffset, shape.WeightCount));
-            }
-
-            if (layerHistograms is not null && histogramLayers.Contains(l))
-            {
-                layerHistograms[l] = (Histogram.For(step, shape.Index, HistogramQuantity.Delta, backprop.Delta(l)), Histogram.For(step, shape.Index, HistogramQuantity.Weights, weights));
+                case 0:
+                    var (deadUnits, saturatedUnits) = NetworkAnalyzer.CountUnits(backprop, shape, l);
+                    dead[l] = shape.Units == 0 ? 0 : (double)deadUnits / shape.Units;
+                    saturated[l] = shape.Units == 0 ? 0 : (double)saturatedUnits / shape.Units;
+                    break;
+                case 1 when ratios is not null:
+                    ratios[l] = UpdateRatio(weights, previous.AsSpan(shape.WeightOffset, shape.WeightCount));
+                    break;
+                case 2 when deltaHistograms is not null && histogramLayers.Contains(l):
+                    deltaHistograms[l] = Histogram.For(step, shape.Index, HistogramQuantity.Delta, backprop.Delta(l));
+                    break;
+                case 3 when weightHistograms is not null && histogramLayers.Contains(l):
+                    weightHistograms[l] = Histogram.For(step, shape.Index, HistogramQuantity.Weights, weights);
+                    break;
             }
         });
 
         foreach (var l in histogramsNow ? histogramLayers : [])
         {
-            var (delta, weights) = layerHistograms![l]!.Value;
-            histograms.Add(delta);
-            histograms.Add(weights);
+            histograms.Add(deltaHistograms![l]);
+            histograms.Add(weightHistograms![l]);
         }
 
         double? sharpness = null;
