@@ -16,6 +16,15 @@ public class GemmTests
             data.Add(100, 2100, 33, true, true, wide, 1);
             data.Add(7, 9, 600, false, false, wide, 1);
 
+            // Small enough to skip packing (B's rows contiguous, one block along k): whole tiles, and edges on both sides.
+            data.Add(64, 64, 64, false, false, wide, 1);
+            data.Add(64, 32, 64, true, false, wide, 1);
+            data.Add(27, 45, 256, true, false, wide, 1);
+            data.Add(9, 17, 3, false, false, wide, 1);
+            data.Add(64, 64, 64, false, true, wide, 1);  // a transposed B (Z = X·Wᵀ) is transposed first: 4×4 blocks
+            data.Add(27, 45, 131, true, true, wide, 1);  // and the rows and columns beyond them
+            data.Add(16, 21, 6, false, true, wide, 1);
+
             // Above Gemm.ParallelWork: bands along n (the longer side), along m, uneven and more threads than tiles.
             data.Add(100, 2100, 33, true, true, wide, 2);
             data.Add(64, 40, 520, false, true, wide, 3);
@@ -66,6 +75,39 @@ public class GemmTests
         }
 
         Assert.Equal(expected, c);
+    }
+
+    /// <summary>
+    /// Without accumulate, C = 0 + α·sum whatever it held, on every path (the product that skips
+    /// packing writes C once instead of clearing it first): equal to accumulating into zeros, and a
+    /// sum of −0 (products that underflow) gives +0 as 0 + (−0) does.
+    /// </summary>
+    [Theory]
+    [InlineData(64, 64, 64)]
+    [InlineData(9, 17, 3)]
+    [InlineData(27, 45, 256)]
+    [InlineData(100, 2100, 33)]
+    [InlineData(3, 5, 7)]
+    public void OverwriteGivesTheBitsOfAccumulatingIntoZeros(int m, int n, int k)
+    {
+        foreach (var wide in new[] { false, true })
+        {
+            foreach (var underflow in new[] { false, true })
+            {
+                var rng = new Rng(m + n + k);
+                var a = Enumerable.Range(0, m * k).Select(_ => underflow ? -1e-200 : rng.NextGaussian()).ToArray();
+                var b = Enumerable.Range(0, k * n).Select(_ => underflow ? 1e-200 : rng.NextGaussian()).ToArray();
+                var written = Enumerable.Repeat(double.NaN, m * n).ToArray();
+                var accumulated = new double[m * n];
+                Gemm.Multiply(m, n, k, a, k, 1, b, n, 1, written, n, 0.5, accumulate: false, wide);
+                Gemm.Multiply(m, n, k, a, k, 1, b, n, 1, accumulated, n, 0.5, accumulate: true, wide);
+                Assert.Equal(accumulated.Select(BitConverter.DoubleToInt64Bits), written.Select(BitConverter.DoubleToInt64Bits));
+                if (underflow)
+                {
+                    Assert.All(written, value => Assert.Equal(0L, BitConverter.DoubleToInt64Bits(value)));
+                }
+            }
+        }
     }
 
     [Fact]

@@ -74,7 +74,7 @@ internal sealed class TraceRows
         var slot = Count % rowsPerChunk;
         if (slot == 0)
         {
-            chunks.Add(new double[Math.Min(FirstChunkRows, rowsPerChunk) * Width]);
+            chunks.Add(new double[(chunks.Count == 0 ? Math.Min(FirstChunkRows, rowsPerChunk) : rowsPerChunk) * Width]);
         }
         else if (chunks[^1].Length < (slot + 1) * Width)
         {

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Grad.Language.Semantics;
 using Grad.Runtime.Numerics;
 
@@ -123,11 +125,7 @@ public static class Activations
 
                 break;
             case ActivationKind.Sigmoid:
-                for (var i = 0; i < z.Length; i++)
-                {
-                    delta[i] = SigmoidDelta(a[i], upstream[i]);
-                }
-
+                SigmoidBackward(a[..z.Length], upstream, delta);
                 break;
             default:
                 for (var i = 0; i < z.Length; i++)
@@ -152,6 +150,33 @@ public static class Activations
     private static double ReluDelta(double z, double upstream) => z > 0 ? upstream : 0;
 
     private static double SigmoidDelta(double a, double upstream) => upstream * (a * (1 - a));
+
+    /// <summary><see cref="SigmoidDelta"/> of a row, four lanes at a time (the same operations in each lane, so the same bits).</summary>
+    private static void SigmoidBackward(ReadOnlySpan<double> a, ReadOnlySpan<double> upstream, Span<double> delta)
+    {
+        if (upstream.Length < a.Length || delta.Length < a.Length)
+        {
+            throw new ArgumentException("a row of a, its upstream gradient and its δ must have the same length", nameof(delta));
+        }
+
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var activation = ref MemoryMarshal.GetReference(a);
+            ref var gradient = ref MemoryMarshal.GetReference(upstream);
+            ref var result = ref MemoryMarshal.GetReference(delta);
+            for (; i <= a.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                var value = Vector256.LoadUnsafe(ref activation, (nuint)i);
+                Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref gradient, (nuint)i) * (value * (Vector256<double>.One - value)), ref result, (nuint)i);
+            }
+        }
+
+        for (; i < a.Length; i++)
+        {
+            delta[i] = SigmoidDelta(a[i], upstream[i]);
+        }
+    }
 
     /// <summary>Φ(z) + z·φ(z), the derivative of the exact GELU.</summary>
     public static double GeluDerivative(double z)

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Grad.Runtime.Numerics;
 
@@ -27,6 +28,9 @@ public static unsafe class Gemm
     /// <summary>Products with fewer multiply-adds than this stay on one thread (a band would cost more to hand over than to compute).</summary>
     internal const long ParallelWork = 1L << 20;
 
+    /// <summary>Products whose A and B together have at most this many elements (128 KB: they stay in L2) skip packing.</summary>
+    private const long DirectOperands = 16384;
+
     /// <summary>The register tile: 8×16 with AVX-512 (sixteen 8-wide accumulators), else 6×8 with 4-wide vectors.</summary>
     internal static readonly bool WideByDefault = Vector512.IsHardwareAccelerated;
 
@@ -35,6 +39,9 @@ public static unsafe class Gemm
 
     [ThreadStatic]
     private static double[]? packedB;
+
+    [ThreadStatic]
+    private static double[]? transposedB;
 
     /// <summary>
     /// C[m×n] (row stride ldc) = α·A·B, or += when <paramref name="accumulate"/>, on up to
@@ -59,6 +66,23 @@ public static unsafe class Gemm
         CheckBounds(m, n, k, a.Length, aRow, aCol, b.Length, bRow, bCol, c.Length, ldc);
         if (m == 0 || n == 0)
         {
+            return;
+        }
+
+        if (k > 0 && (threads <= 1 || (long)m * n * k < ParallelWork) && FitsDirect(m, n, k, wide))
+        {
+            // B's rows must be contiguous: a transposed B (a layer's weights in Z = X·Wᵀ) is transposed once first.
+            var transposed = bCol == 1 ? null : Buffer(ref transposedB, k * n);
+            fixed (double* aBase = a, bBase = b, cBase = c, tBase = transposed)
+            {
+                if (tBase is not null)
+                {
+                    Transpose(k, n, bBase, bRow, bCol, tBase, n);
+                }
+
+                MultiplyDirect(m, n, k, aBase, aRow, aCol, tBase is null ? bBase : tBase, tBase is null ? bRow : n, cBase, ldc, alpha, accumulate, wide);
+            }
+
             return;
         }
 
@@ -227,6 +251,114 @@ public static unsafe class Gemm
     }
 
     /// <summary>
+    /// A product whose operands stay in the first caches (together at most <see cref="DirectOperands"/>
+    /// elements, one block along k) and whose B has contiguous rows, at least one register tile in size:
+    /// no packing pays for itself there.
+    /// </summary>
+    private static bool FitsDirect(int m, int n, int k, bool wide) =>
+        k <= KBlock && m >= (wide ? 8 : 6) && n >= (wide ? 16 : 8) && (long)m * k + (long)k * n <= DirectOperands;
+
+    /// <summary>
+    /// destination[p·stride + j] = B(p, j) = b[p·bRow + j·bCol] for p &lt; k, j &lt; n: B with contiguous
+    /// rows. A transposed B (bRow = 1: column j of B contiguous) goes in 4×4 blocks of vector shuffles,
+    /// the rest element by element. The packing of a transposed panel is this with the tile's width as stride.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Transpose(int k, int n, double* b, int bRow, int bCol, double* destination, int stride)
+    {
+        var blockedRows = 0;
+        var blockedColumns = 0;
+        if (bRow == 1 && Avx.IsSupported)
+        {
+            blockedRows = k & ~3;
+            blockedColumns = n & ~3;
+            for (var j = 0; j < blockedColumns; j += 4)
+            {
+                var column0 = b + j * (long)bCol;
+                var column1 = column0 + bCol;
+                var column2 = column1 + bCol;
+                var column3 = column2 + bCol;
+                for (var p = 0; p < blockedRows; p += 4)
+                {
+                    // Four columns of B, four of their elements each, become four rows of the destination.
+                    var r0 = Vector256.Load(column0 + p);
+                    var r1 = Vector256.Load(column1 + p);
+                    var r2 = Vector256.Load(column2 + p);
+                    var r3 = Vector256.Load(column3 + p);
+                    var low01 = Avx.UnpackLow(r0, r1);
+                    var high01 = Avx.UnpackHigh(r0, r1);
+                    var low23 = Avx.UnpackLow(r2, r3);
+                    var high23 = Avx.UnpackHigh(r2, r3);
+                    var row = destination + p * (long)stride + j;
+                    Vector256.Store(Avx.Permute2x128(low01, low23, 0x20), row);
+                    Vector256.Store(Avx.Permute2x128(high01, high23, 0x20), row + stride);
+                    Vector256.Store(Avx.Permute2x128(low01, low23, 0x31), row + 2 * stride);
+                    Vector256.Store(Avx.Permute2x128(high01, high23, 0x31), row + 3 * stride);
+                }
+            }
+        }
+
+        for (var p = 0; p < k; p++)
+        {
+            var row = destination + p * (long)stride;
+            for (var j = p < blockedRows ? blockedColumns : 0; j < n; j++)
+            {
+                row[j] = b[p * (long)bRow + j * (long)bCol];
+            }
+        }
+    }
+
+    /// <summary>
+    /// C (+)= α·A·B without packing: the register tile broadcasts A's elements and loads B's rows where
+    /// they are, and writes each element of C once, 0 + α·sum (or C + α·sum), so C is not cleared
+    /// first. Rows and columns beyond the whole tiles take the reference loop. One block along k, so
+    /// every element is the documented order's.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MultiplyDirect(int m, int n, int k, double* a, int aRow, int aCol, double* b, int bRow, double* c, int ldc, double alpha, bool accumulate, bool wide)
+    {
+        var rowTile = wide ? 8 : 6;
+        var columnTile = wide ? 16 : 8;
+        var fullRows = m - m % rowTile;
+        var fullColumns = n - n % columnTile;
+        for (var jr = 0; jr < fullColumns; jr += columnTile)
+        {
+            for (var ir = 0; ir < fullRows; ir += rowTile)
+            {
+                var tileA = a + ir * (long)aRow;
+                var tile = c + ir * (long)ldc + jr;
+                if (wide)
+                {
+                    DirectKernel8x16(k, tileA, aRow, aCol, b + jr, bRow, tile, ldc, alpha, accumulate);
+                }
+                else
+                {
+                    DirectKernel6x8(k, tileA, aRow, aCol, b + jr, bRow, tile, ldc, alpha, accumulate);
+                }
+            }
+        }
+
+        if (!accumulate)
+        {
+            for (var i = 0; i < m; i++)
+            {
+                var start = i < fullRows ? fullColumns : 0;
+                new Span<double>(c + i * (long)ldc + start, n - start).Clear();
+            }
+        }
+
+        if (fullColumns < n)
+        {
+            MultiplySmall(fullRows, n - fullColumns, k, a, aRow, aCol, b + fullColumns, bRow, 1, c + fullColumns, ldc, alpha);
+        }
+
+        if (fullRows < m)
+        {
+            MultiplySmall(m - fullRows, n, k, a + fullRows * (long)aRow, aRow, aCol, b, bRow, 1, c + fullRows * (long)ldc, ldc, alpha);
+        }
+    }
+
+    /// <summary>
     /// The pointer kernels below read and write without bounds checks: every element they can
     /// touch is checked here first, in 64-bit arithmetic, so a wrong shape is an exception and
     /// never a read past an array.
@@ -313,6 +445,13 @@ public static unsafe class Gemm
         {
             var rows = Math.Min(rowTile, mc - strip);
             var destination = packed + strip * kc;
+            if (aCol == 1 && rows == rowTile)
+            {
+                // Ã[p, r] = A(row r, p): A's rows are contiguous, so this is a transpose with the tile's height as stride.
+                Transpose(kc, rowTile, a + (ic + strip) * (long)aRow + pc, 1, aRow, destination, rowTile);
+                continue;
+            }
+
             for (var p = 0; p < kc; p++)
             {
                 var source = a + (ic + strip) * (long)aRow + (pc + p) * (long)aCol;
@@ -339,6 +478,13 @@ public static unsafe class Gemm
         {
             var columns = Math.Min(columnTile, nc - strip);
             var destination = packed + strip * kc;
+            if (bRow == 1 && columns == columnTile)
+            {
+                // A transposed B (the weights in Z = X·Wᵀ): its columns are contiguous, so this is a transpose.
+                Transpose(kc, columnTile, b + pc + (jc + strip) * (long)bCol, 1, bCol, destination, columnTile);
+                continue;
+            }
+
             for (var p = 0; p < kc; p++)
             {
                 var source = b + (pc + p) * (long)bRow + (jc + strip) * (long)bCol;
@@ -468,6 +614,117 @@ public static unsafe class Gemm
     {
         Vector512.Store(Vector512.Load(row) + scale * left, row);
         Vector512.Store(Vector512.Load(row + 8) + scale * right, row + 8);
+    }
+
+    /// <summary>C[8×16] (+)= α·A·B read in place (A through its strides, B's rows contiguous): sixteen 8-wide accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DirectKernel8x16(int k, double* a, long aRow, long aCol, double* b, long bRow, double* c, long ldc, double alpha, bool accumulate)
+    {
+        Vector512<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<double> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        double* a0 = a, a1 = a + aRow, a2 = a + 2 * aRow, a3 = a + 3 * aRow, a4 = a + 4 * aRow, a5 = a + 5 * aRow, a6 = a + 6 * aRow, a7 = a + 7 * aRow;
+        long offset = 0;
+        for (var p = 0; p < k; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 8);
+            var x = Vector512.Create(a0[offset]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a1[offset]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a2[offset]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a3[offset]);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a4[offset]);
+            c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a5[offset]);
+            c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(a6[offset]);
+            c60 = Vector512.FusedMultiplyAdd(x, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(a7[offset]);
+            c70 = Vector512.FusedMultiplyAdd(x, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+            offset += aCol;
+            b += bRow;
+        }
+
+        var scale = Vector512.Create(alpha);
+        StoreRow512(c, c00, c01, scale, accumulate);
+        StoreRow512(c + ldc, c10, c11, scale, accumulate);
+        StoreRow512(c + 2 * ldc, c20, c21, scale, accumulate);
+        StoreRow512(c + 3 * ldc, c30, c31, scale, accumulate);
+        StoreRow512(c + 4 * ldc, c40, c41, scale, accumulate);
+        StoreRow512(c + 5 * ldc, c50, c51, scale, accumulate);
+        StoreRow512(c + 6 * ldc, c60, c61, scale, accumulate);
+        StoreRow512(c + 7 * ldc, c70, c71, scale, accumulate);
+    }
+
+    /// <summary>A row of the tile: C + α·sum, or 0 + α·sum when C was not cleared (as the cleared C would give, −0 included).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow512(double* row, Vector512<double> left, Vector512<double> right, Vector512<double> scale, bool accumulate)
+    {
+        var (start0, start1) = accumulate ? (Vector512.Load(row), Vector512.Load(row + 8)) : (Vector512<double>.Zero, Vector512<double>.Zero);
+        Vector512.Store(start0 + scale * left, row);
+        Vector512.Store(start1 + scale * right, row + 8);
+    }
+
+    /// <summary>C[6×8] (+)= α·A·B read in place: twelve 4-wide accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DirectKernel6x8(int k, double* a, long aRow, long aCol, double* b, long bRow, double* c, long ldc, double alpha, bool accumulate)
+    {
+        Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<double> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        double* a0 = a, a1 = a + aRow, a2 = a + 2 * aRow, a3 = a + 3 * aRow, a4 = a + 4 * aRow, a5 = a + 5 * aRow;
+        long offset = 0;
+        for (var p = 0; p < k; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 4);
+            var x = Vector256.Create(a0[offset]);
+            c00 = Vector256.FusedMultiplyAdd(x, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            x = Vector256.Create(a1[offset]);
+            c10 = Vector256.FusedMultiplyAdd(x, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            x = Vector256.Create(a2[offset]);
+            c20 = Vector256.FusedMultiplyAdd(x, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+            x = Vector256.Create(a3[offset]);
+            c30 = Vector256.FusedMultiplyAdd(x, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
+            x = Vector256.Create(a4[offset]);
+            c40 = Vector256.FusedMultiplyAdd(x, b0, c40);
+            c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
+            x = Vector256.Create(a5[offset]);
+            c50 = Vector256.FusedMultiplyAdd(x, b0, c50);
+            c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
+            offset += aCol;
+            b += bRow;
+        }
+
+        var scale = Vector256.Create(alpha);
+        StoreRow(c, c00, c01, scale, accumulate);
+        StoreRow(c + ldc, c10, c11, scale, accumulate);
+        StoreRow(c + 2 * ldc, c20, c21, scale, accumulate);
+        StoreRow(c + 3 * ldc, c30, c31, scale, accumulate);
+        StoreRow(c + 4 * ldc, c40, c41, scale, accumulate);
+        StoreRow(c + 5 * ldc, c50, c51, scale, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(double* row, Vector256<double> left, Vector256<double> right, Vector256<double> scale, bool accumulate)
+    {
+        var (start0, start1) = accumulate ? (Vector256.Load(row), Vector256.Load(row + 4)) : (Vector256<double>.Zero, Vector256<double>.Zero);
+        Vector256.Store(start0 + scale * left, row);
+        Vector256.Store(start1 + scale * right, row + 4);
     }
 
     /// <summary>C[6×8] += α·(Ã·B̃) for one packed strip of each: twelve 4-wide accumulators.</summary>

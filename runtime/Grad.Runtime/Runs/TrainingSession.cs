@@ -112,7 +112,7 @@ internal sealed class TrainingSession
         var deltaNorms = new double[layers];
         var weightGradNorms = new double[layers];
         // Each layer's two norms as separate items on the backprop's threads (each summed by one thread in its one order).
-        ThreadTeam.ForEach(2 * layers, backprop.Threads, item => item % 2 == 0 ? (long)backprop.BatchSize * model.Layers[item / 2].Units : model.Layers[item / 2].WeightCount, item =>
+        ThreadTeam.ForEach(2 * layers, backprop.Threads, item => item % 2 == 0 ? (long)backprop.BatchSize * model.Layers[item / 2].Units : model.Layers[item / 2].WeightCount, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item) =>
         {
             if (item % 2 == 0)
             {

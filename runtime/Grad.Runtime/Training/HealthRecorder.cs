@@ -102,7 +102,7 @@ internal sealed class HealthRecorder
                 2 => deltaHistograms is null ? 0 : samples,
                 _ => weightHistograms is null ? 0 : shape.WeightCount,
             };
-        }, item =>
+        }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item) =>
         {
             var l = item / Measures;
             var shape = model.Layers[l];
