@@ -10,7 +10,8 @@ namespace Grad.Runtime.Numerics;
 /// Blocked in the Goto/BLIS way: packed panels of A and B and a register tile of fused
 /// multiply-adds, 8×16 in <see cref="Vector512{T}"/> where AVX-512 runs, else 6×8 in
 /// <see cref="Vector256{T}"/>. Every element is computed in one fixed order (k in blocks of
-/// <see cref="KBlock"/>, a fused multiply-add chain from 0 within a block, then C += α·sum), by
+/// <see cref="KBlock"/>, a fused multiply-add chain from 0 within a block, then C += α·sum, the
+/// first block written as 0 + α·sum when C is not accumulated into, as a cleared C would give), by
 /// either kernel and the small-matrix loop alike, so results are
 /// bit-identical whatever path or machine computes them. With several threads, a product of at
 /// least <see cref="ParallelWork"/> multiply-adds is cut into bands of whole register tiles along
@@ -86,16 +87,16 @@ public static unsafe class Gemm
             return;
         }
 
-        if (!accumulate)
-        {
-            for (var i = 0; i < m; i++)
-            {
-                c.Slice(i * ldc, n).Clear();
-            }
-        }
-
         if (k <= 0)
         {
+            if (!accumulate)
+            {
+                for (var i = 0; i < m; i++)
+                {
+                    c.Slice(i * ldc, n).Clear();
+                }
+            }
+
             return;
         }
 
@@ -104,19 +105,19 @@ public static unsafe class Gemm
             var parts = Parts(m, n, k, wide, threads);
             if (parts > 1)
             {
-                MultiplyInParts(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha, wide, parts);
+                MultiplyInParts(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha, accumulate, wide, parts);
                 return;
             }
 
-            MultiplyAdd(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha, wide);
+            MultiplyAdd(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha, accumulate, wide);
         }
     }
 
     /// <summary>C += α·A·B, one band per part on the <see cref="ThreadTeam"/> (a method of its own: its closure is allocated only here).</summary>
-    private static void MultiplyInParts(int m, int n, int k, double* a, int aRow, int aCol, double* b, int bRow, int bCol, double* c, int ldc, double alpha, bool wide, int parts)
+    private static void MultiplyInParts(int m, int n, int k, double* a, int aRow, int aCol, double* b, int bRow, int bCol, double* c, int ldc, double alpha, bool accumulate, bool wide, int parts)
     {
         var (aAddress, bAddress, cAddress) = ((nint)a, (nint)b, (nint)c);
-        ThreadTeam.Run(parts, part => MultiplyBand(m, n, k, (double*)aAddress, aRow, aCol, (double*)bAddress, bRow, bCol, (double*)cAddress, ldc, alpha, wide, Band(m, n, k, wide, part, parts)));
+        ThreadTeam.Run(parts, part => MultiplyBand(m, n, k, (double*)aAddress, aRow, aCol, (double*)bAddress, bRow, bCol, (double*)cAddress, ldc, alpha, accumulate, wide, Band(m, n, k, wide, part, parts)));
     }
 
     /// <summary>
@@ -139,20 +140,22 @@ public static unsafe class Gemm
             return;
         }
 
-        if (!accumulate)
+        if (k <= 0)
         {
-            for (var i = band.RowStart; i < band.RowEnd; i++)
+            if (!accumulate)
             {
-                c.Slice(i * ldc + band.ColumnStart, band.ColumnEnd - band.ColumnStart).Clear();
+                for (var i = band.RowStart; i < band.RowEnd; i++)
+                {
+                    c.Slice(i * ldc + band.ColumnStart, band.ColumnEnd - band.ColumnStart).Clear();
+                }
             }
+
+            return;
         }
 
-        if (k > 0)
+        fixed (double* aBase = a, bBase = b, cBase = c)
         {
-            fixed (double* aBase = a, bBase = b, cBase = c)
-            {
-                MultiplyBand(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha, WideByDefault, band);
-            }
+            MultiplyBand(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha, accumulate, WideByDefault, band);
         }
     }
 
@@ -204,8 +207,8 @@ public static unsafe class Gemm
         public bool IsEmpty => RowEnd <= RowStart || ColumnEnd <= ColumnStart;
     }
 
-    /// <summary>C += α·A·B over one rectangle of C, on this thread.</summary>
-    private static void MultiplyBand(int m, int n, int k, double* a, int aRow, int aCol, double* b, int bRow, int bCol, double* c, int ldc, double alpha, bool wide, Rectangle band)
+    /// <summary>C (+)= α·A·B over one rectangle of C, on this thread.</summary>
+    private static void MultiplyBand(int m, int n, int k, double* a, int aRow, int aCol, double* b, int bRow, int bCol, double* c, int ldc, double alpha, bool accumulate, bool wide, Rectangle band)
     {
         if (band.IsEmpty)
         {
@@ -216,14 +219,28 @@ public static unsafe class Gemm
             band.RowEnd - band.RowStart, band.ColumnEnd - band.ColumnStart, k,
             a + (long)band.RowStart * aRow, aRow, aCol,
             b + (long)band.ColumnStart * bCol, bRow, bCol,
-            c + (long)band.RowStart * ldc + band.ColumnStart, ldc, alpha, wide);
+            c + (long)band.RowStart * ldc + band.ColumnStart, ldc, alpha, accumulate, wide);
     }
 
-    /// <summary>C += α·A·B on this thread: the reference loop for small products, else packed panels and the register tile.</summary>
-    private static void MultiplyAdd(int m, int n, int k, double* aBase, int aRow, int aCol, double* bBase, int bRow, int bCol, double* cBase, int ldc, double alpha, bool wide)
+    /// <summary>
+    /// C += α·A·B (C = α·A·B when not <paramref name="accumulate"/>) on this thread, k &gt; 0: the
+    /// reference loop for small products, else packed panels and the register tile. Without
+    /// accumulate, the first block along k writes 0 + α·sum straight from the registers, what it would
+    /// add to a cleared C (−0 included), so C is not cleared, read and written again (a weight
+    /// gradient's 512 × 784 output is 3.2 MB: that traffic kept ∂C/∂W from scaling on two threads).
+    /// </summary>
+    private static void MultiplyAdd(int m, int n, int k, double* aBase, int aRow, int aCol, double* bBase, int bRow, int bCol, double* cBase, int ldc, double alpha, bool accumulate, bool wide)
     {
         if ((long)m * n * k <= SmallWork || m < 2 || n < 4)
         {
+            if (!accumulate)
+            {
+                for (var i = 0; i < m; i++)
+                {
+                    new Span<double>(cBase + (long)i * ldc, n).Clear();
+                }
+            }
+
             MultiplySmall(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha);
             return;
         }
@@ -243,7 +260,7 @@ public static unsafe class Gemm
                     {
                         var mc = Math.Min(RowBlock, m - ic);
                         PackA(aBase, aRow, aCol, ic, pc, mc, kc, ap, wide ? 8 : 6);
-                        MacroKernel(mc, nc, kc, ap, bp, cBase + ic * ldc + jc, ldc, alpha, wide);
+                        MacroKernel(mc, nc, kc, ap, bp, cBase + ic * ldc + jc, ldc, alpha, accumulate || pc > 0, wide);
                     }
                 }
             }
@@ -515,7 +532,7 @@ public static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MacroKernel(int mc, int nc, int kc, double* ap, double* bp, double* c, int ldc, double alpha, bool wide)
+    private static void MacroKernel(int mc, int nc, int kc, double* ap, double* bp, double* c, int ldc, double alpha, bool accumulate, bool wide)
     {
         var rowTile = wide ? 8 : 6;
         var columnTile = wide ? 16 : 8;
@@ -529,17 +546,17 @@ public static unsafe class Gemm
                 var tile = c + ir * ldc + jr;
                 if (rows == rowTile && columns == columnTile)
                 {
-                    Kernel(kc, ap + ir * kc, bp + jr * kc, tile, ldc, alpha, wide);
+                    Kernel(kc, ap + ir * kc, bp + jr * kc, tile, ldc, alpha, accumulate, wide);
                 }
                 else
                 {
-                    new Span<double>(edge, rowTile * columnTile).Clear();
-                    Kernel(kc, ap + ir * kc, bp + jr * kc, edge, columnTile, alpha, wide);
+                    Kernel(kc, ap + ir * kc, bp + jr * kc, edge, columnTile, alpha, accumulate: false, wide);
                     for (var i = 0; i < rows; i++)
                     {
                         for (var j = 0; j < columns; j++)
                         {
-                            tile[i * ldc + j] += edge[i * columnTile + j];
+                            // C + (0 + α·sum), or 0 + (0 + α·sum) for a C not cleared, as a cleared C gives.
+                            tile[i * ldc + j] = (accumulate ? tile[i * ldc + j] : 0.0) + edge[i * columnTile + j];
                         }
                     }
                 }
@@ -548,21 +565,21 @@ public static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel(int kc, double* a, double* b, double* c, int ldc, double alpha, bool wide)
+    private static void Kernel(int kc, double* a, double* b, double* c, int ldc, double alpha, bool accumulate, bool wide)
     {
         if (wide)
         {
-            MicroKernel8x16(kc, a, b, c, ldc, alpha);
+            MicroKernel8x16(kc, a, b, c, ldc, alpha, accumulate);
         }
         else
         {
-            MicroKernel(kc, a, b, c, ldc, alpha);
+            MicroKernel(kc, a, b, c, ldc, alpha, accumulate);
         }
     }
 
-    /// <summary>C[8×16] += α·(Ã·B̃) with sixteen 8-wide accumulators (AVX-512).</summary>
+    /// <summary>C[8×16] += α·(Ã·B̃), or = 0 + α·(Ã·B̃) when not <paramref name="accumulate"/>, with sixteen 8-wide accumulators (AVX-512).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MicroKernel8x16(int kc, double* a, double* b, double* c, int ldc, double alpha)
+    private static void MicroKernel8x16(int kc, double* a, double* b, double* c, int ldc, double alpha, bool accumulate)
     {
         Vector512<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<double> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
@@ -599,21 +616,14 @@ public static unsafe class Gemm
         }
 
         var scale = Vector512.Create(alpha);
-        AddRow512(c, c00, c01, scale);
-        AddRow512(c + ldc, c10, c11, scale);
-        AddRow512(c + 2 * ldc, c20, c21, scale);
-        AddRow512(c + 3 * ldc, c30, c31, scale);
-        AddRow512(c + 4 * ldc, c40, c41, scale);
-        AddRow512(c + 5 * ldc, c50, c51, scale);
-        AddRow512(c + 6 * ldc, c60, c61, scale);
-        AddRow512(c + 7 * ldc, c70, c71, scale);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddRow512(double* row, Vector512<double> left, Vector512<double> right, Vector512<double> scale)
-    {
-        Vector512.Store(Vector512.Load(row) + scale * left, row);
-        Vector512.Store(Vector512.Load(row + 8) + scale * right, row + 8);
+        StoreRow512(c, c00, c01, scale, accumulate);
+        StoreRow512(c + ldc, c10, c11, scale, accumulate);
+        StoreRow512(c + 2 * ldc, c20, c21, scale, accumulate);
+        StoreRow512(c + 3 * ldc, c30, c31, scale, accumulate);
+        StoreRow512(c + 4 * ldc, c40, c41, scale, accumulate);
+        StoreRow512(c + 5 * ldc, c50, c51, scale, accumulate);
+        StoreRow512(c + 6 * ldc, c60, c61, scale, accumulate);
+        StoreRow512(c + 7 * ldc, c70, c71, scale, accumulate);
     }
 
     /// <summary>C[8×16] (+)= α·A·B read in place (A through its strides, B's rows contiguous): sixteen 8-wide accumulators.</summary>
@@ -727,9 +737,9 @@ public static unsafe class Gemm
         Vector256.Store(start1 + scale * right, row + 4);
     }
 
-    /// <summary>C[6×8] += α·(Ã·B̃) for one packed strip of each: twelve 4-wide accumulators.</summary>
+    /// <summary>C[6×8] += α·(Ã·B̃) for one packed strip of each, or = 0 + α·(Ã·B̃) when not <paramref name="accumulate"/>: twelve 4-wide accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MicroKernel(int kc, double* a, double* b, double* c, int ldc, double alpha)
+    private static void MicroKernel(int kc, double* a, double* b, double* c, int ldc, double alpha, bool accumulate)
     {
         Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<double> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -760,18 +770,11 @@ public static unsafe class Gemm
         }
 
         var scale = Vector256.Create(alpha);
-        AddRow(c, c00, c01, scale);
-        AddRow(c + ldc, c10, c11, scale);
-        AddRow(c + 2 * ldc, c20, c21, scale);
-        AddRow(c + 3 * ldc, c30, c31, scale);
-        AddRow(c + 4 * ldc, c40, c41, scale);
-        AddRow(c + 5 * ldc, c50, c51, scale);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddRow(double* row, Vector256<double> left, Vector256<double> right, Vector256<double> scale)
-    {
-        Vector256.Store(Vector256.Load(row) + scale * left, row);
-        Vector256.Store(Vector256.Load(row + 4) + scale * right, row + 4);
+        StoreRow(c, c00, c01, scale, accumulate);
+        StoreRow(c + ldc, c10, c11, scale, accumulate);
+        StoreRow(c + 2 * ldc, c20, c21, scale, accumulate);
+        StoreRow(c + 3 * ldc, c30, c31, scale, accumulate);
+        StoreRow(c + 4 * ldc, c40, c41, scale, accumulate);
+        StoreRow(c + 5 * ldc, c50, c51, scale, accumulate);
     }
 }
