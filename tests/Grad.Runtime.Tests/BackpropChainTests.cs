@@ -2,6 +2,7 @@ using Grad.Language.Semantics;
 using Grad.Runtime.Networks;
 using Grad.Runtime.Numerics;
 using Grad.Runtime.Optimizers;
+using static Grad.Runtime.Tests.BitPatterns;
 
 namespace Grad.Runtime.Tests;
 
@@ -133,18 +134,5 @@ public class BackpropChainTests
         var backprop = new Backprop(model, 2);
         backprop.Run(new double[model.ParameterCount], [0.1, 0.2], [1, 0], 2, new double[model.ParameterCount]);
         Assert.False(backprop.TookChainPath);
-    }
-
-    private static long Bits(double value) => BitConverter.DoubleToInt64Bits(value);
-
-    private static long[] Bits(ReadOnlySpan<double> values)
-    {
-        var bits = new long[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            bits[i] = Bits(values[i]);
-        }
-
-        return bits;
     }
 }

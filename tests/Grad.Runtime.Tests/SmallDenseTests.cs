@@ -1,6 +1,7 @@
 using Grad.Language.Semantics;
 using Grad.Runtime.Networks;
 using Grad.Runtime.Numerics;
+using static Grad.Runtime.Tests.BitPatterns;
 
 namespace Grad.Runtime.Tests;
 
@@ -43,18 +44,5 @@ public class SmallDenseTests
             Assert.Equal(Bits(gemm.PreActivation(l)), Bits(loops.PreActivation(l)));
             Assert.Equal(Bits(gemm.Delta(l)), Bits(loops.Delta(l)));
         }
-    }
-
-    private static long Bits(double value) => BitConverter.DoubleToInt64Bits(value);
-
-    private static long[] Bits(ReadOnlySpan<double> values)
-    {
-        var bits = new long[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            bits[i] = Bits(values[i]);
-        }
-
-        return bits;
     }
 }
