@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Grad.Runtime.Numerics;
+using static Grad.Runtime.Tests.BitPatterns;
 
 namespace Grad.Runtime.Tests;
 
@@ -177,8 +178,6 @@ public class VectorExpTests
         var tmp = tail + r + r2 * (0.49999999999996786 + r * 0.16666666666665886) + r2 * r2 * (0.0416666808410674 + r * 0.008333335853059549);
         return scale + scale * tmp;
     }
-
-    private static long Bits(double value) => BitConverter.DoubleToInt64Bits(value);
 
     /// <summary>The C library's version when it is glibc (gnu_get_libc_version), else null.</summary>
     private static Version? GlibcVersion()
