@@ -117,21 +117,7 @@ public sealed unsafe partial class Backprop
 
         // ∂C/∂b^l = (1/B) Σ_i δ_i for this part's share of the units, summed over i in order as on one thread.
         var (first, end) = ((int)((long)units * part / parts), (int)((long)units * (part + 1) / parts));
-        var biasGradient = gradient.Slice(shape.BiasOffset + first, end - first);
-        biasGradient.Clear();
-        for (var i = 0; i < batch; i++)
-        {
-            var row = delta.Slice(i * units + first, end - first);
-            for (var j = 0; j < row.Length; j++)
-            {
-                biasGradient[j] += row[j];
-            }
-        }
-
-        for (var j = 0; j < biasGradient.Length; j++)
-        {
-            biasGradient[j] *= scale;
-        }
+        BiasGradient(delta, batch, units, first, end, scale, gradient.Slice(shape.BiasOffset + first, end - first));
 
         if (l == 0)
         {

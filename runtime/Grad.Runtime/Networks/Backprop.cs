@@ -443,21 +443,7 @@ public sealed unsafe partial class Backprop
 
             // ∂C/∂W^l = (1/B) Δᵀ A^(l−1); ∂C/∂b^l = (1/B) Σ_i δ_i.
             WeightGradient(batch, units, fanIn, delta, LayerInput(l), scale, gradient.Slice(shape.WeightOffset, shape.WeightCount));
-            var biasGradient = gradient.Slice(shape.BiasOffset, units);
-            biasGradient.Clear();
-            for (var i = 0; i < batch; i++)
-            {
-                var row = delta.Slice(i * units, units);
-                for (var j = 0; j < units; j++)
-                {
-                    biasGradient[j] += row[j];
-                }
-            }
-
-            for (var j = 0; j < units; j++)
-            {
-                biasGradient[j] *= scale;
-            }
+            BiasGradient(delta, batch, units, 0, units, scale, gradient.Slice(shape.BiasOffset, units));
 
             if (l == 0)
             {
@@ -468,6 +454,29 @@ public sealed unsafe partial class Backprop
             var weights = parameters.Slice(shape.WeightOffset, shape.WeightCount);
             UpstreamGradient(batch, units, fanIn, delta, weights, upstream.AsSpan(0, batch * fanIn));
             PreviousDelta(l, batch);
+        }
+    }
+
+    /// <summary>
+    /// ∂C/∂b_j = scale·Σ_i δ[i, j] for units <paramref name="first"/> … <paramref name="end"/> − 1 into
+    /// <paramref name="biasGradient"/> (their slice): summed over the samples in order from 0, then
+    /// scaled, so a share of the units (a part on another thread) gets the bits of the whole.
+    /// </summary>
+    private static void BiasGradient(ReadOnlySpan<double> delta, int batch, int units, int first, int end, double scale, Span<double> biasGradient)
+    {
+        biasGradient.Clear();
+        for (var i = 0; i < batch; i++)
+        {
+            var row = delta.Slice(i * units + first, end - first);
+            for (var j = 0; j < row.Length; j++)
+            {
+                biasGradient[j] += row[j];
+            }
+        }
+
+        for (var j = 0; j < biasGradient.Length; j++)
+        {
+            biasGradient[j] *= scale;
         }
     }
 
