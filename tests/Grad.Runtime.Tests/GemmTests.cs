@@ -119,6 +119,26 @@ public class GemmTests
         }
     }
 
+    /// <summary>An empty sum (k = 0): C = 0 without accumulate, C unchanged with it, whole or by parts.</summary>
+    [Fact]
+    public void AnEmptyProductClearsOrKeepsC()
+    {
+        foreach (var accumulate in new[] { false, true })
+        {
+            double[] whole = [1.5, double.NaN, -2, 4, 5, 6];
+            Gemm.Multiply(2, 3, 0, [], 0, 1, [], 3, 1, whole, 3, 1, accumulate);
+            Assert.Equal(accumulate ? [1.5, double.NaN, -2, 4, 5, 6] : new double[6], whole);
+
+            double[] parts = [1.5, double.NaN, -2, 4, 5, 6];
+            for (var part = 0; part < 2; part++)
+            {
+                Gemm.MultiplyPart(2, 3, 0, [], 0, 1, [], 3, 1, parts, 3, 1, accumulate, part, 2);
+            }
+
+            Assert.Equal(whole, parts);
+        }
+    }
+
     [Fact]
     public void OverwriteIgnoresThePreviousContents()
     {

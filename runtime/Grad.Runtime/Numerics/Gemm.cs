@@ -87,19 +87,6 @@ public static unsafe class Gemm
             return;
         }
 
-        if (k <= 0)
-        {
-            if (!accumulate)
-            {
-                for (var i = 0; i < m; i++)
-                {
-                    c.Slice(i * ldc, n).Clear();
-                }
-            }
-
-            return;
-        }
-
         fixed (double* aBase = a, bBase = b, cBase = c)
         {
             var parts = Parts(m, n, k, wide, threads);
@@ -137,19 +124,6 @@ public static unsafe class Gemm
         var band = Band(m, n, k, WideByDefault, part, parts);
         if (band.IsEmpty)
         {
-            return;
-        }
-
-        if (k <= 0)
-        {
-            if (!accumulate)
-            {
-                for (var i = band.RowStart; i < band.RowEnd; i++)
-                {
-                    c.Slice(i * ldc + band.ColumnStart, band.ColumnEnd - band.ColumnStart).Clear();
-                }
-            }
-
             return;
         }
 
@@ -223,8 +197,8 @@ public static unsafe class Gemm
     }
 
     /// <summary>
-    /// C += α·A·B (C = α·A·B when not <paramref name="accumulate"/>) on this thread, k &gt; 0: the
-    /// reference loop for small products, else packed panels and the register tile. Without
+    /// C += α·A·B (C = α·A·B when not <paramref name="accumulate"/>) on this thread: the reference
+    /// loop for small products (k = 0 among them: C cleared or left), else packed panels and the register tile. Without
     /// accumulate, the first block along k writes 0 + α·sum straight from the registers, what it would
     /// add to a cleared C (−0 included), so C is not cleared, read and written again (a weight
     /// gradient's 512 × 784 output is 3.2 MB: that traffic kept ∂C/∂W from scaling on two threads).
