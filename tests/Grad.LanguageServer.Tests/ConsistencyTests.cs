@@ -63,7 +63,7 @@ public sealed class ConsistencyTests
             var cli = Findings(new JArray(JObject.Parse(run.Stdout)["runs"]!.SelectMany(r => r["findings"]!)), null);
             Assert.Contains(cli, f => f.StartsWith("GRAD0506 ", StringComparison.Ordinal));
 
-            await using var server = await StartServerAsync();
+            await using var server = await TestServer.StartAsync(new RuntimeAnalysisService());
             var uri = new Uri(path).AbsoluteUri;
             await server.OpenAsync(uri, await File.ReadAllTextAsync(path));
             await server.WaitForAnalysisAsync(uri, 1);
@@ -104,7 +104,7 @@ public sealed class ConsistencyTests
         }
 
         var text = await File.ReadAllTextAsync(path);
-        await using var server = await StartServerAsync();
+        await using var server = await TestServer.StartAsync(new RuntimeAnalysisService());
         var uri = new Uri(path).AbsoluteUri;
         await server.OpenAsync(uri, text);
         await server.WaitForAnalysisAsync(uri, 1);
@@ -168,17 +168,9 @@ public sealed class ConsistencyTests
         return subject["stopReason"]!.ToString() == "diverged" || ((JArray)subject["findings"]!).Any(f => f["code"]!.ToString() == code);
     }
 
-    /// <summary>
-    /// A server on the runtime's engine whose analysis budget is far above any file's need: these tests compare
-    /// judgements, and the CLI has no time limit, so a machine slowed by other work must not turn findings into
-    /// GRAD0510 (the time limit has its own tests in LimitsTests).
-    /// </summary>
-    private static Task<TestServer> StartServerAsync() =>
-        TestServer.StartAsync(new RuntimeAnalysisService(), initializationOptions: new JObject { ["analysis"] = new JObject { ["budgetSeconds"] = 600 } });
-
     private static async Task<JArray> EditorFindingsAsync(string path)
     {
-        await using var server = await StartServerAsync();
+        await using var server = await TestServer.StartAsync(new RuntimeAnalysisService());
         var uri = new Uri(path).AbsoluteUri;
         await server.OpenAsync(uri, await File.ReadAllTextAsync(path));
         await server.WaitForAnalysisAsync(uri, 1);
