@@ -204,7 +204,7 @@ public sealed class LandscapeTests
         var landscape = LossLandscapes.Compute(new LandscapeRequest(21) { TimeBudget = TimeSpan.FromSeconds(0.25) }, model, start, final, [(0, start), (60, final)],
             run.Seed, SlowLoss, 1);
         Assert.InRange(landscape.Resolution, LandscapeRequest.MinResolution, 4);
-        Assert.Equal(landscape.Resolution + landscape.Resolution * landscape.Resolution, landscape.ForwardPasses);
+        Assert.Equal(landscape.Resolution + landscape.Resolution * landscape.Resolution + 1, landscape.ForwardPasses); // + the warm timing pass
         Assert.StartsWith($"resolution lowered from 21 to {landscape.Resolution}: ", landscape.Note, StringComparison.Ordinal);
         Assert.Equal(LandscapeRequest.LineFrom, landscape.Alphas[0]);
         Assert.Equal(LandscapeRequest.LineTo, landscape.Alphas[^1]);
@@ -216,6 +216,36 @@ public sealed class LandscapeTests
 
         // Without a budget (the CLI) nothing is timed: the resolution asked for.
         Assert.Equal(9, LossLandscapes.Compute(new LandscapeRequest(9), model, start, final, [(0, start), (60, final)], run.Seed, p => IndependentLoss(model, data, targets, p), 1).Resolution);
+    }
+
+    [Fact]
+    public void AColdFirstPassAloneDoesNotLowerTheResolution()
+    {
+        // The first pass is slow (as the forward pass's compilation on a busy machine makes it), every later one
+        // fast: the warm pass decides, N stays as asked, and the one extra pass is counted.
+        var (run, model, data, targets) = Bound();
+        var result = Train(run, null);
+        var start = NetworkModel.InitialParameters(run.Network!, model);
+        var final = result.FinalParameters;
+        var calls = 0;
+        double ColdLoss(double[] point)
+        {
+            if (++calls == 1)
+            {
+                Thread.Sleep(300);
+            }
+
+            return IndependentLoss(model, data, targets, point);
+        }
+
+        var landscape = LossLandscapes.Compute(new LandscapeRequest(9) { TimeBudget = TimeSpan.FromSeconds(5) }, model, start, final, [(0, start), (60, final)],
+            run.Seed, ColdLoss, 1);
+        Assert.Equal(9, landscape.Resolution); // 300 ms × 90 passes would need 27 s
+        Assert.Null(landscape.Note);
+        Assert.Equal(9 + 81 + 1, landscape.ForwardPasses);
+        Assert.Equal(calls, landscape.ForwardPasses);
+        var alpha = landscape.Alphas[0];
+        Close(IndependentLoss(model, data, targets, [.. start.Zip(final, (a, b) => a + alpha * (b - a))]), landscape.LineLosses[0], "the line's first point");
     }
 
     [Fact]
