@@ -47,7 +47,7 @@ internal static class HardwareLimit
 
     /// <summary>GFLOP/s of <paramref name="iterations"/> × twelve independent vector FMAs (2 flops a lane).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static double FmaGflops(int iterations)
+    internal static double FmaGflops(int iterations)
     {
         var watch = Stopwatch.StartNew();
         double checksum;

@@ -25,6 +25,15 @@ public class GemmTests
             data.Add(27, 45, 131, true, true, wide, 1);  // and the rows and columns beyond them
             data.Add(16, 21, 6, false, true, wide, 1);
 
+            // A's rows and a transposed B's columns contiguous along k, no more rows than columns (Z = X·Wᵀ):
+            // the tile runs down C's columns (16 × 8, transposed into C), rows and columns beyond it, several blocks along k.
+            data.Add(37, 75, 600, false, true, wide, 1);
+            data.Add(128, 512, 300, false, true, wide, 1);
+            data.Add(8, 9, 1000, false, true, wide, 1);
+            data.Add(130, 200, 270, false, true, wide, 1);
+            data.Add(100, 300, 130, false, true, wide, 2);
+            data.Add(60, 200, 300, false, true, wide, 3);
+
             // Above Gemm.ParallelWork: bands along n (the longer side), along m, uneven and more threads than tiles.
             data.Add(100, 2100, 33, true, true, wide, 2);
             data.Add(64, 40, 520, false, true, wide, 3);
@@ -99,23 +108,73 @@ public class GemmTests
     [InlineData(9, 400, 700, 3)]
     public void OverwriteGivesTheBitsOfAccumulatingIntoZeros(int m, int n, int k, int threads)
     {
-        foreach (var wide in new[] { false, true })
+        foreach (var (wide, transposeB) in new[] { (false, false), (true, false), (false, true), (true, true) })
         {
             foreach (var underflow in new[] { false, true })
             {
                 var rng = new Rng(m + n + k);
                 var a = Enumerable.Range(0, m * k).Select(_ => underflow ? -1e-200 : rng.NextGaussian()).ToArray();
                 var b = Enumerable.Range(0, k * n).Select(_ => underflow ? 1e-200 : rng.NextGaussian()).ToArray();
+                var (bRow, bCol) = transposeB ? (1, k) : (n, 1);
                 var written = Enumerable.Repeat(double.NaN, m * n).ToArray();
                 var accumulated = new double[m * n];
-                Gemm.Multiply(m, n, k, a, k, 1, b, n, 1, written, n, 0.5, accumulate: false, wide, threads);
-                Gemm.Multiply(m, n, k, a, k, 1, b, n, 1, accumulated, n, 0.5, accumulate: true, wide);
+                Gemm.Multiply(m, n, k, a, k, 1, b, bRow, bCol, written, n, 0.5, accumulate: false, wide, threads);
+                Gemm.Multiply(m, n, k, a, k, 1, b, bRow, bCol, accumulated, n, 0.5, accumulate: true, wide);
                 Assert.Equal(accumulated.Select(BitConverter.DoubleToInt64Bits), written.Select(BitConverter.DoubleToInt64Bits));
                 if (underflow)
                 {
                     Assert.All(written, value => Assert.Equal(0L, BitConverter.DoubleToInt64Bits(value)));
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Z = X·Wᵀ on random shapes through strides wider than the rows (A's, W's and C's), with and
+    /// without accumulate and on 1–3 threads: the documented order's bits, and C's elements between
+    /// the rows untouched. On AVX-512 the shapes with no more rows than columns take the column tile.
+    /// </summary>
+    [Fact]
+    public void TransposedProductsThroughStridesEqualTheReferenceOrder()
+    {
+        var rng = new Rng(13);
+        for (var round = 0; round < 40; round++)
+        {
+            var m = 1 + (int)rng.NextInt(70);
+            var n = m + (int)rng.NextInt(90);
+            var k = 1 + (int)rng.NextInt(700);
+            var (aRow, wRow, ldc) = (k + (int)rng.NextInt(4), k + (int)rng.NextInt(4), n + (int)rng.NextInt(4));
+            var accumulate = round % 2 == 0;
+            var alpha = round % 3 == 0 ? 1 : -0.75;
+            var threads = 1 + round % 3;
+            var a = Enumerable.Range(0, m * aRow).Select(_ => rng.NextGaussian()).ToArray();
+            var w = Enumerable.Range(0, n * wRow).Select(_ => rng.NextGaussian()).ToArray();
+            var c = Enumerable.Range(0, m * ldc).Select(_ => rng.NextGaussian()).ToArray();
+            var expected = (double[])c.Clone();
+            for (var i = 0; i < m; i++)
+            {
+                for (var j = 0; j < n; j++)
+                {
+                    var total = accumulate ? expected[i * ldc + j] : 0;
+                    for (var pc = 0; pc < k; pc += 256)
+                    {
+                        var sum = 0.0;
+                        for (var p = pc; p < Math.Min(k, pc + 256); p++)
+                        {
+                            sum = Math.FusedMultiplyAdd(a[i * aRow + p], w[j * wRow + p], sum);
+                        }
+
+                        total += alpha * sum;
+                    }
+
+                    expected[i * ldc + j] = total;
+                }
+            }
+
+            Gemm.Multiply(m, n, k, a, aRow, 1, w, 1, wRow, c, ldc, alpha, accumulate, threads);
+            Assert.True(
+                expected.Select(BitConverter.DoubleToInt64Bits).SequenceEqual(c.Select(BitConverter.DoubleToInt64Bits)),
+                $"{m}×{n}×{k}, strides {aRow} {wRow} {ldc}, accumulate {accumulate}, α {alpha}, {threads} threads");
         }
     }
 

@@ -9,7 +9,8 @@ namespace Grad.Runtime.Numerics;
 /// that transposes cost nothing: A(i, p) = a[i·aRow + p·aCol], B(p, j) = b[p·bRow + j·bCol].
 /// Blocked in the Goto/BLIS way: packed panels of A and B and a register tile of fused
 /// multiply-adds, 8×16 in <see cref="Vector512{T}"/> where AVX-512 runs, else 6×8 in
-/// <see cref="Vector256{T}"/>. Every element is computed in one fixed order (k in blocks of
+/// <see cref="Vector256{T}"/>; a forward product X·Wᵀ with no more rows than columns packs only X
+/// and runs a 16×8 tile down C's columns (<see cref="MultiplyByColumns"/>). Every element is computed in one fixed order (k in blocks of
 /// <see cref="KBlock"/>, a fused multiply-add chain from 0 within a block, then C += α·sum, the
 /// first block written as 0 + α·sum when C is not accumulated into, as a cleared C would give), by
 /// either kernel and the small-matrix loop alike, so results are
@@ -24,6 +25,9 @@ public static unsafe class Gemm
     internal const int KBlock = 256;
     private const int RowBlock = 96;
     private const int ColumnBlock = 2048;
+
+    /// <summary>Rows of A packed at a time by <see cref="MultiplyByColumns"/> (128 × 256 elements, 256 KB, stay in L2).</summary>
+    private const int ColumnsRowBlock = 128;
     private const int SmallWork = 6 * 8 * 32;
 
     /// <summary>Products with fewer multiply-adds than this stay on one thread (a band would cost more to hand over than to compute).</summary>
@@ -219,6 +223,12 @@ public static unsafe class Gemm
             return;
         }
 
+        if (wide && aCol == 1 && bRow == 1 && m <= n && m >= 8 && n >= 8)
+        {
+            MultiplyByColumns(m, n, k, aBase, aRow, bBase, bCol, cBase, ldc, alpha, accumulate);
+            return;
+        }
+
         var aBuffer = Buffer(ref packedA, (Math.Min(m, RowBlock) + 16) * Math.Min(k, KBlock));
         var bBuffer = Buffer(ref packedB, (Math.Min(n, ColumnBlock) + 16) * Math.Min(k, KBlock));
         fixed (double* ap = aBuffer, bp = bBuffer)
@@ -238,6 +248,53 @@ public static unsafe class Gemm
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// C (+)= α·A·Wᵀ where A's rows and W's rows are contiguous along k (every forward product
+    /// Z = X·Wᵀ) and A has no more rows than W: the register tile runs down C's columns, 16 rows of C
+    /// in two vectors by 8 of its columns. Only A is packed (16-row strips along k, a quarter of what
+    /// packing W would be for W3's 128 × 512 × 784), W's elements are broadcast from its rows where
+    /// they are (an 8-row micro-panel stays in L1 while every strip of A passes), and each tile is
+    /// transposed in registers on its way into C's rows. Every element's chain is the documented
+    /// order's. Columns beyond the last 8 take the reference loop.
+    /// </summary>
+    private static void MultiplyByColumns(int m, int n, int k, double* a, int aRow, double* w, int wRow, double* c, int ldc, double alpha, bool accumulate)
+    {
+        var columns = n & ~7;
+        var buffer = Buffer(ref packedA, (Math.Min(m, ColumnsRowBlock) + 16) * Math.Min(k, KBlock));
+        fixed (double* packed = buffer)
+        {
+            for (var ic = 0; ic < m; ic += ColumnsRowBlock)
+            {
+                var mc = Math.Min(ColumnsRowBlock, m - ic);
+                for (var pc = 0; pc < k; pc += KBlock)
+                {
+                    var kc = Math.Min(KBlock, k - pc);
+                    PackA(a, aRow, 1, ic, pc, mc, kc, packed, 16);
+                    for (var jr = 0; jr < columns; jr += 8)
+                    {
+                        for (var ir = 0; ir < mc; ir += 16)
+                        {
+                            ColumnKernel16x8(kc, packed + ir * kc, w + jr * (long)wRow + pc, wRow, c + (ic + ir) * (long)ldc + jr, ldc, alpha, accumulate || pc > 0, Math.Min(16, mc - ir));
+                        }
+                    }
+                }
+            }
+        }
+
+        if (columns < n)
+        {
+            if (!accumulate)
+            {
+                for (var i = 0; i < m; i++)
+                {
+                    new Span<double>(c + i * (long)ldc + columns, n - columns).Clear();
+                }
+            }
+
+            MultiplySmall(m, n - columns, k, a, aRow, 1, w + columns * (long)wRow, 1, wRow, c + columns, ldc, alpha);
         }
     }
 
@@ -430,7 +487,7 @@ public static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackA(double* a, int aRow, int aCol, int ic, int pc, int mc, int kc, double* packed, int rowTile)
+    internal static void PackA(double* a, int aRow, int aCol, int ic, int pc, int mc, int kc, double* packed, int rowTile)
     {
         for (var strip = 0; strip < mc; strip += rowTile)
         {
@@ -598,6 +655,125 @@ public static unsafe class Gemm
         StoreRow512(c + 5 * ldc, c50, c51, scale, accumulate);
         StoreRow512(c + 6 * ldc, c60, c61, scale, accumulate);
         StoreRow512(c + 7 * ldc, c70, c71, scale, accumulate);
+    }
+
+    /// <summary>
+    /// C[16×8] (+)= α·Ã·Wᵀ for the first <paramref name="rows"/> rows: sixteen 8-wide accumulators,
+    /// each one column of C (two per column, rows 0–7 and 8–15), fed by Ã's packed strip (16 rows,
+    /// step by step along k) and W's eight rows read in place; then two 8×8 transposes in registers
+    /// turn the columns into C's rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ColumnKernel16x8(int kc, double* a, double* w, long wRow, double* c, long ldc, double alpha, bool accumulate, int rows)
+    {
+        Vector512<double> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        Vector512<double> d0 = default, d1 = default, d2 = default, d3 = default, d4 = default, d5 = default, d6 = default, d7 = default;
+        double* w0 = w, w1 = w + wRow, w2 = w + 2 * wRow, w3 = w + 3 * wRow, w4 = w + 4 * wRow, w5 = w + 5 * wRow, w6 = w + 6 * wRow, w7 = w + 7 * wRow;
+        for (var p = 0; p < kc; p++)
+        {
+            var upper = Vector512.Load(a);
+            var lower = Vector512.Load(a + 8);
+            var x = Vector512.Create(w0[p]);
+            c0 = Vector512.FusedMultiplyAdd(upper, x, c0);
+            d0 = Vector512.FusedMultiplyAdd(lower, x, d0);
+            x = Vector512.Create(w1[p]);
+            c1 = Vector512.FusedMultiplyAdd(upper, x, c1);
+            d1 = Vector512.FusedMultiplyAdd(lower, x, d1);
+            x = Vector512.Create(w2[p]);
+            c2 = Vector512.FusedMultiplyAdd(upper, x, c2);
+            d2 = Vector512.FusedMultiplyAdd(lower, x, d2);
+            x = Vector512.Create(w3[p]);
+            c3 = Vector512.FusedMultiplyAdd(upper, x, c3);
+            d3 = Vector512.FusedMultiplyAdd(lower, x, d3);
+            x = Vector512.Create(w4[p]);
+            c4 = Vector512.FusedMultiplyAdd(upper, x, c4);
+            d4 = Vector512.FusedMultiplyAdd(lower, x, d4);
+            x = Vector512.Create(w5[p]);
+            c5 = Vector512.FusedMultiplyAdd(upper, x, c5);
+            d5 = Vector512.FusedMultiplyAdd(lower, x, d5);
+            x = Vector512.Create(w6[p]);
+            c6 = Vector512.FusedMultiplyAdd(upper, x, c6);
+            d6 = Vector512.FusedMultiplyAdd(lower, x, d6);
+            x = Vector512.Create(w7[p]);
+            c7 = Vector512.FusedMultiplyAdd(upper, x, c7);
+            d7 = Vector512.FusedMultiplyAdd(lower, x, d7);
+            a += 16;
+        }
+
+        var scale = Vector512.Create(alpha);
+        StoreTransposed(c, ldc, Math.Min(rows, 8), c0, c1, c2, c3, c4, c5, c6, c7, scale, accumulate);
+        if (rows > 8)
+        {
+            StoreTransposed(c + 8 * ldc, ldc, rows - 8, d0, d1, d2, d3, d4, d5, d6, d7, scale, accumulate);
+        }
+    }
+
+    /// <summary>
+    /// Eight columns of C (lane r of column j is C[r, j]) into the first <paramref name="rows"/> of
+    /// C's eight rows, as <see cref="StoreRow512"/> stores a row: an 8×8 transpose in three rounds of
+    /// shuffles (pairs of elements, then pairs of 128-bit lanes twice).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreTransposed(
+        double* c, long ldc, int rows,
+        Vector512<double> column0, Vector512<double> column1, Vector512<double> column2, Vector512<double> column3,
+        Vector512<double> column4, Vector512<double> column5, Vector512<double> column6, Vector512<double> column7,
+        Vector512<double> scale, bool accumulate)
+    {
+        var t0 = Avx512F.UnpackLow(column0, column1);
+        var t1 = Avx512F.UnpackHigh(column0, column1);
+        var t2 = Avx512F.UnpackLow(column2, column3);
+        var t3 = Avx512F.UnpackHigh(column2, column3);
+        var t4 = Avx512F.UnpackLow(column4, column5);
+        var t5 = Avx512F.UnpackHigh(column4, column5);
+        var t6 = Avx512F.UnpackLow(column6, column7);
+        var t7 = Avx512F.UnpackHigh(column6, column7);
+        var u0 = Avx512F.Shuffle4x128(t0, t2, 0x88);
+        var u1 = Avx512F.Shuffle4x128(t0, t2, 0xDD);
+        var u2 = Avx512F.Shuffle4x128(t1, t3, 0x88);
+        var u3 = Avx512F.Shuffle4x128(t1, t3, 0xDD);
+        var u4 = Avx512F.Shuffle4x128(t4, t6, 0x88);
+        var u5 = Avx512F.Shuffle4x128(t4, t6, 0xDD);
+        var u6 = Avx512F.Shuffle4x128(t5, t7, 0x88);
+        var u7 = Avx512F.Shuffle4x128(t5, t7, 0xDD);
+        StoreRow(c, Avx512F.Shuffle4x128(u0, u4, 0x88), scale, accumulate);
+        if (rows > 1)
+        {
+            StoreRow(c + ldc, Avx512F.Shuffle4x128(u2, u6, 0x88), scale, accumulate);
+        }
+
+        if (rows > 2)
+        {
+            StoreRow(c + 2 * ldc, Avx512F.Shuffle4x128(u1, u5, 0x88), scale, accumulate);
+        }
+
+        if (rows > 3)
+        {
+            StoreRow(c + 3 * ldc, Avx512F.Shuffle4x128(u3, u7, 0x88), scale, accumulate);
+        }
+
+        if (rows > 4)
+        {
+            StoreRow(c + 4 * ldc, Avx512F.Shuffle4x128(u0, u4, 0xDD), scale, accumulate);
+        }
+
+        if (rows > 5)
+        {
+            StoreRow(c + 5 * ldc, Avx512F.Shuffle4x128(u2, u6, 0xDD), scale, accumulate);
+        }
+
+        if (rows > 6)
+        {
+            StoreRow(c + 6 * ldc, Avx512F.Shuffle4x128(u1, u5, 0xDD), scale, accumulate);
+        }
+
+        if (rows > 7)
+        {
+            StoreRow(c + 7 * ldc, Avx512F.Shuffle4x128(u3, u7, 0xDD), scale, accumulate);
+        }
+
+        static void StoreRow(double* row, Vector512<double> sum, Vector512<double> scale, bool accumulate) =>
+            Vector512.Store((accumulate ? Vector512.Load(row) : Vector512<double>.Zero) + scale * sum, row);
     }
 
     /// <summary>C[8×16] (+)= α·A·B read in place (A through its strides, B's rows contiguous): sixteen 8-wide accumulators.</summary>
