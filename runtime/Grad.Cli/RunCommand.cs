@@ -55,7 +55,7 @@ internal static class RunCommand
                 DiagnosticPrinter.Print(compilation, CheckCommand.Shown(CheckCommand.InOrder(compilation, staticFindings), options), options.File, stdout);
             }
 
-            var driver = new RunDriver(new RunOptions { Threads = options.Threads, Landscape = options.Landscape }, options.Jobs);
+            var driver = new RunDriver(new RunOptions { Threads = options.Threads, Landscape = options.Landscape, ProgressPoints = false }, options.Jobs);
             var analyzer = options.NoAnalysis ? null : new Analyzer(new AnalysisOptions { LoadData = driver.Data.Load });
             var interactive = !Console.IsErrorRedirected && !options.Quiet;
             using var progress = new ProgressDisplay(interactive);

@@ -97,14 +97,14 @@ internal static class HumanReport
             return;
         }
 
-        // Read by index: enumerating the trace would build every point's arrays (10,000 points for a long run).
-        var measured = Enumerable.Range(0, result.Trace.Count).Select(result.Trace.Health).Where(h => h?.Sharpness is not null).ToList();
+        // Only the sharpness of each point is read: a point's health as a TraceHealth is three arrays (10,000 points for a long run).
+        var measured = Enumerable.Range(0, result.Trace.Count).Where(i => result.Trace.Sharpness(i) is not null).ToList();
         if (measured.Count == 0)
         {
             return;
         }
 
-        var (start, end) = (measured[0]!, measured[^1]!);
+        var (start, end) = (result.Trace.Health(measured[0])!, result.Trace.Health(measured[^1])!);
         var limit = end.SharpnessLimit is { } value ? $" (stable below {Numbers.Format(value, Numbers.TableDigits)}{(end.Sharpness > value ? ": above it, the steps overshoot" : "")})" : "";
         writer.WriteLine($"  sharpness λmax {Numbers.Format(start.Sharpness!.Value, Numbers.TableDigits)} → {Numbers.Format(end.Sharpness!.Value, Numbers.TableDigits)}{limit}");
     }

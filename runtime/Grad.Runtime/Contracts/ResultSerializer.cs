@@ -410,7 +410,7 @@ public static class ResultSerializer
             NumberProperty(json, "loss", trace.Loss(i));
             NumbersProperty(json, "deltaNorms", trace.DeltaNorms(i));
             NumbersProperty(json, "weightGradNorms", trace.WeightGradNorms(i));
-        }, i => WriteHealth(json, trace.Health(i)));
+        }, i => WriteHealth(json, trace, i));
         WriteHistograms(json, result.Histograms);
         if (result.SharpnessSkipped is { } skipped)
         {
@@ -528,25 +528,27 @@ public static class ResultSerializer
     }
 
     /// <summary>A trace point's health (docs/training.md): <c>deadFractions</c>, <c>saturatedFractions</c>, and where measured <c>updateRatios</c>, <c>sharpness</c> and <c>sharpnessLimit</c>.</summary>
-    private static void WriteHealth(JsonWriter json, TraceHealth? health)
+    /// <summary>A point's health as <see cref="TraceHealth"/> lists it, read from the trace's row (no arrays made: a long trace has 10,000 points).</summary>
+    private static void WriteHealth(JsonWriter json, TrainTrace trace, int index)
     {
-        if (health is null)
+        var parts = trace.MeasuredParts(index);
+        if (!parts.HasFlag(HealthParts.Measured))
         {
             return;
         }
 
-        NumbersProperty(json, "deadFractions", health.DeadFractions);
-        NumbersProperty(json, "saturatedFractions", health.SaturatedFractions);
-        if (health.UpdateRatios is { } ratios)
+        NumbersProperty(json, "deadFractions", trace.DeadFractions(index));
+        NumbersProperty(json, "saturatedFractions", trace.SaturatedFractions(index));
+        if (parts.HasFlag(HealthParts.UpdateRatios))
         {
-            NumbersProperty(json, "updateRatios", ratios);
+            NumbersProperty(json, "updateRatios", trace.UpdateRatios(index));
         }
 
-        if (health.Sharpness is { } sharpness)
+        if (trace.Sharpness(index) is { } sharpness)
         {
             NumberProperty(json, "sharpness", sharpness);
             json.WritePropertyName("sharpnessLimit");
-            if (health.SharpnessLimit is { } limit)
+            if (trace.SharpnessLimit(index) is { } limit)
             {
                 Number(json, limit);
             }

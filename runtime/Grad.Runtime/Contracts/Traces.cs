@@ -60,6 +60,12 @@ internal sealed class TraceRows
         steps.RemoveRange(kept, steps.Count - kept);
         var chunksNeeded = (kept + rowsPerChunk - 1) / rowsPerChunk;
         chunks.RemoveRange(chunksNeeded, chunks.Count - chunksNeeded);
+        if (kept % rowsPerChunk != 0)
+        {
+            // The slots after the last row are zeros again, as in a new chunk (Append's rows start as zeros).
+            chunks[^1].AsSpan(kept % rowsPerChunk * Width).Clear();
+        }
+
         return indices;
     }
 
@@ -71,6 +77,20 @@ internal sealed class TraceRows
             throw new ArgumentException($"a trace row has {Width} numbers, not {1 + first.Length + second.Length}");
         }
 
+        var (numbers, start) = Append(step);
+        var row = numbers.AsSpan(start, Width);
+        row[0] = head;
+        first.CopyTo(row[1..]);
+        second.CopyTo(row[(1 + first.Length)..]);
+    }
+
+    /// <summary>
+    /// Appends a row of zeros for the caller to fill in place: the chunk that holds it and where it
+    /// starts there (an array, not a span, so that the items of <see cref="Numerics.ThreadTeam.ForEach"/> can write it).
+    /// A slot past the last row is always zeros: a new chunk's, and those <see cref="KeepOnly"/> empties.
+    /// </summary>
+    public (double[] Numbers, int Start) Append(int step)
+    {
         var slot = Count % rowsPerChunk;
         if (slot == 0)
         {
@@ -84,11 +104,8 @@ internal sealed class TraceRows
             chunks[^1] = grown;
         }
 
-        var row = chunks[^1].AsSpan(slot * Width, Width);
-        row[0] = head;
-        first.CopyTo(row[1..]);
-        second.CopyTo(row[(1 + first.Length)..]);
         steps.Add(step);
+        return (chunks[^1], slot * Width);
     }
 }
 
@@ -212,17 +229,18 @@ public sealed class MinimizeTrace : IReadOnlyList<MinimizeTracePoint>, IThinnabl
 /// <summary>
 /// The recorded states of a training run (step 0 first), kept compactly; each point is read as a
 /// <see cref="TrainTracePoint"/>. A run with a schedule or clipping also keeps each point's <see cref="TraceCures"/>.
+/// A point's health lives in its row too (<see cref="TrainTraceRow"/>): recording a point of a deep
+/// network makes no array and no object, and thinning moves the health with the rest of the row.
 /// </summary>
 public sealed class TrainTrace : IReadOnlyList<TrainTracePoint>, IThinnableTrace
 {
     private readonly TraceRows rows;
     private readonly TraceColumn<TraceCures?> cures = new();
-    private readonly TraceColumn<TraceHealth> health = new();
 
     public TrainTrace(int layerCount)
     {
         LayerCount = layerCount;
-        rows = new TraceRows(1 + 2 * layerCount);
+        rows = new TraceRows(TrainTraceRow.Width(layerCount));
     }
 
     public int LayerCount { get; }
@@ -238,7 +256,32 @@ public sealed class TrainTrace : IReadOnlyList<TrainTracePoint>, IThinnableTrace
     };
 
     /// <summary>The point's per-layer health (docs/training.md); null for a trace read from a result written without it.</summary>
-    public TraceHealth? Health(int index) => health.At(index);
+    public TraceHealth? Health(int index)
+    {
+        var parts = MeasuredParts(index);
+        return !parts.HasFlag(HealthParts.Measured) ? null : new TraceHealth(DeadFractions(index).ToArray(), SaturatedFractions(index).ToArray())
+        {
+            UpdateRatios = parts.HasFlag(HealthParts.UpdateRatios) ? UpdateRatios(index).ToArray() : null,
+            Sharpness = Sharpness(index),
+            SharpnessLimit = SharpnessLimit(index),
+        };
+    }
+
+    /// <summary>The point's sharpness (<see cref="TraceHealth.Sharpness"/>) without the rest of its health; null where it was not measured.</summary>
+    public double? Sharpness(int index) =>
+        MeasuredParts(index).HasFlag(HealthParts.Sharpness) ? rows.Row(index)[TrainTraceRow.SharpnessAt(LayerCount)] : null;
+
+    // A point's health read in place (the JSON writer: no arrays for a trace of 10,000 points).
+    internal HealthParts MeasuredParts(int index) => (HealthParts)(int)rows.Row(index)[TrainTraceRow.PartsAt(LayerCount)];
+
+    internal ReadOnlySpan<double> DeadFractions(int index) => rows.Row(index).Slice(TrainTraceRow.DeadFractionsAt(LayerCount), LayerCount);
+
+    internal ReadOnlySpan<double> SaturatedFractions(int index) => rows.Row(index).Slice(TrainTraceRow.SaturatedFractionsAt(LayerCount), LayerCount);
+
+    internal ReadOnlySpan<double> UpdateRatios(int index) => rows.Row(index).Slice(TrainTraceRow.UpdateRatiosAt(LayerCount), LayerCount);
+
+    internal double? SharpnessLimit(int index) =>
+        MeasuredParts(index).HasFlag(HealthParts.SharpnessLimit) ? rows.Row(index)[TrainTraceRow.SharpnessLimitAt(LayerCount)] : null;
 
     public TraceCures Cures(int index) => cures.At(index) ?? default;
 
@@ -265,17 +308,52 @@ public sealed class TrainTrace : IReadOnlyList<TrainTracePoint>, IThinnableTrace
 
     public void Add(int step, double loss, ReadOnlySpan<double> deltaNorms, ReadOnlySpan<double> weightGradNorms, TraceCures? measured = null, TraceHealth? measuredHealth = null)
     {
-        cures.Add(Count, measured);
-        health.Add(Count, measuredHealth);
-        rows.Add(step, loss, deltaNorms, weightGradNorms);
+        Expect(deltaNorms.Length, "δ norms");
+        Expect(weightGradNorms.Length, "weight-gradient norms");
+        if (measuredHealth is { } health)
+        {
+            Expect(health.DeadFractions.Length, "dead fractions");
+            Expect(health.SaturatedFractions.Length, "saturated fractions");
+            Expect(health.UpdateRatios?.Length ?? LayerCount, "update ratios");
+        }
+
+        var row = Append(step, loss, measured);
+        deltaNorms.CopyTo(row.DeltaNorms);
+        weightGradNorms.CopyTo(row.WeightGradNorms);
+        if (measuredHealth is { } measuredOnes)
+        {
+            measuredOnes.DeadFractions.CopyTo(row.DeadFractions);
+            measuredOnes.SaturatedFractions.CopyTo(row.SaturatedFractions);
+            measuredOnes.UpdateRatios?.CopyTo(row.UpdateRatios);
+            row.SetHealth(measuredOnes.UpdateRatios is not null, measuredOnes.Sharpness, measuredOnes.SharpnessLimit);
+        }
     }
 
-    void IThinnableTrace.KeepOnly(Func<int, bool> keep)
+    /// <summary>Appends a point whose norms and health the recorder then writes in place (<see cref="TrainTraceRow"/>).</summary>
+    internal TrainTraceRow Append(int step, double loss, TraceCures? measured)
     {
-        var kept = rows.KeepOnly(keep);
-        cures.KeepOnly(kept);
-        health.KeepOnly(kept);
+        cures.Add(Count, measured);
+        var (numbers, start) = rows.Append(step);
+        numbers[start] = loss;
+        return new TrainTraceRow(numbers, start, LayerCount);
     }
+
+    /// <summary>Appends a copy of another trace's point (the same layers): its row as it is, no point object between.</summary>
+    internal void AddCopy(TrainTrace source, int index)
+    {
+        var row = Append(source.Step(index), source.Loss(index), source.cures.At(index));
+        source.rows.Row(index).CopyTo(row.Numbers.AsSpan(row.Start, rows.Width));
+    }
+
+    private void Expect(int length, string what)
+    {
+        if (length != LayerCount)
+        {
+            throw new ArgumentException($"a trace point of {LayerCount} layers has {length} {what}");
+        }
+    }
+
+    void IThinnableTrace.KeepOnly(Func<int, bool> keep) => cures.KeepOnly(rows.KeepOnly(keep));
 
     public IEnumerator<TrainTracePoint> GetEnumerator()
     {
@@ -286,4 +364,82 @@ public sealed class TrainTrace : IReadOnlyList<TrainTracePoint>, IThinnableTrace
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>Which parts of a <see cref="TraceHealth"/> a trace point has (a number of its row).</summary>
+[Flags]
+internal enum HealthParts
+{
+    None = 0,
+    Measured = 1,
+    UpdateRatios = 2,
+    Sharpness = 4,
+    SharpnessLimit = 8,
+}
+
+/// <summary>
+/// One point of a <see cref="TrainTrace"/> in its chunk, as the recorder fills it in place: the
+/// loss, the δ norms and the weight-gradient norms (layer 1 first), then the health: which of its
+/// parts the point has (<see cref="HealthParts"/>), the dead fractions, the saturated fractions and
+/// the update ratios (one number per layer each), the sharpness and its limit. The offsets are
+/// into <see cref="Numbers"/>, an array so that the items of <see cref="Numerics.ThreadTeam.ForEach"/> can write it.
+/// </summary>
+internal readonly struct TrainTraceRow(double[] numbers, int start, int layers)
+{
+    public double[] Numbers => numbers;
+
+    public int Start => start;
+
+    public int DeltaNormsStart => start + 1;
+
+    public int WeightGradNormsStart => start + 1 + layers;
+
+    public int DeadFractionsStart => start + DeadFractionsAt(layers);
+
+    public int SaturatedFractionsStart => start + SaturatedFractionsAt(layers);
+
+    public int UpdateRatiosStart => start + UpdateRatiosAt(layers);
+
+    public Span<double> DeltaNorms => numbers.AsSpan(DeltaNormsStart, layers);
+
+    public Span<double> WeightGradNorms => numbers.AsSpan(WeightGradNormsStart, layers);
+
+    public Span<double> DeadFractions => numbers.AsSpan(DeadFractionsStart, layers);
+
+    public Span<double> SaturatedFractions => numbers.AsSpan(SaturatedFractionsStart, layers);
+
+    public Span<double> UpdateRatios => numbers.AsSpan(UpdateRatiosStart, layers);
+
+    public static int Width(int layers) => SharpnessLimitAt(layers) + 1;
+
+    public static int DeadFractionsAt(int layers) => PartsAt(layers) + 1;
+
+    public static int SaturatedFractionsAt(int layers) => DeadFractionsAt(layers) + layers;
+
+    public static int UpdateRatiosAt(int layers) => SaturatedFractionsAt(layers) + layers;
+
+    public static int SharpnessAt(int layers) => UpdateRatiosAt(layers) + layers;
+
+    public static int SharpnessLimitAt(int layers) => SharpnessAt(layers) + 1;
+
+    /// <summary>Marks the point's health as written: its fractions, its update ratios when it has them, and its sharpness and limit when measured.</summary>
+    public void SetHealth(bool hasUpdateRatios, double? sharpness, double? sharpnessLimit)
+    {
+        var parts = HealthParts.Measured | (hasUpdateRatios ? HealthParts.UpdateRatios : 0);
+        if (sharpness is { } value)
+        {
+            numbers[start + SharpnessAt(layers)] = value;
+            parts |= HealthParts.Sharpness;
+        }
+
+        if (sharpnessLimit is { } limit)
+        {
+            numbers[start + SharpnessLimitAt(layers)] = limit;
+            parts |= HealthParts.SharpnessLimit;
+        }
+
+        numbers[start + PartsAt(layers)] = (int)parts;
+    }
+
+    public static int PartsAt(int layers) => 1 + 2 * layers;
 }

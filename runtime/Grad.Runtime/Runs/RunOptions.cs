@@ -29,6 +29,14 @@ public sealed record RunOptions
     /// <summary>Told how the run goes (<see cref="RunProgress"/>), on the run's thread: at its start, about every <see cref="ProgressInterval"/>, and when it stops.</summary>
     public IProgress<RunProgress>? Progress { get; init; }
 
+    /// <summary>
+    /// Whether the reports to <see cref="Progress"/> carry the points the run recorded since the
+    /// last one (<see cref="RunProgress.TrainPoints"/>, <see cref="RunProgress.MinimizePoints"/>: live
+    /// charts); false for a listener that only shows how far the run has come (the CLI's progress
+    /// bar), which spares a copy of every recorded point.
+    /// </summary>
+    public bool ProgressPoints { get; init; } = true;
+
     /// <summary>How often <see cref="Progress"/> is told while a run goes (a minimize run looks at the clock every 32 steps); zero: at every look.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 

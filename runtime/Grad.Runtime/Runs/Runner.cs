@@ -156,21 +156,20 @@ public static class Runner
         session.NextBatch();
         var loss = session.Evaluate(parameters);
 
-        // A recorded point with its health (measured only here: an unrecorded step costs nothing more).
-        TrainTracePoint Recorded(int step, bool final, bool hasPrevious)
+        // A recorded point with its health (measured only here: an unrecorded step costs nothing
+        // more), written in place into the trace's row: no array or object per point.
+        void Record(int step, bool final, bool hasPrevious)
         {
             var (x, y, rows) = session.Batch;
-            return cures.Annotate(session.Snapshot(step, loss), session.Gradient) with
-            {
-                Health = health.Measure(step, final, session.Backprop, parameters, previous, hasPrevious, optimizer.LearningRate, x, y, rows),
-            };
+            var row = trace.Append(step, loss, cures.Measure(session.Gradient));
+            session.WriteNorms(row);
+            health.Measure(row, step, final, session.Backprop, parameters, previous, hasPrevious, optimizer.LearningRate, x, y, rows);
+            clock.Recorded(trace);
         }
 
-        var initial = Recorded(0, final: total == 0, hasPrevious: false);
-        trace.Add(initial);
-        clock.Recorded(initial);
+        Record(0, final: total == 0, hasPrevious: false);
+        var initial = trace[0];
         clock.Report(0);
-        var current = initial;
         // θ_(k−1) is only read by `until` (change); a network's millions of parameters are not copied for nothing.
         var keepPrevious = !run.Until.IsDefaultOrEmpty;
         // Compiled optimised at once, as the minimize step (a chain's step takes a microsecond, hundreds of thousands of times).
@@ -201,10 +200,8 @@ public static class Runner
             var outcome = Outcome(run.Until, loss, parameters, previous, session.Gradient);
             if (schedule.ShouldRecord(step) || outcome.Stops || isLast)
             {
-                current = Recorded(step, outcome.Stops || isLast, hasPrevious);
                 schedule.MakeRoom(trace, step);
-                trace.Add(current);
-                clock.Recorded(current);
+                Record(step, outcome.Stops || isLast, hasPrevious);
             }
 
             trajectory?.Observe(step, parameters, outcome.Stops || isLast);
@@ -213,10 +210,8 @@ public static class Runner
         });
         clock.Report(step, final: true);
 
-        if (current.Step != step)
-        {
-            current = cures.Annotate(session.Snapshot(step, loss), session.Gradient);
-        }
+        // The last recorded point is the trace's last (thinning makes room before a point is added).
+        var current = trace.Step(trace.Count - 1) == step ? trace[^1] : cures.Annotate(session.Snapshot(step, loss), session.Gradient);
 
         var layers = network.Layers.Select((layer, l) => LayerSummary.Between(layer, l, initial, current)).ToList();
         var running = session.Backprop.RunningStatistics
@@ -429,11 +424,12 @@ public static class Runner
     {
         private readonly long started = Stopwatch.GetTimestamp();
         private readonly bool watched = options.TimeBudget is not null || options.Progress is not null;
+        private readonly bool keepsPoints = options.Progress is not null && options.ProgressPoints;
         private readonly long reportTicks = (long)(options.ProgressInterval.TotalSeconds * Stopwatch.Frequency);
         private long lastReport = Stopwatch.GetTimestamp();
         private readonly int readEvery = interval;
         private List<MinimizeTracePoint>? minimizePoints;
-        private List<TrainTracePoint>? trainPoints;
+        private TrainTrace? trainPoints;
 
         // The first reading comes after `interval` steps: a minimize run always gets going.
         private int untilClock = interval;
@@ -467,21 +463,21 @@ public static class Runner
             return null;
         }
 
-        /// <summary>The trace's last point is new: kept for the next report when someone listens.</summary>
+        /// <summary>The trace's last point is new: kept for the next report when someone listens to the points.</summary>
         public void Recorded(MinimizeTrace trace)
         {
-            if (options.Progress is not null)
+            if (keepsPoints)
             {
                 (minimizePoints ??= []).Add(trace[trace.Count - 1]);
             }
         }
 
-        /// <summary>A point that was just added to the trace: kept for the next report when someone listens (the point itself, not a copy read back from the trace).</summary>
-        public void Recorded(TrainTracePoint point)
+        /// <summary>The trace's last point is new: its row is copied for the next report when someone listens to the points (a point object is made only if the listener reads it).</summary>
+        public void Recorded(TrainTrace trace)
         {
-            if (options.Progress is not null)
+            if (keepsPoints)
             {
-                (trainPoints ??= []).Add(point);
+                (trainPoints ??= new TrainTrace(trace.LayerCount)).AddCopy(trace, trace.Count - 1);
             }
         }
 
@@ -496,7 +492,7 @@ public static class Runner
             progress.Report(new RunProgress(runName, step, totalSteps)
             {
                 MinimizePoints = minimizePoints ?? [],
-                TrainPoints = trainPoints ?? [],
+                TrainPoints = (IReadOnlyList<TrainTracePoint>?)trainPoints ?? [],
                 Final = final,
             });
             minimizePoints = null;

@@ -22,8 +22,13 @@ internal sealed class TrainingSession
     private readonly Backprop backprop;
     private readonly double[] batchX;
     private readonly double[] batchY;
+    private readonly Func<int, long> normCost;
+    private readonly Action<int> normItem;
     private int batchRows;
     private int cursor;
+
+    // Where WriteNorms writes, for its items (delegates made once: a recorded point makes no closure).
+    private (double[] DeltaNorms, int DeltaStart, double[] WeightGradNorms, int WeightGradStart) norms;
 
     public TrainingSession(NetworkModel model, double[] features, double[] targets, int count, int? batch, long seed, int threads = 1)
     {
@@ -39,6 +44,8 @@ internal sealed class TrainingSession
         Gradient = new double[model.ParameterCount];
         batchX = new double[batchSize * model.InputWidth];
         batchY = new double[batchSize * model.OutputWidth];
+        normCost = NormCost;
+        normItem = NormItem;
     }
 
     public bool IsMinibatch => batchSize < count;
@@ -105,25 +112,52 @@ internal sealed class TrainingSession
     /// <summary>Forward and backward on the current batch; returns the batch-mean loss and fills <see cref="Gradient"/>.</summary>
     public double Evaluate(double[] parameters) => backprop.Run(parameters, batchX, batchY, batchRows, Gradient);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>The norms at the current point as a point of their own (the run's first and last; a recorded point is written into its trace's row by <see cref="WriteNorms"/>).</summary>
     public TrainTracePoint Snapshot(int step, double loss)
     {
         var layers = model.Layers.Length;
-        var deltaNorms = new double[layers];
-        var weightGradNorms = new double[layers];
-        // Each layer's two norms as separate items on the backprop's threads (each summed by one thread in its one order).
-        ThreadTeam.ForEach(2 * layers, backprop.Threads, item => item % 2 == 0 ? (long)backprop.BatchSize * model.Layers[item / 2].Units : model.Layers[item / 2].WeightCount, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item) =>
-        {
-            if (item % 2 == 0)
-            {
-                deltaNorms[item / 2] = backprop.DeltaNorm(item / 2);
-            }
-            else
-            {
-                weightGradNorms[item / 2] = Backprop.WeightGradNorm(model, Gradient, item / 2);
-            }
-        });
+        var point = new TrainTracePoint(step, loss, new double[layers], new double[layers]);
+        WriteNorms(point.DeltaNorms, 0, point.WeightGradNorms, 0);
+        return point;
+    }
 
-        return new TrainTracePoint(step, loss, deltaNorms, weightGradNorms);
+    /// <summary>Each layer's ‖δ^l‖ (from the last <see cref="Evaluate"/>) into <paramref name="row"/>'s δ norms and its ‖∂L/∂W^l‖_F into its weight-gradient norms.</summary>
+    public void WriteNorms(TrainTraceRow row) => WriteNorms(row.Numbers, row.DeltaNormsStart, row.Numbers, row.WeightGradNormsStart);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void WriteNorms(double[] deltaNorms, int deltaStart, double[] weightGradNorms, int weightGradStart)
+    {
+        if (backprop.Threads <= 1)
+        {
+            // One thread: each layer's two norms in order, no delegate per item.
+            for (var l = 0; l < model.Layers.Length; l++)
+            {
+                deltaNorms[deltaStart + l] = backprop.DeltaNorm(l);
+                weightGradNorms[weightGradStart + l] = Backprop.WeightGradNorm(model, Gradient, l);
+            }
+
+            return;
+        }
+
+        norms = (deltaNorms, deltaStart, weightGradNorms, weightGradStart);
+        // Each layer's two norms as separate items on the backprop's threads (each summed by one thread in its one order).
+        ThreadTeam.ForEach(2 * model.Layers.Length, backprop.Threads, normCost, normItem);
+        norms = default;
+    }
+
+    private long NormCost(int item) => item % 2 == 0 ? (long)backprop.BatchSize * model.Layers[item / 2].Units : model.Layers[item / 2].WeightCount;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void NormItem(int item)
+    {
+        var (deltaNorms, deltaStart, weightGradNorms, weightGradStart) = norms;
+        if (item % 2 == 0)
+        {
+            deltaNorms[deltaStart + item / 2] = backprop.DeltaNorm(item / 2);
+        }
+        else
+        {
+            weightGradNorms[weightGradStart + item / 2] = Backprop.WeightGradNorm(model, Gradient, item / 2);
+        }
     }
 }

@@ -32,6 +32,13 @@ internal sealed class HealthRecorder
     /// <summary>Power-iteration steps per sharpness evaluation at most.</summary>
     public const int SharpnessIterations = 300;
 
+    // A layer's measures: 0 its units' counts, 1 its update ratio, 2 its δ histogram, 3 its weight
+    // histogram; the last two at the HistogramSteps points only. As items of ThreadTeam.ForEach,
+    // item i is measure i & (2^bits − 1) of layer i >> bits (a shift, not a division: a deep chain's point has hundreds of items).
+    private const int MeasureBits = 2;
+
+    private const int MeasureBitsWithoutHistograms = 1;
+
     private readonly NetworkModel model;
     private readonly OptimizerSpec optimizer;
     private readonly Milestones sharpnessAt;
@@ -39,6 +46,9 @@ internal sealed class HealthRecorder
     private readonly int[] histogramLayers;
     private readonly List<LayerHistogram> histograms = [];
     private readonly CancellationToken cancellation;
+    private readonly Func<int, long> itemCost;
+    private readonly Action<int> measureItem;
+    private Point point;
 
     public HealthRecorder(NetworkModel model, OptimizerSpec optimizer, int totalSteps, int batchRows, CancellationToken cancellation)
     {
@@ -49,6 +59,8 @@ internal sealed class HealthRecorder
         histogramsAt = new Milestones(totalSteps, HistogramSteps);
         histogramLayers = Spread(model.Layers.Length, HistogramLayers);
         SharpnessSkipped = SkipReason(model, batchRows);
+        itemCost = ItemCost;
+        measureItem = MeasureItem;
     }
 
     /// <summary>Why this run's sharpness is not measured; null when it is.</summary>
@@ -70,61 +82,42 @@ internal sealed class HealthRecorder
     }
 
     /// <summary>
-    /// The health at a recorded step, from the backward pass just made on the point's batch
-    /// (<paramref name="backprop"/>, <paramref name="batch"/>) at <paramref name="parameters"/>;
-    /// <paramref name="previous"/> holds the parameters before the step's update, or is null.
+    /// The health at a recorded step, written into its trace row (no array per point), from the
+    /// backward pass just made on the point's batch (<paramref name="backprop"/>, <paramref name="batch"/>)
+    /// at <paramref name="parameters"/>; <paramref name="previous"/> holds the parameters before the step's update, or is null.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public TraceHealth Measure(int step, bool final, Backprop backprop, double[] parameters, double[] previous, bool hasPrevious,
+    public void Measure(TrainTraceRow row, int step, bool final, Backprop backprop, double[] parameters, double[] previous, bool hasPrevious,
         double lr, double[] batchX, double[] batchY, int batchRows)
     {
         var layers = model.Layers.Length;
-        var dead = new double[layers];
-        var saturated = new double[layers];
-        var ratios = hasPrevious && step > 0 ? new double[layers] : null;
         var histogramsNow = histogramsAt.Reached(step, final);
-        // Only at the few steps that take histograms (a deep chain records 10,000 points).
-        var deltaHistograms = histogramsNow ? new LayerHistogram[layers] : null;
-        var weightHistograms = histogramsNow ? new LayerHistogram[layers] : null;
+        // Histograms only at the few steps that take them (a deep chain records 10,000 points).
+        point = new Point(row, step, backprop, parameters, previous, hasPrevious && step > 0, batchRows,
+            histogramsNow ? new LayerHistogram[layers] : null, histogramsNow ? new LayerHistogram[layers] : null);
 
-        // Each layer's measures as separate items (a layer's units, its update ratio, its two
-        // histograms) on the backprop's threads, so one large layer's ratio runs beside the others'
-        // work; every ratio is still summed by one thread in its one order.
-        const int Measures = 4;
-        ThreadTeam.ForEach(Measures * layers, backprop.Threads, item =>
+        // Each layer's measures as separate items (a layer's units, its update ratio, and at the
+        // few steps that take them its two histograms) on the backprop's threads, so one large
+        // layer's ratio runs beside the others' work; every ratio is still summed by one thread in its one order.
+        var bits = histogramsNow ? MeasureBits : MeasureBitsWithoutHistograms;
+        if (backprop.Threads <= 1)
         {
-            var shape = model.Layers[item / Measures];
-            var samples = (long)batchRows * shape.Units;
-            return (item % Measures) switch
+            // One thread: each layer's measures in order, no delegate per item.
+            for (var l = 0; l < layers; l++)
             {
-                0 => samples,
-                1 => ratios is null ? 0 : 2L * shape.WeightCount,
-                2 => deltaHistograms is null ? 0 : samples,
-                _ => weightHistograms is null ? 0 : shape.WeightCount,
-            };
-        }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item) =>
-        {
-            var l = item / Measures;
-            var shape = model.Layers[l];
-            var weights = parameters.AsSpan(shape.WeightOffset, shape.WeightCount);
-            switch (item % Measures)
-            {
-                case 0:
-                    var (deadUnits, saturatedUnits) = NetworkAnalyzer.CountUnits(backprop, shape, l);
-                    dead[l] = shape.Units == 0 ? 0 : (double)deadUnits / shape.Units;
-                    saturated[l] = shape.Units == 0 ? 0 : (double)saturatedUnits / shape.Units;
-                    break;
-                case 1 when ratios is not null:
-                    ratios[l] = UpdateRatio(weights, previous.AsSpan(shape.WeightOffset, shape.WeightCount));
-                    break;
-                case 2 when deltaHistograms is not null && histogramLayers.Contains(l):
-                    deltaHistograms[l] = Histogram.For(step, shape.Index, HistogramQuantity.Delta, backprop.Delta(l));
-                    break;
-                case 3 when weightHistograms is not null && histogramLayers.Contains(l):
-                    weightHistograms[l] = Histogram.For(step, shape.Index, HistogramQuantity.Weights, weights);
-                    break;
+                for (var measure = 0; measure < 1 << bits; measure++)
+                {
+                    Measure(l, measure);
+                }
             }
-        });
+        }
+        else
+        {
+            ThreadTeam.ForEach(layers << bits, backprop.Threads, itemCost, measureItem);
+        }
+
+        var (ratios, deltaHistograms, weightHistograms) = (point.Ratios, point.DeltaHistograms, point.WeightHistograms);
+        point = default;
 
         foreach (var l in histogramsNow ? histogramLayers : [])
         {
@@ -138,13 +131,64 @@ internal sealed class HealthRecorder
             sharpness = Sharpness(parameters, batchX, batchY, batchRows);
         }
 
-        return new TraceHealth(dead, saturated)
+        row.SetHealth(ratios, sharpness, sharpness is null ? null : StabilityLimit.CurvatureLimit(optimizer, lr));
+    }
+
+    private int ItemBits => point.DeltaHistograms is null ? MeasureBitsWithoutHistograms : MeasureBits;
+
+    private long ItemCost(int item)
+    {
+        var shape = model.Layers[item >> ItemBits];
+        var samples = (long)point.BatchRows * shape.Units;
+        return (item & ((1 << ItemBits) - 1)) switch
         {
-            UpdateRatios = ratios,
-            Sharpness = sharpness,
-            SharpnessLimit = sharpness is null ? null : StabilityLimit.CurvatureLimit(optimizer, lr),
+            0 => samples,
+            1 => point.Ratios ? 2L * shape.WeightCount : 0,
+            2 => samples,
+            _ => shape.WeightCount,
         };
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MeasureItem(int item) => Measure(item >> ItemBits, item & ((1 << ItemBits) - 1));
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Measure(int l, int measure)
+    {
+        var shape = model.Layers[l];
+        var numbers = point.Row.Numbers;
+        switch (measure)
+        {
+            case 0:
+                var (deadUnits, saturatedUnits) = NetworkAnalyzer.CountUnits(point.Backprop, shape, l);
+                numbers[point.Row.DeadFractionsStart + l] = Fraction(deadUnits, shape.Units);
+                numbers[point.Row.SaturatedFractionsStart + l] = Fraction(saturatedUnits, shape.Units);
+                break;
+            case 1 when point.Ratios:
+                numbers[point.Row.UpdateRatiosStart + l] = UpdateRatio(point.Parameters.AsSpan(shape.WeightOffset, shape.WeightCount),
+                    point.Previous.AsSpan(shape.WeightOffset, shape.WeightCount));
+                break;
+            case 2 when histogramLayers.Contains(l):
+                point.DeltaHistograms![l] = Histogram.For(point.Step, shape.Index, HistogramQuantity.Delta, point.Backprop.Delta(l));
+                break;
+            case 3 when histogramLayers.Contains(l):
+                point.WeightHistograms![l] = Histogram.For(point.Step, shape.Index, HistogramQuantity.Weights, point.Parameters.AsSpan(shape.WeightOffset, shape.WeightCount));
+                break;
+        }
+    }
+
+    /// <summary>count / units (0 for a layer of no units); a one-unit layer's, as in a chain, without the division (x / 1 is x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Fraction(int count, int units) => units switch
+    {
+        0 => 0,
+        1 => count,
+        _ => (double)count / units,
+    };
+
+    /// <summary>The point being measured, read by the items of <see cref="ThreadTeam.ForEach"/> (whose delegates are made once: a point makes no closure).</summary>
+    private readonly record struct Point(TrainTraceRow Row, int Step, Backprop Backprop, double[] Parameters, double[] Previous, bool Ratios, int BatchRows,
+        LayerHistogram[]? DeltaHistograms, LayerHistogram[]? WeightHistograms);
 
     /// <summary>‖W_k − W_(k−1)‖_F / ‖W_(k−1)‖_F: the update relative to the weights it changed (∞ from zero weights, 0 when nothing moved).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
