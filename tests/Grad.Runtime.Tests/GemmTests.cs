@@ -26,11 +26,15 @@ public class GemmTests
             data.Add(16, 21, 6, false, true, wide, 1);
 
             // A's rows and a transposed B's columns contiguous along k, no more rows than columns (Z = X·Wᵀ):
-            // the tile runs down C's columns (16 × 8, transposed into C), rows and columns beyond it, several blocks along k.
+            // the tile runs down C's columns (16 × 8, transposed into C), rows and columns beyond it (a last panel of
+            // fewer than 8 rows of W is copied), several blocks along k.
             data.Add(37, 75, 600, false, true, wide, 1);
             data.Add(128, 512, 300, false, true, wide, 1);
             data.Add(8, 9, 1000, false, true, wide, 1);
-            data.Add(130, 200, 270, false, true, wide, 1);
+            data.Add(130, 200, 270, false, true, wide, 1);  // a short last block along k (14) runs with the block before it
+            data.Add(45, 83, 784, false, true, wide, 1);    // W3's 784 = 3 × 256 + 16
+            data.Add(20, 70, 320, false, true, wide, 1);    // the longest last block that runs with the one before (64)
+            data.Add(20, 70, 321, false, true, wide, 1);    // and the shortest that runs on its own (65)
             data.Add(100, 300, 130, false, true, wide, 2);
             data.Add(60, 200, 300, false, true, wide, 3);
 

@@ -26,6 +26,9 @@ public static unsafe class Gemm
     private const int RowBlock = 96;
     private const int ColumnBlock = 2048;
 
+    /// <summary>A last block along k at most this long is run by <see cref="MultiplyByColumns"/>' tiles with the block before it.</summary>
+    private const int ShortBlock = 64;
+
     /// <summary>Rows of A packed at a time by <see cref="MultiplyByColumns"/> (128 × 256 elements, 256 KB, stay in L2).</summary>
     private const int ColumnsRowBlock = 128;
     private const int SmallWork = 6 * 8 * 32;
@@ -255,46 +258,75 @@ public static unsafe class Gemm
     /// C (+)= α·A·Wᵀ where A's rows and W's rows are contiguous along k (every forward product
     /// Z = X·Wᵀ) and A has no more rows than W: the register tile runs down C's columns, 16 rows of C
     /// in two vectors by 8 of its columns. Only A is packed (16-row strips along k, a quarter of what
-    /// packing W would be for W3's 128 × 512 × 784), W's elements are broadcast from its rows where
-    /// they are (an 8-row micro-panel stays in L1 while every strip of A passes), and each tile is
-    /// transposed in registers on its way into C's rows. Every element's chain is the documented
-    /// order's. Columns beyond the last 8 take the reference loop.
+    /// packing W would be for W3's 128 × 512 × 784); W's elements are broadcast from its rows where
+    /// they are (an 8-row micro-panel stays in L1 while every strip of A passes), and each tile's sums
+    /// are transposed on their way into C's rows. The last panel of fewer than 8 rows of W is copied
+    /// (zeros after it) so that the tile never reads past W. Every element's chain is the documented order's.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyByColumns(int m, int n, int k, double* a, int aRow, double* w, int wRow, double* c, int ldc, double alpha, bool accumulate)
     {
-        var columns = n & ~7;
-        var buffer = Buffer(ref packedA, (Math.Min(m, ColumnsRowBlock) + 16) * Math.Min(k, KBlock));
+        var packedLength = (Math.Min(m, ColumnsRowBlock) + 16) * Math.Min(k, KBlock + ShortBlock);
+        var buffer = Buffer(ref packedA, packedLength + 8 * (KBlock + ShortBlock) + 4 * 16 * 8);
         fixed (double* packed = buffer)
         {
+            var lastPanel = packed + packedLength;
+            var sums = lastPanel + 8 * (KBlock + ShortBlock);
             for (var ic = 0; ic < m; ic += ColumnsRowBlock)
             {
                 var mc = Math.Min(ColumnsRowBlock, m - ic);
                 for (var pc = 0; pc < k; pc += KBlock)
                 {
+                    // A short last block along k (16 of W3's 784) is run by the same tiles right after the one before it:
+                    // a pass of its own over C cost as much as a fifth of a whole block's.
                     var kc = Math.Min(KBlock, k - pc);
-                    PackA(a, aRow, 1, ic, pc, mc, kc, packed, 16);
-                    for (var jr = 0; jr < columns; jr += 8)
+                    var next = k - pc - kc <= ShortBlock ? k - pc - kc : 0;
+                    var length = kc + next;
+                    PackA(a, aRow, 1, ic, pc, mc, length, packed, 16);
+                    for (var jr = 0; jr < n; jr += 8)
                     {
+                        var columns = Math.Min(8, n - jr);
+                        var panel = w + jr * (long)wRow + pc;
+                        var panelRow = (long)wRow;
+                        if (columns < 8)
+                        {
+                            new Span<double>(lastPanel, 8 * length).Clear();
+                            for (var j = 0; j < columns; j++)
+                            {
+                                new ReadOnlySpan<double>(panel + j * (long)wRow, length).CopyTo(new Span<double>(lastPanel + j * length, length));
+                            }
+
+                            panel = lastPanel;
+                            panelRow = length;
+                        }
+
                         for (var ir = 0; ir < mc; ir += 16)
                         {
-                            ColumnKernel16x8(kc, packed + ir * kc, w + jr * (long)wRow + pc, wRow, c + (ic + ir) * (long)ldc + jr, ldc, alpha, accumulate || pc > 0, Math.Min(16, mc - ir));
+                            var rows = Math.Min(16, mc - ir);
+                            var tile = c + (ic + ir) * (long)ldc + jr;
+                            var strip = packed + ir * length;
+                            if (accumulate || pc > 0)
+                            {
+                                // C's rows are read back after the tile's block, by when W's rows and A's strips have pushed them out of L2.
+                                for (var i = 0; i < rows; i++)
+                                {
+                                    Sse.Prefetch1(tile + i * (long)ldc);
+                                }
+                            }
+
+                            ColumnKernel16x8(kc, strip, panel, panelRow, sums);
+                            if (next > 0)
+                            {
+                                ColumnKernel16x8(next, strip + kc * 16, panel + kc, panelRow, sums + 128);
+                            }
+
+                            StoreColumns(sums, next > 0, tile, ldc, alpha, accumulate || pc > 0, rows, columns);
                         }
                     }
+
+                    pc += next;
                 }
             }
-        }
-
-        if (columns < n)
-        {
-            if (!accumulate)
-            {
-                for (var i = 0; i < m; i++)
-                {
-                    new Span<double>(c + i * (long)ldc + columns, n - columns).Clear();
-                }
-            }
-
-            MultiplySmall(m, n - columns, k, a, aRow, 1, w + columns * (long)wRow, 1, wRow, c + columns, ldc, alpha);
         }
     }
 
@@ -658,18 +690,18 @@ public static unsafe class Gemm
     }
 
     /// <summary>
-    /// C[16×8] (+)= α·Ã·Wᵀ for the first <paramref name="rows"/> rows: sixteen 8-wide accumulators,
-    /// each one column of C (two per column, rows 0–7 and 8–15), fed by Ã's packed strip (16 rows,
-    /// step by step along k) and W's eight rows read in place; then two 8×8 transposes in registers
-    /// turn the columns into C's rows.
+    /// The sums of one block along k for a 16×8 tile of C = Ã·Wᵀ: sixteen 8-wide accumulators, each
+    /// one column of the tile (two per column, rows 0–7 and 8–15), each a fused multiply-add chain
+    /// from 0, fed by Ã's packed strip (16 rows, step by step along k) and W's eight rows read in
+    /// place; stored as they are (column j's sixteen at sums + 16·j) for <see cref="StoreColumns"/>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void ColumnKernel16x8(int kc, double* a, double* w, long wRow, double* c, long ldc, double alpha, bool accumulate, int rows)
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    internal static void ColumnKernel16x8(int kc, double* a, double* w, long wRow, double* sums)
     {
         Vector512<double> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
         Vector512<double> d0 = default, d1 = default, d2 = default, d3 = default, d4 = default, d5 = default, d6 = default, d7 = default;
         double* w0 = w, w1 = w + wRow, w2 = w + 2 * wRow, w3 = w + 3 * wRow, w4 = w + 4 * wRow, w5 = w + 5 * wRow, w6 = w + 6 * wRow, w7 = w + 7 * wRow;
-        for (var p = 0; p < kc; p++)
+        for (nint p = 0; p < kc; p++)
         {
             var upper = Vector512.Load(a);
             var lower = Vector512.Load(a + 8);
@@ -700,80 +732,81 @@ public static unsafe class Gemm
             a += 16;
         }
 
-        var scale = Vector512.Create(alpha);
-        StoreTransposed(c, ldc, Math.Min(rows, 8), c0, c1, c2, c3, c4, c5, c6, c7, scale, accumulate);
-        if (rows > 8)
+        // Column j's sixteen sums at sums + 16·j. The tile ends here (with the transposes inlined, the JIT spilled half the accumulators in the loop).
+        Save(sums, c0, d0, c1, d1);
+        Save(sums + 32, c2, d2, c3, d3);
+        Save(sums + 64, c4, d4, c5, d5);
+        Save(sums + 96, c6, d6, c7, d7);
+    }
+
+    /// <summary>
+    /// A column tile's sums (column j's 16 rows at sums + 16·j; with <paramref name="twoBlocks"/>, a
+    /// second block's at sums + 128) into the first <paramref name="rows"/> rows and
+    /// <paramref name="columns"/> columns of C, each element as <see cref="StoreRow512"/> stores it
+    /// (C + α·sum, or 0 + α·sum, then + α·sum of the second block): when all 8 columns are C's, the
+    /// sums are turned into rows by 8×8 transposes (at sums + 256 and sums + 384) and added a row at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    internal static void StoreColumns(double* sums, bool twoBlocks, double* c, long ldc, double alpha, bool accumulate, int rows, int columns)
+    {
+        if (columns < 8)
         {
-            StoreTransposed(c + 8 * ldc, ldc, rows - 8, d0, d1, d2, d3, d4, d5, d6, d7, scale, accumulate);
+            for (var i = 0; i < rows; i++)
+            {
+                for (var j = 0; j < columns; j++)
+                {
+                    var total = (accumulate ? c[i * ldc + j] : 0.0) + alpha * sums[16 * j + i];
+                    c[i * ldc + j] = twoBlocks ? total + alpha * sums[128 + 16 * j + i] : total;
+                }
+            }
+
+            return;
+        }
+
+        var first = sums + 256;
+        var second = sums + 384;
+        Transpose8x8(sums, first);
+        Transpose8x8(sums + 8, first + 64);
+        if (twoBlocks)
+        {
+            Transpose8x8(sums + 128, second);
+            Transpose8x8(sums + 136, second + 64);
+        }
+
+        var scale = Vector512.Create(alpha);
+        for (var i = 0; i < rows; i++)
+        {
+            var row = c + i * ldc;
+            var total = (accumulate ? Vector512.Load(row) : Vector512<double>.Zero) + scale * Vector512.Load(first + 8 * i);
+            Vector512.Store(twoBlocks ? total + scale * Vector512.Load(second + 8 * i) : total, row);
         }
     }
 
     /// <summary>
-    /// Eight columns of C (lane r of column j is C[r, j]) into the first <paramref name="rows"/> of
-    /// C's eight rows, as <see cref="StoreRow512"/> stores a row: an 8×8 transpose in three rounds of
-    /// shuffles (pairs of elements, then pairs of 128-bit lanes twice).
+    /// rows + 8·r = the r-th elements of the eight columns at columns + 16·j: an 8×8 transpose in three
+    /// rounds of shuffles (pairs of elements, then pairs of 128-bit lanes twice).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreTransposed(
-        double* c, long ldc, int rows,
-        Vector512<double> column0, Vector512<double> column1, Vector512<double> column2, Vector512<double> column3,
-        Vector512<double> column4, Vector512<double> column5, Vector512<double> column6, Vector512<double> column7,
-        Vector512<double> scale, bool accumulate)
+    private static void Transpose8x8(double* columns, double* rows)
     {
-        var t0 = Avx512F.UnpackLow(column0, column1);
-        var t1 = Avx512F.UnpackHigh(column0, column1);
-        var t2 = Avx512F.UnpackLow(column2, column3);
-        var t3 = Avx512F.UnpackHigh(column2, column3);
-        var t4 = Avx512F.UnpackLow(column4, column5);
-        var t5 = Avx512F.UnpackHigh(column4, column5);
-        var t6 = Avx512F.UnpackLow(column6, column7);
-        var t7 = Avx512F.UnpackHigh(column6, column7);
-        var u0 = Avx512F.Shuffle4x128(t0, t2, 0x88);
-        var u1 = Avx512F.Shuffle4x128(t0, t2, 0xDD);
-        var u2 = Avx512F.Shuffle4x128(t1, t3, 0x88);
-        var u3 = Avx512F.Shuffle4x128(t1, t3, 0xDD);
-        var u4 = Avx512F.Shuffle4x128(t4, t6, 0x88);
-        var u5 = Avx512F.Shuffle4x128(t4, t6, 0xDD);
-        var u6 = Avx512F.Shuffle4x128(t5, t7, 0x88);
-        var u7 = Avx512F.Shuffle4x128(t5, t7, 0xDD);
-        StoreRow(c, Avx512F.Shuffle4x128(u0, u4, 0x88), scale, accumulate);
-        if (rows > 1)
-        {
-            StoreRow(c + ldc, Avx512F.Shuffle4x128(u2, u6, 0x88), scale, accumulate);
-        }
-
-        if (rows > 2)
-        {
-            StoreRow(c + 2 * ldc, Avx512F.Shuffle4x128(u1, u5, 0x88), scale, accumulate);
-        }
-
-        if (rows > 3)
-        {
-            StoreRow(c + 3 * ldc, Avx512F.Shuffle4x128(u3, u7, 0x88), scale, accumulate);
-        }
-
-        if (rows > 4)
-        {
-            StoreRow(c + 4 * ldc, Avx512F.Shuffle4x128(u0, u4, 0xDD), scale, accumulate);
-        }
-
-        if (rows > 5)
-        {
-            StoreRow(c + 5 * ldc, Avx512F.Shuffle4x128(u2, u6, 0xDD), scale, accumulate);
-        }
-
-        if (rows > 6)
-        {
-            StoreRow(c + 6 * ldc, Avx512F.Shuffle4x128(u1, u5, 0xDD), scale, accumulate);
-        }
-
-        if (rows > 7)
-        {
-            StoreRow(c + 7 * ldc, Avx512F.Shuffle4x128(u3, u7, 0xDD), scale, accumulate);
-        }
-
-        static void StoreRow(double* row, Vector512<double> sum, Vector512<double> scale, bool accumulate) =>
-            Vector512.Store((accumulate ? Vector512.Load(row) : Vector512<double>.Zero) + scale * sum, row);
+        var (c0, c1, c2, c3) = (Vector512.Load(columns), Vector512.Load(columns + 16), Vector512.Load(columns + 32), Vector512.Load(columns + 48));
+        var (c4, c5, c6, c7) = (Vector512.Load(columns + 64), Vector512.Load(columns + 80), Vector512.Load(columns + 96), Vector512.Load(columns + 112));
+        var (t0, t1) = (Avx512F.UnpackLow(c0, c1), Avx512F.UnpackHigh(c0, c1));
+        var (t2, t3) = (Avx512F.UnpackLow(c2, c3), Avx512F.UnpackHigh(c2, c3));
+        var (t4, t5) = (Avx512F.UnpackLow(c4, c5), Avx512F.UnpackHigh(c4, c5));
+        var (t6, t7) = (Avx512F.UnpackLow(c6, c7), Avx512F.UnpackHigh(c6, c7));
+        var (u0, u1) = (Avx512F.Shuffle4x128(t0, t2, 0x88), Avx512F.Shuffle4x128(t0, t2, 0xDD));
+        var (u2, u3) = (Avx512F.Shuffle4x128(t1, t3, 0x88), Avx512F.Shuffle4x128(t1, t3, 0xDD));
+        var (u4, u5) = (Avx512F.Shuffle4x128(t4, t6, 0x88), Avx512F.Shuffle4x128(t4, t6, 0xDD));
+        var (u6, u7) = (Avx512F.Shuffle4x128(t5, t7, 0x88), Avx512F.Shuffle4x128(t5, t7, 0xDD));
+        Vector512.Store(Avx512F.Shuffle4x128(u0, u4, 0x88), rows);
+        Vector512.Store(Avx512F.Shuffle4x128(u2, u6, 0x88), rows + 8);
+        Vector512.Store(Avx512F.Shuffle4x128(u1, u5, 0x88), rows + 16);
+        Vector512.Store(Avx512F.Shuffle4x128(u3, u7, 0x88), rows + 24);
+        Vector512.Store(Avx512F.Shuffle4x128(u0, u4, 0xDD), rows + 32);
+        Vector512.Store(Avx512F.Shuffle4x128(u2, u6, 0xDD), rows + 40);
+        Vector512.Store(Avx512F.Shuffle4x128(u1, u5, 0xDD), rows + 48);
+        Vector512.Store(Avx512F.Shuffle4x128(u3, u7, 0xDD), rows + 56);
     }
 
     /// <summary>C[8×16] (+)= α·A·B read in place (A through its strides, B's rows contiguous): sixteen 8-wide accumulators.</summary>
@@ -825,6 +858,16 @@ public static unsafe class Gemm
         StoreRow512(c + 5 * ldc, c50, c51, scale, accumulate);
         StoreRow512(c + 6 * ldc, c60, c61, scale, accumulate);
         StoreRow512(c + 7 * ldc, c70, c71, scale, accumulate);
+    }
+
+    /// <summary>Four accumulators, one after the other.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Save(double* to, Vector512<double> first, Vector512<double> second, Vector512<double> third, Vector512<double> fourth)
+    {
+        Vector512.Store(first, to);
+        Vector512.Store(second, to + 8);
+        Vector512.Store(third, to + 16);
+        Vector512.Store(fourth, to + 24);
     }
 
     /// <summary>A row of the tile: C + α·sum, or 0 + α·sum when C was not cleared (as the cleared C would give, −0 included).</summary>
