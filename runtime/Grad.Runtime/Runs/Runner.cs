@@ -35,7 +35,7 @@ public static class Runner
     /// </summary>
     internal const long StraightLineWork = 1_000_000;
 
-    /// <summary>A minimize step takes nanoseconds: its clock (time budget, progress) is read every this many steps.</summary>
+    /// <summary>A minimize step takes nanoseconds: its clock (time budget, progress) is read every this many steps (a look then costs nothing per step).</summary>
     private const int MinimizeClockInterval = 32;
 
     /// <summary>One run with these options (front ends go through <see cref="RunDriver"/>, which adds the data cache, sweeps and progress).</summary>
@@ -61,7 +61,7 @@ public static class Runner
         var optimizer = Optimizer.Create(run.Optimizer, n);
         var cures = new StepCures(run, optimizer, [(0, n)]);
         var trace = new MinimizeTrace(n);
-        var clock = new RunClock(run.Name, total, options, MinimizeClockInterval);
+        var clock = new RunClock(run.Name, total, options, MinimizeClockInterval, MinimizeClockInterval);
         var workspace = cost.CreateWorkspace();
         CostGradientFunction evaluate = (p, g) => cost.EvaluateWithGradient(p, g, workspace);
         var straightLine = (long)total * cost.TapeLength >= StraightLineWork && cost.TapeLength <= CompiledCost.MaxStraightLineTape
@@ -416,23 +416,36 @@ public static class Runner
     }
 
     /// <summary>
-    /// Cancellation, time budget and progress reports, checked once per step (a minimize run's
-    /// clock every <c>interval</c> steps). With a progress listener, the points the run records are
-    /// kept until the next report (<see cref="RunProgress"/>).
+    /// Cancellation, checked once per step, and the time budget and progress reports, checked when
+    /// the clock is read (every <c>interval</c> to <c>mostInterval</c> steps: <see cref="LookTicks"/>). With a
+    /// progress listener, the points the run records are kept until the next report (<see cref="RunProgress"/>).
     /// </summary>
-    private sealed class RunClock(string runName, int totalSteps, RunOptions options, int interval = 1)
+    private sealed class RunClock(string runName, int totalSteps, RunOptions options, int interval = 1, int mostInterval = RunClock.MostStepsBetweenLooks)
     {
         private readonly long started = Stopwatch.GetTimestamp();
         private readonly bool watched = options.TimeBudget is not null || options.Progress is not null;
         private readonly bool keepsPoints = options.Progress is not null && options.ProgressPoints;
         private readonly long reportTicks = (long)(options.ProgressInterval.TotalSeconds * Stopwatch.Frequency);
         private long lastReport = Stopwatch.GetTimestamp();
-        private readonly int readEvery = interval;
+        private long lastLook = Stopwatch.GetTimestamp();
+        private readonly int fewestStepsBetweenLooks = interval;
+        private readonly int mostStepsBetweenLooks = mostInterval;
+        private int readEvery = interval;
         private List<MinimizeTracePoint>? minimizePoints;
         private TrainTrace? trainPoints;
 
         // The first reading comes after `interval` steps: a minimize run always gets going.
         private int untilClock = interval;
+
+        /// <summary>
+        /// How often the clock is read, about: the steps between two looks double while they take
+        /// less than half of this and halve (down to <c>interval</c>) when they take more than twice it,
+        /// so a run of microsecond steps (W2's chain) reads it every few hundred steps, not at every
+        /// one, and a run of slow steps at each.
+        /// </summary>
+        private static readonly long LookTicks = Stopwatch.Frequency / 4000;
+
+        public const int MostStepsBetweenLooks = 1024;
 
         public StopReason? Interrupted(int step)
         {
@@ -446,9 +459,14 @@ public static class Runner
                 return null;
             }
 
+            var now = Stopwatch.GetTimestamp();
+            var sinceLook = now - lastLook;
+            lastLook = now;
+            readEvery = sinceLook < LookTicks / 2 ? Math.Min(2 * readEvery, mostStepsBetweenLooks)
+                : sinceLook > 2 * LookTicks ? Math.Max(readEvery / 2, fewestStepsBetweenLooks)
+                : readEvery;
             untilClock = readEvery;
 
-            var now = Stopwatch.GetTimestamp();
             if (options.TimeBudget is { } budget && Stopwatch.GetElapsedTime(started, now) >= budget)
             {
                 return StopReason.Budget;
