@@ -429,7 +429,9 @@ public static class Runner
         private long lastReport = Stopwatch.GetTimestamp();
         private long lastLook = Stopwatch.GetTimestamp();
         private readonly int fewestStepsBetweenLooks = interval;
-        private readonly int mostStepsBetweenLooks = mostInterval;
+        // A listener that asks for a report at every look (ProgressInterval zero: tests, fixed panels) gets
+        // its looks at fixed steps, not at a pace that depends on the machine.
+        private readonly int mostStepsBetweenLooks = options.ProgressInterval == TimeSpan.Zero ? interval : mostInterval;
         private int readEvery = interval;
         private List<MinimizeTracePoint>? minimizePoints;
         private TrainTrace? trainPoints;
