@@ -21,11 +21,10 @@ internal static unsafe class GemmSplit
         var z = new double[M * N];
         var packed = new double[M * K];
         var tile = new double[16 * 8];
-        var sums = new double[4 * 16 * 8];
         var (whole, pack, kernels, registers, limit) = (double.MaxValue, double.MaxValue, double.MaxValue, double.MaxValue, 0.0);
-        fixed (double* xp = x, wp = w, zp = z, ap = packed, cp = tile, sp = sums)
+        fixed (double* xp = x, wp = w, zp = z, ap = packed, cp = tile)
         {
-            var (xa, wa, za, aa, ca, sa) = ((nint)xp, (nint)wp, (nint)zp, (nint)ap, (nint)cp, (nint)sp);
+            var (xa, wa, za, aa, ca) = ((nint)xp, (nint)wp, (nint)zp, (nint)ap, (nint)cp);
             for (var round = 0; round < rounds; round++)
             {
                 limit = Math.Max(limit, HardwareLimit.FmaGflops(2_000_000));
@@ -46,8 +45,7 @@ internal static unsafe class GemmSplit
                         {
                             for (var ir = 0; ir < M; ir += 16)
                             {
-                                Gemm.ColumnKernel16x8(kc, (double*)aa + pc * M + ir * kc, (double*)wa + jr * K + pc, K, (double*)sa);
-                                Gemm.StoreColumns((double*)sa, false, (double*)za + ir * N + jr, N, 1, pc > 0, 16, 8);
+                                Gemm.ColumnKernel16x8(kc, (double*)aa + pc * M + ir * kc, (double*)wa + jr * K + pc, K, new Gemm.ColumnTarget((double*)za + ir * N + jr, N, 1, pc > 0, 16, null, null));
                             }
                         }
                     }
@@ -57,8 +55,7 @@ internal static unsafe class GemmSplit
                     // As many register tiles as the product has, all on the same operands.
                     for (var t = 0; t < M / 16 * (N / 8) * (K / Gemm.KBlock); t++)
                     {
-                        Gemm.ColumnKernel16x8(Gemm.KBlock, (double*)aa, (double*)wa, K, (double*)sa);
-                        Gemm.StoreColumns((double*)sa, false, (double*)ca, 8, 1, false, 16, 8);
+                        Gemm.ColumnKernel16x8(Gemm.KBlock, (double*)aa, (double*)wa, K, new Gemm.ColumnTarget((double*)ca, 8, 1, false, 16, null, null));
                     }
                 }));
             }
