@@ -7,8 +7,8 @@ namespace Grad.Benchmarks;
 /// <summary>
 /// Where the time of <see cref="HardwareLimit"/>'s product (Z = X·W1ᵀ, 128×512×784) goes, part by
 /// part, each the best of its rounds (alternating with the limit's): the whole product, packing X
-/// alone, the column tiles alone on X packed beforehand (W read in place, C's traffic and the
-/// last short block along k included), and the register tile alone on operands that stay in L1.
+/// alone, the column tiles alone on X packed beforehand (W read in place, C's traffic included, the
+/// short last block along k on its own), and the register tile alone on operands that stay in L1.
 /// </summary>
 internal static unsafe class GemmSplit
 {
@@ -38,14 +38,18 @@ internal static unsafe class GemmSplit
                 }));
                 kernels = Math.Min(kernels, Seconds(() =>
                 {
-                    for (var pc = 0; pc < K; pc += Gemm.KBlock)
+                    // In the product's order (64 columns of C through every block along k), the last block along k on its own.
+                    for (var jg = 0; jg < N; jg += 64)
                     {
-                        var kc = Math.Min(Gemm.KBlock, K - pc);
-                        for (var jr = 0; jr < N; jr += 8)
+                        for (var pc = 0; pc < K; pc += Gemm.KBlock)
                         {
-                            for (var ir = 0; ir < M; ir += 16)
+                            var kc = Math.Min(Gemm.KBlock, K - pc);
+                            for (var jr = jg; jr < jg + 64; jr += 8)
                             {
-                                Gemm.ColumnKernel16x8(kc, (double*)aa + pc * M + ir * kc, (double*)wa + jr * K + pc, K, new Gemm.ColumnTarget((double*)za + ir * N + jr, N, 1, pc > 0, 16, null, null));
+                                for (var ir = 0; ir < M; ir += 16)
+                                {
+                                    Gemm.ColumnKernel16x8(kc, (double*)aa + pc * M + ir * kc, (double*)wa + jr * K + pc, K, new Gemm.ColumnTarget((double*)za + ir * N + jr, N, 1, pc > 0, 16, null, null));
+                                }
                             }
                         }
                     }
