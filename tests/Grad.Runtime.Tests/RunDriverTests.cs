@@ -72,6 +72,30 @@ public sealed class RunDriverTests
             Assert.Equal(result.Trace.Loss(i), reported[i].Loss);
             Assert.Equal(result.Trace.DeltaNorms(i).ToArray(), reported[i].DeltaNorms);
             Assert.Equal(result.Trace.WeightGradNorms(i).ToArray(), reported[i].WeightGradNorms);
+            Assert.Equal(result.Trace.Health(i)!.DeadFractions, reported[i].Health!.DeadFractions);
+            Assert.Equal(result.Trace.Health(i)!.SaturatedFractions, reported[i].Health!.SaturatedFractions);
+            Assert.Equal(result.Trace.Health(i)!.UpdateRatios, reported[i].Health!.UpdateRatios);
+            Assert.Equal(result.Trace.Health(i)!.Sharpness, reported[i].Health!.Sharpness);
+        }
+    }
+
+    [Fact]
+    public void A_listener_that_takes_no_points_gets_the_same_reports_without_them_and_the_same_result()
+    {
+        var network = Network("n", 1, [Layer(1, 3, 1, new Activation(ActivationKind.Tanh)), Layer(2, 1, 3, new Activation(ActivationKind.Sigmoid))], LossKind.Mse, seed: 5);
+        var data = Inline("d", [[0.1], [0.5], [-0.3], [0.9], [0.7]], [[0.0], [1.0], [0.0], [1.0], [1.0]]);
+        var run = Train("t", network, data, Sgd(0.5), epochs: 40, batch: 2, seed: 9);
+        var (withPoints, withoutPoints) = (new Reports(), new Reports());
+        var full = (TrainResult)new RunDriver(EveryLook).Run(run, progress: withPoints);
+        var bare = (TrainResult)new RunDriver(EveryLook with { ProgressPoints = false }).Run(run, progress: withoutPoints);
+
+        Assert.Equal(withPoints.All.Select(r => (r.Step, r.Final)), withoutPoints.All.Select(r => (r.Step, r.Final)));
+        Assert.All(withoutPoints.All, r => Assert.Empty(r.TrainPoints));
+        Assert.Equal(full.Trace.Count, bare.Trace.Count);
+        for (var i = 0; i < full.Trace.Count; i++)
+        {
+            Assert.Equal(full.Trace.DeltaNorms(i).ToArray(), bare.Trace.DeltaNorms(i).ToArray());
+            Assert.Equal(full.Trace.Health(i)!.UpdateRatios, bare.Trace.Health(i)!.UpdateRatios);
         }
     }
 

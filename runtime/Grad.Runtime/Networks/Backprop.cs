@@ -53,12 +53,18 @@ public sealed unsafe partial class Backprop
     /// <summary>The batch size of the last pass.</summary>
     public int BatchSize { get; private set; }
 
+    // The accessors are inlined (a recorded point of a deep chain reads three per layer; called, the
+    // ReadyToRun copy of each calls CoreLib's AsSpan, which stays in its first quick tier for much of a short run).
+
     /// <summary>z^l of the last pass, [batch, units], for layer position 0 … L−1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<double> PreActivation(int layer) => preActivations[layer].AsSpan(0, BatchSize * Model.Layers[layer].Units);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<double> Activation(int layer) => activations[layer].AsSpan(0, BatchSize * Model.Layers[layer].Units);
 
     /// <summary>Each sample's δ^l of the last <see cref="Run"/>, [batch, units].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<double> Delta(int layer) => deltas[layer].AsSpan(0, BatchSize * Model.Layers[layer].Units);
 
     /// <summary>

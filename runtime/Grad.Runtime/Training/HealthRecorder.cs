@@ -44,6 +44,7 @@ internal sealed class HealthRecorder
     private readonly Milestones sharpnessAt;
     private readonly Milestones histogramsAt;
     private readonly int[] histogramLayers;
+    private readonly bool[] histogrammed;
     private readonly List<LayerHistogram> histograms = [];
     private readonly CancellationToken cancellation;
     private readonly Func<int, long> itemCost;
@@ -58,6 +59,12 @@ internal sealed class HealthRecorder
         sharpnessAt = new Milestones(totalSteps, SharpnessEvaluations);
         histogramsAt = new Milestones(totalSteps, HistogramSteps);
         histogramLayers = Spread(model.Layers.Length, HistogramLayers);
+        histogrammed = new bool[model.Layers.Length];
+        foreach (var l in histogramLayers)
+        {
+            histogrammed[l] = true;
+        }
+
         SharpnessSkipped = SkipReason(model, batchRows);
         itemCost = ItemCost;
         measureItem = MeasureItem;
@@ -168,10 +175,10 @@ internal sealed class HealthRecorder
                 numbers[point.Row.UpdateRatiosStart + l] = UpdateRatio(point.Parameters.AsSpan(shape.WeightOffset, shape.WeightCount),
                     point.Previous.AsSpan(shape.WeightOffset, shape.WeightCount));
                 break;
-            case 2 when histogramLayers.Contains(l):
+            case 2 when histogrammed[l]:
                 point.DeltaHistograms![l] = Histogram.For(point.Step, shape.Index, HistogramQuantity.Delta, point.Backprop.Delta(l));
                 break;
-            case 3 when histogramLayers.Contains(l):
+            case 3 when histogrammed[l]:
                 point.WeightHistograms![l] = Histogram.For(point.Step, shape.Index, HistogramQuantity.Weights, point.Parameters.AsSpan(shape.WeightOffset, shape.WeightCount));
                 break;
         }
