@@ -7,8 +7,8 @@ namespace Grad.Benchmarks;
 /// <summary>
 /// Where the time of <see cref="HardwareLimit"/>'s product (Z = X·W1ᵀ, 128×512×784) goes, part by
 /// part, each the best of its rounds (alternating with the limit's): the whole product, packing X
-/// alone, the column tiles alone on X packed beforehand (W read in place, C's traffic and the
-/// last short block along k included), and the register tile alone on operands that stay in L1.
+/// alone, the column tiles alone on X packed beforehand (W read in place, C's traffic included, the
+/// short last block along k on its own), and the register tile alone on operands that stay in L1.
 /// </summary>
 internal static unsafe class GemmSplit
 {
@@ -21,11 +21,10 @@ internal static unsafe class GemmSplit
         var z = new double[M * N];
         var packed = new double[M * K];
         var tile = new double[16 * 8];
-        var sums = new double[4 * 16 * 8];
         var (whole, pack, kernels, registers, limit) = (double.MaxValue, double.MaxValue, double.MaxValue, double.MaxValue, 0.0);
-        fixed (double* xp = x, wp = w, zp = z, ap = packed, cp = tile, sp = sums)
+        fixed (double* xp = x, wp = w, zp = z, ap = packed, cp = tile)
         {
-            var (xa, wa, za, aa, ca, sa) = ((nint)xp, (nint)wp, (nint)zp, (nint)ap, (nint)cp, (nint)sp);
+            var (xa, wa, za, aa, ca) = ((nint)xp, (nint)wp, (nint)zp, (nint)ap, (nint)cp);
             for (var round = 0; round < rounds; round++)
             {
                 limit = Math.Max(limit, HardwareLimit.FmaGflops(2_000_000));
@@ -39,15 +38,18 @@ internal static unsafe class GemmSplit
                 }));
                 kernels = Math.Min(kernels, Seconds(() =>
                 {
-                    for (var pc = 0; pc < K; pc += Gemm.KBlock)
+                    // In the product's order (64 columns of C through every block along k), the last block along k on its own.
+                    for (var jg = 0; jg < N; jg += 64)
                     {
-                        var kc = Math.Min(Gemm.KBlock, K - pc);
-                        for (var jr = 0; jr < N; jr += 8)
+                        for (var pc = 0; pc < K; pc += Gemm.KBlock)
                         {
-                            for (var ir = 0; ir < M; ir += 16)
+                            var kc = Math.Min(Gemm.KBlock, K - pc);
+                            for (var jr = jg; jr < jg + 64; jr += 8)
                             {
-                                Gemm.ColumnKernel16x8(kc, (double*)aa + pc * M + ir * kc, (double*)wa + jr * K + pc, K, (double*)sa);
-                                Gemm.StoreColumns((double*)sa, false, (double*)za + ir * N + jr, N, 1, pc > 0, 16, 8);
+                                for (var ir = 0; ir < M; ir += 16)
+                                {
+                                    Gemm.ColumnKernel16x8(kc, (double*)aa + pc * M + ir * kc, (double*)wa + jr * K + pc, K, new Gemm.ColumnTarget((double*)za + ir * N + jr, N, 1, pc > 0, 16, null, null));
+                                }
                             }
                         }
                     }
@@ -57,8 +59,7 @@ internal static unsafe class GemmSplit
                     // As many register tiles as the product has, all on the same operands.
                     for (var t = 0; t < M / 16 * (N / 8) * (K / Gemm.KBlock); t++)
                     {
-                        Gemm.ColumnKernel16x8(Gemm.KBlock, (double*)aa, (double*)wa, K, (double*)sa);
-                        Gemm.StoreColumns((double*)sa, false, (double*)ca, 8, 1, false, 16, 8);
+                        Gemm.ColumnKernel16x8(Gemm.KBlock, (double*)aa, (double*)wa, K, new Gemm.ColumnTarget((double*)ca, 8, 1, false, 16, null, null));
                     }
                 }));
             }

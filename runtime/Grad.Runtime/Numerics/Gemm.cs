@@ -29,6 +29,9 @@ public static unsafe class Gemm
     /// <summary>A last block along k at most this long is run by <see cref="MultiplyByColumns"/>' tiles with the block before it.</summary>
     private const int ShortBlock = 64;
 
+    /// <summary>Columns of C that <see cref="MultiplyByColumns"/> takes through every block along k before the next ones.</summary>
+    private const int ColumnGroup = 64;
+
     /// <summary>Rows of A packed at a time by <see cref="MultiplyByColumns"/> (128 × 256 elements, 256 KB, stay in L2).</summary>
     private const int ColumnsRowBlock = 128;
     private const int SmallWork = 6 * 8 * 32;
@@ -266,68 +269,93 @@ public static unsafe class Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyByColumns(int m, int n, int k, double* a, int aRow, double* w, int wRow, double* c, int ldc, double alpha, bool accumulate)
     {
-        var packedLength = (Math.Min(m, ColumnsRowBlock) + 16) * Math.Min(k, KBlock + ShortBlock);
-        var buffer = Buffer(ref packedA, packedLength + 8 * (KBlock + ShortBlock) + 4 * 16 * 8);
+        var packedLength = (Math.Min(m, ColumnsRowBlock) + 16) * k;
+        var buffer = Buffer(ref packedA, packedLength + 8 * (KBlock + ShortBlock) + 2 * 16 * 8);
         fixed (double* packed = buffer)
         {
             var lastPanel = packed + packedLength;
             var sums = lastPanel + 8 * (KBlock + ShortBlock);
             for (var ic = 0; ic < m; ic += ColumnsRowBlock)
             {
+                // A's rows, all of k, block after block (X is 100,352 elements for W3: 0.8 MB, in L2).
                 var mc = Math.Min(ColumnsRowBlock, m - ic);
+                var paddedRows = (mc + 15) / 16 * 16;
                 for (var pc = 0; pc < k; pc += KBlock)
                 {
-                    // A short last block along k (16 of W3's 784) is run by the same tiles right after the one before it:
-                    // a pass of its own over C cost as much as a fifth of a whole block's.
-                    var kc = Math.Min(KBlock, k - pc);
-                    var next = k - pc - kc <= ShortBlock ? k - pc - kc : 0;
-                    var length = kc + next;
-                    PackA(a, aRow, 1, ic, pc, mc, length, packed, 16);
-                    for (var jr = 0; jr < n; jr += 8)
+                    var length = BlockLength(k, pc);
+                    PackA(a, aRow, 1, ic, pc, mc, length, packed + (long)paddedRows * pc, 16);
+                    pc += length - Math.Min(KBlock, k - pc);
+                }
+
+                // C a group of columns at a time through every block along k, so that the group (128 × 64 elements, 64 KB)
+                // stays in L2 from one block to the next: a whole pass over C per block (W3's 512 KB) went out to L3 and back.
+                for (var jg = 0; jg < n; jg += ColumnGroup)
+                {
+                    for (var pc = 0; pc < k; pc += KBlock)
                     {
-                        var columns = Math.Min(8, n - jr);
-                        var panel = w + jr * (long)wRow + pc;
-                        var panelRow = (long)wRow;
-                        if (columns < 8)
+                        // A short last block along k (16 of W3's 784) is run by the same tiles right after the one before it.
+                        var kc = Math.Min(KBlock, k - pc);
+                        var length = BlockLength(k, pc);
+                        var next = length - kc;
+                        var strips = packed + (long)paddedRows * pc;
+                        for (var jr = jg; jr < Math.Min(n, jg + ColumnGroup); jr += 8)
                         {
-                            new Span<double>(lastPanel, 8 * length).Clear();
-                            for (var j = 0; j < columns; j++)
+                            var columns = Math.Min(8, n - jr);
+                            var panel = w + jr * (long)wRow + pc;
+                            var panelRow = (long)wRow;
+                            if (columns < 8)
                             {
-                                new ReadOnlySpan<double>(panel + j * (long)wRow, length).CopyTo(new Span<double>(lastPanel + j * length, length));
+                                new Span<double>(lastPanel, 8 * length).Clear();
+                                for (var j = 0; j < columns; j++)
+                                {
+                                    new ReadOnlySpan<double>(panel + j * (long)wRow, length).CopyTo(new Span<double>(lastPanel + j * length, length));
+                                }
+
+                                panel = lastPanel;
+                                panelRow = length;
                             }
 
-                            panel = lastPanel;
-                            panelRow = length;
-                        }
-
-                        for (var ir = 0; ir < mc; ir += 16)
-                        {
-                            var rows = Math.Min(16, mc - ir);
-                            var tile = c + (ic + ir) * (long)ldc + jr;
-                            var strip = packed + ir * length;
-                            if (accumulate || pc > 0)
+                            for (var ir = 0; ir < mc; ir += 16)
                             {
-                                // C's rows are read back after the tile's block, by when W's rows and A's strips have pushed them out of L2.
-                                for (var i = 0; i < rows; i++)
+                                var strip = strips + ir * length;
+                                var tile = c + (ic + ir) * (long)ldc + jr;
+                                var (rows, added) = (Math.Min(16, mc - ir), accumulate || pc > 0);
+                                if (columns == 8 && next == 0)
                                 {
-                                    Sse.Prefetch1(tile + i * (long)ldc);
+                                    ColumnKernel16x8(kc, strip, panel, panelRow, new ColumnTarget(tile, ldc, alpha, added, rows, null, null));
+                                }
+                                else if (columns == 8)
+                                {
+                                    // The block's sums wait as rows, and the short block after it adds both: (C + α·sum) + α·sum'.
+                                    ColumnKernel16x8(kc, strip, panel, panelRow, new ColumnTarget(tile, ldc, alpha, added, rows, null, sums));
+                                    ColumnKernel16x8(next, strip + kc * 16, panel + kc, panelRow, new ColumnTarget(tile, ldc, alpha, added, rows, sums, null));
+                                }
+                                else
+                                {
+                                    ColumnKernel16x8(kc, strip, panel, panelRow, new ColumnTarget(tile, ldc, alpha, added, rows, null, sums));
+                                    if (next > 0)
+                                    {
+                                        ColumnKernel16x8(next, strip + kc * 16, panel + kc, panelRow, new ColumnTarget(tile, ldc, alpha, added, rows, null, sums + 128));
+                                    }
+
+                                    AddColumns(sums, next > 0, tile, ldc, alpha, added, rows, columns);
                                 }
                             }
-
-                            ColumnKernel16x8(kc, strip, panel, panelRow, sums);
-                            if (next > 0)
-                            {
-                                ColumnKernel16x8(next, strip + kc * 16, panel + kc, panelRow, sums + 128);
-                            }
-
-                            StoreColumns(sums, next > 0, tile, ldc, alpha, accumulate || pc > 0, rows, columns);
                         }
-                    }
 
-                    pc += next;
+                        pc += next;
+                    }
                 }
             }
         }
+    }
+
+    /// <summary>The length of the block along k that starts at <paramref name="pc"/>, with a short last block after it (at most <see cref="ShortBlock"/>) joined to it.</summary>
+    private static int BlockLength(int k, int pc)
+    {
+        var kc = Math.Min(KBlock, k - pc);
+        var rest = k - pc - kc;
+        return rest <= ShortBlock ? kc + rest : kc;
     }
 
     /// <summary>
@@ -690,13 +718,16 @@ public static unsafe class Gemm
     }
 
     /// <summary>
-    /// The sums of one block along k for a 16×8 tile of C = Ã·Wᵀ: sixteen 8-wide accumulators, each
-    /// one column of the tile (two per column, rows 0–7 and 8–15), each a fused multiply-add chain
-    /// from 0, fed by Ã's packed strip (16 rows, step by step along k) and W's eight rows read in
-    /// place; stored as they are (column j's sixteen at sums + 16·j) for <see cref="StoreColumns"/>.
+    /// One block along k of a 16×8 tile of C = Ã·Wᵀ: sixteen 8-wide accumulators, each one column of
+    /// the tile (two per column, rows 0–7 and 8–15), each a fused multiply-add chain from 0, fed by
+    /// Ã's packed strip (16 rows, step by step along k) and W's eight rows read in place. Then two
+    /// 8×8 transposes in registers turn the columns into rows, and the first <paramref name="rows"/>
+    /// rows of C become C + α·sum (0 + α·sum without <paramref name="accumulate"/>), or
+    /// (C + α·earlier) + α·sum when an earlier block's sums wait as rows at <paramref name="earlier"/>;
+    /// with <paramref name="keep"/>, the sums are left there as rows (row i at keep + 8·i) instead.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    internal static void ColumnKernel16x8(int kc, double* a, double* w, long wRow, double* sums)
+    internal static void ColumnKernel16x8(int kc, double* a, double* w, long wRow, in ColumnTarget target)
     {
         Vector512<double> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
         Vector512<double> d0 = default, d1 = default, d2 = default, d3 = default, d4 = default, d5 = default, d6 = default, d7 = default;
@@ -732,81 +763,94 @@ public static unsafe class Gemm
             a += 16;
         }
 
-        // Column j's sixteen sums at sums + 16·j. The tile ends here (with the transposes inlined, the JIT spilled half the accumulators in the loop).
-        Save(sums, c0, d0, c1, d1);
-        Save(sums + 32, c2, d2, c3, d3);
-        Save(sums + 64, c4, d4, c5, d5);
-        Save(sums + 96, c6, d6, c7, d7);
+        // Rows 0–7 from the upper accumulators, then rows 8–15 from the lower: pairs of elements, then pairs of 128-bit lanes twice.
+        var c = target.C;
+        var earlier = target.Earlier;
+        var keep = target.Keep;
+        var (ldc, rows, accumulate) = (target.Ldc, target.Rows, target.Accumulate);
+        var scale = Vector512.Create(target.Alpha);
+        var (t0, t1, t2, t3) = (Avx512F.UnpackLow(c0, c1), Avx512F.UnpackHigh(c0, c1), Avx512F.UnpackLow(c2, c3), Avx512F.UnpackHigh(c2, c3));
+        var (t4, t5, t6, t7) = (Avx512F.UnpackLow(c4, c5), Avx512F.UnpackHigh(c4, c5), Avx512F.UnpackLow(c6, c7), Avx512F.UnpackHigh(c6, c7));
+        var (u0, u1, u2, u3) = (Avx512F.Shuffle4x128(t0, t2, 0x88), Avx512F.Shuffle4x128(t0, t2, 0xDD), Avx512F.Shuffle4x128(t1, t3, 0x88), Avx512F.Shuffle4x128(t1, t3, 0xDD));
+        var (u4, u5, u6, u7) = (Avx512F.Shuffle4x128(t4, t6, 0x88), Avx512F.Shuffle4x128(t4, t6, 0xDD), Avx512F.Shuffle4x128(t5, t7, 0x88), Avx512F.Shuffle4x128(t5, t7, 0xDD));
+        FinishRow(c, ldc, 0, rows, Avx512F.Shuffle4x128(u0, u4, 0x88), scale, accumulate, earlier, keep);
+        FinishRow(c, ldc, 1, rows, Avx512F.Shuffle4x128(u2, u6, 0x88), scale, accumulate, earlier, keep);
+        FinishRow(c, ldc, 2, rows, Avx512F.Shuffle4x128(u1, u5, 0x88), scale, accumulate, earlier, keep);
+        FinishRow(c, ldc, 3, rows, Avx512F.Shuffle4x128(u3, u7, 0x88), scale, accumulate, earlier, keep);
+        FinishRow(c, ldc, 4, rows, Avx512F.Shuffle4x128(u0, u4, 0xDD), scale, accumulate, earlier, keep);
+        FinishRow(c, ldc, 5, rows, Avx512F.Shuffle4x128(u2, u6, 0xDD), scale, accumulate, earlier, keep);
+        FinishRow(c, ldc, 6, rows, Avx512F.Shuffle4x128(u1, u5, 0xDD), scale, accumulate, earlier, keep);
+        FinishRow(c, ldc, 7, rows, Avx512F.Shuffle4x128(u3, u7, 0xDD), scale, accumulate, earlier, keep);
+        (t0, t1, t2, t3) = (Avx512F.UnpackLow(d0, d1), Avx512F.UnpackHigh(d0, d1), Avx512F.UnpackLow(d2, d3), Avx512F.UnpackHigh(d2, d3));
+        (t4, t5, t6, t7) = (Avx512F.UnpackLow(d4, d5), Avx512F.UnpackHigh(d4, d5), Avx512F.UnpackLow(d6, d7), Avx512F.UnpackHigh(d6, d7));
+        (u0, u1, u2, u3) = (Avx512F.Shuffle4x128(t0, t2, 0x88), Avx512F.Shuffle4x128(t0, t2, 0xDD), Avx512F.Shuffle4x128(t1, t3, 0x88), Avx512F.Shuffle4x128(t1, t3, 0xDD));
+        (u4, u5, u6, u7) = (Avx512F.Shuffle4x128(t4, t6, 0x88), Avx512F.Shuffle4x128(t4, t6, 0xDD), Avx512F.Shuffle4x128(t5, t7, 0x88), Avx512F.Shuffle4x128(t5, t7, 0xDD));
+        FinishRow(c, ldc, 8, rows, Avx512F.Shuffle4x128(u0, u4, 0x88), scale, accumulate, earlier, keep);
+        FinishRow(c, ldc, 9, rows, Avx512F.Shuffle4x128(u2, u6, 0x88), scale, accumulate, earlier, keep);
+        FinishRow(c, ldc, 10, rows, Avx512F.Shuffle4x128(u1, u5, 0x88), scale, accumulate, earlier, keep);
+        FinishRow(c, ldc, 11, rows, Avx512F.Shuffle4x128(u3, u7, 0x88), scale, accumulate, earlier, keep);
+        FinishRow(c, ldc, 12, rows, Avx512F.Shuffle4x128(u0, u4, 0xDD), scale, accumulate, earlier, keep);
+        FinishRow(c, ldc, 13, rows, Avx512F.Shuffle4x128(u2, u6, 0xDD), scale, accumulate, earlier, keep);
+        FinishRow(c, ldc, 14, rows, Avx512F.Shuffle4x128(u1, u5, 0xDD), scale, accumulate, earlier, keep);
+        FinishRow(c, ldc, 15, rows, Avx512F.Shuffle4x128(u3, u7, 0xDD), scale, accumulate, earlier, keep);
     }
 
     /// <summary>
-    /// A column tile's sums (column j's 16 rows at sums + 16·j; with <paramref name="twoBlocks"/>, a
-    /// second block's at sums + 128) into the first <paramref name="rows"/> rows and
-    /// <paramref name="columns"/> columns of C, each element as <see cref="StoreRow512"/> stores it
-    /// (C + α·sum, or 0 + α·sum, then + α·sum of the second block): when all 8 columns are C's, the
-    /// sums are turned into rows by 8×8 transposes (at sums + 256 and sums + 384) and added a row at a time.
+    /// Where <see cref="ColumnKernel16x8"/> puts its tile (the parameters of <see cref="FinishRow"/>), passed by reference:
+    /// as seven more arguments they took registers through the loop, and the JIT kept four of W's row pointers on the stack.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    internal static void StoreColumns(double* sums, bool twoBlocks, double* c, long ldc, double alpha, bool accumulate, int rows, int columns)
+    internal readonly struct ColumnTarget(double* c, long ldc, double alpha, bool accumulate, int rows, double* earlier, double* keep)
     {
-        if (columns < 8)
-        {
-            for (var i = 0; i < rows; i++)
-            {
-                for (var j = 0; j < columns; j++)
-                {
-                    var total = (accumulate ? c[i * ldc + j] : 0.0) + alpha * sums[16 * j + i];
-                    c[i * ldc + j] = twoBlocks ? total + alpha * sums[128 + 16 * j + i] : total;
-                }
-            }
+        public double* C { get; } = c;
 
+        public long Ldc { get; } = ldc;
+
+        public double Alpha { get; } = alpha;
+
+        public bool Accumulate { get; } = accumulate;
+
+        public int Rows { get; } = rows;
+
+        public double* Earlier { get; } = earlier;
+
+        public double* Keep { get; } = keep;
+    }
+
+    /// <summary>Row <paramref name="i"/> of a column tile's sums: kept as a row, or added to C's row as <see cref="StoreRow512"/> adds (after an earlier block's row).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FinishRow(double* c, long ldc, int i, int rows, Vector512<double> sum, Vector512<double> scale, bool accumulate, double* earlier, double* keep)
+    {
+        if (keep is not null)
+        {
+            Vector512.Store(sum, keep + 8 * i);
             return;
         }
 
-        var first = sums + 256;
-        var second = sums + 384;
-        Transpose8x8(sums, first);
-        Transpose8x8(sums + 8, first + 64);
-        if (twoBlocks)
+        if (i >= rows)
         {
-            Transpose8x8(sums + 128, second);
-            Transpose8x8(sums + 136, second + 64);
+            return;
         }
 
-        var scale = Vector512.Create(alpha);
-        for (var i = 0; i < rows; i++)
-        {
-            var row = c + i * ldc;
-            var total = (accumulate ? Vector512.Load(row) : Vector512<double>.Zero) + scale * Vector512.Load(first + 8 * i);
-            Vector512.Store(twoBlocks ? total + scale * Vector512.Load(second + 8 * i) : total, row);
-        }
+        var row = c + i * ldc;
+        var start = accumulate ? Vector512.Load(row) : Vector512<double>.Zero;
+        Vector512.Store(earlier is null ? start + scale * sum : start + scale * Vector512.Load(earlier + 8 * i) + scale * sum, row);
     }
 
     /// <summary>
-    /// rows + 8·r = the r-th elements of the eight columns at columns + 16·j: an 8×8 transpose in three
-    /// rounds of shuffles (pairs of elements, then pairs of 128-bit lanes twice).
+    /// The last panel's tile (fewer than 8 columns of C): its sums kept as rows (row i at sums + 8·i; a
+    /// short second block's at sums + 128) added to C's first <paramref name="columns"/> columns one by one,
+    /// each as <see cref="FinishRow"/> adds it.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(double* columns, double* rows)
+    private static void AddColumns(double* sums, bool twoBlocks, double* c, long ldc, double alpha, bool accumulate, int rows, int columns)
     {
-        var (c0, c1, c2, c3) = (Vector512.Load(columns), Vector512.Load(columns + 16), Vector512.Load(columns + 32), Vector512.Load(columns + 48));
-        var (c4, c5, c6, c7) = (Vector512.Load(columns + 64), Vector512.Load(columns + 80), Vector512.Load(columns + 96), Vector512.Load(columns + 112));
-        var (t0, t1) = (Avx512F.UnpackLow(c0, c1), Avx512F.UnpackHigh(c0, c1));
-        var (t2, t3) = (Avx512F.UnpackLow(c2, c3), Avx512F.UnpackHigh(c2, c3));
-        var (t4, t5) = (Avx512F.UnpackLow(c4, c5), Avx512F.UnpackHigh(c4, c5));
-        var (t6, t7) = (Avx512F.UnpackLow(c6, c7), Avx512F.UnpackHigh(c6, c7));
-        var (u0, u1) = (Avx512F.Shuffle4x128(t0, t2, 0x88), Avx512F.Shuffle4x128(t0, t2, 0xDD));
-        var (u2, u3) = (Avx512F.Shuffle4x128(t1, t3, 0x88), Avx512F.Shuffle4x128(t1, t3, 0xDD));
-        var (u4, u5) = (Avx512F.Shuffle4x128(t4, t6, 0x88), Avx512F.Shuffle4x128(t4, t6, 0xDD));
-        var (u6, u7) = (Avx512F.Shuffle4x128(t5, t7, 0x88), Avx512F.Shuffle4x128(t5, t7, 0xDD));
-        Vector512.Store(Avx512F.Shuffle4x128(u0, u4, 0x88), rows);
-        Vector512.Store(Avx512F.Shuffle4x128(u2, u6, 0x88), rows + 8);
-        Vector512.Store(Avx512F.Shuffle4x128(u1, u5, 0x88), rows + 16);
-        Vector512.Store(Avx512F.Shuffle4x128(u3, u7, 0x88), rows + 24);
-        Vector512.Store(Avx512F.Shuffle4x128(u0, u4, 0xDD), rows + 32);
-        Vector512.Store(Avx512F.Shuffle4x128(u2, u6, 0xDD), rows + 40);
-        Vector512.Store(Avx512F.Shuffle4x128(u1, u5, 0xDD), rows + 48);
-        Vector512.Store(Avx512F.Shuffle4x128(u3, u7, 0xDD), rows + 56);
+        for (var i = 0; i < rows; i++)
+        {
+            for (var j = 0; j < columns; j++)
+            {
+                var total = (accumulate ? c[i * ldc + j] : 0.0) + alpha * sums[8 * i + j];
+                c[i * ldc + j] = twoBlocks ? total + alpha * sums[128 + 8 * i + j] : total;
+            }
+        }
     }
 
     /// <summary>C[8×16] (+)= α·A·B read in place (A through its strides, B's rows contiguous): sixteen 8-wide accumulators.</summary>
@@ -858,16 +902,6 @@ public static unsafe class Gemm
         StoreRow512(c + 5 * ldc, c50, c51, scale, accumulate);
         StoreRow512(c + 6 * ldc, c60, c61, scale, accumulate);
         StoreRow512(c + 7 * ldc, c70, c71, scale, accumulate);
-    }
-
-    /// <summary>Four accumulators, one after the other.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Save(double* to, Vector512<double> first, Vector512<double> second, Vector512<double> third, Vector512<double> fourth)
-    {
-        Vector512.Store(first, to);
-        Vector512.Store(second, to + 8);
-        Vector512.Store(third, to + 16);
-        Vector512.Store(fourth, to + 24);
     }
 
     /// <summary>A row of the tile: C + α·sum, or 0 + α·sum when C was not cleared (as the cleared C would give, −0 included).</summary>
