@@ -33,7 +33,7 @@ internal static unsafe class GemmSplit
                 {
                     for (var pc = 0; pc < K; pc += Gemm.KBlock)
                     {
-                        Gemm.PackA((double*)xa, K, 1, 0, pc, M, Math.Min(Gemm.KBlock, K - pc), (double*)aa + pc * M, 16);
+                        Gemm.PackStrips((double*)xa + pc, K, M, Math.Min(Gemm.KBlock, K - pc), (double*)aa + pc * M);
                     }
                 }));
                 kernels = Math.Min(kernels, Seconds(() =>
