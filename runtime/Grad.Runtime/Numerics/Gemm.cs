@@ -262,8 +262,7 @@ public static unsafe class Gemm
     /// Z = X·Wᵀ) and A has no more rows than W: the register tile runs down C's columns, 16 rows of C
     /// in two vectors by 8 of its columns. Only A is packed (16-row strips along k, a quarter of what
     /// packing W would be for W3's 128 × 512 × 784); W's elements are broadcast from its rows where
-    /// they are (an 8-row micro-panel stays in L1 while every strip of A passes), and each tile's sums
-    /// are transposed on their way into C's rows. The last panel of fewer than 8 rows of W is copied
+    /// they are, eight rows at a time, and each tile's sums are transposed on their way into C's rows. The last panel of fewer than 8 rows of W is copied
     /// (zeros after it) so that the tile never reads past W. Every element's chain is the documented order's.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -298,25 +297,24 @@ public static unsafe class Gemm
                         var length = BlockLength(k, pc);
                         var next = length - kc;
                         var strips = packed + (long)paddedRows * pc;
-                        for (var jr = jg; jr < Math.Min(n, jg + ColumnGroup); jr += 8)
+                        // Strip by strip of A, each through the group's panels of W (16 KB each, in L2 after the first strip).
+                        var end = Math.Min(n, jg + ColumnGroup);
+                        if (n % 8 != 0 && end == n)
                         {
-                            var columns = Math.Min(8, n - jr);
-                            var panel = w + jr * (long)wRow + pc;
-                            var panelRow = (long)wRow;
-                            if (columns < 8)
+                            new Span<double>(lastPanel, 8 * length).Clear();
+                            for (var j = n - n % 8; j < n; j++)
                             {
-                                new Span<double>(lastPanel, 8 * length).Clear();
-                                for (var j = 0; j < columns; j++)
-                                {
-                                    new ReadOnlySpan<double>(panel + j * (long)wRow, length).CopyTo(new Span<double>(lastPanel + j * length, length));
-                                }
-
-                                panel = lastPanel;
-                                panelRow = length;
+                                new ReadOnlySpan<double>(w + j * (long)wRow + pc, length).CopyTo(new Span<double>(lastPanel + (j - (n - n % 8)) * length, length));
                             }
+                        }
 
-                            for (var ir = 0; ir < mc; ir += 16)
+                        for (var ir = 0; ir < mc; ir += 16)
+                        {
+                            for (var jr = jg; jr < end; jr += 8)
                             {
+                                var columns = Math.Min(8, n - jr);
+                                var panel = columns < 8 ? lastPanel : w + jr * (long)wRow + pc;
+                                var panelRow = columns < 8 ? length : (long)wRow;
                                 var strip = strips + ir * length;
                                 var tile = c + (ic + ir) * (long)ldc + jr;
                                 var (rows, added) = (Math.Min(16, mc - ir), accumulate || pc > 0);
