@@ -33,20 +33,20 @@ internal static unsafe class GemmSplit
                 {
                     for (var pc = 0; pc < K; pc += Gemm.KBlock)
                     {
-                        Gemm.PackA((double*)xa, K, 1, 0, pc, M, Math.Min(Gemm.KBlock, K - pc), (double*)aa + pc * M, 16);
+                        Gemm.PackStrips((double*)xa + pc, K, M, Math.Min(Gemm.KBlock, K - pc), (double*)aa + pc * M);
                     }
                 }));
                 kernels = Math.Min(kernels, Seconds(() =>
                 {
-                    // In the product's order (64 columns of C through every block along k), the last block along k on its own.
+                    // In the product's order (64 columns of C through every block along k, strip by strip of X), the last block along k on its own.
                     for (var jg = 0; jg < N; jg += 64)
                     {
                         for (var pc = 0; pc < K; pc += Gemm.KBlock)
                         {
                             var kc = Math.Min(Gemm.KBlock, K - pc);
-                            for (var jr = jg; jr < jg + 64; jr += 8)
+                            for (var ir = 0; ir < M; ir += 16)
                             {
-                                for (var ir = 0; ir < M; ir += 16)
+                                for (var jr = jg; jr < jg + 64; jr += 8)
                                 {
                                     Gemm.ColumnKernel16x8(kc, (double*)aa + pc * M + ir * kc, (double*)wa + jr * K + pc, K, new Gemm.ColumnTarget((double*)za + ir * N + jr, N, 1, pc > 0, 16, null, null));
                                 }

@@ -262,8 +262,7 @@ public static unsafe class Gemm
     /// Z = X·Wᵀ) and A has no more rows than W: the register tile runs down C's columns, 16 rows of C
     /// in two vectors by 8 of its columns. Only A is packed (16-row strips along k, a quarter of what
     /// packing W would be for W3's 128 × 512 × 784); W's elements are broadcast from its rows where
-    /// they are (an 8-row micro-panel stays in L1 while every strip of A passes), and each tile's sums
-    /// are transposed on their way into C's rows. The last panel of fewer than 8 rows of W is copied
+    /// they are, eight rows at a time, and each tile's sums are transposed on their way into C's rows. The last panel of fewer than 8 rows of W is copied
     /// (zeros after it) so that the tile never reads past W. Every element's chain is the documented order's.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -283,7 +282,7 @@ public static unsafe class Gemm
                 for (var pc = 0; pc < k; pc += KBlock)
                 {
                     var length = BlockLength(k, pc);
-                    PackA(a, aRow, 1, ic, pc, mc, length, packed + (long)paddedRows * pc, 16);
+                    PackStrips(a + (long)ic * aRow + pc, aRow, mc, length, packed + (long)paddedRows * pc);
                     pc += length - Math.Min(KBlock, k - pc);
                 }
 
@@ -298,25 +297,24 @@ public static unsafe class Gemm
                         var length = BlockLength(k, pc);
                         var next = length - kc;
                         var strips = packed + (long)paddedRows * pc;
-                        for (var jr = jg; jr < Math.Min(n, jg + ColumnGroup); jr += 8)
+                        // Strip by strip of A, each through the group's panels of W (16 KB each, in L2 after the first strip).
+                        var end = Math.Min(n, jg + ColumnGroup);
+                        if (n % 8 != 0 && end == n)
                         {
-                            var columns = Math.Min(8, n - jr);
-                            var panel = w + jr * (long)wRow + pc;
-                            var panelRow = (long)wRow;
-                            if (columns < 8)
+                            new Span<double>(lastPanel, 8 * length).Clear();
+                            for (var j = n - n % 8; j < n; j++)
                             {
-                                new Span<double>(lastPanel, 8 * length).Clear();
-                                for (var j = 0; j < columns; j++)
-                                {
-                                    new ReadOnlySpan<double>(panel + j * (long)wRow, length).CopyTo(new Span<double>(lastPanel + j * length, length));
-                                }
-
-                                panel = lastPanel;
-                                panelRow = length;
+                                new ReadOnlySpan<double>(w + j * (long)wRow + pc, length).CopyTo(new Span<double>(lastPanel + (j - (n - n % 8)) * length, length));
                             }
+                        }
 
-                            for (var ir = 0; ir < mc; ir += 16)
+                        for (var ir = 0; ir < mc; ir += 16)
+                        {
+                            for (var jr = jg; jr < end; jr += 8)
                             {
+                                var columns = Math.Min(8, n - jr);
+                                var panel = columns < 8 ? lastPanel : w + jr * (long)wRow + pc;
+                                var panelRow = columns < 8 ? length : (long)wRow;
                                 var strip = strips + ir * length;
                                 var tile = c + (ic + ir) * (long)ldc + jr;
                                 var (rows, added) = (Math.Min(16, mc - ir), accumulate || pc > 0);
@@ -348,6 +346,62 @@ public static unsafe class Gemm
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Ã for <see cref="MultiplyByColumns"/>: rows of A (contiguous along k) in strips of 16, each strip
+    /// step by step along k (packed[strip·kc + p·16 + r] = A(strip + r, p)), zeros below the last row.
+    /// Whole strips go in 8×8 blocks of 512-bit shuffles, sixteen rows read at once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void PackStrips(double* a, int aRow, int mc, int kc, double* packed)
+    {
+        for (var strip = 0; strip < mc; strip += 16)
+        {
+            var rows = Math.Min(16, mc - strip);
+            var source = a + strip * (long)aRow;
+            var destination = packed + strip * (long)kc;
+            var p = 0;
+            if (rows == 16)
+            {
+                for (; p + 8 <= kc; p += 8)
+                {
+                    Transpose8x8(source + p, aRow, destination + p * 16);
+                    Transpose8x8(source + 8L * aRow + p, aRow, destination + p * 16 + 8);
+                }
+            }
+
+            for (; p < kc; p++)
+            {
+                for (var r = 0; r < 16; r++)
+                {
+                    destination[p * 16 + r] = r < rows ? source[r * (long)aRow + p] : 0;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// destination[q·16 + r] = source[r·stride + q] for r, q &lt; 8: an 8×8 transpose in three rounds of
+    /// shuffles (pairs of elements, then pairs of 128-bit lanes twice), as <see cref="ColumnKernel16x8"/> turns its tile.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(double* source, long stride, double* destination)
+    {
+        var (r0, r1, r2, r3) = (Vector512.Load(source), Vector512.Load(source + stride), Vector512.Load(source + 2 * stride), Vector512.Load(source + 3 * stride));
+        var (r4, r5, r6, r7) = (Vector512.Load(source + 4 * stride), Vector512.Load(source + 5 * stride), Vector512.Load(source + 6 * stride), Vector512.Load(source + 7 * stride));
+        var (t0, t1, t2, t3) = (Avx512F.UnpackLow(r0, r1), Avx512F.UnpackHigh(r0, r1), Avx512F.UnpackLow(r2, r3), Avx512F.UnpackHigh(r2, r3));
+        var (t4, t5, t6, t7) = (Avx512F.UnpackLow(r4, r5), Avx512F.UnpackHigh(r4, r5), Avx512F.UnpackLow(r6, r7), Avx512F.UnpackHigh(r6, r7));
+        var (u0, u1, u2, u3) = (Avx512F.Shuffle4x128(t0, t2, 0x88), Avx512F.Shuffle4x128(t0, t2, 0xDD), Avx512F.Shuffle4x128(t1, t3, 0x88), Avx512F.Shuffle4x128(t1, t3, 0xDD));
+        var (u4, u5, u6, u7) = (Avx512F.Shuffle4x128(t4, t6, 0x88), Avx512F.Shuffle4x128(t4, t6, 0xDD), Avx512F.Shuffle4x128(t5, t7, 0x88), Avx512F.Shuffle4x128(t5, t7, 0xDD));
+        Vector512.Store(Avx512F.Shuffle4x128(u0, u4, 0x88), destination);
+        Vector512.Store(Avx512F.Shuffle4x128(u2, u6, 0x88), destination + 16);
+        Vector512.Store(Avx512F.Shuffle4x128(u1, u5, 0x88), destination + 32);
+        Vector512.Store(Avx512F.Shuffle4x128(u3, u7, 0x88), destination + 48);
+        Vector512.Store(Avx512F.Shuffle4x128(u0, u4, 0xDD), destination + 64);
+        Vector512.Store(Avx512F.Shuffle4x128(u2, u6, 0xDD), destination + 80);
+        Vector512.Store(Avx512F.Shuffle4x128(u1, u5, 0xDD), destination + 96);
+        Vector512.Store(Avx512F.Shuffle4x128(u3, u7, 0xDD), destination + 112);
     }
 
     /// <summary>The length of the block along k that starts at <paramref name="pc"/>, with a short last block after it (at most <see cref="ShortBlock"/>) joined to it.</summary>
