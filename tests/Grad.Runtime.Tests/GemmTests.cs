@@ -202,6 +202,31 @@ public class GemmTests
         }
     }
 
+    /// <summary>
+    /// C + α·sum in every tile, edges included: with C = −0 and α·sum = −0 (A zero, α &lt; 0) the result is −0 in
+    /// every element, on both register tiles, whole and by parts (the edge tiles once gave C + (0 + α·sum) = +0).
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void AddingANegativeZeroToANegativeZeroCGivesNegativeZeroInEdgeTilesToo(bool wide)
+    {
+        const int m = 29, n = 37, k = 300; // packed (k above one block), with edge rows and columns on both tiles
+        var a = new double[m * k];
+        var b = Enumerable.Range(0, k * n).Select(i => 1.0 + i % 7).ToArray();
+        var whole = Enumerable.Repeat(-0.0, m * n).ToArray();
+        Gemm.Multiply(m, n, k, a, k, 1, b, n, 1, whole, n, -1, accumulate: true, wide);
+        Assert.All(whole, value => Assert.True(double.IsNegative(value) && value == 0, $"{value} is not −0"));
+
+        var parts = Enumerable.Repeat(-0.0, m * n).ToArray();
+        for (var part = 0; part < 3; part++)
+        {
+            Gemm.MultiplyPart(m, n, k, a, k, 1, b, n, 1, parts, n, -1, accumulate: true, part, 3);
+        }
+
+        Assert.Equal(whole.Select(BitConverter.DoubleToInt64Bits), parts.Select(BitConverter.DoubleToInt64Bits));
+    }
+
     [Fact]
     public void OverwriteIgnoresThePreviousContents()
     {

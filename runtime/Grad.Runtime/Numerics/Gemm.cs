@@ -695,14 +695,20 @@ public static unsafe class Gemm
                 }
                 else
                 {
-                    Kernel(kc, ap + ir * kc, bp + jr * kc, edge, columnTile, alpha, accumulate: false, wide);
+                    // Through a whole tile that holds C's part when C is added to, so each element is C + α·sum
+                    // (or 0 + α·sum) as in a whole tile: C + (0 + α·sum) would turn −0 + −0 into +0.
+                    if (accumulate)
+                    {
+                        for (var i = 0; i < rows; i++)
+                        {
+                            new ReadOnlySpan<double>(tile + i * ldc, columns).CopyTo(new Span<double>(edge + i * columnTile, columns));
+                        }
+                    }
+
+                    Kernel(kc, ap + ir * kc, bp + jr * kc, edge, columnTile, alpha, accumulate, wide);
                     for (var i = 0; i < rows; i++)
                     {
-                        for (var j = 0; j < columns; j++)
-                        {
-                            // C + (0 + α·sum), or 0 + (0 + α·sum) for a C not cleared, as a cleared C gives.
-                            tile[i * ldc + j] = (accumulate ? tile[i * ldc + j] : 0.0) + edge[i * columnTile + j];
-                        }
+                        new ReadOnlySpan<double>(edge + i * columnTile, columns).CopyTo(new Span<double>(tile + i * ldc, columns));
                     }
                 }
             }
