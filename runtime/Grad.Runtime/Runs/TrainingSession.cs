@@ -127,21 +127,21 @@ internal sealed class TrainingSession
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteNorms(double[] deltaNorms, int deltaStart, double[] weightGradNorms, int weightGradStart)
     {
+        norms = (deltaNorms, deltaStart, weightGradNorms, weightGradStart);
         if (backprop.Threads <= 1)
         {
-            // One thread: each layer's two norms in order, no delegate per item.
-            for (var l = 0; l < model.Layers.Length; l++)
+            // One thread: the items in order, no delegate per item.
+            for (var item = 0; item < 2 * model.Layers.Length; item++)
             {
-                deltaNorms[deltaStart + l] = backprop.DeltaNorm(l);
-                weightGradNorms[weightGradStart + l] = Backprop.WeightGradNorm(model, Gradient, l);
+                NormItem(item);
             }
-
-            return;
+        }
+        else
+        {
+            // Each layer's two norms as separate items on the backprop's threads (each summed by one thread in its one order).
+            ThreadTeam.ForEach(2 * model.Layers.Length, backprop.Threads, normCost, normItem);
         }
 
-        norms = (deltaNorms, deltaStart, weightGradNorms, weightGradStart);
-        // Each layer's two norms as separate items on the backprop's threads (each summed by one thread in its one order).
-        ThreadTeam.ForEach(2 * model.Layers.Length, backprop.Threads, normCost, normItem);
         norms = default;
     }
 
