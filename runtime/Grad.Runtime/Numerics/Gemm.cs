@@ -823,36 +823,39 @@ public static unsafe class Gemm
             a += 16;
         }
 
-        // Rows 0–7 from the upper accumulators, then rows 8–15 from the lower: pairs of elements, then pairs of 128-bit lanes twice.
+        // Rows 0–7 from the upper accumulators, then rows 8–15 from the lower.
+        var scale = Vector512.Create(target.Alpha);
+        FinishRows(target, 0, c0, c1, c2, c3, c4, c5, c6, c7, scale);
+        FinishRows(target, 8, d0, d1, d2, d3, d4, d5, d6, d7, scale);
+    }
+
+    /// <summary>
+    /// Eight columns of a column tile's sums (lane r of column j is row first + r, column j) turned into
+    /// rows <paramref name="first"/> … first + 7 by an 8×8 transpose in registers (pairs of elements, then
+    /// pairs of 128-bit lanes twice), each row finished by <see cref="FinishRow"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FinishRows(
+        in ColumnTarget target, int first,
+        Vector512<double> column0, Vector512<double> column1, Vector512<double> column2, Vector512<double> column3,
+        Vector512<double> column4, Vector512<double> column5, Vector512<double> column6, Vector512<double> column7, Vector512<double> scale)
+    {
         var c = target.C;
         var earlier = target.Earlier;
         var keep = target.Keep;
         var (ldc, rows, accumulate) = (target.Ldc, target.Rows, target.Accumulate);
-        var scale = Vector512.Create(target.Alpha);
-        var (t0, t1, t2, t3) = (Avx512F.UnpackLow(c0, c1), Avx512F.UnpackHigh(c0, c1), Avx512F.UnpackLow(c2, c3), Avx512F.UnpackHigh(c2, c3));
-        var (t4, t5, t6, t7) = (Avx512F.UnpackLow(c4, c5), Avx512F.UnpackHigh(c4, c5), Avx512F.UnpackLow(c6, c7), Avx512F.UnpackHigh(c6, c7));
+        var (t0, t1, t2, t3) = (Avx512F.UnpackLow(column0, column1), Avx512F.UnpackHigh(column0, column1), Avx512F.UnpackLow(column2, column3), Avx512F.UnpackHigh(column2, column3));
+        var (t4, t5, t6, t7) = (Avx512F.UnpackLow(column4, column5), Avx512F.UnpackHigh(column4, column5), Avx512F.UnpackLow(column6, column7), Avx512F.UnpackHigh(column6, column7));
         var (u0, u1, u2, u3) = (Avx512F.Shuffle4x128(t0, t2, 0x88), Avx512F.Shuffle4x128(t0, t2, 0xDD), Avx512F.Shuffle4x128(t1, t3, 0x88), Avx512F.Shuffle4x128(t1, t3, 0xDD));
         var (u4, u5, u6, u7) = (Avx512F.Shuffle4x128(t4, t6, 0x88), Avx512F.Shuffle4x128(t4, t6, 0xDD), Avx512F.Shuffle4x128(t5, t7, 0x88), Avx512F.Shuffle4x128(t5, t7, 0xDD));
-        FinishRow(c, ldc, 0, rows, Avx512F.Shuffle4x128(u0, u4, 0x88), scale, accumulate, earlier, keep);
-        FinishRow(c, ldc, 1, rows, Avx512F.Shuffle4x128(u2, u6, 0x88), scale, accumulate, earlier, keep);
-        FinishRow(c, ldc, 2, rows, Avx512F.Shuffle4x128(u1, u5, 0x88), scale, accumulate, earlier, keep);
-        FinishRow(c, ldc, 3, rows, Avx512F.Shuffle4x128(u3, u7, 0x88), scale, accumulate, earlier, keep);
-        FinishRow(c, ldc, 4, rows, Avx512F.Shuffle4x128(u0, u4, 0xDD), scale, accumulate, earlier, keep);
-        FinishRow(c, ldc, 5, rows, Avx512F.Shuffle4x128(u2, u6, 0xDD), scale, accumulate, earlier, keep);
-        FinishRow(c, ldc, 6, rows, Avx512F.Shuffle4x128(u1, u5, 0xDD), scale, accumulate, earlier, keep);
-        FinishRow(c, ldc, 7, rows, Avx512F.Shuffle4x128(u3, u7, 0xDD), scale, accumulate, earlier, keep);
-        (t0, t1, t2, t3) = (Avx512F.UnpackLow(d0, d1), Avx512F.UnpackHigh(d0, d1), Avx512F.UnpackLow(d2, d3), Avx512F.UnpackHigh(d2, d3));
-        (t4, t5, t6, t7) = (Avx512F.UnpackLow(d4, d5), Avx512F.UnpackHigh(d4, d5), Avx512F.UnpackLow(d6, d7), Avx512F.UnpackHigh(d6, d7));
-        (u0, u1, u2, u3) = (Avx512F.Shuffle4x128(t0, t2, 0x88), Avx512F.Shuffle4x128(t0, t2, 0xDD), Avx512F.Shuffle4x128(t1, t3, 0x88), Avx512F.Shuffle4x128(t1, t3, 0xDD));
-        (u4, u5, u6, u7) = (Avx512F.Shuffle4x128(t4, t6, 0x88), Avx512F.Shuffle4x128(t4, t6, 0xDD), Avx512F.Shuffle4x128(t5, t7, 0x88), Avx512F.Shuffle4x128(t5, t7, 0xDD));
-        FinishRow(c, ldc, 8, rows, Avx512F.Shuffle4x128(u0, u4, 0x88), scale, accumulate, earlier, keep);
-        FinishRow(c, ldc, 9, rows, Avx512F.Shuffle4x128(u2, u6, 0x88), scale, accumulate, earlier, keep);
-        FinishRow(c, ldc, 10, rows, Avx512F.Shuffle4x128(u1, u5, 0x88), scale, accumulate, earlier, keep);
-        FinishRow(c, ldc, 11, rows, Avx512F.Shuffle4x128(u3, u7, 0x88), scale, accumulate, earlier, keep);
-        FinishRow(c, ldc, 12, rows, Avx512F.Shuffle4x128(u0, u4, 0xDD), scale, accumulate, earlier, keep);
-        FinishRow(c, ldc, 13, rows, Avx512F.Shuffle4x128(u2, u6, 0xDD), scale, accumulate, earlier, keep);
-        FinishRow(c, ldc, 14, rows, Avx512F.Shuffle4x128(u1, u5, 0xDD), scale, accumulate, earlier, keep);
-        FinishRow(c, ldc, 15, rows, Avx512F.Shuffle4x128(u3, u7, 0xDD), scale, accumulate, earlier, keep);
+        FinishRow(c, ldc, first, rows, Avx512F.Shuffle4x128(u0, u4, 0x88), scale, accumulate, earlier, keep);
+        FinishRow(c, ldc, first + 1, rows, Avx512F.Shuffle4x128(u2, u6, 0x88), scale, accumulate, earlier, keep);
+        FinishRow(c, ldc, first + 2, rows, Avx512F.Shuffle4x128(u1, u5, 0x88), scale, accumulate, earlier, keep);
+        FinishRow(c, ldc, first + 3, rows, Avx512F.Shuffle4x128(u3, u7, 0x88), scale, accumulate, earlier, keep);
+        FinishRow(c, ldc, first + 4, rows, Avx512F.Shuffle4x128(u0, u4, 0xDD), scale, accumulate, earlier, keep);
+        FinishRow(c, ldc, first + 5, rows, Avx512F.Shuffle4x128(u2, u6, 0xDD), scale, accumulate, earlier, keep);
+        FinishRow(c, ldc, first + 6, rows, Avx512F.Shuffle4x128(u1, u5, 0xDD), scale, accumulate, earlier, keep);
+        FinishRow(c, ldc, first + 7, rows, Avx512F.Shuffle4x128(u3, u7, 0xDD), scale, accumulate, earlier, keep);
     }
 
     /// <summary>
