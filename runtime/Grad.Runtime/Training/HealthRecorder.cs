@@ -184,14 +184,8 @@ internal sealed class HealthRecorder
         }
     }
 
-    /// <summary>count / units (0 for a layer of no units); a one-unit layer's, as in a chain, without the division (x / 1 is x).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double Fraction(int count, int units) => units switch
-    {
-        0 => 0,
-        1 => count,
-        _ => (double)count / units,
-    };
+    /// <summary>count / units (0 for a layer of no units).</summary>
+    private static double Fraction(int count, int units) => units == 0 ? 0 : (double)count / units;
 
     /// <summary>The point being measured, read by the items of <see cref="ThreadTeam.ForEach"/> (whose delegates are made once: a point makes no closure).</summary>
     private readonly record struct Point(TrainTraceRow Row, int Step, Backprop Backprop, double[] Parameters, double[] Previous, bool Ratios, int BatchRows,
