@@ -201,6 +201,7 @@ internal sealed class HealthRecorder
     /// A layer's update ratio (when the point has one) and weight-gradient norm, in one pass that
     /// also copies the layer's parameters (weights, then biases) into <see cref="Point.Previous"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MeasureWeights(LayerShape shape, int l)
     {
         var row = point.Row;
