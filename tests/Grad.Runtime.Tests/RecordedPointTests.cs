@@ -1,4 +1,6 @@
 using Grad.Language;
+using Grad.Language.Semantics;
+using Grad.Runtime.Analysis;
 using Grad.Runtime.Contracts;
 using Grad.Runtime.Networks;
 using Grad.Runtime.Numerics;
@@ -141,5 +143,42 @@ public sealed class RecordedPointTests
                 Assert.Equal(change == 0 ? 0 : Math.Sqrt(change) / Math.Sqrt(Squares(w0)), point.Health!.UpdateRatios![l]);
             }
         }
+    }
+    [Theory]
+    [InlineData(ActivationKind.Relu, 300, 40)]
+    [InlineData(ActivationKind.Sigmoid, 200, 30)]
+    [InlineData(ActivationKind.Tanh, 5000, 3)]
+    [InlineData(ActivationKind.Relu, 5000, 2)]
+    public void UnitsCountedRowByRowAreTheUnitsWhoseEverySampleIsDeadOrFlat(ActivationKind hidden, int units, int batch)
+    {
+        // Every third unit has weights far below zero (relu: dead) or far from it (sigmoid, tanh: flat), the others are ordinary.
+        var model = NetworkModel.Create("net", 4, [(units, new Activation(hidden), null), (2, new Activation(ActivationKind.Linear), null)], LossKind.Mse);
+        var rng = new Rng(units + batch);
+        var parameters = new double[model.ParameterCount];
+        for (var j = 0; j < units; j++)
+        {
+            for (var k = 0; k < 4; k++)
+            {
+                parameters[j * 4 + k] = j % 3 == 0 ? (hidden == ActivationKind.Relu ? -30 : 30) : rng.NextGaussian();
+            }
+        }
+
+        for (var i = model.Layers[1].WeightOffset; i < model.ParameterCount; i++)
+        {
+            parameters[i] = rng.NextGaussian();
+        }
+
+        var x = Enumerable.Range(0, batch * 4).Select(_ => 1 + rng.NextDouble()).ToArray();
+        var y = Enumerable.Range(0, batch * 2).Select(_ => rng.NextGaussian()).ToArray();
+        var backprop = new Backprop(model, batch);
+        backprop.Run(parameters, x, y, batch, new double[model.ParameterCount]);
+
+        // The definition, a unit at a time down its column.
+        var (delta, z, a) = (backprop.Delta(0).ToArray(), backprop.PreActivation(0).ToArray(), backprop.Activation(0).ToArray());
+        var expected = Enumerable.Range(0, units).Count(j => Enumerable.Range(0, batch).All(i => hidden == ActivationKind.Relu
+            ? delta[i * units + j] == 0
+            : Math.Abs(Activations.Derivative(new Activation(hidden), z[i * units + j], a[i * units + j])) < NetworkAnalyzer.SaturationThreshold));
+        Assert.InRange(expected, units / 3, units - 1);
+        Assert.Equal(hidden == ActivationKind.Relu ? (expected, 0) : (0, expected), NetworkAnalyzer.CountUnits(backprop, model.Layers[0], 0));
     }
 }
