@@ -87,6 +87,15 @@ public abstract class Optimizer
         }
     }
 
+    /// <summary>
+    /// A step whose parts the caller makes (a recorded step measures each layer's update as it goes:
+    /// Training/MeasuredUpdate): counts it and returns its number, for <see cref="UpdateRange"/>.
+    /// </summary>
+    internal int BeginStep() => ++StepCount;
+
+    /// <summary>Step <paramref name="step"/>'s update of elements <paramref name="start"/> … <paramref name="end"/> − 1: any ranges that cover the vector once give <see cref="Step"/>'s bits.</summary>
+    internal void UpdateRange(Span<double> parameters, ReadOnlySpan<double> gradient, int step, int start, int end) => Update(parameters, gradient, step, start, end);
+
     /// <summary>Updates elements <paramref name="start"/> … <paramref name="end"/> − 1 (each element's update reads only that element's state).</summary>
     protected abstract void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step, int start, int end);
 
