@@ -52,6 +52,7 @@ internal sealed class HealthRecorder
     private readonly Func<int, long> itemCost;
     private readonly Action<int> measureItem;
     private readonly MeasuredUpdate updates;
+    private readonly bool oneThread;
     private Point point;
 
     public HealthRecorder(NetworkModel model, OptimizerSpec optimizer, int totalSteps, int batchRows, CancellationToken cancellation)
@@ -72,6 +73,9 @@ internal sealed class HealthRecorder
         itemCost = ItemCost;
         measureItem = MeasureItem;
         updates = new MeasuredUpdate(model);
+        // A point whose items could never be dealt out (all of them cost less than sharing them) is measured without asking their costs (W2's 50 layers, 10,000 points).
+        var samples = (long)batchRows * model.Layers.Sum(l => (long)l.Units);
+        oneThread = 3 * samples + model.Layers.Sum(l => (long)Backprop.WeightGradCount(l) + l.WeightCount) < ThreadTeam.ParallelItemsCost;
     }
 
     /// <summary>Why this run's sharpness is not measured; null when it is.</summary>
@@ -119,9 +123,9 @@ internal sealed class HealthRecorder
         // few steps that take them its two histograms) on the backprop's threads, so one large
         // layer's gradient runs beside the others' work; every sum is still added by one thread in its one order.
         var bits = histogramsNow ? MeasureBits : MeasureBitsWithoutHistograms;
-        if (backprop.Threads <= 1)
+        if (backprop.Threads <= 1 || oneThread)
         {
-            // One thread: each layer's measures in order, no delegate per item.
+            // One thread: each layer's measures in order, no delegate or cost per item.
             for (var l = 0; l < layers; l++)
             {
                 for (var measure = 0; measure < 1 << bits; measure++)

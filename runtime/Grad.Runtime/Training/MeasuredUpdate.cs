@@ -64,9 +64,10 @@ internal sealed class MeasuredUpdate
         current = (optimizer, parameters, gradient, optimizer.BeginStep());
         Array.Clear(changes);
         Array.Clear(sizes);
-        if (threads <= 1)
+        if (threads <= 1 || model.ParameterCount < Optimizer.ParallelCount)
         {
-            // One walk over the vector: a deep chain's tiny layers share chunks (one update call for W2's 100 parameters).
+            // One walk over the vector, as the optimizer takes a vector this short on one thread: a deep
+            // chain's tiny layers share chunks (one update call for W2's 100 parameters, not one a layer).
             UpdateLayers(0, model.Layers.Length - 1);
         }
         else
