@@ -648,6 +648,13 @@ public static unsafe class Gemm
                 continue;
             }
 
+            if (aRow == 1 && rows == rowTile)
+            {
+                // A's columns are contiguous (Δᵀ in a weight gradient ∂C/∂W = Δᵀ·X): each step along k is a copy of the strip's rows.
+                CopyColumns(a + ic + strip + pc * (long)aCol, aCol, kc, rowTile, destination);
+                continue;
+            }
+
             for (var p = 0; p < kc; p++)
             {
                 var source = a + (ic + strip) * (long)aRow + (pc + p) * (long)aCol;
@@ -664,6 +671,31 @@ public static unsafe class Gemm
 
                 destination += rowTile;
             }
+        }
+    }
+
+    /// <summary>destination[p·rowTile + r] = source[p·stride + r] for p &lt; kc, r &lt; rowTile (8 or 6): a vector copy per step.</summary>
+    private static void CopyColumns(double* source, long stride, int kc, int rowTile, double* destination)
+    {
+        if (rowTile == 8)
+        {
+            for (var p = 0; p < kc; p++)
+            {
+                Vector256.Store(Vector256.Load(source), destination);
+                Vector256.Store(Vector256.Load(source + 4), destination + 4);
+                source += stride;
+                destination += 8;
+            }
+
+            return;
+        }
+
+        for (var p = 0; p < kc; p++)
+        {
+            Vector256.Store(Vector256.Load(source), destination);
+            Vector128.Store(Vector128.Load(source + 4), destination + 4);
+            source += stride;
+            destination += rowTile;
         }
     }
 
