@@ -162,8 +162,7 @@ public static class Runner
         {
             var (x, y, rows) = session.Batch;
             var row = trace.Append(step, loss, cures.Measure(session.Gradient));
-            session.WriteNorms(row);
-            health.Measure(row, step, final, session.Backprop, parameters, previous, hasPrevious, optimizer.LearningRate, x, y, rows);
+            health.Measure(row, step, final, session.Backprop, parameters, previous, hasPrevious, session.Gradient, optimizer.LearningRate, x, y, rows);
             clock.Recorded(trace);
         }
 
@@ -172,6 +171,8 @@ public static class Runner
         clock.Report(0);
         // θ_(k−1) is only read by `until` (change); a network's millions of parameters are not copied for nothing.
         var keepPrevious = !run.Until.IsDefaultOrEmpty;
+        // A recorded point leaves θ_k in `previous` (the health's pass over the weights copies them), so the next update need not.
+        var previousIsCurrent = true;
         // Compiled optimised at once, as the minimize step (a chain's step takes a microsecond, hundreds of thousands of times).
         var (step, reason) = Drive(IsFinite(loss) && AllFinite(parameters), total, planned, clock, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (step) =>
         {
@@ -179,7 +180,7 @@ public static class Runner
 
             // A recorded step's update/weight ratio needs θ_(k−1) too.
             var hasPrevious = keepPrevious || schedule.ShouldRecord(step) || isLast;
-            if (hasPrevious)
+            if (hasPrevious && !previousIsCurrent)
             {
                 parameters.CopyTo(previous, 0);
             }
@@ -187,6 +188,7 @@ public static class Runner
             cures.Clip(session.Gradient);
             session.Backprop.CommitRunningStatistics();
             optimizer.Step(parameters, session.Gradient, options.Threads);
+            previousIsCurrent = false;
             cures.AfterStep();
             if (!isLast)
             {
@@ -202,6 +204,7 @@ public static class Runner
             {
                 schedule.MakeRoom(trace, step);
                 Record(step, outcome.Stops || isLast, hasPrevious);
+                previousIsCurrent = true;
             }
 
             trajectory?.Observe(step, parameters, outcome.Stops || isLast);
