@@ -2,6 +2,7 @@ using Grad.Language.Semantics;
 using Grad.Runtime.Networks;
 using Grad.Runtime.Numerics;
 using Grad.Runtime.Optimizers;
+using static Grad.Runtime.Tests.BitPatterns;
 
 namespace Grad.Runtime.Tests;
 
@@ -126,6 +127,46 @@ public class OptimizerThreadsTests
             }
 
             return [.. parameters.Select(BitConverter.DoubleToInt64Bits)];
+        }
+    }
+
+    /// <summary>
+    /// The update tells whether every parameter is finite afterwards and copies the previous ones when
+    /// asked, on any number of threads: a number that is not finite is found in any part and any
+    /// piece, the first and last element included.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void The_update_finds_a_number_that_is_not_finite_anywhere_and_keeps_the_previous_parameters(int threads)
+    {
+        var count = Optimizer.ParallelCount + 13;
+        var rng = new Rng(threads);
+        var start = Enumerable.Range(0, count).Select(_ => rng.NextGaussian()).ToArray();
+        var gradient = Enumerable.Range(0, count).Select(_ => rng.NextGaussian()).ToArray();
+        var spec = new OptimizerSpec(OptimizerKind.Sgd, 0.1);
+
+        var parameters = (double[])start.Clone();
+        var previous = new double[count];
+        Assert.True(Optimizer.Create(spec, count).Step(parameters, gradient, threads, previous));
+        Assert.Equal(Bits(start), Bits(previous));
+
+        foreach (var position in new[] { 0, 1, 1023, 1024, count / 3, count / 2, 2 * count / 3 + 1, count - 9, count - 1 })
+        {
+            foreach (var bad in new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity })
+            {
+                parameters = (double[])start.Clone();
+                parameters[position] = bad;
+                Assert.False(Optimizer.Create(spec, count).Step(parameters, gradient, threads), $"{bad} at {position}");
+            }
+
+            // An update that overflows there.
+            parameters = (double[])start.Clone();
+            parameters[position] = double.MaxValue;
+            var pushed = (double[])gradient.Clone();
+            pushed[position] = -double.MaxValue;
+            Assert.False(Optimizer.Create(new OptimizerSpec(OptimizerKind.Sgd, 10), count).Step(parameters, pushed, threads), $"overflow at {position}");
         }
     }
 }
