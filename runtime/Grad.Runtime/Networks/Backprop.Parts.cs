@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Grad.Language.Semantics;
 using Grad.Runtime.Numerics;
 
@@ -14,6 +15,7 @@ namespace Grad.Runtime.Networks;
 public sealed unsafe partial class Backprop
 {
     /// <summary>Forward step of layer <paramref name="l"/> in parts, when it is large enough to share; false to take the one-thread path.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryForwardInParts(int l, ReadOnlySpan<double> parameters)
     {
         var shape = Model.Layers[l];
@@ -38,13 +40,15 @@ public sealed unsafe partial class Backprop
     }
 
     /// <summary>The forward parts on the team (a method of its own: its closure is allocated only when a layer is shared).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardInParts(int l, int batch, double* parameters, int parameterCount, int parts)
     {
         var x = l == 0 ? input : activations[l - 1];
         var address = (nint)parameters;
-        ThreadTeam.Run(parts, part => ForwardPart(l, batch, x, new ReadOnlySpan<double>((double*)address, parameterCount), part, parts));
+        ThreadTeam.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) => ForwardPart(l, batch, x, new ReadOnlySpan<double>((double*)address, parameterCount), part, parts));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardPart(int l, int batch, double[] x, ReadOnlySpan<double> parameters, int part, int parts)
     {
         var shape = Model.Layers[l];
@@ -72,6 +76,7 @@ public sealed unsafe partial class Backprop
     /// Backward step of layer <paramref name="l"/> in parts (∂C/∂W^l, ∂C/∂b^l and, below the first
     /// layer, δ^(l−1)), when it is large enough to share; false to take the one-thread path.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryBackwardInParts(int l, ReadOnlySpan<double> parameters, Span<double> gradient)
     {
         var shape = Model.Layers[l];
@@ -97,14 +102,16 @@ public sealed unsafe partial class Backprop
     }
 
     /// <summary>The backward parts on the team (a method of its own: its closure is allocated only when a layer is shared).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BackwardInParts(int l, int batch, double* parameters, int parameterCount, double* gradient, int gradientCount, int parts)
     {
         var x = l == 0 ? input : activations[l - 1];
         var (parameterAddress, gradientAddress) = ((nint)parameters, (nint)gradient);
-        ThreadTeam.Run(parts, part => BackwardPart(
+        ThreadTeam.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) => BackwardPart(
             l, batch, x, new ReadOnlySpan<double>((double*)parameterAddress, parameterCount), new Span<double>((double*)gradientAddress, gradientCount), part, parts));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BackwardPart(int l, int batch, double[] x, ReadOnlySpan<double> parameters, Span<double> gradient, int part, int parts)
     {
         var shape = Model.Layers[l];
