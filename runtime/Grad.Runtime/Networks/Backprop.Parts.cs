@@ -15,7 +15,6 @@ namespace Grad.Runtime.Networks;
 public sealed unsafe partial class Backprop
 {
     /// <summary>Forward step of layer <paramref name="l"/> in parts, when it is large enough to share; false to take the one-thread path.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryForwardInParts(int l, ReadOnlySpan<double> parameters)
     {
         var shape = Model.Layers[l];
@@ -76,7 +75,6 @@ public sealed unsafe partial class Backprop
     /// Backward step of layer <paramref name="l"/> in parts (∂C/∂W^l, ∂C/∂b^l and, below the first
     /// layer, δ^(l−1)), when it is large enough to share; false to take the one-thread path.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryBackwardInParts(int l, ReadOnlySpan<double> parameters, Span<double> gradient)
     {
         var shape = Model.Layers[l];

@@ -119,7 +119,6 @@ public sealed unsafe partial class Backprop
     }
 
     /// <summary>Forward and backward passes; writes ∂C/∂θ of the batch-mean loss to <paramref name="gradient"/> and returns that loss.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Run(ReadOnlySpan<double> parameters, ReadOnlySpan<double> x, ReadOnlySpan<double> y, int batch, Span<double> gradient)
     {
         if (batch == 1 && TryRunChain(parameters, x, y, gradient, out var chainLoss))
@@ -191,7 +190,6 @@ public sealed unsafe partial class Backprop
         return Math.Sqrt(sum);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Prepare(ReadOnlySpan<double> x, int batch)
     {
         if (batch < 1 || batch > MaxBatch)
@@ -207,7 +205,6 @@ public sealed unsafe partial class Backprop
     private ReadOnlySpan<double> LayerInput(int layer) =>
         layer == 0 ? input.AsSpan(0, BatchSize * Model.InputWidth) : (cures?.Outputs[layer - 1] ?? activations[layer - 1]).AsSpan(0, BatchSize * Model.Layers[layer - 1].Units);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardPass(ReadOnlySpan<double> parameters, bool evaluation = false)
     {
         var batch = BatchSize;
@@ -366,7 +363,6 @@ public sealed unsafe partial class Backprop
     private bool IsNarrow(LayerShape shape, int batch) => cures is null && UseSmallKernels && SmallDense.Fits(batch, shape.Units, shape.InputUnits);
 
     /// <summary>Z = X·Wᵀ, then + b on every row: plain loops for small layers, else the blocked GEMM.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DenseForward(int batch, int units, int fanIn, ReadOnlySpan<double> x, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, Span<double> z)
     {
         if (UseSmallKernels && SmallDense.Fits(batch, units, fanIn))
@@ -387,7 +383,6 @@ public sealed unsafe partial class Backprop
     }
 
     /// <summary>∂C/∂W = scale·Δᵀ·X.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WeightGradient(int batch, int units, int fanIn, ReadOnlySpan<double> delta, ReadOnlySpan<double> x, double scale, Span<double> gradient)
     {
         if (UseSmallKernels && SmallDense.Fits(batch, units, fanIn))
@@ -401,7 +396,6 @@ public sealed unsafe partial class Backprop
     }
 
     /// <summary>Δ·W, the gradient with respect to the layer's input.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void UpstreamGradient(int batch, int units, int fanIn, ReadOnlySpan<double> delta, ReadOnlySpan<double> weights, Span<double> upstream)
     {
         if (UseSmallKernels && SmallDense.Fits(batch, units, fanIn))
@@ -414,7 +408,6 @@ public sealed unsafe partial class Backprop
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BackwardPass(ReadOnlySpan<double> parameters, Span<double> gradient)
     {
         var batch = BatchSize;
@@ -475,7 +468,6 @@ public sealed unsafe partial class Backprop
     /// <paramref name="biasGradient"/> (their slice): summed over the samples in order from 0, then
     /// scaled, so a share of the units (a part on another thread) gets the bits of the whole.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BiasGradient(ReadOnlySpan<double> delta, int batch, int units, int first, int end, double scale, Span<double> biasGradient)
     {
         biasGradient.Clear();
@@ -498,7 +490,6 @@ public sealed unsafe partial class Backprop
     /// δ^(l−1) from the gradient with respect to layer l's input (in <see cref="upstream"/>): plus
     /// the identity path of a residual block whose input that is, then times g'(z^(l−1)).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PreviousDelta(int l, int batch)
     {
         var previous = Model.Layers[l - 1];
