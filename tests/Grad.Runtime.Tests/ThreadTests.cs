@@ -24,7 +24,26 @@ public class BackpropThreadsTests
 
         // A hidden softmax: its layer and the one above take the one-thread path, the rest still in parts.
         { 100, [300, 120, 240, 2], 36, ActivationKind.Softmax, ActivationKind.Linear, LossKind.Mse },
+
+        // An output layer too small for bands but whose two backward products run side by side (W3's shape, smaller).
+        { 100, [300, 400, 10], 128, ActivationKind.Relu, ActivationKind.Linear, LossKind.CrossEntropy },
+        { 90, [260, 300, 9], 100, ActivationKind.Sigmoid, ActivationKind.Softmax, LossKind.CrossEntropy },
+        { 60, [300, 130, 250, 9], 120, ActivationKind.Softmax, ActivationKind.Linear, LossKind.Mse },
     };
+
+    /// <summary>The shapes above reach the side-by-side backward step, not only the bands.</summary>
+    [Fact]
+    public void Some_shapes_run_a_layers_two_backward_products_side_by_side()
+    {
+        var sideBySide = Shapes().Count(row =>
+        {
+            var (widths, batch) = ((int[])row[1], (int)row[2]);
+            return Enumerable.Range(1, widths.Length - 1).Any(l =>
+                (long)batch * widths[l] * widths[l - 1] >= Backprop.SideBySideWork
+                && Gemm.Parts(widths[l], widths[l - 1], batch, 2) == 1 && Gemm.Parts(batch, widths[l - 1], widths[l], 2) == 1);
+        });
+        Assert.True(sideBySide >= 3, $"{sideBySide} shapes");
+    }
 
     [Theory]
     [MemberData(nameof(Shapes))]
