@@ -175,8 +175,11 @@ public sealed unsafe partial class Backprop
     public static double WeightGradNorm(NetworkModel model, ReadOnlySpan<double> gradient, int layer)
     {
         var shape = model.Layers[layer];
-        return FrobeniusNorm(gradient.Slice(shape.WeightOffset, shape.IsNorm ? 2 * shape.Units : shape.WeightCount));
+        return FrobeniusNorm(gradient.Slice(shape.WeightOffset, WeightGradCount(shape)));
     }
+
+    /// <summary>How many components from the layer's <see cref="LayerShape.WeightOffset"/> ‖∂C/∂W^l‖_F takes: a dense layer's W^l, a norm layer's gain and bias.</summary>
+    public static int WeightGradCount(LayerShape shape) => shape.IsNorm ? 2 * shape.Units : shape.WeightCount;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double FrobeniusNorm(ReadOnlySpan<double> values)

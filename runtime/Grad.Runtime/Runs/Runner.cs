@@ -161,8 +161,7 @@ public static class Runner
         {
             var (x, y, rows) = session.Batch;
             var row = trace.Append(step, loss, cures.Measure(session.Gradient));
-            session.WriteNorms(row);
-            health.Measure(row, step, final, session.Backprop, parameters, previous, hasPrevious, optimizer.LearningRate, x, y, rows);
+            health.Measure(row, step, final, session.Backprop, parameters, previous, hasPrevious, session.Gradient, optimizer.LearningRate, x, y, rows);
             clock.Recorded(trace);
         }
 
@@ -171,16 +170,19 @@ public static class Runner
         clock.Report(0);
         // θ_(k−1) is only read by `until` (change); a network's millions of parameters are not copied for nothing.
         var keepPrevious = !run.Until.IsDefaultOrEmpty;
+        // A recorded point leaves θ_k in `previous` (the health's pass over the weights copies them), so the next update need not.
+        var previousIsCurrent = true;
         // Compiled optimised at once, as the minimize step (a chain's step takes a microsecond, hundreds of thousands of times).
         var (step, reason) = Drive(IsFinite(loss) && Finite.All(parameters), total, planned, clock, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (step) =>
         {
             var isLast = step == total;
 
-            // A recorded step's update/weight ratio needs θ_(k−1) too (the optimizer copies it, range by range on its threads).
+            // A recorded step's update/weight ratio needs θ_(k−1) too (the optimizer copies it, range by range on its threads, unless the last point left it).
             var hasPrevious = keepPrevious || schedule.ShouldRecord(step) || isLast;
             cures.Clip(session.Gradient);
             session.Backprop.CommitRunningStatistics();
-            var parametersFinite = optimizer.Step(parameters, session.Gradient, options.Threads, hasPrevious ? previous : default);
+            var parametersFinite = optimizer.Step(parameters, session.Gradient, options.Threads, hasPrevious && !previousIsCurrent ? previous : default);
+            previousIsCurrent = false;
             cures.AfterStep();
             if (!isLast)
             {
@@ -196,6 +198,7 @@ public static class Runner
             {
                 schedule.MakeRoom(trace, step);
                 Record(step, outcome.Stops || isLast, hasPrevious);
+                previousIsCurrent = true;
             }
 
             trajectory?.Observe(step, parameters, outcome.Stops || isLast);

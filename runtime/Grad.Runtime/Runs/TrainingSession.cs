@@ -22,13 +22,8 @@ internal sealed class TrainingSession
     private readonly Backprop backprop;
     private readonly double[] batchX;
     private readonly double[] batchY;
-    private readonly Func<int, long> normCost;
-    private readonly Action<int> normItem;
     private int batchRows;
     private int cursor;
-
-    // Where WriteNorms writes, for its items (delegates made once: a recorded point makes no closure).
-    private (double[] DeltaNorms, int DeltaStart, double[] WeightGradNorms, int WeightGradStart) norms;
 
     public TrainingSession(NetworkModel model, double[] features, double[] targets, int count, int? batch, long seed, int threads = 1)
     {
@@ -44,8 +39,6 @@ internal sealed class TrainingSession
         Gradient = new double[model.ParameterCount];
         batchX = new double[batchSize * model.InputWidth];
         batchY = new double[batchSize * model.OutputWidth];
-        normCost = NormCost;
-        normItem = NormItem;
     }
 
     public bool IsMinibatch => batchSize < count;
@@ -112,52 +105,20 @@ internal sealed class TrainingSession
     /// <summary>Forward and backward on the current batch; returns the batch-mean loss and fills <see cref="Gradient"/>.</summary>
     public double Evaluate(double[] parameters) => backprop.Run(parameters, batchX, batchY, batchRows, Gradient);
 
-    /// <summary>The norms at the current point as a point of their own (the run's first and last; a recorded point is written into its trace's row by <see cref="WriteNorms"/>).</summary>
+    /// <summary>
+    /// The norms at the current point as a point of their own (the run's last, when the trace did
+    /// not record it; a recorded point's norms are written into its trace row with its health by <see cref="Training.HealthRecorder.Measure"/>).
+    /// </summary>
     public TrainTracePoint Snapshot(int step, double loss)
     {
         var layers = model.Layers.Length;
         var point = new TrainTracePoint(step, loss, new double[layers], new double[layers]);
-        WriteNorms(point.DeltaNorms, 0, point.WeightGradNorms, 0);
+        for (var l = 0; l < layers; l++)
+        {
+            point.DeltaNorms[l] = backprop.DeltaNorm(l);
+            point.WeightGradNorms[l] = Backprop.WeightGradNorm(model, Gradient, l);
+        }
+
         return point;
-    }
-
-    /// <summary>Each layer's ‖δ^l‖ (from the last <see cref="Evaluate"/>) into <paramref name="row"/>'s δ norms and its ‖∂L/∂W^l‖_F into its weight-gradient norms.</summary>
-    public void WriteNorms(TrainTraceRow row) => WriteNorms(row.Numbers, row.DeltaNormsStart, row.Numbers, row.WeightGradNormsStart);
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void WriteNorms(double[] deltaNorms, int deltaStart, double[] weightGradNorms, int weightGradStart)
-    {
-        norms = (deltaNorms, deltaStart, weightGradNorms, weightGradStart);
-        if (backprop.Threads <= 1)
-        {
-            // One thread: the items in order, no delegate per item.
-            for (var item = 0; item < 2 * model.Layers.Length; item++)
-            {
-                NormItem(item);
-            }
-        }
-        else
-        {
-            // Each layer's two norms as separate items on the backprop's threads (each summed by one thread in its one order).
-            ThreadTeam.ForEach(2 * model.Layers.Length, backprop.Threads, normCost, normItem);
-        }
-
-        norms = default;
-    }
-
-    private long NormCost(int item) => item % 2 == 0 ? (long)backprop.BatchSize * model.Layers[item / 2].Units : model.Layers[item / 2].WeightCount;
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void NormItem(int item)
-    {
-        var (deltaNorms, deltaStart, weightGradNorms, weightGradStart) = norms;
-        if (item % 2 == 0)
-        {
-            deltaNorms[deltaStart + item / 2] = backprop.DeltaNorm(item / 2);
-        }
-        else
-        {
-            weightGradNorms[weightGradStart + item / 2] = Backprop.WeightGradNorm(model, Gradient, item / 2);
-        }
     }
 }

@@ -32,12 +32,13 @@ internal sealed class HealthRecorder
     /// <summary>Power-iteration steps per sharpness evaluation at most.</summary>
     public const int SharpnessIterations = 300;
 
-    // A layer's measures: 0 its units' counts, 1 its update ratio, 2 its δ histogram, 3 its weight
-    // histogram; the last two at the HistogramSteps points only. As items of ThreadTeam.ForEach,
-    // item i is measure i & (2^bits − 1) of layer i >> bits (a shift, not a division: a deep chain's point has hundreds of items).
-    private const int MeasureBits = 2;
+    // A layer's measures: 0 its units' counts, 1 its pass over the weights (update ratio, weight-gradient
+    // norm, the copy for the next ratio), 2 its δ norm, 4 its δ histogram, 5 its weight histogram; the
+    // last two at the HistogramSteps points only (3 is none: the measures without them take two bits). As items of ThreadTeam.ForEach, item i is measure
+    // i & (2^bits − 1) of layer i >> bits (a shift, not a division: a deep chain's point has hundreds of items).
+    private const int MeasureBits = 3;
 
-    private const int MeasureBitsWithoutHistograms = 1;
+    private const int MeasureBitsWithoutHistograms = 2;
 
     private readonly NetworkModel model;
     private readonly OptimizerSpec optimizer;
@@ -89,23 +90,31 @@ internal sealed class HealthRecorder
     }
 
     /// <summary>
-    /// The health at a recorded step, written into its trace row (no array per point), from the
-    /// backward pass just made on the point's batch (<paramref name="backprop"/>, <paramref name="batch"/>)
-    /// at <paramref name="parameters"/>; <paramref name="previous"/> holds the parameters before the step's update, or is null.
+    /// The norms and health at a recorded step, written into its trace row (no array per point),
+    /// from the backward pass just made on the point's batch (<paramref name="backprop"/>,
+    /// <paramref name="gradient"/>, <paramref name="batch"/>) at <paramref name="parameters"/>;
+    /// <paramref name="previous"/> holds the parameters before the step's update when
+    /// <paramref name="hasPrevious"/>. On return <paramref name="previous"/> holds <paramref name="parameters"/>
+    /// (copied layer by layer in the pass that reads both), so the next update need not copy them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Measure(TrainTraceRow row, int step, bool final, Backprop backprop, double[] parameters, double[] previous, bool hasPrevious,
-        double lr, double[] batchX, double[] batchY, int batchRows)
+        double[] gradient, double lr, double[] batchX, double[] batchY, int batchRows)
     {
+        if (previous.Length != parameters.Length || gradient.Length != parameters.Length)
+        {
+            throw new ArgumentException("previous and the gradient must be as long as the parameters");
+        }
+
         var layers = model.Layers.Length;
         var histogramsNow = histogramsAt.Reached(step, final);
         // Histograms only at the few steps that take them (a deep chain records 10,000 points).
-        point = new Point(row, step, backprop, parameters, previous, hasPrevious && step > 0, batchRows,
+        point = new Point(row, step, backprop, parameters, previous, gradient, hasPrevious && step > 0, batchRows,
             histogramsNow ? new LayerHistogram[layers] : null, histogramsNow ? new LayerHistogram[layers] : null);
 
-        // Each layer's measures as separate items (a layer's units, its update ratio, and at the
+        // Each layer's measures as separate items (a layer's units, its weights, its δ, and at the
         // few steps that take them its two histograms) on the backprop's threads, so one large
-        // layer's ratio runs beside the others' work; every ratio is still summed by one thread in its one order.
+        // layer's weights run beside the others' work; every sum is still added by one thread in its one order.
         var bits = histogramsNow ? MeasureBits : MeasureBitsWithoutHistograms;
         if (backprop.Threads <= 1)
         {
@@ -143,16 +152,17 @@ internal sealed class HealthRecorder
 
     private int ItemBits => point.DeltaHistograms is null ? MeasureBitsWithoutHistograms : MeasureBits;
 
+    // Each item's work in elements it adds up or counts (the weights' pass adds three chains side by side, at about the cost of one).
     private long ItemCost(int item)
     {
         var shape = model.Layers[item >> ItemBits];
         var samples = (long)point.BatchRows * shape.Units;
         return (item & ((1 << ItemBits) - 1)) switch
         {
-            0 => samples,
-            1 => point.Ratios ? 2L * shape.WeightCount : 0,
-            2 => samples,
-            _ => shape.WeightCount,
+            0 or 2 or 4 => samples,
+            1 => Backprop.WeightGradCount(shape),
+            5 => shape.WeightCount,
+            _ => 0,
         };
     }
 
@@ -163,24 +173,46 @@ internal sealed class HealthRecorder
     private void Measure(int l, int measure)
     {
         var shape = model.Layers[l];
-        var numbers = point.Row.Numbers;
+        var row = point.Row;
+        var numbers = row.Numbers;
         switch (measure)
         {
             case 0:
                 var (deadUnits, saturatedUnits) = NetworkAnalyzer.CountUnits(point.Backprop, shape, l);
-                numbers[point.Row.DeadFractionsStart + l] = Fraction(deadUnits, shape.Units);
-                numbers[point.Row.SaturatedFractionsStart + l] = Fraction(saturatedUnits, shape.Units);
+                numbers[row.DeadFractionsStart + l] = Fraction(deadUnits, shape.Units);
+                numbers[row.SaturatedFractionsStart + l] = Fraction(saturatedUnits, shape.Units);
                 break;
-            case 1 when point.Ratios:
-                numbers[point.Row.UpdateRatiosStart + l] = UpdateRatio(point.Parameters.AsSpan(shape.WeightOffset, shape.WeightCount),
-                    point.Previous.AsSpan(shape.WeightOffset, shape.WeightCount));
+            case 1:
+                MeasureWeights(shape, l);
                 break;
-            case 2 when histogrammed[l]:
+            case 2:
+                numbers[row.DeltaNormsStart + l] = point.Backprop.DeltaNorm(l);
+                break;
+            case 4 when histogrammed[l]:
                 point.DeltaHistograms![l] = Histogram.For(point.Step, shape.Index, HistogramQuantity.Delta, point.Backprop.Delta(l));
                 break;
-            case 3 when histogrammed[l]:
+            case 5 when histogrammed[l]:
                 point.WeightHistograms![l] = Histogram.For(point.Step, shape.Index, HistogramQuantity.Weights, point.Parameters.AsSpan(shape.WeightOffset, shape.WeightCount));
                 break;
+        }
+    }
+
+    /// <summary>
+    /// A layer's update ratio (when the point has one) and weight-gradient norm, in one pass that
+    /// also copies the layer's parameters (weights, then biases) into <see cref="Point.Previous"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MeasureWeights(LayerShape shape, int l)
+    {
+        var row = point.Row;
+        var (change, size, squares) = WeightPass.Run(point.Parameters.AsSpan(shape.WeightOffset, shape.WeightCount),
+            point.Previous.AsSpan(shape.WeightOffset, shape.WeightCount), point.Gradient.AsSpan(shape.WeightOffset, Backprop.WeightGradCount(shape)), point.Ratios);
+        var rest = shape.WeightOffset + shape.WeightCount;
+        point.Parameters.AsSpan(rest, shape.BiasOffset + shape.Units - rest).CopyTo(point.Previous.AsSpan(rest));
+        row.Numbers[row.WeightGradNormsStart + l] = Math.Sqrt(squares);
+        if (point.Ratios)
+        {
+            row.Numbers[row.UpdateRatiosStart + l] = UpdateRatio(change, size);
         }
     }
 
@@ -188,23 +220,14 @@ internal sealed class HealthRecorder
     private static double Fraction(int count, int units) => units == 0 ? 0 : (double)count / units;
 
     /// <summary>The point being measured, read by the items of <see cref="ThreadTeam.ForEach"/> (whose delegates are made once: a point makes no closure).</summary>
-    private readonly record struct Point(TrainTraceRow Row, int Step, Backprop Backprop, double[] Parameters, double[] Previous, bool Ratios, int BatchRows,
+    private readonly record struct Point(TrainTraceRow Row, int Step, Backprop Backprop, double[] Parameters, double[] Previous, double[] Gradient, bool Ratios, int BatchRows,
         LayerHistogram[]? DeltaHistograms, LayerHistogram[]? WeightHistograms);
 
-    /// <summary>‖W_k − W_(k−1)‖_F / ‖W_(k−1)‖_F: the update relative to the weights it changed (∞ from zero weights, 0 when nothing moved).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double UpdateRatio(ReadOnlySpan<double> after, ReadOnlySpan<double> before)
-    {
-        double change = 0, size = 0;
-        for (var i = 0; i < after.Length; i++)
-        {
-            var difference = after[i] - before[i];
-            change += difference * difference;
-            size += before[i] * before[i];
-        }
-
-        return change == 0 ? 0 : Math.Sqrt(change) / Math.Sqrt(size);
-    }
+    /// <summary>
+    /// ‖W_k − W_(k−1)‖_F / ‖W_(k−1)‖_F from the sums of squares of the change and of W_(k−1) (<see cref="WeightPass"/>):
+    /// the update relative to the weights it changed (∞ from zero weights, 0 when nothing moved).
+    /// </summary>
+    public static double UpdateRatio(double change, double size) => change == 0 ? 0 : Math.Sqrt(change) / Math.Sqrt(size);
 
     /// <summary>λmax of the Hessian of the batch-mean loss on the point's batch (exact Hessian-vector products, power iteration); null when cancelled or not finite.</summary>
     private double? Sharpness(ReadOnlySpan<double> parameters, double[] batchX, double[] batchY, int batchRows)
