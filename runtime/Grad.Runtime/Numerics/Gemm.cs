@@ -32,6 +32,9 @@ public static unsafe class Gemm
     /// <summary>Columns of C that <see cref="MultiplyByColumns"/> takes through every block along k before the next ones.</summary>
     private const int ColumnGroup = 64;
 
+    /// <summary>Elements of a column tile (16 rows × 8 columns).</summary>
+    private const int ColumnTile = 16 * 8;
+
     /// <summary>Rows of A packed at a time by <see cref="MultiplyByColumns"/> (128 × 256 elements, 256 KB, stay in L2).</summary>
     private const int ColumnsRowBlock = 128;
     private const int SmallWork = 6 * 8 * 32;
@@ -268,18 +271,25 @@ public static unsafe class Gemm
     /// Z = X·Wᵀ) and A has no more rows than W: the register tile runs down C's columns, 16 rows of C
     /// in two vectors by 8 of its columns. Only A is packed (16-row strips along k, a quarter of what
     /// packing W would be for W3's 128 × 512 × 784); W's elements are broadcast from its rows where
-    /// they are, eight rows at a time, and each tile's sums are transposed on their way into C's rows. The last panel of fewer than 8 rows of W is copied
-    /// (zeros after it) so that the tile never reads past W. Every element's chain is the documented order's.
+    /// they are, eight rows at a time. Between blocks along k a tile's running totals stay in its own
+    /// columns, in a contiguous 1 KB of <c>totals</c>; only the last block transposes them into C's rows,
+    /// so C is written once and never read (unless accumulated into). The last panel of fewer than 8 rows
+    /// of W is copied (zeros after it) so that the tile never reads past W, and a tile with fewer rows or
+    /// columns than 16 × 8 ends in a whole tile of its own that is then copied into C. Every element's
+    /// chain and additions are the documented order's: (start + α·sum₀) + α·sum₁ + …, start C or 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyByColumns(int m, int n, int k, double* a, int aRow, double* w, int wRow, double* c, int ldc, double alpha, bool accumulate)
     {
         var packedLength = (Math.Min(m, ColumnsRowBlock) + 16) * k;
-        var buffer = Buffer(ref packedA, packedLength + 8 * (KBlock + ShortBlock) + 2 * 16 * 8);
+        var buffer = Buffer(ref packedA, packedLength + 8 * (KBlock + ShortBlock) + ColumnsRowBlock * ColumnGroup + 2 * ColumnTile);
         fixed (double* packed = buffer)
         {
             var lastPanel = packed + packedLength;
-            var sums = lastPanel + 8 * (KBlock + ShortBlock);
+            var totals = lastPanel + 8 * (KBlock + ShortBlock);
+            var zeros = totals + ColumnsRowBlock * ColumnGroup;
+            var edge = zeros + ColumnTile;
+            new Span<double>(zeros, ColumnTile).Clear();
             for (var ic = 0; ic < m; ic += ColumnsRowBlock)
             {
                 // A's rows, all of k, block after block (X is 100,352 elements for W3: 0.8 MB, in L2).
@@ -292,8 +302,8 @@ public static unsafe class Gemm
                     pc += length - Math.Min(KBlock, k - pc);
                 }
 
-                // C a group of columns at a time through every block along k, so that the group (128 × 64 elements, 64 KB)
-                // stays in L2 from one block to the next: a whole pass over C per block (W3's 512 KB) went out to L3 and back.
+                // C a group of columns at a time through every block along k, so that the group's running totals
+                // (128 × 64 elements, 64 KB) stay in L2 from one block to the next.
                 for (var jg = 0; jg < n; jg += ColumnGroup)
                 {
                     for (var pc = 0; pc < k; pc += KBlock)
@@ -302,6 +312,7 @@ public static unsafe class Gemm
                         var kc = Math.Min(KBlock, k - pc);
                         var length = BlockLength(k, pc);
                         var next = length - kc;
+                        var last = pc + length == k;
                         var strips = packed + (long)paddedRows * pc;
                         // Strip by strip of A, each through the group's panels of W (16 KB each, in L2 after the first strip).
                         var end = Math.Min(n, jg + ColumnGroup);
@@ -318,31 +329,42 @@ public static unsafe class Gemm
                         {
                             for (var jr = jg; jr < end; jr += 8)
                             {
-                                var columns = Math.Min(8, n - jr);
+                                var (rows, columns) = (Math.Min(16, mc - ir), Math.Min(8, n - jr));
                                 var panel = columns < 8 ? lastPanel : w + jr * (long)wRow + pc;
                                 var panelRow = columns < 8 ? length : (long)wRow;
                                 var strip = strips + ir * length;
                                 var tile = c + (ic + ir) * (long)ldc + jr;
-                                var (rows, added) = (Math.Min(16, mc - ir), accumulate || pc > 0);
-                                if (columns == 8 && next == 0)
+                                var tileTotals = totals + ((ir / 16 * (ColumnGroup / 8)) + ((jr - jg) / 8)) * ColumnTile;
+                                var start = tileTotals;
+                                if (pc == 0 && accumulate)
                                 {
-                                    ColumnKernel16x8(kc, strip, panel, panelRow, new ColumnTarget(tile, ldc, alpha, added, rows, null, null));
+                                    LoadColumns(tile, ldc, rows, columns, tileTotals);
                                 }
-                                else if (columns == 8)
+                                else if (pc == 0)
                                 {
-                                    // The block's sums wait as rows, and the short block after it adds both: (C + α·sum) + α·sum'.
-                                    ColumnKernel16x8(kc, strip, panel, panelRow, new ColumnTarget(tile, ldc, alpha, added, rows, null, sums));
-                                    ColumnKernel16x8(next, strip + kc * 16, panel + kc, panelRow, new ColumnTarget(tile, ldc, alpha, added, rows, sums, null));
+                                    start = zeros;
+                                }
+
+                                // The last block ends in C's rows, through a whole tile of its own at the edges.
+                                var whole = rows == 16 && columns == 8;
+                                var rowsOut = !last ? null : whole ? tile : edge;
+                                var ldcOut = whole ? ldc : 8L;
+                                if (next == 0)
+                                {
+                                    ColumnKernel16x8(kc, strip, panel, panelRow, new ColumnTarget(alpha, start, tileTotals, rowsOut, ldcOut));
                                 }
                                 else
                                 {
-                                    ColumnKernel16x8(kc, strip, panel, panelRow, new ColumnTarget(tile, ldc, alpha, added, rows, null, sums));
-                                    if (next > 0)
-                                    {
-                                        ColumnKernel16x8(next, strip + kc * 16, panel + kc, panelRow, new ColumnTarget(tile, ldc, alpha, added, rows, null, sums + 128));
-                                    }
+                                    ColumnKernel16x8(kc, strip, panel, panelRow, new ColumnTarget(alpha, start, tileTotals, null, 0));
+                                    ColumnKernel16x8(next, strip + kc * 16, panel + kc, panelRow, new ColumnTarget(alpha, tileTotals, tileTotals, rowsOut, ldcOut));
+                                }
 
-                                    AddColumns(sums, next > 0, tile, ldc, alpha, added, rows, columns);
+                                if (last && !whole)
+                                {
+                                    for (var i = 0; i < rows; i++)
+                                    {
+                                        new ReadOnlySpan<double>(edge + i * 8, columns).CopyTo(new Span<double>(tile + i * ldc, columns));
+                                    }
                                 }
                             }
                         }
@@ -350,6 +372,18 @@ public static unsafe class Gemm
                         pc += next;
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>A column tile's start when C is accumulated into: C's rows × columns part, in the tile's columns (column j's 16 rows at 16·j), zeros beyond it.</summary>
+    private static void LoadColumns(double* tile, long ldc, int rows, int columns, double* destination)
+    {
+        for (var j = 0; j < 8; j++)
+        {
+            for (var i = 0; i < 16; i++)
+            {
+                destination[16 * j + i] = i < rows && j < columns ? tile[i * ldc + j] : 0;
             }
         }
     }
@@ -624,6 +658,13 @@ public static unsafe class Gemm
                 continue;
             }
 
+            if (aRow == 1 && rows == rowTile)
+            {
+                // A's columns are contiguous (Δᵀ in a weight gradient ∂C/∂W = Δᵀ·X): each step along k is a copy of the strip's rows.
+                CopyColumns(a + ic + strip + pc * (long)aCol, aCol, kc, rowTile, destination);
+                continue;
+            }
+
             for (var p = 0; p < kc; p++)
             {
                 var source = a + (ic + strip) * (long)aRow + (pc + p) * (long)aCol;
@@ -640,6 +681,31 @@ public static unsafe class Gemm
 
                 destination += rowTile;
             }
+        }
+    }
+
+    /// <summary>destination[p·rowTile + r] = source[p·stride + r] for p &lt; kc, r &lt; rowTile (8 or 6): a vector copy per step.</summary>
+    private static void CopyColumns(double* source, long stride, int kc, int rowTile, double* destination)
+    {
+        if (rowTile == 8)
+        {
+            for (var p = 0; p < kc; p++)
+            {
+                Vector256.Store(Vector256.Load(source), destination);
+                Vector256.Store(Vector256.Load(source + 4), destination + 4);
+                source += stride;
+                destination += 8;
+            }
+
+            return;
+        }
+
+        for (var p = 0; p < kc; p++)
+        {
+            Vector256.Store(Vector256.Load(source), destination);
+            Vector128.Store(Vector128.Load(source + 4), destination + 4);
+            source += stride;
+            destination += rowTile;
         }
     }
 
@@ -790,11 +856,10 @@ public static unsafe class Gemm
     /// <summary>
     /// One block along k of a 16×8 tile of C = Ã·Wᵀ: sixteen 8-wide accumulators, each one column of
     /// the tile (two per column, rows 0–7 and 8–15), each a fused multiply-add chain from 0, fed by
-    /// Ã's packed strip (16 rows, step by step along k) and W's eight rows read in place. Then two
-    /// 8×8 transposes in registers turn the columns into rows, and the first <paramref name="rows"/>
-    /// rows of C become C + α·sum (0 + α·sum without <paramref name="accumulate"/>), or
-    /// (C + α·earlier) + α·sum when an earlier block's sums wait as rows at <paramref name="earlier"/>;
-    /// with <paramref name="keep"/>, the sums are left there as rows (row i at keep + 8·i) instead.
+    /// Ã's packed strip (16 rows, step by step along k) and W's eight rows read in place. Each column
+    /// becomes start + α·sum (the start in the tile's columns: the running totals, C's part, or zeros);
+    /// the totals are left in <see cref="ColumnTarget.Totals"/>' columns, or, at the last block, turned
+    /// into rows by two 8×8 transposes in registers and stored in <see cref="ColumnTarget.Rows"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static void ColumnKernel16x8(int kc, double* a, double* w, long wRow, in ColumnTarget target)
@@ -833,97 +898,96 @@ public static unsafe class Gemm
             a += 16;
         }
 
-        // Rows 0–7 from the upper accumulators, then rows 8–15 from the lower.
+        // Column j's rows 0–7 and 8–15 at start + 16·j and start + 16·j + 8.
         var scale = Vector512.Create(target.Alpha);
-        FinishRows(target, 0, c0, c1, c2, c3, c4, c5, c6, c7, scale);
-        FinishRows(target, 8, d0, d1, d2, d3, d4, d5, d6, d7, scale);
+        var start = target.Start;
+        c0 = Vector512.Load(start) + scale * c0;
+        d0 = Vector512.Load(start + 8) + scale * d0;
+        c1 = Vector512.Load(start + 16) + scale * c1;
+        d1 = Vector512.Load(start + 24) + scale * d1;
+        c2 = Vector512.Load(start + 32) + scale * c2;
+        d2 = Vector512.Load(start + 40) + scale * d2;
+        c3 = Vector512.Load(start + 48) + scale * c3;
+        d3 = Vector512.Load(start + 56) + scale * d3;
+        c4 = Vector512.Load(start + 64) + scale * c4;
+        d4 = Vector512.Load(start + 72) + scale * d4;
+        c5 = Vector512.Load(start + 80) + scale * c5;
+        d5 = Vector512.Load(start + 88) + scale * d5;
+        c6 = Vector512.Load(start + 96) + scale * c6;
+        d6 = Vector512.Load(start + 104) + scale * d6;
+        c7 = Vector512.Load(start + 112) + scale * c7;
+        d7 = Vector512.Load(start + 120) + scale * d7;
+        var rows = target.Rows;
+        if (rows is null)
+        {
+            var totals = target.Totals;
+            Vector512.Store(c0, totals);
+            Vector512.Store(d0, totals + 8);
+            Vector512.Store(c1, totals + 16);
+            Vector512.Store(d1, totals + 24);
+            Vector512.Store(c2, totals + 32);
+            Vector512.Store(d2, totals + 40);
+            Vector512.Store(c3, totals + 48);
+            Vector512.Store(d3, totals + 56);
+            Vector512.Store(c4, totals + 64);
+            Vector512.Store(d4, totals + 72);
+            Vector512.Store(c5, totals + 80);
+            Vector512.Store(d5, totals + 88);
+            Vector512.Store(c6, totals + 96);
+            Vector512.Store(d6, totals + 104);
+            Vector512.Store(c7, totals + 112);
+            Vector512.Store(d7, totals + 120);
+            return;
+        }
+
+        // Rows 0–7 from the upper accumulators, then rows 8–15 from the lower.
+        var ldc = target.Ldc;
+        StoreRows(rows, ldc, c0, c1, c2, c3, c4, c5, c6, c7);
+        StoreRows(rows + 8 * ldc, ldc, d0, d1, d2, d3, d4, d5, d6, d7);
     }
 
     /// <summary>
-    /// Eight columns of a column tile's sums (lane r of column j is row first + r, column j) turned into
-    /// rows <paramref name="first"/> … first + 7 by an 8×8 transpose in registers (pairs of elements, then
-    /// pairs of 128-bit lanes twice), each row finished by <see cref="FinishRow"/>.
+    /// Eight columns of a column tile (lane r of column j is row r, column j) stored as eight rows of C by an 8×8
+    /// transpose in registers (pairs of elements, then pairs of 128-bit lanes twice).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FinishRows(
-        in ColumnTarget target, int first,
+    private static void StoreRows(
+        double* c, long ldc,
         Vector512<double> column0, Vector512<double> column1, Vector512<double> column2, Vector512<double> column3,
-        Vector512<double> column4, Vector512<double> column5, Vector512<double> column6, Vector512<double> column7, Vector512<double> scale)
+        Vector512<double> column4, Vector512<double> column5, Vector512<double> column6, Vector512<double> column7)
     {
-        var c = target.C;
-        var earlier = target.Earlier;
-        var keep = target.Keep;
-        var (ldc, rows, accumulate) = (target.Ldc, target.Rows, target.Accumulate);
         var (t0, t1, t2, t3) = (Avx512F.UnpackLow(column0, column1), Avx512F.UnpackHigh(column0, column1), Avx512F.UnpackLow(column2, column3), Avx512F.UnpackHigh(column2, column3));
         var (t4, t5, t6, t7) = (Avx512F.UnpackLow(column4, column5), Avx512F.UnpackHigh(column4, column5), Avx512F.UnpackLow(column6, column7), Avx512F.UnpackHigh(column6, column7));
         var (u0, u1, u2, u3) = (Avx512F.Shuffle4x128(t0, t2, 0x88), Avx512F.Shuffle4x128(t0, t2, 0xDD), Avx512F.Shuffle4x128(t1, t3, 0x88), Avx512F.Shuffle4x128(t1, t3, 0xDD));
         var (u4, u5, u6, u7) = (Avx512F.Shuffle4x128(t4, t6, 0x88), Avx512F.Shuffle4x128(t4, t6, 0xDD), Avx512F.Shuffle4x128(t5, t7, 0x88), Avx512F.Shuffle4x128(t5, t7, 0xDD));
-        FinishRow(c, ldc, first, rows, Avx512F.Shuffle4x128(u0, u4, 0x88), scale, accumulate, earlier, keep);
-        FinishRow(c, ldc, first + 1, rows, Avx512F.Shuffle4x128(u2, u6, 0x88), scale, accumulate, earlier, keep);
-        FinishRow(c, ldc, first + 2, rows, Avx512F.Shuffle4x128(u1, u5, 0x88), scale, accumulate, earlier, keep);
-        FinishRow(c, ldc, first + 3, rows, Avx512F.Shuffle4x128(u3, u7, 0x88), scale, accumulate, earlier, keep);
-        FinishRow(c, ldc, first + 4, rows, Avx512F.Shuffle4x128(u0, u4, 0xDD), scale, accumulate, earlier, keep);
-        FinishRow(c, ldc, first + 5, rows, Avx512F.Shuffle4x128(u2, u6, 0xDD), scale, accumulate, earlier, keep);
-        FinishRow(c, ldc, first + 6, rows, Avx512F.Shuffle4x128(u1, u5, 0xDD), scale, accumulate, earlier, keep);
-        FinishRow(c, ldc, first + 7, rows, Avx512F.Shuffle4x128(u3, u7, 0xDD), scale, accumulate, earlier, keep);
+        Vector512.Store(Avx512F.Shuffle4x128(u0, u4, 0x88), c);
+        Vector512.Store(Avx512F.Shuffle4x128(u2, u6, 0x88), c + ldc);
+        Vector512.Store(Avx512F.Shuffle4x128(u1, u5, 0x88), c + 2 * ldc);
+        Vector512.Store(Avx512F.Shuffle4x128(u3, u7, 0x88), c + 3 * ldc);
+        Vector512.Store(Avx512F.Shuffle4x128(u0, u4, 0xDD), c + 4 * ldc);
+        Vector512.Store(Avx512F.Shuffle4x128(u2, u6, 0xDD), c + 5 * ldc);
+        Vector512.Store(Avx512F.Shuffle4x128(u1, u5, 0xDD), c + 6 * ldc);
+        Vector512.Store(Avx512F.Shuffle4x128(u3, u7, 0xDD), c + 7 * ldc);
     }
 
     /// <summary>
-    /// Where <see cref="ColumnKernel16x8"/> puts its tile (the parameters of <see cref="FinishRow"/>), passed by reference:
-    /// as seven more arguments they took registers through the loop, and the JIT kept four of W's row pointers on the stack.
+    /// Where <see cref="ColumnKernel16x8"/> starts and leaves its tile, passed by reference: as more arguments they
+    /// took registers through the loop, and the JIT kept four of W's row pointers on the stack.
     /// </summary>
-    internal readonly struct ColumnTarget(double* c, long ldc, double alpha, bool accumulate, int rows, double* earlier, double* keep)
+    internal readonly struct ColumnTarget(double alpha, double* start, double* totals, double* rows, long ldc)
     {
-        public double* C { get; } = c;
-
-        public long Ldc { get; } = ldc;
-
         public double Alpha { get; } = alpha;
 
-        public bool Accumulate { get; } = accumulate;
+        /// <summary>What the tile's sums are added to, in its columns (column j's 16 rows at 16·j): running totals, C's part or zeros.</summary>
+        public double* Start { get; } = start;
 
-        public int Rows { get; } = rows;
+        /// <summary>Where the new totals go, in the same columns, when <see cref="Rows"/> is null.</summary>
+        public double* Totals { get; } = totals;
 
-        public double* Earlier { get; } = earlier;
+        /// <summary>C's first row (row stride <see cref="Ldc"/>) at the last block along k, else null.</summary>
+        public double* Rows { get; } = rows;
 
-        public double* Keep { get; } = keep;
-    }
-
-    /// <summary>Row <paramref name="i"/> of a column tile's sums: kept as a row, or added to C's row as <see cref="StoreRow512"/> adds (after an earlier block's row).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FinishRow(double* c, long ldc, int i, int rows, Vector512<double> sum, Vector512<double> scale, bool accumulate, double* earlier, double* keep)
-    {
-        if (keep is not null)
-        {
-            Vector512.Store(sum, keep + 8 * i);
-            return;
-        }
-
-        if (i >= rows)
-        {
-            return;
-        }
-
-        var row = c + i * ldc;
-        var start = accumulate ? Vector512.Load(row) : Vector512<double>.Zero;
-        Vector512.Store(earlier is null ? start + scale * sum : start + scale * Vector512.Load(earlier + 8 * i) + scale * sum, row);
-    }
-
-    /// <summary>
-    /// The last panel's tile (fewer than 8 columns of C): its sums kept as rows (row i at sums + 8·i; a
-    /// short second block's at sums + 128) added to C's first <paramref name="columns"/> columns one by one,
-    /// each as <see cref="FinishRow"/> adds it.
-    /// </summary>
-    private static void AddColumns(double* sums, bool twoBlocks, double* c, long ldc, double alpha, bool accumulate, int rows, int columns)
-    {
-        for (var i = 0; i < rows; i++)
-        {
-            for (var j = 0; j < columns; j++)
-            {
-                var total = (accumulate ? c[i * ldc + j] : 0.0) + alpha * sums[8 * i + j];
-                c[i * ldc + j] = twoBlocks ? total + alpha * sums[128 + 8 * i + j] : total;
-            }
-        }
+        public long Ldc { get; } = ldc;
     }
 
     /// <summary>C[8×16] (+)= α·A·B read in place (A through its strides, B's rows contiguous): sixteen 8-wide accumulators.</summary>
