@@ -77,21 +77,41 @@ public sealed class RecordedPointTests
             var optimizer = Optimizer.Create(spec, model.ParameterCount);
             var updates = new MeasuredUpdate(model);
             var parameters = start.ToArray();
+            var previous = new double[model.ParameterCount];
             for (var k = 0; k < 3; k++)
             {
                 // The middle step unmeasured: the optimizer's state and the step count go on the same.
-                updates.Step(optimizer, parameters, gradients[k], threads, measure: k != 1);
+                Assert.True(updates.Step(optimizer, parameters, gradients[k], threads, measure: k != 1, previous: k == 2 ? previous : null));
                 Assert.Equal(k != 1, updates.Measured);
             }
+
+            Assert.Equal(before[2], previous);
 
             Assert.Equal(3, optimizer.StepCount);
             Assert.Equal(expected, parameters);
             for (var l = 0; l < widths.Length; l++)
             {
                 var shape = model.Layers[l];
-                var (after, previous) = (expected.AsSpan(shape.WeightOffset, shape.WeightCount).ToArray(), before[2].AsSpan(shape.WeightOffset, shape.WeightCount).ToArray());
-                var change = ChangeSquares(after, previous);
-                Assert.Equal(change == 0 ? 0 : Math.Sqrt(change) / Math.Sqrt(Squares(previous)), updates.Ratio(l));
+                var (after, weights) = (expected.AsSpan(shape.WeightOffset, shape.WeightCount).ToArray(), before[2].AsSpan(shape.WeightOffset, shape.WeightCount).ToArray());
+                var change = ChangeSquares(after, weights);
+                Assert.Equal(change == 0 ? 0 : Math.Sqrt(change) / Math.Sqrt(Squares(weights)), updates.Ratio(l));
+            }
+        }
+    }
+
+    [Fact]
+    public void AMeasuredStepSaysWhenAParameterIsNoLongerFinite()
+    {
+        var model = NetworkModel.Create("net", 300, [(260, new Activation(ActivationKind.Tanh), null), (7, new Activation(ActivationKind.Linear), null)], LossKind.Mse);
+        foreach (var at in new[] { 5, model.Layers[0].BiasOffset + 3, model.ParameterCount - 1 })
+        {
+            foreach (var (threads, measure) in new[] { (1, true), (2, true), (3, true), (2, false) })
+            {
+                var gradient = new double[model.ParameterCount];
+                gradient[at] = double.PositiveInfinity;
+                var updates = new MeasuredUpdate(model);
+                Assert.True(updates.Step(Optimizer.Create(new OptimizerSpec(OptimizerKind.Sgd, 0.1), model.ParameterCount), new double[model.ParameterCount], new double[model.ParameterCount], threads, measure));
+                Assert.False(updates.Step(Optimizer.Create(new OptimizerSpec(OptimizerKind.Sgd, 0.1), model.ParameterCount), new double[model.ParameterCount], gradient, threads, measure));
             }
         }
     }

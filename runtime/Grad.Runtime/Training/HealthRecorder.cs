@@ -99,9 +99,10 @@ internal sealed class HealthRecorder
     /// <summary>
     /// The optimizer's step; with <paramref name="measure"/> (the next point is recorded, or may be:
     /// <c>until</c>), measured as it goes for that point's update ratios (<see cref="MeasuredUpdate"/>).
+    /// True when every parameter is finite afterwards; <paramref name="previous"/>, when given, receives θ_(k−1).
     /// </summary>
-    public void Step(Optimizer optimizer, double[] parameters, double[] gradient, int threads, bool measure) =>
-        updates.Step(optimizer, parameters, gradient, threads, measure);
+    public bool Step(Optimizer optimizer, double[] parameters, double[] gradient, int threads, bool measure, double[]? previous) =>
+        updates.Step(optimizer, parameters, gradient, threads, measure, previous);
 
     /// <summary>
     /// The norms and health at a recorded step, written into its trace row (no array per point),

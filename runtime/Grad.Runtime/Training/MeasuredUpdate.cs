@@ -29,7 +29,10 @@ internal sealed class MeasuredUpdate
     private readonly double[] sizes;
     private readonly Func<int, long> layerCost;
     private readonly Action<int> updateLayer;
-    private (Optimizer Optimizer, double[] Parameters, double[] Gradient, int Step) current;
+    private (Optimizer Optimizer, double[] Parameters, double[] Gradient, double[]? Previous, int Step) current;
+
+    // Cleared by any layer whose update leaves a parameter that is not finite (which thread finds it first does not matter).
+    private bool allFinite;
 
     public MeasuredUpdate(NetworkModel model)
     {
@@ -45,23 +48,24 @@ internal sealed class MeasuredUpdate
 
     /// <summary>
     /// The optimizer's step k on <paramref name="threads"/> threads; with <paramref name="measure"/>,
-    /// by layers and chunks, keeping each layer's sums for <see cref="Ratio"/>.
+    /// by layers and chunks, keeping each layer's sums for <see cref="Ratio"/>. True when every
+    /// parameter is finite afterwards (<see cref="Optimizer.Step"/>'s check); <paramref name="previous"/>, when given, receives θ_(k−1).
     /// </summary>
-    public void Step(Optimizer optimizer, double[] parameters, double[] gradient, int threads, bool measure)
+    public bool Step(Optimizer optimizer, double[] parameters, double[] gradient, int threads, bool measure, double[]? previous = null)
     {
         Measured = measure;
         if (!measure)
         {
-            optimizer.Step(parameters, gradient, threads);
-            return;
+            return optimizer.Step(parameters, gradient, threads, previous);
         }
 
-        if (parameters.Length != model.ParameterCount || gradient.Length != model.ParameterCount)
+        if (parameters.Length != model.ParameterCount || gradient.Length != model.ParameterCount || (previous is not null && previous.Length != model.ParameterCount))
         {
             throw new ArgumentException($"expected {model.ParameterCount} parameters and gradient components");
         }
 
-        current = (optimizer, parameters, gradient, optimizer.BeginStep());
+        current = (optimizer, parameters, gradient, previous, optimizer.BeginStep());
+        allFinite = true;
         Array.Clear(changes);
         Array.Clear(sizes);
         if (threads <= 1 || model.ParameterCount < Optimizer.ParallelCount)
@@ -76,6 +80,7 @@ internal sealed class MeasuredUpdate
         }
 
         current = default;
+        return allFinite;
     }
 
     /// <summary>‖W_k − W_(k−1)‖_F / ‖W_(k−1)‖_F of layer <paramref name="layer"/> from the last measured step: the update relative to the weights it changed (∞ from zero weights, 0 when nothing moved).</summary>
@@ -93,7 +98,8 @@ internal sealed class MeasuredUpdate
             return;
         }
 
-        var (optimizer, parameters, gradient, step) = current;
+        var (optimizer, parameters, gradient, previous, step) = current;
+        var finite = true;
         Span<double> before = stackalloc double[Chunk];
         var end = LayerEnd(last);
         var layer = first;
@@ -102,7 +108,7 @@ internal sealed class MeasuredUpdate
             var length = Math.Min(Chunk, end - start);
             var chunk = parameters.AsSpan(start, length);
             chunk.CopyTo(before);
-            optimizer.UpdateRange(parameters, gradient, step, start, start + length);
+            finite &= optimizer.UpdateRange(parameters, gradient, previous, step, start, start + length);
 
             // The chunk's part of each layer's weights, in index order: a chain goes on where the last chunk left it.
             for (; layer <= last; layer++)
@@ -120,6 +126,11 @@ internal sealed class MeasuredUpdate
                     break;
                 }
             }
+        }
+
+        if (!finite)
+        {
+            allFinite = false;
         }
     }
 
