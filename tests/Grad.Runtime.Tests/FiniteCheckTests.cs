@@ -1,8 +1,8 @@
-using Grad.Runtime.Runs;
+using Grad.Runtime.Numerics;
 
 namespace Grad.Runtime.Tests;
 
-/// <summary>The divergence check after every update (<see cref="Runner.AllFinite"/>), which looks at a vector of parameters at a time.</summary>
+/// <summary>The divergence check after every update (<see cref="Finite.All"/>), which looks at a vector of parameters at a time.</summary>
 public sealed class FiniteCheckTests
 {
     public static TheoryData<double> NotFinite => [double.NaN, double.PositiveInfinity, double.NegativeInfinity, -double.NaN];
@@ -17,7 +17,7 @@ public sealed class FiniteCheckTests
             {
                 var values = Enumerable.Range(0, length).Select(i => (i - 7) * 1e307).ToArray();
                 values[position] = bad;
-                Assert.False(Runner.AllFinite(values), $"length {length}, position {position}");
+                Assert.False(Finite.All(values), $"length {length}, position {position}");
             }
         }
     }
@@ -29,7 +29,7 @@ public sealed class FiniteCheckTests
         for (var length = 0; length <= 21; length++)
         {
             var values = Enumerable.Range(0, length).Select(i => extremes[i % extremes.Length]).ToArray();
-            Assert.True(Runner.AllFinite(values), $"length {length}");
+            Assert.True(Finite.All(values), $"length {length}");
         }
     }
 }

@@ -2,6 +2,7 @@ using Grad.Language.Semantics;
 using Grad.Runtime.Networks;
 using Grad.Runtime.Numerics;
 using Grad.Runtime.Optimizers;
+using static Grad.Runtime.Tests.BitPatterns;
 
 namespace Grad.Runtime.Tests;
 
@@ -23,7 +24,26 @@ public class BackpropThreadsTests
 
         // A hidden softmax: its layer and the one above take the one-thread path, the rest still in parts.
         { 100, [300, 120, 240, 2], 36, ActivationKind.Softmax, ActivationKind.Linear, LossKind.Mse },
+
+        // An output layer too small for bands but whose two backward products run side by side (W3's shape, smaller).
+        { 100, [300, 400, 10], 128, ActivationKind.Relu, ActivationKind.Linear, LossKind.CrossEntropy },
+        { 90, [260, 300, 9], 100, ActivationKind.Sigmoid, ActivationKind.Softmax, LossKind.CrossEntropy },
+        { 60, [300, 130, 250, 9], 120, ActivationKind.Softmax, ActivationKind.Linear, LossKind.Mse },
     };
+
+    /// <summary>The shapes above reach the side-by-side backward step, not only the bands.</summary>
+    [Fact]
+    public void Some_shapes_run_a_layers_two_backward_products_side_by_side()
+    {
+        var sideBySide = Shapes().Count(row =>
+        {
+            var (widths, batch) = ((int[])row[1], (int)row[2]);
+            return Enumerable.Range(1, widths.Length - 1).Any(l =>
+                (long)batch * widths[l] * widths[l - 1] >= Backprop.SideBySideWork
+                && Gemm.Parts(widths[l], widths[l - 1], batch, 2) == 1 && Gemm.Parts(batch, widths[l - 1], widths[l], 2) == 1);
+        });
+        Assert.True(sideBySide >= 3, $"{sideBySide} shapes");
+    }
 
     [Theory]
     [MemberData(nameof(Shapes))]
@@ -126,6 +146,46 @@ public class OptimizerThreadsTests
             }
 
             return [.. parameters.Select(BitConverter.DoubleToInt64Bits)];
+        }
+    }
+
+    /// <summary>
+    /// The update tells whether every parameter is finite afterwards and copies the previous ones when
+    /// asked, on any number of threads: a number that is not finite is found in any part and any
+    /// piece, the first and last element included.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void The_update_finds_a_number_that_is_not_finite_anywhere_and_keeps_the_previous_parameters(int threads)
+    {
+        var count = Optimizer.ParallelCount + 13;
+        var rng = new Rng(threads);
+        var start = Enumerable.Range(0, count).Select(_ => rng.NextGaussian()).ToArray();
+        var gradient = Enumerable.Range(0, count).Select(_ => rng.NextGaussian()).ToArray();
+        var spec = new OptimizerSpec(OptimizerKind.Sgd, 0.1);
+
+        var parameters = (double[])start.Clone();
+        var previous = new double[count];
+        Assert.True(Optimizer.Create(spec, count).Step(parameters, gradient, threads, previous));
+        Assert.Equal(Bits(start), Bits(previous));
+
+        foreach (var position in new[] { 0, 1, 1023, 1024, count / 3, count / 2, 2 * count / 3 + 1, count - 9, count - 1 })
+        {
+            foreach (var bad in new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity })
+            {
+                parameters = (double[])start.Clone();
+                parameters[position] = bad;
+                Assert.False(Optimizer.Create(spec, count).Step(parameters, gradient, threads), $"{bad} at {position}");
+            }
+
+            // An update that overflows there.
+            parameters = (double[])start.Clone();
+            parameters[position] = double.MaxValue;
+            var pushed = (double[])gradient.Clone();
+            pushed[position] = -double.MaxValue;
+            Assert.False(Optimizer.Create(new OptimizerSpec(OptimizerKind.Sgd, 10), count).Step(parameters, pushed, threads), $"overflow at {position}");
         }
     }
 }

@@ -12,6 +12,12 @@ public static class Activations
     private const double InverseSqrt2 = 0.70710678118654752440;
 
     /// <summary>a = g(z) for one sample's row (softmax needs the whole row).</summary>
+    /// <remarks>
+    /// This and <see cref="Backward"/> run for every row of every large layer's pass (W3: 256 rows of
+    /// 512 a step each way): compiled optimised at their first call, so that tiered compilation does
+    /// not recompile them in the middle of a short run, on a core the step's other thread needs.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(Activation activation, ReadOnlySpan<double> z, Span<double> a)
     {
         var parameter = activation.Parameter;
@@ -21,11 +27,7 @@ public static class Activations
                 SpecialFunctions.Sigmoid(z, a);
                 break;
             case ActivationKind.Relu:
-                for (var i = 0; i < z.Length; i++)
-                {
-                    a[i] = Relu(z[i]);
-                }
-
+                ReluForward(z, a);
                 break;
             case ActivationKind.Linear:
                 z.CopyTo(a);
@@ -59,6 +61,33 @@ public static class Activations
     };
 
     private static double Relu(double z) => z > 0 ? z : 0;
+
+    /// <summary><see cref="Relu"/> of a row, four lanes at a time: z where z &gt; 0, else +0 (NaN and −0 included), the same bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReluForward(ReadOnlySpan<double> z, Span<double> a)
+    {
+        if (a.Length < z.Length)
+        {
+            throw new ArgumentException("a row of a must be as long as its row of z", nameof(a));
+        }
+
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var input = ref MemoryMarshal.GetReference(z);
+            ref var output = ref MemoryMarshal.GetReference(a);
+            for (; i <= z.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                var value = Vector256.LoadUnsafe(ref input, (nuint)i);
+                Vector256.StoreUnsafe(Vector256.ConditionalSelect(Vector256.GreaterThan(value, Vector256<double>.Zero), value, Vector256<double>.Zero), ref output, (nuint)i);
+            }
+        }
+
+        for (; i < z.Length; i++)
+        {
+            a[i] = Relu(z[i]);
+        }
+    }
 
     /// <summary>Numerically stable softmax: e^(z − max z) / Σ.</summary>
     public static void Softmax(ReadOnlySpan<double> z, Span<double> output)
@@ -97,6 +126,7 @@ public static class Activations
     };
 
     /// <summary>δ = ∂C/∂z from g = ∂C/∂a for one sample's row: g ⊙ g'(z), or the softmax Jacobian-vector product a ⊙ (g − a·g).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(Activation activation, ReadOnlySpan<double> z, ReadOnlySpan<double> a, ReadOnlySpan<double> upstream, Span<double> delta)
     {
         switch (activation.Kind)
@@ -118,11 +148,7 @@ public static class Activations
                 upstream.CopyTo(delta);
                 break;
             case ActivationKind.Relu:
-                for (var i = 0; i < z.Length; i++)
-                {
-                    delta[i] = ReluDelta(z[i], upstream[i]);
-                }
-
+                ReluBackward(z, upstream, delta);
                 break;
             case ActivationKind.Sigmoid:
                 SigmoidBackward(a[..z.Length], upstream, delta);
@@ -149,9 +175,38 @@ public static class Activations
 
     private static double ReluDelta(double z, double upstream) => z > 0 ? upstream : 0;
 
+    /// <summary><see cref="ReluDelta"/> of a row, four lanes at a time: the upstream gradient where z &gt; 0, else +0, the same bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReluBackward(ReadOnlySpan<double> z, ReadOnlySpan<double> upstream, Span<double> delta)
+    {
+        if (upstream.Length < z.Length || delta.Length < z.Length)
+        {
+            throw new ArgumentException("a row of z, its upstream gradient and its δ must have the same length", nameof(delta));
+        }
+
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var input = ref MemoryMarshal.GetReference(z);
+            ref var gradient = ref MemoryMarshal.GetReference(upstream);
+            ref var result = ref MemoryMarshal.GetReference(delta);
+            for (; i <= z.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                var positive = Vector256.GreaterThan(Vector256.LoadUnsafe(ref input, (nuint)i), Vector256<double>.Zero);
+                Vector256.StoreUnsafe(Vector256.ConditionalSelect(positive, Vector256.LoadUnsafe(ref gradient, (nuint)i), Vector256<double>.Zero), ref result, (nuint)i);
+            }
+        }
+
+        for (; i < z.Length; i++)
+        {
+            delta[i] = ReluDelta(z[i], upstream[i]);
+        }
+    }
+
     private static double SigmoidDelta(double a, double upstream) => upstream * (a * (1 - a));
 
     /// <summary><see cref="SigmoidDelta"/> of a row, four lanes at a time (the same operations in each lane, so the same bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SigmoidBackward(ReadOnlySpan<double> a, ReadOnlySpan<double> upstream, Span<double> delta)
     {
         if (upstream.Length < a.Length || delta.Length < a.Length)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Grad.Language.Semantics;
 using Grad.Runtime.Numerics;
 
@@ -38,13 +39,15 @@ public sealed unsafe partial class Backprop
     }
 
     /// <summary>The forward parts on the team (a method of its own: its closure is allocated only when a layer is shared).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardInParts(int l, int batch, double* parameters, int parameterCount, int parts)
     {
         var x = l == 0 ? input : activations[l - 1];
         var address = (nint)parameters;
-        ThreadTeam.Run(parts, part => ForwardPart(l, batch, x, new ReadOnlySpan<double>((double*)address, parameterCount), part, parts));
+        ThreadTeam.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) => ForwardPart(l, batch, x, new ReadOnlySpan<double>((double*)address, parameterCount), part, parts));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardPart(int l, int batch, double[] x, ReadOnlySpan<double> parameters, int part, int parts)
     {
         var shape = Model.Layers[l];
@@ -97,14 +100,16 @@ public sealed unsafe partial class Backprop
     }
 
     /// <summary>The backward parts on the team (a method of its own: its closure is allocated only when a layer is shared).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BackwardInParts(int l, int batch, double* parameters, int parameterCount, double* gradient, int gradientCount, int parts)
     {
         var x = l == 0 ? input : activations[l - 1];
         var (parameterAddress, gradientAddress) = ((nint)parameters, (nint)gradient);
-        ThreadTeam.Run(parts, part => BackwardPart(
+        ThreadTeam.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) => BackwardPart(
             l, batch, x, new ReadOnlySpan<double>((double*)parameterAddress, parameterCount), new Span<double>((double*)gradientAddress, gradientCount), part, parts));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BackwardPart(int l, int batch, double[] x, ReadOnlySpan<double> parameters, Span<double> gradient, int part, int parts)
     {
         var shape = Model.Layers[l];
@@ -135,5 +140,59 @@ public sealed unsafe partial class Backprop
             var offset = i * fanIn + band.ColumnStart;
             Activations.Backward(previous, preActivations[l - 1].AsSpan(offset, width), activations[l - 1].AsSpan(offset, width), up.Slice(offset, width), deltas[l - 1].AsSpan(offset, width));
         }
+    }
+
+    /// <summary>
+    /// Each of a layer's two backward products has at least this many multiply-adds for
+    /// <see cref="TryBackwardSideBySide"/> to run them on two threads (below it, the hand-over costs more than it saves).
+    /// </summary>
+    internal const long SideBySideWork = 1L << 18;
+
+    /// <summary>
+    /// Backward step of a layer whose products are too small to cut into bands (W3's output layer:
+    /// 10 × 512 × 128 each), on two threads side by side: ∂C/∂W^l and ∂C/∂b^l on one, Δ·W and
+    /// δ^(l−1) on the other. Each product is computed whole by one thread with the one-thread path's
+    /// call, so the bits are the same; false to take the one-thread path.
+    /// </summary>
+    private bool TryBackwardSideBySide(int l, ReadOnlySpan<double> parameters, Span<double> gradient)
+    {
+        var shape = Model.Layers[l];
+        var (batch, units, fanIn) = (BatchSize, shape.Units, shape.InputUnits);
+        if (Threads <= 1 || l == 0 || cures is not null || (long)batch * units * fanIn < SideBySideWork || (UseSmallKernels && SmallDense.Fits(batch, units, fanIn)))
+        {
+            return false;
+        }
+
+        fixed (double* parameterBase = parameters, gradientBase = gradient)
+        {
+            BackwardSideBySide(l, batch, parameterBase, parameters.Length, gradientBase, gradient.Length);
+        }
+
+        return true;
+    }
+
+    /// <summary>The two sides on the team (a method of its own: its closure is allocated only when they are shared).</summary>
+    private void BackwardSideBySide(int l, int batch, double* parameters, int parameterCount, double* gradient, int gradientCount)
+    {
+        var (parameterAddress, gradientAddress) = ((nint)parameters, (nint)gradient);
+        ThreadTeam.Run(2, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (side) =>
+        {
+            var shape = Model.Layers[l];
+            var (units, fanIn) = (shape.Units, shape.InputUnits);
+            var delta = deltas[l].AsSpan(0, batch * units);
+            if (side == 0)
+            {
+                var scale = 1.0 / batch;
+                var gradientOf = new Span<double>((double*)gradientAddress, gradientCount);
+                WeightGradient(batch, units, fanIn, delta, LayerInput(l), scale, gradientOf.Slice(shape.WeightOffset, shape.WeightCount));
+                BiasGradient(delta, batch, units, 0, units, scale, gradientOf.Slice(shape.BiasOffset, units));
+            }
+            else
+            {
+                var weights = new ReadOnlySpan<double>((double*)parameterAddress, parameterCount).Slice(shape.WeightOffset, shape.WeightCount);
+                UpstreamGradient(batch, units, fanIn, delta, weights, upstream.AsSpan(0, batch * fanIn));
+                PreviousDelta(l, batch);
+            }
+        });
     }
 }

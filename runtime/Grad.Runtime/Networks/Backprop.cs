@@ -445,7 +445,7 @@ public sealed unsafe partial class Backprop
                 continue;
             }
 
-            if (TryBackwardInParts(l, parameters, gradient))
+            if (TryBackwardInParts(l, parameters, gradient) || TryBackwardSideBySide(l, parameters, gradient))
             {
                 continue;
             }

@@ -70,6 +70,7 @@ public static unsafe class Gemm
         Multiply(m, n, k, a, aRow, aCol, b, bRow, bCol, c, ldc, alpha, accumulate, WideByDefault, threads);
 
     /// <summary>As above with the register tile chosen explicitly (tests run both kernels on any machine).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Multiply(
         int m, int n, int k,
         ReadOnlySpan<double> a, int aRow, int aCol,
@@ -126,6 +127,7 @@ public static unsafe class Gemm
     /// when not accumulating. Run every part once, on any threads in any order, and C holds the
     /// bits <see cref="Multiply(int, int, int, ReadOnlySpan{double}, int, int, ReadOnlySpan{double}, int, int, Span{double}, int, double, bool, int)"/> gives.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyPart(
         int m, int n, int k,
         ReadOnlySpan<double> a, int aRow, int aCol,
@@ -153,6 +155,7 @@ public static unsafe class Gemm
     /// </summary>
     public static int Parts(int m, int n, int k, int threads) => Parts(m, n, k, WideByDefault, threads);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Parts(int m, int n, int k, bool wide, int threads)
     {
         if (threads <= 1 || m == 0 || n == 0 || (long)m * n * k < ParallelWork)
@@ -171,6 +174,7 @@ public static unsafe class Gemm
     /// </summary>
     public static Rectangle Band(int m, int n, int k, int part, int parts) => Band(m, n, k, WideByDefault, part, parts);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Rectangle Band(int m, int n, int k, bool wide, int part, int parts)
     {
         var count = Parts(m, n, k, wide, parts);
@@ -195,6 +199,7 @@ public static unsafe class Gemm
     }
 
     /// <summary>C (+)= α·A·B over one rectangle of C, on this thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyBand(int m, int n, int k, double* a, int aRow, int aCol, double* b, int bRow, int bCol, double* c, int ldc, double alpha, bool accumulate, bool wide, Rectangle band)
     {
         if (band.IsEmpty)
@@ -216,6 +221,7 @@ public static unsafe class Gemm
     /// add to a cleared C (−0 included), so C is not cleared, read and written again (a weight
     /// gradient's 512 × 784 output is 3.2 MB: that traffic kept ∂C/∂W from scaling on two threads).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyAdd(int m, int n, int k, double* aBase, int aRow, int aCol, double* bBase, int bRow, int bCol, double* cBase, int ldc, double alpha, bool accumulate, bool wide)
     {
         if ((long)m * n * k <= SmallWork || m < 2 || n < 4)
@@ -451,6 +457,7 @@ public static unsafe class Gemm
     /// elements, one block along k) and whose B has contiguous rows, at least one register tile in size:
     /// no packing pays for itself there.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool FitsDirect(int m, int n, int k, bool wide) =>
         k <= KBlock && m >= (wide ? 8 : 6) && n >= (wide ? 16 : 8) && (long)m * k + (long)k * n <= DirectOperands;
 
@@ -559,6 +566,7 @@ public static unsafe class Gemm
     /// touch is checked here first, in 64-bit arithmetic, so a wrong shape is an exception and
     /// never a read past an array.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckBounds(int m, int n, int k, int aLength, int aRow, int aCol, int bLength, int bRow, int bCol, int cLength, int ldc)
     {
         if (m < 0 || n < 0 || k < 0 || aRow < 0 || aCol < 0 || bRow < 0 || bCol < 0 || ldc < 0)
@@ -583,6 +591,7 @@ public static unsafe class Gemm
             throw new ArgumentOutOfRangeException(nameof(ldc), $"GEMM: rows of C ({n} wide) overlap with a row stride of {ldc}");
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         static void Require(string matrix, long lastIndex, int length)
         {
             if (lastIndex >= length)
@@ -593,6 +602,7 @@ public static unsafe class Gemm
     }
 
     /// <summary>A per-thread packing buffer, grown to the largest size asked for so far.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double[] Buffer(ref double[]? buffer, int length)
     {
         if (buffer is null || buffer.Length < length)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace Grad.Runtime.Numerics;
@@ -30,6 +31,7 @@ public static class ThreadTeam
     /// once when the team is free, else in order on this thread; returns when all are done. An
     /// exception of any part is rethrown here after every part has finished.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int parts, Action<int> body)
     {
         if (parts <= 1 || Interlocked.CompareExchange(ref busy, 1, 0) != 0)
@@ -131,9 +133,22 @@ public static class ThreadTeam
             return;
         }
 
+        // Largest first (equal costs in item order), each to the part with the least so far.
         var owner = new int[count];
         var load = new long[parts];
-        foreach (var item in Enumerable.Range(0, count).OrderByDescending(item => costs[item]))
+        var byCost = new int[count];
+        for (var item = 0; item < count; item++)
+        {
+            var place = item;
+            for (; place > 0 && costs[byCost[place - 1]] < costs[item]; place--)
+            {
+                byCost[place] = byCost[place - 1];
+            }
+
+            byCost[place] = item;
+        }
+
+        foreach (var item in byCost)
         {
             var least = 0;
             for (var part = 1; part < parts; part++)
@@ -158,6 +173,7 @@ public static class ThreadTeam
     }
 
     /// <summary>At least <paramref name="count"/> workers, started the first time they are needed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Worker[] Workers(int count)
     {
         var current = Volatile.Read(ref workers);
@@ -185,14 +201,15 @@ public static class ThreadTeam
     }
 
     /// <summary>
-    /// Spins until <paramref name="done"/> is true or <see cref="SpinTime"/> has passed; true when
-    /// it is done. It yields now and then, so a spinning worker gives its core to any other thread
-    /// that is ready to run.
+    /// Spins while <paramref name="field"/> holds <paramref name="value"/>, for at most
+    /// <see cref="SpinTime"/>; true when it changed. It yields now and then, so a spinning thread
+    /// gives its core to any other thread that is ready to run.
     /// </summary>
-    private static bool SpinUntil<TState>(TState state, Func<TState, bool> done)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool SpinWhile(ref int field, int value)
     {
         var started = Stopwatch.GetTimestamp();
-        for (var round = 1; !done(state); round++)
+        for (var round = 1; Volatile.Read(ref field) == value; round++)
         {
             if (Stopwatch.GetTimestamp() - started > SpinTime)
             {
@@ -238,6 +255,7 @@ public static class ThreadTeam
             new Thread(Serve) { IsBackground = true, Name = $"Grad worker {number}" }.Start();
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Post(Action<int> work, int index)
         {
             body = work;
@@ -259,6 +277,7 @@ public static class ThreadTeam
         /// had no core: on a busy machine the caller never waits for a part nobody runs), else
         /// waited for. Returns its exception, if it threw.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public ExceptionDispatchInfo? Join()
         {
             var target = posted;
@@ -279,13 +298,14 @@ public static class ThreadTeam
                 return own;
             }
 
-            if (!SpinUntil(this, worker => Volatile.Read(ref worker.completed) == worker.posted))
+            // Parts complete in the order they are posted: until this one is done, completed is the one before.
+            if (!SpinWhile(ref completed, target - 1))
             {
                 lock (gate)
                 {
                     Volatile.Write(ref sleeping, 1);
                     Interlocked.MemoryBarrier();
-                    while (Volatile.Read(ref completed) != posted)
+                    while (Volatile.Read(ref completed) != target)
                     {
                         Monitor.Wait(gate);
                     }
@@ -298,12 +318,13 @@ public static class ThreadTeam
             return failure;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Serve()
         {
             var seen = 0;
             while (true)
             {
-                if (!SpinUntil((this, seen), state => Volatile.Read(ref state.Item1.posted) != state.seen))
+                if (!SpinWhile(ref posted, seen))
                 {
                     lock (gate)
                     {

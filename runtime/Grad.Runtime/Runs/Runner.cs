@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using Grad.Language.Diagnostics;
 using Grad.Language.Semantics;
@@ -9,6 +8,7 @@ using Grad.Runtime.Contracts;
 using Grad.Runtime.Costs;
 using Grad.Runtime.Data;
 using Grad.Runtime.Networks;
+using Grad.Runtime.Numerics;
 using Grad.Runtime.Optimizers;
 using Grad.Runtime.Training;
 
@@ -74,7 +74,7 @@ public static class Runner
         clock.Report(0);
         // The step is the whole run's work (tens of nanoseconds, a million times): compiled optimised
         // at once, like Drive, rather than run as ReadyToRun code until tiering replaces it.
-        var (step, reason) = Drive(IsFinite(value) && AllFinite(parameters), total, planned, clock, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (step) =>
+        var (step, reason) = Drive(IsFinite(value) && Finite.All(parameters), total, planned, clock, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (step) =>
         {
             if (straightLine is { IsCompleted: true })
             {
@@ -82,12 +82,11 @@ public static class Runner
                 straightLine = null;
             }
 
-            parameters.CopyTo(previous, 0);
             cures.Clip(gradient);
-            optimizer.Step(parameters, gradient);
+            var parametersFinite = optimizer.Step(parameters, gradient, previous: previous);
             cures.AfterStep();
             value = evaluate(parameters, gradient);
-            var outcome = Outcome(run.Until, value, parameters, previous, gradient);
+            var outcome = Outcome(run.Until, value, parametersFinite, parameters, previous, gradient);
             if (schedule.ShouldRecord(step) || outcome.Stops || step == total)
             {
                 schedule.MakeRoom(trace, step);
@@ -174,20 +173,15 @@ public static class Runner
         // A recorded point leaves θ_k in `previous` (the health's pass over the weights copies them), so the next update need not.
         var previousIsCurrent = true;
         // Compiled optimised at once, as the minimize step (a chain's step takes a microsecond, hundreds of thousands of times).
-        var (step, reason) = Drive(IsFinite(loss) && AllFinite(parameters), total, planned, clock, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (step) =>
+        var (step, reason) = Drive(IsFinite(loss) && Finite.All(parameters), total, planned, clock, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (step) =>
         {
             var isLast = step == total;
 
-            // A recorded step's update/weight ratio needs θ_(k−1) too.
+            // A recorded step's update/weight ratio needs θ_(k−1) too (the optimizer copies it, range by range on its threads, unless the last point left it).
             var hasPrevious = keepPrevious || schedule.ShouldRecord(step) || isLast;
-            if (hasPrevious && !previousIsCurrent)
-            {
-                parameters.CopyTo(previous, 0);
-            }
-
             cures.Clip(session.Gradient);
             session.Backprop.CommitRunningStatistics();
-            optimizer.Step(parameters, session.Gradient, options.Threads);
+            var parametersFinite = optimizer.Step(parameters, session.Gradient, options.Threads, hasPrevious && !previousIsCurrent ? previous : default);
             previousIsCurrent = false;
             cures.AfterStep();
             if (!isLast)
@@ -199,7 +193,7 @@ public static class Runner
             // PyTorch loop computes it before its next step); when it meets `until`, that value
             // is the one reported, as the final loss and the last trace point.
             loss = session.Evaluate(parameters);
-            var outcome = Outcome(run.Until, loss, parameters, previous, session.Gradient);
+            var outcome = Outcome(run.Until, loss, parametersFinite, parameters, previous, session.Gradient);
             if (schedule.ShouldRecord(step) || outcome.Stops || isLast)
             {
                 schedule.MakeRoom(trace, step);
@@ -298,9 +292,10 @@ public static class Runner
         public bool Stops => Diverged || Satisfied;
     }
 
-    private static StepOutcome Outcome(ImmutableArray<StopCondition> until, double objective, double[] parameters, double[] previous, ReadOnlySpan<double> gradient)
+    /// <summary>The outcome of an update whose parameters are all finite when <paramref name="parametersFinite"/> (the optimizer checks them as it writes them).</summary>
+    private static StepOutcome Outcome(ImmutableArray<StopCondition> until, double objective, bool parametersFinite, double[] parameters, double[] previous, ReadOnlySpan<double> gradient)
     {
-        var diverged = !IsFinite(objective) || !AllFinite(parameters);
+        var diverged = !IsFinite(objective) || !parametersFinite;
         return new StepOutcome(diverged, !diverged && until.Length > 0 && UntilSatisfied(until, MaxAbsDifference(parameters, previous), MaxAbs(gradient), objective));
     }
 
@@ -366,35 +361,6 @@ public static class Runner
     }
 
     internal static bool IsFinite(double value) => double.IsFinite(value);
-
-    /// <remarks>Checked after every update over all parameters (a narrow net's 80,000), so a vector at a
-    /// time: x − x is 0 exactly when x is finite (∞ − ∞ and NaN − NaN are NaN).</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static bool AllFinite(ReadOnlySpan<double> values)
-    {
-        var i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            for (; i <= values.Length - Vector<double>.Count; i += Vector<double>.Count)
-            {
-                var block = new Vector<double>(values[i..]);
-                if (!Vector.EqualsAll(block - block, Vector<double>.Zero))
-                {
-                    return false;
-                }
-            }
-        }
-
-        for (; i < values.Length; i++)
-        {
-            if (!double.IsFinite(values[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 
     internal static double MaxAbs(ReadOnlySpan<double> values)
     {
