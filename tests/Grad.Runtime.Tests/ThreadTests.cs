@@ -233,6 +233,53 @@ public class ThreadTeamTests
         Assert.Equal([1, 1, 1], counts);
     }
 
+    /// <summary>
+    /// Workers that went to sleep after <see cref="ThreadTeam.SpinTime"/> are woken for the next part, and a
+    /// caller that waited longer than that for a part (and slept) is woken when it is done.
+    /// </summary>
+    [Fact]
+    public void Parts_longer_than_the_spin_and_pauses_between_calls_still_run_every_part_once()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            Thread.Sleep(10);
+            var counts = new int[3];
+            ThreadTeam.Run(3, part =>
+            {
+                if (part > 0)
+                {
+                    Thread.Sleep(10);
+                }
+
+                Interlocked.Increment(ref counts[part]);
+            });
+            Assert.Equal([1, 1, 1], counts);
+        }
+    }
+
+    /// <summary>Independent items of unequal costs (W3's three layers, ties, fewer items than threads) each run once, on any number of threads.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(7)]
+    public void ForEach_runs_every_item_once(int threads)
+    {
+        long[][] costSets =
+        [
+            [401_408, 262_144, 5_120],
+            [5_120, 262_144, 401_408, 262_144, 5_120, 1],
+            [1 << 20, 1 << 20],
+            [10, 20, 30],
+        ];
+        foreach (var costs in costSets)
+        {
+            var counts = new int[costs.Length];
+            ThreadTeam.ForEach(costs.Length, threads, item => costs[item], item => Interlocked.Increment(ref counts[item]));
+            Assert.All(counts, count => Assert.Equal(1, count));
+        }
+    }
+
     [Fact]
     public void Callers_on_several_threads_all_get_their_parts()
     {
