@@ -25,15 +25,16 @@ public class BackpropThreadsTests
         // A hidden softmax: its layer and the one above take the one-thread path, the rest still in parts.
         { 100, [300, 120, 240, 2], 36, ActivationKind.Softmax, ActivationKind.Linear, LossKind.Mse },
 
-        // An output layer too small for bands but whose two backward products run side by side (W3's shape, smaller).
+        // An output layer too small for bands, whose forward runs in two halves of the batch and whose two
+        // backward products run side by side (W3's shape, smaller).
         { 100, [300, 400, 10], 128, ActivationKind.Relu, ActivationKind.Linear, LossKind.CrossEntropy },
         { 90, [260, 300, 9], 100, ActivationKind.Sigmoid, ActivationKind.Softmax, LossKind.CrossEntropy },
         { 60, [300, 130, 250, 9], 120, ActivationKind.Softmax, ActivationKind.Linear, LossKind.Mse },
     };
 
-    /// <summary>The shapes above reach the side-by-side backward step, not only the bands.</summary>
+    /// <summary>The shapes above reach the forward step by halves of the batch and the side-by-side backward step, not only the bands.</summary>
     [Fact]
-    public void Some_shapes_run_a_layers_two_backward_products_side_by_side()
+    public void Some_shapes_share_a_layer_too_small_for_bands_between_two_threads()
     {
         var sideBySide = Shapes().Count(row =>
         {
