@@ -227,6 +227,86 @@ public class GemmTests
         Assert.Equal(whole.Select(BitConverter.DoubleToInt64Bits), parts.Select(BitConverter.DoubleToInt64Bits));
     }
 
+    /// <summary>
+    /// The same with a transposed B (Z = X·Wᵀ, the column tile on AVX-512): C's −0 goes into the tile's running totals at
+    /// the first block and comes back as −0 through every later block, whole and by parts, edge tiles included.
+    /// </summary>
+    [Fact]
+    public void AddingANegativeZeroToANegativeZeroCGivesNegativeZeroDownTheColumnsToo()
+    {
+        const int m = 29, n = 37, k = 600; // three blocks along k, edge rows and columns
+        var a = new double[m * k];
+        var w = Enumerable.Range(0, n * k).Select(i => 1.0 + i % 7).ToArray();
+        var whole = Enumerable.Repeat(-0.0, m * n).ToArray();
+        Gemm.Multiply(m, n, k, a, k, 1, w, 1, k, whole, n, -1, accumulate: true);
+        Assert.All(whole, value => Assert.True(double.IsNegative(value) && value == 0, $"{value} is not −0"));
+
+        var parts = Enumerable.Repeat(-0.0, m * n).ToArray();
+        for (var part = 0; part < 3; part++)
+        {
+            Gemm.MultiplyPart(m, n, k, a, k, 1, w, 1, k, parts, n, -1, accumulate: true, part, 3);
+        }
+
+        Assert.Equal(whole.Select(BitConverter.DoubleToInt64Bits), parts.Select(BitConverter.DoubleToInt64Bits));
+    }
+
+    /// <summary>
+    /// A layer's products as Backprop runs them in parts, on random shapes: Z = X·Wᵀ (the column tile on AVX-512, k over
+    /// several blocks with short last ones), ∂C/∂W = Δᵀ·X (A's columns contiguous: packed by vector copies) and Δ·W,
+    /// each through strides wider than the rows, with and without accumulate, α ≠ 1, computed in 1–3 parts: the
+    /// documented order's bits, and C's elements between the rows untouched.
+    /// </summary>
+    [Fact]
+    public void A_layers_products_by_parts_give_the_documented_orders_bits()
+    {
+        var rng = new Rng(2026);
+        for (var round = 0; round < 36; round++)
+        {
+            var form = round % 3;
+            var m = 8 + (int)rng.NextInt(120);
+            var n = form == 0 ? m + (int)rng.NextInt(150) : 8 + (int)rng.NextInt(150);
+            var k = 1 + (int)rng.NextInt(form == 1 ? 300 : 900);
+            var (aRow, aCol) = form == 1 ? (1, m + (int)rng.NextInt(3)) : (k + (int)rng.NextInt(3), 1);
+            var (bRow, bCol) = form == 0 ? (1, k + (int)rng.NextInt(3)) : (n + (int)rng.NextInt(3), 1);
+            var ldc = n + (int)rng.NextInt(4);
+            var accumulate = round % 2 == 0;
+            var alpha = round % 4 == 0 ? 1 : -0.375;
+            var parts = 1 + round % 3;
+            var a = Enumerable.Range(0, (m - 1) * aRow + (k - 1) * aCol + 1).Select(_ => rng.NextGaussian()).ToArray();
+            var b = Enumerable.Range(0, (k - 1) * bRow + (n - 1) * bCol + 1).Select(_ => rng.NextGaussian()).ToArray();
+            var c = Enumerable.Range(0, m * ldc).Select(_ => rng.NextGaussian()).ToArray();
+            var expected = (double[])c.Clone();
+            for (var i = 0; i < m; i++)
+            {
+                for (var j = 0; j < n; j++)
+                {
+                    var total = accumulate ? expected[i * ldc + j] : 0;
+                    for (var pc = 0; pc < k; pc += 256)
+                    {
+                        var sum = 0.0;
+                        for (var p = pc; p < Math.Min(k, pc + 256); p++)
+                        {
+                            sum = Math.FusedMultiplyAdd(a[i * aRow + p * aCol], b[p * bRow + j * bCol], sum);
+                        }
+
+                        total += alpha * sum;
+                    }
+
+                    expected[i * ldc + j] = total;
+                }
+            }
+
+            for (var part = 0; part < parts; part++)
+            {
+                Gemm.MultiplyPart(m, n, k, a, aRow, aCol, b, bRow, bCol, c, ldc, alpha, accumulate, part, parts);
+            }
+
+            Assert.True(
+                expected.Select(BitConverter.DoubleToInt64Bits).SequenceEqual(c.Select(BitConverter.DoubleToInt64Bits)),
+                $"form {form}: {m}×{n}×{k}, strides {aRow},{aCol} {bRow},{bCol} {ldc}, accumulate {accumulate}, α {alpha}, {parts} parts");
+        }
+    }
+
     [Fact]
     public void OverwriteIgnoresThePreviousContents()
     {
