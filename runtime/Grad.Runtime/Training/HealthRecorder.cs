@@ -101,6 +101,7 @@ internal sealed class HealthRecorder
     /// <c>until</c>), measured as it goes for that point's update ratios (<see cref="MeasuredUpdate"/>).
     /// True when every parameter is finite afterwards; <paramref name="previous"/>, when given, receives θ_(k−1).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Step(Optimizer optimizer, double[] parameters, double[] gradient, int threads, bool measure, double[]? previous) =>
         updates.Step(optimizer, parameters, gradient, threads, measure, previous);
 
@@ -161,6 +162,7 @@ internal sealed class HealthRecorder
     private int ItemBits => point.DeltaHistograms is null ? MeasureBitsWithoutHistograms : MeasureBits;
 
     // Each item's work in elements it adds up or counts.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long ItemCost(int item)
     {
         var shape = model.Layers[item >> ItemBits];

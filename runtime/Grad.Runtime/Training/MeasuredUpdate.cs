@@ -39,8 +39,9 @@ internal sealed class MeasuredUpdate
         this.model = model;
         changes = new double[model.Layers.Length];
         sizes = new double[model.Layers.Length];
-        layerCost = l => (long)LayerEnd(l) - model.Layers[l].WeightOffset;
-        updateLayer = l => UpdateLayers(l, l);
+        // Compiled optimised at once, as everything a step runs (a tier-1 recompile in the middle of a run takes a core from the team).
+        layerCost = [MethodImpl(MethodImplOptions.AggressiveOptimization)] (l) => (long)LayerEnd(l) - model.Layers[l].WeightOffset;
+        updateLayer = [MethodImpl(MethodImplOptions.AggressiveOptimization)] (l) => UpdateLayers(l, l);
     }
 
     /// <summary>Whether the last <see cref="Step"/> measured the layers (its ratios are <see cref="Ratio"/>).</summary>
@@ -51,6 +52,7 @@ internal sealed class MeasuredUpdate
     /// by layers and chunks, keeping each layer's sums for <see cref="Ratio"/>. True when every
     /// parameter is finite afterwards (<see cref="Optimizer.Step"/>'s check); <paramref name="previous"/>, when given, receives θ_(k−1).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Step(Optimizer optimizer, double[] parameters, double[] gradient, int threads, bool measure, double[]? previous = null)
     {
         Measured = measure;
