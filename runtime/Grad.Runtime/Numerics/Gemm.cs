@@ -685,6 +685,7 @@ public static unsafe class Gemm
     }
 
     /// <summary>destination[p·rowTile + r] = source[p·stride + r] for p &lt; kc, r &lt; rowTile (8 or 6): a vector copy per step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyColumns(double* source, long stride, int kc, int rowTile, double* destination)
     {
         if (rowTile == 8)
