@@ -80,10 +80,11 @@ public sealed class MlpWorkload
         return parameters[0];
     }
 
+    /// <summary>A training step as the runner takes it: the update on the workload's threads too.</summary>
     public double Step()
     {
         var loss = backprop.Run(parameters, x, y, Batch, gradient);
-        optimizer.Step(parameters, gradient);
+        optimizer.Step(parameters, gradient, backprop.Threads);
         return loss;
     }
 }

@@ -25,15 +25,16 @@ public class BackpropThreadsTests
         // A hidden softmax: its layer and the one above take the one-thread path, the rest still in parts.
         { 100, [300, 120, 240, 2], 36, ActivationKind.Softmax, ActivationKind.Linear, LossKind.Mse },
 
-        // An output layer too small for bands but whose two backward products run side by side (W3's shape, smaller).
+        // An output layer too small for bands, whose forward runs in two halves of the batch and whose two
+        // backward products run side by side (W3's shape, smaller).
         { 100, [300, 400, 10], 128, ActivationKind.Relu, ActivationKind.Linear, LossKind.CrossEntropy },
         { 90, [260, 300, 9], 100, ActivationKind.Sigmoid, ActivationKind.Softmax, LossKind.CrossEntropy },
         { 60, [300, 130, 250, 9], 120, ActivationKind.Softmax, ActivationKind.Linear, LossKind.Mse },
     };
 
-    /// <summary>The shapes above reach the side-by-side backward step, not only the bands.</summary>
+    /// <summary>The shapes above reach the forward step by halves of the batch and the side-by-side backward step, not only the bands.</summary>
     [Fact]
-    public void Some_shapes_run_a_layers_two_backward_products_side_by_side()
+    public void Some_shapes_share_a_layer_too_small_for_bands_between_two_threads()
     {
         var sideBySide = Shapes().Count(row =>
         {
@@ -231,6 +232,53 @@ public class ThreadTeamTests
         var counts = new int[3];
         ThreadTeam.Run(3, part => Interlocked.Increment(ref counts[part]));
         Assert.Equal([1, 1, 1], counts);
+    }
+
+    /// <summary>
+    /// Workers that went to sleep after <see cref="ThreadTeam.SpinTime"/> are woken for the next part, and a
+    /// caller that waited longer than that for a part (and slept) is woken when it is done.
+    /// </summary>
+    [Fact]
+    public void Parts_longer_than_the_spin_and_pauses_between_calls_still_run_every_part_once()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            Thread.Sleep(10);
+            var counts = new int[3];
+            ThreadTeam.Run(3, part =>
+            {
+                if (part > 0)
+                {
+                    Thread.Sleep(10);
+                }
+
+                Interlocked.Increment(ref counts[part]);
+            });
+            Assert.Equal([1, 1, 1], counts);
+        }
+    }
+
+    /// <summary>Independent items of unequal costs (W3's three layers, ties, fewer items than threads) each run once, on any number of threads.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(7)]
+    public void ForEach_runs_every_item_once(int threads)
+    {
+        long[][] costSets =
+        [
+            [401_408, 262_144, 5_120],
+            [5_120, 262_144, 401_408, 262_144, 5_120, 1],
+            [1 << 20, 1 << 20],
+            [10, 20, 30],
+        ];
+        foreach (var costs in costSets)
+        {
+            var counts = new int[costs.Length];
+            ThreadTeam.ForEach(costs.Length, threads, item => costs[item], item => Interlocked.Increment(ref counts[item]));
+            Assert.All(counts, count => Assert.Equal(1, count));
+        }
     }
 
     [Fact]

@@ -143,8 +143,54 @@ public sealed unsafe partial class Backprop
     }
 
     /// <summary>
-    /// Each of a layer's two backward products has at least this many multiply-adds for
-    /// <see cref="TryBackwardSideBySide"/> to run them on two threads (below it, the hand-over costs more than it saves).
+    /// Forward step of a layer whose product is too small to cut into bands but has at least
+    /// <see cref="SideBySideWork"/> multiply-adds (W3's output layer, 128 × 10 × 512), in two halves of
+    /// the batch: each part computes its samples' rows of Z = X·Wᵀ + b and their activations with the
+    /// one-thread path's calls on those rows (every element of a product has one chain whatever its
+    /// rows, so the bits are the same); false to take the one-thread path.
+    /// </summary>
+    private bool TryForwardByRows(int l, ReadOnlySpan<double> parameters)
+    {
+        var shape = Model.Layers[l];
+        var (batch, units, fanIn) = (BatchSize, shape.Units, shape.InputUnits);
+        if (Threads <= 1 || cures is not null || batch < 2 || (long)batch * units * fanIn < SideBySideWork || (UseSmallKernels && SmallDense.Fits(batch, units, fanIn)))
+        {
+            return false;
+        }
+
+        fixed (double* parameterBase = parameters)
+        {
+            ForwardByRows(l, batch, parameterBase, parameters.Length);
+        }
+
+        return true;
+    }
+
+    /// <summary>The two halves on the team (a method of its own: its closure is allocated only when they are shared).</summary>
+    private void ForwardByRows(int l, int batch, double* parameters, int parameterCount)
+    {
+        var address = (nint)parameters;
+        ThreadTeam.Run(2, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (half) =>
+        {
+            var shape = Model.Layers[l];
+            var (units, fanIn) = (shape.Units, shape.InputUnits);
+            var (first, end) = (half == 0 ? 0 : batch / 2, half == 0 ? batch / 2 : batch);
+            var rows = end - first;
+            var weights = new ReadOnlySpan<double>((double*)address, parameterCount);
+            var z = preActivations[l].AsSpan(first * units, rows * units);
+            var a = activations[l].AsSpan(first * units, rows * units);
+            DenseForward(rows, units, fanIn, LayerInput(l).Slice(first * fanIn, rows * fanIn), weights.Slice(shape.WeightOffset, shape.WeightCount), weights.Slice(shape.BiasOffset, units), z);
+            for (var i = 0; i < rows; i++)
+            {
+                Activations.Forward(shape.Activation, z.Slice(i * units, units), a.Slice(i * units, units));
+            }
+        });
+    }
+
+    /// <summary>
+    /// A layer's forward product, or each of its two backward products, has at least this many
+    /// multiply-adds for <see cref="TryForwardByRows"/> and <see cref="TryBackwardSideBySide"/> to share it
+    /// between two threads (below it, the hand-over costs more than it saves).
     /// </summary>
     internal const long SideBySideWork = 1L << 18;
 

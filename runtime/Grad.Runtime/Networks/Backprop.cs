@@ -238,7 +238,7 @@ public sealed unsafe partial class Backprop
                 continue;
             }
 
-            if (TryForwardInParts(l, parameters))
+            if (TryForwardInParts(l, parameters) || TryForwardByRows(l, parameters))
             {
                 continue;
             }

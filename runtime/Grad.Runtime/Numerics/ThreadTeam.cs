@@ -160,7 +160,7 @@ public static class ThreadTeam
             load[least] += costs[item];
         }
 
-        Run(parts, part =>
+        Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) =>
         {
             for (var item = 0; item < count; item++)
             {
