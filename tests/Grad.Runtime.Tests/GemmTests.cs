@@ -154,26 +154,7 @@ public class GemmTests
             var a = Enumerable.Range(0, m * aRow).Select(_ => rng.NextGaussian()).ToArray();
             var w = Enumerable.Range(0, n * wRow).Select(_ => rng.NextGaussian()).ToArray();
             var c = Enumerable.Range(0, m * ldc).Select(_ => rng.NextGaussian()).ToArray();
-            var expected = (double[])c.Clone();
-            for (var i = 0; i < m; i++)
-            {
-                for (var j = 0; j < n; j++)
-                {
-                    var total = accumulate ? expected[i * ldc + j] : 0;
-                    for (var pc = 0; pc < k; pc += 256)
-                    {
-                        var sum = 0.0;
-                        for (var p = pc; p < Math.Min(k, pc + 256); p++)
-                        {
-                            sum = Math.FusedMultiplyAdd(a[i * aRow + p], w[j * wRow + p], sum);
-                        }
-
-                        total += alpha * sum;
-                    }
-
-                    expected[i * ldc + j] = total;
-                }
-            }
+            var expected = DocumentedOrder(m, n, k, a, aRow, 1, w, 1, wRow, c, ldc, alpha, accumulate);
 
             Gemm.Multiply(m, n, k, a, aRow, 1, w, 1, wRow, c, ldc, alpha, accumulate, threads);
             Assert.True(
@@ -275,26 +256,7 @@ public class GemmTests
             var a = Enumerable.Range(0, (m - 1) * aRow + (k - 1) * aCol + 1).Select(_ => rng.NextGaussian()).ToArray();
             var b = Enumerable.Range(0, (k - 1) * bRow + (n - 1) * bCol + 1).Select(_ => rng.NextGaussian()).ToArray();
             var c = Enumerable.Range(0, m * ldc).Select(_ => rng.NextGaussian()).ToArray();
-            var expected = (double[])c.Clone();
-            for (var i = 0; i < m; i++)
-            {
-                for (var j = 0; j < n; j++)
-                {
-                    var total = accumulate ? expected[i * ldc + j] : 0;
-                    for (var pc = 0; pc < k; pc += 256)
-                    {
-                        var sum = 0.0;
-                        for (var p = pc; p < Math.Min(k, pc + 256); p++)
-                        {
-                            sum = Math.FusedMultiplyAdd(a[i * aRow + p * aCol], b[p * bRow + j * bCol], sum);
-                        }
-
-                        total += alpha * sum;
-                    }
-
-                    expected[i * ldc + j] = total;
-                }
-            }
+            var expected = DocumentedOrder(m, n, k, a, aRow, aCol, b, bRow, bCol, c, ldc, alpha, accumulate);
 
             for (var part = 0; part < parts; part++)
             {
@@ -305,6 +267,33 @@ public class GemmTests
                 expected.Select(BitConverter.DoubleToInt64Bits).SequenceEqual(c.Select(BitConverter.DoubleToInt64Bits)),
                 $"form {form}: {m}×{n}×{k}, strides {aRow},{aCol} {bRow},{bCol} {ldc}, accumulate {accumulate}, α {alpha}, {parts} parts");
         }
+    }
+
+    /// <summary>C (+)= α·A·B in the documented order, element by element: blocks of 256 along k, a fused multiply-add chain from 0 in each, then C + α·sum.</summary>
+    private static double[] DocumentedOrder(int m, int n, int k, double[] a, int aRow, int aCol, double[] b, int bRow, int bCol, double[] c, int ldc, double alpha, bool accumulate)
+    {
+        var expected = (double[])c.Clone();
+        for (var i = 0; i < m; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                var total = accumulate ? expected[i * ldc + j] : 0;
+                for (var pc = 0; pc < k; pc += 256)
+                {
+                    var sum = 0.0;
+                    for (var p = pc; p < Math.Min(k, pc + 256); p++)
+                    {
+                        sum = Math.FusedMultiplyAdd(a[i * aRow + p * aCol], b[p * bRow + j * bCol], sum);
+                    }
+
+                    total += alpha * sum;
+                }
+
+                expected[i * ldc + j] = total;
+            }
+        }
+
+        return expected;
     }
 
     [Fact]

@@ -1,16 +1,20 @@
 using Grad.Language;
+using Grad.Language.Semantics;
+using Grad.Runtime.Analysis;
 using Grad.Runtime.Contracts;
 using Grad.Runtime.Networks;
 using Grad.Runtime.Numerics;
+using Grad.Runtime.Optimizers;
 using Grad.Runtime.Runs;
 using Grad.Runtime.Training;
 
 namespace Grad.Runtime.Tests;
 
 /// <summary>
-/// A recorded point's pass over the weights (<see cref="WeightPass"/>) adds each sum in the order
-/// the update ratio and ‖∂C/∂W‖_F are defined by (one chain from the first element to the last), so
-/// its figures have those definitions' bits; and a run's recorded points are the same bits on 1, 2 and 3 threads.
+/// A recorded step's update, made in chunks that measure each layer's change as they go
+/// (<see cref="MeasuredUpdate"/>), gives the plain step's parameters and ratios with the bits of their
+/// definition (one chain from the first weight to the last); a run's recorded points are the same bits
+/// on 1, 2 and 3 threads; and the units counted row by row are the units the definition counts.
 /// </summary>
 public sealed class RecordedPointTests
 {
@@ -38,39 +42,79 @@ public sealed class RecordedPointTests
         return sum;
     }
 
-    [Theory]
-    [InlineData(0, 0)]
-    [InlineData(1, 1)]
-    [InlineData(7, 7)]
-    [InlineData(33, 66)]
-    [InlineData(1000, 1000)]
-    [InlineData(40_001, 40_001)]
-    [InlineData(129, 258)]
-    public void APassGivesEachSumsBitsAndLeavesTheWeightsAsThePrevious(int weights, int gradients)
+    public static TheoryData<OptimizerSpec, int[]> Steps() => new()
     {
-        var rng = new Rng(weights * 31 + gradients);
-        foreach (var ratio in new[] { true, false })
+        // W3's shape scaled down: layers longer than a chunk, and ending inside one.
+        { new OptimizerSpec(OptimizerKind.Sgd, 0.01), [300, 260, 7] },
+        { new OptimizerSpec(OptimizerKind.Sgd, 0.01, Momentum: 0.9, Nesterov: true, WeightDecay: 1e-3), [130, 1, 3] },
+        { new OptimizerSpec(OptimizerKind.Adam, 0.01, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8), [64, 64, 64, 2] },
+        // A deep chain: many layers in one chunk.
+        { new OptimizerSpec(OptimizerKind.Rmsprop, 0.01, Momentum: 0.5, Eps: 1e-8, Centered: true), [.. Enumerable.Repeat(1, 50)] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Steps))]
+    public void AMeasuredStepGivesTheStepsBitsAndEachRatioItsDefinitionsBits(OptimizerSpec spec, int[] widths)
+    {
+        var model = NetworkModel.Create("net", 120, widths.Select(units => (units, new Activation(ActivationKind.Tanh), (string?)null)), LossKind.Mse);
+        var rng = new Rng(widths.Sum());
+        // Values of many magnitudes, so a sum in another order would differ in its last bits.
+        double Value() => rng.NextGaussian() * Math.Pow(10, rng.NextDouble() * 6 - 3);
+        var start = Enumerable.Range(0, model.ParameterCount).Select(_ => Value()).ToArray();
+        var gradients = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, model.ParameterCount).Select(_ => Value()).ToArray()).ToArray();
+
+        var plain = Optimizer.Create(spec, model.ParameterCount);
+        var expected = start.ToArray();
+        var before = new double[3][];
+        for (var k = 0; k < 3; k++)
         {
-            // Values of many magnitudes, so a sum in another order would differ in its last bits.
-            double Value() => rng.NextGaussian() * Math.Pow(10, rng.NextDouble() * 8 - 4);
-            var after = Enumerable.Range(0, weights).Select(_ => Value()).ToArray();
-            var before = after.Select(w => w - 1e-3 * Value()).ToArray();
-            var gradient = Enumerable.Range(0, gradients).Select(_ => Value()).ToArray();
-            var previous = before.ToArray();
+            before[k] = expected.ToArray();
+            plain.Step(expected, gradients[k]);
+        }
 
-            var (change, size, squares) = WeightPass.Run(after, previous, gradient, ratio);
+        foreach (var threads in new[] { 1, 2, 3 })
+        {
+            var optimizer = Optimizer.Create(spec, model.ParameterCount);
+            var updates = new MeasuredUpdate(model);
+            var parameters = start.ToArray();
+            var previous = new double[model.ParameterCount];
+            for (var k = 0; k < 3; k++)
+            {
+                // The middle step unmeasured: the optimizer's state and the step count go on the same.
+                Assert.True(updates.Step(optimizer, parameters, gradients[k], threads, measure: k != 1, previous: k == 2 ? previous : null));
+                Assert.Equal(k != 1, updates.Measured);
+            }
 
-            Assert.Equal(ratio ? ChangeSquares(after, before) : 0, change);
-            Assert.Equal(ratio ? Squares(before) : 0, size);
-            Assert.Equal(Squares(gradient), squares);
-            Assert.Equal(Backprop.FrobeniusNorm(gradient), Math.Sqrt(squares));
-            Assert.Equal(after, previous);
+            Assert.Equal(before[2], previous);
+
+            Assert.Equal(3, optimizer.StepCount);
+            Assert.Equal(expected, parameters);
+            for (var l = 0; l < widths.Length; l++)
+            {
+                var shape = model.Layers[l];
+                var (after, weights) = (expected.AsSpan(shape.WeightOffset, shape.WeightCount).ToArray(), before[2].AsSpan(shape.WeightOffset, shape.WeightCount).ToArray());
+                var change = ChangeSquares(after, weights);
+                Assert.Equal(change == 0 ? 0 : Math.Sqrt(change) / Math.Sqrt(Squares(weights)), updates.Ratio(l));
+            }
         }
     }
 
     [Fact]
-    public void APassRefusesAGradientShorterThanTheWeights() =>
-        Assert.Throws<ArgumentException>(() => WeightPass.Run(new double[4], new double[4], new double[3], ratio: true));
+    public void AMeasuredStepSaysWhenAParameterIsNoLongerFinite()
+    {
+        var model = NetworkModel.Create("net", 300, [(260, new Activation(ActivationKind.Tanh), null), (7, new Activation(ActivationKind.Linear), null)], LossKind.Mse);
+        foreach (var at in new[] { 5, model.Layers[0].BiasOffset + 3, model.ParameterCount - 1 })
+        {
+            foreach (var (threads, measure) in new[] { (1, true), (2, true), (3, true), (2, false) })
+            {
+                var gradient = new double[model.ParameterCount];
+                gradient[at] = double.PositiveInfinity;
+                var updates = new MeasuredUpdate(model);
+                Assert.True(updates.Step(Optimizer.Create(new OptimizerSpec(OptimizerKind.Sgd, 0.1), model.ParameterCount), new double[model.ParameterCount], new double[model.ParameterCount], threads, measure));
+                Assert.False(updates.Step(Optimizer.Create(new OptimizerSpec(OptimizerKind.Sgd, 0.1), model.ParameterCount), new double[model.ParameterCount], gradient, threads, measure));
+            }
+        }
+    }
 
     private const string Source = """
         network n {
@@ -141,5 +185,42 @@ public sealed class RecordedPointTests
                 Assert.Equal(change == 0 ? 0 : Math.Sqrt(change) / Math.Sqrt(Squares(w0)), point.Health!.UpdateRatios![l]);
             }
         }
+    }
+    [Theory]
+    [InlineData(ActivationKind.Relu, 300, 40)]
+    [InlineData(ActivationKind.Sigmoid, 200, 30)]
+    [InlineData(ActivationKind.Tanh, 5000, 3)]
+    [InlineData(ActivationKind.Relu, 5000, 2)]
+    public void UnitsCountedRowByRowAreTheUnitsWhoseEverySampleIsDeadOrFlat(ActivationKind hidden, int units, int batch)
+    {
+        // Every third unit has weights far below zero (relu: dead) or far from it (sigmoid, tanh: flat), the others are ordinary.
+        var model = NetworkModel.Create("net", 4, [(units, new Activation(hidden), null), (2, new Activation(ActivationKind.Linear), null)], LossKind.Mse);
+        var rng = new Rng(units + batch);
+        var parameters = new double[model.ParameterCount];
+        for (var j = 0; j < units; j++)
+        {
+            for (var k = 0; k < 4; k++)
+            {
+                parameters[j * 4 + k] = j % 3 == 0 ? (hidden == ActivationKind.Relu ? -30 : 30) : rng.NextGaussian();
+            }
+        }
+
+        for (var i = model.Layers[1].WeightOffset; i < model.ParameterCount; i++)
+        {
+            parameters[i] = rng.NextGaussian();
+        }
+
+        var x = Enumerable.Range(0, batch * 4).Select(_ => 1 + rng.NextDouble()).ToArray();
+        var y = Enumerable.Range(0, batch * 2).Select(_ => rng.NextGaussian()).ToArray();
+        var backprop = new Backprop(model, batch);
+        backprop.Run(parameters, x, y, batch, new double[model.ParameterCount]);
+
+        // The definition, a unit at a time down its column.
+        var (delta, z, a) = (backprop.Delta(0).ToArray(), backprop.PreActivation(0).ToArray(), backprop.Activation(0).ToArray());
+        var expected = Enumerable.Range(0, units).Count(j => Enumerable.Range(0, batch).All(i => hidden == ActivationKind.Relu
+            ? delta[i * units + j] == 0
+            : Math.Abs(Activations.Derivative(new Activation(hidden), z[i * units + j], a[i * units + j])) < NetworkAnalyzer.SaturationThreshold));
+        Assert.InRange(expected, units / 3, units - 1);
+        Assert.Equal(hidden == ActivationKind.Relu ? (expected, 0) : (0, expected), NetworkAnalyzer.CountUnits(backprop, model.Layers[0], 0));
     }
 }

@@ -105,9 +105,13 @@ public abstract class Optimizer
         return allFinite;
     }
 
-    /// <summary>Elements <paramref name="start"/> … <paramref name="end"/> − 1, a <see cref="Piece"/> at a time; true when all of them are finite afterwards.</summary>
+    /// <summary>
+    /// Elements <paramref name="start"/> … <paramref name="end"/> − 1 of step <paramref name="step"/>, a
+    /// <see cref="Piece"/> at a time; true when all of them are finite afterwards. Any ranges that
+    /// cover the vector once give <see cref="Step"/>'s bits (a measured step's chunks: Training/MeasuredUpdate).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool UpdateRange(Span<double> parameters, ReadOnlySpan<double> gradient, Span<double> previous, int step, int start, int end)
+    internal bool UpdateRange(Span<double> parameters, ReadOnlySpan<double> gradient, Span<double> previous, int step, int start, int end)
     {
         var allFinite = true;
         for (var pieceStart = start; pieceStart < end; pieceStart += Piece)
@@ -124,6 +128,12 @@ public abstract class Optimizer
 
         return allFinite;
     }
+
+    /// <summary>
+    /// A step whose parts the caller makes (a recorded step measures each layer's update as it goes:
+    /// Training/MeasuredUpdate): counts it and returns its number, for <see cref="UpdateRange"/>.
+    /// </summary>
+    internal int BeginStep() => ++StepCount;
 
     /// <summary>Updates elements <paramref name="start"/> … <paramref name="end"/> − 1 (each element's update reads only that element's state).</summary>
     protected abstract void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step, int start, int end);

@@ -157,32 +157,30 @@ public static class Runner
 
         // A recorded point with its health (measured only here: an unrecorded step costs nothing
         // more), written in place into the trace's row: no array or object per point.
-        void Record(int step, bool final, bool hasPrevious)
+        void Record(int step, bool final)
         {
             var (x, y, rows) = session.Batch;
             var row = trace.Append(step, loss, cures.Measure(session.Gradient));
-            health.Measure(row, step, final, session.Backprop, parameters, previous, hasPrevious, session.Gradient, optimizer.LearningRate, x, y, rows);
+            health.Measure(row, step, final, session.Backprop, parameters, session.Gradient, optimizer.LearningRate, x, y, rows);
             clock.Recorded(trace);
         }
 
-        Record(0, final: total == 0, hasPrevious: false);
+        Record(0, final: total == 0);
         var initial = trace[0];
         clock.Report(0);
         // θ_(k−1) is only read by `until` (change); a network's millions of parameters are not copied for nothing.
         var keepPrevious = !run.Until.IsDefaultOrEmpty;
-        // A recorded point leaves θ_k in `previous` (the health's pass over the weights copies them), so the next update need not.
-        var previousIsCurrent = true;
         // Compiled optimised at once, as the minimize step (a chain's step takes a microsecond, hundreds of thousands of times).
         var (step, reason) = Drive(IsFinite(loss) && Finite.All(parameters), total, planned, clock, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (step) =>
         {
             var isLast = step == total;
 
-            // A recorded step's update/weight ratio needs θ_(k−1) too (the optimizer copies it, range by range on its threads, unless the last point left it).
-            var hasPrevious = keepPrevious || schedule.ShouldRecord(step) || isLast;
             cures.Clip(session.Gradient);
             session.Backprop.CommitRunningStatistics();
-            var parametersFinite = optimizer.Step(parameters, session.Gradient, options.Threads, hasPrevious && !previousIsCurrent ? previous : default);
-            previousIsCurrent = false;
+            // The update of a step that is recorded (or may be: `until`) measures each layer's change as it
+            // goes, for the point's update ratios; θ_(k−1) is copied only for `until` (the optimizer's pieces copy it).
+            var parametersFinite = health.Step(optimizer, parameters, session.Gradient, options.Threads,
+                measure: keepPrevious || schedule.ShouldRecord(step) || isLast, keepPrevious ? previous : null);
             cures.AfterStep();
             if (!isLast)
             {
@@ -197,8 +195,7 @@ public static class Runner
             if (schedule.ShouldRecord(step) || outcome.Stops || isLast)
             {
                 schedule.MakeRoom(trace, step);
-                Record(step, outcome.Stops || isLast, hasPrevious);
-                previousIsCurrent = true;
+                Record(step, outcome.Stops || isLast);
             }
 
             trajectory?.Observe(step, parameters, outcome.Stops || isLast);

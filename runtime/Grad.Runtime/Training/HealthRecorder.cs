@@ -4,6 +4,7 @@ using Grad.Runtime.Analysis;
 using Grad.Runtime.Contracts;
 using Grad.Runtime.Networks;
 using Grad.Runtime.Numerics;
+using Grad.Runtime.Optimizers;
 
 namespace Grad.Runtime.Training;
 
@@ -32,8 +33,8 @@ internal sealed class HealthRecorder
     /// <summary>Power-iteration steps per sharpness evaluation at most.</summary>
     public const int SharpnessIterations = 300;
 
-    // A layer's measures: 0 its units' counts, 1 its pass over the weights (update ratio, weight-gradient
-    // norm, the copy for the next ratio), 2 its δ norm, 4 its δ histogram, 5 its weight histogram; the
+    // A layer's measures: 0 its units' counts, 1 its update ratio (from the step's MeasuredUpdate) and
+    // weight-gradient norm, 2 its δ norm, 4 its δ histogram, 5 its weight histogram; the
     // last two at the HistogramSteps points only (3 is none: the measures without them take two bits). As items of ThreadTeam.ForEach, item i is measure
     // i & (2^bits − 1) of layer i >> bits (a shift, not a division: a deep chain's point has hundreds of items).
     private const int MeasureBits = 3;
@@ -50,6 +51,8 @@ internal sealed class HealthRecorder
     private readonly CancellationToken cancellation;
     private readonly Func<int, long> itemCost;
     private readonly Action<int> measureItem;
+    private readonly MeasuredUpdate updates;
+    private readonly bool oneThread;
     private Point point;
 
     public HealthRecorder(NetworkModel model, OptimizerSpec optimizer, int totalSteps, int batchRows, CancellationToken cancellation)
@@ -69,6 +72,10 @@ internal sealed class HealthRecorder
         SharpnessSkipped = SkipReason(model, batchRows);
         itemCost = ItemCost;
         measureItem = MeasureItem;
+        updates = new MeasuredUpdate(model);
+        // A point whose items could never be dealt out (all of them cost less than sharing them) is measured without asking their costs (W2's 50 layers, 10,000 points).
+        var samples = (long)batchRows * model.Layers.Sum(l => (long)l.Units);
+        oneThread = 3 * samples + model.Layers.Sum(l => (long)Backprop.WeightGradCount(l) + l.WeightCount) < ThreadTeam.ParallelItemsCost;
     }
 
     /// <summary>Why this run's sharpness is not measured; null when it is.</summary>
@@ -90,35 +97,36 @@ internal sealed class HealthRecorder
     }
 
     /// <summary>
+    /// The optimizer's step; with <paramref name="measure"/> (the next point is recorded, or may be:
+    /// <c>until</c>), measured as it goes for that point's update ratios (<see cref="MeasuredUpdate"/>).
+    /// True when every parameter is finite afterwards; <paramref name="previous"/>, when given, receives θ_(k−1).
+    /// </summary>
+    public bool Step(Optimizer optimizer, double[] parameters, double[] gradient, int threads, bool measure, double[]? previous) =>
+        updates.Step(optimizer, parameters, gradient, threads, measure, previous);
+
+    /// <summary>
     /// The norms and health at a recorded step, written into its trace row (no array per point),
     /// from the backward pass just made on the point's batch (<paramref name="backprop"/>,
-    /// <paramref name="gradient"/>, <paramref name="batch"/>) at <paramref name="parameters"/>;
-    /// <paramref name="previous"/> holds the parameters before the step's update when
-    /// <paramref name="hasPrevious"/>. On return <paramref name="previous"/> holds <paramref name="parameters"/>
-    /// (copied layer by layer in the pass that reads both), so the next update need not copy them.
+    /// <paramref name="gradient"/>, <paramref name="batchX"/>) at <paramref name="parameters"/>, and
+    /// the update ratios of the step before when it was measured (<see cref="Step"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Measure(TrainTraceRow row, int step, bool final, Backprop backprop, double[] parameters, double[] previous, bool hasPrevious,
-        double[] gradient, double lr, double[] batchX, double[] batchY, int batchRows)
+    public void Measure(TrainTraceRow row, int step, bool final, Backprop backprop, double[] parameters, double[] gradient,
+        double lr, double[] batchX, double[] batchY, int batchRows)
     {
-        if (previous.Length != parameters.Length || gradient.Length != parameters.Length)
-        {
-            throw new ArgumentException("previous and the gradient must be as long as the parameters");
-        }
-
         var layers = model.Layers.Length;
         var histogramsNow = histogramsAt.Reached(step, final);
         // Histograms only at the few steps that take them (a deep chain records 10,000 points).
-        point = new Point(row, step, backprop, parameters, previous, gradient, hasPrevious && step > 0, batchRows,
+        point = new Point(row, step, backprop, parameters, gradient, updates.Measured && step > 0, batchRows,
             histogramsNow ? new LayerHistogram[layers] : null, histogramsNow ? new LayerHistogram[layers] : null);
 
-        // Each layer's measures as separate items (a layer's units, its weights, its δ, and at the
+        // Each layer's measures as separate items (a layer's units, its ratio and gradient, its δ, and at the
         // few steps that take them its two histograms) on the backprop's threads, so one large
-        // layer's weights run beside the others' work; every sum is still added by one thread in its one order.
+        // layer's gradient runs beside the others' work; every sum is still added by one thread in its one order.
         var bits = histogramsNow ? MeasureBits : MeasureBitsWithoutHistograms;
-        if (backprop.Threads <= 1)
+        if (backprop.Threads <= 1 || oneThread)
         {
-            // One thread: each layer's measures in order, no delegate per item.
+            // One thread: each layer's measures in order, no delegate or cost per item.
             for (var l = 0; l < layers; l++)
             {
                 for (var measure = 0; measure < 1 << bits; measure++)
@@ -152,7 +160,7 @@ internal sealed class HealthRecorder
 
     private int ItemBits => point.DeltaHistograms is null ? MeasureBitsWithoutHistograms : MeasureBits;
 
-    // Each item's work in elements it adds up or counts (the weights' pass adds three chains side by side, at about the cost of one).
+    // Each item's work in elements it adds up or counts.
     private long ItemCost(int item)
     {
         var shape = model.Layers[item >> ItemBits];
@@ -183,7 +191,12 @@ internal sealed class HealthRecorder
                 numbers[row.SaturatedFractionsStart + l] = Fraction(saturatedUnits, shape.Units);
                 break;
             case 1:
-                MeasureWeights(shape, l);
+                numbers[row.WeightGradNormsStart + l] = Backprop.WeightGradNorm(model, point.Gradient, l);
+                if (point.Ratios)
+                {
+                    numbers[row.UpdateRatiosStart + l] = updates.Ratio(l);
+                }
+
                 break;
             case 2:
                 numbers[row.DeltaNormsStart + l] = point.Backprop.DeltaNorm(l);
@@ -197,37 +210,12 @@ internal sealed class HealthRecorder
         }
     }
 
-    /// <summary>
-    /// A layer's update ratio (when the point has one) and weight-gradient norm, in one pass that
-    /// also copies the layer's parameters (weights, then biases) into <see cref="Point.Previous"/>.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void MeasureWeights(LayerShape shape, int l)
-    {
-        var row = point.Row;
-        var (change, size, squares) = WeightPass.Run(point.Parameters.AsSpan(shape.WeightOffset, shape.WeightCount),
-            point.Previous.AsSpan(shape.WeightOffset, shape.WeightCount), point.Gradient.AsSpan(shape.WeightOffset, Backprop.WeightGradCount(shape)), point.Ratios);
-        var rest = shape.WeightOffset + shape.WeightCount;
-        point.Parameters.AsSpan(rest, shape.BiasOffset + shape.Units - rest).CopyTo(point.Previous.AsSpan(rest));
-        row.Numbers[row.WeightGradNormsStart + l] = Math.Sqrt(squares);
-        if (point.Ratios)
-        {
-            row.Numbers[row.UpdateRatiosStart + l] = UpdateRatio(change, size);
-        }
-    }
-
     /// <summary>count / units (0 for a layer of no units).</summary>
     private static double Fraction(int count, int units) => units == 0 ? 0 : (double)count / units;
 
     /// <summary>The point being measured, read by the items of <see cref="ThreadTeam.ForEach"/> (whose delegates are made once: a point makes no closure).</summary>
-    private readonly record struct Point(TrainTraceRow Row, int Step, Backprop Backprop, double[] Parameters, double[] Previous, double[] Gradient, bool Ratios, int BatchRows,
+    private readonly record struct Point(TrainTraceRow Row, int Step, Backprop Backprop, double[] Parameters, double[] Gradient, bool Ratios, int BatchRows,
         LayerHistogram[]? DeltaHistograms, LayerHistogram[]? WeightHistograms);
-
-    /// <summary>
-    /// ‖W_k − W_(k−1)‖_F / ‖W_(k−1)‖_F from the sums of squares of the change and of W_(k−1) (<see cref="WeightPass"/>):
-    /// the update relative to the weights it changed (∞ from zero weights, 0 when nothing moved).
-    /// </summary>
-    public static double UpdateRatio(double change, double size) => change == 0 ? 0 : Math.Sqrt(change) / Math.Sqrt(size);
 
     /// <summary>λmax of the Hessian of the batch-mean loss on the point's batch (exact Hessian-vector products, power iteration); null when cancelled or not finite.</summary>
     private double? Sharpness(ReadOnlySpan<double> parameters, double[] batchX, double[] batchY, int batchRows)
