@@ -30,6 +30,9 @@ public class BackpropThreadsTests
         { 100, [300, 400, 10], 128, ActivationKind.Relu, ActivationKind.Linear, LossKind.CrossEntropy },
         { 90, [260, 300, 9], 100, ActivationKind.Sigmoid, ActivationKind.Softmax, LossKind.CrossEntropy },
         { 60, [300, 130, 250, 9], 120, ActivationKind.Softmax, ActivationKind.Linear, LossKind.Mse },
+
+        // An input of more than 2^16 numbers, copied in two halves.
+        { 600, [260, 9], 120, ActivationKind.Relu, ActivationKind.Linear, LossKind.CrossEntropy },
     };
 
     /// <summary>The shapes above reach the forward step by halves of the batch and the side-by-side backward step, not only the bands.</summary>

@@ -201,7 +201,32 @@ public sealed unsafe partial class Backprop
         }
 
         BatchSize = batch;
-        x[..(batch * Model.InputWidth)].CopyTo(input);
+        var count = batch * Model.InputWidth;
+        if (Threads > 1 && count >= ParallelInputCopy && x.Length >= count)
+        {
+            fixed (double* source = x)
+            {
+                CopyInputInHalves(source, count);
+            }
+
+            return;
+        }
+
+        x[..count].CopyTo(input);
+    }
+
+    /// <summary>An input of at least this many numbers is copied in two halves on two threads (W3's batch: 100,352, 0.8 MB).</summary>
+    private const int ParallelInputCopy = 1 << 16;
+
+    /// <summary>The input copy in halves on the team (a method of its own: its closure is allocated only when it is shared).</summary>
+    private void CopyInputInHalves(double* source, int count)
+    {
+        var address = (nint)source;
+        ThreadTeam.Run(2, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (half) =>
+        {
+            var (first, end) = (half == 0 ? 0 : count / 2, half == 0 ? count / 2 : count);
+            new ReadOnlySpan<double>((double*)address + first, end - first).CopyTo(input.AsSpan(first));
+        });
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
