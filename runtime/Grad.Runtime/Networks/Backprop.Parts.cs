@@ -153,7 +153,7 @@ public sealed unsafe partial class Backprop
     {
         var shape = Model.Layers[l];
         var (batch, units, fanIn) = (BatchSize, shape.Units, shape.InputUnits);
-        if (Threads <= 1 || cures is not null || batch < 2 || (long)batch * units * fanIn < SideBySideWork || (UseSmallKernels && SmallDense.Fits(batch, units, fanIn)))
+        if (batch < 2 || !WorthTwoThreads(batch, units, fanIn))
         {
             return false;
         }
@@ -174,7 +174,7 @@ public sealed unsafe partial class Backprop
         {
             var shape = Model.Layers[l];
             var (units, fanIn) = (shape.Units, shape.InputUnits);
-            var (first, end) = (half == 0 ? 0 : batch / 2, half == 0 ? batch / 2 : batch);
+            var (first, end) = Half(batch, half);
             var rows = end - first;
             var weights = new ReadOnlySpan<double>((double*)address, parameterCount);
             var z = preActivations[l].AsSpan(first * units, rows * units);
@@ -195,6 +195,17 @@ public sealed unsafe partial class Backprop
     internal const long SideBySideWork = 1L << 18;
 
     /// <summary>
+    /// Whether a layer too small for bands (batch × units × fan-in multiply-adds a product) is shared
+    /// between two threads by <see cref="TryForwardByRows"/> or <see cref="TryBackwardSideBySide"/>: on
+    /// several threads, without cures, with <see cref="SideBySideWork"/> or more, and not a small kernel's shape.
+    /// </summary>
+    private bool WorthTwoThreads(int batch, int units, int fanIn) =>
+        Threads > 1 && cures is null && (long)batch * units * fanIn >= SideBySideWork && !(UseSmallKernels && SmallDense.Fits(batch, units, fanIn));
+
+    /// <summary>The first (<paramref name="half"/> 0) or second half of 0 … <paramref name="count"/> − 1, as (start, end).</summary>
+    private static (int Start, int End) Half(int count, int half) => half == 0 ? (0, count / 2) : (count / 2, count);
+
+    /// <summary>
     /// Backward step of a layer whose products are too small to cut into bands (W3's output layer:
     /// 10 × 512 × 128 each), on two threads side by side: ∂C/∂W^l and ∂C/∂b^l on one, Δ·W and
     /// δ^(l−1) on the other. Each product is computed whole by one thread with the one-thread path's
@@ -204,7 +215,7 @@ public sealed unsafe partial class Backprop
     {
         var shape = Model.Layers[l];
         var (batch, units, fanIn) = (BatchSize, shape.Units, shape.InputUnits);
-        if (Threads <= 1 || l == 0 || cures is not null || (long)batch * units * fanIn < SideBySideWork || (UseSmallKernels && SmallDense.Fits(batch, units, fanIn)))
+        if (l == 0 || !WorthTwoThreads(batch, units, fanIn))
         {
             return false;
         }

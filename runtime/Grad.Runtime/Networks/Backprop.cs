@@ -224,7 +224,7 @@ public sealed unsafe partial class Backprop
         var address = (nint)source;
         ThreadTeam.Run(2, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (half) =>
         {
-            var (first, end) = (half == 0 ? 0 : count / 2, half == 0 ? count / 2 : count);
+            var (first, end) = Half(count, half);
             new ReadOnlySpan<double>((double*)address + first, end - first).CopyTo(input.AsSpan(first));
         });
     }

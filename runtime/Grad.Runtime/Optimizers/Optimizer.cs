@@ -94,8 +94,8 @@ public abstract class Optimizer
             // number that is not finite says so; which part finds it first does not matter.
             ThreadTeam.Run(threads, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) =>
             {
-                var (start, end) = ((int)((long)count * part / threads) & ~7, part + 1 == threads ? count : (int)((long)count * (part + 1) / threads) & ~7);
-                if (!UpdateRange(new Span<double>((double*)parameterAddress, count), new ReadOnlySpan<double>((double*)gradientAddress, count), new Span<double>((double*)previousAddress, previousCount), step, start, end))
+                if (!UpdateRange(new Span<double>((double*)parameterAddress, count), new ReadOnlySpan<double>((double*)gradientAddress, count), new Span<double>((double*)previousAddress, previousCount), step,
+                    Boundary(count, part, threads), Boundary(count, part + 1, threads)))
                 {
                     allFinite = false;
                 }
@@ -104,6 +104,9 @@ public abstract class Optimizer
 
         return allFinite;
     }
+
+    /// <summary>Where part <paramref name="part"/> of <paramref name="parts"/> starts: whole vectors (multiples of 8), and the end of the vector after the last part.</summary>
+    private static int Boundary(int count, int part, int parts) => part == parts ? count : (int)((long)count * part / parts) & ~7;
 
     /// <summary>
     /// Elements <paramref name="start"/> … <paramref name="end"/> − 1 of step <paramref name="step"/>, a
