@@ -187,11 +187,17 @@ public sealed class RecordedPointTests
         }
     }
     [Theory]
-    [InlineData(ActivationKind.Relu, 300, 40)]
-    [InlineData(ActivationKind.Sigmoid, 200, 30)]
-    [InlineData(ActivationKind.Tanh, 5000, 3)]
-    [InlineData(ActivationKind.Relu, 5000, 2)]
-    public void UnitsCountedRowByRowAreTheUnitsWhoseEverySampleIsDeadOrFlat(ActivationKind hidden, int units, int batch)
+    [InlineData(ActivationKind.Relu, 300, 40, false)]
+    [InlineData(ActivationKind.Sigmoid, 200, 30, false)]
+    [InlineData(ActivationKind.Tanh, 5000, 3, false)]
+    [InlineData(ActivationKind.Relu, 5000, 2, false)]
+    // Relu's units four at a time: widths that leave one to three units after the last four, and a
+    // NaN weight above the layer, so live units' δ are NaN (not 0: not dead) and dead units' stay 0.
+    [InlineData(ActivationKind.Relu, 301, 7, false)]
+    [InlineData(ActivationKind.Relu, 10, 6, false)]
+    [InlineData(ActivationKind.Relu, 515, 9, true)]
+    [InlineData(ActivationKind.Relu, 7, 1, true)]
+    public void UnitsCountedRowByRowAreTheUnitsWhoseEverySampleIsDeadOrFlat(ActivationKind hidden, int units, int batch, bool nanAbove)
     {
         // Every third unit has weights far below zero (relu: dead) or far from it (sigmoid, tanh: flat), the others are ordinary.
         var model = NetworkModel.Create("net", 4, [(units, new Activation(hidden), null), (2, new Activation(ActivationKind.Linear), null)], LossKind.Mse);
@@ -210,6 +216,11 @@ public sealed class RecordedPointTests
             parameters[i] = rng.NextGaussian();
         }
 
+        if (nanAbove)
+        {
+            parameters[model.Layers[1].WeightOffset + 1] = double.NaN;
+        }
+
         var x = Enumerable.Range(0, batch * 4).Select(_ => 1 + rng.NextDouble()).ToArray();
         var y = Enumerable.Range(0, batch * 2).Select(_ => rng.NextGaussian()).ToArray();
         var backprop = new Backprop(model, batch);
@@ -222,5 +233,36 @@ public sealed class RecordedPointTests
             : Math.Abs(Activations.Derivative(new Activation(hidden), z[i * units + j], a[i * units + j])) < NetworkAnalyzer.SaturationThreshold));
         Assert.InRange(expected, units / 3, units - 1);
         Assert.Equal(hidden == ActivationKind.Relu ? (expected, 0) : (0, expected), NetworkAnalyzer.CountUnits(backprop, model.Layers[0], 0));
+    }
+
+    [Theory]
+    [InlineData(1, 3)]
+    [InlineData(4, 512)]
+    [InlineData(7, 5)]
+    [InlineData(13, 130)]
+    public void ADeltaNormIsTheMeanOfEachSamplesNormSummedInItsDefinitionsOrder(int batch, int units)
+    {
+        var model = NetworkModel.Create("net", 3, [(units, new Activation(ActivationKind.Tanh), null), (2, new Activation(ActivationKind.Linear), null)], LossKind.Mse);
+        var rng = new Rng(batch * units);
+        // Weights of many magnitudes, so sums in another order would differ in their last bits.
+        var parameters = Enumerable.Range(0, model.ParameterCount).Select(_ => rng.NextGaussian() * Math.Pow(10, rng.NextDouble() * 4 - 2)).ToArray();
+        var x = Enumerable.Range(0, batch * 3).Select(_ => rng.NextGaussian()).ToArray();
+        var y = Enumerable.Range(0, batch * 2).Select(_ => rng.NextGaussian()).ToArray();
+        var backprop = new Backprop(model, batch);
+        backprop.Run(parameters, x, y, batch, new double[model.ParameterCount]);
+
+        for (var l = 0; l < 2; l++)
+        {
+            // The definition: each sample's ‖δ‖₂ (one chain along its row), added in sample order.
+            var delta = backprop.Delta(l).ToArray();
+            var width = model.Layers[l].Units;
+            var total = 0.0;
+            for (var i = 0; i < batch; i++)
+            {
+                total += Math.Sqrt(Squares(delta.AsSpan(i * width, width)));
+            }
+
+            Assert.Equal(BitConverter.DoubleToInt64Bits(total / batch), BitConverter.DoubleToInt64Bits(backprop.DeltaNorm(l)));
+        }
     }
 }
