@@ -265,4 +265,108 @@ public sealed class RecordedPointTests
             Assert.Equal(BitConverter.DoubleToInt64Bits(total / batch), BitConverter.DoubleToInt64Bits(backprop.DeltaNorm(l)));
         }
     }
+
+    public static TheoryData<string> Networks() => new()
+    {
+        // Layers longer than a chunk and ending inside one, a norm layer (its gradient norm takes its gains and biases) between them.
+        "input 3\n dense 300 relu\n norm layer\n dense 217 tanh\n norm batch\n dense 5 linear",
+        // Enough parameters for the update to be dealt out a layer an item.
+        "input 2\n dense 260 relu\n dense 251 tanh\n norm layer\n dense 3 linear",
+        // A deep chain: many layers in one chunk.
+        "input 1\n " + string.Join("\n ", Enumerable.Repeat("dense 1 sigmoid", 40)),
+    };
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void AStepThatAddsTheGradientsSquaresGivesEachLayersGradientNormItsDefinitionsBits(string layers)
+    {
+        var compilation = Compilation.Create($"network n {{\n {layers}\n loss mse\n seed 2\n}}\n");
+        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics.Select(d => d.Message)));
+        var model = NetworkModel.FromBound(Assert.Single(compilation.Program.Networks));
+        var rng = new Rng(model.ParameterCount);
+        double Value() => rng.NextGaussian() * Math.Pow(10, rng.NextDouble() * 6 - 3);
+        var start = Enumerable.Range(0, model.ParameterCount).Select(_ => Value()).ToArray();
+        var gradient = Enumerable.Range(0, model.ParameterCount).Select(_ => Value()).ToArray();
+        var spec = new OptimizerSpec(OptimizerKind.Adam, 0.01, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8);
+        var expected = start.ToArray();
+        Optimizer.Create(spec, model.ParameterCount).Step(expected, gradient);
+
+        foreach (var threads in new[] { 1, 2, 3 })
+        {
+            var optimizer = Optimizer.Create(spec, model.ParameterCount);
+            var updates = new MeasuredUpdate(model);
+            var parameters = start.ToArray();
+            var items = updates.Begin(optimizer, parameters, gradient, threads, gradientNorms: true);
+            Assert.Equal(threads == 1 || model.ParameterCount < Optimizer.ParallelCount ? 1 : model.Layers.Length, items);
+            // The items in any order, as a hand-over deals them.
+            ThreadTeam.ForEach(items, threads, item => 1 + (item * 7919 % items), updates.Update);
+            Assert.True(updates.End());
+
+            Assert.Equal(expected, parameters);
+            for (var l = 0; l < model.Layers.Length; l++)
+            {
+                var shape = model.Layers[l];
+                Assert.Equal(BitConverter.DoubleToInt64Bits(Backprop.WeightGradNorm(model, gradient, l)), BitConverter.DoubleToInt64Bits(updates.GradientNorm(l)));
+                var (after, weights) = (expected.AsSpan(shape.WeightOffset, shape.WeightCount).ToArray(), start.AsSpan(shape.WeightOffset, shape.WeightCount).ToArray());
+                var change = ChangeSquares(after, weights);
+                Assert.Equal(change == 0 ? 0 : Math.Sqrt(change) / Math.Sqrt(Squares(weights)), updates.Ratio(l));
+            }
+        }
+    }
+
+    private const string EveryStep = """
+        network n {
+          input 2
+          dense 260 relu
+          norm layer
+          dense 251 tanh
+          dense 3 linear
+          loss cross_entropy
+          seed 4
+        }
+        data s = spirals(n = 200, noise = 0.1, classes = 3, seed = 3)
+        run r {
+          train n on s
+          optimizer sgd(lr = 0.05, momentum = 0.9)
+          steps 5
+          batch 50
+          record every 1
+        CLIP}
+        """;
+
+    // A clip that changes nothing (every |g| is below 10³⁰⁰) keeps the gradient's bits but makes each point be measured at once.
+    private static TrainResult TrainEveryStep(int threads, RunOptions? options = null, bool measuredAtOnce = false)
+    {
+        var compilation = Compilation.Create(EveryStep.Replace("CLIP", measuredAtOnce ? "  clip value 1e300\n" : ""));
+        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics.Select(d => d.Message)));
+        return Assert.IsType<TrainResult>(Runner.Execute(Assert.Single(compilation.Program.Runs), (options ?? new RunOptions()) with { Threads = threads }));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void APointFinishedWithinTheNextStepHasTheBitsOfAPointMeasuredAtOnce(int threads)
+    {
+        // Every step recorded: points 0 … 4 are finished within the step after them (their gradient
+        // norms in the update's loop, their units and δ norms dealt out with its layers). A run that
+        // clips its gradients has each point measured at once, the old way.
+        var run = TrainEveryStep(threads);
+        var atOnce = TrainEveryStep(threads, measuredAtOnce: true);
+        Assert.Equal(6, run.Trace.Count);
+        Assert.Equal(6, atOnce.Trace.Count);
+        for (var k = 0; k < 6; k++)
+        {
+            Assert.Equal(Bits(atOnce.Trace[k]), Bits(run.Trace[k]));
+        }
+    }
+
+    [Fact]
+    public void APointLeftWaitingWhenTheRunStopsIsFinishedOnItsOwn()
+    {
+        // A time budget of zero stops the run at its first look, right after point 0 (which waits for a next step that never comes).
+        var stopped = TrainEveryStep(2, new RunOptions { TimeBudget = TimeSpan.Zero });
+        Assert.Equal(StopReason.Budget, stopped.StopReason);
+        Assert.Equal(Bits(TrainEveryStep(2, measuredAtOnce: true).Trace[0]), Bits(Assert.Single(stopped.Trace)));
+    }
 }
