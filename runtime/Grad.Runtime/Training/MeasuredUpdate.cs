@@ -166,7 +166,6 @@ internal sealed class MeasuredUpdate
             var chunk = parameters.AsSpan(start, length);
             chunk.CopyTo(before);
             finite &= optimizer.UpdateRange(parameters, gradient, previous, step, start, start + length);
-            var gradients = gradient.AsSpan(start, length);
 
             // The chunk's part of each layer's weights, in index order: a chain goes on where the last chunk left it.
             for (; layer <= last; layer++)
@@ -174,21 +173,28 @@ internal sealed class MeasuredUpdate
                 var shape = model.Layers[layer];
                 var from = Math.Max(shape.WeightOffset, start);
                 var to = Math.Min(shape.WeightOffset + shape.WeightCount, start + length);
-                if (from < to && gradientNorms)
+                if (!gradientNorms)
                 {
-                    (changes[layer], sizes[layer], gradientSquares[layer]) = AddTerms(chunk[(from - start)..(to - start)], before[(from - start)..(to - start)],
-                        gradients[(from - start)..(to - start)], changes[layer], sizes[layer], gradientSquares[layer]);
+                    if (from < to)
+                    {
+                        (changes[layer], sizes[layer]) = AddTerms(chunk[(from - start)..(to - start)], before[(from - start)..(to - start)], changes[layer], sizes[layer]);
+                    }
                 }
-                else if (from < to)
+                else
                 {
-                    (changes[layer], sizes[layer]) = AddTerms(chunk[(from - start)..(to - start)], before[(from - start)..(to - start)], changes[layer], sizes[layer]);
-                }
+                    if (from < to)
+                    {
+                        (changes[layer], sizes[layer], gradientSquares[layer]) = AddTerms(chunk[(from - start)..(to - start)], before[(from - start)..(to - start)],
+                            gradient.AsSpan(from, to - from), changes[layer], sizes[layer], gradientSquares[layer]);
+                    }
 
-                // A norm layer's gradient norm takes its biases too (Backprop.WeightGradCount), after its gains.
-                var gradientTo = Math.Min(shape.WeightOffset + Backprop.WeightGradCount(shape), start + length);
-                if (gradientNorms && Math.Max(to, from) < gradientTo)
-                {
-                    gradientSquares[layer] = AddSquares(gradients[(Math.Max(to, from) - start)..(gradientTo - start)], gradientSquares[layer]);
+                    // A norm layer's gradient norm takes its biases too (Backprop.WeightGradCount), after its gains.
+                    var gradientFrom = Math.Max(from, to);
+                    var gradientTo = Math.Min(shape.WeightOffset + Backprop.WeightGradCount(shape), start + length);
+                    if (gradientFrom < gradientTo)
+                    {
+                        gradientSquares[layer] = AddSquares(gradient.AsSpan(gradientFrom, gradientTo - gradientFrom), gradientSquares[layer]);
+                    }
                 }
 
                 if (LayerEnd(layer) > start + length)
