@@ -520,17 +520,22 @@ public sealed unsafe partial class Backprop
     /// </summary>
     private void PreviousDelta(int l, int batch)
     {
+        cures?.AddIdentityPath(l, upstream.AsSpan(0, batch * Model.Layers[l - 1].Units), batch);
+        ActivationBackwardRows(l, 0, batch);
+    }
+
+    /// <summary>δ^(l−1) = upstream ⊙ g'(z^(l−1)) for samples <paramref name="first"/> … <paramref name="end"/> − 1, row by row.</summary>
+    private void ActivationBackwardRows(int l, int first, int end)
+    {
         var previous = Model.Layers[l - 1];
         var fanIn = previous.Units;
-        var up = upstream.AsSpan(0, batch * fanIn);
-        cures?.AddIdentityPath(l, up, batch);
         var z = preActivations[l - 1];
         var a = activations[l - 1];
         var previousDelta = deltas[l - 1];
-        for (var i = 0; i < batch; i++)
+        for (var i = first; i < end; i++)
         {
             var offset = i * fanIn;
-            Activations.Backward(previous.Activation, z.AsSpan(offset, fanIn), a.AsSpan(offset, fanIn), up.Slice(offset, fanIn), previousDelta.AsSpan(offset, fanIn));
+            Activations.Backward(previous.Activation, z.AsSpan(offset, fanIn), a.AsSpan(offset, fanIn), upstream.AsSpan(offset, fanIn), previousDelta.AsSpan(offset, fanIn));
         }
     }
 }
