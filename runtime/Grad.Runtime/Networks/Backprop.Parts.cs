@@ -15,6 +15,7 @@ namespace Grad.Runtime.Networks;
 public sealed unsafe partial class Backprop
 {
     /// <summary>Forward step of layer <paramref name="l"/> in parts, when it is large enough to share; false to take the one-thread path.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryForwardInParts(int l, ReadOnlySpan<double> parameters)
     {
         var shape = Model.Layers[l];
@@ -75,6 +76,7 @@ public sealed unsafe partial class Backprop
     /// Backward step of layer <paramref name="l"/> in parts (∂C/∂W^l, ∂C/∂b^l and, below the first
     /// layer, δ^(l−1)), when it is large enough to share; false to take the one-thread path.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryBackwardInParts(int l, ReadOnlySpan<double> parameters, Span<double> gradient)
     {
         var shape = Model.Layers[l];
@@ -149,6 +151,7 @@ public sealed unsafe partial class Backprop
     /// one-thread path's calls on those rows (every element of a product has one chain whatever its
     /// rows, so the bits are the same); false to take the one-thread path.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryForwardByRows(int l, ReadOnlySpan<double> parameters)
     {
         var shape = Model.Layers[l];
@@ -167,6 +170,7 @@ public sealed unsafe partial class Backprop
     }
 
     /// <summary>The two halves on the team (a method of its own: its closure is allocated only when they are shared).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardByRows(int l, int batch, double* parameters, int parameterCount)
     {
         var address = (nint)parameters;
@@ -199,10 +203,12 @@ public sealed unsafe partial class Backprop
     /// between two threads by <see cref="TryForwardByRows"/> or <see cref="TryBackwardSideBySide"/>: on
     /// several threads, without cures, with <see cref="SideBySideWork"/> or more, and not a small kernel's shape.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool WorthTwoThreads(int batch, int units, int fanIn) =>
         Threads > 1 && cures is null && (long)batch * units * fanIn >= SideBySideWork && !(UseSmallKernels && SmallDense.Fits(batch, units, fanIn));
 
     /// <summary>The first (<paramref name="half"/> 0) or second half of 0 … <paramref name="count"/> − 1, as (start, end).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int Start, int End) Half(int count, int half) => half == 0 ? (0, count / 2) : (count / 2, count);
 
     /// <summary>
@@ -214,6 +220,7 @@ public sealed unsafe partial class Backprop
     /// product has one chain whatever its rows), so the bits are the same; false to take the
     /// one-thread path.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryBackwardSideBySide(int l, ReadOnlySpan<double> parameters, Span<double> gradient)
     {
         var shape = Model.Layers[l];
@@ -232,6 +239,7 @@ public sealed unsafe partial class Backprop
     }
 
     /// <summary>The two sides on the team (a method of its own: its closure is allocated only when they are shared).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BackwardSideBySide(int l, int batch, double* parameters, int parameterCount, double* gradient, int gradientCount)
     {
         var (parameterAddress, gradientAddress) = ((nint)parameters, (nint)gradient);

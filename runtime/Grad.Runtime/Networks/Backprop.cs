@@ -219,6 +219,7 @@ public sealed unsafe partial class Backprop
     private const int ParallelInputCopy = 1 << 16;
 
     /// <summary>The input copy in halves on the team (a method of its own: its closure is allocated only when it is shared).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CopyInputInHalves(double* source, int count)
     {
         var address = (nint)source;
@@ -263,7 +264,8 @@ public sealed unsafe partial class Backprop
                 continue;
             }
 
-            if (TryForwardInParts(l, parameters) || TryForwardByRows(l, parameters))
+            // The two-thread paths' tests are compiled optimised at their first call: at one thread they are never called, so start-up does not compile them.
+            if (Threads > 1 && (TryForwardInParts(l, parameters) || TryForwardByRows(l, parameters)))
             {
                 continue;
             }
@@ -470,7 +472,7 @@ public sealed unsafe partial class Backprop
                 continue;
             }
 
-            if (TryBackwardInParts(l, parameters, gradient) || TryBackwardSideBySide(l, parameters, gradient))
+            if (Threads > 1 && (TryBackwardInParts(l, parameters, gradient) || TryBackwardSideBySide(l, parameters, gradient)))
             {
                 continue;
             }
