@@ -53,6 +53,12 @@ public static class Program
             return;
         }
 
+        if (args is [_, "bands", ..])
+        {
+            GemmBands.Print(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
+            return;
+        }
+
         if (args is [_, "chain"])
         {
             // W2's pass in process against its floor, 50 dependent sigmoids (each waits for the

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -90,8 +91,8 @@ public static unsafe class Gemm
         if (k > 0 && (threads <= 1 || (long)m * n * k < ParallelWork) && FitsDirect(m, n, k, wide))
         {
             // B's rows must be contiguous: a transposed B (a layer's weights in Z = X·Wᵀ) is transposed once first.
-            var transposed = bCol == 1 ? null : Buffer(ref transposedB, k * n);
-            fixed (double* aBase = a, bBase = b, cBase = c, tBase = transposed)
+            var tBase = bCol == 1 ? null : Buffer(ref transposedB, k * n);
+            fixed (double* aBase = a, bBase = b, cBase = c)
             {
                 if (tBase is not null)
                 {
@@ -247,23 +248,20 @@ public static unsafe class Gemm
             return;
         }
 
-        var aBuffer = Buffer(ref packedA, (Math.Min(m, RowBlock) + 16) * Math.Min(k, KBlock));
-        var bBuffer = Buffer(ref packedB, (Math.Min(n, ColumnBlock) + 16) * Math.Min(k, KBlock));
-        fixed (double* ap = aBuffer, bp = bBuffer)
+        var ap = Buffer(ref packedA, (Math.Min(m, RowBlock) + 16) * Math.Min(k, KBlock));
+        var bp = Buffer(ref packedB, (Math.Min(n, ColumnBlock) + 16) * Math.Min(k, KBlock));
+        for (var jc = 0; jc < n; jc += ColumnBlock)
         {
-            for (var jc = 0; jc < n; jc += ColumnBlock)
+            var nc = Math.Min(ColumnBlock, n - jc);
+            for (var pc = 0; pc < k; pc += KBlock)
             {
-                var nc = Math.Min(ColumnBlock, n - jc);
-                for (var pc = 0; pc < k; pc += KBlock)
+                var kc = Math.Min(KBlock, k - pc);
+                PackB(bBase, bRow, bCol, pc, jc, kc, nc, bp, wide ? 16 : 8);
+                for (var ic = 0; ic < m; ic += RowBlock)
                 {
-                    var kc = Math.Min(KBlock, k - pc);
-                    PackB(bBase, bRow, bCol, pc, jc, kc, nc, bp, wide ? 16 : 8);
-                    for (var ic = 0; ic < m; ic += RowBlock)
-                    {
-                        var mc = Math.Min(RowBlock, m - ic);
-                        PackA(aBase, aRow, aCol, ic, pc, mc, kc, ap, wide ? 8 : 6);
-                        MacroKernel(mc, nc, kc, ap, bp, cBase + ic * ldc + jc, ldc, alpha, accumulate || pc > 0, wide);
-                    }
+                    var mc = Math.Min(RowBlock, m - ic);
+                    PackA(aBase, aRow, aCol, ic, pc, mc, kc, ap, wide ? 8 : 6);
+                    MacroKernel(mc, nc, kc, ap, bp, cBase + ic * ldc + jc, ldc, alpha, accumulate || pc > 0, wide);
                 }
             }
         }
@@ -285,95 +283,92 @@ public static unsafe class Gemm
     private static void MultiplyByColumns(int m, int n, int k, double* a, int aRow, double* w, int wRow, double* c, int ldc, double alpha, bool accumulate)
     {
         var packedLength = (Math.Min(m, ColumnsRowBlock) + 16) * k;
-        var buffer = Buffer(ref packedA, packedLength + 8 * (KBlock + ShortBlock) + ColumnsRowBlock * ColumnGroup + 2 * ColumnTile);
-        fixed (double* packed = buffer)
+        var packed = Buffer(ref packedA, packedLength + 8 * (KBlock + ShortBlock) + ColumnsRowBlock * ColumnGroup + 2 * ColumnTile);
+        var lastPanel = packed + packedLength;
+        var totals = lastPanel + 8 * (KBlock + ShortBlock);
+        var zeros = totals + ColumnsRowBlock * ColumnGroup;
+        var edge = zeros + ColumnTile;
+        new Span<double>(zeros, ColumnTile).Clear();
+        for (var ic = 0; ic < m; ic += ColumnsRowBlock)
         {
-            var lastPanel = packed + packedLength;
-            var totals = lastPanel + 8 * (KBlock + ShortBlock);
-            var zeros = totals + ColumnsRowBlock * ColumnGroup;
-            var edge = zeros + ColumnTile;
-            new Span<double>(zeros, ColumnTile).Clear();
-            for (var ic = 0; ic < m; ic += ColumnsRowBlock)
+            // A's rows, all of k, block after block (64 of W3's X's rows: 0.4 MB, in L2).
+            var mc = Math.Min(ColumnsRowBlock, m - ic);
+            var paddedRows = (mc + 15) / 16 * 16;
+            for (var pc = 0; pc < k; pc += KBlock)
             {
-                // A's rows, all of k, block after block (64 of W3's X's rows: 0.4 MB, in L2).
-                var mc = Math.Min(ColumnsRowBlock, m - ic);
-                var paddedRows = (mc + 15) / 16 * 16;
+                var length = BlockLength(k, pc);
+                PackStrips(a + (long)ic * aRow + pc, aRow, mc, length, packed + (long)paddedRows * pc);
+                pc += length - Math.Min(KBlock, k - pc);
+            }
+
+            // C a group of columns at a time through every block along k, so that the group's running totals
+            // (64 × 64 elements, 32 KB) stay in L2 from one block to the next.
+            for (var jg = 0; jg < n; jg += ColumnGroup)
+            {
                 for (var pc = 0; pc < k; pc += KBlock)
                 {
+                    // A short last block along k (16 of W3's 784) is run by the same tiles right after the one before it.
+                    var kc = Math.Min(KBlock, k - pc);
                     var length = BlockLength(k, pc);
-                    PackStrips(a + (long)ic * aRow + pc, aRow, mc, length, packed + (long)paddedRows * pc);
-                    pc += length - Math.Min(KBlock, k - pc);
-                }
-
-                // C a group of columns at a time through every block along k, so that the group's running totals
-                // (64 × 64 elements, 32 KB) stay in L2 from one block to the next.
-                for (var jg = 0; jg < n; jg += ColumnGroup)
-                {
-                    for (var pc = 0; pc < k; pc += KBlock)
+                    var next = length - kc;
+                    var last = pc + length == k;
+                    var strips = packed + (long)paddedRows * pc;
+                    // Strip by strip of A, each through the group's panels of W (16 KB each, in L2 after the first strip).
+                    var end = Math.Min(n, jg + ColumnGroup);
+                    if (n % 8 != 0 && end == n)
                     {
-                        // A short last block along k (16 of W3's 784) is run by the same tiles right after the one before it.
-                        var kc = Math.Min(KBlock, k - pc);
-                        var length = BlockLength(k, pc);
-                        var next = length - kc;
-                        var last = pc + length == k;
-                        var strips = packed + (long)paddedRows * pc;
-                        // Strip by strip of A, each through the group's panels of W (16 KB each, in L2 after the first strip).
-                        var end = Math.Min(n, jg + ColumnGroup);
-                        if (n % 8 != 0 && end == n)
+                        new Span<double>(lastPanel, 8 * length).Clear();
+                        for (var j = n - n % 8; j < n; j++)
                         {
-                            new Span<double>(lastPanel, 8 * length).Clear();
-                            for (var j = n - n % 8; j < n; j++)
-                            {
-                                new ReadOnlySpan<double>(w + j * (long)wRow + pc, length).CopyTo(new Span<double>(lastPanel + (j - (n - n % 8)) * length, length));
-                            }
+                            new ReadOnlySpan<double>(w + j * (long)wRow + pc, length).CopyTo(new Span<double>(lastPanel + (j - (n - n % 8)) * length, length));
                         }
-
-                        for (var ir = 0; ir < mc; ir += 16)
-                        {
-                            for (var jr = jg; jr < end; jr += 8)
-                            {
-                                var (rows, columns) = (Math.Min(16, mc - ir), Math.Min(8, n - jr));
-                                var panel = columns < 8 ? lastPanel : w + jr * (long)wRow + pc;
-                                var panelRow = columns < 8 ? length : (long)wRow;
-                                var strip = strips + ir * length;
-                                var tile = c + (ic + ir) * (long)ldc + jr;
-                                var tileTotals = totals + ((ir / 16 * (ColumnGroup / 8)) + ((jr - jg) / 8)) * ColumnTile;
-                                var start = tileTotals;
-                                if (pc == 0 && accumulate)
-                                {
-                                    LoadColumns(tile, ldc, rows, columns, tileTotals);
-                                }
-                                else if (pc == 0)
-                                {
-                                    start = zeros;
-                                }
-
-                                // The last block ends in C's rows, through a whole tile of its own at the edges.
-                                var whole = rows == 16 && columns == 8;
-                                var rowsOut = !last ? null : whole ? tile : edge;
-                                var ldcOut = whole ? ldc : 8L;
-                                if (next == 0)
-                                {
-                                    ColumnKernel16x8(kc, strip, panel, panelRow, new ColumnTarget(alpha, start, tileTotals, rowsOut, ldcOut));
-                                }
-                                else
-                                {
-                                    ColumnKernel16x8(kc, strip, panel, panelRow, new ColumnTarget(alpha, start, tileTotals, null, 0));
-                                    ColumnKernel16x8(next, strip + kc * 16, panel + kc, panelRow, new ColumnTarget(alpha, tileTotals, tileTotals, rowsOut, ldcOut));
-                                }
-
-                                if (last && !whole)
-                                {
-                                    for (var i = 0; i < rows; i++)
-                                    {
-                                        new ReadOnlySpan<double>(edge + i * 8, columns).CopyTo(new Span<double>(tile + i * ldc, columns));
-                                    }
-                                }
-                            }
-                        }
-
-                        pc += next;
                     }
+
+                    for (var ir = 0; ir < mc; ir += 16)
+                    {
+                        for (var jr = jg; jr < end; jr += 8)
+                        {
+                            var (rows, columns) = (Math.Min(16, mc - ir), Math.Min(8, n - jr));
+                            var panel = columns < 8 ? lastPanel : w + jr * (long)wRow + pc;
+                            var panelRow = columns < 8 ? length : (long)wRow;
+                            var strip = strips + ir * length;
+                            var tile = c + (ic + ir) * (long)ldc + jr;
+                            var tileTotals = totals + ((ir / 16 * (ColumnGroup / 8)) + ((jr - jg) / 8)) * ColumnTile;
+                            var start = tileTotals;
+                            if (pc == 0 && accumulate)
+                            {
+                                LoadColumns(tile, ldc, rows, columns, tileTotals);
+                            }
+                            else if (pc == 0)
+                            {
+                                start = zeros;
+                            }
+
+                            // The last block ends in C's rows, through a whole tile of its own at the edges.
+                            var whole = rows == 16 && columns == 8;
+                            var rowsOut = !last ? null : whole ? tile : edge;
+                            var ldcOut = whole ? ldc : 8L;
+                            if (next == 0)
+                            {
+                                ColumnKernel16x8(kc, strip, panel, panelRow, new ColumnTarget(alpha, start, tileTotals, rowsOut, ldcOut));
+                            }
+                            else
+                            {
+                                ColumnKernel16x8(kc, strip, panel, panelRow, new ColumnTarget(alpha, start, tileTotals, null, 0));
+                                ColumnKernel16x8(next, strip + kc * 16, panel + kc, panelRow, new ColumnTarget(alpha, tileTotals, tileTotals, rowsOut, ldcOut));
+                            }
+
+                            if (last && !whole)
+                            {
+                                for (var i = 0; i < rows; i++)
+                                {
+                                    new ReadOnlySpan<double>(edge + i * 8, columns).CopyTo(new Span<double>(tile + i * ldc, columns));
+                                }
+                            }
+                        }
+                    }
+
+                    pc += next;
                 }
             }
         }
@@ -604,17 +599,26 @@ public static unsafe class Gemm
         }
     }
 
-    /// <summary>A per-thread packing buffer, grown to the largest size asked for so far.</summary>
+    /// <summary>
+    /// A per-thread packing buffer of at least <paramref name="length"/> elements, grown to the largest size asked for
+    /// so far, from its first 64-byte boundary on: pinned, so that it never moves, and aligned, so that a packed
+    /// strip's 512-bit loads never straddle two cache lines (a buffer that happened to start 8 or 16 bytes past a
+    /// line made one thread's bands up to a tenth slower than the other's).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double[] Buffer(ref double[]? buffer, int length)
+    private static double* Buffer(ref double[]? buffer, int length)
     {
-        if (buffer is null || buffer.Length < length)
+        if (buffer is null || buffer.Length < length + LineElements)
         {
-            buffer = new double[length];
+            buffer = GC.AllocateArray<double>(length + LineElements, pinned: true);
         }
 
-        return buffer;
+        var start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        return (double*)((start + LineElements * sizeof(double) - 1) & ~(nint)(LineElements * sizeof(double) - 1));
     }
+
+    /// <summary>Doubles in a 64-byte cache line.</summary>
+    private const int LineElements = 8;
 
     /// <summary>The reference order, for matrices too small to be worth packing.</summary>
     /// <remarks>
