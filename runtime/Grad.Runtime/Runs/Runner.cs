@@ -153,6 +153,9 @@ public static class Runner
             clipsGradient: run.Clip is not null, recorded: () => clock.Recorded(trace));
         var trajectory = options.Landscape is null || run.Member is not null ? null : new Trajectory(parameters, RecordSchedule.For(planned, run.RecordEvery));
 
+        // Every step hands work to the team several times, with serial pieces between (the loss, a
+        // recorded point): its workers keep spinning between them until the run ends.
+        using var activity = options.Threads > 1 ? ThreadTeam.Active() : default;
         session.NextBatch();
         var loss = session.Evaluate(parameters);
 
