@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Grad.Language.Semantics;
 using Grad.Runtime.Networks;
 using Grad.Runtime.Numerics;
@@ -298,3 +299,86 @@ public class ThreadTeamTests
         Assert.All(counts.Cast<int>(), count => Assert.Equal(50, count));
     }
 }
+
+/// <summary>
+/// While a caller keeps the team active (a training run on several threads), its workers spin between
+/// parts instead of sleeping after <see cref="ThreadTeam.SpinTime"/>, for at most
+/// <see cref="ThreadTeam.ActiveSpinTime"/>; once released they sleep again. Alone in its collection:
+/// another test's parts or runs would wake the workers or keep the team active.
+/// </summary>
+[Collection(nameof(ThreadTeamActivityTests))]
+public class ThreadTeamActivityTests
+{
+    private static readonly TimeSpan Spin = TimeSpan.FromSeconds((double)ThreadTeam.SpinTime / Stopwatch.Frequency);
+
+    [Fact]
+    public void Workers_kept_active_stay_awake_between_parts_and_sleep_once_released()
+    {
+        var counts = new int[3];
+        ThreadTeam.Run(3, part => Interlocked.Increment(ref counts[part]));
+        Assert.True(Eventually(() => ThreadTeam.AwakeWorkers == 0), "idle workers sleep after the spin");
+
+        using (ThreadTeam.Active())
+        {
+            for (var round = 0; round < 3; round++)
+            {
+                ThreadTeam.Run(3, part => Interlocked.Increment(ref counts[part]));
+                Thread.Sleep(10 * Spin);
+                Assert.True(ThreadTeam.AwakeWorkers >= 2, $"round {round}: {ThreadTeam.AwakeWorkers} workers awake 10 spins after their parts");
+            }
+        }
+
+        Assert.True(Eventually(() => ThreadTeam.AwakeWorkers == 0), "released, the workers sleep again");
+        ThreadTeam.Run(3, part => Interlocked.Increment(ref counts[part]));
+        Assert.Equal([5, 5, 5], counts);
+    }
+
+    /// <summary>A run that stops handing work over does not keep its workers spinning: they sleep after the active spin.</summary>
+    [Fact]
+    public void Workers_kept_active_without_parts_sleep_after_the_active_spin()
+    {
+        using var activity = ThreadTeam.Active();
+        ThreadTeam.Run(3, _ => { });
+        Assert.True(Eventually(() => ThreadTeam.AwakeWorkers == 0), "still active, the workers sleep after the active spin");
+        var counts = new int[3];
+        ThreadTeam.Run(3, part => Interlocked.Increment(ref counts[part]));
+        Assert.Equal([1, 1, 1], counts);
+    }
+
+    /// <summary>Two runs keep the team active until both end; the default hold keeps nothing.</summary>
+    [Fact]
+    public void The_team_is_active_while_any_caller_keeps_it()
+    {
+        Assert.False(ThreadTeam.IsActive);
+        default(ThreadTeam.Activity).Dispose();
+        Assert.False(ThreadTeam.IsActive);
+        var first = ThreadTeam.Active();
+        var second = ThreadTeam.Active();
+        first.Dispose();
+        Assert.True(ThreadTeam.IsActive);
+        default(ThreadTeam.Activity).Dispose();
+        Assert.True(ThreadTeam.IsActive);
+        second.Dispose();
+        Assert.False(ThreadTeam.IsActive);
+    }
+
+    /// <summary>Polls <paramref name="condition"/> for up to 10 s (far beyond the active spin).</summary>
+    private static bool Eventually(Func<bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                return false;
+            }
+
+            Thread.Sleep(1);
+        }
+
+        return true;
+    }
+}
+
+[CollectionDefinition(nameof(ThreadTeamActivityTests), DisableParallelization = true)]
+public class ThreadTeamActivityCollection;

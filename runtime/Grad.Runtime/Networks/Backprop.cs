@@ -219,6 +219,7 @@ public sealed unsafe partial class Backprop
     private const int ParallelInputCopy = 1 << 16;
 
     /// <summary>The input copy in halves on the team (a method of its own: its closure is allocated only when it is shared).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CopyInputInHalves(double* source, int count)
     {
         var address = (nint)source;
@@ -263,7 +264,8 @@ public sealed unsafe partial class Backprop
                 continue;
             }
 
-            if (TryForwardInParts(l, parameters) || TryForwardByRows(l, parameters))
+            // The two-thread paths' tests are compiled optimised at their first call: at one thread they are never called, so start-up does not compile them.
+            if (Threads > 1 && (TryForwardInParts(l, parameters) || TryForwardByRows(l, parameters)))
             {
                 continue;
             }
@@ -470,7 +472,7 @@ public sealed unsafe partial class Backprop
                 continue;
             }
 
-            if (TryBackwardInParts(l, parameters, gradient) || TryBackwardSideBySide(l, parameters, gradient))
+            if (Threads > 1 && (TryBackwardInParts(l, parameters, gradient) || TryBackwardSideBySide(l, parameters, gradient)))
             {
                 continue;
             }
@@ -520,17 +522,22 @@ public sealed unsafe partial class Backprop
     /// </summary>
     private void PreviousDelta(int l, int batch)
     {
+        cures?.AddIdentityPath(l, upstream.AsSpan(0, batch * Model.Layers[l - 1].Units), batch);
+        ActivationBackwardRows(l, 0, batch);
+    }
+
+    /// <summary>δ^(l−1) = upstream ⊙ g'(z^(l−1)) for samples <paramref name="first"/> … <paramref name="end"/> − 1, row by row.</summary>
+    private void ActivationBackwardRows(int l, int first, int end)
+    {
         var previous = Model.Layers[l - 1];
         var fanIn = previous.Units;
-        var up = upstream.AsSpan(0, batch * fanIn);
-        cures?.AddIdentityPath(l, up, batch);
         var z = preActivations[l - 1];
         var a = activations[l - 1];
         var previousDelta = deltas[l - 1];
-        for (var i = 0; i < batch; i++)
+        for (var i = first; i < end; i++)
         {
             var offset = i * fanIn;
-            Activations.Backward(previous.Activation, z.AsSpan(offset, fanIn), a.AsSpan(offset, fanIn), up.Slice(offset, fanIn), previousDelta.AsSpan(offset, fanIn));
+            Activations.Backward(previous.Activation, z.AsSpan(offset, fanIn), a.AsSpan(offset, fanIn), upstream.AsSpan(offset, fanIn), previousDelta.AsSpan(offset, fanIn));
         }
     }
 }

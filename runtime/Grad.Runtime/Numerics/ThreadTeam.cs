@@ -11,7 +11,11 @@ namespace Grad.Runtime.Numerics;
 /// work a few times per layer, with a little work on one thread between, and waking a sleeping
 /// thread costs tens of microseconds), then sleeps, so an idle team costs nothing. A part its
 /// worker has not started when the caller's own part is done (the worker is asleep, or another
-/// process has its core) is run by the caller instead. Parts are numbered and each is run whole
+/// process has its core) is run by the caller instead. While a caller keeps the team
+/// <see cref="Active"/> (a training run on several threads, between and inside its steps), they spin
+/// far longer (<see cref="ActiveSpinTime"/>): the serial pieces between two hand-overs (the loss, the runner's bookkeeping, a
+/// recorded point) can outlast the spin, and a sleeping worker costs the caller a wake-up through
+/// the runtime's monitor at the next part. Parts are numbered and each is run whole
 /// by one thread: which thread computes a part does not change how it is computed, so callers
 /// that give every output element to one part get the same bits for any number of parts. While the team serves one caller, any other call (another
 /// run in the same process, or a part that asks for parts of its own) runs its parts on its own
@@ -22,9 +26,51 @@ public static class ThreadTeam
     /// <summary>How long a worker spins for the next part, and the caller for the workers' parts, before sleeping.</summary>
     internal static readonly long SpinTime = Stopwatch.Frequency / 500;
 
+    /// <summary>
+    /// How long they spin while the team is <see cref="Active"/> (200 ms, the default block time of
+    /// Intel's OpenMP runtime under PyTorch): far longer than any serial piece between two hand-overs
+    /// of a run, yet a run that stops handing work over (a network whose steps are too small to share,
+    /// with an occasional shared recorded point) does not keep a core busy for nothing.
+    /// </summary>
+    internal static readonly long ActiveSpinTime = Stopwatch.Frequency / 5;
+
     private static readonly object Growing = new();
     private static Worker[] workers = [];
     private static int busy;
+
+    /// <summary>How many callers keep the team <see cref="Active"/>: while any does, the spin lasts <see cref="ActiveSpinTime"/>.</summary>
+    private static int active;
+
+    /// <summary>
+    /// Until the returned scope is disposed, the workers (and a caller waiting for a part) spin for
+    /// up to <see cref="ActiveSpinTime"/> before they sleep, not <see cref="SpinTime"/>; then they
+    /// sleep after <see cref="SpinTime"/> again. For a caller that hands work over again and again with
+    /// serial pieces between (a training run's steps). A spinning thread still yields its core now and
+    /// then to any other thread that is ready to run.
+    /// </summary>
+    public static Activity Active()
+    {
+        Interlocked.Increment(ref active);
+        return new Activity(kept: true);
+    }
+
+    /// <summary>Whether any caller keeps the team <see cref="Active"/>.</summary>
+    internal static bool IsActive => Volatile.Read(ref active) != 0;
+
+    /// <summary>How many of the team's workers are awake (spinning or running a part, not waiting on their gate), for tests.</summary>
+    internal static int AwakeWorkers => Volatile.Read(ref workers).Count(worker => !worker.IsAsleep);
+
+    /// <summary>A caller's hold on the team's activity (<see cref="Active"/>); the default holds nothing.</summary>
+    public readonly struct Activity(bool kept) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (kept)
+            {
+                Interlocked.Decrement(ref active);
+            }
+        }
+    }
 
     /// <summary>
     /// <paramref name="body"/>(0) … <paramref name="body"/>(<paramref name="parts"/> − 1), at
@@ -202,8 +248,8 @@ public static class ThreadTeam
 
     /// <summary>
     /// Spins while <paramref name="field"/> holds <paramref name="value"/>, for at most
-    /// <see cref="SpinTime"/>; true when it changed. It yields now and then, so a spinning thread
-    /// gives its core to any other thread that is ready to run.
+    /// <see cref="SpinTime"/> (<see cref="ActiveSpinTime"/> while the team is <see cref="Active"/>); true when it changed. It yields
+    /// now and then, so a spinning thread gives its core to any other thread that is ready to run.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool SpinWhile(ref int field, int value)
@@ -211,7 +257,8 @@ public static class ThreadTeam
         var started = Stopwatch.GetTimestamp();
         for (var round = 1; Volatile.Read(ref field) == value; round++)
         {
-            if (Stopwatch.GetTimestamp() - started > SpinTime)
+            var spun = Stopwatch.GetTimestamp() - started;
+            if (spun > SpinTime && (spun > ActiveSpinTime || !IsActive))
             {
                 return false;
             }
@@ -249,6 +296,9 @@ public static class ThreadTeam
         private int sleeping;
         private int workerSleeping;
         private ExceptionDispatchInfo? failure;
+
+        /// <summary>Whether the worker waits on its gate for the next part.</summary>
+        public bool IsAsleep => Volatile.Read(ref workerSleeping) != 0;
 
         public Worker(int number)
         {

@@ -82,6 +82,7 @@ public abstract class Optimizer
     /// allocated where its captured variables are declared, and a small network's step on one thread
     /// (a chain's, 200,000 times a run) must not allocate it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe bool StepInParts(Span<double> parameters, ReadOnlySpan<double> gradient, Span<double> previous, int step, int threads)
     {
         var count = ParameterCount;
@@ -106,6 +107,7 @@ public abstract class Optimizer
     }
 
     /// <summary>Where part <paramref name="part"/> of <paramref name="parts"/> starts: whole vectors (multiples of 8), and the end of the vector after the last part.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Boundary(int count, int part, int parts) => part == parts ? count : (int)((long)count * part / parts) & ~7;
 
     /// <summary>

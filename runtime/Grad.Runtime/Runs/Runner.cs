@@ -152,6 +152,9 @@ public static class Runner
         var health = new HealthRecorder(model, run.Optimizer, total, session.Backprop.MaxBatch, options.Cancellation);
         var trajectory = options.Landscape is null || run.Member is not null ? null : new Trajectory(parameters, RecordSchedule.For(planned, run.RecordEvery));
 
+        // Every step hands work to the team several times, with serial pieces between (the loss, a
+        // recorded point): its workers keep spinning between them until the run ends.
+        using var activity = options.Threads > 1 ? ThreadTeam.Active() : default;
         session.NextBatch();
         var loss = session.Evaluate(parameters);
 
