@@ -187,11 +187,17 @@ public sealed class RecordedPointTests
         }
     }
     [Theory]
-    [InlineData(ActivationKind.Relu, 300, 40)]
-    [InlineData(ActivationKind.Sigmoid, 200, 30)]
-    [InlineData(ActivationKind.Tanh, 5000, 3)]
-    [InlineData(ActivationKind.Relu, 5000, 2)]
-    public void UnitsCountedRowByRowAreTheUnitsWhoseEverySampleIsDeadOrFlat(ActivationKind hidden, int units, int batch)
+    [InlineData(ActivationKind.Relu, 300, 40, false)]
+    [InlineData(ActivationKind.Sigmoid, 200, 30, false)]
+    [InlineData(ActivationKind.Tanh, 5000, 3, false)]
+    [InlineData(ActivationKind.Relu, 5000, 2, false)]
+    // Relu's units four at a time: widths that leave one to three units after the last four, and a
+    // NaN weight above the layer, so live units' δ are NaN (not 0: not dead) and dead units' stay 0.
+    [InlineData(ActivationKind.Relu, 301, 7, false)]
+    [InlineData(ActivationKind.Relu, 10, 6, false)]
+    [InlineData(ActivationKind.Relu, 515, 9, true)]
+    [InlineData(ActivationKind.Relu, 7, 1, true)]
+    public void UnitsCountedRowByRowAreTheUnitsWhoseEverySampleIsDeadOrFlat(ActivationKind hidden, int units, int batch, bool nanAbove)
     {
         // Every third unit has weights far below zero (relu: dead) or far from it (sigmoid, tanh: flat), the others are ordinary.
         var model = NetworkModel.Create("net", 4, [(units, new Activation(hidden), null), (2, new Activation(ActivationKind.Linear), null)], LossKind.Mse);
@@ -210,6 +216,11 @@ public sealed class RecordedPointTests
             parameters[i] = rng.NextGaussian();
         }
 
+        if (nanAbove)
+        {
+            parameters[model.Layers[1].WeightOffset + 1] = double.NaN;
+        }
+
         var x = Enumerable.Range(0, batch * 4).Select(_ => 1 + rng.NextDouble()).ToArray();
         var y = Enumerable.Range(0, batch * 2).Select(_ => rng.NextGaussian()).ToArray();
         var backprop = new Backprop(model, batch);
@@ -222,5 +233,140 @@ public sealed class RecordedPointTests
             : Math.Abs(Activations.Derivative(new Activation(hidden), z[i * units + j], a[i * units + j])) < NetworkAnalyzer.SaturationThreshold));
         Assert.InRange(expected, units / 3, units - 1);
         Assert.Equal(hidden == ActivationKind.Relu ? (expected, 0) : (0, expected), NetworkAnalyzer.CountUnits(backprop, model.Layers[0], 0));
+    }
+
+    [Theory]
+    [InlineData(1, 3)]
+    [InlineData(4, 512)]
+    [InlineData(7, 5)]
+    [InlineData(13, 130)]
+    public void ADeltaNormIsTheMeanOfEachSamplesNormSummedInItsDefinitionsOrder(int batch, int units)
+    {
+        var model = NetworkModel.Create("net", 3, [(units, new Activation(ActivationKind.Tanh), null), (2, new Activation(ActivationKind.Linear), null)], LossKind.Mse);
+        var rng = new Rng(batch * units);
+        // Weights of many magnitudes, so sums in another order would differ in their last bits.
+        var parameters = Enumerable.Range(0, model.ParameterCount).Select(_ => rng.NextGaussian() * Math.Pow(10, rng.NextDouble() * 4 - 2)).ToArray();
+        var x = Enumerable.Range(0, batch * 3).Select(_ => rng.NextGaussian()).ToArray();
+        var y = Enumerable.Range(0, batch * 2).Select(_ => rng.NextGaussian()).ToArray();
+        var backprop = new Backprop(model, batch);
+        backprop.Run(parameters, x, y, batch, new double[model.ParameterCount]);
+
+        for (var l = 0; l < 2; l++)
+        {
+            // The definition: each sample's ‖δ‖₂ (one chain along its row), added in sample order.
+            var delta = backprop.Delta(l).ToArray();
+            var width = model.Layers[l].Units;
+            var total = 0.0;
+            for (var i = 0; i < batch; i++)
+            {
+                total += Math.Sqrt(Squares(delta.AsSpan(i * width, width)));
+            }
+
+            Assert.Equal(BitConverter.DoubleToInt64Bits(total / batch), BitConverter.DoubleToInt64Bits(backprop.DeltaNorm(l)));
+        }
+    }
+
+    public static TheoryData<string> Networks() => new()
+    {
+        // Layers longer than a chunk and ending inside one, a norm layer (its gradient norm takes its gains and biases) between them.
+        "input 3\n dense 300 relu\n norm layer\n dense 217 tanh\n norm batch\n dense 5 linear",
+        // Enough parameters for the update to be dealt out a layer an item.
+        "input 2\n dense 260 relu\n dense 251 tanh\n norm layer\n dense 3 linear",
+        // A deep chain: many layers in one chunk.
+        "input 1\n " + string.Join("\n ", Enumerable.Repeat("dense 1 sigmoid", 40)),
+    };
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void AStepThatAddsTheGradientsSquaresGivesEachLayersGradientNormItsDefinitionsBits(string layers)
+    {
+        var compilation = Compilation.Create($"network n {{\n {layers}\n loss mse\n seed 2\n}}\n");
+        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics.Select(d => d.Message)));
+        var model = NetworkModel.FromBound(Assert.Single(compilation.Program.Networks));
+        var rng = new Rng(model.ParameterCount);
+        double Value() => rng.NextGaussian() * Math.Pow(10, rng.NextDouble() * 6 - 3);
+        var start = Enumerable.Range(0, model.ParameterCount).Select(_ => Value()).ToArray();
+        var gradient = Enumerable.Range(0, model.ParameterCount).Select(_ => Value()).ToArray();
+        var spec = new OptimizerSpec(OptimizerKind.Adam, 0.01, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8);
+        var expected = start.ToArray();
+        Optimizer.Create(spec, model.ParameterCount).Step(expected, gradient);
+
+        foreach (var threads in new[] { 1, 2, 3 })
+        {
+            var optimizer = Optimizer.Create(spec, model.ParameterCount);
+            var updates = new MeasuredUpdate(model);
+            var parameters = start.ToArray();
+            var items = updates.Begin(optimizer, parameters, gradient, threads, gradientNorms: true);
+            Assert.Equal(threads == 1 || model.ParameterCount < Optimizer.ParallelCount ? 1 : model.Layers.Length, items);
+            // The items in any order, as a hand-over deals them.
+            ThreadTeam.ForEach(items, threads, item => 1 + (item * 7919 % items), updates.Update);
+            Assert.True(updates.End());
+
+            Assert.Equal(expected, parameters);
+            for (var l = 0; l < model.Layers.Length; l++)
+            {
+                var shape = model.Layers[l];
+                Assert.Equal(BitConverter.DoubleToInt64Bits(Backprop.WeightGradNorm(model, gradient, l)), BitConverter.DoubleToInt64Bits(updates.GradientNorm(l)));
+                var (after, weights) = (expected.AsSpan(shape.WeightOffset, shape.WeightCount).ToArray(), start.AsSpan(shape.WeightOffset, shape.WeightCount).ToArray());
+                var change = ChangeSquares(after, weights);
+                Assert.Equal(change == 0 ? 0 : Math.Sqrt(change) / Math.Sqrt(Squares(weights)), updates.Ratio(l));
+            }
+        }
+    }
+
+    private const string EveryStep = """
+        network n {
+          input 2
+          dense 260 relu
+          norm layer
+          dense 251 tanh
+          dense 3 linear
+          loss cross_entropy
+          seed 4
+        }
+        data s = spirals(n = 200, noise = 0.1, classes = 3, seed = 3)
+        run r {
+          train n on s
+          optimizer sgd(lr = 0.05, momentum = 0.9)
+          steps 5
+          batch 50
+          record every 1
+        CLIP}
+        """;
+
+    // A clip that changes nothing (every |g| is below 10³⁰⁰) keeps the gradient's bits but makes each point be measured at once.
+    private static TrainResult TrainEveryStep(int threads, RunOptions? options = null, bool measuredAtOnce = false)
+    {
+        var compilation = Compilation.Create(EveryStep.Replace("CLIP", measuredAtOnce ? "  clip value 1e300\n" : ""));
+        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics.Select(d => d.Message)));
+        return Assert.IsType<TrainResult>(Runner.Execute(Assert.Single(compilation.Program.Runs), (options ?? new RunOptions()) with { Threads = threads }));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void APointFinishedWithinTheNextStepHasTheBitsOfAPointMeasuredAtOnce(int threads)
+    {
+        // Every step recorded: points 0 … 4 are finished within the step after them (their gradient
+        // norms in the update's loop, their units and δ norms dealt out with its layers). A run that
+        // clips its gradients has each point measured at once, the old way.
+        var run = TrainEveryStep(threads);
+        var atOnce = TrainEveryStep(threads, measuredAtOnce: true);
+        Assert.Equal(6, run.Trace.Count);
+        Assert.Equal(6, atOnce.Trace.Count);
+        for (var k = 0; k < 6; k++)
+        {
+            Assert.Equal(Bits(atOnce.Trace[k]), Bits(run.Trace[k]));
+        }
+    }
+
+    [Fact]
+    public void APointLeftWaitingWhenTheRunStopsIsFinishedOnItsOwn()
+    {
+        // A time budget of zero stops the run at its first look, right after point 0 (which waits for a next step that never comes).
+        var stopped = TrainEveryStep(2, new RunOptions { TimeBudget = TimeSpan.Zero });
+        Assert.Equal(StopReason.Budget, stopped.StopReason);
+        Assert.Equal(Bits(TrainEveryStep(2, measuredAtOnce: true).Trace[0]), Bits(Assert.Single(stopped.Trace)));
     }
 }

@@ -140,12 +140,37 @@ public sealed unsafe partial class Backprop
         var units = Model.Layers[layer].Units;
         var delta = deltas[layer];
         var total = 0.0;
-        for (var i = 0; i < BatchSize; i++)
+        var i = 0;
+
+        // Four samples' sums side by side: each is still its own chain over its row in index order
+        // (the same bits), but a core adds four independent chains in the time of one.
+        for (; i + 4 <= BatchSize; i += 4)
         {
-            var sum = 0.0;
+            var row0 = delta.AsSpan(i * units, units);
+            var row1 = delta.AsSpan((i + 1) * units, units);
+            var row2 = delta.AsSpan((i + 2) * units, units);
+            var row3 = delta.AsSpan((i + 3) * units, units);
+            var (sum0, sum1, sum2, sum3) = (0.0, 0.0, 0.0, 0.0);
             for (var j = 0; j < units; j++)
             {
-                var value = delta[i * units + j];
+                var (value0, value1, value2, value3) = (row0[j], row1[j], row2[j], row3[j]);
+                sum0 += value0 * value0;
+                sum1 += value1 * value1;
+                sum2 += value2 * value2;
+                sum3 += value3 * value3;
+            }
+
+            total += Math.Sqrt(sum0);
+            total += Math.Sqrt(sum1);
+            total += Math.Sqrt(sum2);
+            total += Math.Sqrt(sum3);
+        }
+
+        for (; i < BatchSize; i++)
+        {
+            var sum = 0.0;
+            foreach (var value in delta.AsSpan(i * units, units))
+            {
                 sum += value * value;
             }
 

@@ -149,7 +149,8 @@ public static class Runner
         var previous = new double[model.ParameterCount];
         var trace = new TrainTrace(model.Layers.Length);
         var clock = new RunClock(run.Name, total, options);
-        var health = new HealthRecorder(model, run.Optimizer, total, session.Backprop.MaxBatch, options.Cancellation);
+        var health = new HealthRecorder(model, run.Optimizer, total, session.Backprop.MaxBatch, options.Cancellation,
+            clipsGradient: run.Clip is not null, recorded: () => clock.Recorded(trace));
         var trajectory = options.Landscape is null || run.Member is not null ? null : new Trajectory(parameters, RecordSchedule.For(planned, run.RecordEvery));
 
         // Every step hands work to the team several times, with serial pieces between (the loss, a
@@ -164,8 +165,8 @@ public static class Runner
         {
             var (x, y, rows) = session.Batch;
             var row = trace.Append(step, loss, cures.Measure(session.Gradient));
+            // The clock hears of the point when its numbers are all in (HealthRecorder: at the next step, for a large network).
             health.Measure(row, step, final, session.Backprop, parameters, session.Gradient, optimizer.LearningRate, x, y, rows);
-            clock.Recorded(trace);
         }
 
         Record(0, final: total == 0);
@@ -205,6 +206,7 @@ public static class Runner
 
             return outcome;
         });
+        health.Finish();
         clock.Report(step, final: true);
 
         // The last recorded point is the trace's last (thinning makes room before a point is added).

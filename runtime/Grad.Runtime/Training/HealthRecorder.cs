@@ -51,15 +51,29 @@ internal sealed class HealthRecorder
     private readonly CancellationToken cancellation;
     private readonly Func<int, long> itemCost;
     private readonly Action<int> measureItem;
+    private readonly Func<int, long> stepItemCost;
+    private readonly Action<int> stepItem;
     private readonly MeasuredUpdate updates;
     private readonly bool oneThread;
+    private readonly bool defers;
+    private readonly Action? recorded;
     private Point point;
 
-    public HealthRecorder(NetworkModel model, OptimizerSpec optimizer, int totalSteps, int batchRows, CancellationToken cancellation)
+    // The items of a step that finishes a waiting point: the update's first, then each layer's two measures.
+    private int updateItems;
+
+    /// <summary>
+    /// A recorder for a run whose gradient between a point and the next step is changed by nothing
+    /// but clipping (<paramref name="clipsGradient"/>); <paramref name="recorded"/> is told when a
+    /// point's numbers are all in its row (at the point, or at the next step: <see cref="Measure"/>).
+    /// </summary>
+    public HealthRecorder(NetworkModel model, OptimizerSpec optimizer, int totalSteps, int batchRows, CancellationToken cancellation,
+        bool clipsGradient = false, Action? recorded = null)
     {
         this.model = model;
         this.optimizer = optimizer;
         this.cancellation = cancellation;
+        this.recorded = recorded;
         sharpnessAt = new Milestones(totalSteps, SharpnessEvaluations);
         histogramsAt = new Milestones(totalSteps, HistogramSteps);
         histogramLayers = Spread(model.Layers.Length, HistogramLayers);
@@ -72,10 +86,15 @@ internal sealed class HealthRecorder
         SharpnessSkipped = SkipReason(model, batchRows);
         itemCost = ItemCost;
         measureItem = MeasureItem;
+        stepItemCost = StepItemCost;
+        stepItem = StepItem;
         updates = new MeasuredUpdate(model);
         // A point whose items could never be dealt out (all of them cost less than sharing them) is measured without asking their costs (W2's 50 layers, 10,000 points).
         var samples = (long)batchRows * model.Layers.Sum(l => (long)l.Units);
         oneThread = 3 * samples + model.Layers.Sum(l => (long)Backprop.WeightGradCount(l) + l.WeightCount) < ThreadTeam.ParallelItemsCost;
+        // A larger point waits for the next step, which reads the same gradient (clipping aside): its
+        // gradient norms are added in the update's loop and its other measures dealt out with the update's layers.
+        defers = !clipsGradient && !oneThread;
     }
 
     /// <summary>Why this run's sharpness is not measured; null when it is.</summary>
@@ -96,35 +115,128 @@ internal sealed class HealthRecorder
             : null;
     }
 
+    /// <summary>Whether a recorded point waits for the next step to finish its numbers (<see cref="Measure"/>).</summary>
+    public bool Waiting { get; private set; }
+
     /// <summary>
     /// The optimizer's step; with <paramref name="measure"/> (the next point is recorded, or may be:
     /// <c>until</c>), measured as it goes for that point's update ratios (<see cref="MeasuredUpdate"/>).
-    /// True when every parameter is finite afterwards; <paramref name="previous"/>, when given, receives θ_(k−1).
+    /// A waiting point is finished first, or, when the step is measured and takes the point's gradient,
+    /// within it: one hand-over to the threads for both. True when every parameter is finite
+    /// afterwards; <paramref name="previous"/>, when given, receives θ_(k−1).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool Step(Optimizer optimizer, double[] parameters, double[] gradient, int threads, bool measure, double[]? previous) =>
-        updates.Step(optimizer, parameters, gradient, threads, measure, previous);
+    public bool Step(Optimizer optimizer, double[] parameters, double[] gradient, int threads, bool measure, double[]? previous)
+    {
+        if (!Waiting)
+        {
+            return updates.Step(optimizer, parameters, gradient, threads, measure, previous);
+        }
+
+        if (!measure || !ReferenceEquals(gradient, point.Gradient))
+        {
+            Finish();
+            return updates.Step(optimizer, parameters, gradient, threads, measure, previous);
+        }
+
+        // The update's items (the whole vector, or a layer each) and each layer's units and δ norm, dealt out together.
+        updateItems = updates.Begin(optimizer, parameters, gradient, threads, gradientNorms: true, previous);
+        var items = updateItems + 2 * model.Layers.Length;
+        if (threads <= 1)
+        {
+            for (var item = 0; item < items; item++)
+            {
+                StepItem(item);
+            }
+        }
+        else
+        {
+            ThreadTeam.ForEach(items, threads, stepItemCost, stepItem);
+        }
+
+        var finite = updates.End();
+        var row = point.Row;
+        for (var l = 0; l < model.Layers.Length; l++)
+        {
+            row.Numbers[row.WeightGradNormsStart + l] = updates.GradientNorm(l);
+        }
+
+        Done();
+        return finite;
+    }
+
+    /// <summary>Finishes a waiting point's numbers on its own (the run ends, or its next step cannot take them).</summary>
+    public void Finish()
+    {
+        if (!Waiting)
+        {
+            return;
+        }
+
+        // Measure 1's ratio is in the row already: it is written again, the same number.
+        MeasureAll(MeasureBitsWithoutHistograms);
+        Done();
+    }
+
+    private void Done()
+    {
+        point = default;
+        Waiting = false;
+        recorded?.Invoke();
+    }
 
     /// <summary>
     /// The norms and health at a recorded step, written into its trace row (no array per point),
     /// from the backward pass just made on the point's batch (<paramref name="backprop"/>,
     /// <paramref name="gradient"/>, <paramref name="batchX"/>) at <paramref name="parameters"/>, and
-    /// the update ratios of the step before when it was measured (<see cref="Step"/>).
+    /// the update ratios of the step before when it was measured (<see cref="Step"/>). A point of a
+    /// large network that is not the run's last and takes no histograms waits (<see cref="Waiting"/>):
+    /// the next <see cref="Step"/> finishes its gradient norms, units and δ norms (the gradient, δ and
+    /// activations are the ones it takes and leaves alone), or <see cref="Finish"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Measure(TrainTraceRow row, int step, bool final, Backprop backprop, double[] parameters, double[] gradient,
         double lr, double[] batchX, double[] batchY, int batchRows)
     {
+        Finish();
         var layers = model.Layers.Length;
         var histogramsNow = histogramsAt.Reached(step, final);
         // Histograms only at the few steps that take them (a deep chain records 10,000 points).
         point = new Point(row, step, backprop, parameters, gradient, updates.Measured && step > 0, batchRows,
             histogramsNow ? new LayerHistogram[layers] : null, histogramsNow ? new LayerHistogram[layers] : null);
 
+        if (defers && !final && !histogramsNow)
+        {
+            // The ratios now (the next step measures its own), the rest with the next step.
+            for (var l = 0; l < layers && point.Ratios; l++)
+            {
+                row.Numbers[row.UpdateRatiosStart + l] = updates.Ratio(l);
+            }
+
+            Waiting = true;
+            Health(row, step, final, parameters, lr, batchX, batchY, batchRows);
+            return;
+        }
+
+        MeasureAll(histogramsNow ? MeasureBits : MeasureBitsWithoutHistograms);
+        var (deltaHistograms, weightHistograms) = (point.DeltaHistograms, point.WeightHistograms);
+        foreach (var l in histogramsNow ? histogramLayers : [])
+        {
+            histograms.Add(deltaHistograms![l]);
+            histograms.Add(weightHistograms![l]);
+        }
+
+        Health(row, step, final, parameters, lr, batchX, batchY, batchRows);
+        Done();
+    }
+
+    /// <summary>Each of the point's layers' measures, 0 … 2^<paramref name="bits"/> − 1.</summary>
+    private void MeasureAll(int bits)
+    {
         // Each layer's measures as separate items (a layer's units, its ratio and gradient, its δ, and at the
         // few steps that take them its two histograms) on the backprop's threads, so one large
         // layer's gradient runs beside the others' work; every sum is still added by one thread in its one order.
-        var bits = histogramsNow ? MeasureBits : MeasureBitsWithoutHistograms;
+        var (backprop, layers) = (point.Backprop, model.Layers.Length);
         if (backprop.Threads <= 1 || oneThread)
         {
             // One thread: each layer's measures in order, no delegate or cost per item.
@@ -140,40 +252,69 @@ internal sealed class HealthRecorder
         {
             ThreadTeam.ForEach(layers << bits, backprop.Threads, itemCost, measureItem);
         }
+    }
 
-        var (ratios, deltaHistograms, weightHistograms) = (point.Ratios, point.DeltaHistograms, point.WeightHistograms);
-        point = default;
-
-        foreach (var l in histogramsNow ? histogramLayers : [])
-        {
-            histograms.Add(deltaHistograms![l]);
-            histograms.Add(weightHistograms![l]);
-        }
-
+    /// <summary>The point's sharpness, when this step takes it, and which of its health parts the row has.</summary>
+    private void Health(TrainTraceRow row, int step, bool final, double[] parameters, double lr, double[] batchX, double[] batchY, int batchRows)
+    {
         double? sharpness = null;
         if (SharpnessSkipped is null && sharpnessAt.Reached(step, final))
         {
             sharpness = Sharpness(parameters, batchX, batchY, batchRows);
         }
 
-        row.SetHealth(ratios, sharpness, sharpness is null ? null : StabilityLimit.CurvatureLimit(optimizer, lr));
+        row.SetHealth(point.Ratios, sharpness, sharpness is null ? null : StabilityLimit.CurvatureLimit(optimizer, lr));
     }
 
     private int ItemBits => point.DeltaHistograms is null ? MeasureBitsWithoutHistograms : MeasureBits;
 
-    // Each item's work in elements it adds up or counts.
+    // Each item's work in elements it adds up or counts, weighed by what an element costs.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long ItemCost(int item)
     {
         var shape = model.Layers[item >> ItemBits];
-        var samples = (long)point.BatchRows * shape.Units;
         return (item & ((1 << ItemBits) - 1)) switch
         {
-            0 or 2 or 4 => samples,
             1 => Backprop.WeightGradCount(shape),
             5 => shape.WeightCount,
+            (0 or 2 or 4) and var measure => SampleMeasureCost(shape, measure),
             _ => 0,
         };
+    }
+
+    /// <summary>
+    /// A measure over the batch's samples, in the costs of a chain's elements: a δ norm adds four
+    /// samples' chains side by side (≈ ¾ an element each, measured on W3), relu's dead units are
+    /// four units' ORs at a time (≈ ½), a saturation test evaluates g'(z) (≈ 2), a histogram counts (1).
+    /// </summary>
+    private long SampleMeasureCost(LayerShape shape, int measure)
+    {
+        var samples = (long)point.BatchRows * shape.Units;
+        return measure switch
+        {
+            0 when shape.Activation.Kind is ActivationKind.Sigmoid or ActivationKind.Tanh => 2 * samples,
+            0 => samples / 2,
+            2 => samples * 3 / 4,
+            _ => samples,
+        };
+    }
+
+    // A step that finishes a waiting point: the update's items, then layer (item − updateItems) / 2's units (even) or δ norm (odd).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private long StepItemCost(int item) =>
+        item < updateItems ? updates.Cost(item) : SampleMeasureCost(model.Layers[(item - updateItems) >> 1], ((item - updateItems) & 1) << 1);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void StepItem(int item)
+    {
+        if (item < updateItems)
+        {
+            updates.Update(item);
+        }
+        else
+        {
+            Measure((item - updateItems) >> 1, ((item - updateItems) & 1) << 1);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -7,17 +7,21 @@ namespace Grad.Runtime.Training;
 
 /// <summary>
 /// An optimizer step that measures, as it goes, what each layer's update ratio needs:
-/// Σ(W_k − W_(k−1))² and ΣW_(k−1)² over the layer's weights, each one chain of additions in
-/// index order (the ratio's definition: its bits).
+/// Σ(W_k − W_(k−1))² and ΣW_(k−1)² over the layer's weights, and when asked the gradient's
+/// Σ(∂C/∂W)² (<see cref="Backprop.WeightGradNorm"/>'s terms), each one chain of additions in
+/// index order (the definitions: their bits).
 /// </summary>
 /// <remarks>
 /// The step runs in chunks of <see cref="Chunk"/> elements: a chunk of θ_(k−1) is kept on the stack
 /// (in L1), the optimizer updates the chunk, and the chunk's terms go onto its layers' chains while
 /// both are still in L1. So a ratio needs no copy of the parameters before the step and no pass over
-/// two 5.3 MB arrays (W3) after it: only the chains' additions, about 2 cycles an element. Every rule
-/// is element-wise, so updating the vector by chunks gives <see cref="Optimizer.Step"/>'s bits. On
-/// several threads the layers are dealt out whole (<see cref="ThreadTeam.ForEach"/>): each chain is
-/// added by one thread in its one order.
+/// two 5.3 MB arrays (W3) after it: only the chains' additions, about 2 cycles an element. The
+/// gradient's chain runs in the same loop, beside the other two: a chain costs the latency of its
+/// additions, and a core carries three independent ones in the time of one, so the gradient norm
+/// costs no pass of its own over the gradient. Every rule is element-wise, so updating the vector
+/// by chunks gives <see cref="Optimizer.Step"/>'s bits. On several threads the layers are dealt out
+/// whole (<see cref="ThreadTeam.ForEach"/>, or as items of a recorded point's one hand-over:
+/// <see cref="Begin"/>, <see cref="Update"/>, <see cref="End"/>): each chain is added by one thread in its one order.
 /// </remarks>
 internal sealed class MeasuredUpdate
 {
@@ -27,9 +31,13 @@ internal sealed class MeasuredUpdate
     private readonly NetworkModel model;
     private readonly double[] changes;
     private readonly double[] sizes;
+    private readonly double[] gradientSquares;
     private readonly Func<int, long> layerCost;
     private readonly Action<int> updateLayer;
-    private (Optimizer Optimizer, double[] Parameters, double[] Gradient, double[]? Previous, int Step) current;
+    private (Optimizer Optimizer, double[] Parameters, double[] Gradient, double[]? Previous, int Step, bool GradientNorms) current;
+
+    // One walk over the whole vector (one item) rather than one item a layer.
+    private bool whole;
 
     // Cleared by any layer whose update leaves a parameter that is not finite (which thread finds it first does not matter).
     private bool allFinite;
@@ -39,9 +47,10 @@ internal sealed class MeasuredUpdate
         this.model = model;
         changes = new double[model.Layers.Length];
         sizes = new double[model.Layers.Length];
+        gradientSquares = new double[model.Layers.Length];
         // Compiled optimised at once, as everything a step runs (a tier-1 recompile in the middle of a run takes a core from the team).
-        layerCost = [MethodImpl(MethodImplOptions.AggressiveOptimization)] (l) => (long)LayerEnd(l) - model.Layers[l].WeightOffset;
-        updateLayer = [MethodImpl(MethodImplOptions.AggressiveOptimization)] (l) => UpdateLayers(l, l);
+        layerCost = Cost;
+        updateLayer = Update;
     }
 
     /// <summary>Whether the last <see cref="Step"/> measured the layers (its ratios are <see cref="Ratio"/>).</summary>
@@ -61,29 +70,75 @@ internal sealed class MeasuredUpdate
             return optimizer.Step(parameters, gradient, threads, previous);
         }
 
+        var items = Begin(optimizer, parameters, gradient, threads, gradientNorms: false, previous);
+        if (items == 1)
+        {
+            Update(0);
+        }
+        else
+        {
+            ThreadTeam.ForEach(items, threads, layerCost, updateLayer);
+        }
+
+        return End();
+    }
+
+    /// <summary>
+    /// Starts a measured step k whose items (<see cref="Update"/>) the caller runs, each once, in
+    /// any order and on any threads, then <see cref="End"/>: one item for the whole vector on one
+    /// thread or when the optimizer would take it whole (a deep chain's tiny layers share chunks: one
+    /// update call for W2's 100 parameters, not one a layer), else one a layer. With
+    /// <paramref name="gradientNorms"/> the layers' Σ(∂C/∂W)² are added too (<see cref="GradientNorm"/>).
+    /// Returns the number of items.
+    /// </summary>
+    public int Begin(Optimizer optimizer, double[] parameters, double[] gradient, int threads, bool gradientNorms, double[]? previous = null)
+    {
         if (parameters.Length != model.ParameterCount || gradient.Length != model.ParameterCount || (previous is not null && previous.Length != model.ParameterCount))
         {
             throw new ArgumentException($"expected {model.ParameterCount} parameters and gradient components");
         }
 
-        current = (optimizer, parameters, gradient, previous, optimizer.BeginStep());
+        Measured = true;
+        current = (optimizer, parameters, gradient, previous, optimizer.BeginStep(), gradientNorms);
         allFinite = true;
         Array.Clear(changes);
         Array.Clear(sizes);
-        if (threads <= 1 || model.ParameterCount < Optimizer.ParallelCount)
+        Array.Clear(gradientSquares);
+        whole = threads <= 1 || model.ParameterCount < Optimizer.ParallelCount;
+        return whole ? 1 : model.Layers.Length;
+    }
+
+    /// <summary>Item <paramref name="item"/> of the step begun by <see cref="Begin"/>: the whole vector, or layer <paramref name="item"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Update(int item)
+    {
+        if (whole)
         {
-            // One walk over the vector, as the optimizer takes a vector this short on one thread: a deep
-            // chain's tiny layers share chunks (one update call for W2's 100 parameters, not one a layer).
             UpdateLayers(0, model.Layers.Length - 1);
         }
         else
         {
-            ThreadTeam.ForEach(model.Layers.Length, threads, layerCost, updateLayer);
+            UpdateLayers(item, item);
         }
+    }
 
+    /// <summary>
+    /// What item <paramref name="item"/> takes, in the units of <see cref="ThreadTeam.ForEach"/>'s
+    /// costs: the elements its chains run over (a chain costs the latency of its additions, whether
+    /// one, two or three run side by side) and its biases.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public long Cost(int item) => whole ? model.ParameterCount : (long)LayerEnd(item) - model.Layers[item].WeightOffset;
+
+    /// <summary>Ends the step begun by <see cref="Begin"/>: true when every parameter is finite afterwards.</summary>
+    public bool End()
+    {
         current = default;
         return allFinite;
     }
+
+    /// <summary>‖∂C/∂W^l‖_F of the gradient the last measured step took, when it was begun with gradient norms: <see cref="Backprop.WeightGradNorm"/>'s bits.</summary>
+    public double GradientNorm(int layer) => Math.Sqrt(gradientSquares[layer]);
 
     /// <summary>‖W_k − W_(k−1)‖_F / ‖W_(k−1)‖_F of layer <paramref name="layer"/> from the last measured step: the update relative to the weights it changed (∞ from zero weights, 0 when nothing moved).</summary>
     public double Ratio(int layer) => changes[layer] == 0 ? 0 : Math.Sqrt(changes[layer]) / Math.Sqrt(sizes[layer]);
@@ -100,7 +155,7 @@ internal sealed class MeasuredUpdate
             return;
         }
 
-        var (optimizer, parameters, gradient, previous, step) = current;
+        var (optimizer, parameters, gradient, previous, step, gradientNorms) = current;
         var finite = true;
         Span<double> before = stackalloc double[Chunk];
         var end = LayerEnd(last);
@@ -118,9 +173,28 @@ internal sealed class MeasuredUpdate
                 var shape = model.Layers[layer];
                 var from = Math.Max(shape.WeightOffset, start);
                 var to = Math.Min(shape.WeightOffset + shape.WeightCount, start + length);
-                if (from < to)
+                if (!gradientNorms)
                 {
-                    (changes[layer], sizes[layer]) = AddTerms(chunk[(from - start)..(to - start)], before[(from - start)..(to - start)], changes[layer], sizes[layer]);
+                    if (from < to)
+                    {
+                        (changes[layer], sizes[layer]) = AddTerms(chunk[(from - start)..(to - start)], before[(from - start)..(to - start)], changes[layer], sizes[layer]);
+                    }
+                }
+                else
+                {
+                    if (from < to)
+                    {
+                        (changes[layer], sizes[layer], gradientSquares[layer]) = AddTerms(chunk[(from - start)..(to - start)], before[(from - start)..(to - start)],
+                            gradient.AsSpan(from, to - from), changes[layer], sizes[layer], gradientSquares[layer]);
+                    }
+
+                    // A norm layer's gradient norm takes its biases too (Backprop.WeightGradCount), after its gains.
+                    var gradientFrom = Math.Max(from, to);
+                    var gradientTo = Math.Min(shape.WeightOffset + Backprop.WeightGradCount(shape), start + length);
+                    if (gradientFrom < gradientTo)
+                    {
+                        gradientSquares[layer] = AddSquares(gradient.AsSpan(gradientFrom, gradientTo - gradientFrom), gradientSquares[layer]);
+                    }
                 }
 
                 if (LayerEnd(layer) > start + length)
@@ -150,5 +224,36 @@ internal sealed class MeasuredUpdate
         }
 
         return (change, size);
+    }
+
+    /// <summary><see cref="AddTerms(ReadOnlySpan{double}, ReadOnlySpan{double}, double, double)"/> with the gradient's chain Σg² beside the other two, in the same loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (double Change, double Size, double GradientSquares) AddTerms(ReadOnlySpan<double> after, ReadOnlySpan<double> before, ReadOnlySpan<double> gradient,
+        double change, double size, double gradientSquares)
+    {
+        before = before[..after.Length];
+        gradient = gradient[..after.Length];
+        for (var i = 0; i < after.Length; i++)
+        {
+            var previous = before[i];
+            var difference = after[i] - previous;
+            var component = gradient[i];
+            change += difference * difference;
+            size += previous * previous;
+            gradientSquares += component * component;
+        }
+
+        return (change, size, gradientSquares);
+    }
+
+    /// <summary>The chain Σv² carried on over one stretch (<see cref="Backprop.FrobeniusNorm"/>'s terms).</summary>
+    private static double AddSquares(ReadOnlySpan<double> values, double sum)
+    {
+        foreach (var value in values)
+        {
+            sum += value * value;
+        }
+
+        return sum;
     }
 }
