@@ -55,7 +55,8 @@ public static class Program
 
         if (args is [_, "bands", ..])
         {
-            GemmBands.Print(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
+            // quick bands [calls] [unshared]
+            GemmBands.Print(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200, args is not [.., "unshared"]);
             return;
         }
 

@@ -269,6 +269,77 @@ public class GemmTests
         }
     }
 
+    /// <summary>
+    /// Parts that share one packing of the operand every band reads whole (A: X in Z = X·Wᵀ, Δᵀ in ∂C/∂W, Δ in Δ·W)
+    /// give the documented order's bits whoever packs which block: the parts at once on the team, one after another, and
+    /// last part first (so that a later part packs every block); on random shapes of the three forms with several row
+    /// blocks of each path (64 and 96 rows), k across several blocks, strides wider than the rows, with and without
+    /// accumulate, α ≠ 1, on 1–3 parts, and a product whose two bands take different paths.
+    /// </summary>
+    [Fact]
+    public void Parts_sharing_one_packing_give_the_documented_orders_bits()
+    {
+        var rng = new Rng(1313);
+        var shared = new Gemm.SharedPacking();
+        var cases = Enumerable.Range(0, 30).Select(round =>
+        {
+            var form = round % 3;
+            var m = 8 + (int)rng.NextInt(form == 1 ? 400 : 200);
+            var n = form == 0 ? m + (int)rng.NextInt(300) : 8 + (int)rng.NextInt(300);
+            var k = 1 + (int)rng.NextInt(form == 1 ? 300 : 900);
+            return (form, m, n, k, parts: 1 + round % 3);
+        }).Append((form: 0, m: 100, n: 200, k: 100, parts: 2));  // bands of 96 and 104 columns: the packed path, then the column path
+        foreach (var (form, m, n, k, parts) in cases)
+        {
+            var (aRow, aCol) = form == 1 ? (1, m + (int)rng.NextInt(3)) : (k + (int)rng.NextInt(3), 1);
+            var (bRow, bCol) = form == 0 ? (1, k + (int)rng.NextInt(3)) : (n + (int)rng.NextInt(3), 1);
+            var ldc = n + (int)rng.NextInt(4);
+            var accumulate = rng.NextInt(2) == 0;
+            var alpha = rng.NextInt(2) == 0 ? 1 : -0.375;
+            var a = Enumerable.Range(0, (m - 1) * aRow + (k - 1) * aCol + 1).Select(_ => rng.NextGaussian()).ToArray();
+            var b = Enumerable.Range(0, (k - 1) * bRow + (n - 1) * bCol + 1).Select(_ => rng.NextGaussian()).ToArray();
+            var start = Enumerable.Range(0, m * ldc).Select(_ => rng.NextGaussian()).ToArray();
+            var expected = DocumentedOrder(m, n, k, a, aRow, aCol, b, bRow, bCol, start, ldc, alpha, accumulate);
+            foreach (var order in new[] { "at once", "in order", "last first" })
+            {
+                var c = (double[])start.Clone();
+                shared.Begin(m, n, k);
+                void Part(int part) => Gemm.MultiplyPart(m, n, k, a, aRow, aCol, b, bRow, bCol, c, ldc, alpha, accumulate, part, parts, shared);
+                if (order == "at once")
+                {
+                    ThreadTeam.Run(parts, Part);
+                }
+                else
+                {
+                    for (var i = 0; i < parts; i++)
+                    {
+                        Part(order == "in order" ? i : parts - 1 - i);
+                    }
+                }
+
+                Assert.True(
+                    expected.Select(BitConverter.DoubleToInt64Bits).SequenceEqual(c.Select(BitConverter.DoubleToInt64Bits)),
+                    $"form {form}: {m}×{n}×{k}, strides {aRow},{aCol} {bRow},{bCol} {ldc}, accumulate {accumulate}, α {alpha}, {parts} parts {order}");
+            }
+        }
+    }
+
+    /// <summary>A shared packing used without <see cref="Gemm.SharedPacking.Begin"/> for the product (stale blocks) is an error, not wrong numbers.</summary>
+    [Fact]
+    public void A_shared_packing_must_be_begun_for_each_product()
+    {
+        var (m, n, k) = (64, 512, 64);
+        var a = new double[m * k];
+        var b = new double[k * n];
+        var c = new double[m * n];
+        var shared = new Gemm.SharedPacking();
+        shared.Begin(m, n, k);
+        Gemm.MultiplyPart(m, n, k, a, k, 1, b, 1, k, c, n, 1, false, 0, 2, shared);
+        Assert.Throws<InvalidOperationException>(() => Gemm.MultiplyPart(m, n, k, a, k, 1, b, 1, k, c, n, 1, false, 0, 2, shared));
+        shared.Begin(m, n, k);
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyPart(m, n - 1, k, a, k, 1, b, 1, k, c, n, 1, false, 0, 2, shared));
+    }
+
     /// <summary>C (+)= α·A·B in the documented order, element by element: blocks of 256 along k, a fused multiply-add chain from 0 in each, then C + α·sum.</summary>
     private static double[] DocumentedOrder(int m, int n, int k, double[] a, int aRow, int aCol, double[] b, int bRow, int bCol, double[] c, int ldc, double alpha, bool accumulate)
     {

@@ -345,6 +345,44 @@ public class ThreadTeamActivityTests
         Assert.Equal([1, 1, 1], counts);
     }
 
+    /// <summary>
+    /// While active, a failing part is still rethrown after the others finish, a part that asks for parts
+    /// gets them on its own thread, and parts the caller takes over (a worker that has not started its
+    /// part when the caller's own is done) still run once each; the workers stay awake through all of it.
+    /// </summary>
+    [Fact]
+    public void An_active_team_rethrows_runs_nested_calls_in_order_and_runs_every_part_once()
+    {
+        using var activity = ThreadTeam.Active();
+        var finished = new int[3];
+        var error = Assert.Throws<InvalidOperationException>(() => ThreadTeam.Run(3, part =>
+        {
+            if (part == 2)
+            {
+                throw new InvalidOperationException("part 2");
+            }
+
+            Interlocked.Increment(ref finished[part]);
+        }));
+        Assert.Equal("part 2", error.Message);
+        Assert.Equal([1, 1, 0], finished);
+
+        var nested = new int[3, 4];
+        ThreadTeam.Run(3, outer => ThreadTeam.Run(4, inner => Interlocked.Increment(ref nested[outer, inner])));
+        Assert.All(nested.Cast<int>(), count => Assert.Equal(1, count));
+
+        // Many short hand-overs in a row: some parts are taken over by the caller, none is lost or run twice.
+        var counts = new int[3];
+        for (var round = 0; round < 2000; round++)
+        {
+            ThreadTeam.Run(3, part => Interlocked.Increment(ref counts[part]));
+        }
+
+        Assert.Equal([2000, 2000, 2000], counts);
+        Thread.Sleep(10 * Spin);
+        Assert.True(ThreadTeam.AwakeWorkers >= 2, $"{ThreadTeam.AwakeWorkers} workers awake");
+    }
+
     /// <summary>Two runs keep the team active until both end; the default hold keeps nothing.</summary>
     [Fact]
     public void The_team_is_active_while_any_caller_keeps_it()

@@ -61,6 +61,10 @@ public static unsafe class Gemm
     [ThreadStatic]
     private static double[]? transposedB;
 
+    /// <summary>The packing that <see cref="Multiply(int, int, int, ReadOnlySpan{double}, int, int, ReadOnlySpan{double}, int, int, Span{double}, int, double, bool, bool, int)"/>'s bands share, one per calling thread.</summary>
+    [ThreadStatic]
+    private static SharedPacking? ownPacking;
+
     /// <summary>
     /// C[m×n] (row stride ldc) = α·A·B, or += when <paramref name="accumulate"/>, on up to
     /// <paramref name="threads"/> threads (the same bits for any count).
@@ -114,15 +118,20 @@ public static unsafe class Gemm
                 return;
             }
 
-            MultiplyAdd(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha, accumulate, wide);
+            MultiplyAdd(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha, accumulate, wide, default);
         }
     }
 
-    /// <summary>C += α·A·B, one band per part on the <see cref="ThreadTeam"/> (a method of its own: its closure is allocated only here).</summary>
+    /// <summary>
+    /// C += α·A·B, one band per part on the <see cref="ThreadTeam"/>, the operand every band reads whole packed once
+    /// between them in the calling thread's <see cref="SharedPacking"/> (a method of its own: its closure is allocated only here).
+    /// </summary>
     private static void MultiplyInParts(int m, int n, int k, double* a, int aRow, int aCol, double* b, int bRow, int bCol, double* c, int ldc, double alpha, bool accumulate, bool wide, int parts)
     {
         var (aAddress, bAddress, cAddress) = ((nint)a, (nint)b, (nint)c);
-        ThreadTeam.Run(parts, part => MultiplyBand(m, n, k, (double*)aAddress, aRow, aCol, (double*)bAddress, bRow, bCol, (double*)cAddress, ldc, alpha, accumulate, wide, Band(m, n, k, wide, part, parts)));
+        var shared = ownPacking ??= new SharedPacking();
+        shared.Begin(m, n, k);
+        ThreadTeam.Run(parts, part => MultiplyBand(m, n, k, (double*)aAddress, aRow, aCol, (double*)bAddress, bRow, bCol, (double*)cAddress, ldc, alpha, accumulate, wide, Band(m, n, k, wide, part, parts), shared.For(m, n, k, part, parts)));
     }
 
     /// <summary>
@@ -130,6 +139,8 @@ public static unsafe class Gemm
     /// <paramref name="accumulate"/>): the rectangle <see cref="Band"/> gives it, cleared first
     /// when not accumulating. Run every part once, on any threads in any order, and C holds the
     /// bits <see cref="Multiply(int, int, int, ReadOnlySpan{double}, int, int, ReadOnlySpan{double}, int, int, Span{double}, int, double, bool, int)"/> gives.
+    /// With <paramref name="shared"/> (<see cref="SharedPacking.Begin"/> called for this product before its parts), the
+    /// operand that every band reads whole is packed once between the parts instead of once by each.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyPart(
@@ -137,9 +148,10 @@ public static unsafe class Gemm
         ReadOnlySpan<double> a, int aRow, int aCol,
         ReadOnlySpan<double> b, int bRow, int bCol,
         Span<double> c, int ldc,
-        double alpha, bool accumulate, int part, int parts)
+        double alpha, bool accumulate, int part, int parts, SharedPacking? shared = null)
     {
         CheckBounds(m, n, k, a.Length, aRow, aCol, b.Length, bRow, bCol, c.Length, ldc);
+        var sharing = shared is null ? default : shared.For(m, n, k, part, parts);
         var band = Band(m, n, k, WideByDefault, part, parts);
         if (band.IsEmpty)
         {
@@ -148,7 +160,7 @@ public static unsafe class Gemm
 
         fixed (double* aBase = a, bBase = b, cBase = c)
         {
-            MultiplyBand(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha, accumulate, WideByDefault, band);
+            MultiplyBand(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha, accumulate, WideByDefault, band, sharing);
         }
     }
 
@@ -196,15 +208,127 @@ public static unsafe class Gemm
         return byRows ? new Rectangle(start, end, 0, n) : new Rectangle(0, m, start, end);
     }
 
+    /// <summary>
+    /// The operand that every band of one product reads whole (A, when the bands are columns of C: X in Z = X·Wᵀ,
+    /// Δᵀ in ∂C/∂W = Δᵀ·X, Δ in Δ·W), packed once between the parts of that product instead of once by each part:
+    /// a part claims each block of it before packing, packs the blocks it claims and reads the others' once they are
+    /// published. A part waits only for a block that another part is packing at that moment, never for one not begun,
+    /// so the parts may run at once, one after another on one thread, or any mix of the two; and a packed block is
+    /// the same copy whoever packs it, so the bits are the same. Call <see cref="Begin"/> before each product's parts;
+    /// keep one per product whose parts run at the same time (a layer's ∂C/∂W and Δ·W need two).
+    /// </summary>
+    public sealed class SharedPacking
+    {
+        private double[]? buffer;
+        private int[] pieces = [];
+        private int generation;
+        private long arrived;
+        private (int M, int N, int K) shape = (-1, -1, -1);
+
+        /// <summary>The first 64-byte boundary of the pinned buffer: all of A packed for the column path (<see cref="MultiplyByColumns"/>).</summary>
+        internal double* Start { get; private set; }
+
+        /// <summary>
+        /// All of A packed for the packed path (<see cref="MultiplyAdd"/>), after the column path's: a product's bands
+        /// of different widths may take different paths, and each path's blocks are its own.
+        /// </summary>
+        internal double* PackedStart => Start + (shape.M + 16L) * shape.K;
+
+        /// <summary>The packed path's first block: the column path's blocks come first.</summary>
+        internal int PackedPieces => (shape.M + ColumnsRowBlock - 1) / ColumnsRowBlock;
+
+        /// <summary>Readies this packing for the parts of one m × n × k product (none of its parts may be running).</summary>
+        public void Begin(int m, int n, int k)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(m);
+            ArgumentOutOfRangeException.ThrowIfNegative(n);
+            ArgumentOutOfRangeException.ThrowIfNegative(k);
+
+            // All of A twice over, once for each path, in strips of whole register tiles (at most 16 rows of padding),
+            // and each path's blocks: ColumnsRowBlock rows (the column path), RowBlock rows along k (the packed path).
+            var length = 2 * (m + 16L) * k + LineElements;
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(length, Array.MaxLength, nameof(k));
+            if (buffer is null || buffer.Length < length)
+            {
+                buffer = GC.AllocateArray<double>((int)length, pinned: true);
+                Start = Aligned(buffer);
+            }
+
+            var count = (m + ColumnsRowBlock - 1) / ColumnsRowBlock + (k + KBlock - 1) / KBlock * ((m + RowBlock - 1) / RowBlock);
+            if (pieces.Length < count || generation == int.MaxValue / 2)
+            {
+                pieces = new int[Math.Max(count, pieces.Length)];
+                generation = 0;
+            }
+
+            generation++;
+            arrived = 0;
+            shape = (m, n, k);
+        }
+
+        /// <summary>Part <paramref name="part"/> of <paramref name="parts"/>' view, checked: the product <see cref="Begin"/> was called for, each part once.</summary>
+        internal Sharing For(int m, int n, int k, int part, int parts)
+        {
+            if (shape != (m, n, k))
+            {
+                throw new ArgumentException($"GEMM: the shared packing was begun for a {shape.M}×{shape.N}×{shape.K} product, not this {m}×{n}×{k} one");
+            }
+
+            var bit = 1L << (part & 63);
+            if ((Interlocked.Or(ref arrived, bit) & bit) != 0 && part < 64)
+            {
+                throw new InvalidOperationException($"GEMM: part {part} ran twice on one shared packing (call Begin before each product's parts)");
+            }
+
+            return new Sharing(this, generation, part, parts);
+        }
+
+        /// <summary>True when the caller is to pack <paramref name="piece"/> (and then <see cref="Publish"/> it); false once another part has published it.</summary>
+        internal bool Claim(int piece, int current)
+        {
+            ref var state = ref pieces[piece];
+            var (claimed, published) = (2 * current - 1, 2 * current);
+            var seen = Volatile.Read(ref state);
+            if (seen < claimed && Interlocked.CompareExchange(ref state, claimed, seen) == seen)
+            {
+                return true;
+            }
+
+            // Another part is packing it now (it does nothing else before publishing): wait for it.
+            var spinner = default(SpinWait);
+            while (Volatile.Read(ref state) != published)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+
+            return false;
+        }
+
+        internal void Publish(int piece, int current) => Volatile.Write(ref pieces[piece], 2 * current);
+    }
+
+    /// <summary>One part's view of a <see cref="SharedPacking"/> (default: none, each part packs its own operands).</summary>
+    internal readonly struct Sharing(SharedPacking? packing, int generation, int part, int parts)
+    {
+        public SharedPacking? Packing => packing;
+
+        /// <summary>The block this part starts at, of <paramref name="blocks"/>: its own share's first, so that the parts begin by packing different blocks.</summary>
+        public int First(int blocks) => packing is null ? 0 : (int)((long)blocks * part / parts);
+
+        public bool Claim(int piece) => packing!.Claim(piece, generation);
+
+        public void Publish(int piece) => packing?.Publish(piece, generation);
+    }
+
     /// <summary>Rows [RowStart, RowEnd) × columns [ColumnStart, ColumnEnd) of a matrix.</summary>
     public readonly record struct Rectangle(int RowStart, int RowEnd, int ColumnStart, int ColumnEnd)
     {
         public bool IsEmpty => RowEnd <= RowStart || ColumnEnd <= ColumnStart;
     }
 
-    /// <summary>C (+)= α·A·B over one rectangle of C, on this thread.</summary>
+    /// <summary>C (+)= α·A·B over one rectangle of C, on this thread; a band of all of C's rows (all of A) packs A with the other bands through <paramref name="sharing"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplyBand(int m, int n, int k, double* a, int aRow, int aCol, double* b, int bRow, int bCol, double* c, int ldc, double alpha, bool accumulate, bool wide, Rectangle band)
+    private static void MultiplyBand(int m, int n, int k, double* a, int aRow, int aCol, double* b, int bRow, int bCol, double* c, int ldc, double alpha, bool accumulate, bool wide, Rectangle band, Sharing sharing)
     {
         if (band.IsEmpty)
         {
@@ -215,7 +339,8 @@ public static unsafe class Gemm
             band.RowEnd - band.RowStart, band.ColumnEnd - band.ColumnStart, k,
             a + (long)band.RowStart * aRow, aRow, aCol,
             b + (long)band.ColumnStart * bCol, bRow, bCol,
-            c + (long)band.RowStart * ldc + band.ColumnStart, ldc, alpha, accumulate, wide);
+            c + (long)band.RowStart * ldc + band.ColumnStart, ldc, alpha, accumulate, wide,
+            band.RowStart == 0 && band.RowEnd == m ? sharing : default);
     }
 
     /// <summary>
@@ -226,7 +351,7 @@ public static unsafe class Gemm
     /// gradient's 512 × 784 output is 3.2 MB: that traffic kept ∂C/∂W from scaling on two threads).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplyAdd(int m, int n, int k, double* aBase, int aRow, int aCol, double* bBase, int bRow, int bCol, double* cBase, int ldc, double alpha, bool accumulate, bool wide)
+    private static void MultiplyAdd(int m, int n, int k, double* aBase, int aRow, int aCol, double* bBase, int bRow, int bCol, double* cBase, int ldc, double alpha, bool accumulate, bool wide, Sharing sharing)
     {
         if ((long)m * n * k <= SmallWork || m < 2 || n < 4)
         {
@@ -244,11 +369,18 @@ public static unsafe class Gemm
 
         if (wide && aCol == 1 && bRow == 1 && m <= n && m >= 8 && n >= 8)
         {
-            MultiplyByColumns(m, n, k, aBase, aRow, bBase, bCol, cBase, ldc, alpha, accumulate);
+            MultiplyByColumns(m, n, k, aBase, aRow, bBase, bCol, cBase, ldc, alpha, accumulate, sharing);
             return;
         }
 
-        var ap = Buffer(ref packedA, (Math.Min(m, RowBlock) + 16) * Math.Min(k, KBlock));
+        // Shared, all of A is packed once between the bands, block by block (each block's rows in strips, block after
+        // block along k); each band starts at its own block, so that the bands pack different blocks at once.
+        var rowTile = wide ? 8 : 6;
+        var shared = sharing.Packing;
+        var paddedRows = (m + rowTile - 1) / rowTile * rowTile;
+        var blocks = (m + RowBlock - 1) / RowBlock;
+        var first = sharing.First(blocks);
+        var ap = shared is null ? Buffer(ref packedA, (Math.Min(m, RowBlock) + 16) * Math.Min(k, KBlock)) : null;
         var bp = Buffer(ref packedB, (Math.Min(n, ColumnBlock) + 16) * Math.Min(k, KBlock));
         for (var jc = 0; jc < n; jc += ColumnBlock)
         {
@@ -257,11 +389,27 @@ public static unsafe class Gemm
             {
                 var kc = Math.Min(KBlock, k - pc);
                 PackB(bBase, bRow, bCol, pc, jc, kc, nc, bp, wide ? 16 : 8);
-                for (var ic = 0; ic < m; ic += RowBlock)
+                for (var block = 0; block < blocks; block++)
                 {
+                    var ic = (first + block) % blocks * RowBlock;
                     var mc = Math.Min(RowBlock, m - ic);
-                    PackA(aBase, aRow, aCol, ic, pc, mc, kc, ap, wide ? 8 : 6);
-                    MacroKernel(mc, nc, kc, ap, bp, cBase + ic * ldc + jc, ldc, alpha, accumulate || pc > 0, wide);
+                    var strips = ap;
+                    if (shared is null)
+                    {
+                        PackA(aBase, aRow, aCol, ic, pc, mc, kc, ap, rowTile);
+                    }
+                    else
+                    {
+                        strips = shared.PackedStart + (long)pc * paddedRows + (long)ic * kc;
+                        var piece = shared.PackedPieces + pc / KBlock * blocks + ic / RowBlock;
+                        if (sharing.Claim(piece))
+                        {
+                            PackA(aBase, aRow, aCol, ic, pc, mc, kc, strips, rowTile);
+                            sharing.Publish(piece);
+                        }
+                    }
+
+                    MacroKernel(mc, nc, kc, strips, bp, cBase + ic * ldc + jc, ldc, alpha, accumulate || pc > 0, wide);
                 }
             }
         }
@@ -278,27 +426,40 @@ public static unsafe class Gemm
     /// of W is copied (zeros after it) so that the tile never reads past W, and a tile with fewer rows or
     /// columns than 16 × 8 ends in a whole tile of its own that is then copied into C. Every element's
     /// chain and additions are the documented order's: (start + α·sum₀) + α·sum₁ + …, start C or 0.
+    /// Shared (<paramref name="sharing"/>), all of A is packed once between the bands, 64 rows at a time, each band
+    /// starting at its own rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplyByColumns(int m, int n, int k, double* a, int aRow, double* w, int wRow, double* c, int ldc, double alpha, bool accumulate)
+    private static void MultiplyByColumns(int m, int n, int k, double* a, int aRow, double* w, int wRow, double* c, int ldc, double alpha, bool accumulate, Sharing sharing)
     {
-        var packedLength = (Math.Min(m, ColumnsRowBlock) + 16) * k;
-        var packed = Buffer(ref packedA, packedLength + 8 * (KBlock + ShortBlock) + ColumnsRowBlock * ColumnGroup + 2 * ColumnTile);
-        var lastPanel = packed + packedLength;
+        var shared = sharing.Packing;
+        var packedLength = shared is null ? (Math.Min(m, ColumnsRowBlock) + 16) * k : 0;
+        var own = Buffer(ref packedA, packedLength + 8 * (KBlock + ShortBlock) + ColumnsRowBlock * ColumnGroup + 2 * ColumnTile);
+        var lastPanel = own + packedLength;
         var totals = lastPanel + 8 * (KBlock + ShortBlock);
         var zeros = totals + ColumnsRowBlock * ColumnGroup;
         var edge = zeros + ColumnTile;
         new Span<double>(zeros, ColumnTile).Clear();
-        for (var ic = 0; ic < m; ic += ColumnsRowBlock)
+        var blocks = (m + ColumnsRowBlock - 1) / ColumnsRowBlock;
+        var first = sharing.First(blocks);
+        for (var block = 0; block < blocks; block++)
         {
             // A's rows, all of k, block after block (64 of W3's X's rows: 0.4 MB, in L2).
+            var ic = (first + block) % blocks * ColumnsRowBlock;
             var mc = Math.Min(ColumnsRowBlock, m - ic);
             var paddedRows = (mc + 15) / 16 * 16;
-            for (var pc = 0; pc < k; pc += KBlock)
+            var packed = shared is null ? own : shared.Start + (long)ic * k;
+            var piece = ic / ColumnsRowBlock;
+            if (shared is null || sharing.Claim(piece))
             {
-                var length = BlockLength(k, pc);
-                PackStrips(a + (long)ic * aRow + pc, aRow, mc, length, packed + (long)paddedRows * pc);
-                pc += length - Math.Min(KBlock, k - pc);
+                for (var pc = 0; pc < k; pc += KBlock)
+                {
+                    var length = BlockLength(k, pc);
+                    PackStrips(a + (long)ic * aRow + pc, aRow, mc, length, packed + (long)paddedRows * pc);
+                    pc += length - Math.Min(KBlock, k - pc);
+                }
+
+                sharing.Publish(piece);
             }
 
             // C a group of columns at a time through every block along k, so that the group's running totals
@@ -613,7 +774,13 @@ public static unsafe class Gemm
             buffer = GC.AllocateArray<double>(length + LineElements, pinned: true);
         }
 
-        var start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        return Aligned(buffer);
+    }
+
+    /// <summary>The first 64-byte boundary in a pinned array.</summary>
+    private static double* Aligned(double[] pinned)
+    {
+        var start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
         return (double*)((start + LineElements * sizeof(double) - 1) & ~(nint)(LineElements * sizeof(double) - 1));
     }
 
