@@ -185,7 +185,7 @@ public static unsafe class Gemm
 
     /// <summary>
     /// The rectangle of C that part <paramref name="part"/> of <paramref name="parts"/> computes:
-    /// a band of whole register tiles along C's longer side (a part past <see cref="Parts(int, int, int, int)"/> is empty),
+    /// a band of whole register tiles along C's longer side, the tiles left over from an even cut to the first parts (a part past <see cref="Parts(int, int, int, int)"/> is empty),
     /// so every element is computed by one part, in the one order of any other.
     /// </summary>
     public static Rectangle Band(int m, int n, int k, int part, int parts) => Band(m, n, k, WideByDefault, part, parts);
@@ -203,8 +203,9 @@ public static unsafe class Gemm
         var tile = byRows ? (wide ? 8 : 6) : (wide ? 16 : 8);
         var length = byRows ? m : n;
         var tiles = (length + tile - 1) / tile;
-        var start = (int)((long)tiles * part / count) * tile;
-        var end = Math.Min(length, (int)((long)tiles * (part + 1) / count) * tile);
+        // Tiles that do not divide evenly go to the first parts: part 0 is the caller's, which starts first.
+        var start = (int)(((long)tiles * part + count - 1) / count) * tile;
+        var end = Math.Min(length, (int)(((long)tiles * (part + 1) + count - 1) / count) * tile);
         return byRows ? new Rectangle(start, end, 0, n) : new Rectangle(0, m, start, end);
     }
 
