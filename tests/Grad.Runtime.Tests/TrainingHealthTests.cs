@@ -1,5 +1,6 @@
 using Grad.Language;
 using Grad.Runtime.Contracts;
+using Grad.Runtime.Numerics;
 using Grad.Runtime.Training;
 using Grad.Runtime.Runs;
 
@@ -110,6 +111,70 @@ public sealed class TrainingHealthTests
         var single = Histogram.Of([2.5, 2.5], bins: 2);
         Assert.Equal([2.0, 2.5, 3.0], single.Edges);
         Assert.Equal([0L, 2], single.Counts);
+    }
+
+    // The definition one value at a time: one running minimum and maximum, one counter a bin.
+    private static (double[] Edges, long[] Counts, long NonFinite) HistogramOneAtATime(double[] values, int bins)
+    {
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        long nonFinite = 0;
+        foreach (var value in values)
+        {
+            if (!double.IsFinite(value))
+            {
+                nonFinite++;
+                continue;
+            }
+
+            min = Math.Min(min, value);
+            max = Math.Max(max, value);
+        }
+
+        (min, max) = min > max ? (0, 1) : min == max ? (min - 0.5, max + 0.5) : (min, max);
+        var edges = new double[bins + 1];
+        for (var i = 0; i < bins; i++)
+        {
+            edges[i] = min + i * ((max - min) / bins);
+        }
+
+        edges[bins] = max;
+        var counts = new long[bins];
+        foreach (var value in values.Where(double.IsFinite))
+        {
+            var index = Math.Clamp((int)((value - min) * (bins / (max - min))), 0, bins - 1);
+            index += value < edges[index] ? -1 : index != bins - 1 && value >= edges[index + 1] ? 1 : 0;
+            counts[index]++;
+        }
+
+        return (edges, counts, nonFinite);
+    }
+
+    [Theory]
+    [InlineData(0, 32)]
+    [InlineData(1, 32)]
+    [InlineData(7, 1)]
+    [InlineData(1001, 32)]
+    [InlineData(4096, 3)]
+    [InlineData(20003, 100)]
+    public void AHistogramInFourLanesIsTheHistogramOneValueAtATime(int count, int bins)
+    {
+        var rng = new Rng(count + bins);
+        // Gaussians, many of them on a few values (long runs into one bin), ±0, NaN and infinities, in every lane.
+        double[] specials = [0.0, -0.0, double.NaN, double.PositiveInfinity, double.NegativeInfinity, 1e-300, -1e-300];
+        var values = Enumerable.Range(0, count).Select(i => rng.NextDouble() switch
+        {
+            < 0.05 => specials[i % specials.Length],
+            < 0.5 => Math.Round(rng.NextGaussian() * 4) / 4,
+            _ => rng.NextGaussian() * 3,
+        }).ToArray();
+        foreach (var sample in new[] { values, values.Where(double.IsFinite).ToArray(), values.Select(v => double.IsFinite(v) ? -0.0 : v).ToArray() })
+        {
+            var (edges, counts, nonFinite) = Histogram.Of(sample, bins);
+            var expected = HistogramOneAtATime(sample, bins);
+            Assert.Equal(expected.Edges.Select(BitConverter.DoubleToInt64Bits), edges.Select(BitConverter.DoubleToInt64Bits));
+            Assert.Equal(expected.Counts, counts);
+            Assert.Equal(expected.NonFinite, nonFinite);
+        }
     }
 
     public static TheoryData<string> SharpnessRuns() => [.. TorchReference.Json["training"]!["sharpness"]!.Select(c => (string)c["name"]!)];

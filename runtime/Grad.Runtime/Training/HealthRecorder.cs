@@ -287,6 +287,7 @@ internal sealed class HealthRecorder
     /// samples' chains side by side (≈ ¾ an element each, measured on W3), relu's dead units are
     /// four units' ORs at a time (≈ ½), a saturation test evaluates g'(z) (≈ 2), a histogram counts (1).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long SampleMeasureCost(LayerShape shape, int measure)
     {
         var samples = (long)point.BatchRows * shape.Units;

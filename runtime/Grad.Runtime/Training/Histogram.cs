@@ -13,23 +13,61 @@ public static class Histogram
     /// when there is none), edges as <c>numpy.linspace</c>; a value goes to bin ⌊(v − min)·bins/(max − min)⌋,
     /// corrected against the edges and with the last bin closed, as numpy does.
     /// </summary>
+    /// <remarks>
+    /// Four values at a time, each into its own lane's minimum, maximum and counts, summed at the
+    /// end: the same numbers as one value at a time (the minimum and maximum of a set of finite
+    /// numbers do not depend on the order, −0 below +0 either way; counts are whole numbers), but
+    /// no chain through one running minimum or one counter (W3's weight histograms: 669k values,
+    /// most of them into the middle bins, one after another).
+    /// </remarks>
     public static (double[] Edges, long[] Counts, long NonFinite) Of(ReadOnlySpan<double> values, int bins = Bins)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bins, 1);
-        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        const int lanes = 4;
+        var (min0, min1, min2, min3) = (double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity);
+        var (max0, max1, max2, max3) = (double.NegativeInfinity, double.NegativeInfinity, double.NegativeInfinity, double.NegativeInfinity);
         long nonFinite = 0;
-        foreach (var value in values)
+        var whole = values.Length - values.Length % lanes;
+        for (var i = 0; i < whole; i += lanes)
         {
-            if (!double.IsFinite(value))
+            var (value0, value1, value2, value3) = (values[i], values[i + 1], values[i + 2], values[i + 3]);
+            if (double.IsFinite(value0) & double.IsFinite(value1) & double.IsFinite(value2) & double.IsFinite(value3))
             {
-                nonFinite++;
+                (min0, max0) = (Math.Min(min0, value0), Math.Max(max0, value0));
+                (min1, max1) = (Math.Min(min1, value1), Math.Max(max1, value1));
+                (min2, max2) = (Math.Min(min2, value2), Math.Max(max2, value2));
+                (min3, max3) = (Math.Min(min3, value3), Math.Max(max3, value3));
                 continue;
             }
 
-            min = Math.Min(min, value);
-            max = Math.Max(max, value);
+            // Four with a NaN or an infinity among them: one at a time (rare).
+            foreach (var value in values.Slice(i, lanes))
+            {
+                if (double.IsFinite(value))
+                {
+                    (min0, max0) = (Math.Min(min0, value), Math.Max(max0, value));
+                }
+                else
+                {
+                    nonFinite++;
+                }
+            }
         }
 
+        foreach (var value in values[whole..])
+        {
+            if (double.IsFinite(value))
+            {
+                (min0, max0) = (Math.Min(min0, value), Math.Max(max0, value));
+            }
+            else
+            {
+                nonFinite++;
+            }
+        }
+
+        var min = Math.Min(Math.Min(min0, min1), Math.Min(min2, min3));
+        var max = Math.Max(Math.Max(max0, max1), Math.Max(max2, max3));
         if (min > max)
         {
             (min, max) = (0, 1);
@@ -47,10 +85,11 @@ public static class Histogram
         }
 
         edges[bins] = max;
-        var counts = new long[bins];
+        var laneCounts = new long[lanes * bins];
         var norm = bins / (max - min);
-        foreach (var value in values)
+        for (var i = 0; i < values.Length; i++)
         {
+            var value = values[i];
             if (!double.IsFinite(value))
             {
                 continue;
@@ -67,7 +106,16 @@ public static class Histogram
                 index++;
             }
 
-            counts[index]++;
+            laneCounts[(i % lanes) * bins + index]++;
+        }
+
+        var counts = new long[bins];
+        for (var lane = 0; lane < lanes; lane++)
+        {
+            for (var bin = 0; bin < bins; bin++)
+            {
+                counts[bin] += laneCounts[lane * bins + bin];
+            }
         }
 
         return (edges, counts, nonFinite);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using Grad.Runtime.Networks;
 using Grad.Runtime.Numerics;
 using Grad.Runtime.Optimizers;
@@ -163,6 +164,7 @@ internal sealed class MeasuredUpdate
         for (var start = model.Layers[first].WeightOffset; start < end; start += Chunk)
         {
             var length = Math.Min(Chunk, end - start);
+            Prefetch(parameters, gradient, start + Chunk, Math.Min(start + 2 * Chunk, end));
             var chunk = parameters.AsSpan(start, length);
             chunk.CopyTo(before);
             finite &= optimizer.UpdateRange(parameters, gradient, previous, step, start, start + length);
@@ -207,6 +209,31 @@ internal sealed class MeasuredUpdate
         if (!finite)
         {
             allFinite = false;
+        }
+    }
+
+    /// <summary>
+    /// Asks for θ and the gradient from <paramref name="from"/> to <paramref name="to"/> (the next
+    /// chunk) to be brought into L1 while this chunk's chains are added: the chains wait on their
+    /// additions, not on memory, so W3's 10.6 MB of θ and gradient stream in meanwhile instead of
+    /// stalling the next chunk's copy and update. Reads nothing into the results: no bit changes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Prefetch(double[] parameters, double[] gradient, int from, int to)
+    {
+        if (!Sse.IsSupported || from >= to)
+        {
+            return;
+        }
+
+        fixed (double* theta = parameters, components = gradient)
+        {
+            // A cache line is 8 doubles.
+            for (var i = from; i < to; i += 8)
+            {
+                Sse.Prefetch0(theta + i);
+                Sse.Prefetch0(components + i);
+            }
         }
     }
 
