@@ -888,7 +888,27 @@ public static unsafe class Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(double* b, int bRow, int bCol, int pc, int jc, int kc, int nc, double* packed, int columnTile)
     {
-        for (var strip = 0; strip < nc; strip += columnTile)
+        var whole = 0;
+        if (bCol == 1)
+        {
+            // B's rows contiguous (X in ∂C/∂W = Δᵀ·X, W in Δ·W): row by row along k, each row read once from start to
+            // end into the whole strips (rows 4 KB apart read strip by strip crossed a page at every step).
+            whole = nc / columnTile * columnTile;
+            for (var p = 0; p < kc; p++)
+            {
+                var source = b + (pc + p) * (long)bRow + jc;
+                var destination = packed + p * columnTile;
+                for (var strip = 0; strip < whole; strip += columnTile)
+                {
+                    for (var j = 0; j < columnTile; j += 4)
+                    {
+                        Vector256.Store(Vector256.Load(source + strip + j), destination + strip * (long)kc + j);
+                    }
+                }
+            }
+        }
+
+        for (var strip = whole; strip < nc; strip += columnTile)
         {
             var columns = Math.Min(columnTile, nc - strip);
             var destination = packed + strip * kc;
@@ -902,25 +922,15 @@ public static unsafe class Gemm
             for (var p = 0; p < kc; p++)
             {
                 var source = b + (pc + p) * (long)bRow + (jc + strip) * (long)bCol;
-                if (bCol == 1 && columns == columnTile)
+                var j = 0;
+                for (; j < columns; j++)
                 {
-                    for (var j = 0; j < columnTile; j += 4)
-                    {
-                        Vector256.Store(Vector256.Load(source + j), destination + j);
-                    }
+                    destination[j] = source[j * (long)bCol];
                 }
-                else
-                {
-                    var j = 0;
-                    for (; j < columns; j++)
-                    {
-                        destination[j] = source[j * (long)bCol];
-                    }
 
-                    for (; j < columnTile; j++)
-                    {
-                        destination[j] = 0;
-                    }
+                for (; j < columnTile; j++)
+                {
+                    destination[j] = 0;
                 }
 
                 destination += columnTile;
