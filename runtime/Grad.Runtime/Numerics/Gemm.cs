@@ -822,7 +822,20 @@ public static unsafe class Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void PackA(double* a, int aRow, int aCol, int ic, int pc, int mc, int kc, double* packed, int rowTile)
     {
-        for (var strip = 0; strip < mc; strip += rowTile)
+        var whole = 0;
+        if (aRow == 1 && aCol != 1)
+        {
+            // A's columns are contiguous (Δᵀ in a weight gradient ∂C/∂W = Δᵀ·X): step by step along k, the block's part
+            // of one column of A (a row of Δ) is read once from start to end into the whole strips (strip by strip, the
+            // steps were 4 KB apart and crossed a page each).
+            whole = mc / rowTile * rowTile;
+            for (var p = 0; p < kc; p++)
+            {
+                CopyColumn(a + ic + (pc + p) * (long)aCol, whole, rowTile, packed + p * rowTile, kc * rowTile);
+            }
+        }
+
+        for (var strip = whole; strip < mc; strip += rowTile)
         {
             var rows = Math.Min(rowTile, mc - strip);
             var destination = packed + strip * kc;
@@ -830,13 +843,6 @@ public static unsafe class Gemm
             {
                 // Ã[p, r] = A(row r, p): A's rows are contiguous, so this is a transpose with the tile's height as stride.
                 Transpose(kc, rowTile, a + (ic + strip) * (long)aRow + pc, 1, aRow, destination, rowTile);
-                continue;
-            }
-
-            if (aRow == 1 && rows == rowTile)
-            {
-                // A's columns are contiguous (Δᵀ in a weight gradient ∂C/∂W = Δᵀ·X): each step along k is a copy of the strip's rows.
-                CopyColumns(a + ic + strip + pc * (long)aCol, aCol, kc, rowTile, destination);
                 continue;
             }
 
@@ -859,29 +865,30 @@ public static unsafe class Gemm
         }
     }
 
-    /// <summary>destination[p·rowTile + r] = source[p·stride + r] for p &lt; kc, r &lt; rowTile (8 or 6): a vector copy per step.</summary>
+    /// <summary>
+    /// destination[s·stripStride + r] = source[s·rowTile + r] for the <paramref name="rows"/> / rowTile whole strips s and
+    /// r &lt; rowTile (8 or 6): one step along k of every strip, a vector copy each.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CopyColumns(double* source, long stride, int kc, int rowTile, double* destination)
+    private static void CopyColumn(double* source, int rows, int rowTile, double* destination, long stripStride)
     {
         if (rowTile == 8)
         {
-            for (var p = 0; p < kc; p++)
+            for (var r = 0; r < rows; r += 8)
             {
-                Vector256.Store(Vector256.Load(source), destination);
-                Vector256.Store(Vector256.Load(source + 4), destination + 4);
-                source += stride;
-                destination += 8;
+                Vector256.Store(Vector256.Load(source + r), destination);
+                Vector256.Store(Vector256.Load(source + r + 4), destination + 4);
+                destination += stripStride;
             }
 
             return;
         }
 
-        for (var p = 0; p < kc; p++)
+        for (var r = 0; r < rows; r += rowTile)
         {
-            Vector256.Store(Vector256.Load(source), destination);
-            Vector128.Store(Vector128.Load(source + 4), destination + 4);
-            source += stride;
-            destination += rowTile;
+            Vector256.Store(Vector256.Load(source + r), destination);
+            Vector128.Store(Vector128.Load(source + r + 4), destination + 4);
+            destination += stripStride;
         }
     }
 
