@@ -185,7 +185,7 @@ public static unsafe class Gemm
 
     /// <summary>
     /// The rectangle of C that part <paramref name="part"/> of <paramref name="parts"/> computes:
-    /// a band of whole register tiles along C's longer side (a part past <see cref="Parts(int, int, int, int)"/> is empty),
+    /// a band of whole register tiles along C's longer side, the tiles left over from an even cut to the first parts (a part past <see cref="Parts(int, int, int, int)"/> is empty),
     /// so every element is computed by one part, in the one order of any other.
     /// </summary>
     public static Rectangle Band(int m, int n, int k, int part, int parts) => Band(m, n, k, WideByDefault, part, parts);
@@ -203,8 +203,9 @@ public static unsafe class Gemm
         var tile = byRows ? (wide ? 8 : 6) : (wide ? 16 : 8);
         var length = byRows ? m : n;
         var tiles = (length + tile - 1) / tile;
-        var start = (int)((long)tiles * part / count) * tile;
-        var end = Math.Min(length, (int)((long)tiles * (part + 1) / count) * tile);
+        // Tiles that do not divide evenly go to the first parts: part 0 is the caller's, which starts first.
+        var start = (int)(((long)tiles * part + count - 1) / count) * tile;
+        var end = Math.Min(length, (int)(((long)tiles * (part + 1) + count - 1) / count) * tile);
         return byRows ? new Rectangle(start, end, 0, n) : new Rectangle(0, m, start, end);
     }
 
@@ -821,7 +822,20 @@ public static unsafe class Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void PackA(double* a, int aRow, int aCol, int ic, int pc, int mc, int kc, double* packed, int rowTile)
     {
-        for (var strip = 0; strip < mc; strip += rowTile)
+        var whole = 0;
+        if (aRow == 1 && aCol != 1)
+        {
+            // A's columns are contiguous (Δᵀ in a weight gradient ∂C/∂W = Δᵀ·X): step by step along k, the block's part
+            // of one column of A (a row of Δ) is read once from start to end into the whole strips (strip by strip, the
+            // steps were 4 KB apart and crossed a page each).
+            whole = mc / rowTile * rowTile;
+            for (var p = 0; p < kc; p++)
+            {
+                CopyColumn(a + ic + (pc + p) * (long)aCol, whole, rowTile, packed + p * rowTile, kc * rowTile);
+            }
+        }
+
+        for (var strip = whole; strip < mc; strip += rowTile)
         {
             var rows = Math.Min(rowTile, mc - strip);
             var destination = packed + strip * kc;
@@ -829,13 +843,6 @@ public static unsafe class Gemm
             {
                 // Ã[p, r] = A(row r, p): A's rows are contiguous, so this is a transpose with the tile's height as stride.
                 Transpose(kc, rowTile, a + (ic + strip) * (long)aRow + pc, 1, aRow, destination, rowTile);
-                continue;
-            }
-
-            if (aRow == 1 && rows == rowTile)
-            {
-                // A's columns are contiguous (Δᵀ in a weight gradient ∂C/∂W = Δᵀ·X): each step along k is a copy of the strip's rows.
-                CopyColumns(a + ic + strip + pc * (long)aCol, aCol, kc, rowTile, destination);
                 continue;
             }
 
@@ -858,36 +865,57 @@ public static unsafe class Gemm
         }
     }
 
-    /// <summary>destination[p·rowTile + r] = source[p·stride + r] for p &lt; kc, r &lt; rowTile (8 or 6): a vector copy per step.</summary>
+    /// <summary>
+    /// destination[s·stripStride + r] = source[s·rowTile + r] for the <paramref name="rows"/> / rowTile whole strips s and
+    /// r &lt; rowTile (8 or 6): one step along k of every strip, a vector copy each.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CopyColumns(double* source, long stride, int kc, int rowTile, double* destination)
+    private static void CopyColumn(double* source, int rows, int rowTile, double* destination, long stripStride)
     {
         if (rowTile == 8)
         {
-            for (var p = 0; p < kc; p++)
+            for (var r = 0; r < rows; r += 8)
             {
-                Vector256.Store(Vector256.Load(source), destination);
-                Vector256.Store(Vector256.Load(source + 4), destination + 4);
-                source += stride;
-                destination += 8;
+                Vector256.Store(Vector256.Load(source + r), destination);
+                Vector256.Store(Vector256.Load(source + r + 4), destination + 4);
+                destination += stripStride;
             }
 
             return;
         }
 
-        for (var p = 0; p < kc; p++)
+        for (var r = 0; r < rows; r += rowTile)
         {
-            Vector256.Store(Vector256.Load(source), destination);
-            Vector128.Store(Vector128.Load(source + 4), destination + 4);
-            source += stride;
-            destination += rowTile;
+            Vector256.Store(Vector256.Load(source + r), destination);
+            Vector128.Store(Vector128.Load(source + r + 4), destination + 4);
+            destination += stripStride;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(double* b, int bRow, int bCol, int pc, int jc, int kc, int nc, double* packed, int columnTile)
     {
-        for (var strip = 0; strip < nc; strip += columnTile)
+        var whole = 0;
+        if (bCol == 1)
+        {
+            // B's rows contiguous (X in ∂C/∂W = Δᵀ·X, W in Δ·W): row by row along k, each row read once from start to
+            // end into the whole strips (rows 4 KB apart read strip by strip crossed a page at every step).
+            whole = nc / columnTile * columnTile;
+            for (var p = 0; p < kc; p++)
+            {
+                var source = b + (pc + p) * (long)bRow + jc;
+                var destination = packed + p * columnTile;
+                for (var strip = 0; strip < whole; strip += columnTile)
+                {
+                    for (var j = 0; j < columnTile; j += 4)
+                    {
+                        Vector256.Store(Vector256.Load(source + strip + j), destination + strip * (long)kc + j);
+                    }
+                }
+            }
+        }
+
+        for (var strip = whole; strip < nc; strip += columnTile)
         {
             var columns = Math.Min(columnTile, nc - strip);
             var destination = packed + strip * kc;
@@ -901,25 +929,15 @@ public static unsafe class Gemm
             for (var p = 0; p < kc; p++)
             {
                 var source = b + (pc + p) * (long)bRow + (jc + strip) * (long)bCol;
-                if (bCol == 1 && columns == columnTile)
+                var j = 0;
+                for (; j < columns; j++)
                 {
-                    for (var j = 0; j < columnTile; j += 4)
-                    {
-                        Vector256.Store(Vector256.Load(source + j), destination + j);
-                    }
+                    destination[j] = source[j * (long)bCol];
                 }
-                else
-                {
-                    var j = 0;
-                    for (; j < columns; j++)
-                    {
-                        destination[j] = source[j * (long)bCol];
-                    }
 
-                    for (; j < columnTile; j++)
-                    {
-                        destination[j] = 0;
-                    }
+                for (; j < columnTile; j++)
+                {
+                    destination[j] = 0;
                 }
 
                 destination += columnTile;
