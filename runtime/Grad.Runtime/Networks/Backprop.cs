@@ -168,13 +168,7 @@ public sealed unsafe partial class Backprop
 
         for (; i < BatchSize; i++)
         {
-            var sum = 0.0;
-            foreach (var value in delta.AsSpan(i * units, units))
-            {
-                sum += value * value;
-            }
-
-            total += Math.Sqrt(sum);
+            total += FrobeniusNorm(delta.AsSpan(i * units, units));
         }
 
         return BatchSize == 0 ? 0 : total / BatchSize;
@@ -207,15 +201,21 @@ public sealed unsafe partial class Backprop
     public static int WeightGradCount(LayerShape shape) => shape.IsNorm ? 2 * shape.Units : shape.WeightCount;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double FrobeniusNorm(ReadOnlySpan<double> values)
+    public static double FrobeniusNorm(ReadOnlySpan<double> values) => Math.Sqrt(AddSquares(values, 0.0));
+
+    /// <summary>
+    /// The chain Σv² carried on from <paramref name="sum"/> over <paramref name="values"/> in index order:
+    /// <see cref="FrobeniusNorm"/>'s terms, so a norm added a stretch at a time (Training/MeasuredUpdate) has its bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double AddSquares(ReadOnlySpan<double> values, double sum)
     {
-        var sum = 0.0;
         foreach (var value in values)
         {
             sum += value * value;
         }
 
-        return Math.Sqrt(sum);
+        return sum;
     }
 
     private void Prepare(ReadOnlySpan<double> x, int batch)

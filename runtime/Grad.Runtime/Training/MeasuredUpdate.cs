@@ -196,7 +196,7 @@ internal sealed class MeasuredUpdate
                     var gradientTo = Math.Min(shape.WeightOffset + Backprop.WeightGradCount(shape), start + length);
                     if (gradientFrom < gradientTo)
                     {
-                        gradientSquares[layer] = AddSquares(gradient.AsSpan(gradientFrom, gradientTo - gradientFrom), gradientSquares[layer]);
+                        gradientSquares[layer] = Backprop.AddSquares(gradient.AsSpan(gradientFrom, gradientTo - gradientFrom), gradientSquares[layer]);
                     }
                 }
 
@@ -272,16 +272,5 @@ internal sealed class MeasuredUpdate
         }
 
         return (change, size, gradientSquares);
-    }
-
-    /// <summary>The chain Σv² carried on over one stretch (<see cref="Backprop.FrobeniusNorm"/>'s terms).</summary>
-    private static double AddSquares(ReadOnlySpan<double> values, double sum)
-    {
-        foreach (var value in values)
-        {
-            sum += value * value;
-        }
-
-        return sum;
     }
 }
