@@ -190,18 +190,8 @@ public sealed unsafe partial class Backprop
         var address = (nint)parameters;
         ThreadTeam.Run(2, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (half) =>
         {
-            var shape = Model.Layers[l];
-            var (units, fanIn) = (shape.Units, shape.InputUnits);
             var (first, end) = Half(batch, half);
-            var rows = end - first;
-            var weights = new ReadOnlySpan<double>((double*)address, parameterCount);
-            var z = preActivations[l].AsSpan(first * units, rows * units);
-            var a = activations[l].AsSpan(first * units, rows * units);
-            DenseForward(rows, units, fanIn, LayerInput(l).Slice(first * fanIn, rows * fanIn), weights.Slice(shape.WeightOffset, shape.WeightCount), weights.Slice(shape.BiasOffset, units), z);
-            for (var i = 0; i < rows; i++)
-            {
-                Activations.Forward(shape.Activation, z.Slice(i * units, units), a.Slice(i * units, units));
-            }
+            DenseForwardRows(l, new ReadOnlySpan<double>((double*)address, parameterCount), first, end);
         });
     }
 

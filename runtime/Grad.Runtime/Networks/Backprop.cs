@@ -295,14 +295,23 @@ public sealed unsafe partial class Backprop
                 continue;
             }
 
-            DenseForward(batch, units, fanIn, LayerInput(l), weights, bias, z);
-            var a = activations[l].AsSpan(0, batch * units);
-            for (var i = 0; i < batch; i++)
-            {
-                Activations.Forward(shape.Activation, z.Slice(i * units, units), a.Slice(i * units, units));
-            }
-
+            DenseForwardRows(l, parameters, 0, batch);
             cures?.AddSkip(l, shape, input, batch);
+        }
+    }
+
+    /// <summary>Z = X·Wᵀ + b and the activations of dense layer <paramref name="l"/> for samples <paramref name="first"/> … <paramref name="end"/> − 1, row by row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void DenseForwardRows(int l, ReadOnlySpan<double> parameters, int first, int end)
+    {
+        var shape = Model.Layers[l];
+        var (units, fanIn, rows) = (shape.Units, shape.InputUnits, end - first);
+        var z = preActivations[l].AsSpan(first * units, rows * units);
+        var a = activations[l].AsSpan(first * units, rows * units);
+        DenseForward(rows, units, fanIn, LayerInput(l).Slice(first * fanIn, rows * fanIn), parameters.Slice(shape.WeightOffset, shape.WeightCount), parameters.Slice(shape.BiasOffset, units), z);
+        for (var i = 0; i < rows; i++)
+        {
+            Activations.Forward(shape.Activation, z.Slice(i * units, units), a.Slice(i * units, units));
         }
     }
 
