@@ -63,13 +63,8 @@ public abstract class Optimizer
     /// </summary>
     public bool Step(Span<double> parameters, ReadOnlySpan<double> gradient, int threads = 1, Span<double> previous = default)
     {
-        if (parameters.Length != ParameterCount || gradient.Length != ParameterCount || (!previous.IsEmpty && previous.Length != ParameterCount))
-        {
-            throw new ArgumentException($"expected {ParameterCount} parameters and gradient components");
-        }
-
-        var step = ++StepCount;
-        if (threads <= 1 || ParameterCount < ParallelCount)
+        var step = BeginStep(parameters, gradient, previous);
+        if (StepsWhole(threads))
         {
             return UpdateRange(parameters, gradient, previous, step, 0, ParameterCount);
         }
@@ -135,10 +130,22 @@ public abstract class Optimizer
     }
 
     /// <summary>
-    /// A step whose parts the caller makes (a recorded step measures each layer's update as it goes:
-    /// Training/MeasuredUpdate): counts it and returns its number, for <see cref="UpdateRange"/>.
+    /// Checks a step's vectors and counts the step; returns its number, for <see cref="UpdateRange"/>
+    /// (<see cref="Step"/>, or a step whose parts the caller makes: a recorded step measures each
+    /// layer's update as it goes, Training/MeasuredUpdate).
     /// </summary>
-    internal int BeginStep() => ++StepCount;
+    internal int BeginStep(ReadOnlySpan<double> parameters, ReadOnlySpan<double> gradient, ReadOnlySpan<double> previous)
+    {
+        if (parameters.Length != ParameterCount || gradient.Length != ParameterCount || (!previous.IsEmpty && previous.Length != ParameterCount))
+        {
+            throw new ArgumentException($"expected {ParameterCount} parameters and gradient components");
+        }
+
+        return ++StepCount;
+    }
+
+    /// <summary>Whether a step on <paramref name="threads"/> threads updates the vector in one range on the calling thread (one thread, or fewer than <see cref="ParallelCount"/> parameters).</summary>
+    internal bool StepsWhole(int threads) => threads <= 1 || ParameterCount < ParallelCount;
 
     /// <summary>Updates elements <paramref name="start"/> … <paramref name="end"/> − 1 (each element's update reads only that element's state).</summary>
     protected abstract void Update(Span<double> parameters, ReadOnlySpan<double> gradient, int step, int start, int end);

@@ -94,18 +94,13 @@ internal sealed class MeasuredUpdate
     /// </summary>
     public int Begin(Optimizer optimizer, double[] parameters, double[] gradient, int threads, bool gradientNorms, double[]? previous = null)
     {
-        if (parameters.Length != model.ParameterCount || gradient.Length != model.ParameterCount || (previous is not null && previous.Length != model.ParameterCount))
-        {
-            throw new ArgumentException($"expected {model.ParameterCount} parameters and gradient components");
-        }
-
         Measured = true;
-        current = (optimizer, parameters, gradient, previous, optimizer.BeginStep(), gradientNorms);
+        current = (optimizer, parameters, gradient, previous, optimizer.BeginStep(parameters, gradient, previous), gradientNorms);
         allFinite = true;
         Array.Clear(changes);
         Array.Clear(sizes);
         Array.Clear(gradientSquares);
-        whole = threads <= 1 || model.ParameterCount < Optimizer.ParallelCount;
+        whole = optimizer.StepsWhole(threads);
         return whole ? 1 : model.Layers.Length;
     }
 
