@@ -90,8 +90,7 @@ internal sealed class HealthRecorder
         stepItem = StepItem;
         updates = new MeasuredUpdate(model);
         // A point whose items could never be dealt out (all of them cost less than sharing them) is measured without asking their costs (W2's 50 layers, 10,000 points).
-        var samples = (long)batchRows * model.Layers.Sum(l => (long)l.Units);
-        oneThread = 3 * samples + model.Layers.Sum(l => (long)Backprop.WeightGradCount(l) + l.WeightCount) < ThreadTeam.ParallelItemsCost;
+        oneThread = model.Layers.Sum(shape => MeasuresWithHistograms.Sum(measure => MeasureCost(shape, measure, batchRows))) < ThreadTeam.ParallelItemsCost;
         // A larger point waits for the next step, which reads the same gradient (clipping aside): its
         // gradient norms are added in the update's loop and its other measures dealt out with the update's layers.
         defers = !clipsGradient && !oneThread;
@@ -268,19 +267,21 @@ internal sealed class HealthRecorder
 
     private int ItemBits => point.DeltaHistograms is null ? MeasureBitsWithoutHistograms : MeasureBits;
 
-    // Each item's work in elements it adds up or counts, weighed by what an element costs.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private long ItemCost(int item)
+    private long ItemCost(int item) => MeasureCost(model.Layers[item >> ItemBits], item & ((1 << ItemBits) - 1), point.BatchRows);
+
+    /// <summary>The measures a point with histograms takes of each layer (<see cref="Measure(int, int)"/>).</summary>
+    private static readonly int[] MeasuresWithHistograms = [0, 1, 2, 4, 5];
+
+    /// <summary>Measure <paramref name="measure"/> of a layer on a batch of <paramref name="batchRows"/>: its work in elements it adds up or counts, weighed by what an element costs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static long MeasureCost(LayerShape shape, int measure, int batchRows) => measure switch
     {
-        var shape = model.Layers[item >> ItemBits];
-        return (item & ((1 << ItemBits) - 1)) switch
-        {
-            1 => Backprop.WeightGradCount(shape),
-            5 => shape.WeightCount,
-            (0 or 2 or 4) and var measure => SampleMeasureCost(shape, measure),
-            _ => 0,
-        };
-    }
+        1 => Backprop.WeightGradCount(shape),
+        5 => shape.WeightCount,
+        0 or 2 or 4 => SampleMeasureCost(shape, measure, batchRows),
+        _ => 0,
+    };
 
     /// <summary>
     /// A measure over the batch's samples, in the costs of a chain's elements: a δ norm adds four
@@ -288,9 +289,9 @@ internal sealed class HealthRecorder
     /// four units' ORs at a time (≈ ½), a saturation test evaluates g'(z) (≈ 2), a histogram counts (1).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private long SampleMeasureCost(LayerShape shape, int measure)
+    private static long SampleMeasureCost(LayerShape shape, int measure, int batchRows)
     {
-        var samples = (long)point.BatchRows * shape.Units;
+        var samples = (long)batchRows * shape.Units;
         return measure switch
         {
             0 when shape.Activation.Kind is ActivationKind.Sigmoid or ActivationKind.Tanh => 2 * samples,
@@ -303,7 +304,7 @@ internal sealed class HealthRecorder
     // A step that finishes a waiting point: the update's items, then layer (item − updateItems) / 2's units (even) or δ norm (odd).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long StepItemCost(int item) =>
-        item < updateItems ? updates.Cost(item) : SampleMeasureCost(model.Layers[(item - updateItems) >> 1], ((item - updateItems) & 1) << 1);
+        item < updateItems ? updates.Cost(item) : SampleMeasureCost(model.Layers[(item - updateItems) >> 1], ((item - updateItems) & 1) << 1, point.BatchRows);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StepItem(int item)
