@@ -41,30 +41,10 @@ public static class Histogram
             }
 
             // Four with a NaN or an infinity among them: one at a time (rare).
-            foreach (var value in values.Slice(i, lanes))
-            {
-                if (double.IsFinite(value))
-                {
-                    (min0, max0) = (Math.Min(min0, value), Math.Max(max0, value));
-                }
-                else
-                {
-                    nonFinite++;
-                }
-            }
+            OneAtATime(values.Slice(i, lanes), ref min0, ref max0, ref nonFinite);
         }
 
-        foreach (var value in values[whole..])
-        {
-            if (double.IsFinite(value))
-            {
-                (min0, max0) = (Math.Min(min0, value), Math.Max(max0, value));
-            }
-            else
-            {
-                nonFinite++;
-            }
-        }
+        OneAtATime(values[whole..], ref min0, ref max0, ref nonFinite);
 
         var min = Math.Min(Math.Min(min0, min1), Math.Min(min2, min3));
         var max = Math.Max(Math.Max(max0, max1), Math.Max(max2, max3));
@@ -119,6 +99,22 @@ public static class Histogram
         }
 
         return (edges, counts, nonFinite);
+    }
+
+    /// <summary>Each finite value into one lane's minimum and maximum, each other value counted as not finite.</summary>
+    private static void OneAtATime(ReadOnlySpan<double> values, ref double min, ref double max, ref long nonFinite)
+    {
+        foreach (var value in values)
+        {
+            if (double.IsFinite(value))
+            {
+                (min, max) = (Math.Min(min, value), Math.Max(max, value));
+            }
+            else
+            {
+                nonFinite++;
+            }
+        }
     }
 
     public static LayerHistogram For(int step, int layer, HistogramQuantity quantity, ReadOnlySpan<double> values)
