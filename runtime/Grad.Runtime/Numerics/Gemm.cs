@@ -247,13 +247,9 @@ public static unsafe class Gemm
 
             // All of A twice over, once for each path, in strips of whole register tiles (at most 16 rows of padding),
             // and each path's blocks: ColumnsRowBlock rows (the column path), RowBlock rows along k (the packed path).
-            var length = 2 * (m + 16L) * k + LineElements;
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(length, Array.MaxLength, nameof(k));
-            if (buffer is null || buffer.Length < length)
-            {
-                buffer = GC.AllocateArray<double>((int)length, pinned: true);
-                Start = Aligned(buffer);
-            }
+            var length = 2 * (m + 16L) * k;
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(length + LineElements, Array.MaxLength, nameof(k));
+            Start = Buffer(ref buffer, (int)length);
 
             var count = (m + ColumnsRowBlock - 1) / ColumnsRowBlock + (k + KBlock - 1) / KBlock * ((m + RowBlock - 1) / RowBlock);
             if (pieces.Length < count || generation == int.MaxValue / 2)
