@@ -62,20 +62,20 @@ public sealed unsafe partial class Backprop
         var (units, fanIn) = (shape.Units, shape.InputUnits);
         var z = preActivations[l].AsSpan(0, batch * units);
         var a = activations[l].AsSpan(0, batch * units);
-        var bias = parameters.Slice(shape.BiasOffset, units);
-        Gemm.MultiplyPart(batch, units, fanIn, x.AsSpan(0, batch * fanIn), fanIn, 1, parameters.Slice(shape.WeightOffset, shape.WeightCount), 1, fanIn, z, units, 1, false, part, parts, forwardPacking);
+        var relu = shape.Activation.Kind == ActivationKind.Relu;
+        Gemm.MultiplyPart(
+            batch, units, fanIn, x.AsSpan(0, batch * fanIn), fanIn, 1, parameters.Slice(shape.WeightOffset, shape.WeightCount), 1, fanIn, z, units, 1, false, part, parts, forwardPacking,
+            parameters.Slice(shape.BiasOffset, units), relu ? a : default);
+        if (relu)
+        {
+            return;
+        }
+
         var band = Gemm.Band(batch, units, fanIn, part, parts);
         var width = band.ColumnEnd - band.ColumnStart;
         for (var i = band.RowStart; i < band.RowEnd; i++)
         {
-            var row = z.Slice(i * units + band.ColumnStart, width);
-            var rowBias = bias.Slice(band.ColumnStart, width);
-            for (var j = 0; j < width; j++)
-            {
-                row[j] += rowBias[j];
-            }
-
-            Activations.Forward(shape.Activation, row, a.Slice(i * units + band.ColumnStart, width));
+            Activations.Forward(shape.Activation, z.Slice(i * units + band.ColumnStart, width), a.Slice(i * units + band.ColumnStart, width));
         }
     }
 

@@ -309,7 +309,12 @@ public sealed unsafe partial class Backprop
         var (units, fanIn, rows) = (shape.Units, shape.InputUnits, end - first);
         var z = preActivations[l].AsSpan(first * units, rows * units);
         var a = activations[l].AsSpan(first * units, rows * units);
-        DenseForward(rows, units, fanIn, LayerInput(l).Slice(first * fanIn, rows * fanIn), parameters.Slice(shape.WeightOffset, shape.WeightCount), parameters.Slice(shape.BiasOffset, units), z);
+        var rectified = shape.Activation.Kind == ActivationKind.Relu ? a : default;
+        if (DenseForward(rows, units, fanIn, LayerInput(l).Slice(first * fanIn, rows * fanIn), parameters.Slice(shape.WeightOffset, shape.WeightCount), parameters.Slice(shape.BiasOffset, units), z, rectified))
+        {
+            return;
+        }
+
         for (var i = 0; i < rows; i++)
         {
             Activations.Forward(shape.Activation, z.Slice(i * units, units), a.Slice(i * units, units));
@@ -427,24 +432,21 @@ public sealed unsafe partial class Backprop
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool IsNarrow(LayerShape shape, int batch) => cures is null && UseSmallKernels && SmallDense.Fits(batch, shape.Units, shape.InputUnits);
 
-    /// <summary>Z = X·Wᵀ, then + b on every row: plain loops for small layers, else the blocked GEMM.</summary>
-    private void DenseForward(int batch, int units, int fanIn, ReadOnlySpan<double> x, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, Span<double> z)
+    /// <summary>
+    /// Z = X·Wᵀ, then + b on every row: plain loops for small layers, else the blocked GEMM with the bias in its
+    /// epilogue, and the ReLU too when <paramref name="rectified"/> (the layer's activations) is given; true when
+    /// it wrote those activations.
+    /// </summary>
+    private bool DenseForward(int batch, int units, int fanIn, ReadOnlySpan<double> x, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, Span<double> z, Span<double> rectified)
     {
         if (UseSmallKernels && SmallDense.Fits(batch, units, fanIn))
         {
             SmallDense.Forward(batch, units, fanIn, x, weights, bias, z);
-            return;
+            return false;
         }
 
-        Gemm.Multiply(batch, units, fanIn, x, fanIn, 1, weights, 1, fanIn, z, units, threads: Threads);
-        for (var i = 0; i < batch; i++)
-        {
-            var row = z.Slice(i * units, units);
-            for (var j = 0; j < units; j++)
-            {
-                row[j] += bias[j];
-            }
-        }
+        Gemm.MultiplyBiased(batch, units, fanIn, x, fanIn, 1, weights, 1, fanIn, z, units, bias, rectified, Threads);
+        return !rectified.IsEmpty;
     }
 
     /// <summary>∂C/∂W = scale·Δᵀ·X.</summary>
