@@ -9,7 +9,9 @@ namespace Grad.Benchmarks;
 /// machine's quiet moments count): the whole on one thread, each band alone on one thread, and both bands at once
 /// on the <see cref="ThreadTeam"/> (sharing one packing of A unless told not to), with each band's own time (best of the calls whose bands started within 20 µs of each other) and when it started and ended in the call. A band that
 /// is slower at once than alone does more work (contention, packing twice); a gap between the bands' ends is time
-/// one thread waits for the other.
+/// one thread waits for the other. With <c>cold</c>, each core writes 8 MB of its own before every call at once, so that
+/// the call finds its operands in L3 and its L2 full of modified lines, as a band does in a training step (there the
+/// other passes run between two calls of one product), instead of the same operands still in L2 from the call before.
 /// </summary>
 internal static class GemmBands
 {
@@ -20,8 +22,10 @@ internal static class GemmBands
         ("weights2", 512, 512, 128, 1, 512, 512, 1), ("upstream2", 128, 512, 512, 512, 1, 512, 1), ("weights1", 512, 784, 128, 1, 512, 784, 1),
     ];
 
-    public static void Print(int calls, bool sharing)
+    public static void Print(int calls, bool sharing, bool cold)
     {
+        // Each core's 8 MB (its L2 is 2 MB), written a line at a time before each call at once when cold.
+        var elsewhere = cold ? new[] { new double[1 << 20], new double[1 << 20] } : null;
         var shared = sharing ? new Gemm.SharedPacking() : null;
         var tick = 1e6 / Stopwatch.Frequency;
         var (sumOne, sumTwo) = (0.0, 0.0);
@@ -51,6 +55,18 @@ internal static class GemmBands
                 // next part (not asleep) when the call begins.
                 for (var repeat = 0; repeat < 3; repeat++)
                 {
+                    if (elsewhere is not null)
+                    {
+                        ThreadTeam.Run(2, part =>
+                        {
+                            var lines = elsewhere[part];
+                            for (var i = 0; i < lines.Length; i += 8)
+                            {
+                                lines[i] += 1;
+                            }
+                        });
+                    }
+
                     var began = Stopwatch.GetTimestamp();
                     shared?.Begin(m, n, k);
                     ThreadTeam.Run(2, part =>

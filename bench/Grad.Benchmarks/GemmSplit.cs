@@ -47,7 +47,7 @@ internal static unsafe class GemmSplit
                     // As many register tiles as the product has, all on the same operands.
                     for (var t = 0; t < M / 16 * (N / 8) * (K / Gemm.KBlock); t++)
                     {
-                        Gemm.ColumnKernel16x8(Gemm.KBlock, (double*)aa, (double*)wa, K, new Gemm.ColumnTarget(1, (double*)ca, (double*)ca, null, 0));
+                        Gemm.ColumnKernel16x8(Gemm.KBlock, (double*)aa, (double*)wa, K, new Gemm.ColumnTarget(1, (double*)ca, (double*)ca, null, 0, default));
                     }
                 }));
             }
@@ -84,7 +84,7 @@ internal static unsafe class GemmSplit
                         var rows = targets && pc + kc == K ? z + ir * N + jr : null;
                         var strip = operands ? packed + pc * M + ir * kc : packed;
                         var panel = operands ? w + jr * K + pc : w;
-                        Gemm.ColumnKernel16x8(kc, strip, panel, K, new Gemm.ColumnTarget(1, tileTotals, tileTotals, rows, N));
+                        Gemm.ColumnKernel16x8(kc, strip, panel, K, new Gemm.ColumnTarget(1, tileTotals, tileTotals, rows, N, default));
                     }
                 }
             }

@@ -55,8 +55,8 @@ public static class Program
 
         if (args is [_, "bands", ..])
         {
-            // quick bands [calls] [unshared]
-            GemmBands.Print(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200, args is not [.., "unshared"]);
+            // quick bands [calls] [unshared] [cold]
+            GemmBands.Print(args.Length > 2 && int.TryParse(args[2], CultureInfo.InvariantCulture, out var calls) ? calls : 200, !args.Contains("unshared"), args.Contains("cold"));
             return;
         }
 

@@ -393,4 +393,107 @@ public class GemmTests
             Assert.All(c, v => Assert.Equal(0, v));
         }
     }
+
+    /// <summary>
+    /// The bias and ReLU epilogue (a dense layer's Z = X·Wᵀ + b and max(Z, 0) as C's tiles leave the registers) gives
+    /// the bits of the product followed by the two loops it replaces (z += b_j, then z &gt; 0 ? z : 0, NaN and −0 to
+    /// +0): on random shapes of the three forms (the column tile with whole and edge tiles, the packed path, and the
+    /// small products that skip packing), both register tiles, 1–3 threads, and by parts with and without a shared
+    /// packing; the rectified copy's elements between its rows (stride ldc) are left alone, and without a rectified copy
+    /// only C changes.
+    /// </summary>
+    [Fact]
+    public void The_bias_and_ReLU_epilogue_gives_the_bits_of_the_product_then_the_loops()
+    {
+        var rng = new Rng(1413);
+        var shared = new Gemm.SharedPacking();
+        for (var round = 0; round < 36; round++)
+        {
+            var form = round % 3;
+            var m = 1 + (int)rng.NextInt(form == 1 ? 300 : 140);
+            var n = form == 0 ? m + (int)rng.NextInt(200) : 1 + (int)rng.NextInt(300);
+            var k = 1 + (int)rng.NextInt(round % 6 == 5 ? 20 : 900);
+            var (aRow, aCol) = form == 1 ? (1, m + (int)rng.NextInt(3)) : (k + (int)rng.NextInt(3), 1);
+            var (bRow, bCol) = form == 0 ? (1, k + (int)rng.NextInt(3)) : (n + (int)rng.NextInt(3), 1);
+            var ldc = n + (int)rng.NextInt(4);
+            var threads = 1 + round % 3;
+            var wide = round % 4 < 2;
+            var a = Enumerable.Range(0, (m - 1) * aRow + (k - 1) * aCol + 1).Select(_ => rng.NextGaussian()).ToArray();
+            var b = Enumerable.Range(0, (k - 1) * bRow + (n - 1) * bCol + 1).Select(_ => rng.NextGaussian()).ToArray();
+            var bias = Enumerable.Range(0, n).Select(j => j % 7 == 3 ? double.NaN : j % 7 == 5 ? -0.0 : rng.NextGaussian()).ToArray();
+
+            var expectedC = Enumerable.Repeat(double.NaN, m * ldc).ToArray();
+            var expectedRectified = Enumerable.Repeat(7.0, m * ldc).ToArray();
+            Gemm.Multiply(m, n, k, a, aRow, aCol, b, bRow, bCol, expectedC, ldc, 1, accumulate: false, wide);
+            var unbiased = (double[])expectedC.Clone();
+            for (var i = 0; i < m; i++)
+            {
+                for (var j = 0; j < n; j++)
+                {
+                    expectedC[i * ldc + j] += bias[j];
+                    expectedRectified[i * ldc + j] = expectedC[i * ldc + j] > 0 ? expectedC[i * ldc + j] : 0;
+                }
+            }
+
+            var label = $"form {form}: {m}×{n}×{k}, strides {aRow},{aCol} {bRow},{bCol} {ldc}, wide {wide}, {threads} threads";
+            var (c, rectified) = (Enumerable.Repeat(double.NaN, m * ldc).ToArray(), Enumerable.Repeat(7.0, m * ldc).ToArray());
+            Gemm.MultiplyBiased(m, n, k, a, aRow, aCol, b, bRow, bCol, c, ldc, bias, rectified, wide, threads);
+            AssertBits(expectedC, c, label);
+            AssertBits(expectedRectified, rectified, label + ", rectified");
+
+            // Without a rectified copy, and without a bias: only what is asked.
+            var biasOnly = Enumerable.Repeat(double.NaN, m * ldc).ToArray();
+            Gemm.MultiplyBiased(m, n, k, a, aRow, aCol, b, bRow, bCol, biasOnly, ldc, bias, default, wide, threads);
+            AssertBits(expectedC, biasOnly, label + ", bias only");
+            var (plain, rectifiedOnly) = (Enumerable.Repeat(double.NaN, m * ldc).ToArray(), Enumerable.Repeat(7.0, m * ldc).ToArray());
+            Gemm.MultiplyBiased(m, n, k, a, aRow, aCol, b, bRow, bCol, plain, ldc, default, rectifiedOnly, wide, threads);
+            AssertBits(unbiased, plain, label + ", ReLU only");
+            AssertBits(unbiased.Select((value, index) => index % ldc < n ? (value > 0 ? value : 0) : 7.0).ToArray(), rectifiedOnly, label + ", ReLU only, rectified");
+
+            // By parts (the default register tile), on the team with a shared packing and one after another without.
+            foreach (var share in new[] { true, false })
+            {
+                var (partC, partRectified) = (Enumerable.Repeat(double.NaN, m * ldc).ToArray(), Enumerable.Repeat(7.0, m * ldc).ToArray());
+                var parts = 1 + (round + (share ? 1 : 0)) % 3;
+                shared.Begin(m, n, k);
+                void Part(int part) => Gemm.MultiplyPart(m, n, k, a, aRow, aCol, b, bRow, bCol, partC, ldc, 1, false, part, parts, share ? shared : null, bias, partRectified);
+                if (share)
+                {
+                    ThreadTeam.Run(parts, Part);
+                }
+                else
+                {
+                    for (var part = 0; part < parts; part++)
+                    {
+                        Part(part);
+                    }
+                }
+
+                var reference = Enumerable.Repeat(double.NaN, m * ldc).ToArray();
+                Gemm.Multiply(m, n, k, a, aRow, aCol, b, bRow, bCol, reference, ldc);
+                var (referenceC, referenceRectified) = (reference.Select((value, index) => index % ldc < n ? value + bias[index % ldc] : value).ToArray(), Enumerable.Repeat(7.0, m * ldc).ToArray());
+                for (var index = 0; index < m * ldc; index++)
+                {
+                    referenceRectified[index] = index % ldc < n ? (referenceC[index] > 0 ? referenceC[index] : 0) : 7.0;
+                }
+
+                AssertBits(referenceC, partC, $"{label}, {parts} parts, shared {share}");
+                AssertBits(referenceRectified, partRectified, $"{label}, {parts} parts, shared {share}, rectified");
+            }
+        }
+
+        static void AssertBits(double[] expected, double[] actual, string label) =>
+            Assert.True(expected.Select(BitConverter.DoubleToInt64Bits).SequenceEqual(actual.Select(BitConverter.DoubleToInt64Bits)), label);
+    }
+
+    /// <summary>A bias shorter than C's row or a rectified copy shorter than C is rejected before any work.</summary>
+    [Fact]
+    public void An_epilogue_shorter_than_C_is_rejected()
+    {
+        var (a, b, c) = (new double[6], new double[6], new double[4]);
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyBiased(2, 2, 3, a, 3, 1, b, 2, 1, c, 2, new double[1], default));
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyBiased(2, 2, 3, a, 3, 1, b, 2, 1, c, 2, new double[2], new double[3]));
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyPart(2, 2, 3, a, 3, 1, b, 2, 1, c, 2, 1, false, 0, 1, null, new double[1]));
+        Assert.All(c, value => Assert.Equal(0, value));
+    }
 }

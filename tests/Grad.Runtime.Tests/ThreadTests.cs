@@ -89,6 +89,61 @@ public class BackpropThreadsTests
         }
     }
 
+    /// <summary>
+    /// On several threads the update's parts follow the forward bands (Backprop.UpdateParts): every parameter is in
+    /// one part's ranges, and the rows of W^l and entries of b^l that a part's band of Z's units computes are its own;
+    /// a layer whose product is not cut into bands is shared evenly. None at one thread or for a network too small for bands.
+    /// </summary>
+    [Fact]
+    public void The_update_parts_give_each_part_the_weights_its_forward_band_reads()
+    {
+        var relu = new Activation(ActivationKind.Relu);
+        var model = NetworkModel.Create("net", 300, [(400, relu, null), (260, relu, null), (9, new Activation(ActivationKind.Linear), null)], LossKind.CrossEntropy);
+        Assert.Null(new Backprop(model, 128, threads: 1).UpdateParts(1));
+        foreach (var threads in new[] { 2, 3 })
+        {
+            var parts = new Backprop(model, 128, threads).UpdateParts(threads);
+            Assert.NotNull(parts);
+            Assert.Equal(threads, parts.Count);
+            var owner = Enumerable.Repeat(-1, model.ParameterCount).ToArray();
+            for (var part = 0; part < threads; part++)
+            {
+                foreach (var (start, end) in parts[part])
+                {
+                    for (var i = start; i < end; i++)
+                    {
+                        Assert.Equal(-1, owner[i]);
+                        owner[i] = part;
+                    }
+                }
+            }
+
+            Assert.DoesNotContain(-1, owner);
+            foreach (var layer in model.Layers.Take(2))
+            {
+                Assert.True(Gemm.Parts(128, layer.Units, layer.InputUnits, threads) == threads);
+                for (var part = 0; part < threads; part++)
+                {
+                    var band = Gemm.Band(128, layer.Units, layer.InputUnits, part, threads);
+                    Assert.Equal(0, band.RowStart);
+                    for (var unit = band.ColumnStart; unit < band.ColumnEnd; unit++)
+                    {
+                        Assert.Equal(part, owner[layer.WeightOffset + unit * layer.InputUnits]);
+                        Assert.Equal(part, owner[layer.WeightOffset + (unit + 1) * layer.InputUnits - 1]);
+                        Assert.Equal(part, owner[layer.BiasOffset + unit]);
+                    }
+                }
+            }
+
+            var output = model.Layers[2];
+            Assert.Equal(0, owner[output.WeightOffset]);
+            Assert.Equal(threads - 1, owner[output.BiasOffset + output.Units - 1]);
+        }
+
+        var small = NetworkModel.Create("small", 4, [(3, relu, null), (1, new Activation(ActivationKind.Linear), null)], LossKind.Mse);
+        Assert.Null(new Backprop(small, 8, threads: 2).UpdateParts(2));
+    }
+
     /// <summary>On one thread a pass through large layers and a large product allocate nothing (the parts' closures only exist on the threaded path).</summary>
     [Fact]
     public void OneThreadAllocatesNothing()
@@ -141,10 +196,25 @@ public class OptimizerThreadsTests
             Assert.Equal(expected, Steps(threads));
         }
 
-        long[] Steps(int threads)
+        // Given ranges: pieces of uneven lengths (not whole vectors) dealt out in turn, at two and three threads.
+        foreach (var threads in new[] { 2, 3 })
+        {
+            var ranges = Enumerable.Range(0, threads).Select(_ => new List<(int Start, int End)>()).ToArray();
+            for (var (first, turn) = (0, 0); first < count; turn++)
+            {
+                var end = Math.Min(count, first + 1 + rng.NextInt(9000));
+                ranges[turn % threads].Add((first, end));
+                first = end;
+            }
+
+            Assert.Equal(expected, Steps(threads, ranges));
+        }
+
+        long[] Steps(int threads, IReadOnlyList<IReadOnlyList<(int Start, int End)>>? parts = null)
         {
             var parameters = (double[])start.Clone();
             var optimizer = Optimizer.Create(spec, count);
+            optimizer.Parts = parts;
             foreach (var gradient in gradients)
             {
                 optimizer.Step(parameters, gradient, threads);
@@ -152,6 +222,20 @@ public class OptimizerThreadsTests
 
             return [.. parameters.Select(BitConverter.DoubleToInt64Bits)];
         }
+    }
+
+    /// <summary>The parts' ranges must cover the vector once: a gap, an overlap or a range past the end is rejected.</summary>
+    [Fact]
+    public void Parts_that_do_not_cover_the_vector_once_are_rejected()
+    {
+        var optimizer = Optimizer.Create(new OptimizerSpec(OptimizerKind.Sgd, 0.1), 100);
+        Assert.Throws<ArgumentException>(() => optimizer.Parts = [[(0, 50)], [(51, 100)]]);
+        Assert.Throws<ArgumentException>(() => optimizer.Parts = [[(0, 50)], [(49, 100)]]);
+        Assert.Throws<ArgumentException>(() => optimizer.Parts = [[(0, 50)], [(50, 101)]]);
+        Assert.Throws<ArgumentException>(() => optimizer.Parts = [[(0, 50)], [(50, 99)]]);
+        Assert.Null(optimizer.Parts);
+        optimizer.Parts = [[(50, 100)], [(0, 50)]];
+        Assert.Equal(2, optimizer.Parts.Count);
     }
 
     /// <summary>

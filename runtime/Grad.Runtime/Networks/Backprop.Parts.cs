@@ -26,7 +26,7 @@ public sealed unsafe partial class Backprop
     {
         var shape = Model.Layers[l];
         var (batch, units, fanIn) = (BatchSize, shape.Units, shape.InputUnits);
-        if (Threads <= 1 || cures is not null || shape.Activation.Kind == ActivationKind.Softmax || (UseSmallKernels && SmallDense.Fits(batch, units, fanIn)))
+        if (!ForwardsInParts(shape, batch))
         {
             return false;
         }
@@ -45,6 +45,10 @@ public sealed unsafe partial class Backprop
         return true;
     }
 
+    /// <summary>Whether a layer's forward step on a batch of <paramref name="batch"/> is taken in parts when its product is large enough (<see cref="TryForwardInParts"/>).</summary>
+    private bool ForwardsInParts(LayerShape shape, int batch) =>
+        Threads > 1 && cures is null && shape.Activation.Kind != ActivationKind.Softmax && !(UseSmallKernels && SmallDense.Fits(batch, shape.Units, shape.InputUnits));
+
     /// <summary>The forward parts on the team (a method of its own: its closure is allocated only when a layer is shared).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardInParts(int l, int batch, double* parameters, int parameterCount, int parts)
@@ -62,20 +66,20 @@ public sealed unsafe partial class Backprop
         var (units, fanIn) = (shape.Units, shape.InputUnits);
         var z = preActivations[l].AsSpan(0, batch * units);
         var a = activations[l].AsSpan(0, batch * units);
-        var bias = parameters.Slice(shape.BiasOffset, units);
-        Gemm.MultiplyPart(batch, units, fanIn, x.AsSpan(0, batch * fanIn), fanIn, 1, parameters.Slice(shape.WeightOffset, shape.WeightCount), 1, fanIn, z, units, 1, false, part, parts, forwardPacking);
+        var relu = shape.Activation.Kind == ActivationKind.Relu;
+        Gemm.MultiplyPart(
+            batch, units, fanIn, x.AsSpan(0, batch * fanIn), fanIn, 1, parameters.Slice(shape.WeightOffset, shape.WeightCount), 1, fanIn, z, units, 1, false, part, parts, forwardPacking,
+            parameters.Slice(shape.BiasOffset, units), relu ? a : default);
+        if (relu)
+        {
+            return;
+        }
+
         var band = Gemm.Band(batch, units, fanIn, part, parts);
         var width = band.ColumnEnd - band.ColumnStart;
         for (var i = band.RowStart; i < band.RowEnd; i++)
         {
-            var row = z.Slice(i * units + band.ColumnStart, width);
-            var rowBias = bias.Slice(band.ColumnStart, width);
-            for (var j = 0; j < width; j++)
-            {
-                row[j] += rowBias[j];
-            }
-
-            Activations.Forward(shape.Activation, row, a.Slice(i * units + band.ColumnStart, width));
+            Activations.Forward(shape.Activation, z.Slice(i * units + band.ColumnStart, width), a.Slice(i * units + band.ColumnStart, width));
         }
     }
 
@@ -278,4 +282,49 @@ public sealed unsafe partial class Backprop
     /// g'(z) took about twice as long as ∂C/∂W (10 × 512, 128 deep) with ∂C/∂b.
     /// </summary>
     internal const int SideBySideShare = 4;
+
+    /// <summary>
+    /// The ranges of the parameter vector that each of <paramref name="parts"/> parts updates in a step
+    /// (<see cref="Optimizers.Optimizer.Parts"/>), or null when no layer's forward product is cut into bands of units on
+    /// that many threads: for such a layer, part p's band's rows of W^l and its entries of b^l, the weights it reads
+    /// next (W3's W1 is 3.2 MB and W2 2 MB, each core's L2 2 MB: a row the other core has just written must cross
+    /// between the cores); every other layer's W^l and b^l in even shares. In parameter order within each part.
+    /// </summary>
+    internal IReadOnlyList<IReadOnlyList<(int Start, int End)>>? UpdateParts(int parts)
+    {
+        if (parts <= 1 || parts > Threads || cures is not null)
+        {
+            return null;
+        }
+
+        var ranges = Enumerable.Range(0, parts).Select(_ => new List<(int Start, int End)>()).ToArray();
+        var banded = false;
+        foreach (var shape in Model.Layers)
+        {
+            var (units, fanIn) = (shape.Units, shape.InputUnits);
+            if (ForwardsInParts(shape, MaxBatch) && Gemm.Parts(MaxBatch, units, fanIn, parts) == parts && MaxBatch <= units)
+            {
+                // Bands of C's columns (Z's units, W's rows), as ForwardPart cuts them.
+                banded = true;
+                for (var part = 0; part < parts; part++)
+                {
+                    var band = Gemm.Band(MaxBatch, units, fanIn, part, parts);
+                    ranges[part].Add((shape.WeightOffset + band.ColumnStart * fanIn, shape.WeightOffset + band.ColumnEnd * fanIn));
+                    ranges[part].Add((shape.BiasOffset + band.ColumnStart, shape.BiasOffset + band.ColumnEnd));
+                }
+
+                continue;
+            }
+
+            foreach (var (offset, count) in new[] { (shape.WeightOffset, shape.WeightCount), (shape.BiasOffset, units) })
+            {
+                for (var part = 0; part < parts; part++)
+                {
+                    ranges[part].Add((offset + (int)((long)count * part / parts), offset + (int)((long)count * (part + 1) / parts)));
+                }
+            }
+        }
+
+        return banded ? ranges : null;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Grad.Language.Semantics;
 using Grad.Runtime.Numerics;
 
@@ -308,7 +309,12 @@ public sealed unsafe partial class Backprop
         var (units, fanIn, rows) = (shape.Units, shape.InputUnits, end - first);
         var z = preActivations[l].AsSpan(first * units, rows * units);
         var a = activations[l].AsSpan(first * units, rows * units);
-        DenseForward(rows, units, fanIn, LayerInput(l).Slice(first * fanIn, rows * fanIn), parameters.Slice(shape.WeightOffset, shape.WeightCount), parameters.Slice(shape.BiasOffset, units), z);
+        var rectified = shape.Activation.Kind == ActivationKind.Relu ? a : default;
+        if (DenseForward(rows, units, fanIn, LayerInput(l).Slice(first * fanIn, rows * fanIn), parameters.Slice(shape.WeightOffset, shape.WeightCount), parameters.Slice(shape.BiasOffset, units), z, rectified))
+        {
+            return;
+        }
+
         for (var i = 0; i < rows; i++)
         {
             Activations.Forward(shape.Activation, z.Slice(i * units, units), a.Slice(i * units, units));
@@ -426,24 +432,21 @@ public sealed unsafe partial class Backprop
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool IsNarrow(LayerShape shape, int batch) => cures is null && UseSmallKernels && SmallDense.Fits(batch, shape.Units, shape.InputUnits);
 
-    /// <summary>Z = X·Wᵀ, then + b on every row: plain loops for small layers, else the blocked GEMM.</summary>
-    private void DenseForward(int batch, int units, int fanIn, ReadOnlySpan<double> x, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, Span<double> z)
+    /// <summary>
+    /// Z = X·Wᵀ, then + b on every row: plain loops for small layers, else the blocked GEMM with the bias in its
+    /// epilogue, and the ReLU too when <paramref name="rectified"/> (the layer's activations) is given; true when
+    /// it wrote those activations.
+    /// </summary>
+    private bool DenseForward(int batch, int units, int fanIn, ReadOnlySpan<double> x, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, Span<double> z, Span<double> rectified)
     {
         if (UseSmallKernels && SmallDense.Fits(batch, units, fanIn))
         {
             SmallDense.Forward(batch, units, fanIn, x, weights, bias, z);
-            return;
+            return false;
         }
 
-        Gemm.Multiply(batch, units, fanIn, x, fanIn, 1, weights, 1, fanIn, z, units, threads: Threads);
-        for (var i = 0; i < batch; i++)
-        {
-            var row = z.Slice(i * units, units);
-            for (var j = 0; j < units; j++)
-            {
-                row[j] += bias[j];
-            }
-        }
+        Gemm.MultiplyBiased(batch, units, fanIn, x, fanIn, 1, weights, 1, fanIn, z, units, bias, rectified, Threads);
+        return !rectified.IsEmpty;
     }
 
     /// <summary>∂C/∂W = scale·Δᵀ·X.</summary>
@@ -532,21 +535,49 @@ public sealed unsafe partial class Backprop
     /// <paramref name="biasGradient"/> (their slice): summed over the samples in order from 0, then
     /// scaled, so a share of the units (a part on another thread) gets the bits of the whole.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BiasGradient(ReadOnlySpan<double> delta, int batch, int units, int first, int end, double scale, Span<double> biasGradient)
     {
-        biasGradient.Clear();
-        for (var i = 0; i < batch; i++)
+        var count = end - first;
+        if (first < 0 || count < 0 || end > units || biasGradient.Length < count || (batch > 0 && delta.Length < (long)(batch - 1) * units + end))
         {
-            var row = delta.Slice(i * units + first, end - first);
-            for (var j = 0; j < row.Length; j++)
-            {
-                biasGradient[j] += row[j];
-            }
+            throw new ArgumentException("the bias gradient's units must lie in δ's rows and in its slice");
         }
 
-        for (var j = 0; j < biasGradient.Length; j++)
+        fixed (double* deltaBase = delta, gradientBase = biasGradient)
         {
-            biasGradient[j] *= scale;
+            // Sixteen units at a time in four vectors: each unit's sum is still 0 + δ[0, j] + δ[1, j] + … in sample order, then scaled.
+            var j = 0;
+            var factor = Vector256.Create(scale);
+            for (; j + 16 <= count; j += 16)
+            {
+                Vector256<double> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
+                var row = deltaBase + first + j;
+                for (var i = 0; i < batch; i++, row += units)
+                {
+                    sum0 += Vector256.Load(row);
+                    sum1 += Vector256.Load(row + 4);
+                    sum2 += Vector256.Load(row + 8);
+                    sum3 += Vector256.Load(row + 12);
+                }
+
+                Vector256.Store(sum0 * factor, gradientBase + j);
+                Vector256.Store(sum1 * factor, gradientBase + j + 4);
+                Vector256.Store(sum2 * factor, gradientBase + j + 8);
+                Vector256.Store(sum3 * factor, gradientBase + j + 12);
+            }
+
+            for (; j < count; j++)
+            {
+                var sum = 0.0;
+                var element = deltaBase + first + j;
+                for (var i = 0; i < batch; i++, element += units)
+                {
+                    sum += *element;
+                }
+
+                gradientBase[j] = sum * scale;
+            }
         }
     }
 

@@ -84,7 +84,7 @@ public static unsafe class Gemm
         ReadOnlySpan<double> a, int aRow, int aCol,
         ReadOnlySpan<double> b, int bRow, int bCol,
         Span<double> c, int ldc,
-        double alpha, bool accumulate, bool wide, int threads = 1)
+        double alpha, bool accumulate, bool wide, int threads = 1, Epilogue epilogue = default)
     {
         CheckBounds(m, n, k, a.Length, aRow, aCol, b.Length, bRow, bCol, c.Length, ldc);
         if (m == 0 || n == 0)
@@ -104,6 +104,7 @@ public static unsafe class Gemm
                 }
 
                 MultiplyDirect(m, n, k, aBase, aRow, aCol, tBase is null ? bBase : tBase, tBase is null ? bRow : n, cBase, ldc, alpha, accumulate, wide);
+                ApplyEpilogue(m, n, cBase, ldc, epilogue);
             }
 
             return;
@@ -114,11 +115,11 @@ public static unsafe class Gemm
             var parts = Parts(m, n, k, wide, threads);
             if (parts > 1)
             {
-                MultiplyInParts(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha, accumulate, wide, parts);
+                MultiplyInParts(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha, accumulate, wide, parts, epilogue);
                 return;
             }
 
-            MultiplyAdd(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha, accumulate, wide, default);
+            MultiplyAdd(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha, accumulate, wide, default, epilogue);
         }
     }
 
@@ -126,12 +127,12 @@ public static unsafe class Gemm
     /// C += α·A·B, one band per part on the <see cref="ThreadTeam"/>, the operand every band reads whole packed once
     /// between them in the calling thread's <see cref="SharedPacking"/> (a method of its own: its closure is allocated only here).
     /// </summary>
-    private static void MultiplyInParts(int m, int n, int k, double* a, int aRow, int aCol, double* b, int bRow, int bCol, double* c, int ldc, double alpha, bool accumulate, bool wide, int parts)
+    private static void MultiplyInParts(int m, int n, int k, double* a, int aRow, int aCol, double* b, int bRow, int bCol, double* c, int ldc, double alpha, bool accumulate, bool wide, int parts, Epilogue epilogue)
     {
         var (aAddress, bAddress, cAddress) = ((nint)a, (nint)b, (nint)c);
         var shared = ownPacking ??= new SharedPacking();
         shared.Begin(m, n, k);
-        ThreadTeam.Run(parts, part => MultiplyBand(m, n, k, (double*)aAddress, aRow, aCol, (double*)bAddress, bRow, bCol, (double*)cAddress, ldc, alpha, accumulate, wide, Band(m, n, k, wide, part, parts), shared.For(m, n, k, part, parts)));
+        ThreadTeam.Run(parts, part => MultiplyBand(m, n, k, (double*)aAddress, aRow, aCol, (double*)bAddress, bRow, bCol, (double*)cAddress, ldc, alpha, accumulate, wide, Band(m, n, k, wide, part, parts), shared.For(m, n, k, part, parts), epilogue));
     }
 
     /// <summary>
@@ -140,7 +141,8 @@ public static unsafe class Gemm
     /// when not accumulating. Run every part once, on any threads in any order, and C holds the
     /// bits <see cref="Multiply(int, int, int, ReadOnlySpan{double}, int, int, ReadOnlySpan{double}, int, int, Span{double}, int, double, bool, int)"/> gives.
     /// With <paramref name="shared"/> (<see cref="SharedPacking.Begin"/> called for this product before its parts), the
-    /// operand that every band reads whole is packed once between the parts instead of once by each.
+    /// operand that every band reads whole is packed once between the parts instead of once by each. With
+    /// <paramref name="bias"/> and <paramref name="rectified"/>, the band gets <see cref="MultiplyBiased"/>'s epilogue.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyPart(
@@ -148,9 +150,11 @@ public static unsafe class Gemm
         ReadOnlySpan<double> a, int aRow, int aCol,
         ReadOnlySpan<double> b, int bRow, int bCol,
         Span<double> c, int ldc,
-        double alpha, bool accumulate, int part, int parts, SharedPacking? shared = null)
+        double alpha, bool accumulate, int part, int parts, SharedPacking? shared = null,
+        ReadOnlySpan<double> bias = default, Span<double> rectified = default)
     {
         CheckBounds(m, n, k, a.Length, aRow, aCol, b.Length, bRow, bCol, c.Length, ldc);
+        CheckEpilogue(m, n, ldc, bias.Length, rectified.Length);
         var sharing = shared is null ? default : shared.For(m, n, k, part, parts);
         var band = Band(m, n, k, WideByDefault, part, parts);
         if (band.IsEmpty)
@@ -158,9 +162,120 @@ public static unsafe class Gemm
             return;
         }
 
-        fixed (double* aBase = a, bBase = b, cBase = c)
+        fixed (double* aBase = a, bBase = b, cBase = c, biasBase = bias, rectifiedBase = rectified)
         {
-            MultiplyBand(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha, accumulate, WideByDefault, band, sharing);
+            MultiplyBand(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha, accumulate, WideByDefault, band, sharing, new Epilogue(biasBase, rectifiedBase));
+        }
+    }
+
+    /// <summary>
+    /// C[m×n] (row stride ldc) = A·B + 1·biasᵀ on up to <paramref name="threads"/> threads, and, when
+    /// <paramref name="rectified"/> is not empty, rectified (the same stride) = max(C, +0) element by element (a dense
+    /// layer's Z = X·Wᵀ + b and its ReLU). The epilogue is applied to each tile of C as it leaves the registers:
+    /// element by element it is the product's value (the documented order) plus b_j, one rounding, and then
+    /// z &gt; 0 ? z : +0 (NaN and −0 give +0), the bits of the product followed by those two loops, without reading C again.
+    /// </summary>
+    public static void MultiplyBiased(
+        int m, int n, int k,
+        ReadOnlySpan<double> a, int aRow, int aCol,
+        ReadOnlySpan<double> b, int bRow, int bCol,
+        Span<double> c, int ldc, ReadOnlySpan<double> bias, Span<double> rectified, int threads = 1) =>
+        MultiplyBiased(m, n, k, a, aRow, aCol, b, bRow, bCol, c, ldc, bias, rectified, WideByDefault, threads);
+
+    /// <summary>As above with the register tile chosen explicitly (tests run both kernels on any machine).</summary>
+    internal static void MultiplyBiased(
+        int m, int n, int k,
+        ReadOnlySpan<double> a, int aRow, int aCol,
+        ReadOnlySpan<double> b, int bRow, int bCol,
+        Span<double> c, int ldc, ReadOnlySpan<double> bias, Span<double> rectified, bool wide, int threads)
+    {
+        CheckEpilogue(m, n, ldc, bias.Length, rectified.Length);
+        fixed (double* biasBase = bias, rectifiedBase = rectified)
+        {
+            Multiply(m, n, k, a, aRow, aCol, b, bRow, bCol, c, ldc, 1, false, wide, threads, new Epilogue(biasBase, rectifiedBase));
+        }
+    }
+
+    /// <summary>A bias, when given, has a value for each of C's n columns, and a rectified copy, when given, C's shape and stride.</summary>
+    private static void CheckEpilogue(int m, int n, int ldc, int biasLength, int rectifiedLength)
+    {
+        if (biasLength != 0 && biasLength < n)
+        {
+            throw new ArgumentException($"GEMM: a bias of {biasLength} values for {n} columns");
+        }
+
+        if (rectifiedLength != 0 && m > 0 && n > 0 && rectifiedLength < (long)(m - 1) * ldc + n)
+        {
+            throw new ArgumentException($"GEMM: a rectified copy of {rectifiedLength} elements for {m} rows of stride {ldc}");
+        }
+    }
+
+    /// <summary>
+    /// What a product does to each element of C after computing it (<see cref="MultiplyBiased"/>): adds
+    /// <see cref="Bias"/>'s value of its column, when there is a bias, and writes max(C, +0) to the same place of
+    /// <see cref="Rectified"/> (C's stride), when there is one. Default: nothing.
+    /// </summary>
+    internal readonly struct Epilogue(double* bias, double* rectified)
+    {
+        public double* Bias => bias;
+
+        public double* Rectified => rectified;
+
+        public bool IsNone => bias is null && rectified is null;
+
+        /// <summary>The epilogue of the block of C that starts at row <paramref name="row"/>, column <paramref name="column"/> (C's stride <paramref name="ldc"/>).</summary>
+        public Epilogue At(long row, long column, long ldc) =>
+            new(bias is null ? null : bias + column, rectified is null ? null : rectified + row * ldc + column);
+    }
+
+    /// <summary>
+    /// The epilogue on C's m × n block in place, for the paths that do not apply it in their registers: element by
+    /// element, c + b_j, then c &gt; 0 ? c : +0 into the rectified copy (the same operations as the column kernel's).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ApplyEpilogue(int m, int n, double* c, long ldc, Epilogue epilogue)
+    {
+        if (epilogue.IsNone)
+        {
+            return;
+        }
+
+        var bias = epilogue.Bias;
+        var rectified = epilogue.Rectified;
+        for (var i = 0; i < m; i++)
+        {
+            var row = c + i * ldc;
+            var rectifiedRow = rectified is null ? null : rectified + i * ldc;
+            var j = 0;
+            for (; j + 4 <= n; j += 4)
+            {
+                var value = Vector256.Load(row + j);
+                if (bias is not null)
+                {
+                    value += Vector256.Load(bias + j);
+                    Vector256.Store(value, row + j);
+                }
+
+                if (rectifiedRow is not null)
+                {
+                    Vector256.Store(Vector256.ConditionalSelect(Vector256.GreaterThan(value, Vector256<double>.Zero), value, Vector256<double>.Zero), rectifiedRow + j);
+                }
+            }
+
+            for (; j < n; j++)
+            {
+                var value = row[j];
+                if (bias is not null)
+                {
+                    value += bias[j];
+                    row[j] = value;
+                }
+
+                if (rectifiedRow is not null)
+                {
+                    rectifiedRow[j] = value > 0 ? value : 0;
+                }
+            }
         }
     }
 
@@ -325,7 +440,7 @@ public static unsafe class Gemm
 
     /// <summary>C (+)= α·A·B over one rectangle of C, on this thread; a band of all of C's rows (all of A) packs A with the other bands through <paramref name="sharing"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplyBand(int m, int n, int k, double* a, int aRow, int aCol, double* b, int bRow, int bCol, double* c, int ldc, double alpha, bool accumulate, bool wide, Rectangle band, Sharing sharing)
+    private static void MultiplyBand(int m, int n, int k, double* a, int aRow, int aCol, double* b, int bRow, int bCol, double* c, int ldc, double alpha, bool accumulate, bool wide, Rectangle band, Sharing sharing, Epilogue epilogue)
     {
         if (band.IsEmpty)
         {
@@ -337,7 +452,7 @@ public static unsafe class Gemm
             a + (long)band.RowStart * aRow, aRow, aCol,
             b + (long)band.ColumnStart * bCol, bRow, bCol,
             c + (long)band.RowStart * ldc + band.ColumnStart, ldc, alpha, accumulate, wide,
-            band.RowStart == 0 && band.RowEnd == m ? sharing : default);
+            band.RowStart == 0 && band.RowEnd == m ? sharing : default, epilogue.At(band.RowStart, band.ColumnStart, ldc));
     }
 
     /// <summary>
@@ -348,7 +463,7 @@ public static unsafe class Gemm
     /// gradient's 512 × 784 output is 3.2 MB: that traffic kept ∂C/∂W from scaling on two threads).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplyAdd(int m, int n, int k, double* aBase, int aRow, int aCol, double* bBase, int bRow, int bCol, double* cBase, int ldc, double alpha, bool accumulate, bool wide, Sharing sharing)
+    private static void MultiplyAdd(int m, int n, int k, double* aBase, int aRow, int aCol, double* bBase, int bRow, int bCol, double* cBase, int ldc, double alpha, bool accumulate, bool wide, Sharing sharing, Epilogue epilogue = default)
     {
         if ((long)m * n * k <= SmallWork || m < 2 || n < 4)
         {
@@ -361,12 +476,13 @@ public static unsafe class Gemm
             }
 
             MultiplySmall(m, n, k, aBase, aRow, aCol, bBase, bRow, bCol, cBase, ldc, alpha);
+            ApplyEpilogue(m, n, cBase, ldc, epilogue);
             return;
         }
 
         if (wide && aCol == 1 && bRow == 1 && m <= n && m >= 8 && n >= 8)
         {
-            MultiplyByColumns(m, n, k, aBase, aRow, bBase, bCol, cBase, ldc, alpha, accumulate, sharing);
+            MultiplyByColumns(m, n, k, aBase, aRow, bBase, bCol, cBase, ldc, alpha, accumulate, sharing, epilogue);
             return;
         }
 
@@ -410,6 +526,8 @@ public static unsafe class Gemm
                 }
             }
         }
+
+        ApplyEpilogue(m, n, cBase, ldc, epilogue);
     }
 
     /// <summary>
@@ -427,7 +545,7 @@ public static unsafe class Gemm
     /// starting at its own rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplyByColumns(int m, int n, int k, double* a, int aRow, double* w, int wRow, double* c, int ldc, double alpha, bool accumulate, Sharing sharing)
+    private static void MultiplyByColumns(int m, int n, int k, double* a, int aRow, double* w, int wRow, double* c, int ldc, double alpha, bool accumulate, Sharing sharing, Epilogue epilogue)
     {
         var shared = sharing.Packing;
         var packedLength = shared is null ? (Math.Min(m, ColumnsRowBlock) + 16) * k : 0;
@@ -502,18 +620,19 @@ public static unsafe class Gemm
                                 start = zeros;
                             }
 
-                            // The last block ends in C's rows, through a whole tile of its own at the edges.
+                            // The last block ends in C's rows (with the epilogue), through a whole tile of its own at the edges.
                             var whole = rows == 16 && columns == 8;
                             var rowsOut = !last ? null : whole ? tile : edge;
                             var ldcOut = whole ? ldc : 8L;
+                            var tileEpilogue = last && whole ? epilogue.At(ic + ir, jr, ldc) : default;
                             if (next == 0)
                             {
-                                ColumnKernel16x8(kc, strip, panel, panelRow, new ColumnTarget(alpha, start, tileTotals, rowsOut, ldcOut));
+                                ColumnKernel16x8(kc, strip, panel, panelRow, new ColumnTarget(alpha, start, tileTotals, rowsOut, ldcOut, tileEpilogue));
                             }
                             else
                             {
-                                ColumnKernel16x8(kc, strip, panel, panelRow, new ColumnTarget(alpha, start, tileTotals, null, 0));
-                                ColumnKernel16x8(next, strip + kc * 16, panel + kc, panelRow, new ColumnTarget(alpha, tileTotals, tileTotals, rowsOut, ldcOut));
+                                ColumnKernel16x8(kc, strip, panel, panelRow, new ColumnTarget(alpha, start, tileTotals, null, 0, default));
+                                ColumnKernel16x8(next, strip + kc * 16, panel + kc, panelRow, new ColumnTarget(alpha, tileTotals, tileTotals, rowsOut, ldcOut, tileEpilogue));
                             }
 
                             if (last && !whole)
@@ -522,6 +641,8 @@ public static unsafe class Gemm
                                 {
                                     new ReadOnlySpan<double>(edge + i * 8, columns).CopyTo(new Span<double>(tile + i * ldc, columns));
                                 }
+
+                                ApplyEpilogue(rows, columns, tile, ldc, epilogue.At(ic + ir, jr, ldc));
                             }
                         }
                     }
@@ -1132,11 +1253,44 @@ public static unsafe class Gemm
             return;
         }
 
+        // The epilogue's bias: column j's value added to both of its vectors.
+        var bias = target.Epilogue.Bias;
+        if (bias is not null)
+        {
+            var value = Vector512.Create(bias[0]);
+            (c0, d0) = (c0 + value, d0 + value);
+            value = Vector512.Create(bias[1]);
+            (c1, d1) = (c1 + value, d1 + value);
+            value = Vector512.Create(bias[2]);
+            (c2, d2) = (c2 + value, d2 + value);
+            value = Vector512.Create(bias[3]);
+            (c3, d3) = (c3 + value, d3 + value);
+            value = Vector512.Create(bias[4]);
+            (c4, d4) = (c4 + value, d4 + value);
+            value = Vector512.Create(bias[5]);
+            (c5, d5) = (c5 + value, d5 + value);
+            value = Vector512.Create(bias[6]);
+            (c6, d6) = (c6 + value, d6 + value);
+            value = Vector512.Create(bias[7]);
+            (c7, d7) = (c7 + value, d7 + value);
+        }
+
         // Rows 0–7 from the upper accumulators, then rows 8–15 from the lower.
         var ldc = target.Ldc;
         StoreRows(rows, ldc, c0, c1, c2, c3, c4, c5, c6, c7);
         StoreRows(rows + 8 * ldc, ldc, d0, d1, d2, d3, d4, d5, d6, d7);
+        var rectified = target.Epilogue.Rectified;
+        if (rectified is not null)
+        {
+            StoreRows(rectified, ldc, Rectify(c0), Rectify(c1), Rectify(c2), Rectify(c3), Rectify(c4), Rectify(c5), Rectify(c6), Rectify(c7));
+            StoreRows(rectified + 8 * ldc, ldc, Rectify(d0), Rectify(d1), Rectify(d2), Rectify(d3), Rectify(d4), Rectify(d5), Rectify(d6), Rectify(d7));
+        }
     }
+
+    /// <summary>z &gt; 0 ? z : +0 in each lane (NaN and −0 give +0), the epilogue's ReLU.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Rectify(Vector512<double> value) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThan(value, Vector512<double>.Zero), value, Vector512<double>.Zero);
 
     /// <summary>
     /// Eight columns of a column tile (lane r of column j is row r, column j) stored as eight rows of C by an 8×8
@@ -1166,8 +1320,11 @@ public static unsafe class Gemm
     /// Where <see cref="ColumnKernel16x8"/> starts and leaves its tile, passed by reference: as more arguments they
     /// took registers through the loop, and the JIT kept four of W's row pointers on the stack.
     /// </summary>
-    internal readonly struct ColumnTarget(double alpha, double* start, double* totals, double* rows, long ldc)
+    internal readonly struct ColumnTarget(double alpha, double* start, double* totals, double* rows, long ldc, Epilogue epilogue)
     {
+        /// <summary>At the last block, what the tile does after its sums (its bias at its first column, its rectified rows at its first row): <see cref="MultiplyBiased"/>.</summary>
+        public Epilogue Epilogue { get; } = epilogue;
+
         public double Alpha { get; } = alpha;
 
         /// <summary>What the tile's sums are added to, in its columns (column j's 16 rows at 16·j): running totals, C's part or zeros.</summary>

@@ -73,7 +73,8 @@ public abstract class Optimizer
     }
 
     /// <summary>
-    /// The update in ranges on the team's threads. A method of its own: the closure it hands over is
+    /// The update in ranges on the team's threads: <see cref="Parts"/>' ranges when it has one list per thread, else
+    /// one even range each. A method of its own: the closure it hands over is
     /// allocated where its captured variables are declared, and a small network's step on one thread
     /// (a chain's, 200,000 times a run) must not allocate it.
     /// </summary>
@@ -82,24 +83,69 @@ public abstract class Optimizer
     {
         var count = ParameterCount;
         var allFinite = true;
+        var ranges = Parts is { } given && given.Count == threads ? given : null;
         fixed (double* parameterBase = parameters, gradientBase = gradient, previousBase = previous)
         {
             var (parameterAddress, gradientAddress, previousAddress, previousCount) = ((nint)parameterBase, (nint)gradientBase, (nint)previousBase, previous.Length);
 
-            // Ranges of whole vectors (multiples of 8), the last one to the end. A part that finds a
-            // number that is not finite says so; which part finds it first does not matter.
+            // Ranges of whole vectors (multiples of 8), the last one to the end, or the given ranges. A part that
+            // finds a number that is not finite says so; which part finds it first does not matter.
             ThreadTeam.Run(threads, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) =>
             {
-                if (!UpdateRange(new Span<double>((double*)parameterAddress, count), new ReadOnlySpan<double>((double*)gradientAddress, count), new Span<double>((double*)previousAddress, previousCount), step,
-                    Boundary(count, part, threads), Boundary(count, part + 1, threads)))
+                var values = new Span<double>((double*)parameterAddress, count);
+                var gradients = new ReadOnlySpan<double>((double*)gradientAddress, count);
+                var before = new Span<double>((double*)previousAddress, previousCount);
+                var own = ranges?[part];
+                for (var range = 0; range < (own?.Count ?? 1); range++)
                 {
-                    allFinite = false;
+                    var (start, end) = own is null ? (Boundary(count, part, threads), Boundary(count, part + 1, threads)) : own[range];
+                    if (!UpdateRange(values, gradients, before, step, start, end))
+                    {
+                        allFinite = false;
+                    }
                 }
             });
         }
 
         return allFinite;
     }
+
+    /// <summary>
+    /// Which ranges of the vector each of the team's parts updates in a step on as many threads as there are lists
+    /// (null, or another number of threads: even ranges). A network's (Backprop.UpdateParts) gives each part the rows
+    /// of W that its band of the next forward product reads, so that they are in its core's cache, not the other's.
+    /// The ranges must cover the vector once: every element is still updated by one part with the same operations.
+    /// </summary>
+    internal IReadOnlyList<IReadOnlyList<(int Start, int End)>>? Parts
+    {
+        get => parts;
+        set
+        {
+            if (value is not null)
+            {
+                var covered = value.SelectMany(list => list).Where(range => range.End > range.Start).OrderBy(range => range.Start).ToList();
+                var next = 0;
+                foreach (var (start, end) in covered)
+                {
+                    if (start != next)
+                    {
+                        throw new ArgumentException($"the parts' ranges must cover the {ParameterCount} parameters once: {(start < next ? "overlap" : "gap")} at {Math.Min(start, next)}", nameof(value));
+                    }
+
+                    next = end;
+                }
+
+                if (next != ParameterCount)
+                {
+                    throw new ArgumentException($"the parts' ranges must cover the {ParameterCount} parameters once: they end at {next}", nameof(value));
+                }
+            }
+
+            parts = value;
+        }
+    }
+
+    private IReadOnlyList<IReadOnlyList<(int Start, int End)>>? parts;
 
     /// <summary>Where part <paramref name="part"/> of <paramref name="parts"/> starts: whole vectors (multiples of 8), and the end of the vector after the last part.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

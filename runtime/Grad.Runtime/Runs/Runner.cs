@@ -145,6 +145,8 @@ public static class Runner
         var total = options.MaxSteps is { } max ? Math.Min(max, planned) : planned;
         var schedule = new TraceSampler(RecordSchedule.For(planned, run.RecordEvery), options.MaxTracePoints);
         var optimizer = Optimizer.Create(run.Optimizer, model.ParameterCount);
+        // On several threads each part of the update writes the weights that its band of the next forward product reads.
+        optimizer.Parts = session.Backprop.UpdateParts(options.Threads);
         var cures = new StepCures(run, optimizer, model.Layers.SelectMany(l => new[] { (l.WeightOffset, l.WeightCount), (l.BiasOffset, l.Units) }));
         var previous = new double[model.ParameterCount];
         var trace = new TrainTrace(model.Layers.Length);
