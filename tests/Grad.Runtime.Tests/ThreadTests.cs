@@ -144,6 +144,39 @@ public class BackpropThreadsTests
         Assert.Null(new Backprop(small, 8, threads: 2).UpdateParts(2));
     }
 
+    /// <summary>
+    /// A pass told that its input is the last pass's (full-batch training) reads the copy it kept, on one thread and on
+    /// two (W3's input is copied in halves): the same bits as a pass that copies, even when the caller's array has
+    /// since changed; a pass of another batch size copies its input whatever it is told.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_pass_on_the_same_input_reads_the_copy_it_kept(int threads)
+    {
+        var relu = new Activation(ActivationKind.Relu);
+        var model = NetworkModel.Create("net", 600, [(260, relu, null), (9, new Activation(ActivationKind.Linear), null)], LossKind.Mse);
+        var rng = new Rng(600);
+        var parameters = Enumerable.Range(0, model.ParameterCount).Select(_ => 0.1 * rng.NextGaussian()).ToArray();
+        var x = Enumerable.Range(0, 120 * 600).Select(_ => rng.NextGaussian()).ToArray();
+        var y = Enumerable.Range(0, 120 * 9).Select(_ => rng.NextGaussian()).ToArray();
+        var backprop = new Backprop(model, 120, threads);
+        var expected = new double[model.ParameterCount];
+        var expectedLoss = backprop.Run(parameters, x, y, 120, expected);
+
+        var changed = x.Select(value => -value).ToArray();
+        var gradient = new double[model.ParameterCount];
+        var loss = backprop.Run(parameters, changed, y, 120, gradient, sameInput: true);
+        Assert.Equal(BitConverter.DoubleToInt64Bits(expectedLoss), BitConverter.DoubleToInt64Bits(loss));
+        Assert.Equal(Bits(expected), Bits(gradient));
+
+        // Another batch size: copied, so the changed input counts.
+        var fewer = new double[model.ParameterCount];
+        var fewerLoss = new Backprop(model, 120, threads).Run(parameters, changed, y, 100, fewer);
+        Assert.Equal(BitConverter.DoubleToInt64Bits(fewerLoss), BitConverter.DoubleToInt64Bits(backprop.Run(parameters, changed, y, 100, gradient, sameInput: true)));
+        Assert.Equal(Bits(fewer), Bits(gradient));
+    }
+
     /// <summary>On one thread a pass through large layers and a large product allocate nothing (the parts' closures only exist on the threaded path).</summary>
     [Fact]
     public void OneThreadAllocatesNothing()

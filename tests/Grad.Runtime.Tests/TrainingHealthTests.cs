@@ -177,6 +177,29 @@ public sealed class TrainingHealthTests
         }
     }
 
+    [Theory]
+    [InlineData(-1.3, 2.7, 32)]
+    [InlineData(0.1, 0.1000000000000003, 32)]
+    [InlineData(-3.0, 1e-3, 7)]
+    // A step below the smallest double (a norm of ∞) and a range beyond the largest (max − min = ∞).
+    [InlineData(0.0, 4e-323, 32)]
+    [InlineData(-1e308, 1.5e308, 32)]
+    public void AHistogramCountsValuesOnAndBesideItsEdgesAsOneValueAtATime(double min, double max, int bins)
+    {
+        // Each edge the definition makes and the doubles either side of it, inside [min, max], in every lane.
+        var edges = HistogramOneAtATime([min, max], bins).Edges;
+        var values = edges.SelectMany(edge => new[] { Math.BitDecrement(edge), edge, Math.BitIncrement(edge) }).Where(v => v >= min && v <= max)
+            .Concat(edges.Reverse()).Concat([min, max, min, max, 0.5 * (min + max)]).ToArray();
+        foreach (var sample in new[] { values, values.Skip(1).ToArray(), values.Skip(2).Append(double.NaN).Concat(values).ToArray() })
+        {
+            var (actualEdges, counts, nonFinite) = Histogram.Of(sample, bins);
+            var expected = HistogramOneAtATime(sample, bins);
+            Assert.Equal(expected.Edges.Select(BitConverter.DoubleToInt64Bits), actualEdges.Select(BitConverter.DoubleToInt64Bits));
+            Assert.Equal(expected.Counts, counts);
+            Assert.Equal(expected.NonFinite, nonFinite);
+        }
+    }
+
     public static TheoryData<string> SharpnessRuns() => [.. TorchReference.Json["training"]!["sharpness"]!.Select(c => (string)c["name"]!)];
 
     [Theory]

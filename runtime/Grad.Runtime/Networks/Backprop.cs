@@ -120,14 +120,23 @@ public sealed unsafe partial class Backprop
     }
 
     /// <summary>Forward and backward passes; writes ∂C/∂θ of the batch-mean loss to <paramref name="gradient"/> and returns that loss.</summary>
-    public double Run(ReadOnlySpan<double> parameters, ReadOnlySpan<double> x, ReadOnlySpan<double> y, int batch, Span<double> gradient)
+    public double Run(ReadOnlySpan<double> parameters, ReadOnlySpan<double> x, ReadOnlySpan<double> y, int batch, Span<double> gradient) =>
+        Run(parameters, x, y, batch, gradient, sameInput: false);
+
+    /// <summary>
+    /// <see cref="Run(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, int, Span{double})"/>; with
+    /// <paramref name="sameInput"/> the caller vouches that <paramref name="x"/> holds the numbers of this pass's last
+    /// input (full-batch training: the whole set, step after step), and a pass of the same batch size reads the copy
+    /// it kept instead of copying <paramref name="x"/> again (W3's 0.8 MB).
+    /// </summary>
+    internal double Run(ReadOnlySpan<double> parameters, ReadOnlySpan<double> x, ReadOnlySpan<double> y, int batch, Span<double> gradient, bool sameInput)
     {
         if (batch == 1 && TryRunChain(parameters, x, y, gradient, out var chainLoss))
         {
             return chainLoss;
         }
 
-        Prepare(x, batch);
+        Prepare(x, batch, sameInput);
         ForwardPass(parameters);
         var loss = LossAndOutputDelta(y, computeDelta: true);
         BackwardPass(parameters, gradient);
@@ -219,11 +228,17 @@ public sealed unsafe partial class Backprop
         return sum;
     }
 
-    private void Prepare(ReadOnlySpan<double> x, int batch)
+    /// <summary>The pass's batch size, and its input copied (unless it is the same input as the last pass's, of the same size).</summary>
+    private void Prepare(ReadOnlySpan<double> x, int batch, bool sameInput = false)
     {
         if (batch < 1 || batch > MaxBatch)
         {
             throw new ArgumentOutOfRangeException(nameof(batch), $"batch must be 1 … {MaxBatch}");
+        }
+
+        if (sameInput && batch == BatchSize)
+        {
+            return;
         }
 
         BatchSize = batch;

@@ -25,6 +25,9 @@ internal sealed class TrainingSession
     private int batchRows;
     private int cursor;
 
+    /// <summary>Whether the batch in <see cref="batchX"/> is the input of the last <see cref="Evaluate"/>'s pass (full-batch training after the first pass: it is not copied again).</summary>
+    private bool batchPassed;
+
     public TrainingSession(NetworkModel model, double[] features, double[] targets, int count, int? batch, long seed, int threads = 1)
     {
         this.model = model;
@@ -78,10 +81,13 @@ internal sealed class TrainingSession
                 features.AsSpan(0, count * model.InputWidth).CopyTo(batchX);
                 targets.AsSpan(0, count * model.OutputWidth).CopyTo(batchY);
                 batchRows = count;
+                batchPassed = false;
             }
 
             return;
         }
+
+        batchPassed = false;
 
         if (cursor >= count)
         {
@@ -103,7 +109,12 @@ internal sealed class TrainingSession
     }
 
     /// <summary>Forward and backward on the current batch; returns the batch-mean loss and fills <see cref="Gradient"/>.</summary>
-    public double Evaluate(double[] parameters) => backprop.Run(parameters, batchX, batchY, batchRows, Gradient);
+    public double Evaluate(double[] parameters)
+    {
+        var loss = backprop.Run(parameters, batchX, batchY, batchRows, Gradient, sameInput: batchPassed);
+        batchPassed = true;
+        return loss;
+    }
 
     /// <summary>
     /// The norms at the current point as a point of their own (the run's last, when the trace did
