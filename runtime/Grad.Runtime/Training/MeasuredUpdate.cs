@@ -145,7 +145,7 @@ internal sealed class MeasuredUpdate
     /// <summary>Updates layers <paramref name="first"/> … <paramref name="last"/> (their weights and biases, contiguous) chunk by chunk, adding each chunk's terms to its layers' chains.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    private void UpdateLayers(int first, int last)
+    private unsafe void UpdateLayers(int first, int last)
     {
         if (first > last)
         {
@@ -157,47 +157,50 @@ internal sealed class MeasuredUpdate
         Span<double> before = stackalloc double[Chunk];
         var end = LayerEnd(last);
         var layer = first;
-        for (var start = model.Layers[first].WeightOffset; start < end; start += Chunk)
+        fixed (double* theta = parameters, components = gradient)
         {
-            var length = Math.Min(Chunk, end - start);
-            Prefetch(parameters, gradient, start + Chunk, Math.Min(start + 2 * Chunk, end));
-            var chunk = parameters.AsSpan(start, length);
-            chunk.CopyTo(before);
-            finite &= optimizer.UpdateRange(parameters, gradient, previous, step, start, start + length);
-
-            // The chunk's part of each layer's weights, in index order: a chain goes on where the last chunk left it.
-            for (; layer <= last; layer++)
+            for (var start = model.Layers[first].WeightOffset; start < end; start += Chunk)
             {
-                var shape = model.Layers[layer];
-                var from = Math.Max(shape.WeightOffset, start);
-                var to = Math.Min(shape.WeightOffset + shape.WeightCount, start + length);
-                if (!gradientNorms)
+                var length = Math.Min(Chunk, end - start);
+                var chunk = parameters.AsSpan(start, length);
+                chunk.CopyTo(before);
+                finite &= optimizer.UpdateRange(parameters, gradient, previous, step, start, start + length);
+
+                // The chunk's part of each layer's weights, in index order: a chain goes on where the last chunk left it.
+                for (; layer <= last; layer++)
                 {
-                    if (from < to)
+                    var shape = model.Layers[layer];
+                    var from = Math.Max(shape.WeightOffset, start);
+                    var to = Math.Min(shape.WeightOffset + shape.WeightCount, start + length);
+                    var ahead = new Ahead(theta + from + Distance, components + from + Distance, Math.Clamp(end - from - Distance, 0, Math.Max(to - from, 0)));
+                    if (!gradientNorms)
                     {
-                        (changes[layer], sizes[layer]) = AddTerms(chunk[(from - start)..(to - start)], before[(from - start)..(to - start)], changes[layer], sizes[layer]);
+                        if (from < to)
+                        {
+                            (changes[layer], sizes[layer]) = AddTerms(chunk[(from - start)..(to - start)], before[(from - start)..(to - start)], changes[layer], sizes[layer], ahead);
+                        }
                     }
-                }
-                else
-                {
-                    if (from < to)
+                    else
                     {
-                        (changes[layer], sizes[layer], gradientSquares[layer]) = AddTerms(chunk[(from - start)..(to - start)], before[(from - start)..(to - start)],
-                            gradient.AsSpan(from, to - from), changes[layer], sizes[layer], gradientSquares[layer]);
+                        if (from < to)
+                        {
+                            (changes[layer], sizes[layer], gradientSquares[layer]) = AddTerms(chunk[(from - start)..(to - start)], before[(from - start)..(to - start)],
+                                gradient.AsSpan(from, to - from), changes[layer], sizes[layer], gradientSquares[layer], ahead);
+                        }
+
+                        // A norm layer's gradient norm takes its biases too (Backprop.WeightGradCount), after its gains.
+                        var gradientFrom = Math.Max(from, to);
+                        var gradientTo = Math.Min(shape.WeightOffset + Backprop.WeightGradCount(shape), start + length);
+                        if (gradientFrom < gradientTo)
+                        {
+                            gradientSquares[layer] = Backprop.AddSquares(gradient.AsSpan(gradientFrom, gradientTo - gradientFrom), gradientSquares[layer]);
+                        }
                     }
 
-                    // A norm layer's gradient norm takes its biases too (Backprop.WeightGradCount), after its gains.
-                    var gradientFrom = Math.Max(from, to);
-                    var gradientTo = Math.Min(shape.WeightOffset + Backprop.WeightGradCount(shape), start + length);
-                    if (gradientFrom < gradientTo)
+                    if (LayerEnd(layer) > start + length)
                     {
-                        gradientSquares[layer] = Backprop.AddSquares(gradient.AsSpan(gradientFrom, gradientTo - gradientFrom), gradientSquares[layer]);
+                        break;
                     }
-                }
-
-                if (LayerEnd(layer) > start + length)
-                {
-                    break;
                 }
             }
         }
@@ -209,61 +212,71 @@ internal sealed class MeasuredUpdate
     }
 
     /// <summary>
-    /// Asks for θ and the gradient from <paramref name="from"/> to <paramref name="to"/> (the next
-    /// chunk) to be brought into L1 while this chunk's chains are added: the chains wait on their
-    /// additions, not on memory, so W3's 10.6 MB of θ and gradient stream in meanwhile instead of
-    /// stalling the next chunk's copy and update. Reads nothing into the results: no bit changes.
+    /// θ and the gradient <see cref="Distance"/> elements ahead of a stretch whose terms are being
+    /// added, as many elements as the stretch has (none past the item's last layer): asked for a cache
+    /// line at a time between the chains' additions (<see cref="Fetch"/>), so the chunk after next
+    /// streams in while the chains wait on their additions, a few lines at a time, instead of in a
+    /// burst ahead of each chunk that fills the core's line buffers (W3 at one thread: the step's
+    /// update 1.41 → 1.17 ms). Reads nothing into the results: no bit changes.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Prefetch(double[] parameters, double[] gradient, int from, int to)
+    private readonly unsafe struct Ahead(double* theta, double* gradient, int count)
     {
-        if (!Sse.IsSupported || from >= to)
+        /// <summary>Asks for the cache lines (8 elements) of θ and the gradient at <paramref name="index"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Fetch(int index)
         {
-            return;
-        }
-
-        fixed (double* theta = parameters, components = gradient)
-        {
-            // A cache line is 8 doubles.
-            for (var i = from; i < to; i += 8)
+            if (index < count && Sse.IsSupported)
             {
-                Sse.Prefetch0(theta + i);
-                Sse.Prefetch0(components + i);
+                Sse.Prefetch0(theta + index);
+                Sse.Prefetch0(gradient + index);
             }
         }
     }
 
-    /// <summary>The chains Σ(after − before)² and Σbefore² carried on over one stretch, element by element.</summary>
+    /// <summary>How far ahead of the chains θ and the gradient are asked for, in elements (two chunks).</summary>
+    private const int Distance = 2 * Chunk;
+
+    /// <summary>The chains Σ(after − before)² and Σbefore² carried on over one stretch, element by element, asking for what lies <paramref name="ahead"/> a cache line at a time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (double Change, double Size) AddTerms(ReadOnlySpan<double> after, ReadOnlySpan<double> before, double change, double size)
+    private static (double Change, double Size) AddTerms(ReadOnlySpan<double> after, ReadOnlySpan<double> before, double change, double size, Ahead ahead)
     {
         before = before[..after.Length];
-        for (var i = 0; i < after.Length; i++)
+        for (var line = 0; line < after.Length; line += 8)
         {
-            var previous = before[i];
-            var difference = after[i] - previous;
-            change += difference * difference;
-            size += previous * previous;
+            ahead.Fetch(line);
+            var lineEnd = Math.Min(line + 8, after.Length);
+            for (var i = line; i < lineEnd; i++)
+            {
+                var previous = before[i];
+                var difference = after[i] - previous;
+                change += difference * difference;
+                size += previous * previous;
+            }
         }
 
         return (change, size);
     }
 
-    /// <summary><see cref="AddTerms(ReadOnlySpan{double}, ReadOnlySpan{double}, double, double)"/> with the gradient's chain Σg² beside the other two, in the same loop.</summary>
+    /// <summary><see cref="AddTerms(ReadOnlySpan{double}, ReadOnlySpan{double}, double, double, Ahead)"/> with the gradient's chain Σg² beside the other two, in the same loop.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double Change, double Size, double GradientSquares) AddTerms(ReadOnlySpan<double> after, ReadOnlySpan<double> before, ReadOnlySpan<double> gradient,
-        double change, double size, double gradientSquares)
+        double change, double size, double gradientSquares, Ahead ahead)
     {
         before = before[..after.Length];
         gradient = gradient[..after.Length];
-        for (var i = 0; i < after.Length; i++)
+        for (var line = 0; line < after.Length; line += 8)
         {
-            var previous = before[i];
-            var difference = after[i] - previous;
-            var component = gradient[i];
-            change += difference * difference;
-            size += previous * previous;
-            gradientSquares += component * component;
+            ahead.Fetch(line);
+            var lineEnd = Math.Min(line + 8, after.Length);
+            for (var i = line; i < lineEnd; i++)
+            {
+                var previous = before[i];
+                var difference = after[i] - previous;
+                var component = gradient[i];
+                change += difference * difference;
+                size += previous * previous;
+                gradientSquares += component * component;
+            }
         }
 
         return (change, size, gradientSquares);
