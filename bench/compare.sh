@@ -15,8 +15,9 @@
 # runs each), so start-up and data loading drop out. One-thread figures on both sides are CPU
 # time (the CLI's from its rusage, PyTorch's from time.process_time): on a shared machine that
 # is what the step costs, while wall time also counts the waits for a core. W3 at two threads
-# against one, start-up and the server are wall time. The load average is printed before and
-# after; compare ratios, which are measured in one run. Kernel-level numbers:
+# against one, start-up and the server are wall time; W3's four wall-time runs (3 and 33 steps, 1 and 2 threads)
+# take turns over 9 rounds (3 with --quick), so that the machine's slow stretches fall on both sides. The load
+# average is printed before and after; compare ratios, which are measured in one run. Kernel-level numbers:
 # dotnet run -c Release --project bench/Grad.Benchmarks.
 # Needs Debian's python3-torch and python3-numpy (apt-get install -y python3-torch libopenblas0-pthread).
 set -euo pipefail
@@ -75,24 +76,37 @@ def seconds(args, clock):
 def best(args, clock):
     return min(seconds(args, clock) for _ in range(repeats))
 
-def per_step(workload, few, many, threads=1, clock="cpu"):
-    times = []
-    for steps in (few, many):
-        path = f"{work}/{workload}_{steps}.grad"
-        with open(f"{work}/{workload}.grad") as source, open(path, "w") as target:
-            target.write(source.read().replace("STEPS", str(steps)))
-        # --no-analysis: the step's cost only (PyTorch's side has no GRAD05xx analysis either; the
-        # analysis before a run is the same for both step counts and would only add its noise).
-        times.append(best([grad, "run", path, "--threads", str(threads), "--no-analysis"], clock))
+def with_steps(workload, steps):
+    """The workload's file with STEPS replaced, and the command that runs it (--no-analysis: the step's cost only;
+    PyTorch's side has no GRAD05xx analysis either, and the analysis before a run is the same for both step counts
+    and would only add its noise)."""
+    path = f"{work}/{workload}_{steps}.grad"
+    with open(f"{work}/{workload}.grad") as source, open(path, "w") as target:
+        target.write(source.read().replace("STEPS", str(steps)))
+    return lambda threads: [grad, "run", path, "--threads", str(threads), "--no-analysis"]
+
+def per_step(workload, few, many, clock="cpu"):
+    times = [best(with_steps(workload, steps)(1), clock) for steps in (few, many)]
     return (times[1] - times[0]) / (many - few) * 1e6
+
+def wall_per_step_by_threads(workload, few, many, rounds):
+    """Wall time per step at 1 and at 2 threads, each the slope between the best of `rounds` runs at each step count.
+    The four runs take turns, round after round, so that a slow stretch of the machine (another tenant on the host:
+    an in-process step timer sees 50–150 steps in a row at +30–40 %, at 1 and 2 threads alike) falls on both sides
+    instead of on every run of one of them."""
+    commands = {(threads, steps): with_steps(workload, steps)(threads) for threads in (1, 2) for steps in (few, many)}
+    times = {key: float("inf") for key in commands}
+    for _ in range(rounds):
+        for key, command in commands.items():
+            times[key] = min(times[key], seconds(command, "wall"))
+    return [(times[(threads, many)] - times[(threads, few)]) / (many - few) * 1e6 for threads in (1, 2)]
 
 startup = best([grad, "run", "examples/seed.grad", "--threads", "1"], "wall")
 # Below 700,000 steps: later, w1 is a subnormal number that no longer changes, and slows every step.
 w1 = per_step("w1_bowl", 10_000, 610_000)
 w2 = per_step("w2_chain", 1000, 200_000)
 w3 = per_step("w3_mlp", 3, 33)
-w3_wall = per_step("w3_mlp", 3, 33, clock="wall")
-w3_two = per_step("w3_mlp", 3, 33, threads=2, clock="wall")
+w3_wall, w3_two = wall_per_step_by_threads("w3_mlp", 3, 33, rounds=2 * repeats - 1)
 w4 = per_step("w4_narrow", 10, 510)
 
 rows = [
