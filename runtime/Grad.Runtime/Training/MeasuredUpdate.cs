@@ -173,21 +173,17 @@ internal sealed class MeasuredUpdate
                     var from = Math.Max(shape.WeightOffset, start);
                     var to = Math.Min(shape.WeightOffset + shape.WeightCount, start + length);
                     var ahead = new Ahead(theta + from + Distance, components + from + Distance, Math.Clamp(end - from - Distance, 0, Math.Max(to - from, 0)));
-                    if (!gradientNorms)
+                    if (from < to)
                     {
-                        if (from < to)
-                        {
-                            (changes[layer], sizes[layer]) = AddTerms(chunk[(from - start)..(to - start)], before[(from - start)..(to - start)], changes[layer], sizes[layer], ahead);
-                        }
+                        Span<double> after = chunk[(from - start)..(to - start)], old = before[(from - start)..(to - start)];
+                        var g = gradient.AsSpan(from, to - from);
+                        (changes[layer], sizes[layer], gradientSquares[layer]) = gradientNorms
+                            ? AddTerms<ThreeChains>(after, old, g, changes[layer], sizes[layer], gradientSquares[layer], ahead)
+                            : AddTerms<TwoChains>(after, old, g, changes[layer], sizes[layer], gradientSquares[layer], ahead);
                     }
-                    else
-                    {
-                        if (from < to)
-                        {
-                            (changes[layer], sizes[layer], gradientSquares[layer]) = AddTerms(chunk[(from - start)..(to - start)], before[(from - start)..(to - start)],
-                                gradient.AsSpan(from, to - from), changes[layer], sizes[layer], gradientSquares[layer], ahead);
-                        }
 
+                    if (gradientNorms)
+                    {
                         // A norm layer's gradient norm takes its biases too (Backprop.WeightGradCount), after its gains.
                         var gradientFrom = Math.Max(from, to);
                         var gradientTo = Math.Min(shape.WeightOffset + Backprop.WeightGradCount(shape), start + length);
@@ -236,31 +232,32 @@ internal sealed class MeasuredUpdate
     /// <summary>How far ahead of the chains θ and the gradient are asked for, in elements (two chunks).</summary>
     private const int Distance = 2 * Chunk;
 
-    /// <summary>The chains Σ(after − before)² and Σbefore² carried on over one stretch, element by element, asking for what lies <paramref name="ahead"/> a cache line at a time.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (double Change, double Size) AddTerms(ReadOnlySpan<double> after, ReadOnlySpan<double> before, double change, double size, Ahead ahead)
+    /// <summary>Which chains <see cref="AddTerms{TChains}"/> carries: a type, so that each kind is its own loop, with no test inside it.</summary>
+    private interface IChains
     {
-        before = before[..after.Length];
-        for (var line = 0; line < after.Length; line += 8)
-        {
-            ahead.Fetch(line);
-            var lineEnd = Math.Min(line + 8, after.Length);
-            for (var i = line; i < lineEnd; i++)
-            {
-                var previous = before[i];
-                var difference = after[i] - previous;
-                change += difference * difference;
-                size += previous * previous;
-            }
-        }
-
-        return (change, size);
+        /// <summary>Whether the gradient's chain Σg² runs beside Σ(after − before)² and Σbefore² (a point that reports gradient norms).</summary>
+        static abstract bool Gradient { get; }
     }
 
-    /// <summary><see cref="AddTerms(ReadOnlySpan{double}, ReadOnlySpan{double}, double, double, Ahead)"/> with the gradient's chain Σg² beside the other two, in the same loop.</summary>
+    private readonly struct TwoChains : IChains
+    {
+        public static bool Gradient => false;
+    }
+
+    private readonly struct ThreeChains : IChains
+    {
+        public static bool Gradient => true;
+    }
+
+    /// <summary>
+    /// The chains Σ(after − before)² and Σbefore², and with <see cref="ThreeChains"/> Σg² over <paramref name="gradient"/>
+    /// (otherwise not read and <paramref name="gradientSquares"/> returned as it came), carried on over one stretch
+    /// element by element, asking for what lies <paramref name="ahead"/> a cache line at a time.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (double Change, double Size, double GradientSquares) AddTerms(ReadOnlySpan<double> after, ReadOnlySpan<double> before, ReadOnlySpan<double> gradient,
+    private static (double Change, double Size, double GradientSquares) AddTerms<TChains>(ReadOnlySpan<double> after, ReadOnlySpan<double> before, ReadOnlySpan<double> gradient,
         double change, double size, double gradientSquares, Ahead ahead)
+        where TChains : struct, IChains
     {
         before = before[..after.Length];
         gradient = gradient[..after.Length];
@@ -272,10 +269,13 @@ internal sealed class MeasuredUpdate
             {
                 var previous = before[i];
                 var difference = after[i] - previous;
-                var component = gradient[i];
                 change += difference * difference;
                 size += previous * previous;
-                gradientSquares += component * component;
+                if (TChains.Gradient)
+                {
+                    var component = gradient[i];
+                    gradientSquares += component * component;
+                }
             }
         }
 
