@@ -9,8 +9,8 @@ namespace Grad.Benchmarks;
 /// <summary>
 /// GEMM against this machine's float64 limit on one thread: the limit is measured, not looked up,
 /// as the throughput of independent fused multiply-add chains in the widest vectors that run
-/// (twelve accumulators hide the FMA latency on every x64 core we know). Rounds of the limit and
-/// of the product alternate and each keeps its best, so on a shared machine both see the same quiet moments.
+/// (twelve accumulators hide the FMA latency on every x64 core we know). Each round measures the limit and then
+/// the product; the share is the product's best round against the limit of that same round.
 /// </summary>
 internal static class HardwareLimit
 {
@@ -23,19 +23,26 @@ internal static class HardwareLimit
         var x = Filled(m * k, 0.5);
         var w = Filled(n * k, 0.25);
         var z = new double[m * n];
-        var peak = 0.0;
-        var gemm = 0.0;
+        // Each round: the limit, then the product at once after it (at the same clock, as far as the machine allows).
+        var measured = new (double Limit, double Gemm)[rounds];
         for (var round = 0; round < rounds; round++)
         {
-            peak = Math.Max(peak, FmaGflops(2_000_000));
+            var limit = FmaGflops(2_000_000);
             var watch = Stopwatch.StartNew();
             Gemm.Multiply(m, n, k, x, k, 1, w, 1, k, z, n);
-            gemm = Math.Max(gemm, 2.0 * m * n * k / watch.Elapsed.TotalSeconds / 1e9);
+            measured[round] = (limit, 2.0 * m * n * k / watch.Elapsed.TotalSeconds / 1e9);
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fma_peak_gflops {peak:F1}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"gemm_128x512x784_gflops {gemm:F1}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"gemm_share_of_peak {gemm / peak:F3}"));
+        // The product's best round against the limit measured just before it, not against the best limit of any
+        // round: the limit reads 88–89 GFLOP/s here, with a round at 101.7 now and then (a moment of higher clock
+        // that the product's rounds need not see). The median of the rounds' shares is printed beside it.
+        var best = measured.MaxBy(r => r.Gemm);
+        var shares = measured.Select(r => r.Gemm / r.Limit).Order().ToArray();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fma_peak_gflops {best.Limit:F1}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fma_peak_gflops_highest {measured.Max(r => r.Limit):F1}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"gemm_128x512x784_gflops {best.Gemm:F1}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"gemm_share_of_peak {best.Gemm / best.Limit:F3}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"gemm_share_median {shares[shares.Length / 2]:F3}"));
     }
 
     private static double[] Filled(int length, double value)
