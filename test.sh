@@ -20,7 +20,8 @@ echo "== dotnet build (warnings are errors)"
 dotnet build Dsl.sln -c Release -nologo -v:q
 
 echo "== dotnet test"
-dotnet test Dsl.sln -c Release --no-build -nologo -v:q
+# -v:q keeps the build quiet; the console logger at "minimal" still prints each failed test with its message and stack.
+dotnet test Dsl.sln -c Release --no-build -nologo -v:q --logger "console;verbosity=minimal"
 
 echo "== PyTorch reference (tests/reference/torch_reference.json regenerated and compared)"
 if /usr/bin/python3 -c "import torch" >/dev/null 2>&1; then
