@@ -26,8 +26,8 @@ cd "$(dirname "$0")/.."
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 # The CLI's and the server's own runtime settings (TieredPGO off in their projects) as they are shipped: not overridden here.
 export DOTNET_gcServer=0
-repeats=5 server_iterations=200 limit_rounds=40
-[[ "${1:-}" == "--quick" ]] && repeats=2 server_iterations=60 limit_rounds=15
+repeats=5 server_iterations=200 limit_rounds=200
+[[ "${1:-}" == "--quick" ]] && repeats=2 server_iterations=60 limit_rounds=60
 
 rid=linux-x64
 [[ "$(uname -m)" == "aarch64" ]] && rid=linux-arm64
