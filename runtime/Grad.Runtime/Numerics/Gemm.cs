@@ -1257,22 +1257,14 @@ public static unsafe class Gemm
         var bias = target.Epilogue.Bias;
         if (bias is not null)
         {
-            var value = Vector512.Create(bias[0]);
-            (c0, d0) = (c0 + value, d0 + value);
-            value = Vector512.Create(bias[1]);
-            (c1, d1) = (c1 + value, d1 + value);
-            value = Vector512.Create(bias[2]);
-            (c2, d2) = (c2 + value, d2 + value);
-            value = Vector512.Create(bias[3]);
-            (c3, d3) = (c3 + value, d3 + value);
-            value = Vector512.Create(bias[4]);
-            (c4, d4) = (c4 + value, d4 + value);
-            value = Vector512.Create(bias[5]);
-            (c5, d5) = (c5 + value, d5 + value);
-            value = Vector512.Create(bias[6]);
-            (c6, d6) = (c6 + value, d6 + value);
-            value = Vector512.Create(bias[7]);
-            (c7, d7) = (c7 + value, d7 + value);
+            (c0, d0) = AddBias(c0, d0, bias[0]);
+            (c1, d1) = AddBias(c1, d1, bias[1]);
+            (c2, d2) = AddBias(c2, d2, bias[2]);
+            (c3, d3) = AddBias(c3, d3, bias[3]);
+            (c4, d4) = AddBias(c4, d4, bias[4]);
+            (c5, d5) = AddBias(c5, d5, bias[5]);
+            (c6, d6) = AddBias(c6, d6, bias[6]);
+            (c7, d7) = AddBias(c7, d7, bias[7]);
         }
 
         // Rows 0–7 from the upper accumulators, then rows 8–15 from the lower.
@@ -1285,6 +1277,14 @@ public static unsafe class Gemm
             StoreRows(rectified, ldc, Rectify(c0), Rectify(c1), Rectify(c2), Rectify(c3), Rectify(c4), Rectify(c5), Rectify(c6), Rectify(c7));
             StoreRows(rectified + 8 * ldc, ldc, Rectify(d0), Rectify(d1), Rectify(d2), Rectify(d3), Rectify(d4), Rectify(d5), Rectify(d6), Rectify(d7));
         }
+    }
+
+    /// <summary>A column's bias added to both of its vectors (its rows 0–7 and 8–15).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<double> Upper, Vector512<double> Lower) AddBias(Vector512<double> upper, Vector512<double> lower, double bias)
+    {
+        var value = Vector512.Create(bias);
+        return (upper + value, lower + value);
     }
 
     /// <summary>z &gt; 0 ? z : +0 in each lane (NaN and −0 give +0), the epilogue's ReLU.</summary>
