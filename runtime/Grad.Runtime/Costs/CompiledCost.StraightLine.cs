@@ -1,5 +1,5 @@
-using System.Linq.Expressions;
 using System.Reflection;
+using System.Reflection.Emit;
 using Grad.Runtime.Numerics;
 
 namespace Grad.Runtime.Costs;
@@ -23,42 +23,61 @@ public sealed partial class CompiledCost
     /// values, then the reverse sweep's adjoints, with no dispatch and no buffers. It performs the
     /// interpreter's floating-point operations in the interpreter's order (the same local
     /// derivatives, the same <c>adjoint += …</c> updates from 0), so its numbers are the tape's,
-    /// bit for bit; only adjoints of constants, which nothing reads, are left out. Compiling costs
-    /// milliseconds, so it pays off for long runs (see <see cref="MaxStraightLineTape"/>).
+    /// bit for bit; only adjoints of constants, which nothing reads, are left out. The method is
+    /// emitted as IL (a <see cref="DynamicMethod"/>, which the JIT compiles optimised at its first
+    /// call): about a millisecond for a short tape, where building and compiling an expression tree
+    /// took about 30 in a fresh process, a cost a run of a few hundred thousand steps felt.
     /// The arrays must hold <see cref="ParameterCount"/> elements.
     /// </summary>
     public CostGradientFunction CompileStraightLine()
     {
-        var parameters = Expression.Parameter(typeof(double[]), "parameters");
-        var gradient = Expression.Parameter(typeof(double[]), "gradient");
-        var values = tape.Select((_, i) => Expression.Variable(typeof(double), $"v{i}")).ToArray();
-        var adjoints = tape.Select((_, i) => Expression.Variable(typeof(double), $"adjoint{i}")).ToArray();
-        var gradients = Enumerable.Range(0, ParameterCount).Select(i => Expression.Variable(typeof(double), $"g{i}")).ToArray();
-        var body = new List<Expression>();
+        var method = new DynamicMethod($"{Name}_gradient", typeof(double), [typeof(double[]), typeof(double[])], typeof(CompiledCost).Module, skipVisibility: true);
+        var il = method.GetILGenerator();
+        var values = DeclareLocals(il, tape.Length);
+        var adjoints = DeclareLocals(il, tape.Length);
+        var gradients = DeclareLocals(il, ParameterCount);
         for (var i = 0; i < tape.Length; i++)
         {
-            body.Add(Expression.Assign(values[i], ForwardExpression(tape[i], values, parameters)));
+            EmitForward(il, tape[i], values);
+            il.Emit(OpCodes.Stloc, values[i]);
         }
 
-        body.AddRange(adjoints.Select(a => Expression.Assign(a, Zero)));
-        body.AddRange(gradients.Select(g => Expression.Assign(g, Zero)));
-        body.Add(Expression.Assign(adjoints[^1], Expression.Constant(1.0)));
+        foreach (var local in adjoints.Concat(gradients))
+        {
+            il.Emit(OpCodes.Ldc_R8, 0.0);
+            il.Emit(OpCodes.Stloc, local);
+        }
+
+        il.Emit(OpCodes.Ldc_R8, 1.0);
+        il.Emit(OpCodes.Stloc, adjoints[^1]);
         for (var i = tape.Length - 1; i >= 0; i--)
         {
-            body.AddRange(BackwardExpressions(i, values, adjoints, gradients));
+            EmitBackward(il, i, values, adjoints, gradients);
         }
 
         for (var k = 0; k < ParameterCount; k++)
         {
-            body.Add(Expression.Assign(Expression.ArrayAccess(gradient, Expression.Constant(k)), gradients[k]));
+            il.Emit(OpCodes.Ldarg_1);
+            il.Emit(OpCodes.Ldc_I4, k);
+            il.Emit(OpCodes.Ldloc, gradients[k]);
+            il.Emit(OpCodes.Stelem_R8);
         }
 
-        body.Add(values[^1]);
-        var block = Expression.Block(typeof(double), [.. values, .. adjoints, .. gradients], body);
-        return Expression.Lambda<CostGradientFunction>(block, $"{Name}_gradient", [parameters, gradient]).Compile();
+        il.Emit(OpCodes.Ldloc, values[^1]);
+        il.Emit(OpCodes.Ret);
+        return method.CreateDelegate<CostGradientFunction>();
     }
 
-    private static readonly ConstantExpression Zero = Expression.Constant(0.0);
+    private static LocalBuilder[] DeclareLocals(ILGenerator il, int count)
+    {
+        var locals = new LocalBuilder[count];
+        for (var i = 0; i < locals.Length; i++)
+        {
+            locals[i] = il.DeclareLocal(typeof(double));
+        }
+
+        return locals;
+    }
 
     private static MethodInfo Method(Type type, string name) =>
         type.GetMethod(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static, [typeof(double)])
@@ -67,50 +86,139 @@ public sealed partial class CompiledCost
 
     private static MethodInfo MathMethod(string name) => typeof(Math).GetMethod(name, [typeof(double)])!;
 
-    private static Expression ForwardExpression(Instruction instruction, ParameterExpression[] values, ParameterExpression parameters)
-    {
-        var left = values[instruction.Left];
-        return instruction.Op switch
-        {
-            Op.Constant => Expression.Constant(instruction.Constant),
-            Op.Parameter => Expression.ArrayIndex(parameters, Expression.Constant(instruction.Left)),
-            Op.Negate => Expression.Negate(left),
-            Op.Add => Expression.Add(left, values[instruction.Right]),
-            Op.Subtract => Expression.Subtract(left, values[instruction.Right]),
-            Op.Multiply => Expression.Multiply(left, values[instruction.Right]),
-            Op.Divide => Expression.Divide(left, values[instruction.Right]),
-            Op.Power => Expression.Call(RealPowMethod, left, values[instruction.Right]),
-            Op.PowerConstant => PowConstant(left, instruction.Constant),
-            Op.Exp => Expression.Call(MathMethod(nameof(Math.Exp)), left),
-            Op.Log => Expression.Call(MathMethod(nameof(Math.Log)), left),
-            Op.Sqrt => Expression.Call(MathMethod(nameof(Math.Sqrt)), left),
-            Op.Abs => Expression.Condition(Expression.LessThan(left, Zero), Expression.Negate(left), left),
-            Op.Sin => Expression.Call(MathMethod(nameof(Math.Sin)), left),
-            Op.Cos => Expression.Call(MathMethod(nameof(Math.Cos)), left),
-            Op.Tanh => Expression.Call(MathMethod(nameof(Math.Tanh)), left),
-            Op.Sigmoid => Expression.Call(SigmoidMethod, left),
-            Op.Relu => Expression.Condition(Expression.GreaterThan(left, Zero), left, Zero),
-            Op.Softplus => Expression.Call(SoftplusMethod, left),
-            _ => throw new InvalidOperationException($"unknown instruction {instruction.Op}"),
-        };
-    }
-
-    /// <summary><see cref="Real.RealPow"/> with its exponent known: the same case, written out.</summary>
-    private static Expression PowConstant(Expression x, double exponent) => exponent switch
-    {
-        0 => Expression.Constant(1.0),
-        1 => x,
-        2 => Expression.Multiply(x, x),
-        3 => Expression.Multiply(Expression.Multiply(x, x), x),
-        -1 => Expression.Divide(Expression.Constant(1.0), x),
-        0.5 => Expression.Call(MathMethod(nameof(Math.Sqrt)), x),
-        _ => Expression.Call(MathMethod2(nameof(Math.Pow)), x, Expression.Constant(exponent)),
-    };
-
     private static MethodInfo MathMethod2(string name) => typeof(Math).GetMethod(name, [typeof(double), typeof(double)])!;
 
+    /// <summary>Pushes slot <paramref name="instruction"/>'s value, computed from the slots before it.</summary>
+    private static void EmitForward(ILGenerator il, Instruction instruction, LocalBuilder[] values)
+    {
+        var left = values[instruction.Left];
+        switch (instruction.Op)
+        {
+            case Op.Constant:
+                il.Emit(OpCodes.Ldc_R8, instruction.Constant);
+                break;
+            case Op.Parameter:
+                il.Emit(OpCodes.Ldarg_0);
+                il.Emit(OpCodes.Ldc_I4, instruction.Left);
+                il.Emit(OpCodes.Ldelem_R8);
+                break;
+            case Op.Negate:
+                il.Emit(OpCodes.Ldloc, left);
+                il.Emit(OpCodes.Neg);
+                break;
+            case Op.Add or Op.Subtract or Op.Multiply or Op.Divide:
+                il.Emit(OpCodes.Ldloc, left);
+                il.Emit(OpCodes.Ldloc, values[instruction.Right]);
+                il.Emit(instruction.Op switch { Op.Add => OpCodes.Add, Op.Subtract => OpCodes.Sub, Op.Multiply => OpCodes.Mul, _ => OpCodes.Div });
+                break;
+            case Op.Power:
+                il.Emit(OpCodes.Ldloc, left);
+                il.Emit(OpCodes.Ldloc, values[instruction.Right]);
+                il.Emit(OpCodes.Call, RealPowMethod);
+                break;
+            case Op.PowerConstant:
+                EmitPowConstant(il, left, instruction.Constant);
+                break;
+            case Op.Exp or Op.Log or Op.Sqrt or Op.Sin or Op.Cos or Op.Tanh:
+                il.Emit(OpCodes.Ldloc, left);
+                il.Emit(OpCodes.Call, MathMethod(instruction.Op switch
+                {
+                    Op.Exp => nameof(Math.Exp),
+                    Op.Log => nameof(Math.Log),
+                    Op.Sqrt => nameof(Math.Sqrt),
+                    Op.Sin => nameof(Math.Sin),
+                    Op.Cos => nameof(Math.Cos),
+                    _ => nameof(Math.Tanh),
+                }));
+                break;
+            case Op.Sigmoid:
+                il.Emit(OpCodes.Ldloc, left);
+                il.Emit(OpCodes.Call, SigmoidMethod);
+                break;
+            case Op.Softplus:
+                il.Emit(OpCodes.Ldloc, left);
+                il.Emit(OpCodes.Call, SoftplusMethod);
+                break;
+            case Op.Abs:
+            {
+                // x < 0 ? -x : x (a NaN is not below 0: x itself).
+                var notNegative = il.DefineLabel();
+                var done = il.DefineLabel();
+                il.Emit(OpCodes.Ldloc, left);
+                il.Emit(OpCodes.Ldc_R8, 0.0);
+                il.Emit(OpCodes.Bge_Un, notNegative);
+                il.Emit(OpCodes.Ldloc, left);
+                il.Emit(OpCodes.Neg);
+                il.Emit(OpCodes.Br, done);
+                il.MarkLabel(notNegative);
+                il.Emit(OpCodes.Ldloc, left);
+                il.MarkLabel(done);
+                break;
+            }
+
+            case Op.Relu:
+            {
+                // x > 0 ? x : 0 (a NaN is not above 0: 0).
+                var notPositive = il.DefineLabel();
+                var done = il.DefineLabel();
+                il.Emit(OpCodes.Ldloc, left);
+                il.Emit(OpCodes.Ldc_R8, 0.0);
+                il.Emit(OpCodes.Ble_Un, notPositive);
+                il.Emit(OpCodes.Ldloc, left);
+                il.Emit(OpCodes.Br, done);
+                il.MarkLabel(notPositive);
+                il.Emit(OpCodes.Ldc_R8, 0.0);
+                il.MarkLabel(done);
+                break;
+            }
+
+            default:
+                throw new InvalidOperationException($"unknown instruction {instruction.Op}");
+        }
+    }
+
+    /// <summary>Pushes <see cref="Real.RealPow"/>(x, exponent) with its exponent known: the same case, written out.</summary>
+    private static void EmitPowConstant(ILGenerator il, LocalBuilder x, double exponent)
+    {
+        switch (exponent)
+        {
+            case 0:
+                il.Emit(OpCodes.Ldc_R8, 1.0);
+                break;
+            case 1:
+                il.Emit(OpCodes.Ldloc, x);
+                break;
+            case 2:
+                il.Emit(OpCodes.Ldloc, x);
+                il.Emit(OpCodes.Ldloc, x);
+                il.Emit(OpCodes.Mul);
+                break;
+            case 3:
+                il.Emit(OpCodes.Ldloc, x);
+                il.Emit(OpCodes.Ldloc, x);
+                il.Emit(OpCodes.Mul);
+                il.Emit(OpCodes.Ldloc, x);
+                il.Emit(OpCodes.Mul);
+                break;
+            case -1:
+                il.Emit(OpCodes.Ldc_R8, 1.0);
+                il.Emit(OpCodes.Ldloc, x);
+                il.Emit(OpCodes.Div);
+                break;
+            case 0.5:
+                il.Emit(OpCodes.Ldloc, x);
+                il.Emit(OpCodes.Call, MathMethod(nameof(Math.Sqrt)));
+                break;
+            default:
+                il.Emit(OpCodes.Ldloc, x);
+                il.Emit(OpCodes.Ldc_R8, exponent);
+                il.Emit(OpCodes.Call, MathMethod2(nameof(Math.Pow)));
+                break;
+        }
+    }
+
     /// <summary>The reverse sweep's updates for slot <paramref name="i"/>, as <see cref="Backward{T}"/> makes them for <see cref="Real"/>.</summary>
-    private IEnumerable<Expression> BackwardExpressions(int i, ParameterExpression[] values, ParameterExpression[] adjoints, ParameterExpression[] gradients)
+    private void EmitBackward(ILGenerator il, int i, LocalBuilder[] values, LocalBuilder[] adjoints, LocalBuilder[] gradients)
     {
         var instruction = tape[i];
         var adjoint = adjoints[i];
@@ -121,83 +229,188 @@ public sealed partial class CompiledCost
             case Op.Constant:
                 break;
             case Op.Parameter:
-                yield return Expression.AddAssign(gradients[l], adjoint);
+                Update(gradients[l], OpCodes.Add, () => Load(adjoint));
                 break;
             case Op.Negate:
-                yield return SubtractFrom(l, adjoint);
+                SubtractFrom(l, () => Load(adjoint));
                 break;
             case Op.Add:
-                yield return AddTo(l, adjoint);
-                yield return AddTo(r, adjoint);
+                AddTo(l, () => Load(adjoint));
+                AddTo(r, () => Load(adjoint));
                 break;
             case Op.Subtract:
-                yield return AddTo(l, adjoint);
-                yield return SubtractFrom(r, adjoint);
+                AddTo(l, () => Load(adjoint));
+                SubtractFrom(r, () => Load(adjoint));
                 break;
             case Op.Multiply:
-                yield return AddTo(l, Expression.Multiply(adjoint, values[r]));
-                yield return AddTo(r, Expression.Multiply(adjoint, values[l]));
+                AddTo(l, () => Binary(adjoint, values[r], OpCodes.Mul));
+                AddTo(r, () => Binary(adjoint, values[l], OpCodes.Mul));
                 break;
             case Op.Divide:
-                yield return AddTo(l, Expression.Divide(adjoint, values[r]));
-                yield return SubtractFrom(r, Expression.Divide(Expression.Multiply(adjoint, values[i]), values[r]));
+                AddTo(l, () => Binary(adjoint, values[r], OpCodes.Div));
+                SubtractFrom(r, () =>
+                {
+                    Binary(adjoint, values[i], OpCodes.Mul);
+                    Load(values[r]);
+                    il.Emit(OpCodes.Div);
+                });
                 break;
             case Op.Power:
-                yield return AddTo(l, Expression.Multiply(
-                    Expression.Multiply(adjoint, values[r]),
-                    Expression.Call(RealPowMethod, values[l], Expression.Subtract(values[r], Expression.Constant(1.0)))));
-                yield return AddTo(r, Expression.Multiply(Expression.Multiply(adjoint, values[i]), Expression.Call(LogForExponentMethod, values[l])));
+                AddTo(l, () =>
+                {
+                    Binary(adjoint, values[r], OpCodes.Mul);
+                    Load(values[l]);
+                    Load(values[r]);
+                    il.Emit(OpCodes.Ldc_R8, 1.0);
+                    il.Emit(OpCodes.Sub);
+                    il.Emit(OpCodes.Call, RealPowMethod);
+                    il.Emit(OpCodes.Mul);
+                });
+                AddTo(r, () =>
+                {
+                    Binary(adjoint, values[i], OpCodes.Mul);
+                    Load(values[l]);
+                    il.Emit(OpCodes.Call, LogForExponentMethod);
+                    il.Emit(OpCodes.Mul);
+                });
                 break;
             case Op.PowerConstant:
                 if (instruction.Constant != 0)
                 {
-                    yield return AddTo(l, Expression.Multiply(
-                        Expression.Multiply(adjoint, Expression.Constant(instruction.Constant)),
-                        PowConstant(values[l], instruction.Constant - 1)));
+                    AddTo(l, () =>
+                    {
+                        Load(adjoint);
+                        il.Emit(OpCodes.Ldc_R8, instruction.Constant);
+                        il.Emit(OpCodes.Mul);
+                        EmitPowConstant(il, values[l], instruction.Constant - 1);
+                        il.Emit(OpCodes.Mul);
+                    });
                 }
 
                 break;
             case Op.Exp:
-                yield return AddTo(l, Expression.Multiply(adjoint, values[i]));
+                AddTo(l, () => Binary(adjoint, values[i], OpCodes.Mul));
                 break;
             case Op.Log:
-                yield return AddTo(l, Expression.Divide(adjoint, values[l]));
+                AddTo(l, () => Binary(adjoint, values[l], OpCodes.Div));
                 break;
             case Op.Sqrt:
-                yield return AddTo(l, Expression.Divide(adjoint, Expression.Multiply(Expression.Constant(2.0), values[i])));
+                AddTo(l, () =>
+                {
+                    Load(adjoint);
+                    il.Emit(OpCodes.Ldc_R8, 2.0);
+                    Load(values[i]);
+                    il.Emit(OpCodes.Mul);
+                    il.Emit(OpCodes.Div);
+                });
                 break;
             case Op.Abs:
-                yield return AddTo(l, Expression.Multiply(adjoint, Expression.Call(SignMethod, values[l])));
+                AddTo(l, () => TimesCall(values[l], SignMethod));
                 break;
             case Op.Sin:
-                yield return AddTo(l, Expression.Multiply(adjoint, Expression.Call(MathMethod(nameof(Math.Cos)), values[l])));
+                AddTo(l, () => TimesCall(values[l], MathMethod(nameof(Math.Cos))));
                 break;
             case Op.Cos:
-                yield return SubtractFrom(l, Expression.Multiply(adjoint, Expression.Call(MathMethod(nameof(Math.Sin)), values[l])));
+                SubtractFrom(l, () => TimesCall(values[l], MathMethod(nameof(Math.Sin))));
                 break;
             case Op.Tanh:
-                yield return AddTo(l, Expression.Multiply(adjoint, Expression.Subtract(Expression.Constant(1.0), Expression.Multiply(values[i], values[i]))));
+                AddTo(l, () =>
+                {
+                    Load(adjoint);
+                    il.Emit(OpCodes.Ldc_R8, 1.0);
+                    Binary(values[i], values[i], OpCodes.Mul);
+                    il.Emit(OpCodes.Sub);
+                    il.Emit(OpCodes.Mul);
+                });
                 break;
             case Op.Sigmoid:
-                yield return AddTo(l, Expression.Multiply(Expression.Multiply(adjoint, values[i]), Expression.Subtract(Expression.Constant(1.0), values[i])));
+                AddTo(l, () =>
+                {
+                    Binary(adjoint, values[i], OpCodes.Mul);
+                    il.Emit(OpCodes.Ldc_R8, 1.0);
+                    Load(values[i]);
+                    il.Emit(OpCodes.Sub);
+                    il.Emit(OpCodes.Mul);
+                });
                 break;
             case Op.Relu:
-                yield return Expression.IfThen(Expression.GreaterThan(values[l], Zero), AddTo(l, adjoint));
+            {
+                // if (x > 0) adjoint_x += adjoint (a NaN is not above 0).
+                var skip = il.DefineLabel();
+                Load(values[l]);
+                il.Emit(OpCodes.Ldc_R8, 0.0);
+                il.Emit(OpCodes.Ble_Un, skip);
+                AddTo(l, () => Load(adjoint));
+                il.MarkLabel(skip);
                 break;
+            }
+
             case Op.Softplus:
-                yield return AddTo(l, Expression.Multiply(adjoint, Expression.Condition(
-                    Expression.GreaterThan(values[l], Expression.Constant(20.0)),
-                    Expression.Constant(1.0),
-                    Expression.Call(SigmoidMethod, values[l]))));
+                AddTo(l, () =>
+                {
+                    // adjoint * (x > 20 ? 1 : sigmoid(x)) (a NaN is not above 20: sigmoid(NaN)).
+                    var notAbove = il.DefineLabel();
+                    var done = il.DefineLabel();
+                    Load(adjoint);
+                    Load(values[l]);
+                    il.Emit(OpCodes.Ldc_R8, 20.0);
+                    il.Emit(OpCodes.Ble_Un, notAbove);
+                    il.Emit(OpCodes.Ldc_R8, 1.0);
+                    il.Emit(OpCodes.Br, done);
+                    il.MarkLabel(notAbove);
+                    Load(values[l]);
+                    il.Emit(OpCodes.Call, SigmoidMethod);
+                    il.MarkLabel(done);
+                    il.Emit(OpCodes.Mul);
+                });
                 break;
             default:
                 throw new InvalidOperationException($"unknown instruction {instruction.Op}");
         }
 
-        // Adjoints of constants are never read: their updates are left out.
-        Expression AddTo(int slot, Expression term) => tape[slot].Op == Op.Constant ? Expression.Empty() : Expression.AddAssign(adjoints[slot], term);
+        void Load(LocalBuilder local) => il.Emit(OpCodes.Ldloc, local);
 
-        Expression SubtractFrom(int slot, Expression term) => tape[slot].Op == Op.Constant ? Expression.Empty() : Expression.SubtractAssign(adjoints[slot], term);
+        void Binary(LocalBuilder a, LocalBuilder b, OpCode op)
+        {
+            Load(a);
+            Load(b);
+            il.Emit(op);
+        }
+
+        // adjoint * f(x)
+        void TimesCall(LocalBuilder x, MethodInfo f)
+        {
+            Load(adjoint);
+            Load(x);
+            il.Emit(OpCodes.Call, f);
+            il.Emit(OpCodes.Mul);
+        }
+
+        // target = target op term, the term pushed by emitTerm.
+        void Update(LocalBuilder target, OpCode op, Action emitTerm)
+        {
+            Load(target);
+            emitTerm();
+            il.Emit(op);
+            il.Emit(OpCodes.Stloc, target);
+        }
+
+        // Adjoints of constants are never read: their updates are left out.
+        void AddTo(int slot, Action emitTerm)
+        {
+            if (tape[slot].Op != Op.Constant)
+            {
+                Update(adjoints[slot], OpCodes.Add, emitTerm);
+            }
+        }
+
+        void SubtractFrom(int slot, Action emitTerm)
+        {
+            if (tape[slot].Op != Op.Constant)
+            {
+                Update(adjoints[slot], OpCodes.Sub, emitTerm);
+            }
+        }
     }
 
     /// <summary><see cref="LogForExponent{T}"/> on a plain value.</summary>
