@@ -207,6 +207,12 @@ public sealed class CliConventionsTests : IDisposable
         Assert.All(CommandOptions.Options, o => Assert.Contains(o.Name, named));
         Assert.Equal(["--to", "--run", "-o", "--sweep", "--scheduler"], CommandLine.Verbs.Single(v => v.Name == "export").Options);
         Assert.Equal(["--json", "--plot", "--limit", "--quiet"], CommandLine.Verbs.Single(v => v.Name == "inspect").Options);
+        Assert.Equal(["--json", "--plot", "--landscape", "--landscape-dirs", "--threads", "--jobs", "--warnings-as-errors", "--no-analysis", "--limit", "--quiet"],
+            CommandLine.Verbs.Single(v => v.Name == "run").Options);
+        // The scan finds what the pattern it replaced finds: after a space or '[', one or two '-', a lowercase letter, lowercase letters and '-'.
+        Assert.All(CommandLine.Verbs, verb => Assert.Equal(
+            verb.UsageLines.SelectMany(l => System.Text.RegularExpressions.Regex.Matches(l, @"(?<=[\[ ])--?[a-z][a-z-]*").Select(m => m.Value)).Distinct(),
+            verb.Options));
         // The top-level usage is the verbs' usage lines.
         Assert.All(CommandLine.Verbs.SelectMany(v => v.UsageLines), line => Assert.Contains(line, CommandLine.Usage, StringComparison.Ordinal));
     }
