@@ -370,6 +370,47 @@ public sealed class ExportTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void CheckComparesAnArraysNumbersRelativeToItsLargest()
+    {
+        if (!PythonScripts.Available(output, $"{nameof(ExportTests)}.{nameof(CheckComparesAnArraysNumbersRelativeToItsLargest)}", "torch"))
+        {
+            return;
+        }
+
+        var (script, gradJson) = ExportAndRun(WriteMinibatchFile(), "--run", "classify");
+        string WithWeight(Func<IReadOnlyList<JValue>, JValue> pick, Func<double, double, double> change)
+        {
+            var json = JObject.Parse(File.ReadAllText(gradJson));
+            var weights = json["runs"]!.Single(run => (string)run["name"]! == "classify")["final"]!["network"]!["layers"]![0]!["weights"]!;
+            var values = weights.SelectMany(row => row).Cast<JValue>().ToList();
+            var largest = values.Max(v => Math.Abs((double)v));
+            var chosen = pick(values);
+            chosen.Value = change((double)chosen, largest);
+            var path = Path.Combine(directory, $"changed-{Guid.NewGuid():N}.json");
+            File.WriteAllText(path, json.ToString());
+            return path;
+        }
+
+        // The layer's largest weight 1e-9 of itself off: a mismatch, as a number on its own would be.
+        var largestOff = WithWeight(values => values.MaxBy(v => Math.Abs((double)v))!, (w, _) => w * (1 + 1e-9));
+        var (exit, _, error) = PythonScripts.Run(script, "--check", largestOff);
+        Assert.Equal(1, exit);
+        Assert.Contains("mismatch: runs[classify].final.network.layers[0].weights[", error);
+
+        // Its smallest weight off by half of 1e-10 of the largest: more than 1e-10 of itself, but
+        // within the matrix's rounding (relative to the array's largest, as norm-wise errors are).
+        var smallestOff = WithWeight(values =>
+        {
+            var smallest = values.MinBy(v => Math.Abs((double)v))!;
+            Assert.True(Math.Abs((double)smallest) < 0.25 * values.Max(v => Math.Abs((double)v)), "the layer's weights must differ in size for this test");
+            return smallest;
+        }, (w, largest) => w + 0.5e-10 * largest);
+        var agrees = PythonScripts.Run(script, "--check", smallestOff);
+        AssertSucceeds(agrees);
+        Assert.Contains("agrees with", agrees.Error);
+    }
+
+    [Fact]
     public void AnUnknownRunIsAnError()
     {
         var stderr = new StringWriter();

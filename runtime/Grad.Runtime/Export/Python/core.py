@@ -507,16 +507,40 @@ RELATIVE_TOLERANCE = 1e-10
 ABSOLUTE_FLOOR = 1e-15
 
 
-def close(ours, grads):
-    """Equal, or |a − b| ≤ 1e-10 · max(|a|, |b|) + 1e-15. The tiny absolute floor is for sums
-    that cancel to nearly zero (a gradient near a minimum): their last bits are rounding noise
-    that depends on the order of the additions, which no two libraries share."""
+def close(ours, grads, scale=0.0):
+    """Equal, or |a − b| ≤ 1e-10 · max(|a|, |b|, scale) + 1e-15, where scale is the largest
+    magnitude in the array the two numbers belong to (a weight matrix, a bias vector, a point's
+    per-layer norms; 0 for a number on its own). An array is compared relative to its own size, as
+    norm-wise errors are measured: a weight a thousand times smaller than its layer's largest carries
+    the rounding of the sums it came from, which is the layer's (a 2,400-step Adam run of
+    examples/spirals.grad ends with such weights 1e-12 apart, 9e-10 of their own size, while every
+    weight matrix agrees to 5e-12 of its largest). The tiny absolute floor is for sums that cancel to
+    nearly zero (a gradient near a minimum): their last bits are rounding noise that depends on the
+    order of the additions, which no two libraries share."""
     if isinstance(ours, str) or isinstance(grads, str):
         return ours == grads
-    return abs(ours - grads) <= RELATIVE_TOLERANCE * max(abs(ours), abs(grads)) + ABSOLUTE_FLOOR
+    return abs(ours - grads) <= RELATIVE_TOLERANCE * max(abs(ours), abs(grads), scale) + ABSOLUTE_FLOOR
 
 
-def first_mismatch(ours, grads, path, skipped):
+def largest_magnitude(ours, grads):
+    """The largest |x| among the numbers of two arrays (nested lists of numbers only), or None when
+    either holds anything else (then it is not one array: its parts are compared on their own)."""
+    largest = 0.0
+    for side in (ours, grads):
+        stack = [side]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, (int, float)) and not isinstance(item, bool):
+                if math.isfinite(item):
+                    largest = max(largest, abs(item))
+            else:
+                return None
+    return largest
+
+
+def first_mismatch(ours, grads, path, skipped, scale=0.0):
     """The first place where this script's JSON differs from Grad's, or None. Every value both
     write is compared; what only one of them writes is listed in skipped."""
     if isinstance(ours, dict):
@@ -533,15 +557,17 @@ def first_mismatch(ours, grads, path, skipped):
     if isinstance(ours, list):
         if not isinstance(grads, list) or len(grads) != len(ours):
             return f"{path}: {len(ours)} entries here, Grad has {len(grads) if isinstance(grads, list) else json.dumps(grads)[:80]}"
+        if scale == 0.0:
+            scale = largest_magnitude(ours, grads) or 0.0
         for i, (a, b) in enumerate(zip(ours, grads)):
-            found = first_mismatch(a, b, f"{path}[{i}]", skipped)
+            found = first_mismatch(a, b, f"{path}[{i}]", skipped, scale)
             if found:
                 return found
         return None
     numeric = (int, float, str)
     if isinstance(ours, bool) or isinstance(grads, bool) or not isinstance(ours, numeric) or not isinstance(grads, numeric):
         return None if ours == grads else f"{path}: {ours!r} here, {grads!r} in Grad's JSON"
-    if isinstance(ours, str) != isinstance(grads, str) or not close(ours, grads):
+    if isinstance(ours, str) != isinstance(grads, str) or not close(ours, grads, scale):
         return f"{path}: {ours!r} here, {grads!r} in Grad's JSON"
     return None
 
