@@ -110,4 +110,47 @@ public sealed class TraceRowTests
         var row = (5 * 50 + 4) * sizeof(double);
         Assert.InRange(perPoint, row, 1.1 * row);
     }
+
+    [Theory]
+    [InlineData(254)] // W2's rows: 258 to a chunk, 512 KB chunks whose pages are mapped at once (FreshPages)
+    [InlineData(3)]
+    public void Rows_read_back_as_written_across_the_first_chunks_growth_and_many_full_chunks(int width)
+    {
+        var rows = new TraceRows(width);
+        var count = 3 * (65536 / width) + 17;
+        for (var i = 0; i < count; i++)
+        {
+            var (numbers, start) = rows.Append(10 * i);
+            Assert.All(numbers.AsSpan(start, width).ToArray(), value => Assert.Equal(0.0, value)); // appended rows start cleared
+            for (var j = 0; j < width; j++)
+            {
+                numbers[start + j] = i + j / 1000.0;
+            }
+        }
+
+        Assert.Equal(count, rows.Count);
+        for (var i = 0; i < count; i++)
+        {
+            Assert.Equal(10 * i, rows.Step(i));
+            var row = rows.Row(i);
+            for (var j = 0; j < width; j++)
+            {
+                Assert.Equal(i + j / 1000.0, row[j]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Fresh_pages_give_an_array_of_the_length_asked_for_that_holds_what_is_written()
+    {
+        foreach (var length in new[] { 2, 100, 8192, 65532, 1 << 20 })
+        {
+            var array = FreshPages.Allocate(length);
+            Assert.Equal(length, array.Length);
+            array.AsSpan().Fill(-0.5);
+            array[^1] = length;
+            Assert.Equal(length, array[^1]);
+            Assert.Equal(-0.5, array[0]);
+        }
+    }
 }
