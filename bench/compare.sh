@@ -3,8 +3,8 @@
 #   - workloads W1–W4 (bench/workloads/) through the `grad` CLI and the same workloads in PyTorch
 #     (eager) and NumPy (bench/reference_workloads.py), all float64 at one thread, and W3 at two
 #     threads against its own one-thread speed;
-#   - start-up of `grad run examples/seed.grad` and the first diagnostics of a cold language server
-#     (bench/server_start.py), both published ReadyToRun as users get them;
+#   - start-up of `grad run examples/seed.grad` (the standalone build of scripts/publish-cli.sh) and the
+#     first diagnostics of a cold language server (bench/server_start.py, published ReadyToRun as the .vsix has it);
 #   - the GEMM's share of this machine's float64 limit (bench/Grad.Benchmarks `quick limit`);
 #   - the server's latency on a 5,000-line file (bench/Grad.ServerBenchmarks, p50/p95).
 #
@@ -33,8 +33,9 @@ rid=linux-x64
 [[ "$(uname -m)" == "aarch64" ]] && rid=linux-arm64
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# The CLI and the server as they are shipped: published for this platform, ReadyToRun.
-dotnet publish runtime/Grad.Cli -c Release -r "$rid" --no-self-contained -o "$work/cli" -nologo -v quiet >/dev/null
+# The CLI and the server as they are shipped: the standalone grad (scripts/publish-cli.sh: self-contained,
+# one composite ReadyToRun image with the framework) and the server published for this platform, ReadyToRun.
+bash scripts/publish-cli.sh "$work/cli" >/dev/null
 dotnet publish server/Grad.LanguageServer -c Release -r "$rid" --no-self-contained -p:UseAppHost=false -o "$work/server" -nologo -v quiet >/dev/null
 dotnet build -c Release bench/Grad.Benchmarks -nologo -v quiet >/dev/null
 dotnet build -c Release bench/Grad.ServerBenchmarks -nologo -v quiet >/dev/null

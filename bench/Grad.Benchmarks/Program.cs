@@ -41,6 +41,40 @@ public static class Program
             return;
         }
 
+        if (args is [_, "startup", var startupFile])
+        {
+            // What `grad run FILE` does, phase by phase, in this (fresh) process: each phase's first
+            // call, JIT and type loading included (publish this project for a runtime identifier to
+            // measure ReadyToRun code, as the CLI ships).
+            var clock = Stopwatch.StartNew();
+            var last = 0.0;
+            void Mark(string phase)
+            {
+                var now = clock.Elapsed.TotalMilliseconds;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{phase,-28} {now - last,7:F1} ms"));
+                last = now;
+            }
+
+            var text = File.ReadAllText(startupFile);
+            var compilation = Language.Compilation.Create(text, startupFile);
+            Mark("compile (parse, bind)");
+            var unverified = new Runtime.Analysis.Analyzer(new Runtime.Analysis.AnalysisOptions { VerifyFixes = false }).Check(compilation);
+            Mark($"analysis ({unverified.Findings.Length} findings)");
+            _ = new Runtime.Analysis.Analyzer().Check(compilation);
+            Mark("analysis again, verifying fixes");
+            var driver = new Runtime.Runs.RunDriver(new Runtime.Runs.RunOptions { Threads = 1 });
+            var judge = new Runtime.Analysis.Analyzer(new Runtime.Analysis.AnalysisOptions { LoadData = driver.Data.Load });
+            foreach (var run in compilation.Program.Runs)
+            {
+                var result = Runtime.Runs.Runner.Execute(run, new Runtime.Runs.RunOptions { Threads = 1, LoadData = driver.Data.Load });
+                Mark($"run {run.Name}");
+                judge.JudgeRun(compilation, run, result);
+                Mark($"judge {run.Name}");
+            }
+
+            return;
+        }
+
         if (args is [_, "limit", ..])
         {
             HardwareLimit.Print(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20);
