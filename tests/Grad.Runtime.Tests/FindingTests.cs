@@ -428,6 +428,37 @@ public class FindingTests
         Assert.Equal("lr = 0.167 (1/λmax): lr·λmax = 1", fix.Title);
     }
 
+    [Theory]
+    [InlineData(8, true)]     // 33 parameters × 200 samples: measured
+    [InlineData(300, false)]  // 91,501 parameters × 200 samples, above HealthRecorder.SharpnessMaxWork: not measured
+    public void Lambda_max_at_the_start_is_measured_only_where_training_would_measure_sharpness(int width, bool measured)
+    {
+        var compilation = Compilation.Create($$"""
+            data d = spirals(n = 100, noise = 0.1, seed = 3)
+            network net {
+              input 2
+              dense {{width}} tanh
+              {{(width > 8 ? $"dense {width} tanh" : "")}}
+              dense 1 sigmoid
+              loss bce
+              seed 1
+            }
+            run r {
+              train net on d
+              optimizer sgd(lr = 0.1)
+              steps 5
+            }
+            """);
+        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
+        var run = compilation.Program.Runs[0];
+        var lambdaMax = StabilityLimit.LambdaMaxAtStart(run, Runtime.Data.DataLoader.Load);
+        Assert.Equal(measured, lambdaMax is not null);
+        if (lambdaMax is { } value)
+        {
+            Assert.True(double.IsFinite(value) && value > 0, $"λmax {value}");
+        }
+    }
+
     [Fact]
     public void A_non_finite_start_is_not_blamed_on_the_learning_rate()
     {

@@ -86,6 +86,14 @@ public static class StabilityLimit
         }
 
         var (x, y, rows, _) = NetworkAnalyzer.AnalysisSample(model, data.Features, targets, data.Count, run);
+        if ((long)model.ParameterCount * rows > Training.HealthRecorder.SharpnessMaxWork)
+        {
+            // Each power-iteration step costs a few passes over these samples, up to 500 steps: above
+            // the work at which training measures sharpness, λmax is not measured here either (W3's
+            // 784-512-512-10 network on 128 samples took 42 s of a `grad check`, and the editor's budget).
+            return null;
+        }
+
         var parameters = NetworkModel.InitialParameters(network, model);
         if (HessianVectorProduct.Supports(model))
         {
