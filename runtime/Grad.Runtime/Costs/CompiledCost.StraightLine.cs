@@ -140,41 +140,39 @@ public sealed partial class CompiledCost
                 il.Emit(OpCodes.Call, SoftplusMethod);
                 break;
             case Op.Abs:
-            {
                 // x < 0 ? -x : x (a NaN is not below 0: x itself).
-                var notNegative = il.DefineLabel();
-                var done = il.DefineLabel();
-                il.Emit(OpCodes.Ldloc, left);
-                il.Emit(OpCodes.Ldc_R8, 0.0);
-                il.Emit(OpCodes.Bge_Un, notNegative);
-                il.Emit(OpCodes.Ldloc, left);
-                il.Emit(OpCodes.Neg);
-                il.Emit(OpCodes.Br, done);
-                il.MarkLabel(notNegative);
-                il.Emit(OpCodes.Ldloc, left);
-                il.MarkLabel(done);
+                EmitSelect(il, left, 0.0, OpCodes.Bge_Un, () =>
+                {
+                    il.Emit(OpCodes.Ldloc, left);
+                    il.Emit(OpCodes.Neg);
+                }, () => il.Emit(OpCodes.Ldloc, left));
                 break;
-            }
-
             case Op.Relu:
-            {
                 // x > 0 ? x : 0 (a NaN is not above 0: 0).
-                var notPositive = il.DefineLabel();
-                var done = il.DefineLabel();
-                il.Emit(OpCodes.Ldloc, left);
-                il.Emit(OpCodes.Ldc_R8, 0.0);
-                il.Emit(OpCodes.Ble_Un, notPositive);
-                il.Emit(OpCodes.Ldloc, left);
-                il.Emit(OpCodes.Br, done);
-                il.MarkLabel(notPositive);
-                il.Emit(OpCodes.Ldc_R8, 0.0);
-                il.MarkLabel(done);
+                EmitSelect(il, left, 0.0, OpCodes.Ble_Un, () => il.Emit(OpCodes.Ldloc, left), () => il.Emit(OpCodes.Ldc_R8, 0.0));
                 break;
-            }
-
             default:
                 throw new InvalidOperationException($"unknown instruction {instruction.Op}");
         }
+    }
+
+    /// <summary>
+    /// Pushes one of two values: <paramref name="otherwise"/>'s when <paramref name="skip"/> (a branch
+    /// on x against <paramref name="threshold"/>, taken also when x is NaN: bge.un, ble.un) is taken,
+    /// else <paramref name="whenKept"/>'s.
+    /// </summary>
+    private static void EmitSelect(ILGenerator il, LocalBuilder x, double threshold, OpCode skip, Action whenKept, Action otherwise)
+    {
+        var other = il.DefineLabel();
+        var done = il.DefineLabel();
+        il.Emit(OpCodes.Ldloc, x);
+        il.Emit(OpCodes.Ldc_R8, threshold);
+        il.Emit(skip, other);
+        whenKept();
+        il.Emit(OpCodes.Br, done);
+        il.MarkLabel(other);
+        otherwise();
+        il.MarkLabel(done);
     }
 
     /// <summary>Pushes <see cref="Real.RealPow"/>(x, exponent) with its exponent known: the same case, written out.</summary>
@@ -349,18 +347,12 @@ public sealed partial class CompiledCost
                 AddTo(l, () =>
                 {
                     // adjoint * (x > 20 ? 1 : sigmoid(x)) (a NaN is not above 20: sigmoid(NaN)).
-                    var notAbove = il.DefineLabel();
-                    var done = il.DefineLabel();
                     Load(adjoint);
-                    Load(values[l]);
-                    il.Emit(OpCodes.Ldc_R8, 20.0);
-                    il.Emit(OpCodes.Ble_Un, notAbove);
-                    il.Emit(OpCodes.Ldc_R8, 1.0);
-                    il.Emit(OpCodes.Br, done);
-                    il.MarkLabel(notAbove);
-                    Load(values[l]);
-                    il.Emit(OpCodes.Call, SigmoidMethod);
-                    il.MarkLabel(done);
+                    EmitSelect(il, values[l], 20.0, OpCodes.Ble_Un, () => il.Emit(OpCodes.Ldc_R8, 1.0), () =>
+                    {
+                        Load(values[l]);
+                        il.Emit(OpCodes.Call, SigmoidMethod);
+                    });
                     il.Emit(OpCodes.Mul);
                 });
                 break;
