@@ -430,8 +430,8 @@ public class FindingTests
 
     [Theory]
     [InlineData(8, true)]     // 33 parameters × 200 samples: measured
-    [InlineData(300, false)]  // 91,501 parameters × 200 samples, above HealthRecorder.SharpnessMaxWork: not measured
-    public void Lambda_max_at_the_start_is_measured_only_where_training_would_measure_sharpness(int width, bool measured)
+    [InlineData(300, false)]  // 91,501 parameters × 200 samples, above StabilityLimit.MaxStartWork: not measured
+    public void Lambda_max_at_the_start_is_measured_only_up_to_a_bounded_amount_of_work(int width, bool measured)
     {
         var compilation = Compilation.Create($$"""
             data d = spirals(n = 100, noise = 0.1, seed = 3)

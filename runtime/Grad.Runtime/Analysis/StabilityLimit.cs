@@ -64,6 +64,14 @@ public static class StabilityLimit
     private static double StableBound(OptimizerSpec optimizer) =>
         optimizer.Nesterov ? 2 * (1 + optimizer.Momentum) / (1 + 2 * optimizer.Momentum) : 2 * (1 + optimizer.Momentum);
 
+    /// <summary>
+    /// A network's λmax at the start is measured only where its parameters × analysed samples are at
+    /// most this: each power-iteration step costs a few passes over the samples, up to 500 steps, about
+    /// 0.5 µs per unit of this work on the development VM (W3's 784-512-512-10 network on 128 samples,
+    /// 85.7 million, took 42 s of a `grad check` and ran over the editor's budget): at most about a second.
+    /// </summary>
+    public const long MaxStartWork = 2_000_000;
+
     /// <summary>λmax of the Hessian of what the run minimizes at its start; null when it cannot be measured (data that does not load or fit).</summary>
     public static double? LambdaMaxAtStart(BoundRun run, Func<BoundData, DataLoadResult> loadData, CancellationToken cancellation = default)
     {
@@ -86,11 +94,8 @@ public static class StabilityLimit
         }
 
         var (x, y, rows, _) = NetworkAnalyzer.AnalysisSample(model, data.Features, targets, data.Count, run);
-        if ((long)model.ParameterCount * rows > Training.HealthRecorder.SharpnessMaxWork)
+        if ((long)model.ParameterCount * rows > MaxStartWork)
         {
-            // Each power-iteration step costs a few passes over these samples, up to 500 steps: above
-            // the work at which training measures sharpness, λmax is not measured here either (W3's
-            // 784-512-512-10 network on 128 samples took 42 s of a `grad check`, and the editor's budget).
             return null;
         }
 
