@@ -38,11 +38,19 @@ def close(path, a, b, scale=0.0):
 
 
 def largest_magnitude(a):
-    """The largest |x| in a (nested) list of numbers, or 0 when it holds anything else."""
-    numbers = list(walk(a))
-    if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in numbers):
-        return 0.0
-    return max((abs(x) for x in numbers if math.isfinite(x)), default=0.0)
+    """The largest |x| in a (nested) list of numbers, or 0 when it holds anything else (a list of
+    cases or of trace points is not one array: its parts are compared on their own)."""
+    largest, stack = 0.0, [a]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, (int, float)) and not isinstance(item, bool):
+            if math.isfinite(item):
+                largest = max(largest, abs(item))
+        else:
+            return 0.0
+    return largest
 
 
 def same_text(path, a, b):
