@@ -3,16 +3,17 @@ using System.Collections;
 namespace Grad.Runtime.Contracts;
 
 /// <summary>
-/// A trace's recorded points as fixed-width rows of doubles in chunks of about 64k numbers: no
-/// object per point, and a long trace never copies its full chunks. A point is the step number and
-/// one row. A chunk starts small and doubles until it is full: a short trace (a minimize run of 50
-/// steps, of which the editor keeps hundreds) holds about what it recorded, not a 512 KB array.
+/// A trace's recorded points as fixed-width rows of doubles in chunks of about 512k numbers (4 MB, two
+/// huge pages: <see cref="FreshPages"/>): no object per point, and a long trace never copies its full
+/// chunks. A point is the step number and one row. A chunk starts small and doubles until it is full:
+/// a short trace (a minimize run of 50 steps, of which the editor keeps hundreds) holds about what it
+/// recorded, not a 4 MB array.
 /// </summary>
 internal sealed class TraceRows
 {
-    private const int ChunkNumbers = 1 << 16;
+    private const int ChunkNumbers = 2 * FreshPages.HugeBlockLength;
     private const int FirstChunkRows = 16;
-    private readonly List<double[]> chunks = [];
+    private readonly List<ArraySegment<double>> chunks = [];
     private readonly List<int> steps = [];
     private readonly int rowsPerChunk;
 
@@ -32,7 +33,7 @@ internal sealed class TraceRows
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-        return chunks[index / rowsPerChunk].AsSpan(index % rowsPerChunk * Width, Width);
+        return RowIn(index);
     }
 
     /// <summary>Keeps only the rows whose step passes <paramref name="keep"/>, in order (no new arrays); returns the kept rows' old indices.</summary>
@@ -50,7 +51,7 @@ internal sealed class TraceRows
             indices.Add(i);
             if (kept != i)
             {
-                Row(i).CopyTo(chunks[kept / rowsPerChunk].AsSpan(kept % rowsPerChunk * Width, Width));
+                RowIn(i).CopyTo(RowIn(kept));
                 steps[kept] = steps[i];
             }
 
@@ -79,7 +80,7 @@ internal sealed class TraceRows
     }
 
     /// <summary>
-    /// Appends a row of zeros for the caller to fill in place: the chunk that holds it and where it
+    /// Appends a row of zeros for the caller to fill in place: the array that holds it and where it
     /// starts there (an array, not a span, so that the items of <see cref="Numerics.ThreadTeam.ForEach"/> can write it).
     /// </summary>
     public (double[] Numbers, int Start) Append(int step)
@@ -87,23 +88,30 @@ internal sealed class TraceRows
         var slot = Count % rowsPerChunk;
         if (slot == 0)
         {
-            // Not cleared by the allocator (each row is, as it is appended): a full chunk is 512 KB of
+            // Not cleared by the allocator (each row is, as it is appended): a full chunk is 4 MB of
             // fresh pages, which the row's own writes then touch once instead of twice, mapped in one
-            // call rather than a page fault each (FreshPages).
-            chunks.Add(FreshPages.Allocate((chunks.Count == 0 ? Math.Min(FirstChunkRows, rowsPerChunk) : rowsPerChunk) * Width));
+            // call rather than a page fault each, in huge pages where it can (FreshPages).
+            chunks.Add(chunks.Count == 0 ? FreshPages.Allocate(Math.Min(FirstChunkRows, rowsPerChunk) * Width) : Full());
         }
-        else if (chunks[^1].Length < (slot + 1) * Width)
+        else if (chunks[^1].Count < (slot + 1) * Width)
         {
             // Rows keep their places (row i is at i % rowsPerChunk in chunk i / rowsPerChunk): only the capacity grows.
-            var grown = FreshPages.Allocate(Math.Min(2 * chunks[^1].Length / Width, rowsPerChunk) * Width);
+            var rows = Math.Min(2 * chunks[^1].Count / Width, rowsPerChunk);
+            var grown = rows == rowsPerChunk ? Full() : FreshPages.Allocate(rows * Width);
             chunks[^1].AsSpan(0, slot * Width).CopyTo(grown);
             chunks[^1] = grown;
         }
 
-        chunks[^1].AsSpan(slot * Width, Width).Clear();
+        var chunk = chunks[^1];
+        chunk.AsSpan(slot * Width, Width).Clear();
         steps.Add(step);
-        return (chunks[^1], slot * Width);
+        return (chunk.Array!, chunk.Offset + slot * Width);
     }
+
+    // A full chunk: two huge pages' worth when its rows fit there (the rows use all but less than a row of it).
+    private ArraySegment<double> Full() => FreshPages.Allocate(Math.Max(ChunkNumbers, rowsPerChunk * Width));
+
+    private Span<double> RowIn(int index) => chunks[index / rowsPerChunk].AsSpan(index % rowsPerChunk * Width, Width);
 }
 
 /// <summary>A trace whose points can be thinned in place (the editor's cap on trace points).</summary>
