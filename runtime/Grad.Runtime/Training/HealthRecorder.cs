@@ -238,12 +238,17 @@ internal sealed class HealthRecorder
         var (backprop, layers) = (point.Backprop, model.Layers.Length);
         if (backprop.Threads <= 1 || oneThread)
         {
-            // One thread: each layer's measures in order, no delegate or cost per item.
+            // One thread: each layer's measures in order, no delegate or cost per item, and no call for measure 3 (none).
+            var histogramsToo = bits == MeasureBits;
             for (var l = 0; l < layers; l++)
             {
-                for (var measure = 0; measure < 1 << bits; measure++)
+                Measure(l, 0);
+                Measure(l, 1);
+                Measure(l, 2);
+                if (histogramsToo)
                 {
-                    Measure(l, measure);
+                    Measure(l, 4);
+                    Measure(l, 5);
                 }
             }
         }
