@@ -108,7 +108,12 @@ w1 = per_step("w1_bowl", 10_000, 610_000)
 w2 = per_step("w2_chain", 1000, 200_000)
 w3 = per_step("w3_mlp", 3, 33)
 w3_wall, w3_two = wall_per_step_by_threads("w3_mlp", 3, 33, rounds=3 * repeats)
-w4 = per_step("w4_narrow", 10, 510)
+# 2,010 steps, not 510: about 0.1 s into a run the runtime recompiles the step's hot methods at tier 1 (a one-time
+# cost: W4's 55 methods take about 120 ms of CPU on a background thread); a 510-step run (0.45 s) takes it and a
+# 10-step run does not, which put 240 µs a step on W4's slope (10 -> 510: 916-961 µs; 510 -> 2,010: 685, with
+# tiered compilation off 687). Over 2,000 steps it adds about 60 µs a step. (W2's 200,000-step run spreads its own 53 over
+# 199,000 steps; W1's runs recompile nothing.)
+w4 = per_step("w4_narrow", 10, 2010)
 
 rows = [
     ("W1 seed bowl, sgd", w1, ref["w1_torch"], ref["w1_python"], "python floats", 500),
