@@ -48,6 +48,8 @@ public sealed class RecordedPointTests
         { new OptimizerSpec(OptimizerKind.Sgd, 0.01), [300, 260, 7] },
         { new OptimizerSpec(OptimizerKind.Sgd, 0.01, Momentum: 0.9, Nesterov: true, WeightDecay: 1e-3), [130, 1, 3] },
         { new OptimizerSpec(OptimizerKind.Adam, 0.01, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8), [64, 64, 64, 2] },
+        // W4's shape, shorter: pairs of layers side by side (MeasuredUpdate.UpdatePair), the first of other lengths, the last alone.
+        { new OptimizerSpec(OptimizerKind.Sgd, 0.1), [32, 64, 64, 64, 64, 64, 1] },
         // A deep chain: many layers in one chunk.
         { new OptimizerSpec(OptimizerKind.Rmsprop, 0.01, Momentum: 0.5, Eps: 1e-8, Centered: true), [.. Enumerable.Repeat(1, 50)] },
     };
@@ -240,6 +242,8 @@ public sealed class RecordedPointTests
     [InlineData(4, 512)]
     [InlineData(7, 5)]
     [InlineData(13, 130)]
+    [InlineData(21, 9)] // eight, eight, four and one side by side
+    [InlineData(64, 64)] // W4's layers
     public void ADeltaNormIsTheMeanOfEachSamplesNormSummedInItsDefinitionsOrder(int batch, int units)
     {
         var model = NetworkModel.Create("net", 3, [(units, new Activation(ActivationKind.Tanh), null), (2, new Activation(ActivationKind.Linear), null)], LossKind.Mse);
@@ -274,6 +278,8 @@ public sealed class RecordedPointTests
         "input 2\n dense 260 relu\n dense 251 tanh\n norm layer\n dense 3 linear",
         // A deep chain: many layers in one chunk.
         "input 1\n " + string.Join("\n ", Enumerable.Repeat("dense 1 sigmoid", 40)),
+        // Layers updated two side by side (MeasuredUpdate.UpdatePair), a norm layer in a pair, of other lengths, then one alone.
+        "input 3\n dense 600 relu\n norm layer\n dense 530 tanh\n dense 2 linear\n dense 1 linear",
     };
 
     [Theory]
