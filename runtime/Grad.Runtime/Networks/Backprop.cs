@@ -238,6 +238,7 @@ public sealed unsafe partial class Backprop
     }
 
     /// <summary>‖∂C/∂W^l‖_F from a gradient vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double WeightGradNorm(NetworkModel model, ReadOnlySpan<double> gradient, int layer)
     {
         var shape = model.Layers[layer];
@@ -245,6 +246,7 @@ public sealed unsafe partial class Backprop
     }
 
     /// <summary>How many components from the layer's <see cref="LayerShape.WeightOffset"/> ‖∂C/∂W^l‖_F takes: a dense layer's W^l, a norm layer's gain and bias.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int WeightGradCount(LayerShape shape) => shape.IsNorm ? 2 * shape.Units : shape.WeightCount;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -364,6 +364,7 @@ internal sealed class HealthRecorder
     }
 
     /// <summary>count / units (0 for a layer of no units).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double Fraction(int count, int units) => units == 0 ? 0 : (double)count / units;
 
     /// <summary>The point being measured, read by the items of <see cref="ThreadTeam.ForEach"/> (whose delegates are made once: a point makes no closure).</summary>

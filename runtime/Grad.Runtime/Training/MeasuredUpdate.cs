@@ -138,8 +138,10 @@ internal sealed class MeasuredUpdate
     public double GradientNorm(int layer) => Math.Sqrt(gradientSquares[layer]);
 
     /// <summary>‖W_k − W_(k−1)‖_F / ‖W_(k−1)‖_F of layer <paramref name="layer"/> from the last measured step: the update relative to the weights it changed (∞ from zero weights, 0 when nothing moved).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Ratio(int layer) => changes[layer] == 0 ? 0 : Math.Sqrt(changes[layer]) / Math.Sqrt(sizes[layer]);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int LayerEnd(int layer) => model.Layers[layer].BiasOffset + model.Layers[layer].Units;
 
     /// <summary>
