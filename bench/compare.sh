@@ -12,7 +12,7 @@
 #   bench/compare.sh --quick   fewer repetitions (noisier)
 #
 # Grad's time per step is the slope between two step counts of the same file (best of several
-# runs each), so start-up and data loading drop out. One-thread figures on both sides are CPU
+# runs each, the two counts taking turns), so start-up and data loading drop out. One-thread figures on both sides are CPU
 # time (the CLI's from its rusage, PyTorch's from time.process_time): on a shared machine that
 # is what the step costs, while wall time also counts the waits for a core. W3 at two threads
 # against one, start-up and the server are wall time; W3's four wall-time runs (3 and 33 steps, 1 and 2 threads)
@@ -87,7 +87,13 @@ def with_steps(workload, steps):
     return lambda threads: [grad, "run", path, "--threads", str(threads), "--no-analysis"]
 
 def per_step(workload, few, many, clock="cpu"):
-    times = [best(with_steps(workload, steps)(1), clock) for steps in (few, many)]
+    """The slope between the best of `repeats` runs at each step count, the two counts taking turns (as in
+    wall_per_step_by_threads), so that one of the machine's slow stretches does not cover every run of one count."""
+    commands = [with_steps(workload, steps)(1) for steps in (few, many)]
+    times = [float("inf"), float("inf")]
+    for _ in range(repeats):
+        for i, command in enumerate(commands):
+            times[i] = min(times[i], seconds(command, clock))
     return (times[1] - times[0]) / (many - few) * 1e6
 
 def wall_per_step_by_threads(workload, few, many, rounds):
