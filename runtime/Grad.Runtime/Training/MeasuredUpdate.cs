@@ -218,13 +218,7 @@ internal sealed class MeasuredUpdate
 
                     if (gradientNorms)
                     {
-                        // A norm layer's gradient norm takes its biases too (Backprop.WeightGradCount), after its gains.
-                        var gradientFrom = Math.Max(from, to);
-                        var gradientTo = Math.Min(shape.WeightOffset + Backprop.WeightGradCount(shape), start + length);
-                        if (gradientFrom < gradientTo)
-                        {
-                            gradientSquares[layer] = Backprop.AddSquares(gradient.AsSpan(gradientFrom, gradientTo - gradientFrom), gradientSquares[layer]);
-                        }
+                        AddGradientBeyondWeights(shape, layer, start, length);
                     }
 
                     if (LayerEnd(layer) > start + length)
