@@ -18,6 +18,9 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# export --check's rule for an array's scale (the largest |x| of two arrays of numbers), from the exported module itself.
+sys.path.insert(0, os.path.join(HERE, "..", "..", "runtime", "Grad.Runtime", "Export", "Python"))
+from core import largest_magnitude  # noqa: E402
 
 
 def tolerance(path):
@@ -35,22 +38,6 @@ def close(path, a, b, scale=0.0):
     if math.isnan(a) and math.isnan(b):
         return True
     return abs(a - b) <= max(tolerance(path) * max(abs(a), abs(b), scale), 1e-15)
-
-
-def largest_magnitude(a):
-    """The largest |x| in a (nested) list of numbers, or 0 when it holds anything else (a list of
-    cases or of trace points is not one array: its parts are compared on their own)."""
-    largest, stack = 0.0, [a]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, (int, float)) and not isinstance(item, bool):
-            if math.isfinite(item):
-                largest = max(largest, abs(item))
-        else:
-            return 0.0
-    return largest
 
 
 def same_text(path, a, b):
@@ -72,7 +59,7 @@ def compare(path, a, b, problems, scale=0.0):
     elif isinstance(a, list) and isinstance(b, list):
         if len(a) != len(b):
             problems.append(f"{path}: {len(a)} items, regenerated {len(b)}")
-        scale = scale or max(largest_magnitude(a), largest_magnitude(b))
+        scale = scale or largest_magnitude(a, b) or 0.0
         for i, (x, y) in enumerate(zip(a, b)):
             compare(f"{path}[{i}]", x, y, problems, scale)
     elif isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
