@@ -242,7 +242,7 @@ public sealed class RecordedPointTests
     [InlineData(4, 512)]
     [InlineData(7, 5)]
     [InlineData(13, 130)]
-    [InlineData(21, 9)] // eight, eight, four and one side by side
+    [InlineData(21, 9)] // eight and eight side by side, then five one at a time
     [InlineData(64, 64)] // W4's layers
     public void ADeltaNormIsTheMeanOfEachSamplesNormSummedInItsDefinitionsOrder(int batch, int units)
     {

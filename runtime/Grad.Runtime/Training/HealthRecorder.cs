@@ -239,16 +239,12 @@ internal sealed class HealthRecorder
         if (backprop.Threads <= 1 || oneThread)
         {
             // One thread: each layer's measures in order, no delegate or cost per item, and no call for measure 3 (none).
-            var histogramsToo = bits == MeasureBits;
+            var measures = MeasuresWithHistograms.AsSpan(0, bits == MeasureBits ? MeasuresWithHistograms.Length : 3);
             for (var l = 0; l < layers; l++)
             {
-                Measure(l, 0);
-                Measure(l, 1);
-                Measure(l, 2);
-                if (histogramsToo)
+                foreach (var measure in measures)
                 {
-                    Measure(l, 4);
-                    Measure(l, 5);
+                    Measure(l, measure);
                 }
             }
         }
@@ -275,7 +271,7 @@ internal sealed class HealthRecorder
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long ItemCost(int item) => MeasureCost(model.Layers[item >> ItemBits], item & ((1 << ItemBits) - 1), point.BatchRows);
 
-    /// <summary>The measures a point with histograms takes of each layer (<see cref="Measure(int, int)"/>).</summary>
+    /// <summary>The measures a point with histograms takes of each layer (<see cref="Measure(int, int)"/>); without them, the first three.</summary>
     private static readonly int[] MeasuresWithHistograms = [0, 1, 2, 4, 5];
 
     /// <summary>Measure <paramref name="measure"/> of a layer on a batch of <paramref name="batchRows"/>: its work in elements it adds up or counts, weighed by what an element costs.</summary>
