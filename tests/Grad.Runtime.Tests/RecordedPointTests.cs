@@ -50,6 +50,8 @@ public sealed class RecordedPointTests
         { new OptimizerSpec(OptimizerKind.Adam, 0.01, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8), [64, 64, 64, 2] },
         // W4's shape, shorter: pairs of layers side by side (MeasuredUpdate.UpdatePair), the first of other lengths, the last alone.
         { new OptimizerSpec(OptimizerKind.Sgd, 0.1), [32, 64, 64, 64, 64, 64, 1] },
+        // A layer whose last chunk holds one of its weights (layer 1's end at 1,025, chunks of 512 from 0): it goes on from the sums the chunk before left.
+        { new OptimizerSpec(OptimizerKind.Sgd, 0.01), [5, 84, 3] },
         // A deep chain: many layers in one chunk.
         { new OptimizerSpec(OptimizerKind.Rmsprop, 0.01, Momentum: 0.5, Eps: 1e-8, Centered: true), [.. Enumerable.Repeat(1, 50)] },
     };
@@ -365,6 +367,67 @@ public sealed class RecordedPointTests
         {
             Assert.Equal(Bits(atOnce.Trace[k]), Bits(run.Trace[k]));
         }
+    }
+
+    [Theory]
+    [InlineData(ActivationKind.Sigmoid, ActivationKind.Linear, false)]
+    [InlineData(ActivationKind.Tanh, ActivationKind.Sigmoid, false)]
+    [InlineData(ActivationKind.Relu, ActivationKind.Linear, false)]
+    [InlineData(ActivationKind.LeakyRelu, ActivationKind.Tanh, false)]
+    [InlineData(ActivationKind.Gelu, ActivationKind.Linear, false)]
+    [InlineData(ActivationKind.Sigmoid, ActivationKind.Linear, true)]
+    [InlineData(ActivationKind.Relu, ActivationKind.Linear, true)]
+    public void AChainOfOneUnitLayersIsMeasuredInOneLoopWithTheLayerByLayerMeasuresBits(ActivationKind hidden, ActivationKind last, bool nanAbove)
+    {
+        // 30 one-unit layers on one sample (W2's shape), some of them far from zero (relu and leaky relu with
+        // slope 0: dead, δ exactly 0 below them; sigmoid and tanh: flat), or a NaN output weight (the δs NaN, and after the step every parameter).
+        var activation = new Activation(hidden);
+        var layers = Enumerable.Repeat((1, activation, (string?)null), 29).Append((1, new Activation(last), null));
+        var model = NetworkModel.Create("chain", 1, layers, LossKind.Mse);
+        var rng = new Rng((int)hidden * 10 + (int)last);
+        var start = Enumerable.Range(0, model.ParameterCount).Select(_ => rng.NextGaussian()).ToArray();
+        start[model.Layers[7].WeightOffset] = hidden is ActivationKind.Relu or ActivationKind.LeakyRelu ? -30 : 30;
+        start[model.Layers[7].BiasOffset] = hidden is ActivationKind.Relu or ActivationKind.LeakyRelu ? -30 : 30;
+        if (nanAbove)
+        {
+            start[model.Layers[^1].WeightOffset] = double.NaN;
+        }
+
+        var spec = new OptimizerSpec(OptimizerKind.Sgd, 0.1);
+        long[] Measured(bool oneUnitPath)
+        {
+            var (parameters, gradient, x, y) = (start.ToArray(), new double[model.ParameterCount], new[] { 0.5 }, new[] { 1.0 });
+            var backprop = new Backprop(model, 1);
+            var optimizer = Optimizer.Create(spec, model.ParameterCount);
+            var recorder = new HealthRecorder(model, spec, totalSteps: 1000, batchRows: 1, CancellationToken.None) { UseOneUnitPath = oneUnitPath };
+            // Step 0's point first (it takes the histograms: measured layer by layer), then a measured step, so that step 1's point has update ratios.
+            var loss0 = backprop.Run(parameters, x, y, 1, gradient);
+            recorder.Measure(new TrainTrace(model.Layers.Length).Append(0, loss0, null), 0, false, backprop, parameters, gradient, 0.1, x, y, 1);
+            Assert.True(recorder.Step(optimizer, parameters, gradient, 1, measure: true, previous: null) || nanAbove);
+            var loss = backprop.Run(parameters, x, y, 1, gradient);
+            var trace = new TrainTrace(model.Layers.Length);
+            recorder.Measure(trace.Append(1, loss, null), 1, false, backprop, parameters, gradient, 0.1, x, y, 1);
+            Assert.Equal(oneUnitPath, recorder.TookOneUnitPath);
+            var point = trace[0];
+            Assert.NotNull(point.Health!.UpdateRatios);
+            if (oneUnitPath)
+            {
+                // Not a vacuous comparison: the chain has flat or dead layers, and layers that are neither.
+                var health = point.Health;
+                var deadOrFlat = hidden is ActivationKind.Relu or ActivationKind.LeakyRelu ? health.DeadFractions : health.SaturatedFractions;
+                if (!nanAbove && hidden != ActivationKind.Gelu)
+                {
+                    Assert.Contains(1.0, deadOrFlat);
+                }
+
+                Assert.Contains(0.0, health.DeadFractions.Concat(health.SaturatedFractions));
+                Assert.Equal(nanAbove, point.DeltaNorms.Any(double.IsNaN));
+            }
+
+            return Bits(point);
+        }
+
+        Assert.Equal(Measured(oneUnitPath: false), Measured(oneUnitPath: true));
     }
 
     [Fact]

@@ -277,9 +277,7 @@ public static class NetworkAnalyzer
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static (int Dead, int Saturated) CountUnits(Backprop backprop, LayerShape shape, int layer)
     {
-        var kind = shape.Activation.Kind;
-        var relu = kind == ActivationKind.Relu || (kind == ActivationKind.LeakyRelu && shape.Activation.Parameter == 0);
-        var squashing = kind is ActivationKind.Sigmoid or ActivationKind.Tanh;
+        var (relu, squashing) = (CanDie(shape.Activation), CanSaturate(shape.Activation));
         if (!relu && !squashing)
         {
             return (0, 0);
@@ -308,7 +306,7 @@ public static class NetworkAnalyzer
             for (var j = 0; j < units; j++)
             {
                 var k = row + j;
-                if (counted[j] && !(Math.Abs(Activations.Derivative(shape.Activation, z[k], a[k])) < SaturationThreshold))
+                if (counted[j] && !Saturated(shape.Activation, z[k], a[k]))
                 {
                     counted[j] = false;
                     left--;
@@ -323,6 +321,31 @@ public static class NetworkAnalyzer
 
         return (0, left);
     }
+
+    /// <summary><see cref="CountUnits"/> of a one-unit layer on one sample: the same tests on its one z, a and δ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (int Dead, int Saturated) CountUnit(Activation activation, double z, double a, double delta)
+    {
+        if (CanDie(activation))
+        {
+            // DeadUnits: the δ's magnitude bits are all 0.
+            return ((BitConverter.DoubleToInt64Bits(delta) & long.MaxValue) == 0 ? 1 : 0, 0);
+        }
+
+        return (0, CanSaturate(activation) && Saturated(activation, z, a) ? 1 : 0);
+    }
+
+    /// <summary>Units that can die (a δ of exactly 0 for every sample): relu and leaky relu with slope 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool CanDie(Activation activation) =>
+        activation.Kind == ActivationKind.Relu || (activation.Kind == ActivationKind.LeakyRelu && activation.Parameter == 0);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool CanSaturate(Activation activation) => activation.Kind is ActivationKind.Sigmoid or ActivationKind.Tanh;
+
+    /// <summary>Whether a sample of a sigmoid or tanh unit is on a flat end: |g'(z)| below <see cref="SaturationThreshold"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Saturated(Activation activation, double z, double a) => Math.Abs(Activations.Derivative(activation, z, a)) < SaturationThreshold;
 
     /// <summary>
     /// Relu units whose δ is exactly 0 (either sign) in every one of <paramref name="batch"/> rows: each

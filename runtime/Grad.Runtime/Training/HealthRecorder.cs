@@ -55,6 +55,7 @@ internal sealed class HealthRecorder
     private readonly Action<int> stepItem;
     private readonly MeasuredUpdate updates;
     private readonly bool oneThread;
+    private readonly bool oneUnitLayers;
     private readonly bool defers;
     private readonly Action? recorded;
     private Point point;
@@ -91,10 +92,17 @@ internal sealed class HealthRecorder
         updates = new MeasuredUpdate(model);
         // A point whose items could never be dealt out (all of them cost less than sharing them) is measured without asking their costs (W2's 50 layers, 10,000 points).
         oneThread = model.Layers.Sum(shape => MeasuresWithHistograms.Sum(measure => MeasureCost(shape, measure, batchRows))) < ThreadTeam.ParallelItemsCost;
+        oneUnitLayers = model.Layers.All(shape => shape.Units == 1 && shape.WeightCount == 1 && Backprop.WeightGradCount(shape) == 1);
         // A larger point waits for the next step, which reads the same gradient (clipping aside): its
         // gradient norms are added in the update's loop and its other measures dealt out with the update's layers.
         defers = !clipsGradient && !oneThread;
     }
+
+    /// <summary>The one-loop measures of a chain of one-unit layers (<see cref="MeasureOneUnitLayers"/>); off only to test that they give the layer-by-layer measures' bits.</summary>
+    internal bool UseOneUnitPath { get; init; } = true;
+
+    /// <summary>Whether the last point was measured by <see cref="MeasureOneUnitLayers"/> (for tests).</summary>
+    internal bool TookOneUnitPath { get; private set; }
 
     /// <summary>Why this run's sharpness is not measured; null when it is.</summary>
     public string? SharpnessSkipped { get; }
@@ -236,7 +244,12 @@ internal sealed class HealthRecorder
         // few steps that take them its two histograms) on the backprop's threads, so one large
         // layer's gradient runs beside the others' work; every sum is still added by one thread in its one order.
         var (backprop, layers) = (point.Backprop, model.Layers.Length);
-        if (backprop.Threads <= 1 || oneThread)
+        TookOneUnitPath = oneUnitLayers && UseOneUnitPath && bits == MeasureBitsWithoutHistograms && backprop.BatchSize == 1;
+        if (TookOneUnitPath)
+        {
+            MeasureOneUnitLayers();
+        }
+        else if (backprop.Threads <= 1 || oneThread)
         {
             // One thread: each layer's measures in order, no delegate or cost per item, and no call for measure 3 (none).
             var measures = MeasuresWithHistograms.AsSpan(0, bits == MeasureBits ? MeasuresWithHistograms.Length : 3);
@@ -251,6 +264,36 @@ internal sealed class HealthRecorder
         else
         {
             ThreadTeam.ForEach(layers << bits, backprop.Threads, itemCost, measureItem);
+        }
+    }
+
+    /// <summary>
+    /// The first three measures (<see cref="Measure(int, int)"/>) of a chain of one-unit layers with one weight each,
+    /// on one sample, in one loop: each measure's operations on the layer's one z, a, δ and weight gradient, so
+    /// their bits (RecordedPointTests), without three calls and a loop of one a measure (W2: 50 layers, 10,000 points).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MeasureOneUnitLayers()
+    {
+        var (backprop, gradient, row) = (point.Backprop, point.Gradient, point.Row);
+        var numbers = row.Numbers;
+        var layers = model.Layers;
+        for (var l = 0; l < layers.Length; l++)
+        {
+            var shape = layers[l];
+            var delta = backprop.Delta(l)[0];
+            var (dead, saturated) = NetworkAnalyzer.CountUnit(shape.Activation, backprop.PreActivation(l)[0], backprop.Activation(l)[0], delta);
+            numbers[row.DeadFractionsStart + l] = Fraction(dead, 1);
+            numbers[row.SaturatedFractionsStart + l] = Fraction(saturated, 1);
+            var weightGradient = gradient[shape.WeightOffset];
+            numbers[row.WeightGradNormsStart + l] = Math.Sqrt(0.0 + weightGradient * weightGradient);
+            if (point.Ratios)
+            {
+                numbers[row.UpdateRatiosStart + l] = updates.Ratio(l);
+            }
+
+            // Backprop.DeltaNorm of one sample: (0 + ‖δ‖₂) / 1.
+            numbers[row.DeltaNormsStart + l] = (0.0 + Math.Sqrt(0.0 + delta * delta)) / 1;
         }
     }
 

@@ -207,7 +207,19 @@ internal sealed class MeasuredUpdate
                     var from = Math.Max(shape.WeightOffset, start);
                     var to = Math.Min(shape.WeightOffset + shape.WeightCount, start + length);
                     var ahead = new Ahead(theta + from + Distance, components + from + Distance, Math.Clamp(end - from - Distance, 0, Math.Max(to - from, 0)));
-                    if (from < to)
+                    if (to - from == 1)
+                    {
+                        // One weight (a deep chain's layer: W2's 50 a recorded step): AddTerms' additions without its call and loop.
+                        var weight = before[from - start];
+                        var difference = chunk[from - start] - weight;
+                        changes[layer] += difference * difference;
+                        sizes[layer] += weight * weight;
+                        if (gradientNorms)
+                        {
+                            gradientSquares[layer] += components[from] * components[from];
+                        }
+                    }
+                    else if (from < to)
                     {
                         Span<double> after = chunk[(from - start)..(to - start)], old = before[(from - start)..(to - start)];
                         var g = gradient.AsSpan(from, to - from);
