@@ -206,7 +206,6 @@ internal sealed class MeasuredUpdate
                     var shape = model.Layers[layer];
                     var from = Math.Max(shape.WeightOffset, start);
                     var to = Math.Min(shape.WeightOffset + shape.WeightCount, start + length);
-                    var ahead = new Ahead(theta + from + Distance, components + from + Distance, Math.Clamp(end - from - Distance, 0, Math.Max(to - from, 0)));
                     if (to - from == 1)
                     {
                         // One weight (a deep chain's layer: W2's 50 a recorded step): AddTerms' additions without its call and loop.
@@ -221,6 +220,7 @@ internal sealed class MeasuredUpdate
                     }
                     else if (from < to)
                     {
+                        var ahead = new Ahead(theta + from + Distance, components + from + Distance, Math.Clamp(end - from - Distance, 0, to - from));
                         Span<double> after = chunk[(from - start)..(to - start)], old = before[(from - start)..(to - start)];
                         var g = gradient.AsSpan(from, to - from);
                         (changes[layer], sizes[layer], gradientSquares[layer]) = gradientNorms
