@@ -92,7 +92,8 @@ internal sealed class HealthRecorder
         updates = new MeasuredUpdate(model);
         // A point whose items could never be dealt out (all of them cost less than sharing them) is measured without asking their costs (W2's 50 layers, 10,000 points).
         oneThread = model.Layers.Sum(shape => MeasuresWithHistograms.Sum(measure => MeasureCost(shape, measure, batchRows))) < ThreadTeam.ParallelItemsCost;
-        oneUnitLayers = model.Layers.All(shape => shape.Units == 1 && shape.WeightCount == 1 && Backprop.WeightGradCount(shape) == 1);
+        // One unit and one weight-gradient component a layer (a dense layer of fan-in 1: a norm layer's are its gain and bias).
+        oneUnitLayers = model.Layers.All(shape => shape.Units == 1 && Backprop.WeightGradCount(shape) == 1);
         // A larger point waits for the next step, which reads the same gradient (clipping aside): its
         // gradient norms are added in the update's loop and its other measures dealt out with the update's layers.
         defers = !clipsGradient && !oneThread;
