@@ -16,7 +16,8 @@
 # time (the CLI's from its rusage, PyTorch's from time.process_time): on a shared machine that
 # is what the step costs, while wall time also counts the waits for a core. W3 at two threads
 # against one, start-up and the server are wall time; W3's four wall-time runs (3 and 33 steps, 1 and 2 threads)
-# take turns over 15 rounds (6 with --quick), so that the machine's slow stretches fall on both sides. The load
+# take turns over 15 rounds (6 with --quick), so that the machine's slow stretches fall on both sides; PyTorch's own W3
+# step at 1 and 2 threads (wall) is printed under it, for what a second core gives the reference here. The load
 # average is printed before and after; compare ratios, which are measured in one run. Kernel-level numbers:
 # dotnet run -c Release --project bench/Grad.Benchmarks.
 # Needs Debian's python3-torch and python3-numpy (apt-get install -y python3-torch libopenblas0-pthread).
@@ -26,8 +27,8 @@ cd "$(dirname "$0")/.."
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 # The CLI's and the server's own runtime settings (TieredPGO off in their projects) as they are shipped: not overridden here.
 export DOTNET_gcServer=0
-repeats=5 server_iterations=200 limit_rounds=200
-[[ "${1:-}" == "--quick" ]] && repeats=2 server_iterations=60 limit_rounds=60
+repeats=5 server_iterations=200 limit_rounds=200 torch_rounds=3
+[[ "${1:-}" == "--quick" ]] && repeats=2 server_iterations=60 limit_rounds=60 torch_rounds=1
 
 rid=linux-x64
 [[ "$(uname -m)" == "aarch64" ]] && rid=linux-arm64
@@ -57,13 +58,24 @@ PY
 
 echo "load before: $(uptime)"
 reference=$(/usr/bin/python3 bench/reference_workloads.py "$work")
+# PyTorch's own W3 step at 1 and 2 threads (wall, one process each, taking turns): what a second thread gives the
+# reference on this machine, printed beside Grad's (as its users run it: torch.set_num_threads(2), default OpenMP).
+torch_threads=""
+for _ in $(seq "$torch_rounds"); do
+  for threads in 1 2; do
+    torch_threads+="$(OMP_NUM_THREADS=$threads OPENBLAS_NUM_THREADS=$threads MKL_NUM_THREADS=$threads /usr/bin/python3 bench/reference_workloads.py "$work" w3-wall "$threads")"$'\n'
+  done
+done
 limit=$(dotnet bench/Grad.Benchmarks/bin/Release/net10.0/Grad.Benchmarks.dll quick limit "$limit_rounds")
 server_start=$(/usr/bin/python3 bench/server_start.py "$work/server/Grad.LanguageServer.dll" examples/seed.grad "$repeats")
 server_latency=$(dotnet bench/Grad.ServerBenchmarks/bin/Release/net10.0/Grad.ServerBenchmarks.dll "$server_iterations")
-/usr/bin/python3 - "$grad" "$work" "$repeats" "$reference" "$limit" "$server_start" "$server_latency" <<'PY'
+/usr/bin/python3 - "$grad" "$work" "$repeats" "$reference" "$limit" "$server_start" "$server_latency" "$torch_threads" <<'PY'
 import os, re, subprocess, sys, time
-grad, work, repeats, reference, limit, server_start, server_latency = sys.argv[1], sys.argv[2], int(sys.argv[3]), *sys.argv[4:]
+grad, work, repeats, reference, limit, server_start, server_latency, torch_threads = sys.argv[1], sys.argv[2], int(sys.argv[3]), *sys.argv[4:]
 ref = {k: float(v) for k, v in (line.split() for line in (reference + "\n" + limit + "\n" + server_start).strip().splitlines())}
+torch_wall = {}
+for key, value in (line.split() for line in torch_threads.strip().splitlines()):
+    torch_wall[key] = min(torch_wall.get(key, float("inf")), float(value))
 
 def seconds(args, clock):
     """One run of the CLI: wall seconds, or CPU seconds (user + system, from its rusage)."""
@@ -135,6 +147,8 @@ for name, mine, torch_us, other_us, other_name, target in rows:
 print(f"{'W1 against torch.optim.SGD':40} {w1:10.3f} {ref['w1_torch_optim']:10.1f} {'':10} {ref['w1_torch_optim'] / w1:10.2f}x")
 speedup = w3_wall / w3_two
 print(f"{'W3 at 2 threads (wall)':40} {w3_two:10.1f} {'':10} {'':10} {speedup:10.3f}x (of its own 1-thread wall {w3_wall:.1f} µs; target 1.7x) {'ok' if speedup >= 1.7 else 'MISSED'}")
+torch_one, torch_two = torch_wall["w3_torch_wall_1t"], torch_wall["w3_torch_wall_2t"]
+print(f"{'  PyTorch W3 at 2 threads (wall)':40} {'':10} {torch_two:10.1f} {'':10} {torch_one / torch_two:10.3f}x (of its own 1-thread wall {torch_one:.1f} µs, this machine)")
 share = ref["gemm_share_of_peak"]
 print(f"{'GEMM 128×512×784, GFLOP/s (1 thread)':40} {ref['gemm_128x512x784_gflops']:10.1f} {'':10} {'':10} {share * 100:9.1f}% of the FMA limit {ref['fma_peak_gflops']:.1f} GFLOP/s measured just before it; target 85 % {'ok' if share >= 0.85 else 'MISSED'}")
 print(f"{'':40} {'':10} {'':10} {'':10} (median share of its rounds {ref['gemm_share_median'] * 100:.1f} %; highest limit of any round {ref['fma_peak_gflops_highest']:.1f})")

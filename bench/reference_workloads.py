@@ -2,7 +2,11 @@
 """The PyTorch and NumPy side of bench/compare.sh: workloads W1–W4 of bench/workloads/, float64,
 one thread (PyTorch eager). Prints one line per measurement, `key microseconds_per_step`
 (best of 5 rounds), in CPU time of this process (as bench/compare.sh times the CLI: on a shared machine
-the CPU time of a one-thread computation is its wall time on a quiet one). Usage: reference_workloads.py DIR, where DIR holds w3.csv and w4.csv."""
+the CPU time of a one-thread computation is its wall time on a quiet one). Usage: reference_workloads.py DIR, where DIR holds w3.csv and w4.csv.
+
+reference_workloads.py DIR w3-wall N: only W3's step in wall time at N threads (torch.set_num_threads(N); the caller
+sets OMP_NUM_THREADS and OPENBLAS_NUM_THREADS to N too), printed as `w3_torch_wall_Nt microseconds`: what PyTorch's
+own step gains from a second thread on this machine, beside Grad's in bench/compare.sh."""
 import sys
 import time
 
@@ -10,10 +14,24 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-torch.set_num_threads(1)
+wall_threads = int(sys.argv[3]) if sys.argv[2:3] == ["w3-wall"] else None
+torch.set_num_threads(wall_threads or 1)
 torch.set_default_dtype(torch.float64)
 torch.manual_seed(0)
 folder = sys.argv[1]
+
+
+def measure_wall(action, iterations):
+    """As measure, in wall time (a step on several threads)."""
+    for _ in range(max(3, iterations // 10)):
+        action()
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(iterations):
+            action()
+        best = min(best, (time.perf_counter() - start) / iterations * 1e6)
+    return best
 
 
 def measure(action, iterations):
@@ -175,6 +193,10 @@ def w4_numpy():
         w -= 0.1 * grad_w
         b -= 0.1 * grad_b
 
+
+if wall_threads is not None:
+    print(f"w3_torch_wall_{wall_threads}t {measure_wall(w3_torch, 20):.1f}")
+    sys.exit(0)
 
 print(f"w1_torch {measure(w1_torch, 3000):.4f}")
 print(f"w1_torch_optim {measure(w1_torch_optim, 3000):.4f}")
