@@ -98,12 +98,12 @@ def with_steps(workload, steps):
         target.write(source.read().replace("STEPS", str(steps)))
     return lambda threads: [grad, "run", path, "--threads", str(threads), "--no-analysis"]
 
-def per_step(workload, few, many, clock="cpu"):
-    """The slope between the best of `repeats` runs at each step count, the two counts taking turns (as in
+def per_step(workload, few, many, clock="cpu", rounds=None):
+    """The slope between the best of `rounds` (default `repeats`) runs at each step count, the two counts taking turns (as in
     wall_per_step_by_threads), so that one of the machine's slow stretches does not cover every run of one count."""
     commands = [with_steps(workload, steps)(1) for steps in (few, many)]
     times = [float("inf"), float("inf")]
-    for _ in range(repeats):
+    for _ in range(rounds or repeats):
         for i, command in enumerate(commands):
             times[i] = min(times[i], seconds(command, clock))
     return (times[1] - times[0]) / (many - few) * 1e6
@@ -122,8 +122,13 @@ def wall_per_step_by_threads(workload, few, many, rounds):
 
 startup = best([grad, "run", "examples/seed.grad", "--threads", "1"], "wall")
 # Below 700,000 steps: later, w1 is a subnormal number that no longer changes, and slows every step.
-w1 = per_step("w1_bowl", 10_000, 610_000)
-w2 = per_step("w2_chain", 1000, 200_000)
+# W1's and W2's runs are short (0.15-0.45 s), so each takes twice the rounds: their two counts differ by only 25-30 ms
+# (W1) and about 0.25 s (W2) of CPU, while a run's CPU time varies by 10-20 ms with the machine's other tenants
+# (W1's slope read 0.026-0.079 µs a step for one build, minutes apart, at five rounds). A run's time only grows with
+# interference, so the best of more runs is nearer what the steps cost; PyTorch's side is the best of five rounds of
+# hundreds or thousands of steps each.
+w1 = per_step("w1_bowl", 10_000, 610_000, rounds=2 * repeats)
+w2 = per_step("w2_chain", 1000, 200_000, rounds=2 * repeats)
 w3 = per_step("w3_mlp", 3, 33)
 w3_wall, w3_two = wall_per_step_by_threads("w3_mlp", 3, 33, rounds=3 * repeats)
 # 2,010 steps, not 510: about 0.1 s into a run the runtime recompiles the step's hot methods at tier 1 (a one-time
