@@ -133,10 +133,10 @@ w3 = per_step("w3_mlp", 3, 33)
 w3_wall, w3_two = wall_per_step_by_threads("w3_mlp", 3, 33, rounds=3 * repeats)
 # 2,010 steps, not 510: about 0.1 s into a run the runtime recompiles the step's hot methods at tier 1 (a one-time
 # cost: W4's 43 methods, on a background thread); a 510-step run (0.45 s) takes it and a 10-step run does not, which
-# puts it on a 10 -> 510 slope. Until 7c3ac8f the sigmoid's vector loop also ran at tier 0 until then (it is not
-# precompiled), and that slope read 916-961 µs against 685 from 510 -> 2,010; compiled optimised at its first call,
+# puts it on a 10 -> 510 slope. Through 7c3ac8f the sigmoid's vector loop (not precompiled) also ran at tier 0 until
+# that recompile, and that slope read 916-961 µs against 685 from 510 -> 2,010; compiled optimised at its first call,
 # 10 -> 510 reads 689 µs, 10 -> 2,010 675 and 510 -> 2,010 659 (the same machine, minutes apart). (W2's 200,000-step
-# run spreads its own 53 recompiles over 199,000 steps; W1's runs recompile nothing.)
+# run spreads its own 45-53 recompiles over 199,000 steps; W1's runs recompile nothing.)
 w4 = per_step("w4_narrow", 10, 2010)
 
 rows = [
