@@ -1,7 +1,9 @@
 using Grad.Language.Semantics;
+using Grad.Runtime.Contracts;
 using Grad.Runtime.Networks;
 using Grad.Runtime.Numerics;
 using Grad.Runtime.Optimizers;
+using Grad.Runtime.Training;
 
 namespace Grad.Benchmarks;
 
@@ -46,6 +48,11 @@ public sealed class MlpWorkload
     private readonly double[] x;
     private readonly double[] y;
     private readonly Optimizer optimizer;
+    private readonly NetworkModel model;
+    private readonly OptimizerSpec spec = new(OptimizerKind.Sgd, 0.01);
+    private readonly HealthRecorder health;
+    private TrainTrace trace;
+    private int step;
 
     public MlpWorkload(int threads = 1)
     {
@@ -67,7 +74,12 @@ public sealed class MlpWorkload
         }
 
         backprop = new Backprop(model, Batch, threads);
-        optimizer = Optimizer.Create(new OptimizerSpec(OptimizerKind.Sgd, 0.01), model.ParameterCount);
+        optimizer = Optimizer.Create(spec, model.ParameterCount);
+        optimizer.Parts = backprop.UpdateParts(threads);
+        this.model = model;
+        // A run long enough that no histogram or sharpness milestone falls among the measured steps.
+        health = new HealthRecorder(model, spec, 1_000_000_000, Batch, CancellationToken.None);
+        trace = new TrainTrace(model.Layers.Length);
     }
 
     /// <summary>Forward and backward only (no update), to see what the optimizer costs.</summary>
@@ -85,6 +97,25 @@ public sealed class MlpWorkload
     {
         var loss = backprop.Run(parameters, x, y, Batch, gradient);
         optimizer.Step(parameters, gradient, backprop.Threads);
+        return loss;
+    }
+
+    /// <summary>
+    /// A step whose point is recorded, as the runner takes every step of a run of at most 10,000 (W3 in
+    /// bench/compare.sh): the update measured for the update ratios (finishing the last point's numbers on the
+    /// same hand-over), forward and backward, then the point's norms and health.
+    /// </summary>
+    public double RecordedStep()
+    {
+        step++;
+        health.Step(optimizer, parameters, gradient, backprop.Threads, measure: true, previous: null);
+        var loss = backprop.Run(parameters, x, y, Batch, gradient);
+        if (trace.Count >= 1000)
+        {
+            trace = new TrainTrace(model.Layers.Length);
+        }
+
+        health.Measure(trace.Append(step, loss, null), step, final: false, backprop, parameters, gradient, optimizer.LearningRate, x, y, Batch);
         return loss;
     }
 }
