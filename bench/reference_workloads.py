@@ -21,28 +21,17 @@ torch.manual_seed(0)
 folder = sys.argv[1]
 
 
-def measure_wall(action, iterations):
-    """As measure, in wall time (a step on several threads)."""
+def measure(action, iterations, clock=time.process_time):
+    """Microseconds per call of action: the best of 5 rounds of iterations calls, after warm-up calls; CPU time of
+    this process, or with clock=time.perf_counter wall time (a step on several threads)."""
     for _ in range(max(3, iterations // 10)):
         action()
     best = float("inf")
     for _ in range(5):
-        start = time.perf_counter()
+        start = clock()
         for _ in range(iterations):
             action()
-        best = min(best, (time.perf_counter() - start) / iterations * 1e6)
-    return best
-
-
-def measure(action, iterations):
-    for _ in range(max(3, iterations // 10)):
-        action()
-    best = float("inf")
-    for _ in range(5):
-        start = time.process_time()
-        for _ in range(iterations):
-            action()
-        best = min(best, (time.process_time() - start) / iterations * 1e6)
+        best = min(best, (clock() - start) / iterations * 1e6)
     return best
 
 
@@ -195,7 +184,7 @@ def w4_numpy():
 
 
 if wall_threads is not None:
-    print(f"w3_torch_wall_{wall_threads}t {measure_wall(w3_torch, 20):.1f}")
+    print(f"w3_torch_wall_{wall_threads}t {measure(w3_torch, 20, clock=time.perf_counter):.1f}")
     sys.exit(0)
 
 print(f"w1_torch {measure(w1_torch, 3000):.4f}")
