@@ -328,8 +328,8 @@ public static class NetworkAnalyzer
     {
         if (CanDie(activation))
         {
-            // DeadUnits: the δ's magnitude bits are all 0.
-            return ((BitConverter.DoubleToInt64Bits(delta) & long.MaxValue) == 0 ? 1 : 0, 0);
+            // DeadUnits' test on one δ (its magnitude bits all 0): ±0 is dead, NaN is not.
+            return (delta == 0 ? 1 : 0, 0);
         }
 
         return (0, CanSaturate(activation) && Saturated(activation, z, a) ? 1 : 0);
