@@ -191,6 +191,7 @@ internal sealed class MeasuredUpdate
         Span<double> before = stackalloc double[Chunk];
         var end = LayerEnd(last);
         var layer = first;
+        var terms = Terms(layer);
         fixed (double* theta = parameters, components = gradient)
         {
             for (var start = model.Layers[first].WeightOffset; start < end; start += Chunk)
@@ -200,7 +201,8 @@ internal sealed class MeasuredUpdate
                 chunk.CopyTo(before);
                 finite &= optimizer.UpdateRange(parameters, gradient, previous, step, start, start + length);
 
-                // The chunk's part of each layer's weights, in index order: a chain goes on where the last chunk left it.
+                // The chunk's part of each layer's weights, in index order: a chain goes on where the last chunk left it
+                // (the open layer's in locals, stored when its last chunk is done: see Terms).
                 for (; layer <= last; layer++)
                 {
                     var shape = model.Layers[layer];
@@ -211,11 +213,11 @@ internal sealed class MeasuredUpdate
                         // One weight (a deep chain's layer: W2's 50 a recorded step): AddTerms' additions without its call and loop.
                         var weight = before[from - start];
                         var difference = chunk[from - start] - weight;
-                        changes[layer] += difference * difference;
-                        sizes[layer] += weight * weight;
+                        terms.Change += difference * difference;
+                        terms.Size += weight * weight;
                         if (gradientNorms)
                         {
-                            gradientSquares[layer] += components[from] * components[from];
+                            terms.GradientSquares += components[from] * components[from];
                         }
                     }
                     else if (from < to)
@@ -223,19 +225,25 @@ internal sealed class MeasuredUpdate
                         var ahead = new Ahead(theta + from + Distance, components + from + Distance, Math.Clamp(end - from - Distance, 0, to - from));
                         Span<double> after = chunk[(from - start)..(to - start)], old = before[(from - start)..(to - start)];
                         var g = gradient.AsSpan(from, to - from);
-                        (changes[layer], sizes[layer], gradientSquares[layer]) = gradientNorms
-                            ? AddTerms<ThreeChains>(after, old, g, changes[layer], sizes[layer], gradientSquares[layer], ahead)
-                            : AddTerms<TwoChains>(after, old, g, changes[layer], sizes[layer], gradientSquares[layer], ahead);
+                        terms = gradientNorms
+                            ? AddTerms<ThreeChains>(after, old, g, terms.Change, terms.Size, terms.GradientSquares, ahead)
+                            : AddTerms<TwoChains>(after, old, g, terms.Change, terms.Size, terms.GradientSquares, ahead);
                     }
 
                     if (gradientNorms)
                     {
-                        AddGradientBeyondWeights(shape, layer, start, length);
+                        terms.GradientSquares = AddGradientBeyondWeights(shape, start, length, terms.GradientSquares);
                     }
 
                     if (LayerEnd(layer) > start + length)
                     {
                         break;
+                    }
+
+                    Store(layer, terms);
+                    if (layer < last)
+                    {
+                        terms = Terms(layer + 1);
                     }
                 }
             }
@@ -265,6 +273,7 @@ internal sealed class MeasuredUpdate
         var (shapeX, shapeY) = (model.Layers[x], model.Layers[y]);
         var (startX, endX, startY, endY) = (shapeX.WeightOffset, LayerEnd(x), shapeY.WeightOffset, LayerEnd(y));
         var (weightsEndX, weightsEndY) = (startX + shapeX.WeightCount, startY + shapeY.WeightCount);
+        var (termsX, termsY) = (Terms(x), Terms(y));
         fixed (double* theta = parameters, components = gradient)
         {
             for (var offset = 0; startX + offset < endX || startY + offset < endY; offset += Chunk)
@@ -290,26 +299,25 @@ internal sealed class MeasuredUpdate
                 var aheadY = new Ahead(theta + fromY + Distance, components + fromY + Distance, Math.Clamp(weightsEndY - fromY - Distance, 0, weightsY));
                 if (both > 0)
                 {
-                    var termsX = (changes[x], sizes[x], gradientSquares[x]);
-                    var termsY = (changes[y], sizes[y], gradientSquares[y]);
                     (termsX, termsY) = gradientNorms
                         ? AddPairTerms<ThreeChains>(parameters.AsSpan(fromX, both), beforeX[..both], gradient.AsSpan(fromX, both), termsX,
                             parameters.AsSpan(fromY, both), beforeY[..both], gradient.AsSpan(fromY, both), termsY, aheadX, aheadY)
                         : AddPairTerms<TwoChains>(parameters.AsSpan(fromX, both), beforeX[..both], gradient.AsSpan(fromX, both), termsX,
                             parameters.AsSpan(fromY, both), beforeY[..both], gradient.AsSpan(fromY, both), termsY, aheadX, aheadY);
-                    (changes[x], sizes[x], gradientSquares[x]) = termsX;
-                    (changes[y], sizes[y], gradientSquares[y]) = termsY;
                 }
 
-                AddRest(x, fromX + both, fromX + weightsX, beforeX[both..weightsX], gradientNorms, aheadX, both);
-                AddRest(y, fromY + both, fromY + weightsY, beforeY[both..weightsY], gradientNorms, aheadY, both);
+                termsX = AddRest(fromX + both, fromX + weightsX, beforeX[both..weightsX], gradientNorms, aheadX, both, termsX);
+                termsY = AddRest(fromY + both, fromY + weightsY, beforeY[both..weightsY], gradientNorms, aheadY, both, termsY);
                 if (gradientNorms)
                 {
-                    AddGradientBeyondWeights(shapeX, x, fromX, lengthX);
-                    AddGradientBeyondWeights(shapeY, y, fromY, lengthY);
+                    termsX.GradientSquares = AddGradientBeyondWeights(shapeX, fromX, lengthX, termsX.GradientSquares);
+                    termsY.GradientSquares = AddGradientBeyondWeights(shapeY, fromY, lengthY, termsY.GradientSquares);
                 }
             }
         }
+
+        Store(x, termsX);
+        Store(y, termsY);
 
         if (!finite)
         {
@@ -319,29 +327,41 @@ internal sealed class MeasuredUpdate
 
     /// <summary>A layer's weights <paramref name="from"/> … <paramref name="to"/> of a pair's chunk whose terms the other layer's did not go beside.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AddRest(int layer, int from, int to, ReadOnlySpan<double> before, bool gradientNorms, Ahead ahead, int aheadFrom)
+    private (double Change, double Size, double GradientSquares) AddRest(
+        int from, int to, ReadOnlySpan<double> before, bool gradientNorms, Ahead ahead, int aheadFrom, (double Change, double Size, double GradientSquares) terms)
     {
         if (from >= to)
         {
-            return;
+            return terms;
         }
 
         var (parameters, gradient) = (current.Parameters, current.Gradient);
-        (changes[layer], sizes[layer], gradientSquares[layer]) = gradientNorms
-            ? AddTerms<ThreeChains>(parameters.AsSpan(from, to - from), before, gradient.AsSpan(from, to - from), changes[layer], sizes[layer], gradientSquares[layer], ahead.From(aheadFrom))
-            : AddTerms<TwoChains>(parameters.AsSpan(from, to - from), before, gradient.AsSpan(from, to - from), changes[layer], sizes[layer], gradientSquares[layer], ahead.From(aheadFrom));
+        return gradientNorms
+            ? AddTerms<ThreeChains>(parameters.AsSpan(from, to - from), before, gradient.AsSpan(from, to - from), terms.Change, terms.Size, terms.GradientSquares, ahead.From(aheadFrom))
+            : AddTerms<TwoChains>(parameters.AsSpan(from, to - from), before, gradient.AsSpan(from, to - from), terms.Change, terms.Size, terms.GradientSquares, ahead.From(aheadFrom));
     }
 
     /// <summary>A norm layer's gradient norm takes its biases too (<see cref="Backprop.WeightGradCount"/>), after its gains: their part of the chunk from <paramref name="start"/>.</summary>
-    private void AddGradientBeyondWeights(LayerShape shape, int layer, int start, int length)
+    private double AddGradientBeyondWeights(LayerShape shape, int start, int length, double gradientSquares)
     {
         var from = Math.Max(shape.WeightOffset + shape.WeightCount, start);
         var to = Math.Min(shape.WeightOffset + Backprop.WeightGradCount(shape), start + length);
-        if (from < to)
-        {
-            gradientSquares[layer] = Backprop.AddSquares(current.Gradient.AsSpan(from, to - from), gradientSquares[layer]);
-        }
+        return from < to ? Backprop.AddSquares(current.Gradient.AsSpan(from, to - from), gradientSquares) : gradientSquares;
     }
+
+    /// <summary>
+    /// A layer's chains as the step has left them (zero before its first chunk). An item carries them in locals and
+    /// stores them once, when the layer is done (<see cref="Store"/>). The three arrays hold every layer's sums side
+    /// by side, so when each chunk wrote its layer's sums back, the items on two threads wrote the same cache lines
+    /// over and over (layer 1's sums beside layer 2's, or beside whatever the heap put next to them): on the
+    /// development machine, whose two cores share no cache (a line takes about 0.23 µs from one to the other), W3's
+    /// recorded update at two threads took 0.77–0.89 ms in some processes and 0.63–0.67 in others, depending only on
+    /// where the arrays fell; with the sums in locals, 0.49–0.59 in every process (docs/runtime.md).
+    /// </summary>
+    private (double Change, double Size, double GradientSquares) Terms(int layer) => (changes[layer], sizes[layer], gradientSquares[layer]);
+
+    private void Store(int layer, (double Change, double Size, double GradientSquares) terms) =>
+        (changes[layer], sizes[layer], gradientSquares[layer]) = terms;
 
     /// <summary>
     /// <see cref="AddTerms{TChains}"/> of two layers' stretches of the same length in one loop: each
