@@ -7,7 +7,8 @@ namespace Grad.Benchmarks;
 /// <summary>
 /// W3's five large products at 1 and 2 threads, call by call (the best single call of many, so that a shared
 /// machine's quiet moments count): the whole on one thread, each band alone on one thread, and both bands at once
-/// on the <see cref="ThreadTeam"/> (sharing one packing of A unless told not to), with each band's own time (best of the calls whose bands started within 20 µs of each other) and when it started and ended in the call. A band that
+/// on the <see cref="ThreadTeam"/> (each band packing A for itself, as Backprop's parts do, or with <c>shared</c> one
+/// <see cref="Gemm.SharedPacking"/> between them), with each band's own time (best of the calls whose bands started within 20 µs of each other) and when it started and ended in the call. A band that
 /// is slower at once than alone does more work (contention, packing twice); a gap between the bands' ends is time
 /// one thread waits for the other. With <c>cold</c>, each core writes 8 MB of its own before every call at once, so that
 /// the call finds its operands in L3 and its L2 full of modified lines, as a band does in a training step (there the

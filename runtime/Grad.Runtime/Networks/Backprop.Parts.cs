@@ -10,16 +10,14 @@ namespace Grad.Runtime.Networks;
 /// work on that same band while it is in its core's cache (bias and activation after Z = X·Wᵀ,
 /// g'(z) after Δ·W), and an even share of the bias gradient's columns. Every element is computed
 /// by one part with the operations and order of the one-thread path, so the bits are the same for
-/// any thread count; one hand-over per layer and pass instead of one per product.
+/// any thread count; one hand-over per layer and pass instead of one per product. Each part packs the
+/// operand that every band reads whole (X, Δᵀ, Δ) for itself rather than sharing one packing of it
+/// (<see cref="Gemm.SharedPacking"/>): the development machine's two cores share no cache, and reading the
+/// half the other core packed cost more than packing it again (W3's five products at two threads 2.25–2.29 →
+/// 2.03–2.04 ms, <c>quick bands</c>; docs/runtime.md).
 /// </summary>
 public sealed unsafe partial class Backprop
 {
-    /// <summary>
-    /// The packing of the operand that every band of a product reads whole (X in the forward product, Δᵀ in ∂C/∂W, Δ
-    /// in Δ·W), shared by the parts of one layer's step so that it is packed once instead of once by each part.
-    /// </summary>
-    private readonly Gemm.SharedPacking forwardPacking = new(), weightPacking = new(), upstreamPacking = new();
-
     /// <summary>Forward step of layer <paramref name="l"/> in parts, when it is large enough to share; false to take the one-thread path.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryForwardInParts(int l, ReadOnlySpan<double> parameters)
@@ -55,7 +53,6 @@ public sealed unsafe partial class Backprop
     {
         var x = l == 0 ? input : activations[l - 1];
         var address = (nint)parameters;
-        forwardPacking.Begin(batch, Model.Layers[l].Units, Model.Layers[l].InputUnits);
         ThreadTeam.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) => ForwardPart(l, batch, x, new ReadOnlySpan<double>((double*)address, parameterCount), part, parts));
     }
 
@@ -68,7 +65,7 @@ public sealed unsafe partial class Backprop
         var a = activations[l].AsSpan(0, batch * units);
         var relu = shape.Activation.Kind == ActivationKind.Relu;
         Gemm.MultiplyPart(
-            batch, units, fanIn, x.AsSpan(0, batch * fanIn), fanIn, 1, parameters.Slice(shape.WeightOffset, shape.WeightCount), 1, fanIn, z, units, 1, false, part, parts, forwardPacking,
+            batch, units, fanIn, x.AsSpan(0, batch * fanIn), fanIn, 1, parameters.Slice(shape.WeightOffset, shape.WeightCount), 1, fanIn, z, units, 1, false, part, parts, null,
             parameters.Slice(shape.BiasOffset, units), relu ? a : default);
         if (relu)
         {
@@ -118,13 +115,6 @@ public sealed unsafe partial class Backprop
     {
         var x = l == 0 ? input : activations[l - 1];
         var (parameterAddress, gradientAddress) = ((nint)parameters, (nint)gradient);
-        var (units, fanIn) = (Model.Layers[l].Units, Model.Layers[l].InputUnits);
-        weightPacking.Begin(units, fanIn, batch);
-        if (l > 0)
-        {
-            upstreamPacking.Begin(batch, fanIn, units);
-        }
-
         ThreadTeam.Run(parts, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (part) => BackwardPart(
             l, batch, x, new ReadOnlySpan<double>((double*)parameterAddress, parameterCount), new Span<double>((double*)gradientAddress, gradientCount), part, parts));
     }
@@ -138,7 +128,7 @@ public sealed unsafe partial class Backprop
         var scale = 1.0 / batch;
 
         // ∂C/∂W^l = (1/B) Δᵀ A^(l−1), this part's band.
-        Gemm.MultiplyPart(units, fanIn, batch, delta, 1, units, x.AsSpan(0, batch * fanIn), fanIn, 1, gradient.Slice(shape.WeightOffset, shape.WeightCount), fanIn, scale, false, part, parts, weightPacking);
+        Gemm.MultiplyPart(units, fanIn, batch, delta, 1, units, x.AsSpan(0, batch * fanIn), fanIn, 1, gradient.Slice(shape.WeightOffset, shape.WeightCount), fanIn, scale, false, part, parts);
 
         // ∂C/∂b^l = (1/B) Σ_i δ_i for this part's share of the units, summed over i in order as on one thread.
         var (first, end) = ((int)((long)units * part / parts), (int)((long)units * (part + 1) / parts));
@@ -151,7 +141,7 @@ public sealed unsafe partial class Backprop
 
         // δ^(l−1) = (Δ W^l) ⊙ g'(z^(l−1)) on this part's band of Δ W^l.
         var up = upstream.AsSpan(0, batch * fanIn);
-        Gemm.MultiplyPart(batch, fanIn, units, delta, units, 1, parameters.Slice(shape.WeightOffset, shape.WeightCount), fanIn, 1, up, fanIn, 1, false, part, parts, upstreamPacking);
+        Gemm.MultiplyPart(batch, fanIn, units, delta, units, 1, parameters.Slice(shape.WeightOffset, shape.WeightCount), fanIn, 1, up, fanIn, 1, false, part, parts);
         var previous = Model.Layers[l - 1].Activation;
         var band = Gemm.Band(batch, fanIn, units, part, parts);
         var width = band.ColumnEnd - band.ColumnStart;
