@@ -89,8 +89,8 @@ public static class Program
 
         if (args is [_, "bands", ..])
         {
-            // quick bands [calls] [unshared] [cold]
-            GemmBands.Print(args.Length > 2 && int.TryParse(args[2], CultureInfo.InvariantCulture, out var calls) ? calls : 200, !args.Contains("unshared"), args.Contains("cold"));
+            // quick bands [calls] [shared] [cold]
+            GemmBands.Print(args.Length > 2 && int.TryParse(args[2], CultureInfo.InvariantCulture, out var calls) ? calls : 200, args.Contains("shared"), args.Contains("cold"));
             return;
         }
 
@@ -137,6 +137,13 @@ public static class Program
             var gradient = new double[2];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bowl_tape_ns {Measure(() => cost.EvaluateWithGradient(point, gradient, workspace), 1_000_000) * 1000:F2}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bowl_straight_line_ns {Measure(() => straightLine(point, gradient), 1_000_000) * 1000:F2}"));
+            return;
+        }
+
+        if (args is [_, "cores"])
+        {
+            // quick cores: one way, core to core, for a written cache line (what W3's two-thread step pays per shared line).
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"core_to_core_ns {CoreToCore.OneWayNanoseconds():F0}"));
             return;
         }
 
