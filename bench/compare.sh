@@ -118,20 +118,30 @@ def wall_per_step_by_threads(workload, few, many, rounds):
     instead of on every run of one of them. Also returns the median of the rounds' own ratios (each round's four
     runs: its one-thread slope over its two-thread slope), which a single lucky or unlucky run moves less than it
     moves the best of each count (one slow one-thread run of 33 steps, or one quick two-thread run, can carry the
-    ratio of the bests from 1.5x to 1.9x on this machine)."""
+    ratio of the bests from 1.5x to 1.9x on this machine).
+    Before each round it also reads how far apart the two cores are (`quick cores`, 0.1 s): the host may move the
+    VM's two vCPUs between chiplets while the rounds run, and a two-thread step reads the other core's lines.
+    Returns the two slopes, the median of the rounds' ratios, and each round's (distance in ns, ratio)."""
     commands = {(threads, steps): with_steps(workload, steps)(threads) for threads in (1, 2) for steps in (few, many)}
     times = {key: float("inf") for key in commands}
-    ratios = []
+    per_round = []
     for _ in range(rounds):
+        distance = cores_ns()
         this_round = {key: seconds(command, "wall") for key, command in commands.items()}
         for key, value in this_round.items():
             times[key] = min(times[key], value)
         two = this_round[(2, many)] - this_round[(2, few)]
         if two > 0:
-            ratios.append((this_round[(1, many)] - this_round[(1, few)]) / two)
-    ratios.sort()
+            per_round.append((distance, (this_round[(1, many)] - this_round[(1, few)]) / two))
+    ratios = sorted(ratio for _, ratio in per_round)
     median = ratios[len(ratios) // 2] if ratios else float("nan")
-    return [(times[(threads, many)] - times[(threads, few)]) / (many - few) * 1e6 for threads in (1, 2)] + [median]
+    return [(times[(threads, many)] - times[(threads, few)]) / (many - few) * 1e6 for threads in (1, 2)] + [median, per_round]
+
+def cores_ns():
+    """One way, core to core, for a written cache line: a short `quick cores` (20,000 round trips, best of 2)."""
+    out = subprocess.run(["dotnet", "bench/Grad.Benchmarks/bin/Release/net10.0/Grad.Benchmarks.dll", "quick", "cores", "20000", "2"],
+                         capture_output=True, text=True, check=True).stdout.split()
+    return float(out[1])
 
 startup = best([grad, "run", "examples/seed.grad", "--threads", "1"], "wall")
 # Below 700,000 steps: later, w1 is a subnormal number that no longer changes, and slows every step.
@@ -143,7 +153,7 @@ startup = best([grad, "run", "examples/seed.grad", "--threads", "1"], "wall")
 w1 = per_step("w1_bowl", 10_000, 610_000, rounds=2 * repeats)
 w2 = per_step("w2_chain", 1000, 200_000, rounds=2 * repeats)
 w3 = per_step("w3_mlp", 3, 33)
-w3_wall, w3_two, w3_round_ratio = wall_per_step_by_threads("w3_mlp", 3, 33, rounds=3 * repeats)
+w3_wall, w3_two, w3_round_ratio, w3_rounds = wall_per_step_by_threads("w3_mlp", 3, 33, rounds=3 * repeats)
 # 2,010 steps, not 510: about 0.1 s into a run the runtime recompiles the step's hot methods at tier 1 (a one-time
 # cost: W4's 43 methods, on a background thread); a 510-step run (0.45 s) takes it and a 10-step run does not, which
 # puts it on a 10 -> 510 slope. Through 7c3ac8f the sigmoid's vector loop (not precompiled) also ran at tier 0 until
@@ -168,7 +178,14 @@ print(f"{'W3 at 2 threads (wall)':40} {w3_two:10.1f} {'':10} {'':10} {speedup:10
 print(f"{'':40} {'':10} {'':10} {'':10} {w3_round_ratio:10.3f}x (the median of the rounds' own ratios)")
 torch_one, torch_two = torch_wall["w3_torch_wall_1t"], torch_wall["w3_torch_wall_2t"]
 print(f"{'  PyTorch W3 at 2 threads (wall)':40} {'':10} {torch_two:10.1f} {'':10} {torch_one / torch_two:10.3f}x (of its own 1-thread wall {torch_one:.1f} µs, this machine)")
-print(f"{'  the two cores, a cache line one way':40} {ref['core_to_core_ns']:8.0f}ns {'':10} {'':10} (cores sharing an L3 cache: tens of ns)")
+distances = sorted(distance for distance, _ in w3_rounds)
+print(f"{'  the two cores, a cache line one way':40} {ref['core_to_core_ns']:8.0f}ns {'':10} {'':10} (cores sharing an L3 cache: tens of ns; "
+      f"before W3's rounds {distances[0]:.0f}–{distances[-1]:.0f} ns, median {distances[len(distances) // 2]:.0f})" if distances else "")
+for label, group in (("near", [ratio for distance, ratio in w3_rounds if distance < 100]), ("apart", [ratio for distance, ratio in w3_rounds if distance >= 100])):
+    if group:
+        group.sort()
+        print(f"{'':40} {'':10} {'':10} {'':10} {group[len(group) // 2]:10.3f}x (median ratio of the {len(group)} rounds with the cores {label}: "
+              f"{'under' if label == 'near' else 'at or over'} 100 ns)")
 share = ref["gemm_share_of_peak"]
 print(f"{'GEMM 128×512×784, GFLOP/s (1 thread)':40} {ref['gemm_128x512x784_gflops']:10.1f} {'':10} {'':10} {share * 100:9.1f}% of the FMA limit {ref['fma_peak_gflops']:.1f} GFLOP/s measured just before it; target 85 % {'ok' if share >= 0.85 else 'MISSED'}")
 print(f"{'':40} {'':10} {'':10} {'':10} (median share of its rounds {ref['gemm_share_median'] * 100:.1f} %; highest limit of any round {ref['fma_peak_gflops_highest']:.1f})")

@@ -140,10 +140,12 @@ public static class Program
             return;
         }
 
-        if (args is [_, "cores"])
+        if (args is [_, "cores", ..])
         {
-            // quick cores: one way, core to core, for a written cache line (what W3's two-thread step pays per shared line).
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"core_to_core_ns {CoreToCore.OneWayNanoseconds():F0}"));
+            // quick cores [trips] [rounds]: one way, core to core, for a written cache line (what W3's two-thread step pays per shared line).
+            var trips = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000;
+            var rounds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"core_to_core_ns {CoreToCore.OneWayNanoseconds(trips, rounds):F0}"));
             return;
         }
 
