@@ -7,7 +7,8 @@ namespace Grad.Benchmarks;
 /// through one line, each waiting for the other's write before it writes. What W3's two-thread step pays for every
 /// line one core wrote and the other reads (a band's input, a shared accumulator): on a machine whose cores share an
 /// L3 cache it is tens of nanoseconds, across chiplets or sockets a few hundred. The development VM's two cores read
-/// 0.23 µs on 2026-12-01 (docs/runtime.md), and which cores a VM gets can change from day to day.
+/// 0.20–0.29 µs for most of 2026-12-01 and 47 ns for a few minutes of it (docs/runtime.md): the host moves a VM's
+/// vCPUs, so bench/compare.sh reads it before each of W3's rounds.
 /// </summary>
 internal static class CoreToCore
 {
