@@ -67,9 +67,6 @@ for _ in $(seq "$torch_rounds"); do
   done
 done
 limit=$(dotnet bench/Grad.Benchmarks/bin/Release/net10.0/Grad.Benchmarks.dll quick limit "$limit_rounds")
-# How far apart the machine's two cores are (a written cache line, one way): W3's two-thread step pays it for every
-# line one core wrote and the other reads, and a VM's two cores may share an L3 cache one day and not the next.
-limit+=$'\n'"$(dotnet bench/Grad.Benchmarks/bin/Release/net10.0/Grad.Benchmarks.dll quick cores)"
 server_start=$(/usr/bin/python3 bench/server_start.py "$work/server/Grad.LanguageServer.dll" examples/seed.grad "$repeats")
 server_latency=$(dotnet bench/Grad.ServerBenchmarks/bin/Release/net10.0/Grad.ServerBenchmarks.dll "$server_iterations")
 /usr/bin/python3 - "$grad" "$work" "$repeats" "$reference" "$limit" "$server_start" "$server_latency" "$torch_threads" <<'PY'
@@ -115,13 +112,12 @@ def wall_per_step_by_threads(workload, few, many, rounds):
     """Wall time per step at 1 and at 2 threads, each the slope between the best of `rounds` runs at each step count.
     The four runs take turns, round after round, so that a slow stretch of the machine (another tenant on the host:
     an in-process step timer sees 50–150 steps in a row at +30–40 %, at 1 and 2 threads alike) falls on both sides
-    instead of on every run of one of them. Also returns the median of the rounds' own ratios (each round's four
-    runs: its one-thread slope over its two-thread slope), which a single lucky or unlucky run moves less than it
-    moves the best of each count (one slow one-thread run of 33 steps, or one quick two-thread run, can carry the
-    ratio of the bests from 1.5x to 1.9x on this machine).
-    Before each round it also reads how far apart the two cores are (`quick cores`, 0.1 s): the host may move the
-    VM's two vCPUs between chiplets while the rounds run, and a two-thread step reads the other core's lines.
-    Returns the two slopes, the median of the rounds' ratios, and each round's (distance in ns, ratio)."""
+    instead of on every run of one of them. Also returns each round's own ratio (its one-thread slope over its
+    two-thread slope, from its four runs), whose median a single lucky or unlucky run moves less than it moves the
+    best of each count (one slow one-thread run of 33 steps, or one quick two-thread run, can carry the ratio of the
+    bests from 1.5x to 1.9x on this machine), with how far apart the two cores were just before the round
+    (`quick cores`, 0.1 s): the host may move the VM's two vCPUs between chiplets while the rounds run, and a
+    two-thread step reads the other core's lines. Returns the two slopes and the rounds' (distance in ns, ratio)."""
     commands = {(threads, steps): with_steps(workload, steps)(threads) for threads in (1, 2) for steps in (few, many)}
     times = {key: float("inf") for key in commands}
     per_round = []
@@ -133,9 +129,12 @@ def wall_per_step_by_threads(workload, few, many, rounds):
         two = this_round[(2, many)] - this_round[(2, few)]
         if two > 0:
             per_round.append((distance, (this_round[(1, many)] - this_round[(1, few)]) / two))
-    ratios = sorted(ratio for _, ratio in per_round)
-    median = ratios[len(ratios) // 2] if ratios else float("nan")
-    return [(times[(threads, many)] - times[(threads, few)]) / (many - few) * 1e6 for threads in (1, 2)] + [median, per_round]
+    return [(times[(threads, many)] - times[(threads, few)]) / (many - few) * 1e6 for threads in (1, 2)] + [per_round]
+
+def median(values):
+    """The middle value (the upper one of an even count), or NaN for none."""
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2] if ordered else float("nan")
 
 def cores_ns():
     """One way, core to core, for a written cache line: a short `quick cores` (20,000 round trips, best of 2)."""
@@ -153,7 +152,7 @@ startup = best([grad, "run", "examples/seed.grad", "--threads", "1"], "wall")
 w1 = per_step("w1_bowl", 10_000, 610_000, rounds=2 * repeats)
 w2 = per_step("w2_chain", 1000, 200_000, rounds=2 * repeats)
 w3 = per_step("w3_mlp", 3, 33)
-w3_wall, w3_two, w3_round_ratio, w3_rounds = wall_per_step_by_threads("w3_mlp", 3, 33, rounds=3 * repeats)
+w3_wall, w3_two, w3_rounds = wall_per_step_by_threads("w3_mlp", 3, 33, rounds=3 * repeats)
 # 2,010 steps, not 510: about 0.1 s into a run the runtime recompiles the step's hot methods at tier 1 (a one-time
 # cost: W4's 43 methods, on a background thread); a 510-step run (0.45 s) takes it and a 10-step run does not, which
 # puts it on a 10 -> 510 slope. Through 7c3ac8f the sigmoid's vector loop (not precompiled) also ran at tier 0 until
@@ -175,17 +174,17 @@ for name, mine, torch_us, other_us, other_name, target in rows:
 print(f"{'W1 against torch.optim.SGD':40} {w1:10.3f} {ref['w1_torch_optim']:10.1f} {'':10} {ref['w1_torch_optim'] / w1:10.2f}x")
 speedup = w3_wall / w3_two
 print(f"{'W3 at 2 threads (wall)':40} {w3_two:10.1f} {'':10} {'':10} {speedup:10.3f}x (of its own 1-thread wall {w3_wall:.1f} µs; target 1.7x) {'ok' if speedup >= 1.7 else 'MISSED'}")
-print(f"{'':40} {'':10} {'':10} {'':10} {w3_round_ratio:10.3f}x (the median of the rounds' own ratios)")
+print(f"{'':40} {'':10} {'':10} {'':10} {median(ratio for _, ratio in w3_rounds):10.3f}x (the median of the rounds' own ratios)")
 torch_one, torch_two = torch_wall["w3_torch_wall_1t"], torch_wall["w3_torch_wall_2t"]
 print(f"{'  PyTorch W3 at 2 threads (wall)':40} {'':10} {torch_two:10.1f} {'':10} {torch_one / torch_two:10.3f}x (of its own 1-thread wall {torch_one:.1f} µs, this machine)")
-distances = sorted(distance for distance, _ in w3_rounds)
-print(f"{'  the two cores, a cache line one way':40} {ref['core_to_core_ns']:8.0f}ns {'':10} {'':10} (cores sharing an L3 cache: tens of ns; "
-      f"before W3's rounds {distances[0]:.0f}–{distances[-1]:.0f} ns, median {distances[len(distances) // 2]:.0f})" if distances else "")
-for label, group in (("near", [ratio for distance, ratio in w3_rounds if distance < 100]), ("apart", [ratio for distance, ratio in w3_rounds if distance >= 100])):
+# How far apart the two cores were before W3's rounds (a written cache line, one way; cores sharing an L3: tens of ns).
+distances = [distance for distance, _ in w3_rounds]
+print(f"{'  the two cores, a cache line one way':40} {median(distances):8.0f}ns {'':10} {'':10} (median before W3's rounds, "
+      f"{min(distances, default=float('nan')):.0f}–{max(distances, default=float('nan')):.0f} ns; cores sharing an L3 cache: tens of ns)")
+for label, near in (("near (under 100 ns)", True), ("apart (100 ns or more)", False)):
+    group = [ratio for distance, ratio in w3_rounds if (distance < 100) == near]
     if group:
-        group.sort()
-        print(f"{'':40} {'':10} {'':10} {'':10} {group[len(group) // 2]:10.3f}x (median ratio of the {len(group)} rounds with the cores {label}: "
-              f"{'under' if label == 'near' else 'at or over'} 100 ns)")
+        print(f"{'':40} {'':10} {'':10} {'':10} {median(group):10.3f}x (median ratio of the {len(group)} rounds with the cores {label})")
 share = ref["gemm_share_of_peak"]
 print(f"{'GEMM 128×512×784, GFLOP/s (1 thread)':40} {ref['gemm_128x512x784_gflops']:10.1f} {'':10} {'':10} {share * 100:9.1f}% of the FMA limit {ref['fma_peak_gflops']:.1f} GFLOP/s measured just before it; target 85 % {'ok' if share >= 0.85 else 'MISSED'}")
 print(f"{'':40} {'':10} {'':10} {'':10} (median share of its rounds {ref['gemm_share_median'] * 100:.1f} %; highest limit of any round {ref['fma_peak_gflops_highest']:.1f})")
