@@ -8,7 +8,7 @@ namespace Grad.Runtime.Tests;
 /// <summary>The row loops of <see cref="Activations"/> (vectorized where they can be) give the element functions' bits.</summary>
 public sealed class ActivationRowTests
 {
-    // −0, NaNs with either sign and a payload, infinities, subnormals: where a comparison or a select could differ from z > 0 ? z : 0.
+    // −0, NaNs with either sign and a payload, infinities, subnormals: where a comparison or a select could differ from z < 0 ? 0 : z.
     private static readonly double[] Specials =
     [
         0.0, -0.0, double.NaN, -double.NaN, BitConverter.Int64BitsToDouble(0x7FF0_0000_0000_0123), double.PositiveInfinity, double.NegativeInfinity,

@@ -396,8 +396,8 @@ public class GemmTests
 
     /// <summary>
     /// The bias and ReLU epilogue (a dense layer's Z = X·Wᵀ + b and max(Z, 0) as C's tiles leave the registers) gives
-    /// the bits of the product followed by the two loops it replaces (z += b_j, then z &gt; 0 ? z : 0, NaN and −0 to
-    /// +0): on random shapes of the three forms (the column tile with whole and edge tiles, the packed path, and the
+    /// the bits of the product followed by the two loops it replaces (z += b_j, then z &lt; 0 ? +0 : z, torch.relu's NaN
+    /// and −0 kept): on random shapes of the three forms (the column tile with whole and edge tiles, the packed path, and the
     /// small products that skip packing), both register tiles, 1–3 threads, and by parts with and without a shared
     /// packing; the rectified copy's elements between its rows (stride ldc) are left alone, and without a rectified copy
     /// only C changes.
@@ -431,7 +431,7 @@ public class GemmTests
                 for (var j = 0; j < n; j++)
                 {
                     expectedC[i * ldc + j] += bias[j];
-                    expectedRectified[i * ldc + j] = expectedC[i * ldc + j] > 0 ? expectedC[i * ldc + j] : 0;
+                    expectedRectified[i * ldc + j] = Relu(expectedC[i * ldc + j]);
                 }
             }
 
@@ -448,7 +448,7 @@ public class GemmTests
             var (plain, rectifiedOnly) = (Enumerable.Repeat(double.NaN, m * ldc).ToArray(), Enumerable.Repeat(7.0, m * ldc).ToArray());
             Gemm.MultiplyBiased(m, n, k, a, aRow, aCol, b, bRow, bCol, plain, ldc, default, rectifiedOnly, wide, threads);
             AssertBits(unbiased, plain, label + ", ReLU only");
-            AssertBits(unbiased.Select((value, index) => index % ldc < n ? (value > 0 ? value : 0) : 7.0).ToArray(), rectifiedOnly, label + ", ReLU only, rectified");
+            AssertBits(unbiased.Select((value, index) => index % ldc < n ? Relu(value) : 7.0).ToArray(), rectifiedOnly, label + ", ReLU only, rectified");
 
             // By parts (the default register tile), on the team with a shared packing and one after another without.
             foreach (var share in new[] { true, false })
@@ -474,7 +474,7 @@ public class GemmTests
                 var (referenceC, referenceRectified) = (reference.Select((value, index) => index % ldc < n ? value + bias[index % ldc] : value).ToArray(), Enumerable.Repeat(7.0, m * ldc).ToArray());
                 for (var index = 0; index < m * ldc; index++)
                 {
-                    referenceRectified[index] = index % ldc < n ? (referenceC[index] > 0 ? referenceC[index] : 0) : 7.0;
+                    referenceRectified[index] = index % ldc < n ? Relu(referenceC[index]) : 7.0;
                 }
 
                 AssertBits(referenceC, partC, $"{label}, {parts} parts, shared {share}");
@@ -485,6 +485,9 @@ public class GemmTests
         static void AssertBits(double[] expected, double[] actual, string label) =>
             Assert.True(expected.Select(BitConverter.DoubleToInt64Bits).SequenceEqual(actual.Select(BitConverter.DoubleToInt64Bits)), label);
     }
+
+    /// <summary>torch.relu on one number: +0 below zero, else the number (NaN and −0 kept).</summary>
+    private static double Relu(double value) => value < 0 ? 0 : value;
 
     /// <summary>A bias shorter than C's row or a rectified copy shorter than C is rejected before any work.</summary>
     [Fact]

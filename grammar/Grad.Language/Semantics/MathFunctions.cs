@@ -13,7 +13,7 @@ public static class MathFunctions
         MathFunction.Cos => Math.Cos(x),
         MathFunction.Tanh => Math.Tanh(x),
         MathFunction.Sigmoid => Sigmoid(x),
-        MathFunction.Relu => x > 0 ? x : 0,
+        MathFunction.Relu => x < 0 ? 0 : x, // torch.relu: NaN and −0 kept
         MathFunction.Softplus => Softplus(x),
         _ => double.NaN,
     };

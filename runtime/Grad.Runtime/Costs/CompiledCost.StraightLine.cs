@@ -148,8 +148,8 @@ public sealed partial class CompiledCost
                 }, () => il.Emit(OpCodes.Ldloc, left));
                 break;
             case Op.Relu:
-                // x > 0 ? x : 0 (a NaN is not above 0: 0).
-                EmitSelect(il, left, 0.0, OpCodes.Ble_Un, () => il.Emit(OpCodes.Ldloc, left), () => il.Emit(OpCodes.Ldc_R8, 0.0));
+                // x < 0 ? 0 : x (torch.relu: a NaN is not below 0, and stays; so does −0).
+                EmitSelect(il, left, 0.0, OpCodes.Blt, () => il.Emit(OpCodes.Ldloc, left), () => il.Emit(OpCodes.Ldc_R8, 0.0));
                 break;
             default:
                 throw new InvalidOperationException($"unknown instruction {instruction.Op}");
@@ -158,7 +158,7 @@ public sealed partial class CompiledCost
 
     /// <summary>
     /// Pushes one of two values: <paramref name="otherwise"/>'s when <paramref name="skip"/> (a branch
-    /// on x against <paramref name="threshold"/>, taken also when x is NaN: bge.un, ble.un) is taken,
+    /// on x against <paramref name="threshold"/>: bge.un is taken also when x is NaN, blt is not) is taken,
     /// else <paramref name="whenKept"/>'s.
     /// </summary>
     private static void EmitSelect(ILGenerator il, LocalBuilder x, double threshold, OpCode skip, Action whenKept, Action otherwise)
@@ -333,11 +333,11 @@ public sealed partial class CompiledCost
                 break;
             case Op.Relu:
             {
-                // if (x > 0) adjoint_x += adjoint (a NaN is not above 0).
+                // if (!(x <= 0)) adjoint_x += adjoint (PyTorch's relu backward: a NaN passes the adjoint on).
                 var skip = il.DefineLabel();
                 Load(values[l]);
                 il.Emit(OpCodes.Ldc_R8, 0.0);
-                il.Emit(OpCodes.Ble_Un, skip);
+                il.Emit(OpCodes.Ble, skip);
                 AddTo(l, () => Load(adjoint));
                 il.MarkLabel(skip);
                 break;

@@ -160,7 +160,7 @@ public sealed partial class CompiledCost
                 Op.Cos => T.Cos(values[instruction.Left]),
                 Op.Tanh => T.Tanh(values[instruction.Left]),
                 Op.Sigmoid => T.Sigmoid(values[instruction.Left]),
-                Op.Relu => values[instruction.Left].Value > 0 ? values[instruction.Left] : T.Constant(0),
+                Op.Relu => values[instruction.Left].Value < 0 ? T.Constant(0) : values[instruction.Left], // torch.relu: NaN and −0 kept
                 Op.Softplus => T.Softplus(values[instruction.Left]),
                 _ => throw new InvalidOperationException($"unknown instruction {instruction.Op}"),
             };
@@ -250,7 +250,8 @@ public sealed partial class CompiledCost
                     adjoints[l] += adjoint * values[i] * (T.Constant(1) - values[i]);
                     break;
                 case Op.Relu:
-                    if (values[l].Value > 0)
+                    // PyTorch's relu backward: nothing where x ≤ 0, the adjoint elsewhere (a NaN passes it on).
+                    if (!(values[l].Value <= 0))
                     {
                         adjoints[l] += adjoint;
                     }

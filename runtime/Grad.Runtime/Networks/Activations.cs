@@ -6,7 +6,11 @@ using Grad.Runtime.Numerics;
 
 namespace Grad.Runtime.Networks;
 
-/// <summary>Activations and their derivatives, written as PyTorch computes them (softplus threshold 20, exact-erf GELU, relu'(0) = 0).</summary>
+/// <summary>
+/// Activations and their derivatives, written as PyTorch computes them (softplus threshold 20, exact-erf GELU, relu'(0) = 0,
+/// and ReLU's NaN: relu(NaN) = NaN, whose δ passes the upstream gradient, so a NaN reaches the cost and the run stops as
+/// diverged, as in PyTorch, where max(z, 0) would have hidden it).
+/// </summary>
 public static class Activations
 {
     private const double InverseSqrt2 = 0.70710678118654752440;
@@ -60,9 +64,10 @@ public static class Activations
         _ => throw new ArgumentOutOfRangeException(nameof(activation), "softmax is not element-wise"),
     };
 
-    private static double Relu(double z) => z > 0 ? z : 0;
+    /// <summary>PyTorch's relu: +0 below zero, else z itself (NaN stays NaN, −0 stays −0: torch.relu(−0.0) is −0.0).</summary>
+    private static double Relu(double z) => z < 0 ? 0 : z;
 
-    /// <summary><see cref="Relu"/> of a row, four lanes at a time: z where z &gt; 0, else +0 (NaN and −0 included), the same bits.</summary>
+    /// <summary><see cref="Relu"/> of a row, four lanes at a time: +0 where z &lt; 0, else z (NaN and −0 included), the same bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ReluForward(ReadOnlySpan<double> z, Span<double> a)
     {
@@ -79,7 +84,7 @@ public static class Activations
             for (; i <= z.Length - Vector256<double>.Count; i += Vector256<double>.Count)
             {
                 var value = Vector256.LoadUnsafe(ref input, (nuint)i);
-                Vector256.StoreUnsafe(Vector256.ConditionalSelect(Vector256.GreaterThan(value, Vector256<double>.Zero), value, Vector256<double>.Zero), ref output, (nuint)i);
+                Vector256.StoreUnsafe(Vector256.ConditionalSelect(Vector256.LessThan(value, Vector256<double>.Zero), Vector256<double>.Zero, value), ref output, (nuint)i);
             }
         }
 
@@ -116,7 +121,7 @@ public static class Activations
     {
         ActivationKind.Sigmoid => a * (1 - a),
         ActivationKind.Tanh => 1 - a * a,
-        ActivationKind.Relu => z > 0 ? 1 : 0,
+        ActivationKind.Relu => z <= 0 ? 0 : 1,
         ActivationKind.LeakyRelu => z > 0 ? 1 : activation.Parameter,
         ActivationKind.Elu => z > 0 ? 1 : activation.Parameter * Math.Exp(z),
         ActivationKind.Softplus => SpecialFunctions.SoftplusDerivative(z),
@@ -173,9 +178,10 @@ public static class Activations
         _ => upstream * Derivative(activation, z, a),
     };
 
-    private static double ReluDelta(double z, double upstream) => z > 0 ? upstream : 0;
+    /// <summary>PyTorch's relu backward (threshold_backward): +0 where z ≤ 0 (either zero), else the upstream gradient (NaN included).</summary>
+    private static double ReluDelta(double z, double upstream) => z <= 0 ? 0 : upstream;
 
-    /// <summary><see cref="ReluDelta"/> of a row, four lanes at a time: the upstream gradient where z &gt; 0, else +0, the same bits.</summary>
+    /// <summary><see cref="ReluDelta"/> of a row, four lanes at a time: +0 where z ≤ 0, else the upstream gradient, the same bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ReluBackward(ReadOnlySpan<double> z, ReadOnlySpan<double> upstream, Span<double> delta)
     {
@@ -192,8 +198,8 @@ public static class Activations
             ref var result = ref MemoryMarshal.GetReference(delta);
             for (; i <= z.Length - Vector256<double>.Count; i += Vector256<double>.Count)
             {
-                var positive = Vector256.GreaterThan(Vector256.LoadUnsafe(ref input, (nuint)i), Vector256<double>.Zero);
-                Vector256.StoreUnsafe(Vector256.ConditionalSelect(positive, Vector256.LoadUnsafe(ref gradient, (nuint)i), Vector256<double>.Zero), ref result, (nuint)i);
+                var blocked = Vector256.LessThanOrEqual(Vector256.LoadUnsafe(ref input, (nuint)i), Vector256<double>.Zero);
+                Vector256.StoreUnsafe(Vector256.ConditionalSelect(blocked, Vector256<double>.Zero, Vector256.LoadUnsafe(ref gradient, (nuint)i)), ref result, (nuint)i);
             }
         }
 

@@ -204,10 +204,10 @@ public sealed unsafe partial class Backprop
     private readonly struct ReluLayer : IChainLayer
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public double Value(double z) => z > 0 ? z : 0;
+        public double Value(double z) => z < 0 ? 0 : z;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public double Delta(double z, double a, double upstream) => z > 0 ? upstream : 0;
+        public double Delta(double z, double a, double upstream) => z <= 0 ? 0 : upstream;
     }
 
     /// <summary>Any other element-wise activation, through the general functions.</summary>

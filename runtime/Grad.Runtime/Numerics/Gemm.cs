@@ -170,10 +170,10 @@ public static unsafe class Gemm
 
     /// <summary>
     /// C[m×n] (row stride ldc) = A·B + 1·biasᵀ on up to <paramref name="threads"/> threads, and, when
-    /// <paramref name="rectified"/> is not empty, rectified (the same stride) = max(C, +0) element by element (a dense
+    /// <paramref name="rectified"/> is not empty, rectified (the same stride) = relu(C) element by element (a dense
     /// layer's Z = X·Wᵀ + b and its ReLU). The epilogue is applied to each tile of C as it leaves the registers:
     /// element by element it is the product's value (the documented order) plus b_j, one rounding, and then
-    /// z &gt; 0 ? z : +0 (NaN and −0 give +0), the bits of the product followed by those two loops, without reading C again.
+    /// z &lt; 0 ? +0 : z (NaN and −0 kept, as torch.relu keeps them), the bits of the product followed by those two loops, without reading C again.
     /// </summary>
     public static void MultiplyBiased(
         int m, int n, int k,
@@ -212,7 +212,7 @@ public static unsafe class Gemm
 
     /// <summary>
     /// What a product does to each element of C after computing it (<see cref="MultiplyBiased"/>): adds
-    /// <see cref="Bias"/>'s value of its column, when there is a bias, and writes max(C, +0) to the same place of
+    /// <see cref="Bias"/>'s value of its column, when there is a bias, and writes relu(C) (C &lt; 0 ? +0 : C) to the same place of
     /// <see cref="Rectified"/> (C's stride), when there is one. Default: nothing.
     /// </summary>
     internal readonly struct Epilogue(double* bias, double* rectified)
@@ -230,7 +230,7 @@ public static unsafe class Gemm
 
     /// <summary>
     /// The epilogue on C's m × n block in place, for the paths that do not apply it in their registers: element by
-    /// element, c + b_j, then c &gt; 0 ? c : +0 into the rectified copy (the same operations as the column kernel's).
+    /// element, c + b_j, then c &lt; 0 ? +0 : c into the rectified copy (the same operations as the column kernel's).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ApplyEpilogue(int m, int n, double* c, long ldc, Epilogue epilogue)
@@ -258,7 +258,7 @@ public static unsafe class Gemm
 
                 if (rectifiedRow is not null)
                 {
-                    Vector256.Store(Vector256.ConditionalSelect(Vector256.GreaterThan(value, Vector256<double>.Zero), value, Vector256<double>.Zero), rectifiedRow + j);
+                    Vector256.Store(Vector256.ConditionalSelect(Vector256.LessThan(value, Vector256<double>.Zero), Vector256<double>.Zero, value), rectifiedRow + j);
                 }
             }
 
@@ -273,7 +273,7 @@ public static unsafe class Gemm
 
                 if (rectifiedRow is not null)
                 {
-                    rectifiedRow[j] = value > 0 ? value : 0;
+                    rectifiedRow[j] = value < 0 ? 0 : value;
                 }
             }
         }
@@ -1287,10 +1287,10 @@ public static unsafe class Gemm
         return (upper + value, lower + value);
     }
 
-    /// <summary>z &gt; 0 ? z : +0 in each lane (NaN and −0 give +0), the epilogue's ReLU.</summary>
+    /// <summary>z &lt; 0 ? +0 : z in each lane (NaN and −0 are kept, as torch.relu keeps them), the epilogue's ReLU.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<double> Rectify(Vector512<double> value) =>
-        Vector512.ConditionalSelect(Vector512.GreaterThan(value, Vector512<double>.Zero), value, Vector512<double>.Zero);
+        Vector512.ConditionalSelect(Vector512.LessThan(value, Vector512<double>.Zero), Vector512<double>.Zero, value);
 
     /// <summary>
     /// Eight columns of a column tile (lane r of column j is row r, column j) stored as eight rows of C by an 8×8
