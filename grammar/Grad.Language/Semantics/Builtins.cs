@@ -87,7 +87,7 @@ public static class Builtins
         Make("tanh", BuiltinCategory.Activation, "tanh(z); tanh'(z) = 1 − tanh²(z) ≤ 1")
             .Doc("The hyperbolic tangent (torch.tanh): zero-centred, derivative at most 1."),
         Make("relu", BuiltinCategory.Activation, "max(0, z); derivative 1 for z > 0, else 0")
-            .Doc("The rectifier (torch.relu): δ passes unchanged through active units and stops at inactive ones."),
+            .Doc("The rectifier (torch.relu): δ passes unchanged through active units and stops at inactive ones. As in torch, a NaN stays NaN (and so reaches the cost: the run stops as diverged)."),
         Make("leaky_relu", BuiltinCategory.Activation, "z for z > 0, slope·z otherwise", Num("slope", 0.01, description: "the slope for z ≤ 0 (negative_slope)"))
             .Doc("torch.nn.functional.leaky_relu: like relu, but a small slope keeps inactive units learning."),
         Make("elu", BuiltinCategory.Activation, "z for z > 0, alpha·(e^z − 1) otherwise", Num("alpha", 1.0, description: "the value the negative side tends to is −alpha"))
