@@ -388,6 +388,36 @@ public class FindingTests
         Assert.Contains("no δ reaches the first layer of `dead`", finding.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_overflowing_network_is_told_apart_from_dead_units()
+    {
+        // Weights of 1e160: layer 2's z is ±∞, layer 3's ∞ − ∞ = NaN, and relu keeps the NaN (as torch.relu does), so
+        // the loss and every δ are NaN: GRAD0506 must say that the pass overflows, not that ‖δ¹‖ = 0 or units are dead.
+        var compilation = Compilation.Create("""
+            network blow {
+              input 2
+              dense 16 relu
+              dense 16 linear
+              dense 16 relu
+              dense 1 linear
+              init normal(mean = 0, std = 1e160)
+              loss mse
+              seed 3
+            }
+            """);
+        var analysis = new Analyzer().Check(compilation);
+        var network = analysis.Networks["blow"].Analysis!;
+        Assert.True(double.IsNaN(network.Loss));
+        Assert.Equal(GradientVerdict.Dead, network.Verdict);
+        var finding = Assert.Single(analysis.Findings);
+        Assert.Equal("GRAD0506", finding.Code);
+        Assert.Contains("no finite δ reaches the first layer of `blow`: at the initial weights the loss is NaN", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("overflows", finding.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("‖δ¹‖ = 0", finding.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("dead", finding.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal([1, 2, 3, 4], finding.Layers.ToArray());
+    }
+
     [Theory]
     [InlineData("optimizer sgd(lr = 0.05)\n  until cost < 0.01")]
     [InlineData("optimizer sgd(lr = 0.1)\n  steps 1000")]

@@ -50,6 +50,7 @@ internal static class HumanReport
     {
         GradientVerdict.Vanishing => $"‖δ^1‖/‖δ^L‖ = {Numbers.Format(analysis.Ratio, 3)}: vanishing gradient (below {Numbers.Format(NetworkAnalyzer.VanishingThreshold, Numbers.TableDigits)}), the first layers barely learn",
         GradientVerdict.Exploding => $"‖δ^1‖/‖δ^L‖ = {Numbers.Format(analysis.Ratio, 3)}: exploding gradient (above {Numbers.Format(NetworkAnalyzer.ExplodingThreshold, Numbers.TableDigits)})",
+        GradientVerdict.Dead when NetworkFindings.NotFinite(analysis) => $"‖δ^1‖/‖δ^L‖ = {Numbers.Format(analysis.Ratio, 3)}: no finite δ ({NetworkFindings.NotFiniteText(analysis)}: the pass overflows)",
         GradientVerdict.Dead => $"‖δ^1‖/‖δ^L‖ = {Numbers.Format(analysis.Ratio, 3)}: no δ reaches layer 1 (dead units)",
         _ => $"‖δ^1‖/‖δ^L‖ = {Numbers.Format(analysis.Ratio, 3)}: no vanishing or exploding gradient",
     };

@@ -61,6 +61,12 @@ public static class NetworkFindings
                     $"δ explodes towards the input of `{subject}`: {measure} (above {Numbers.Format(NetworkAnalyzer.ExplodingThreshold)}), so the early layers take huge steps. Cause: {Cause(network, analysis, vanishing: false)}",
                     network.Layers.Select(l => l.Index)));
                 break;
+            case GradientVerdict.Dead when NotFinite(analysis):
+                // δ is NaN or ∞, not 0: no unit is dead, the pass overflows (torch gives the same NaN).
+                findings.Add(Make(DiagnosticCatalog.DeadUnits,
+                    $"no finite δ reaches the first layer of `{subject}`: at the initial weights {NotFiniteText(analysis)} on {on} ({measure}), so no layer can learn. The forward or backward pass overflows to ∞ or NaN: the initial weights are far too large for this data.",
+                    network.Layers.Select(l => l.Index)));
+                break;
             case GradientVerdict.Dead:
                 findings.Add(Make(DiagnosticCatalog.DeadUnits,
                     $"no δ reaches the first layer of `{subject}`: ‖δ¹‖ = 0 on {on} at the initial weights ({measure}), so layer 1 cannot learn at all. {DeadLayersText(analysis)}",
@@ -89,6 +95,15 @@ public static class NetworkFindings
 
         return findings.ToImmutable();
     }
+
+    /// <summary>Whether the loss or ‖δ¹‖ at the initial weights is NaN or ∞ (then a dead verdict means an overflow, not dead units).</summary>
+    public static bool NotFinite(NetworkAnalysis analysis) =>
+        !double.IsFinite(analysis.Loss) || (analysis.Layers.Count > 0 && !double.IsFinite(analysis.Layers[0].DeltaNorm));
+
+    /// <summary>What is not finite, in words: the loss when it is, else ‖δ¹‖.</summary>
+    public static string NotFiniteText(NetworkAnalysis analysis) => !double.IsFinite(analysis.Loss)
+        ? $"the loss is {Numbers.Format(analysis.Loss)}"
+        : $"‖δ¹‖ = {Numbers.Format(analysis.Layers[0].DeltaNorm)}";
 
     /// <summary>Layers where at least half of the relu units are dead.</summary>
     private static IEnumerable<int> DeadLayers(NetworkAnalysis analysis) =>
