@@ -11,7 +11,7 @@ public sealed class ActivationRowTests
     // −0, NaNs with either sign and a payload, infinities, subnormals: where a comparison or a select could differ from z < 0 ? 0 : z.
     private static readonly double[] Specials =
     [
-        0.0, -0.0, double.NaN, -double.NaN, BitConverter.Int64BitsToDouble(0x7FF0_0000_0000_0123), double.PositiveInfinity, double.NegativeInfinity,
+        0.0, -0.0, double.NaN, BitConverter.Int64BitsToDouble(0x7FF8_0000_0000_0000), BitConverter.Int64BitsToDouble(0x7FF0_0000_0000_0123), double.PositiveInfinity, double.NegativeInfinity,
         double.Epsilon, -double.Epsilon, 1e-310, -1e-310, double.MaxValue, -double.MaxValue, 1.5, -2.5,
     ];
 

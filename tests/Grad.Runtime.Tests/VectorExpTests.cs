@@ -79,7 +79,7 @@ public class VectorExpTests
 
         var edges = new List<double>
         {
-            0.0, -0.0, double.Epsilon, -double.Epsilon, double.MaxValue, double.MinValue, double.NaN, -double.NaN,
+            0.0, -0.0, double.Epsilon, -double.Epsilon, double.MaxValue, double.MinValue, double.NaN, BitConverter.Int64BitsToDouble(0x7FF8_0000_0000_0000),
             double.PositiveInfinity, double.NegativeInfinity, 1.0, -1.0,
             709.782712893384, 709.7827128933841, 710, -708.3964185322641, -708.4, -709.089565712824, -744.4400719213812,
             -745.1332191019411, -745.1332191019412, -745.2, -1000,
