@@ -311,6 +311,44 @@ public sealed class ExportTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("run r: norm batch normalises by the statistics of the whole batch", error);
     }
 
+    /// <summary>
+    /// A NaN under relu: weights of std 1e160 make layer 2's z ±∞ and layer 3's ∞ − ∞ = NaN. torch.relu keeps the NaN, so
+    /// PyTorch's loss is NaN at the initial weights and its run diverges at step 0; Grad's must too (with max(z, 0) it
+    /// took a step from a finite loss of 0.25).
+    /// </summary>
+    [Fact]
+    public void AnOverflowingReluNetworkDivergesAtStepZeroAsInPyTorch()
+    {
+        var run = ExportedRunAgrees(nameof(AnOverflowingReluNetworkDivergesAtStepZeroAsInPyTorch), """
+            network blow {
+              input 2
+              dense 16 relu
+              dense 16 linear
+              dense 16 relu
+              dense 1 linear
+              init normal(mean = 0, std = 1e160)
+              loss mse
+              seed 3
+            }
+
+            data pts = spirals(n = 40)
+
+            run fit {
+              train blow on pts
+              optimizer sgd(lr = 0.01)
+              epochs 5
+            }
+            """);
+        if (run is null)
+        {
+            return;
+        }
+
+        Assert.Equal("diverged", (string)run["stopReason"]!);
+        Assert.Equal(0, (int)run["stepsTaken"]!);
+        Assert.Equal("NaN", (string)run["trace"]![0]!["loss"]!);
+    }
+
     /// <summary>Writes the file, exports it, runs the script with <c>--check</c> against <c>grad run --json</c>; returns the script's first run (null: skipped, PyTorch is missing).</summary>
     private JToken? ExportedRunAgrees(string test, string text)
     {
