@@ -37,9 +37,9 @@ public static class StartupCompilation
     /// <summary>
     /// The methods this compiles, in order: those of the types a run meets first (the chain path and the analysis),
     /// then the step's, then the large-matrix kernels, each type followed by its nested types (lambdas' closures), and a
-    /// generic method once for each of its type's structs that fits it (the chain path's layer kinds). Listed by type rather than found in the whole assembly: reflecting over every type
-    /// took 50 ms, which the first run would have waited through. StartupCompilationTests checks that no such method
-    /// of the assembly is missing.
+    /// generic method once for each of its type's structs that fits it (the chain path's layer kinds). Listed by type
+    /// rather than found in the whole assembly: reflecting over every type took 50 ms, which the first run would have
+    /// waited through. StartupCompilationTests checks that no such method of the assembly is missing.
     /// </summary>
     internal static List<MethodBase> Methods()
     {
