@@ -64,7 +64,7 @@ public static class StartupCompilation
 
                 foreach (var method in (MethodBase[])[.. member.GetMethods(declared), .. member.GetConstructors(declared)])
                 {
-                    if ((method.MethodImplementationFlags & MethodImplAttributes.AggressiveOptimization) == 0 || method.IsAbstract)
+                    if (!Optimised(method))
                     {
                         continue;
                     }
@@ -83,6 +83,10 @@ public static class StartupCompilation
 
         return methods;
     }
+
+    /// <summary>Whether a method skips ReadyToRun and tiering (AggressiveOptimization) and has a body to compile.</summary>
+    internal static bool Optimised(MethodBase method) =>
+        (method.MethodImplementationFlags & MethodImplAttributes.AggressiveOptimization) != 0 && !method.IsAbstract;
 
     /// <summary>
     /// A generic method over one type argument: one instance per struct of its type that satisfies its constraints (the
@@ -111,20 +115,26 @@ public static class StartupCompilation
         }
     }
 
+    /// <summary>Compiles one listed method now, as its first call would (a generic one for its instance's type arguments).</summary>
+    internal static void Compile(MethodBase method)
+    {
+        if (method is MethodInfo { IsGenericMethod: true } generic)
+        {
+            RuntimeHelpers.PrepareMethod(generic.GetGenericMethodDefinition().MethodHandle, Array.ConvertAll(generic.GetGenericArguments(), a => a.TypeHandle));
+        }
+        else
+        {
+            RuntimeHelpers.PrepareMethod(method.MethodHandle);
+        }
+    }
+
     private static void CompileAll()
     {
         foreach (var method in Methods())
         {
             try
             {
-                if (method is MethodInfo { IsGenericMethod: true } generic)
-                {
-                    RuntimeHelpers.PrepareMethod(generic.GetGenericMethodDefinition().MethodHandle, Array.ConvertAll(generic.GetGenericArguments(), a => a.TypeHandle));
-                }
-                else
-                {
-                    RuntimeHelpers.PrepareMethod(method.MethodHandle);
-                }
+                Compile(method);
             }
             catch (Exception exception) when (exception is ArgumentException or NotSupportedException or InvalidOperationException or TypeLoadException or BadImageFormatException)
             {

@@ -319,17 +319,7 @@ public sealed class ExportTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void AnOverflowingReluNetworkDivergesAtStepZeroAsInPyTorch()
     {
-        var run = ExportedRunAgrees(nameof(AnOverflowingReluNetworkDivergesAtStepZeroAsInPyTorch), """
-            network blow {
-              input 2
-              dense 16 relu
-              dense 16 linear
-              dense 16 relu
-              dense 1 linear
-              init normal(mean = 0, std = 1e160)
-              loss mse
-              seed 3
-            }
+        var run = ExportedRunAgrees(nameof(AnOverflowingReluNetworkDivergesAtStepZeroAsInPyTorch), ReluLikeTorchTests.OverflowingNetwork + """
 
             data pts = spirals(n = 40)
 

@@ -393,18 +393,7 @@ public class FindingTests
     {
         // Weights of 1e160: layer 2's z is ±∞, layer 3's ∞ − ∞ = NaN, and relu keeps the NaN (as torch.relu does), so
         // the loss and every δ are NaN: GRAD0506 must say that the pass overflows, not that ‖δ¹‖ = 0 or units are dead.
-        var compilation = Compilation.Create("""
-            network blow {
-              input 2
-              dense 16 relu
-              dense 16 linear
-              dense 16 relu
-              dense 1 linear
-              init normal(mean = 0, std = 1e160)
-              loss mse
-              seed 3
-            }
-            """);
+        var compilation = Compilation.Create(ReluLikeTorchTests.OverflowingNetwork);
         var analysis = new Analyzer().Check(compilation);
         var network = analysis.Networks["blow"].Analysis!;
         Assert.True(double.IsNaN(network.Loss));

@@ -94,6 +94,23 @@ public sealed class ReluLikeTorchTests
         }
     }
 
+    /// <summary>
+    /// Weights of std 1e160: layer 2's z is ±∞, layer 3's ∞ − ∞ = NaN, and relu keeps the NaN, so the loss and every δ
+    /// are NaN at the initial weights (FindingTests, ExportTests).
+    /// </summary>
+    internal const string OverflowingNetwork = """
+            network blow {
+              input 2
+              dense 16 relu
+              dense 16 linear
+              dense 16 relu
+              dense 1 linear
+              init normal(mean = 0, std = 1e160)
+              loss mse
+              seed 3
+            }
+            """;
+
     private const string HiddenNan = """
         cost hinge(x) = relu(log(x)) + 0.1 * x^2
 

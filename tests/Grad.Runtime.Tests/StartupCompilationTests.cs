@@ -19,7 +19,7 @@ public sealed class StartupCompilationTests
         var everywhere = typeof(StartupCompilation).Assembly.GetTypes()
             .Where(t => !t.ContainsGenericParameters)
             .SelectMany(t => t.GetMethods(Declared).Cast<MethodBase>().Concat(t.GetConstructors(Declared)))
-            .Where(m => (m.MethodImplementationFlags & MethodImplAttributes.AggressiveOptimization) != 0 && !m.IsAbstract)
+            .Where(StartupCompilation.Optimised)
             .ToList();
         Assert.True(everywhere.Count > 50, $"only {everywhere.Count} optimised methods found");
         var missing = everywhere.Where(m => !listed.Any(l => Same(l, m))).Select(m => $"{m.DeclaringType!.FullName}.{m.Name}").ToList();
@@ -37,14 +37,7 @@ public sealed class StartupCompilationTests
     {
         foreach (var method in StartupCompilation.Methods())
         {
-            if (method is MethodInfo { IsGenericMethod: true } generic)
-            {
-                RuntimeHelpers.PrepareMethod(generic.GetGenericMethodDefinition().MethodHandle, Array.ConvertAll(generic.GetGenericArguments(), a => a.TypeHandle));
-            }
-            else
-            {
-                RuntimeHelpers.PrepareMethod(method.MethodHandle);
-            }
+            StartupCompilation.Compile(method);
         }
     }
 
